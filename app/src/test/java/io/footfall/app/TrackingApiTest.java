@@ -1,0 +1,69 @@
+package io.footfall.app;
+
+import static io.footfall.app.Api.admin;
+import static io.footfall.app.Api.tracking;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(PostgresTestResource.class)
+class TrackingApiTest {
+
+    /** A batch byte-for-byte in the shape @segment/analytics-node 3.x sends. */
+    static String analyticsNodeBatch(String userId, String anonymousId, String... messageIds) {
+        String now = Instant.now().toString();
+        StringBuilder batch = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < messageIds.length; i++) {
+            if (i > 0) {
+                batch.append(',');
+            }
+            batch.append("""
+                    {"type":"track","event":"Product Viewed","userId":"%s","anonymousId":"%s",
+                     "properties":{"product_id":"p-%d","sku":"SKU-%d","category":"Shoes","name":"Runner","brand":"Acme","price":59.9,"currency":"EUR"},
+                     "context":{"library":{"name":"@segment/analytics-node","version":"3.0.0"},"ip":"192.0.2.44","locale":"en-GB"},
+                     "integrations":{},"_metadata":{"jsRuntime":"node"},"timestamp":"%s","messageId":"%s"}
+                    """.formatted(userId, anonymousId, i, i, now, messageIds[i]));
+        }
+        return batch.append("],\"sentAt\":\"").append(now).append("\"}").toString();
+    }
+
+    @Test
+    void analyticsNodeBatchIsStoredAndProjected() {
+        String user = "u-" + UUID.randomUUID();
+        String anon = UUID.randomUUID().toString();
+        tracking().body(analyticsNodeBatch(user, anon, "m1-" + user, "m2-" + user, "m3-" + user))
+                .post("/v1/batch").then().statusCode(200).body("stored", equalTo(3)).body("duplicates", equalTo(0));
+        Response profile = Api.awaitProfile(user, 3);
+        profile.then().body("userId", equalTo(user))
+                .body("anonymousIds", hasItem(anon))
+                .body("eventCounts.'Product Viewed'", equalTo(3))
+                .body("topCategories[0].name", equalTo("Shoes"))
+                .body("locale", equalTo("en-GB"));
+    }
+
+    @Test
+    void resentBatchAddsNothing() {
+        String user = "u-" + UUID.randomUUID();
+        String body = analyticsNodeBatch(user, "a-" + user, "d1-" + user, "d2-" + user);
+        tracking().body(body).post("/v1/batch").then().statusCode(200).body("stored", equalTo(2));
+        tracking().body(body).post("/v1/batch").then().statusCode(200).body("stored", equalTo(0)).body("duplicates", equalTo(2));
+        Response timeline = Poll.until(java.time.Duration.ofSeconds(30),
+                () -> admin().get("/api/v1/profiles/{id}/events", user), r -> r.statusCode() == 200);
+        assertEquals(2, timeline.jsonPath().getList("items").size());
+    }
+
+    @Test
+    void badWriteKeyIs401() {
+        io.restassured.RestAssured.given().auth().preemptive().basic("nope", "").contentType("application/json")
+                .body(analyticsNodeBatch("u", "a", "x")).post("/v1/batch")
+                .then().statusCode(401).body("field", equalTo("writeKey"));
+    }
+}

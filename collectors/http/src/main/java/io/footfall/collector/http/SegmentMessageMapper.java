@@ -1,0 +1,225 @@
+package io.footfall.collector.http;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.api.event.EventKind;
+import io.footfall.api.event.Order;
+import io.footfall.api.event.Product;
+import io.footfall.api.event.StandardEvent;
+import io.footfall.core.failed.FailureReason;
+import io.footfall.core.ingest.EventIds;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns one Segment/RudderStack tracking-API message into a canonical {@link BehaviorEvent}, or a
+ * {@link Violation} naming the offending field.
+ */
+final class SegmentMessageMapper {
+
+    /** Deepest nesting accepted in properties, traits and context. */
+    static final int MAX_DEPTH = 16;
+    /** How far in the future (after skew correction) an event may claim to have happened. */
+    static final Duration MAX_FUTURE = Duration.ofDays(1);
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+    private static final Set<StandardEvent> ORDER_EVENTS = Set.of(StandardEvent.CHECKOUT_STARTED,
+            StandardEvent.ORDER_UPDATED, StandardEvent.ORDER_COMPLETED, StandardEvent.ORDER_REFUNDED,
+            StandardEvent.ORDER_CANCELLED, StandardEvent.CART_VIEWED, StandardEvent.PAYMENT_INFO_ENTERED);
+
+    private final ObjectMapper json;
+
+    SegmentMessageMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /**
+     * What the collector knows about the request an event came in.
+     *
+     * @param sourceId    the authenticated source
+     * @param receivedAt  when the request arrived
+     * @param batchSentAt the batch's {@code sentAt}, if given
+     * @param clientIp    the peer's address
+     */
+    record Envelope(String sourceId, Instant receivedAt, Instant batchSentAt, String clientIp) {
+    }
+
+    BehaviorEvent map(JsonNode msg, EventKind impliedKind, Envelope envelope) throws Violation {
+        if (!msg.isObject()) {
+            throw Violation.schema("", "an event must be a JSON object");
+        }
+        EventKind kind = impliedKind;
+        JsonNode typeNode = msg.get("type");
+        if (typeNode != null && !typeNode.isNull()) {
+            String type = Fields.text(typeNode, "type", 20);
+            kind = EventKind.fromWireName(type).orElseThrow(() -> new Violation("type", FailureReason.UNKNOWN_TYPE,
+                    "type must be one of track, page, screen, identify, group, alias"));
+            if (impliedKind != null && kind != impliedKind) {
+                throw Violation.schema("type", "type " + type + " sent to the " + impliedKind.wireName() + " endpoint");
+            }
+        }
+        if (kind == null) {
+            throw Violation.schema("type", "type is required");
+        }
+        String userId = Fields.id(msg.get("userId"), "userId");
+        String anonymousId = Fields.id(msg.get("anonymousId"), "anonymousId");
+        if (userId == null && anonymousId == null) {
+            throw Violation.schema("userId", "userId or anonymousId is required");
+        }
+        String messageId = Fields.id(msg.get("messageId"), "messageId");
+        if (messageId == null) {
+            messageId = UUID.randomUUID().toString();
+        }
+        Instant timestamp = Fields.instant(msg.get("timestamp"), "timestamp");
+        Instant originalTimestamp = Fields.instant(msg.get("originalTimestamp"), "originalTimestamp");
+        Instant sentAt = Fields.instant(msg.get("sentAt"), "sentAt");
+        if (sentAt == null) {
+            sentAt = envelope.batchSentAt();
+        }
+        Instant occurredAt = occurredAt(timestamp != null ? timestamp : originalTimestamp, sentAt, envelope.receivedAt());
+        if (occurredAt.isAfter(envelope.receivedAt().plus(MAX_FUTURE))) {
+            throw Violation.schema(timestamp != null ? "timestamp" : "originalTimestamp",
+                    "the event time is more than " + MAX_FUTURE.toHours() + " hours in the future");
+        }
+
+        JsonNode properties = Fields.object(msg.get("properties"), "properties");
+        Fields.depth(properties, "properties", MAX_DEPTH);
+        JsonNode context = Fields.object(msg.get("context"), "context");
+        Fields.depth(context, "context", MAX_DEPTH);
+        JsonNode traits = Fields.object(msg.get("traits"), "traits");
+        if (traits == null && context != null) {
+            traits = Fields.object(context.get("traits"), "context.traits");
+        }
+        Fields.depth(traits, "traits", MAX_DEPTH);
+
+        String name = null;
+        String previousId = null;
+        String groupId = null;
+        switch (kind) {
+            case TRACK -> {
+                name = Fields.text(msg.get("event"), "event", Fields.MAX_NAME);
+                if (name == null || name.isBlank()) {
+                    throw Violation.schema("event", "event is required for track");
+                }
+                name = StandardEvent.fromName(name).map(StandardEvent::eventName).orElse(name);
+            }
+            case PAGE, SCREEN -> name = Fields.text(msg.get("name"), "name", Fields.MAX_NAME);
+            case ALIAS -> {
+                previousId = Fields.id(msg.get("previousId"), "previousId");
+                if (previousId == null) {
+                    throw Violation.schema("previousId", "previousId is required for alias");
+                }
+                if (userId == null) {
+                    throw Violation.schema("userId", "userId is required for alias");
+                }
+            }
+            case GROUP -> {
+                groupId = Fields.id(msg.get("groupId"), "groupId");
+                if (groupId == null) {
+                    throw Violation.schema("groupId", "groupId is required for group");
+                }
+            }
+            case IDENTIFY -> {
+                // traits are optional
+            }
+        }
+
+        StandardEvent standard = kind == EventKind.TRACK ? StandardEvent.fromName(name).orElse(null) : null;
+        Product product = null;
+        Order order = null;
+        String query = null;
+        if (standard != null && properties != null) {
+            if (ORDER_EVENTS.contains(standard)) {
+                order = order(properties);
+            } else if (standard == StandardEvent.PRODUCTS_SEARCHED) {
+                query = Fields.text(properties.get("query"), "properties.query", Fields.MAX_TEXT);
+            } else {
+                product = product(properties, "properties");
+            }
+        }
+        return new BehaviorEvent(EventIds.of(envelope.sourceId(), messageId), messageId, kind, name, userId, anonymousId,
+                previousId, groupId, occurredAt, envelope.receivedAt(), sentAt, timestamp != null ? timestamp : originalTimestamp,
+                envelope.sourceId(), product, order, query, ContextMapper.context(context, envelope.clientIp()),
+                toMap(properties), toMap(traits));
+    }
+
+    /** Segment's skew correction: the client's time shifted by how far the client's clock is off. */
+    static Instant occurredAt(Instant clientTime, Instant sentAt, Instant receivedAt) {
+        if (clientTime == null) {
+            return receivedAt;
+        }
+        if (sentAt == null) {
+            return clientTime;
+        }
+        return clientTime.plus(Duration.between(sentAt, receivedAt));
+    }
+
+    private Product product(JsonNode p, String path) throws Violation {
+        String id = Fields.id(first(p, "product_id", "productId", "id"), path + ".product_id");
+        return new Product(id,
+                Fields.text(p.get("sku"), path + ".sku", Fields.MAX_ID),
+                Fields.text(p.get("name"), path + ".name", Fields.MAX_TEXT),
+                Fields.text(p.get("category"), path + ".category", Fields.MAX_NAME),
+                Fields.text(p.get("brand"), path + ".brand", Fields.MAX_NAME),
+                Fields.text(p.get("variant"), path + ".variant", Fields.MAX_NAME),
+                Fields.amount(p.get("price"), path + ".price"),
+                Fields.text(p.get("currency"), path + ".currency", 8),
+                Fields.count(p.get("quantity"), path + ".quantity"),
+                Fields.count(p.get("position"), path + ".position"),
+                Fields.text(p.get("coupon"), path + ".coupon", Fields.MAX_NAME));
+    }
+
+    private Order order(JsonNode p) throws Violation {
+        List<Product> products = new ArrayList<>();
+        JsonNode items = p.get("products");
+        if (items != null && !items.isNull()) {
+            if (!items.isArray()) {
+                throw Violation.schema("properties.products", "properties.products must be an array");
+            }
+            for (int i = 0; i < items.size(); i++) {
+                String path = "properties.products[" + i + "]";
+                if (!items.get(i).isObject()) {
+                    throw Violation.schema(path, path + " must be an object");
+                }
+                products.add(product(items.get(i), path));
+            }
+        }
+        return new Order(
+                Fields.id(first(p, "order_id", "orderId", "checkout_id"), "properties.order_id"),
+                Fields.amount(p.get("revenue"), "properties.revenue"),
+                Fields.amount(p.get("total"), "properties.total"),
+                Fields.text(p.get("currency"), "properties.currency", 8),
+                Fields.amount(p.get("discount"), "properties.discount"),
+                Fields.amount(p.get("shipping"), "properties.shipping"),
+                Fields.amount(p.get("tax"), "properties.tax"),
+                Fields.text(p.get("coupon"), "properties.coupon", Fields.MAX_NAME),
+                products);
+    }
+
+    private static JsonNode first(JsonNode node, String... names) {
+        for (String name : names) {
+            JsonNode value = node.get(name);
+            if (value != null && !value.isNull()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private Map<String, Object> toMap(JsonNode node) {
+        if (node == null) {
+            return Map.of();
+        }
+        Map<String, Object> map = json.convertValue(node, MAP);
+        return map == null ? Map.of() : new LinkedHashMap<>(map);
+    }
+}

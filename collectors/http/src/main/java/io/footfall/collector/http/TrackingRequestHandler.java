@@ -1,0 +1,240 @@
+package io.footfall.collector.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.api.event.EventKind;
+import io.footfall.core.failed.FailedEvent;
+import io.footfall.core.failed.FailureReason;
+import io.footfall.core.ingest.IngestOutcome;
+import io.footfall.core.ingest.IngestPipeline;
+import io.footfall.core.ingest.OverloadedException;
+import io.footfall.core.profile.Identifiers;
+import io.footfall.core.source.Source;
+import io.footfall.core.source.SourceRegistry;
+import io.footfall.core.store.EventJson;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.zip.GZIPInputStream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Handles tracking-API requests: size limits, gzip, authentication by write key, parsing,
+ * per-event validation, and the durable hand-over to the {@link IngestPipeline}. Answers only
+ * once everything accepted is committed.
+ */
+@ApplicationScoped
+public class TrackingRequestHandler {
+
+    private static final Logger LOG = Logger.getLogger(TrackingRequestHandler.class);
+
+    @Inject
+    IngestPipeline pipeline;
+    @Inject
+    SourceRegistry sources;
+
+    @ConfigProperty(name = "footfall.ingest.max-request-bytes", defaultValue = "512000")
+    long maxRequestBytes;
+    @ConfigProperty(name = "footfall.ingest.max-event-bytes", defaultValue = "32768")
+    long maxEventBytes;
+
+    private final ObjectMapper json = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .build());
+    private final ObjectMapper answers = EventJson.create();
+    private final SegmentMessageMapper mapper = new SegmentMessageMapper(EventJson.create());
+
+    /** A request as the resource received it. */
+    record Request(byte[] body, String authorization, String contentEncoding, String clientIp, EventKind kind) {
+        boolean isBatch() {
+            return kind == null;
+        }
+    }
+
+    CompletionStage<Response> handle(Request request) {
+        Instant receivedAt = Instant.now();
+        if (request.body() == null || request.body().length == 0) {
+            return done(Response.Status.BAD_REQUEST, ApiError.of("empty_body", "body", "the request has no body"));
+        }
+        if (request.body().length > maxRequestBytes) {
+            return tooLarge("body", "the request is larger than " + maxRequestBytes + " bytes", maxRequestBytes);
+        }
+        byte[] body;
+        try {
+            body = decode(request.body(), request.contentEncoding());
+        } catch (TooLarge e) {
+            return tooLarge("body", "the decompressed request is larger than " + maxRequestBytes + " bytes", maxRequestBytes);
+        } catch (IOException e) {
+            return done(Response.Status.BAD_REQUEST, ApiError.of("malformed_body", "body", "the body is not valid gzip"));
+        }
+        Optional<Source> source = sources.authenticate(basicUser(request.authorization()));
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (IOException e) {
+            String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+            String message = "the body is not valid JSON (UTF-8): " + Fields.abbreviate(detail == null ? "" : detail);
+            if (source.isEmpty()) {
+                return done(Response.Status.BAD_REQUEST, ApiError.of("malformed_json", "body", message));
+            }
+            FailedEvent failed = new FailedEvent(source.get().id(), receivedAt, FailureReason.MALFORMED, "body", message, null,
+                    new String(body, StandardCharsets.UTF_8));
+            return submit(List.of(), List.of(failed), List.of(new IngestAnswer.EventError(0, "body", FailureReason.MALFORMED.name(), message)), true);
+        }
+        if (root == null || !root.isObject()) {
+            return done(Response.Status.BAD_REQUEST, ApiError.of("malformed_json", "body", "the body must be a JSON object"));
+        }
+        if (source.isEmpty()) {
+            JsonNode key = root.get("writeKey");
+            source = key != null && key.isTextual() ? sources.authenticate(key.textValue()) : Optional.empty();
+        }
+        if (source.isEmpty()) {
+            return done(Response.Status.UNAUTHORIZED, ApiError.of("invalid_write_key", "writeKey",
+                    "send a valid write key as HTTP Basic user name or as writeKey in the body"));
+        }
+        String sourceId = source.get().id();
+        List<JsonNode> items = new ArrayList<>();
+        Instant batchSentAt = null;
+        if (request.isBatch()) {
+            JsonNode batch = root.get("batch");
+            if (batch == null || !batch.isArray()) {
+                return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_batch", "batch", "batch must be an array of events"));
+            }
+            batch.forEach(items::add);
+            try {
+                batchSentAt = Fields.instant(root.get("sentAt"), "sentAt");
+            } catch (Violation v) {
+                return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_event", v.field, v.getMessage()));
+            }
+        } else {
+            items.add(root);
+        }
+        SegmentMessageMapper.Envelope envelope = new SegmentMessageMapper.Envelope(sourceId, receivedAt, batchSentAt, request.clientIp());
+        List<BehaviorEvent> events = new ArrayList<>(items.size());
+        List<FailedEvent> failed = new ArrayList<>();
+        List<IngestAnswer.EventError> errors = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String raw = item.toString();
+            try {
+                if (raw.getBytes(StandardCharsets.UTF_8).length > maxEventBytes) {
+                    throw new Violation(request.isBatch() ? "batch[" + i + "]" : "body", FailureReason.SIZE,
+                            "the event is larger than " + maxEventBytes + " bytes");
+                }
+                events.add(mapper.map(item, request.kind(), envelope));
+            } catch (Violation v) {
+                failed.add(new FailedEvent(sourceId, receivedAt, v.reason, v.field, v.getMessage(), subjectOf(item), raw));
+                errors.add(new IngestAnswer.EventError(i, v.field, v.reason.name(), v.getMessage()));
+            }
+        }
+        if (!request.isBatch() && events.isEmpty() && !errors.isEmpty() && errors.get(0).reason().equals(FailureReason.SIZE.name())) {
+            return tooLarge("body", errors.get(0).message(), maxEventBytes);
+        }
+        return submit(events, failed, errors, events.isEmpty() && !errors.isEmpty());
+    }
+
+    private CompletionStage<Response> submit(List<BehaviorEvent> events, List<FailedEvent> failed,
+                                             List<IngestAnswer.EventError> errors, boolean rejected) {
+        CompletableFuture<IngestOutcome> outcome;
+        try {
+            outcome = pipeline.submit(events, failed);
+        } catch (OverloadedException e) {
+            return CompletableFuture.completedFuture(Response.status(429).header("Retry-After", "1")
+                    .entity(json(ApiError.of("overloaded", null, e.getMessage()))).type("application/json").build());
+        }
+        return outcome.handle((o, error) -> {
+            if (error != null) {
+                LOG.warnf("ingest failed: %s", error.toString());
+                return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "1")
+                        .entity(json(ApiError.of("unavailable", null, "events were not stored; retry"))).type("application/json").build();
+            }
+            IngestAnswer answer = new IngestAnswer(!rejected, o.stored(), o.duplicates(), o.failed(), errors);
+            return Response.status(rejected ? Response.Status.BAD_REQUEST : Response.Status.OK)
+                    .entity(json(answer)).type("application/json").build();
+        });
+    }
+
+    private static String subjectOf(JsonNode item) {
+        if (!item.isObject()) {
+            return null;
+        }
+        JsonNode user = item.get("userId");
+        if (user != null && (user.isTextual() || user.isIntegralNumber()) && user.asText().length() <= Fields.MAX_ID) {
+            return Identifiers.user(user.asText());
+        }
+        JsonNode anon = item.get("anonymousId");
+        if (anon != null && (anon.isTextual() || anon.isIntegralNumber()) && anon.asText().length() <= Fields.MAX_ID) {
+            return Identifiers.anonymous(anon.asText());
+        }
+        return null;
+    }
+
+    private byte[] decode(byte[] body, String encoding) throws IOException {
+        if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
+            return body;
+        }
+        if (!encoding.trim().equalsIgnoreCase("gzip")) {
+            throw new IOException("unsupported encoding");
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 4);
+            byte[] buffer = new byte[16384];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+                if (out.size() > maxRequestBytes) {
+                    throw new TooLarge();
+                }
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static final class TooLarge extends IOException {
+    }
+
+    static String basicUser(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? decoded : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private CompletionStage<Response> tooLarge(String field, String message, long limit) {
+        return done(Response.Status.REQUEST_ENTITY_TOO_LARGE, new ApiError(false, "payload_too_large", field, message, limit));
+    }
+
+    private CompletionStage<Response> done(Response.Status status, Object entity) {
+        return CompletableFuture.completedFuture(Response.status(status).entity(json(entity)).type("application/json").build());
+    }
+
+    private String json(Object entity) {
+        try {
+            return answers.writeValueAsString(entity);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

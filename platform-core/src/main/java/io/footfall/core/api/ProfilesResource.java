@@ -1,0 +1,50 @@
+package io.footfall.core.api;
+
+import io.footfall.core.profile.ProfileQueries;
+import io.footfall.core.profile.ProfileView;
+import io.footfall.core.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+
+/** Live profiles, profiles as of an instant, and timelines. */
+@Path("/api/v1/profiles")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+public class ProfilesResource {
+
+    @Inject
+    ProfileQueries profiles;
+
+    /**
+     * A page of a timeline.
+     *
+     * @param items      events, latest first
+     * @param nextBefore pass as {@code before} for the next page; absent on the last page
+     */
+    public record TimelinePage(List<ProfileQueries.TimelineItem> items, Long nextBefore) {
+    }
+
+    @GET
+    @Path("/{id}")
+    public ProfileView profile(@PathParam("id") String id, @QueryParam("asOf") String asOf) {
+        Instant at = Params.instant(asOf, "asOf");
+        return (at == null ? profiles.live(id) : profiles.asOf(id, at))
+                .orElseThrow(() -> Problem.notFound("profile " + id));
+    }
+
+    @GET
+    @Path("/{id}/events")
+    public TimelinePage events(@PathParam("id") String id, @QueryParam("before") Long before, @QueryParam("limit") Integer limit) {
+        int n = Params.limit(limit, 500);
+        List<ProfileQueries.TimelineItem> items = profiles.timeline(id, before, n).orElseThrow(() -> Problem.notFound("profile " + id));
+        return new TimelinePage(items, items.size() < n ? null : items.get(items.size() - 1).position());
+    }
+}

@@ -1,0 +1,103 @@
+package io.footfall.core.api;
+
+import io.footfall.core.profile.ProfileProjection;
+import io.footfall.core.security.Roles;
+import io.footfall.core.store.EventLog;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+
+/** Projection status (position, lag) and replay. */
+@Path("/api/v1/projections")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+public class ProjectionsResource {
+
+    @Inject
+    EventLog log;
+    @Inject
+    ProfileProjection profiles;
+    @Inject
+    DataSource dataSource;
+
+    /**
+     * A projection's state.
+     *
+     * @param name      processor name
+     * @param running   whether it is processing
+     * @param replaying whether it is replaying
+     * @param position  lowest position over its segments, -1 before the first event
+     * @param head      position of the latest event in the log
+     * @param lag       events behind the head
+     * @param error     whether a segment is in error
+     */
+    public record Status(String name, boolean running, boolean replaying, long position, long head, long lag, boolean error) {
+    }
+
+    @GET
+    public List<Status> list() {
+        long head = head();
+        return log.processors().keySet().stream().sorted().map(name -> status(name, head)).toList();
+    }
+
+    @GET
+    @Path("/{name}")
+    public Status get(@PathParam("name") String name) {
+        processor(name);
+        return status(name, head());
+    }
+
+    /** Clears the projection and rebuilds it from the start of the log, asynchronously. */
+    @POST
+    @Path("/{name}/replay")
+    public Response replay(@PathParam("name") String name) throws Exception {
+        PooledStreamingEventProcessor processor = processor(name);
+        processor.shutdownAsync().get(30, TimeUnit.SECONDS);
+        if (EventLog.PROFILES.equals(name)) {
+            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(profiles::clear);
+        }
+        processor.resetTokens();
+        processor.start();
+        return Response.accepted(Map.of("status", "replaying", "name", name)).build();
+    }
+
+    private PooledStreamingEventProcessor processor(String name) {
+        return log.processor(name).orElseThrow(() -> Problem.notFound("projection " + name));
+    }
+
+    private Status status(String name, long head) {
+        PooledStreamingEventProcessor p = processor(name);
+        Map<Integer, EventTrackerStatus> segments = p.processingStatus();
+        long position = segments.values().stream()
+                .mapToLong(s -> s.getCurrentPosition().orElse(-1L)).min().orElse(-1L);
+        boolean replaying = segments.values().stream().anyMatch(EventTrackerStatus::isReplaying);
+        boolean error = segments.values().stream().anyMatch(EventTrackerStatus::isErrorState);
+        return new Status(name, p.isRunning(), replaying, position, head, Math.max(0, head - position), error);
+    }
+
+    private long head() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(globalindex), -1) FROM domainevententry")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the log head", e);
+        }
+    }
+}

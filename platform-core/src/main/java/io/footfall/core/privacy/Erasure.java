@@ -1,0 +1,98 @@
+package io.footfall.core.privacy;
+
+import io.footfall.core.profile.Identifiers;
+import io.footfall.core.profile.ProfileQueries;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * Erases a customer (GDPR art. 17): destroys the keys of every identifier of the person, so their
+ * personal data in the log is unreadable, purges their profile, identity links, timeline and
+ * failed events, and records the identifiers so projections skip them from now on and on replay.
+ */
+@ApplicationScoped
+public class Erasure {
+
+    private static final Logger LOG = Logger.getLogger(Erasure.class);
+
+    @Inject
+    DataSource dataSource;
+    @Inject
+    PersonalDataVault vault;
+    @Inject
+    ProfileQueries profiles;
+    @Inject
+    ErasedSubjects erased;
+
+    /**
+     * What an erasure did.
+     *
+     * @param identifiers  identifiers erased
+     * @param keysDestroyed keys destroyed
+     * @param profiles     profiles purged
+     */
+    public record Result(Set<String> identifiers, int keysDestroyed, int profiles) {
+    }
+
+    /** Erases the person the id belongs to (user id, anonymous id or person id). */
+    @Transactional
+    public Result erase(String id) {
+        Set<String> identifiers = new LinkedHashSet<>();
+        identifiers.add(Identifiers.user(id));
+        identifiers.add(Identifiers.anonymous(id));
+        String person = profiles.personOf(id).orElse(null);
+        try (Connection c = dataSource.getConnection()) {
+            if (person != null) {
+                identifiers.add(person);
+                try (PreparedStatement select = c.prepareStatement("SELECT identifier FROM identity_link WHERE person_id = ?")) {
+                    select.setString(1, person);
+                    try (var rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            identifiers.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            Object[] ids = identifiers.toArray();
+            int keys = vault.destroy(c, identifiers);
+            int purged = update(c, "DELETE FROM profile WHERE person_id = ANY (?)", ids);
+            update(c, "DELETE FROM profile_timeline WHERE identifier = ANY (?)", ids);
+            update(c, "DELETE FROM identity_link WHERE identifier = ANY (?) OR person_id = ANY (?)", ids);
+            update(c, "DELETE FROM failed_event WHERE subject = ANY (?)", ids);
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO erased_subject (identifier, erased_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                for (String identifier : identifiers) {
+                    insert.setString(1, identifier);
+                    insert.setTimestamp(2, Timestamp.from(Instant.now()));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            erased.add(identifiers);
+            LOG.infof("erased a person: %d identifiers, %d keys destroyed", identifiers.size(), keys);
+            return new Result(identifiers, keys, purged);
+        } catch (SQLException e) {
+            throw new IllegalStateException("erasure failed", e);
+        }
+    }
+
+    private static int update(Connection c, String sql, Object[] ids) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            int parameters = statement.getParameterMetaData().getParameterCount();
+            for (int i = 1; i <= parameters; i++) {
+                statement.setArray(i, c.createArrayOf("varchar", ids));
+            }
+            return statement.executeUpdate();
+        }
+    }
+}

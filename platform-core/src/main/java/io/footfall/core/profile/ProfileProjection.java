@@ -1,0 +1,282 @@
+package io.footfall.core.profile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.api.event.EventKind;
+import io.footfall.core.store.EventJson;
+import io.footfall.core.store.EventLogReader;
+import io.footfall.core.store.IdentityUnlinked;
+import io.footfall.core.store.RecordedBehavior;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+
+/**
+ * Projects the log into live profiles, identity links and per-identifier timelines. Runs on its
+ * own pooled streaming processor; one batch of events is one transaction together with the token,
+ * so every event is applied exactly once.
+ *
+ * <p>Identity: an event carrying both a user id and an anonymous id stitches the anonymous history
+ * into the user's profile (the profile is re-folded from the timeline so it includes what happened
+ * before login). {@code alias} merges the previous id's person into the user. An
+ * {@link IdentityUnlinked} event undoes a stitch. An anonymous id already stitched into one user is
+ * not moved to another user (shared devices).
+ */
+@jakarta.inject.Singleton
+public class ProfileProjection {
+
+    private static final String BATCH = ProfileProjection.class.getName() + ".batch";
+
+    @Inject
+    EntityManager em;
+    @Inject
+    EventLogReader reader;
+    @Inject
+    io.footfall.core.privacy.ErasedSubjects erased;
+
+    private final ObjectMapper json = EventJson.create();
+
+    @EventHandler
+    public void on(RecordedBehavior recorded, TrackingToken token) {
+        BehaviorEvent event = recorded.event();
+        if (erased.contains(Identifiers.user(event.userId())) || erased.contains(Identifiers.anonymous(event.anonymousId()))) {
+            return;
+        }
+        if (event.kind() == EventKind.IDENTIFY && recorded.personal() != null) {
+            event = reader.open(recorded);
+        }
+        Batch batch = batch();
+        TimelineEntry entry = new TimelineEntry();
+        entry.identifier = primaryIdentifier(event);
+        entry.globalIndex = token.position().orElseThrow();
+        entry.occurredAt = event.occurredAt();
+        entry.eventType = event.typeLabel();
+        em.persist(entry);
+
+        Resolution resolution = resolve(batch, event);
+        if (!resolution.rebuilt()) {
+            ProfileFolder.apply(batch.state(resolution.personId()), event);
+            batch.dirty.add(resolution.personId());
+        }
+    }
+
+    @EventHandler
+    public void on(IdentityUnlinked unlinked) {
+        Batch batch = batch();
+        String user = Identifiers.user(unlinked.userId());
+        for (String candidate : new String[] {Identifiers.anonymous(unlinked.anonymousId()), Identifiers.user(unlinked.anonymousId())}) {
+            IdentityLinkEntity link = em.find(IdentityLinkEntity.class, candidate);
+            if (link != null && link.personId.equals(user)) {
+                link.personId = candidate;
+                link.linkedAt = unlinked.at();
+                rebuild(batch, user);
+                rebuild(batch, candidate);
+                return;
+            }
+        }
+    }
+
+    /** Clears the read model before a replay. Call inside a transaction. */
+    public void clear() {
+        em.createNativeQuery("TRUNCATE profile, identity_link, profile_timeline").executeUpdate();
+    }
+
+    private record Resolution(String personId, boolean rebuilt) {
+    }
+
+    private Resolution resolve(Batch batch, BehaviorEvent e) {
+        String user = Identifiers.user(e.userId());
+        String anon = Identifiers.anonymous(e.anonymousId());
+        if (e.kind() == EventKind.ALIAS && user != null && e.previousId() != null && !e.previousId().isBlank()) {
+            return alias(batch, user, e.previousId(), e.occurredAt());
+        }
+        if (user == null) {
+            return new Resolution(personOf(anon, e.occurredAt()), false);
+        }
+        IdentityLinkEntity userLink = em.find(IdentityLinkEntity.class, user);
+        IdentityLinkEntity anonLink = anon == null ? null : em.find(IdentityLinkEntity.class, anon);
+        if (userLink == null) {
+            link(user, user, e.occurredAt());
+            if (anon == null) {
+                return new Resolution(user, false);
+            }
+            if (anonLink == null) {
+                link(anon, user, e.occurredAt());
+            } else if (Identifiers.isAnonymous(anonLink.personId)) {
+                rename(batch, anonLink.personId, user);
+            }
+            return new Resolution(user, false);
+        }
+        String person = userLink.personId;
+        if (anon == null) {
+            return new Resolution(person, false);
+        }
+        if (anonLink == null) {
+            link(anon, person, e.occurredAt());
+            return new Resolution(person, false);
+        }
+        if (anonLink.personId.equals(person) || !Identifiers.isAnonymous(anonLink.personId)) {
+            return new Resolution(person, false);
+        }
+        merge(batch, anonLink.personId, person);
+        return new Resolution(person, true);
+    }
+
+    private Resolution alias(Batch batch, String user, String previousId, Instant at) {
+        IdentityLinkEntity userLink = em.find(IdentityLinkEntity.class, user);
+        if (userLink == null) {
+            userLink = link(user, user, at);
+        }
+        String person = userLink.personId;
+        IdentityLinkEntity previous = em.find(IdentityLinkEntity.class, Identifiers.user(previousId));
+        if (previous == null) {
+            previous = em.find(IdentityLinkEntity.class, Identifiers.anonymous(previousId));
+        }
+        if (previous == null) {
+            link(Identifiers.anonymous(previousId), person, at);
+            return new Resolution(person, false);
+        }
+        if (previous.personId.equals(person)) {
+            return new Resolution(person, false);
+        }
+        merge(batch, previous.personId, person);
+        return new Resolution(person, true);
+    }
+
+    private String personOf(String identifier, Instant at) {
+        IdentityLinkEntity link = em.find(IdentityLinkEntity.class, identifier);
+        return link != null ? link.personId : link(identifier, identifier, at).personId;
+    }
+
+    private IdentityLinkEntity link(String identifier, String personId, Instant at) {
+        IdentityLinkEntity link = new IdentityLinkEntity();
+        link.identifier = identifier;
+        link.personId = personId;
+        link.linkedAt = at;
+        em.persist(link);
+        return link;
+    }
+
+    /** An anonymous person becomes a known user: same events, new id. */
+    private void rename(Batch batch, String from, String to) {
+        moveLinks(from, to);
+        ProfileState state = batch.state(from);
+        state.personId = to;
+        batch.states.put(to, state);
+        batch.dirty.add(to);
+        batch.remove(from);
+    }
+
+    /** Two people are one: re-fold the survivor from the timelines of all its identifiers. */
+    private void merge(Batch batch, String from, String into) {
+        moveLinks(from, into);
+        batch.remove(from);
+        rebuild(batch, into);
+    }
+
+    private void moveLinks(String from, String to) {
+        List<IdentityLinkEntity> links = em.createQuery(
+                "SELECT l FROM IdentityLinkEntity l WHERE l.personId = :p", IdentityLinkEntity.class)
+                .setParameter("p", from).getResultList();
+        links.forEach(l -> l.personId = to);
+    }
+
+    private void rebuild(Batch batch, String personId) {
+        ProfileState state = ProfileRebuilder.fold(em, reader, personId, null);
+        batch.states.put(personId, state);
+        batch.dirty.add(personId);
+        batch.removed.remove(personId);
+    }
+
+    private static String primaryIdentifier(BehaviorEvent e) {
+        String user = Identifiers.user(e.userId());
+        return user != null ? user : Identifiers.anonymous(e.anonymousId());
+    }
+
+    private Batch batch() {
+        UnitOfWork<?> uow = CurrentUnitOfWork.get().root();
+        return uow.getOrComputeResource(BATCH, key -> {
+            Batch b = new Batch();
+            uow.onPrepareCommit(u -> b.flush());
+            return b;
+        });
+    }
+
+    /** Profiles touched by one batch of events, written once at the end of the batch. */
+    private final class Batch {
+        final Map<String, ProfileState> states = new HashMap<>();
+        final Set<String> dirty = new HashSet<>();
+        final Set<String> removed = new HashSet<>();
+
+        ProfileState state(String personId) {
+            return states.computeIfAbsent(personId, id -> {
+                ProfileEntity entity = removed.contains(id) ? null : em.find(ProfileEntity.class, id);
+                if (entity == null) {
+                    ProfileState fresh = new ProfileState();
+                    fresh.personId = id;
+                    return fresh;
+                }
+                return read(entity.state);
+            });
+        }
+
+        void remove(String personId) {
+            states.remove(personId);
+            dirty.remove(personId);
+            removed.add(personId);
+        }
+
+        void flush() {
+            for (String id : removed) {
+                ProfileEntity entity = em.find(ProfileEntity.class, id);
+                if (entity != null) {
+                    em.remove(entity);
+                }
+            }
+            dirty.stream().sorted(Comparator.naturalOrder()).forEach(id -> {
+                ProfileState state = states.get(id);
+                ProfileEntity entity = em.find(ProfileEntity.class, id);
+                boolean fresh = entity == null;
+                if (fresh) {
+                    entity = new ProfileEntity();
+                    entity.personId = id;
+                }
+                entity.userId = state.userId;
+                entity.lastSeen = state.lastSeen;
+                entity.state = write(state);
+                if (fresh) {
+                    em.persist(entity);
+                }
+            });
+            em.flush();
+        }
+    }
+
+    private ProfileState read(String stateJson) {
+        try {
+            return json.readValue(stateJson, ProfileState.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored profile state is not readable", e);
+        }
+    }
+
+    String write(ProfileState state) {
+        try {
+            return json.writeValueAsString(state);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("profile state is not serialisable", e);
+        }
+    }
+}

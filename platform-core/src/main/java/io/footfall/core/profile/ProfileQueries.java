@@ -1,0 +1,90 @@
+package io.footfall.core.profile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.footfall.core.store.EventJson;
+import io.footfall.core.store.EventLogReader;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Reads profiles: live, as of an instant, and their event timelines. */
+@ApplicationScoped
+public class ProfileQueries {
+
+    @Inject
+    EntityManager em;
+    @Inject
+    EventLogReader reader;
+
+    private final ObjectMapper json = EventJson.create();
+
+    /** The person an id belongs to: tried as a user id, then an anonymous id, then a person id. */
+    @Transactional
+    public Optional<String> personOf(String id) {
+        for (String identifier : new String[] {Identifiers.user(id), Identifiers.anonymous(id), id}) {
+            IdentityLinkEntity link = em.find(IdentityLinkEntity.class, identifier);
+            if (link != null) {
+                return Optional.of(link.personId);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The live profile. */
+    @Transactional
+    public Optional<ProfileView> live(String id) {
+        return personOf(id).map(person -> em.find(ProfileEntity.class, person)).map(entity -> {
+            try {
+                return ProfileView.of(json.readValue(entity.state, ProfileState.class), Instant.now());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("stored profile is not readable", e);
+            }
+        });
+    }
+
+    /** The profile as it was at {@code asOf}, folded from the log with today's identity links. */
+    @Transactional
+    public Optional<ProfileView> asOf(String id, Instant asOf) {
+        return personOf(id).map(person -> ProfileView.of(ProfileRebuilder.fold(em, reader, person, asOf), asOf));
+    }
+
+    /**
+     * One entry of a timeline.
+     *
+     * @param position position in the log, the cursor for the next page
+     * @param event    the event, without personal data
+     */
+    public record TimelineItem(long position, io.footfall.api.event.BehaviorEvent event) {
+    }
+
+    /** A page of the person's events, latest in the log first, strictly before the {@code before} position when given. */
+    @Transactional
+    public Optional<List<TimelineItem>> timeline(String id, Long before, int limit) {
+        return personOf(id).map(person -> {
+            List<String> identifiers = em.createQuery(
+                    "SELECT l.identifier FROM IdentityLinkEntity l WHERE l.personId = :p", String.class)
+                    .setParameter("p", person).getResultList();
+            var query = em.createQuery("SELECT t.globalIndex FROM TimelineEntry t WHERE t.identifier IN :ids"
+                            + (before == null ? "" : " AND t.globalIndex < :before")
+                            + " ORDER BY t.globalIndex DESC", Long.class)
+                    .setParameter("ids", identifiers)
+                    .setMaxResults(limit);
+            if (before != null) {
+                query.setParameter("before", before);
+            }
+            List<Long> positions = query.getResultList();
+            Map<Long, EventLogReader.LoggedEvent> byPosition = reader.read(positions, false).stream()
+                    .collect(Collectors.toMap(EventLogReader.LoggedEvent::globalIndex, Function.identity()));
+            return positions.stream().filter(byPosition::containsKey)
+                    .map(p -> new TimelineItem(p, byPosition.get(p).event())).toList();
+        });
+    }
+}

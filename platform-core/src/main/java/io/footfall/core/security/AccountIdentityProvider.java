@@ -1,0 +1,101 @@
+package io.footfall.core.security;
+
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * Authenticates HTTP Basic credentials against the local {@code account} table (bcrypt). A
+ * successful check is remembered for a minute under a SHA-256 of the credentials, so a client
+ * polling the API does not pay a bcrypt per request.
+ */
+@ApplicationScoped
+public class AccountIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
+
+    private static final long REMEMBER_NANOS = 60_000_000_000L;
+
+    private record Verified(Set<String> roles, long until) {
+    }
+
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    @Inject
+    DataSource dataSource;
+
+    @Override
+    public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
+        return UsernamePasswordAuthenticationRequest.class;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
+        return context.runBlocking(() -> {
+            String username = request.getUsername();
+            String password = new String(request.getPassword().getPassword());
+            String fingerprint = fingerprint(username, password);
+            Verified hit = verified.get(fingerprint);
+            Set<String> roles;
+            if (hit != null && hit.until() > System.nanoTime()) {
+                roles = hit.roles();
+            } else {
+                roles = check(username, password);
+                verified.put(fingerprint, new Verified(roles, System.nanoTime() + REMEMBER_NANOS));
+            }
+            return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(username)).addRoles(roles).build();
+        });
+    }
+
+    private Set<String> check(String username, String password) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT password_hash, roles FROM account WHERE username = ?")) {
+            select.setString(1, username);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next() || !BcryptUtil.matches(password, rs.getString(1))) {
+                    throw new AuthenticationFailedException("invalid credentials");
+                }
+                return Arrays.stream(rs.getString(2).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                        .collect(Collectors.toUnmodifiableSet());
+            }
+        } catch (SQLException e) {
+            throw new AuthenticationFailedException("cannot read accounts", e);
+        }
+    }
+
+    /** Forgets remembered credentials (after a password or role change). */
+    public void forgetAll() {
+        verified.clear();
+    }
+
+    private static String fingerprint(String username, String password) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(username.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            return HexFormat.of().formatHex(sha.digest(password.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.footfall.core.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.footfall.core.profile.ProfileProjection;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.messaging.StreamableMessageSource;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Footfall's Axon runtime: the event store on PostgreSQL, the token store, and one pooled
+ * streaming processor per projection, each with its own token. Started after Flyway migrated the
+ * schema, shut down before Hibernate closes.
+ */
+@ApplicationScoped
+public class EventLog {
+
+    /** Processor name of the profile projection. */
+    public static final String PROFILES = "profiles";
+
+    private static final Logger LOG = Logger.getLogger(EventLog.class);
+
+    @Inject
+    DataSource dataSource;
+    @Inject
+    jakarta.transaction.TransactionManager jta;
+    @Inject
+    ProfileProjection profileProjection;
+
+    @ConfigProperty(name = "footfall.projection.batch-size", defaultValue = "500")
+    int projectionBatchSize;
+
+    private final ObjectMapper json = EventJson.create();
+    private Configuration axon;
+    private Serializer serializer;
+    private TransactionManager transactions;
+
+    void start(@Observes @Priority(10) StartupEvent startup) {
+        transactions = new JtaTransactionBridge(jta);
+        serializer = JacksonSerializer.builder().objectMapper(json)
+                .revisionResolver(new EventRevisionResolver()).build();
+        JdbcEventStorageEngine.Builder engineBuilder = JdbcEventStorageEngine.builder()
+                .connectionProvider(dataSource::getConnection)
+                .transactionManager(transactions)
+                .eventSerializer(serializer)
+                .snapshotSerializer(serializer)
+                .dataType(byte[].class)
+                .batchSize(1000);
+        CopyEventStorageEngine engine = new CopyEventStorageEngine(engineBuilder, transactions);
+        TokenStore tokens = JdbcTokenStore.builder()
+                .connectionProvider(dataSource::getConnection)
+                .serializer(serializer)
+                .claimTimeout(Duration.ofSeconds(10))
+                .build();
+
+        Configurer configurer = DefaultConfigurer.defaultConfiguration()
+                .configureSerializer(c -> serializer)
+                .configureEventSerializer(c -> serializer)
+                .configureMessageSerializer(c -> serializer)
+                .configureTransactionManager(c -> transactions)
+                .configureEventStore(c -> EmbeddedEventStore.builder()
+                        .storageEngine(engine)
+                        .fetchDelay(200)
+                        .build());
+        configurer.eventProcessing()
+                .registerTokenStore(c -> tokens)
+                .registerPooledStreamingEventProcessor(PROFILES, Configuration::eventStore,
+                        (c, b) -> b.batchSize(projectionBatchSize)
+                                .initialSegmentCount(1)
+                                .initialToken(StreamableMessageSource::createTailToken))
+                .registerEventHandler(c -> profileProjection)
+                .assignHandlerInstancesMatching(PROFILES, handler -> handler == profileProjection)
+                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+        axon = configurer.buildConfiguration();
+        axon.start();
+        LOG.infof("Axon event log started with processors %s", axon.eventProcessingConfiguration().eventProcessors().keySet());
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (axon != null) {
+            axon.shutdown();
+        }
+    }
+
+    /** The Axon event store. */
+    public EventStore eventStore() {
+        return axon.eventStore();
+    }
+
+    /** The serializer of stored payloads. */
+    public Serializer serializer() {
+        return serializer;
+    }
+
+    /** The transaction manager Axon runs in (JTA). */
+    public TransactionManager transactions() {
+        return transactions;
+    }
+
+    /** The JSON mapping of stored events. */
+    public ObjectMapper json() {
+        return json;
+    }
+
+    /** Appends messages; the caller's transaction or unit of work decides when they commit. */
+    public void publish(List<? extends EventMessage<?>> messages) {
+        axon.eventStore().publish(messages);
+    }
+
+    /** Appends messages in a unit of work and transaction of their own, committed on return. */
+    public void appendNow(List<? extends EventMessage<?>> messages) {
+        org.axonframework.messaging.unitofwork.UnitOfWork<?> uow =
+                org.axonframework.messaging.unitofwork.DefaultUnitOfWork.startAndGet(messages.get(0));
+        uow.attachTransaction(transactions);
+        try {
+            publish(messages);
+            uow.commit();
+        } catch (RuntimeException e) {
+            if (uow.isActive()) {
+                uow.rollback(e);
+            }
+            throw e;
+        }
+    }
+
+    /** A streaming processor by name. */
+    public Optional<PooledStreamingEventProcessor> processor(String name) {
+        return axon.eventProcessingConfiguration().eventProcessor(name, PooledStreamingEventProcessor.class);
+    }
+
+    /** All processor names. */
+    public Map<String, org.axonframework.eventhandling.EventProcessor> processors() {
+        return axon.eventProcessingConfiguration().eventProcessors();
+    }
+}

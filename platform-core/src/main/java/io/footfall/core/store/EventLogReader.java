@@ -1,0 +1,81 @@
+package io.footfall.core.store;
+
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.core.privacy.PersonalDataCodec;
+import io.footfall.core.privacy.PersonalDataVault;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.sql.DataSource;
+import org.axonframework.serialization.SimpleSerializedObject;
+
+/** Reads stored behaviour events back from the log by position, opening personal data when asked. */
+@ApplicationScoped
+public class EventLogReader {
+
+    @Inject
+    EventLog log;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    PersonalDataVault vault;
+
+    private volatile PersonalDataCodec codec;
+
+    /**
+     * An event with its position in the log.
+     *
+     * @param globalIndex position in the log
+     * @param event       the event
+     */
+    public record LoggedEvent(long globalIndex, BehaviorEvent event) {
+    }
+
+    /** Reads the behaviour events at these positions, in log order; other payload types are skipped. */
+    public List<LoggedEvent> read(Collection<Long> positions, boolean withPersonalData) {
+        List<LoggedEvent> events = new ArrayList<>(positions.size());
+        if (positions.isEmpty()) {
+            return events;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT globalindex, payloadtype, payloadrevision, payload "
+                     + "FROM domainevententry WHERE globalindex = ANY (?) ORDER BY globalindex")) {
+            select.setArray(1, c.createArrayOf("bigint", positions.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    Object payload = log.serializer().deserialize(new SimpleSerializedObject<>(
+                            rs.getBytes(4), byte[].class, rs.getString(2), rs.getString(3)));
+                    if (payload instanceof RecordedBehavior recorded) {
+                        events.add(new LoggedEvent(rs.getLong(1), withPersonalData ? open(recorded) : recorded.event()));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the event log", e);
+        }
+        return events;
+    }
+
+    /** The event with its personal data restored, or without it when the person's key was destroyed. */
+    public BehaviorEvent open(RecordedBehavior recorded) {
+        if (recorded.personal() == null) {
+            return recorded.event();
+        }
+        return vault.open(recorded.personal())
+                .map(bytes -> codec().join(recorded.event(), bytes))
+                .orElse(recorded.event());
+    }
+
+    private PersonalDataCodec codec() {
+        if (codec == null) {
+            codec = new PersonalDataCodec(log.json());
+        }
+        return codec;
+    }
+}

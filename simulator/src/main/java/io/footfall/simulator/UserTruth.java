@@ -1,0 +1,26 @@
+package io.footfall.simulator;
+
+import java.time.Instant;
+
+/**
+ * What the simulator planted for, and recorded about, one user.
+ *
+ * @param index          user number, 0-based
+ * @param cluster        taste cluster, see {@link GroundTruth#clusters()}
+ * @param anonymousId    the device id on every one of the user's messages
+ * @param userId         {@code u-000123} for an account holder, {@code null} for a guest-only user
+ * @param identifiedAt   instant of the user's {@code identify} call, or {@code null} if it never happened
+ *                       (guest, or churned first); messages before it carry no {@code userId}, messages from
+ *                       it on carry both ids
+ * @param churned        whether the user churned within the simulated period
+ * @param churnDay       day index (≥ 1) of churn, or -1
+ * @param churnInstant   start of the churn day, or {@code null}; the user has no message at or after it
+ * @param features       the churn covariates
+ * @param dailyHazard    {@code min(1, base × exp(β · x))}, see {@link HazardModel}
+ * @param sessionsPerDay the user's mean sessions per active day
+ * @param events         number of messages emitted for this user
+ */
+public record UserTruth(int index, int cluster, String anonymousId, String userId, Instant identifiedAt,
+                        boolean churned, int churnDay, Instant churnInstant, ChurnFeatures features,
+                        double dailyHazard, double sessionsPerDay, long events) {
+}

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * its owner does (typically with try-with-resources), and a sink that delivers asynchronously reports delivery
  * failures from {@link #accept} or {@link #close} at the latest.
  */
+@FunctionalInterface
 public interface EventSink extends AutoCloseable {
 
     /**

@@ -22,8 +22,11 @@ import java.util.Objects;
  *
  * <p>Memory: only one simulated day of compact planned events is held at a time, plus per-user state.
  *
- * <p>Measured rate: about 300k messages/s to a {@link CountingSink} on one core (2-core cloud VM,
- * OpenJDK 17, 20,000 users × 30 days ≈ 3.3M messages, rendering included).
+ * <p>Measured rate (message rendering included, {@link CountingSink}, whole JVM pinned to one core with
+ * {@code taskset}, 2-core VM, OpenJDK 17): 20,000 users × 30 days = 2.86 M messages at about 430–460 k
+ * messages/s in a warmed-up JVM on an otherwise idle machine; 270–280 k/s for a cold single run of
+ * {@link SimulatorMain} while other builds shared the machine. 10.05 M messages (70,000 users, unpinned, busy
+ * machine) ran in a 400 MB heap at about 310 k/s.
  */
 public final class Simulator {
 

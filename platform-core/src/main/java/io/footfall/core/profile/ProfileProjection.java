@@ -46,7 +46,11 @@ public class ProfileProjection {
     @Inject
     io.footfall.core.privacy.ErasedSubjects erased;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     private final ObjectMapper json = EventJson.create();
+    private volatile io.micrometer.core.instrument.Timer freshness;
 
     @EventHandler
     public void on(RecordedBehavior recorded, TrackingToken token) {
@@ -65,6 +69,7 @@ public class ProfileProjection {
         entry.eventType = event.typeLabel();
         em.persist(entry);
 
+        batch.receivedAt.add(event.receivedAt());
         Resolution resolution = resolve(batch, event);
         if (!resolution.rebuilt()) {
             ProfileFolder.apply(batch.state(resolution.personId()), event);
@@ -210,6 +215,7 @@ public class ProfileProjection {
         return uow.getOrComputeResource(BATCH, key -> {
             Batch b = new Batch();
             uow.onPrepareCommit(u -> b.flush());
+            uow.afterCommit(u -> b.recordFreshness());
             return b;
         });
     }
@@ -219,6 +225,18 @@ public class ProfileProjection {
         final Map<String, ProfileState> states = new HashMap<>();
         final Set<String> dirty = new HashSet<>();
         final Set<String> removed = new HashSet<>();
+        final List<Instant> receivedAt = new java.util.ArrayList<>();
+
+        /** How long after the collector received each event its profile was committed. */
+        void recordFreshness() {
+            io.micrometer.core.instrument.Timer timer = freshness();
+            Instant now = Instant.now();
+            for (Instant received : receivedAt) {
+                if (received != null) {
+                    timer.record(java.time.Duration.between(received, now));
+                }
+            }
+        }
 
         ProfileState state(String personId) {
             return states.computeIfAbsent(personId, id -> {
@@ -262,6 +280,18 @@ public class ProfileProjection {
             });
             em.flush();
         }
+    }
+
+    private io.micrometer.core.instrument.Timer freshness() {
+        if (freshness == null) {
+            freshness = io.micrometer.core.instrument.Timer.builder("footfall.profile.freshness")
+                    .description("time from an event's arrival at the collector to its profile being committed")
+                    .publishPercentiles(0.5, 0.9, 0.99)
+                    .distributionStatisticExpiry(java.time.Duration.ofMinutes(1))
+                    .distributionStatisticBufferLength(2)
+                    .register(metrics);
+        }
+        return freshness;
     }
 
     private ProfileState read(String stateJson) {

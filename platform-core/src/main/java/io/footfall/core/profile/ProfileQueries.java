@@ -43,7 +43,7 @@ public class ProfileQueries {
     public Optional<ProfileView> live(String id) {
         return personOf(id).map(person -> em.find(ProfileEntity.class, person)).map(entity -> {
             try {
-                return ProfileView.of(json.readValue(entity.state, ProfileState.class), Instant.now());
+                return view(json.readValue(entity.state, ProfileState.class), Instant.now());
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("stored profile is not readable", e);
             }
@@ -53,7 +53,19 @@ public class ProfileQueries {
     /** The profile as it was at {@code asOf}, folded from the log with today's identity links. */
     @Transactional
     public Optional<ProfileView> asOf(String id, Instant asOf) {
-        return personOf(id).map(person -> ProfileView.of(ProfileRebuilder.fold(em, reader, person, asOf), asOf));
+        return personOf(id).map(person -> view(ProfileRebuilder.fold(em, reader, person, asOf), asOf));
+    }
+
+    /** The view, listing only the anonymous ids that are (still) linked to the person. */
+    private ProfileView view(ProfileState state, Instant at) {
+        List<String> linked = identifiersOf(state.personId);
+        state.anonymousIds.removeIf(anon -> !linked.contains(Identifiers.anonymous(anon)));
+        return ProfileView.of(state, at);
+    }
+
+    private List<String> identifiersOf(String person) {
+        return em.createQuery("SELECT l.identifier FROM IdentityLinkEntity l WHERE l.personId = :p", String.class)
+                .setParameter("p", person).getResultList();
     }
 
     /**
@@ -69,9 +81,7 @@ public class ProfileQueries {
     @Transactional
     public Optional<List<TimelineItem>> timeline(String id, Long before, int limit) {
         return personOf(id).map(person -> {
-            List<String> identifiers = em.createQuery(
-                    "SELECT l.identifier FROM IdentityLinkEntity l WHERE l.personId = :p", String.class)
-                    .setParameter("p", person).getResultList();
+            List<String> identifiers = identifiersOf(person);
             var query = em.createQuery("SELECT t.globalIndex FROM TimelineEntry t WHERE t.identifier IN :ids"
                             + (before == null ? "" : " AND t.globalIndex < :before")
                             + " ORDER BY t.globalIndex DESC", Long.class)

@@ -25,6 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Tracking API", description = "Segment-compatible event collection")
 public class TrackingApiResource {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TrackingApiResource.class);
+
     @Inject
     TrackingRequestHandler handler;
 
@@ -138,6 +140,14 @@ public class TrackingApiResource {
 
     private CompletionStage<Response> handle(byte[] body, String auth, String encoding, EventKind kind) {
         String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-        return handler.handle(new TrackingRequestHandler.Request(body, auth, encoding, ip, kind));
+        try {
+            return handler.handle(new TrackingRequestHandler.Request(body, auth, encoding, ip, kind));
+        } catch (RuntimeException e) {
+            LOG.errorf("tracking request failed: %s", e.getClass().getName());
+            return java.util.concurrent.CompletableFuture.completedFuture(Response.serverError()
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(ApiError.of("internal_error", null, "the request could not be handled; nothing was stored"))
+                    .build());
+        }
     }
 }

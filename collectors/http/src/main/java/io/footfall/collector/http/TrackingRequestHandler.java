@@ -131,6 +131,9 @@ public class TrackingRequestHandler {
         List<IngestAnswer.EventError> errors = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
+            if (request.kind() != null && item.isObject() && !item.has("type")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) item).put("type", request.kind().wireName());
+            }
             String raw = item.toString();
             try {
                 if (raw.getBytes(StandardCharsets.UTF_8).length > maxEventBytes) {
@@ -147,6 +150,48 @@ public class TrackingRequestHandler {
             return tooLarge("body", errors.get(0).message(), maxEventBytes);
         }
         return submit(events, failed, errors, events.isEmpty() && !errors.isEmpty());
+    }
+
+    /**
+     * Validates a failed event again (its stored raw JSON or a corrected one) and appends it when
+     * every event in it is now valid; nothing is stored otherwise.
+     */
+    CompletionStage<Response> reprocess(FailedEvent failed, byte[] body) {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (IOException e) {
+            return done(Response.Status.BAD_REQUEST, ApiError.of("malformed_json", "body", "the event is not valid JSON"));
+        }
+        if (root == null || !root.isObject()) {
+            return done(Response.Status.BAD_REQUEST, ApiError.of("malformed_json", "body", "the event must be a JSON object"));
+        }
+        List<JsonNode> items = new ArrayList<>();
+        Instant sentAt = null;
+        if (root.get("batch") != null && root.get("batch").isArray()) {
+            root.get("batch").forEach(items::add);
+            try {
+                sentAt = Fields.instant(root.get("sentAt"), "sentAt");
+            } catch (Violation v) {
+                return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_event", v.field, v.getMessage()));
+            }
+        } else {
+            items.add(root);
+        }
+        SegmentMessageMapper.Envelope envelope = new SegmentMessageMapper.Envelope(failed.sourceId(), failed.receivedAt(), sentAt, null);
+        List<BehaviorEvent> events = new ArrayList<>();
+        List<IngestAnswer.EventError> errors = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                events.add(mapper.map(items.get(i), null, envelope));
+            } catch (Violation v) {
+                errors.add(new IngestAnswer.EventError(i, v.field, v.reason.name(), v.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            return done(Response.Status.BAD_REQUEST, new IngestAnswer(false, 0, 0, errors.size(), errors));
+        }
+        return submit(events, List.of(), List.of(), false);
     }
 
     private CompletionStage<Response> submit(List<BehaviorEvent> events, List<FailedEvent> failed,

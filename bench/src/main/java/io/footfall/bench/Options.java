@@ -1,0 +1,179 @@
+package io.footfall.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The command line of {@link BenchMain}. Every size has a default for the full run; {@code --quick} switches
+ * the defaults to a small run, and explicit options given after it (or before it) still win.
+ */
+final class Options {
+
+    /** The parts of the benchmark that can be selected with {@code --only}. */
+    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss");
+
+    Set<String> only = new LinkedHashSet<>(PARTS);
+    boolean quick;
+    int events = 200_000;
+    int warmup = 20_000;
+    int clients = 8;
+    int batch = 250;
+    int reps = 3;
+    int rate = 5_000;
+    int durationSeconds = 30;
+    int freshBatch = 100;
+    int idleSeconds = 20;
+    int catchUpSeconds = 60;
+    long seed = 42;
+    int pgPort = 5432;
+    String pgUser = "postgres";
+    Path appJar;
+    List<String> appJvmArgs = List.of();
+    Path logDir;
+
+    /** Parses {@code args}; throws {@link IllegalArgumentException} with a message for a bad command line. */
+    static Options parse(String[] args, Path benchTarget) {
+        Options o = new Options();
+        List<String> list = Arrays.asList(args);
+        if (list.contains("--quick")) {
+            o.quick = true;
+            o.events = 20_000;
+            o.warmup = 5_000;
+            o.durationSeconds = 10;
+            o.idleSeconds = 5;
+            o.catchUpSeconds = 30;
+        }
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> { }
+                case "--help", "-h" -> throw new IllegalArgumentException("");
+                case "--only" -> o.only = parts(value(args, ++i, a));
+                case "--events" -> o.events = positive(args, ++i, a);
+                case "--warmup" -> o.warmup = nonNegative(args, ++i, a);
+                case "--clients" -> o.clients = positive(args, ++i, a);
+                case "--batch" -> o.batch = positive(args, ++i, a);
+                case "--reps" -> o.reps = positive(args, ++i, a);
+                case "--rate" -> o.rate = positive(args, ++i, a);
+                case "--duration" -> o.durationSeconds = positive(args, ++i, a);
+                case "--fresh-batch" -> o.freshBatch = positive(args, ++i, a);
+                case "--idle" -> o.idleSeconds = nonNegative(args, ++i, a);
+                case "--catch-up" -> o.catchUpSeconds = nonNegative(args, ++i, a);
+                case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
+                case "--pg-port" -> o.pgPort = positive(args, ++i, a);
+                case "--pg-user" -> o.pgUser = value(args, ++i, a);
+                case "--app-jar" -> o.appJar = Path.of(value(args, ++i, a)).toAbsolutePath();
+                case "--app-jvm-args" -> o.appJvmArgs = splitArgs(value(args, ++i, a));
+                case "--log-dir" -> o.logDir = Path.of(value(args, ++i, a)).toAbsolutePath();
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (o.batch > 500) {
+            throw new IllegalArgumentException("--batch must be at most 500");
+        }
+        if (o.freshBatch > 500) {
+            throw new IllegalArgumentException("--fresh-batch must be at most 500");
+        }
+        if (o.clients > 256 || o.reps > 20 || o.durationSeconds > 3_600 || o.events > 20_000_000 || o.rate > 1_000_000) {
+            throw new IllegalArgumentException("a size is out of bounds (clients ≤ 256, reps ≤ 20, duration ≤ 3600 s, "
+                    + "events ≤ 20,000,000, rate ≤ 1,000,000/s)");
+        }
+        Path repo = benchTarget.getParent() != null && benchTarget.getParent().getParent() != null
+                ? benchTarget.getParent().getParent() : Path.of("").toAbsolutePath();
+        if (o.appJar == null) {
+            o.appJar = repo.resolve("app/target/quarkus-app/quarkus-run.jar");
+        }
+        if (o.logDir == null) {
+            o.logDir = benchTarget;
+        }
+        return o;
+    }
+
+    static String usage() {
+        return """
+                usage: java -jar bench/target/footfall-bench.jar [options]
+                  --only copy,ingest,freshness,rss   parts to run (default: all)
+                  --quick                            small sizes (20k events, 10 s freshness, 5 s idle)
+                  --events N        events per ingest repetition (200000)
+                  --warmup N        warm-up events before the timed runs (20000)
+                  --clients C       concurrent HTTP clients (8)
+                  --batch B         events per request and rows per baseline commit, ≤ 500 (250)
+                  --reps R          repetitions of the copy/insert/ingest measurements (3)
+                  --rate R          events/s of the open-loop freshness load (5000)
+                  --duration S      seconds of the freshness load (30)
+                  --fresh-batch B   events per request in the freshness load (100)
+                  --idle S          seconds idle before reading the RSS (20)
+                  --catch-up S      max seconds to wait for the projection after the ingest runs (60)
+                  --seed N          simulator seed (42)
+                  --pg-port P       PostgreSQL port on 127.0.0.1 (5432), user --pg-user (postgres), trust auth
+                  --app-jar PATH    (app/target/quarkus-app/quarkus-run.jar)
+                  --app-jvm-args "ARGS"   extra JVM flags for the app (default: none)
+                  --log-dir DIR     where app-*.log go (bench/target)
+                """;
+    }
+
+    private static Set<String> parts(String v) {
+        Set<String> parts = new LinkedHashSet<>();
+        for (String p : v.split(",")) {
+            String part = p.trim().toLowerCase(Locale.ROOT);
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (!PARTS.contains(part)) {
+                throw new IllegalArgumentException("--only takes " + String.join(",", PARTS) + ", not " + part);
+            }
+            parts.add(part);
+        }
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("--only needs at least one part");
+        }
+        return parts;
+    }
+
+    private static List<String> splitArgs(String v) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.trim().split("\\s+")) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String[] args, int i, String option) {
+        int v = nonNegative(args, i, option);
+        if (v == 0) {
+            throw new IllegalArgumentException(option + " must be positive");
+        }
+        return v;
+    }
+
+    private static int nonNegative(String[] args, int i, String option) {
+        String v = value(args, i, option).replace("_", "");
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 0) {
+                throw new IllegalArgumentException(option + " must not be negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number, not " + v);
+        }
+    }
+
+    boolean runs(String part) {
+        return only.contains(part);
+    }
+}

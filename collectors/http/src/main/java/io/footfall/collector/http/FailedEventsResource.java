@@ -1,0 +1,99 @@
+package io.footfall.collector.http;
+
+import io.footfall.core.api.Problem;
+import io.footfall.core.failed.FailedEventStore;
+import io.footfall.core.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The failed-events store: list what the collectors rejected, re-process an event (as stored, or
+ * with a corrected body) once the cause is fixed, or drop it.
+ */
+@Path("/api/v1/failed-events")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+public class FailedEventsResource {
+
+    @Inject
+    FailedEventStore store;
+    @Inject
+    TrackingRequestHandler handler;
+
+    /**
+     * A page of failed events.
+     *
+     * @param items     failed events, by id
+     * @param nextAfter pass as {@code after} for the next page; absent on the last page
+     */
+    public record Page(List<FailedEventStore.Stored> items, Long nextAfter) {
+    }
+
+    @GET
+    public Page list(@QueryParam("status") String status, @QueryParam("after") Long after, @QueryParam("limit") Integer limit) {
+        FailedEventStore.Status s;
+        try {
+            s = status == null ? FailedEventStore.Status.OPEN : FailedEventStore.Status.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("status", "status must be OPEN, REPROCESSED or DROPPED");
+        }
+        int n = limit == null ? 50 : limit;
+        if (n < 1 || n > 500) {
+            throw Problem.badRequest("limit", "limit must be between 1 and 500");
+        }
+        List<FailedEventStore.Stored> items = store.list(s, after == null ? 0 : after, n);
+        return new Page(items, items.size() < n ? null : items.get(items.size() - 1).id());
+    }
+
+    @GET
+    @Path("/{id}")
+    public FailedEventStore.Stored get(@PathParam("id") long id) {
+        return store.get(id).orElseThrow(() -> Problem.notFound("failed event " + id));
+    }
+
+    /**
+     * Validates the stored raw event again — or the corrected JSON in the body, if one is sent —
+     * and appends it on success. Answers like the tracking API; a still-invalid event stays open.
+     */
+    @POST
+    @Path("/{id}/reprocess")
+    @Consumes(MediaType.WILDCARD)
+    public CompletionStage<Response> reprocess(@PathParam("id") long id, byte[] corrected) {
+        FailedEventStore.Stored failed = store.get(id).orElseThrow(() -> Problem.notFound("failed event " + id));
+        if (failed.status() != FailedEventStore.Status.OPEN) {
+            throw new jakarta.ws.rs.WebApplicationException(Response.status(Response.Status.CONFLICT)
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(new Problem("not_open", "status", "failed event " + id + " is " + failed.status())).build());
+        }
+        byte[] body = corrected != null && corrected.length > 0 ? corrected
+                : failed.event().raw().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return handler.reprocess(failed.event(), body).thenApply(response -> {
+            if (response.getStatus() == 200) {
+                store.resolve(id, FailedEventStore.Status.REPROCESSED);
+            }
+            return response;
+        });
+    }
+
+    @POST
+    @Path("/{id}/drop")
+    public Response drop(@PathParam("id") long id) {
+        store.get(id).orElseThrow(() -> Problem.notFound("failed event " + id));
+        if (!store.resolve(id, FailedEventStore.Status.DROPPED)) {
+            return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                    .entity(new Problem("not_open", "status", "failed event " + id + " is not open")).build();
+        }
+        return Response.ok(store.get(id).orElseThrow()).build();
+    }
+}

@@ -41,12 +41,16 @@ final class ProcStats {
 
     /** Fields of /proc/pid/stat, with the command name (which may contain spaces) as field 2. */
     private static String[] statFields(long pid) {
+        return statFieldsOf(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    private static String[] statFieldsOf(Path file) {
         try {
-            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String s = Files.readString(file);
             int close = s.lastIndexOf(')');
             String[] rest = s.substring(close + 2).trim().split(" ");
             String[] f = new String[rest.length + 2];
-            f[0] = Long.toString(pid);
+            f[0] = s.substring(0, s.indexOf(' '));
             f[1] = s.substring(s.indexOf('(') + 1, close);
             System.arraycopy(rest, 0, f, 2, rest.length);
             return f;
@@ -199,6 +203,80 @@ final class ProcStats {
             }
             return out;
         }
+    }
+
+    /** CPU ticks of each thread of {@code pid}: tid → [ticks, name]. */
+    private static Map<Long, Object[]> threadTicks(long pid) {
+        Map<Long, Object[]> out = new HashMap<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : dir) {
+                String[] f = statFieldsOf(task.resolve("stat"));
+                if (f != null && f.length >= 15) {
+                    out.put(Long.parseLong(task.getFileName().toString()),
+                            new Object[] {Long.parseLong(f[13]) + Long.parseLong(f[14]), f[1]});
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** A thread name with its numbering removed ({@code executor-thread-3} → {@code executor-thread}). */
+    static String threadGroup(String name) {
+        String g = name.replaceAll("[-#_ ]*\\d+$", "");
+        return g.isEmpty() ? name : g;
+    }
+
+    /**
+     * CPU used by the threads of one process between {@link #start} and {@link #stop}, grouped by thread name
+     * without its number (Linux truncates thread names to 15 characters).
+     */
+    static final class ThreadSampler {
+        private final long pid;
+        private Map<Long, Object[]> before = Map.of();
+        private long startNanos;
+
+        ThreadSampler(long pid) {
+            this.pid = pid;
+        }
+
+        ThreadSampler start() {
+            before = threadTicks(pid);
+            startNanos = System.nanoTime();
+            return this;
+        }
+
+        /** Cores used per thread group, largest first. */
+        Map<String, Double> stop() {
+            double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+            Map<String, Double> byGroup = new HashMap<>();
+            for (Map.Entry<Long, Object[]> e : threadTicks(pid).entrySet()) {
+                Object[] was = before.get(e.getKey());
+                long delta = (long) e.getValue()[0] - (was == null ? 0L : (long) was[0]);
+                byGroup.merge(threadGroup((String) e.getValue()[1]), delta / TICKS_PER_SECOND / seconds, Double::sum);
+            }
+            Map<String, Double> sorted = new LinkedHashMap<>();
+            byGroup.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            return sorted;
+        }
+    }
+
+    /** The {@code top} largest entries of a {@link ThreadSampler} result, formatted; the rest summed as "other". */
+    static String formatTop(Map<String, Double> cores, int top) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        double other = 0;
+        for (Map.Entry<String, Double> e : cores.entrySet()) {
+            if (i++ < top) {
+                out.append(out.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                        .append(String.format(java.util.Locale.ROOT, "%.2f", e.getValue()));
+            } else {
+                other += e.getValue();
+            }
+        }
+        return out.append(String.format(java.util.Locale.ROOT, ", other %.2f cores", other)).toString();
     }
 
     /** Formats a {@link CpuSampler} result as {@code app 1.10, postgres 0.62, ... cores}. */

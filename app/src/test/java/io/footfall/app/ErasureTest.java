@@ -1,0 +1,104 @@
+package io.footfall.app;
+
+import static io.footfall.app.Api.admin;
+import static io.footfall.app.Api.tracking;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** Erasure makes a person's planted personal data unreadable everywhere in the database. */
+@QuarkusTest
+class ErasureTest {
+
+    @Inject
+    DataSource ds;
+
+    @Test
+    void erasureLeavesNoReadablePersonalDataAnywhere() {
+        String token = UUID.randomUUID().toString().substring(0, 8);
+        String user = "erase-" + token;
+        String anon = "anon-erase-" + token;
+        String email = "planted." + token + "@example.test";
+        String name = "Zed Planted" + token;
+        String phone = "+44 7700 9" + token.replaceAll("[^0-9]", "7").substring(0, 5);
+        String ip = "198.51.100." + (100 + Math.abs(token.hashCode() % 150));
+        String address = "1 Planted Street " + token;
+
+        String identify = """
+                {"type":"identify","userId":"%s","anonymousId":"%s","traits":{"email":"%s","name":"%s","phone":"%s","address":"%s","plan":"gold"},
+                 "context":{"ip":"%s"}}""".formatted(user, anon, email, name, phone, address, ip);
+        String view = """
+                {"type":"track","event":"Product Viewed","userId":"%s","properties":{"product_id":"p1"},"context":{"ip":"%s"}}""".formatted(user, ip);
+        String invalid = """
+                {"type":"identify","userId":"%s","traits":{"email":"%s"},"timestamp":"not a date"}""".formatted(user, email);
+        tracking().body("{\"batch\":[" + identify + "," + view + "," + invalid + "]}").post("/v1/batch")
+                .then().statusCode(200).body("stored", equalTo(2)).body("failed", equalTo(1));
+        Api.awaitProfile(user, 2).then().body("traits.email", equalTo(email));
+
+        List<String> planted = List.of(email, name, phone, ip, address);
+        assertFalse(placesHolding(email).isEmpty(), "the scan finds the email before erasure (profile, failed events)");
+        assertTrue(placesHolding(email).stream().noneMatch(p -> p.startsWith("domainevententry")),
+                "the log never holds personal data in clear: " + placesHolding(email));
+
+        admin().delete("/api/v1/customers/{id}", user).then().statusCode(200).body("keysDestroyed", equalTo(1));
+
+        for (String value : planted) {
+            assertEquals(List.of(), placesHolding(value), "after erasure nothing holds " + value);
+        }
+        admin().get("/api/v1/profiles/{id}", user).then().statusCode(404);
+        admin().get("/api/v1/profiles/{id}", anon).then().statusCode(404);
+
+        // later events of the erased identifiers are not projected again
+        tracking().body(view).post("/v1/track").then().statusCode(200);
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM profile WHERE user_id = ?", user));
+    }
+
+    /** Every table.column whose value contains the text (text columns as text, binary columns as UTF-8 bytes). */
+    private List<String> placesHolding(String value) {
+        List<String> places = new ArrayList<>();
+        try (Connection c = ds.getConnection()) {
+            List<String[]> columns = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                    + "WHERE table_schema = 'public'"); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+            for (String[] col : columns) {
+                String sql = col[2].equals("bytea")
+                        ? "SELECT count(*) FROM \"" + col[0] + "\" WHERE position(?::bytea in \"" + col[1] + "\") > 0"
+                        : "SELECT count(*) FROM \"" + col[0] + "\" WHERE \"" + col[1] + "\"::text LIKE '%' || ? || '%'";
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    if (col[2].equals("bytea")) {
+                        s.setBytes(1, value.getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        s.setString(1, value);
+                    }
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) > 0) {
+                            places.add(col[0] + "." + col[1]);
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return places;
+    }
+}

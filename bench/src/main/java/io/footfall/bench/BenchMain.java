@@ -1,0 +1,484 @@
+package io.footfall.bench;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Footfall's load driver (not a test). In one run it measures, on this machine and against the local
+ * PostgreSQL (127.0.0.1 only):
+ * <ol>
+ *   <li>{@code copy}: the raw-PostgreSQL baselines: binary COPY and batched INSERT of rows shaped like the app's
+ *       event log, committed in chunks of the request batch size ({@link CopyBaseline});</li>
+ *   <li>{@code ingest}: durable ingest throughput over HTTP with concurrent closed-loop clients, median of several
+ *       repetitions, and the ratio to COPY, then a loss/duplicate check against the database ({@link IngestLoad});</li>
+ *   <li>{@code freshness}: profile freshness at a fixed open-loop event rate, from the app's metric and from marker
+ *       events polled through the profile API ({@link FreshnessProbe});</li>
+ *   <li>{@code rss}: idle RSS of the embedded default (app plus its embedded PostgreSQL) ({@link RssProbe}).</li>
+ * </ol>
+ * The app runs as a child JVM ({@link AppProcess}) against a fresh database per part; databases are dropped and
+ * children stopped at the end, also on Ctrl-C (shutdown hook). Results are printed as a table ({@link Report}).
+ *
+ * <p>Usage: {@code java -jar bench/target/footfall-bench.jar [--quick] [--only copy,ingest,freshness,rss] ...};
+ * see {@code docs/benchmarks.md} and {@code --help}.
+ */
+public final class BenchMain {
+
+    static final String WRITE_KEY = "bench-key";
+    static final String ADMIN_USER = "admin";
+    static final String ADMIN_PASSWORD = "admin-secret";
+
+    private static final double TARGET_INGEST = 20_000;
+    private static final double TARGET_COPY_RATIO = 0.6;
+    private static final double TARGET_FRESHNESS_P99_S = 1.0;
+    private static final double TARGET_RSS_MIB = 700;
+    private static final int GROUP_COMMIT_ROWS = 5_000;
+
+    private final Options options;
+    private final Postgres pg;
+    private final Report report = new Report();
+    private final List<String> problems = new ArrayList<>();
+    private Workload workload;
+    private double copyMedian = Double.NaN;
+
+    private BenchMain(Options options) {
+        this.options = options;
+        this.pg = new Postgres(options.pgPort, options.pgUser);
+    }
+
+    /** Runs the benchmark; exit status 0 when it ran (whatever the verdicts), 2 for a bad command line, 1 on error. */
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args, benchTarget());
+        } catch (IllegalArgumentException e) {
+            if (!e.getMessage().isEmpty()) {
+                System.err.println(e.getMessage());
+            }
+            System.err.print(Options.usage());
+            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            return;
+        }
+        BenchMain bench = new BenchMain(options);
+        Thread cleanup = new Thread(bench::cleanUp, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        int status = 0;
+        try {
+            bench.run();
+        } catch (Exception e) {
+            System.err.println("benchmark failed: " + e);
+            e.printStackTrace();
+            status = 1;
+        } finally {
+            bench.cleanUp();
+        }
+        System.exit(status);
+    }
+
+    private void cleanUp() {
+        AppProcess.stopAll();
+        pg.dropAll();
+    }
+
+    private void run() throws Exception {
+        Instant started = Instant.now();
+        String machine = machine();
+        System.out.println("== Footfall benchmark " + started + " (run " + pg.runId() + ")");
+        System.out.print(machine);
+        System.out.printf(Locale.ROOT, "options: parts=%s%s events=%,d warmup=%,d clients=%d batch=%d reps=%d rate=%,d/s "
+                        + "duration=%d s fresh-batch=%d idle=%d s app-jvm-args=%s%n",
+                String.join(",", options.only), options.quick ? " (quick)" : "", options.events, options.warmup,
+                options.clients, options.batch, options.reps, options.rate, options.durationSeconds, options.freshBatch,
+                options.idleSeconds, options.appJvmArgs.isEmpty() ? "(default)" : String.join(" ", options.appJvmArgs));
+
+        if (options.runs("copy") || options.runs("ingest") || options.runs("freshness")) {
+            int needed = Math.max(Math.max(options.events, options.warmup), 1);
+            if (options.runs("freshness")) {
+                needed = Math.max(needed, (int) Math.min(Integer.MAX_VALUE / 2, (long) options.rate * options.durationSeconds));
+            }
+            long t0 = System.nanoTime();
+            workload = Workload.generate(options.seed, needed);
+            System.out.printf(Locale.ROOT, "workload: %,d simulator messages (seed %d, %,d users × 30 days), mean %.0f bytes, "
+                            + "generated in %.1f s (not timed)%n", workload.size(), options.seed, workload.users(),
+                    workload.meanBytes(), (System.nanoTime() - t0) / 1e9);
+        }
+        if (options.runs("copy")) {
+            guarded("copy", this::copyPart);
+        }
+        if (options.runs("ingest")) {
+            guarded("ingest", this::ingestPart);
+        }
+        if (options.runs("freshness")) {
+            guarded("freshness", this::freshnessPart);
+        }
+        if (options.runs("rss")) {
+            guarded("rss", this::rssPart);
+        }
+
+        System.out.println();
+        System.out.println("== Results (" + Duration.between(started, Instant.now()).toSeconds() + " s)");
+        System.out.print(machine);
+        System.out.print(report.text());
+        for (String note : report.notes()) {
+            System.out.println("  * " + note);
+        }
+        if (!problems.isEmpty()) {
+            System.out.println("Problems seen:");
+            problems.forEach(p -> System.out.println("  ! " + p));
+        }
+        Path md = options.logDir.resolve("results.md");
+        report.writeMarkdown(md, "Run " + started + ", options " + String.join(" ", options.only)
+                + (options.quick ? " --quick" : "") + "\n\n```\n" + machine + "```");
+        System.out.println("(Markdown table in " + md + "; app logs in " + options.logDir + "/app-*.log)");
+    }
+
+    private interface Part {
+        void run() throws Exception;
+    }
+
+    private void guarded(String name, Part part) {
+        System.out.println();
+        System.out.println("== " + name);
+        try {
+            part.run();
+        } catch (Exception e) {
+            String message = name + " part failed: " + e;
+            System.err.println(message);
+            e.printStackTrace();
+            problems.add(message);
+            report.row(name + ": failed", "—", "", e.getClass().getSimpleName());
+        } finally {
+            AppProcess.stopAll();
+        }
+    }
+
+    // ---- copy -------------------------------------------------------------------------------------------
+
+    private void copyPart() throws SQLException {
+        CopyBaseline baseline = CopyBaseline.create(pg, workload);
+        try {
+            ProcStats.CpuSampler cpu = pgCpu();
+            if (options.warmup > 0) {
+                baseline.copy("domainevententry", "warm", options.warmup, options.batch, cpu);
+                baseline.insert("domainevententry_insert", "warm", options.warmup, options.batch, cpu);
+                baseline.copy("domainevententry_groupcommit", "warm", options.warmup, GROUP_COMMIT_ROWS, cpu);
+            }
+            List<Double> copy = new ArrayList<>();
+            List<Double> insert = new ArrayList<>();
+            List<Double> group = new ArrayList<>();
+            for (int r = 1; r <= options.reps; r++) {
+                copy.add(print(r, baseline.copy("domainevententry", "r" + r, options.events, options.batch, cpu)));
+                insert.add(print(r, baseline.insert("domainevententry_insert", "r" + r, options.events, options.batch, cpu)));
+                group.add(print(r, baseline.copy("domainevententry_groupcommit", "r" + r, options.events, GROUP_COMMIT_ROWS, cpu)));
+            }
+            copyMedian = Stats.median(copy);
+            double insertMedian = Stats.median(insert);
+            double groupMedian = Stats.median(group);
+            double payload = baseline.meanPayloadBytes("domainevententry");
+            System.out.printf(Locale.ROOT, "  medians: COPY %,.0f rows/s, INSERT %,.0f rows/s, COPY/%d %,.0f rows/s; "
+                    + "mean payload %.0f bytes%n", copyMedian, insertMedian, GROUP_COMMIT_ROWS, groupMedian, payload);
+            report.row("raw COPY, " + options.batch + "-row commits (median of " + options.reps + ")",
+                    Report.fmt(copyMedian, 0) + " rows/s", "baseline", "1.00");
+            report.row("JDBC batch INSERT, " + options.batch + "-row commits", Report.fmt(insertMedian, 0) + " rows/s", "",
+                    Report.fmt(insertMedian / copyMedian, 2) + "× COPY");
+            report.row("raw COPY, " + Report.fmt(GROUP_COMMIT_ROWS, 0) + "-row commits (app's max group)",
+                    Report.fmt(groupMedian, 0) + " rows/s", "", Report.fmt(groupMedian / copyMedian, 2) + "× COPY");
+            report.note(String.format(Locale.ROOT, "Baseline rows: the simulator's JSON wrapped like the app's payload (mean %.0f bytes), "
+                    + "one connection, one transaction per chunk, rows encoded before timing.", payload));
+        } finally {
+            pg.drop(baseline.database());
+        }
+    }
+
+    private static double print(int rep, CopyBaseline.Pass p) {
+        System.out.printf(Locale.ROOT, "  rep %d %-6s %5d-row commits: %,9d rows in %6.2f s = %,9.0f rows/s   [%s]%n",
+                rep, p.method(), p.chunk(), p.rows(), p.seconds(), p.rowsPerSecond(), ProcStats.format(p.cores()));
+        return p.rowsPerSecond();
+    }
+
+    private ProcStats.CpuSampler pgCpu() {
+        long self = ProcessHandle.current().pid();
+        return new ProcStats.CpuSampler()
+                .group("postgres", () -> ProcStats.pidsNamed("postgres"))
+                .group("bench", () -> List.of(self));
+    }
+
+    // ---- ingest -----------------------------------------------------------------------------------------
+
+    private void ingestPart() throws Exception {
+        String db = pg.createDatabase("ingest");
+        AppProcess app = startApp("ingest", db);
+        try {
+            HttpApi api = new HttpApi(app.base());
+            long deadline = Math.max(300, options.events / 500L);
+            long accepted = 0;
+            long warm = 0;
+            if (options.warmup > 0) {
+                IngestLoad.Result w = IngestLoad.run("warm-up", api, workload.batches("warm", options.warmup, options.batch),
+                        options.clients, deadline, appCpu(app), new ProcStats.ThreadSampler(app.pid()));
+                print(w);
+                warm = w.stored();
+                checkClean(w);
+            }
+            List<Double> rates = new ArrayList<>();
+            List<IngestLoad.Result> runs = new ArrayList<>();
+            for (int r = 1; r <= options.reps; r++) {
+                List<Workload.Batch> batches = workload.batches("r" + r, options.events, options.batch);
+                IngestLoad.Result result = IngestLoad.run("rep " + r, api, batches, options.clients, deadline,
+                        appCpu(app), new ProcStats.ThreadSampler(app.pid()));
+                print(result);
+                checkClean(result);
+                rates.add(result.eventsPerSecond());
+                runs.add(result);
+                accepted += result.stored();
+            }
+            long[] lag = api.projection();
+            long count = pg.countEvents(db);
+            double[] shape = pg.eventShape(db);
+            long expected = warm + accepted;
+            System.out.printf(Locale.ROOT, "  verify: SELECT count(*) FROM domainevententry = %,d; warm-up + accepted = %,d + %,d = %,d "
+                            + "-> %s; distinct event ids %,d; mean stored payload %.0f bytes, metadata %.0f bytes%n",
+                    count, warm, accepted, expected, count == expected ? "OK (no loss, no duplicates)" : "MISMATCH",
+                    (long) shape[0], shape[1], shape[2]);
+            if (count != expected) {
+                problems.add(String.format(Locale.ROOT, "ingest: the log holds %,d events but %,d were acknowledged", count, expected));
+            }
+            System.out.printf(Locale.ROOT, "  projection right after the last rep: position %,d, head %,d, lag %,d%n", lag[0], lag[1], lag[2]);
+            double[] catchUp = waitForProjection(api, options.catchUpSeconds);
+            double median = Stats.median(rates);
+            IngestLoad.Result medianRun = runs.stream().min((a, b) -> Double.compare(
+                    Math.abs(a.eventsPerSecond() - median), Math.abs(b.eventsPerSecond() - median))).orElseThrow();
+            report.check("durable ingest over HTTP (median of " + options.reps + ", " + options.clients + " clients × "
+                    + options.batch + "/request)", median, Report.fmt(median, 0) + " events/s", TARGET_INGEST, true, "≥ 20,000 events/s");
+            report.check("durable ingest / raw COPY", median / copyMedian, Report.fmt(median / copyMedian, 2), TARGET_COPY_RATIO,
+                    true, "≥ 0.6");
+            report.row("ingest request latency p50 / p99 (median rep)",
+                    Report.fmt(Stats.percentile(medianRun.latencyMs(), 50), 0) + " / "
+                            + Report.fmt(Stats.percentile(medianRun.latencyMs(), 99), 0) + " ms", "", "");
+            report.row("events in log vs acknowledged", Report.fmt(count, 0) + " / " + Report.fmt(expected, 0), "equal",
+                    count == expected ? "PASS" : "FAIL");
+            report.row("projection lag after ingest → after catch-up wait",
+                    Report.fmt(lag[2], 0) + " → " + Report.fmt(catchUp[0], 0) + " events", "",
+                    catchUp[0] == 0 ? String.format(Locale.ROOT, "caught up in %.0f s (%,.0f events/s)", catchUp[1], catchUp[2])
+                            : String.format(Locale.ROOT, "not caught up after %.0f s (%,.0f events/s)", catchUp[1], catchUp[2]));
+            report.note(String.format(Locale.ROOT, "Ingest CPU (median rep): %s; app threads: %s.",
+                    ProcStats.format(medianRun.cores()), ProcStats.formatTop(medianRun.appThreads(), 6)));
+            appProblems(app);
+        } finally {
+            app.stop();
+            pg.drop(db);
+        }
+    }
+
+    private void print(IngestLoad.Result r) {
+        System.out.printf(Locale.ROOT, "  %-8s %,9d events in %6.2f s = %,9.0f events/s (stored %,d, dup %,d, failed %,d, "
+                        + "lost %,d; statuses %s; retries %,d; latency p50 %.0f ms p99 %.0f ms)   [%s]%n",
+                r.label(), r.events(), r.seconds(), r.eventsPerSecond(), r.stored(), r.duplicates(), r.failed(), r.lost(),
+                r.statuses(), r.retries(), Stats.percentile(r.latencyMs(), 50), Stats.percentile(r.latencyMs(), 99),
+                ProcStats.format(r.cores()));
+        System.out.println("      app threads: " + ProcStats.formatTop(r.appThreads(), 8));
+        r.errors().forEach(e -> System.out.println("      error: " + e));
+    }
+
+    private void checkClean(IngestLoad.Result r) {
+        if (r.stored() != r.events() || r.duplicates() != 0 || r.failed() != 0 || r.lost() != 0) {
+            problems.add(String.format(Locale.ROOT, "ingest %s: offered %,d, stored %,d, duplicates %,d, failed %,d, lost %,d, statuses %s%s",
+                    r.label(), r.events(), r.stored(), r.duplicates(), r.failed(), r.lost(), r.statuses(),
+                    r.errors().isEmpty() ? "" : ", first error: " + r.errors().get(0)));
+        } else if (r.statuses().keySet().stream().anyMatch(s -> s != 200)) {
+            problems.add("ingest " + r.label() + ": non-200 answers (retried, nothing lost): " + r.statuses());
+        }
+    }
+
+    /** Polls the projection until its lag is 0 or {@code seconds} pass: {@code [lag, seconds waited, events/s]}. */
+    private static double[] waitForProjection(HttpApi api, int seconds) throws IOException, InterruptedException {
+        long[] first = api.projection();
+        long t0 = System.nanoTime();
+        long[] now = first;
+        while (now[2] > 0 && System.nanoTime() - t0 < seconds * 1_000_000_000L) {
+            Thread.sleep(250);
+            now = api.projection();
+        }
+        double waited = (System.nanoTime() - t0) / 1e9;
+        double rate = waited > 0 ? (now[0] - first[0]) / waited : Double.NaN;
+        System.out.printf(Locale.ROOT, "  projection catch-up: lag %,d -> %,d in %.1f s (%,.0f events/s folded)%n",
+                first[2], now[2], waited, rate);
+        return new double[] {now[2], waited, rate};
+    }
+
+    // ---- freshness --------------------------------------------------------------------------------------
+
+    private void freshnessPart() throws Exception {
+        String db = pg.createDatabase("fresh");
+        AppProcess app = startApp("freshness", db);
+        try {
+            HttpApi api = new HttpApi(app.base());
+            if (options.warmup > 0) {
+                FreshnessProbe.Paced w = FreshnessProbe.paced(api, workload.batches("fresh-warm", options.warmup,
+                        options.freshBatch), options.rate);
+                System.out.printf(Locale.ROOT, "  warm-up: %,d events at %,d/s: stored %,d, statuses %s%n", w.offered(),
+                        options.rate, w.stored(), w.statuses());
+                waitForProjection(api, 60);
+            }
+            int events = (int) Math.min(Integer.MAX_VALUE / 2, (long) options.rate * options.durationSeconds);
+            List<Workload.Batch> batches = workload.batches("fresh", events, options.freshBatch);
+            FreshnessProbe.Result r = FreshnessProbe.measure(api, batches, options.rate, pg.runId(), appCpu(app),
+                    new ProcStats.ThreadSampler(app.pid()));
+            FreshnessProbe.Paced load = r.load();
+            double achieved = load.stored() / load.seconds();
+            System.out.printf(Locale.ROOT, "  load: offered %,d events in %.1f s, stored %,d (%,.0f/s), dup %,d, skipped %,d, lost %,d, "
+                            + "statuses %s, retries %,d, pacer max %.0f ms late   [%s]%n", load.offered(), load.seconds(),
+                    load.stored(), achieved, load.duplicates(), load.skipped(), load.lost(), load.statuses(), load.retries(),
+                    load.maxLateMs(), ProcStats.format(r.cores()));
+            System.out.println("      app threads: " + ProcStats.formatTop(r.appThreads(), 8));
+            load.errors().forEach(e -> System.out.println("      error: " + e));
+            Map<String, Double> m = r.metric();
+            System.out.printf(Locale.ROOT, "  metric footfall_profile_freshness_seconds: p50 %.3f s, p90 %.3f s, p99 %.3f s, max %.3f s; "
+                            + "during the load %,.0f events, mean %.3f s%n", m.get("0.5"), m.get("0.9"), m.get("0.99"),
+                    m.get("max"), r.windowCount(), r.windowMean());
+            double[] markers = r.markerMs();
+            System.out.printf(Locale.ROOT, "  markers: %d seen, %d timeouts, %d failed posts; send→visible p50 %.0f ms, p99 %.0f ms, "
+                            + "max %.0f ms; 200→visible p50 %.0f ms, p99 %.0f ms%n", markers.length, r.markerTimeouts(),
+                    r.markerFailures(), Stats.percentile(markers, 50), Stats.percentile(markers, 99), Stats.max(markers),
+                    Stats.percentile(r.afterAckMs(), 50), Stats.percentile(r.afterAckMs(), 99));
+            System.out.printf(Locale.ROOT, "  projection at the end: position %,d, head %,d, lag %,d%n",
+                    r.projection()[0], r.projection()[1], r.projection()[2]);
+            String at = " at " + Report.fmt(options.rate, 0) + " events/s";
+            report.row("freshness load: achieved rate", Report.fmt(achieved, 0) + " events/s", Report.fmt(options.rate, 0) + " offered",
+                    Report.fmt(achieved / options.rate, 2) + (load.skipped() + load.lost() > 0
+                            ? ", " + Report.fmt(load.skipped() + load.lost(), 0) + " not stored" : ""));
+            report.row("freshness p50 (app metric)" + at, Report.fmt(m.get("0.5"), 3) + " s", "", "");
+            report.check("freshness p99 (app metric)" + at, m.get("0.99"), Report.fmt(m.get("0.99"), 3) + " s",
+                    TARGET_FRESHNESS_P99_S, false, "≤ 1 s");
+            report.row("freshness p50 (marker, send → visible in API)" + at, Report.fmt(Stats.percentile(markers, 50), 0) + " ms",
+                    "", markers.length + " samples");
+            report.check("freshness p99 (marker, send → visible in API)" + at, Stats.percentile(markers, 99) / 1000,
+                    Report.fmt(Stats.percentile(markers, 99), 0) + " ms", TARGET_FRESHNESS_P99_S, false, "≤ 1 s");
+            report.row("projection lag at the end of the freshness load", Report.fmt(r.projection()[2], 0) + " events", "", "");
+            report.note(String.format(Locale.ROOT, "Freshness CPU: %s; app threads: %s. The metric's quantiles cover its decaying window "
+                    + "(30–60 s), so they may include part of the warm-up at the same rate; the mean over the load alone is %.3f s.",
+                    ProcStats.format(r.cores()), ProcStats.formatTop(r.appThreads(), 6), r.windowMean()));
+            if (r.markerTimeouts() > 0 || load.lost() + load.skipped() > 0 || r.load().stored() != load.offered()) {
+                problems.add(String.format(Locale.ROOT, "freshness: offered %,d, stored %,d, skipped %,d, lost %,d, marker timeouts %d, statuses %s",
+                        load.offered(), load.stored(), load.skipped(), load.lost(), r.markerTimeouts(), load.statuses()));
+            }
+            appProblems(app);
+        } finally {
+            app.stop();
+            pg.drop(db);
+        }
+    }
+
+    // ---- rss --------------------------------------------------------------------------------------------
+
+    private void rssPart() throws Exception {
+        RssProbe.Result r = RssProbe.run(options, options.idleSeconds);
+        System.out.printf(Locale.ROOT, "  java VmRSS %.0f MiB (PSS %.0f), embedded postgres %d processes RSS %.0f MiB (PSS %.0f); "
+                        + "sum RSS %.0f MiB, sum PSS %.0f MiB; idle CPU %s%n", mib(r.javaRssKb()), mib(r.javaPssKb()),
+                r.pgProcesses(), mib(r.pgRssKb()), mib(r.pgPssKb()), mib(r.totalRssKb()), mib(r.totalPssKb()),
+                ProcStats.format(r.idleCores()));
+        String idle = " (idle " + options.idleSeconds + " s)";
+        report.row("idle RSS: app JVM" + idle, Report.fmt(mib(r.javaRssKb()), 0) + " MiB", "", "");
+        report.row("idle RSS: embedded PostgreSQL, " + r.pgProcesses() + " processes", Report.fmt(mib(r.pgRssKb()), 0)
+                + " MiB", "", "PSS " + Report.fmt(mib(r.pgPssKb()), 0) + " MiB");
+        report.check("idle RSS of the embedded default (JVM + PostgreSQL)", mib(r.totalRssKb()),
+                Report.fmt(mib(r.totalRssKb()), 0) + " MiB", TARGET_RSS_MIB, false, "≤ 700 MB");
+        report.note(String.format(Locale.ROOT, "RSS sums count PostgreSQL's shared memory once per process that touched it; "
+                + "the PSS sum (shared pages split among processes) is %.0f MiB. Embedded default start-up: %.1f s.",
+                mib(r.totalPssKb()), r.startSeconds()));
+    }
+
+    private static double mib(long kb) {
+        return kb < 0 ? Double.NaN : kb / 1024.0;
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------
+
+    private AppProcess startApp(String label, String db) throws IOException, InterruptedException {
+        AppProcess app = AppProcess.start(label, options.appJar, options.appJvmArgs, Map.of(
+                "QUARKUS_DATASOURCE_JDBC_URL", pg.url(db),
+                "QUARKUS_DATASOURCE_USERNAME", pg.user(),
+                "QUARKUS_DATASOURCE_PASSWORD", ""), options.logDir);
+        long t0 = System.nanoTime();
+        app.awaitReady(Duration.ofSeconds(180));
+        System.out.printf(Locale.ROOT, "  app ready in %.1f s (pid %d, %s, database %s, log %s)%n",
+                (System.nanoTime() - t0) / 1e9, app.pid(), app.base(), db, app.log());
+        return app;
+    }
+
+    private ProcStats.CpuSampler appCpu(AppProcess app) {
+        long self = ProcessHandle.current().pid();
+        return new ProcStats.CpuSampler()
+                .group("app", app::processTree)
+                .group("postgres", () -> ProcStats.pidsNamed("postgres"))
+                .group("bench", () -> List.of(self));
+    }
+
+    private void appProblems(AppProcess app) {
+        List<String> lines = app.problems(20);
+        if (!lines.isEmpty()) {
+            System.out.println("  app log WARN/ERROR lines (" + app.log() + "):");
+            lines.forEach(l -> System.out.println("    " + l));
+            problems.add("app " + app.log().getFileName() + " logged WARN/ERROR lines, first: " + lines.get(0));
+        }
+        if (!app.alive()) {
+            problems.add("app " + app.log().getFileName() + " exited during the run");
+        }
+    }
+
+    private String machine() {
+        StringBuilder out = new StringBuilder();
+        out.append("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (")
+                .append(firstMatch(Path.of("/proc/cpuinfo"), "model name")).append("), ")
+                .append(firstMatch(Path.of("/proc/meminfo"), "MemTotal")).append(" RAM; ")
+                .append(oneLine(Path.of("/proc/version")).split(" \\(")[0]).append('\n');
+        out.append("java: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append(" (").append(System.getProperty("java.home"))
+                .append("; same binary runs the app)\n");
+        out.append("postgresql: ").append(pg.describe()).append('\n');
+        return out.toString();
+    }
+
+    private static String firstMatch(Path file, String key) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(key)) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            return "?";
+        }
+        return "?";
+    }
+
+    private static String oneLine(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /** The directory holding this jar ({@code bench/target}), or {@code bench/target} under the working directory. */
+    private static Path benchTarget() {
+        try {
+            Path location = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dir = Files.isDirectory(location) ? location.getParent() : location.getParent();
+            if (dir != null) {
+                return dir.toAbsolutePath();
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through
+        }
+        return Path.of("bench", "target").toAbsolutePath();
+    }
+}

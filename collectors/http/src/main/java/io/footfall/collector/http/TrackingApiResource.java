@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * with the browser SDKs' short paths. Authenticated by write key, not by user accounts.
  */
 @Path("/v1")
+@jakarta.annotation.security.PermitAll
 @Consumes(MediaType.WILDCARD)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Tracking API", description = "Segment-compatible event collection")

@@ -132,6 +132,11 @@ final class AppProcess implements AutoCloseable {
 
     /** Log lines at WARN or ERROR level (at most {@code max}), to report what the app complained about. */
     List<String> problems(int max) {
+        return problems(log, max);
+    }
+
+    /** WARN/ERROR lines of an app log, at most {@code max}. */
+    static List<String> problems(Path log, int max) {
         List<String> out = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {

@@ -271,10 +271,10 @@ public final class BenchMain {
                             : String.format(Locale.ROOT, "not caught up after %.0f s (%,.0f events/s)", catchUp[1], catchUp[2]));
             report.note(String.format(Locale.ROOT, "Ingest CPU (median rep): %s; app threads: %s.",
                     ProcStats.format(medianRun.cores()), ProcStats.formatTop(medianRun.appThreads(), 6)));
-            appProblems(app);
         } finally {
             app.stop();
             pg.drop(db);
+            appProblems(app.log(), app.alive());
         }
     }
 
@@ -345,10 +345,11 @@ public final class BenchMain {
                             + "during the load %,.0f events, mean %.3f s%n", m.get("0.5"), m.get("0.9"), m.get("0.99"),
                     m.get("max"), r.windowCount(), r.windowMean());
             double[] markers = r.markerMs();
-            System.out.printf(Locale.ROOT, "  markers: %d seen, %d timeouts, %d failed posts; send→visible p50 %.0f ms, p99 %.0f ms, "
-                            + "max %.0f ms; 200→visible p50 %.0f ms, p99 %.0f ms%n", markers.length, r.markerTimeouts(),
-                    r.markerFailures(), Stats.percentile(markers, 50), Stats.percentile(markers, 99), Stats.max(markers),
-                    Stats.percentile(r.afterAckMs(), 50), Stats.percentile(r.afterAckMs(), 99));
+            System.out.printf(Locale.ROOT, "  markers: %d sent, %d timeouts (> %d ms), %d failed posts; send→visible p50 %s ms, "
+                            + "p99 %s ms, max %s ms; 200→visible p50 %s ms, p99 %s ms%n", markers.length, r.markerTimeouts(),
+                    FreshnessProbe.POLL_DEADLINE_MS, r.markerFailures(), ms(Stats.percentile(markers, 50)),
+                    ms(Stats.percentile(markers, 99)), ms(Stats.max(markers)), ms(Stats.percentile(r.afterAckMs(), 50)),
+                    ms(Stats.percentile(r.afterAckMs(), 99)));
             System.out.printf(Locale.ROOT, "  projection at the end: position %,d, head %,d, lag %,d%n",
                     r.projection()[0], r.projection()[1], r.projection()[2]);
             String at = " at " + Report.fmt(options.rate, 0) + " events/s";
@@ -358,10 +359,10 @@ public final class BenchMain {
             report.row("freshness p50 (app metric)" + at, Report.fmt(m.get("0.5"), 3) + " s", "", "");
             report.check("freshness p99 (app metric)" + at, m.get("0.99"), Report.fmt(m.get("0.99"), 3) + " s",
                     TARGET_FRESHNESS_P99_S, false, "≤ 1 s");
-            report.row("freshness p50 (marker, send → visible in API)" + at, Report.fmt(Stats.percentile(markers, 50), 0) + " ms",
-                    "", markers.length + " samples");
+            report.row("freshness p50 (marker, send → visible in API)" + at, ms(Stats.percentile(markers, 50)) + " ms",
+                    "", markers.length + " markers" + (r.markerTimeouts() > 0 ? ", " + r.markerTimeouts() + " timed out" : ""));
             report.check("freshness p99 (marker, send → visible in API)" + at, Stats.percentile(markers, 99) / 1000,
-                    Report.fmt(Stats.percentile(markers, 99), 0) + " ms", TARGET_FRESHNESS_P99_S, false, "≤ 1 s");
+                    ms(Stats.percentile(markers, 99)) + " ms", TARGET_FRESHNESS_P99_S, false, "≤ 1 s");
             report.row("projection lag at the end of the freshness load", Report.fmt(r.projection()[2], 0) + " events", "", "");
             report.note(String.format(Locale.ROOT, "Freshness CPU: %s; app threads: %s. The metric's quantiles cover its decaying window "
                     + "(30–60 s), so they may include part of the warm-up at the same rate; the mean over the load alone is %.3f s.",
@@ -370,17 +371,22 @@ public final class BenchMain {
                 problems.add(String.format(Locale.ROOT, "freshness: offered %,d, stored %,d, skipped %,d, lost %,d, marker timeouts %d, statuses %s",
                         load.offered(), load.stored(), load.skipped(), load.lost(), r.markerTimeouts(), load.statuses()));
             }
-            appProblems(app);
         } finally {
             app.stop();
             pg.drop(db);
+            appProblems(app.log(), app.alive());
         }
     }
 
     // ---- rss --------------------------------------------------------------------------------------------
 
     private void rssPart() throws Exception {
-        RssProbe.Result r = RssProbe.run(options, options.idleSeconds);
+        RssProbe.Result r;
+        try {
+            r = RssProbe.run(options, options.idleSeconds);
+        } finally {
+            appProblems(options.logDir.resolve("app-" + RssProbe.LABEL + ".log"), false);
+        }
         System.out.printf(Locale.ROOT, "  java VmRSS %.0f MiB (PSS %.0f), embedded postgres %d processes RSS %.0f MiB (PSS %.0f); "
                         + "sum RSS %.0f MiB, sum PSS %.0f MiB; idle CPU %s%n", mib(r.javaRssKb()), mib(r.javaPssKb()),
                 r.pgProcesses(), mib(r.pgRssKb()), mib(r.pgPssKb()), mib(r.totalRssKb()), mib(r.totalPssKb()),
@@ -422,16 +428,24 @@ public final class BenchMain {
                 .group("bench", () -> List.of(self));
     }
 
-    private void appProblems(AppProcess app) {
-        List<String> lines = app.problems(20);
+    /** Reports the WARN/ERROR lines of a stopped app's log. */
+    private void appProblems(Path log, boolean alive) {
+        List<String> lines = AppProcess.problems(log, 12);
         if (!lines.isEmpty()) {
-            System.out.println("  app log WARN/ERROR lines (" + app.log() + "):");
-            lines.forEach(l -> System.out.println("    " + l));
-            problems.add("app " + app.log().getFileName() + " logged WARN/ERROR lines, first: " + lines.get(0));
+            System.out.println("  app log WARN/ERROR lines (" + log + ", including shutdown):");
+            lines.forEach(l -> System.out.println("    " + HttpApi.abbreviate(l)));
+            problems.add("app log " + log.getFileName() + " has WARN/ERROR lines (including shutdown), first: "
+                    + HttpApi.abbreviate(lines.get(0)));
         }
-        if (!app.alive()) {
-            problems.add("app " + app.log().getFileName() + " exited during the run");
+        if (alive) {
+            problems.add("app " + log.getFileName() + " was still alive after stop");
         }
+    }
+
+    /** Milliseconds, or "> 10,000 (timed out)" for an infinite value. */
+    private static String ms(double value) {
+        return Double.isInfinite(value) ? "> " + Report.fmt(FreshnessProbe.POLL_DEADLINE_MS, 0) + " (timed out)"
+                : Report.fmt(value, 0);
     }
 
     private String machine() {

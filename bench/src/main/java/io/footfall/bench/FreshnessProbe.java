@@ -54,7 +54,7 @@ final class FreshnessProbe {
      * @param metric        quantile (0.5, 0.9, 0.99, "max") → seconds, from /q/metrics at the end
      * @param windowCount   events the metric recorded during the measurement
      * @param windowMean    their mean freshness in seconds ((Δsum)/(Δcount))
-     * @param markerMs      end-to-end marker latencies (send → visible in the profile API)
+     * @param markerMs      end-to-end marker latencies (send → visible in the profile API); +∞ for a timeout
      * @param afterAckMs    marker latencies counted from the 200 answer instead
      * @param markerTimeouts markers not visible within the deadline
      * @param projection    [position, head, lag] right after the load stopped
@@ -237,6 +237,9 @@ final class FreshnessProbe {
                     }
                     if (!seen) {
                         timeouts++;
+                        synchronized (samples) {
+                            samples.add(new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY});
+                        }
                     }
                 } catch (IOException e) {
                     failures++;

@@ -108,6 +108,12 @@ final class ProcStats {
         return out;
     }
 
+    /** The state letter of {@code pid} (R, S, D, Z, ...), or '?' if gone. */
+    static char state(long pid) {
+        String[] f = statFields(pid);
+        return f == null || f.length < 3 || f[2].isEmpty() ? '?' : f[2].charAt(0);
+    }
+
     /** The command name of {@code pid}, or "?" if gone. */
     static String comm(long pid) {
         try {
@@ -174,7 +180,10 @@ final class ProcStats {
             return this;
         }
 
-        /** Cores used per group, plus "machine busy", "iowait" and "steal" for the whole machine. */
+        /**
+         * Cores used per group, "other processes" (machine busy minus the groups), and "machine busy", "iowait"
+         * and "steal" for the whole machine.
+         */
         Map<String, Double> stop() {
             double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
             Map<String, Double> out = new LinkedHashMap<>();
@@ -187,7 +196,10 @@ final class ProcStats {
                 out.put(name, delta / TICKS_PER_SECOND / seconds);
             });
             long[] m = machineTicks();
-            out.put("machine busy", (m[0] - machineBefore[0]) / TICKS_PER_SECOND / seconds);
+            double busy = (m[0] - machineBefore[0]) / TICKS_PER_SECOND / seconds;
+            double ours = out.values().stream().mapToDouble(Double::doubleValue).sum();
+            out.put("other processes", Math.max(0, busy - ours));
+            out.put("machine busy", busy);
             out.put("iowait", (m[1] - machineBefore[1]) / TICKS_PER_SECOND / seconds);
             out.put("steal", (m[3] - machineBefore[3]) / TICKS_PER_SECOND / seconds);
             return out;

@@ -31,7 +31,7 @@ final class Report {
             verdict = "n/a";
         } else {
             boolean pass = atLeast ? value >= target : value <= target;
-            verdict = (pass ? "PASS" : "FAIL") + " (" + fmt(atLeast ? value / target : value / target, 2) + "× target)";
+            verdict = (pass ? "PASS" : "FAIL") + (Double.isInfinite(value) ? "" : " (" + fmt(value / target, 2) + "× target)");
         }
         rows.add(new Row(figure, formatted, targetText, verdict));
     }

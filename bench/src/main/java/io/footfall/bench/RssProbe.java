@@ -43,6 +43,9 @@ final class RssProbe {
         }
     }
 
+    /** The app's label (its log is {@code app-rss-embedded.log}). */
+    static final String LABEL = "rss-embedded";
+
     private RssProbe() {
     }
 
@@ -50,7 +53,7 @@ final class RssProbe {
         Path data = Files.createTempDirectory("footfall-bench-rss-");
         int pgPort = AppProcess.freePort();
         long postmaster = -1;
-        AppProcess app = AppProcess.start("rss-embedded", options.appJar, options.appJvmArgs, Map.of(
+        AppProcess app = AppProcess.start(LABEL, options.appJar, options.appJvmArgs, Map.of(
                 "FOOTFALL_DATA_DIR", data.toString(),
                 "FOOTFALL_EMBEDDED_PG_PORT", Integer.toString(pgPort)), options.logDir);
         try {
@@ -115,11 +118,14 @@ final class RssProbe {
         if (pid <= 0) {
             return;
         }
+        for (int i = 0; i < 100 && running(pid); i++) {
+            Thread.sleep(100);
+        }
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive() || !ProcStats.comm(pid).startsWith("postgres")) {
+        if (handle.isEmpty() || !running(pid) || !ProcStats.comm(pid).startsWith("postgres")) {
             return;
         }
-        System.err.println("embedded PostgreSQL (pid " + pid + ") outlived the app; stopping it");
+        System.err.println("embedded PostgreSQL (pid " + pid + ") still runs 10 s after the app stopped; stopping it");
         handle.get().destroy();
         for (int i = 0; i < 100 && handle.get().isAlive(); i++) {
             Thread.sleep(100);
@@ -127,6 +133,12 @@ final class RssProbe {
         if (handle.get().isAlive()) {
             handle.get().destroyForcibly();
         }
+    }
+
+    /** Alive and not a zombie waiting for init to reap it. */
+    private static boolean running(long pid) {
+        char state = ProcStats.state(pid);
+        return state != '?' && state != 'Z' && state != 'X';
     }
 
     private static void deleteTree(Path root) {

@@ -84,6 +84,10 @@ final class AppProcess implements AutoCloseable {
                 throw new IOException("app " + label + " exited with " + process.exitValue() + " before it was ready; log "
                         + log + ":\n" + tail(30));
             }
+            if (Files.readString(log, StandardCharsets.ISO_8859_1).contains("Failed to start application")) {
+                throw new IOException("app " + label + " failed to start (its JVM is still running); log " + log + ":\n"
+                        + tail(30));
+            }
             try {
                 if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
@@ -186,6 +190,35 @@ final class AppProcess implements AutoCloseable {
         for (AppProcess app : List.copyOf(LIVE)) {
             app.stop();
         }
+    }
+
+    /**
+     * Copies the app's {@code quarkus-app} directory (the jar's parent) into {@code target}, so that a rebuild of
+     * the app during the benchmark cannot change or break the app under test; returns the copied jar.
+     */
+    static Path snapshot(Path appJar, Path target) throws IOException {
+        Path source = appJar.getParent();
+        if (!Files.isRegularFile(appJar)) {
+            throw new IOException("no app at " + appJar + "; build it with ./mvnw -B -q -DskipTests package");
+        }
+        if (Files.exists(target)) {
+            try (var old = Files.walk(target)) {
+                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (var files = Files.walk(source)) {
+            for (Path p : files.toList()) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return target.resolve(appJar.getFileName().toString());
     }
 
     /** A TCP port free on 127.0.0.1 right now. */

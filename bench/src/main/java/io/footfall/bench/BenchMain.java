@@ -99,6 +99,12 @@ public final class BenchMain {
                 options.clients, options.batch, options.reps, options.rate, options.durationSeconds, options.freshBatch,
                 options.idleSeconds, options.appJvmArgs.isEmpty() ? "(default)" : String.join(" ", options.appJvmArgs));
 
+        if (options.runs("ingest") || options.runs("freshness") || options.runs("rss")) {
+            Path built = options.appJar;
+            options.appJar = AppProcess.snapshot(built, options.logDir.resolve("app-under-test"));
+            System.out.println("app under test: " + built + " (built " + Files.getLastModifiedTime(built)
+                    + "), copied to " + options.appJar.getParent() + " so that rebuilds during the run do not affect it");
+        }
         if (options.runs("copy") || options.runs("ingest") || options.runs("freshness")) {
             int needed = Math.max(Math.max(options.events, options.warmup), 1);
             if (options.runs("freshness")) {

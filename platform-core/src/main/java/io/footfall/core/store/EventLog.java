@@ -58,17 +58,18 @@ public class EventLog {
     private Configuration axon;
     private Serializer serializer;
     private TransactionManager transactions;
+    private final org.axonframework.serialization.upcasting.event.EventUpcasterChain upcasters = Upcasters.chain();
 
     void start(@Observes @Priority(10) StartupEvent startup) {
         transactions = new JtaTransactionBridge(jta);
-        serializer = JacksonSerializer.builder().objectMapper(json)
-                .revisionResolver(new EventRevisionResolver()).build();
+        serializer = createSerializer(json);
         JdbcEventStorageEngine.Builder engineBuilder = JdbcEventStorageEngine.builder()
                 .connectionProvider(dataSource::getConnection)
                 .transactionManager(transactions)
                 .eventSerializer(serializer)
                 .snapshotSerializer(serializer)
                 .dataType(byte[].class)
+                .upcasterChain(upcasters)
                 .batchSize(1000);
         CopyEventStorageEngine engine = new CopyEventStorageEngine(engineBuilder, transactions);
         TokenStore tokens = JdbcTokenStore.builder()
@@ -100,6 +101,11 @@ public class EventLog {
         LOG.infof("Axon event log started with processors %s", axon.eventProcessingConfiguration().eventProcessors().keySet());
     }
 
+    /** The serializer of stored payloads: Jackson, with Footfall's revision annotation. */
+    public static Serializer createSerializer(ObjectMapper json) {
+        return JacksonSerializer.builder().objectMapper(json).revisionResolver(new EventRevisionResolver()).build();
+    }
+
     void stop(@Observes ShutdownEvent shutdown) {
         if (axon != null) {
             axon.shutdown();
@@ -114,6 +120,11 @@ public class EventLog {
     /** The serializer of stored payloads. */
     public Serializer serializer() {
         return serializer;
+    }
+
+    /** The upcaster chain applied to stored payloads when read. */
+    public org.axonframework.serialization.upcasting.event.EventUpcasterChain upcasters() {
+        return upcasters;
     }
 
     /** The transaction manager Axon runs in (JTA). */

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import javax.sql.DataSource;
-import org.axonframework.serialization.SimpleSerializedObject;
+import java.util.stream.Stream;
+import org.axonframework.eventhandling.GenericDomainEventEntry;
+import org.axonframework.serialization.upcasting.event.InitialEventRepresentation;
 
 /** Reads stored behaviour events back from the log by position, opening personal data when asked. */
 @ApplicationScoped
@@ -44,16 +46,22 @@ public class EventLogReader {
             return events;
         }
         try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT globalindex, payloadtype, payloadrevision, payload "
+             PreparedStatement select = c.prepareStatement("SELECT globalindex, payloadtype, payloadrevision, payload, "
+                     + "eventidentifier, aggregateidentifier, timestamp, metadata "
                      + "FROM domainevententry WHERE globalindex = ANY (?) ORDER BY globalindex")) {
             select.setArray(1, c.createArrayOf("bigint", positions.toArray()));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    Object payload = log.serializer().deserialize(new SimpleSerializedObject<>(
-                            rs.getBytes(4), byte[].class, rs.getString(2), rs.getString(3)));
-                    if (payload instanceof RecordedBehavior recorded) {
-                        events.add(new LoggedEvent(rs.getLong(1), withPersonalData ? open(recorded) : recorded.event()));
-                    }
+                    long position = rs.getLong(1);
+                    GenericDomainEventEntry<byte[]> entry = new GenericDomainEventEntry<>(null, rs.getString(6), 0,
+                            rs.getString(5), rs.getString(7), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getBytes(8));
+                    log.upcasters().upcast(Stream.of(new InitialEventRepresentation(entry, log.serializer())))
+                            .map(upcast -> log.serializer().deserialize(upcast.getData()))
+                            .forEach(payload -> {
+                                if (payload instanceof RecordedBehavior recorded) {
+                                    events.add(new LoggedEvent(position, withPersonalData ? open(recorded) : recorded.event()));
+                                }
+                            });
                 }
             }
         } catch (SQLException e) {

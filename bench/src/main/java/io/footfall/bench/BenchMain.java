@@ -178,14 +178,20 @@ public final class BenchMain {
                 baseline.copy("domainevententry_groupcommit", "warm", options.warmup, GROUP_COMMIT_ROWS, cpu);
             }
             List<Double> copy = new ArrayList<>();
+            List<CopyBaseline.Pass> copyPasses = new ArrayList<>();
             List<Double> insert = new ArrayList<>();
             List<Double> group = new ArrayList<>();
             for (int r = 1; r <= options.reps; r++) {
-                copy.add(print(r, baseline.copy("domainevententry", "r" + r, options.events, options.batch, cpu)));
+                CopyBaseline.Pass pass = baseline.copy("domainevententry", "r" + r, options.events, options.batch, cpu);
+                copyPasses.add(pass);
+                copy.add(print(r, pass));
                 insert.add(print(r, baseline.insert("domainevententry_insert", "r" + r, options.events, options.batch, cpu)));
                 group.add(print(r, baseline.copy("domainevententry_groupcommit", "r" + r, options.events, GROUP_COMMIT_ROWS, cpu)));
             }
             copyMedian = Stats.median(copy);
+            double copyCpuPerRow = copyPasses.stream()
+                    .min((a, b) -> Double.compare(Math.abs(a.rowsPerSecond() - copyMedian), Math.abs(b.rowsPerSecond() - copyMedian)))
+                    .map(p -> p.cores().get("postgres") / p.rowsPerSecond() * 1e6).orElse(Double.NaN);
             double insertMedian = Stats.median(insert);
             double groupMedian = Stats.median(group);
             double payload = baseline.meanPayloadBytes("domainevententry");
@@ -198,7 +204,8 @@ public final class BenchMain {
             report.row("raw COPY, " + Report.fmt(GROUP_COMMIT_ROWS, 0) + "-row commits (app's max group)",
                     Report.fmt(groupMedian, 0) + " rows/s", "", Report.fmt(groupMedian / copyMedian, 2) + "× COPY");
             report.note(String.format(Locale.ROOT, "Baseline rows: the simulator's JSON wrapped like the app's payload (mean %.0f bytes), "
-                    + "one connection, one transaction per chunk, rows encoded before timing.", payload));
+                    + "one connection, one transaction per chunk, rows encoded before timing. PostgreSQL CPU per row "
+                    + "(median COPY rep): %.0f µs.", payload, copyCpuPerRow));
         } finally {
             pg.drop(baseline.database());
         }
@@ -275,8 +282,12 @@ public final class BenchMain {
                     Report.fmt(lag[2], 0) + " → " + Report.fmt(catchUp[0], 0) + " events", "",
                     catchUp[0] == 0 ? String.format(Locale.ROOT, "caught up in %.0f s (%,.0f events/s)", catchUp[1], catchUp[2])
                             : String.format(Locale.ROOT, "not caught up after %.0f s (%,.0f events/s)", catchUp[1], catchUp[2]));
-            report.note(String.format(Locale.ROOT, "Ingest CPU (median rep): %s; app threads: %s.",
-                    ProcStats.format(medianRun.cores()), ProcStats.formatTop(medianRun.appThreads(), 6)));
+            double perEvent = medianRun.seconds() / Math.max(1, medianRun.stored()) * 1e6;
+            report.note(String.format(Locale.ROOT, "Ingest CPU (median rep): %s; app threads: %s. CPU per stored event: "
+                            + "app %.0f µs, PostgreSQL %.0f µs, load driver %.0f µs.",
+                    ProcStats.format(medianRun.cores()), ProcStats.formatTop(medianRun.appThreads(), 6),
+                    medianRun.cores().get("app") * perEvent, medianRun.cores().get("postgres") * perEvent,
+                    medianRun.cores().get("bench") * perEvent));
         } finally {
             app.stop();
             pg.drop(db);

@@ -62,9 +62,22 @@ class ErasureTest {
         admin().get("/api/v1/profiles/{id}", user).then().statusCode(404);
         admin().get("/api/v1/profiles/{id}", anon).then().statusCode(404);
 
+        String log = readLog();
+        for (String value : planted) {
+            org.junit.jupiter.api.Assertions.assertFalse(log.contains(value), "the application log never shows " + value);
+        }
+
         // later events of the erased identifiers are not projected again
         tracking().body(view).post("/v1/track").then().statusCode(200);
         assertEquals(0, Db.count(ds, "SELECT count(*) FROM profile WHERE user_id = ?", user));
+    }
+
+    private static String readLog() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("target/footfall-test.log"));
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the test log file is missing", e);
+        }
     }
 
     /** Every table.column whose value contains the text (text columns as text, binary columns as UTF-8 bytes). */

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class AppProcess implements AutoCloseable {
 
     private static final Set<AppProcess> LIVE = ConcurrentHashMap.newKeySet();
+    private static boolean closed;
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final String label;
@@ -69,9 +70,14 @@ final class AppProcess implements AutoCloseable {
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         pb.directory(logDir.toFile());
-        AppProcess app = new AppProcess(label, pb.start(), log, URI.create("http://127.0.0.1:" + port));
-        LIVE.add(app);
-        return app;
+        synchronized (LIVE) {
+            if (closed) {
+                throw new IOException("the benchmark is shutting down; not starting app " + label);
+            }
+            AppProcess app = new AppProcess(label, pb.start(), log, URI.create("http://127.0.0.1:" + port));
+            LIVE.add(app);
+            return app;
+        }
     }
 
     /** Polls {@code /q/health/ready} until it answers 200; fails if the process exits or {@code timeout} passes. */
@@ -192,6 +198,16 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** Stops every app and refuses to start more (for the end of the run and the shutdown hook). */
+    static void shutDown() {
+        synchronized (LIVE) {
+            closed = true;
+        }
+        for (AppProcess app : List.copyOf(LIVE)) {
+            app.stop();
+        }
+    }
+
     /**
      * Copies the app's {@code quarkus-app} directory (the jar's parent) into {@code target}, so that a rebuild of
      * the app during the benchmark cannot change or break the app under test; returns the copied jar.
@@ -201,13 +217,7 @@ final class AppProcess implements AutoCloseable {
         if (!Files.isRegularFile(appJar)) {
             throw new IOException("no app at " + appJar + "; build it with ./mvnw -B -q -DskipTests package");
         }
-        if (Files.exists(target)) {
-            try (var old = Files.walk(target)) {
-                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        deleteTree(target);
         try (var files = Files.walk(source)) {
             for (Path p : files.toList()) {
                 Path to = target.resolve(source.relativize(p).toString());
@@ -219,6 +229,20 @@ final class AppProcess implements AutoCloseable {
             }
         }
         return target.resolve(appJar.getFileName().toString());
+    }
+
+    /** Deletes a directory tree (best effort). */
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("could not delete " + root + ": " + e.getMessage());
+        }
     }
 
     /** A TCP port free on 127.0.0.1 right now. */

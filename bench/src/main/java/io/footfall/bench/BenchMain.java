@@ -48,6 +48,7 @@ public final class BenchMain {
     private final List<String> problems = new ArrayList<>();
     private Workload workload;
     private double copyMedian = Double.NaN;
+    private Path snapshot;
 
     private BenchMain(Options options) {
         this.options = options;
@@ -83,9 +84,13 @@ public final class BenchMain {
         System.exit(status);
     }
 
-    private void cleanUp() {
-        AppProcess.stopAll();
+    private synchronized void cleanUp() {
+        AppProcess.shutDown();
         pg.dropAll();
+        if (snapshot != null) {
+            AppProcess.deleteTree(snapshot);
+            snapshot = null;
+        }
     }
 
     private void run() throws Exception {
@@ -101,7 +106,8 @@ public final class BenchMain {
 
         if (options.runs("ingest") || options.runs("freshness") || options.runs("rss")) {
             Path built = options.appJar;
-            options.appJar = AppProcess.snapshot(built, options.logDir.resolve("app-under-test"));
+            snapshot = Files.createTempDirectory("footfall-bench-app-");
+            options.appJar = AppProcess.snapshot(built, snapshot.resolve("quarkus-app"));
             System.out.println("app under test: " + built + " (built " + Files.getLastModifiedTime(built)
                     + "), copied to " + options.appJar.getParent() + " so that rebuilds during the run do not affect it");
         }

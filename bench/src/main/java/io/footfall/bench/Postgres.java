@@ -27,6 +27,7 @@ final class Postgres {
     private final String runId;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
     private int counter;
+    private boolean closed;
 
     Postgres(int port, String user) {
         this.port = port;
@@ -67,6 +68,9 @@ final class Postgres {
 
     /** Creates a fresh database {@code footfall_bench_<run>_<purpose><n>} and returns its name. */
     synchronized String createDatabase(String purpose) throws SQLException {
+        if (closed) {
+            throw new SQLException("the benchmark is shutting down; no new database");
+        }
         String name = "footfall_bench_" + runId + "_" + purpose + (++counter);
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
@@ -88,8 +92,11 @@ final class Postgres {
         }
     }
 
-    /** Drops every database this run created and has not dropped yet. */
+    /** Drops every database this run created and has not dropped yet; creates none afterwards. */
     void dropAll() {
+        synchronized (this) {
+            closed = true;
+        }
         for (String name : new ArrayList<>(created)) {
             drop(name);
         }

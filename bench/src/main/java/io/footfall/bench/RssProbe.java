@@ -5,13 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Idle memory of the embedded default: the app started with no database configured, so it starts its own
@@ -84,7 +82,7 @@ final class RssProbe {
             }
             app.stop();
             stopPostmaster(postmaster);
-            deleteTree(data);
+            AppProcess.deleteTree(data);
         }
     }
 
@@ -127,10 +125,10 @@ final class RssProbe {
         }
         System.err.println("embedded PostgreSQL (pid " + pid + ") still runs 10 s after the app stopped; stopping it");
         handle.get().destroy();
-        for (int i = 0; i < 100 && handle.get().isAlive(); i++) {
+        for (int i = 0; i < 100 && running(pid); i++) {
             Thread.sleep(100);
         }
-        if (handle.get().isAlive()) {
+        if (running(pid)) {
             handle.get().destroyForcibly();
         }
     }
@@ -139,19 +137,5 @@ final class RssProbe {
     private static boolean running(long pid) {
         char state = ProcStats.state(pid);
         return state != '?' && state != 'Z' && state != 'X';
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: it is a temp directory
-                }
-            });
-        } catch (IOException e) {
-            System.err.println("could not delete " + root + ": " + e.getMessage());
-        }
     }
 }

@@ -158,7 +158,7 @@ public class IngestPipeline {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.errorf("ingest commit of %d requests failed: %s", group.size(), e.toString());
+                LOG.errorf("ingest commit of %d requests failed: %s", group.size(), io.footfall.core.config.SafeErrors.describe(e));
                 group.forEach(j -> j.done().completeExceptionally(e));
             } finally {
                 group.forEach(j -> queuedEvents.addAndGet(-j.size()));

@@ -205,7 +205,7 @@ public class TrackingRequestHandler {
         }
         return outcome.handle((o, error) -> {
             if (error != null) {
-                LOG.warnf("ingest failed: %s", error.toString());
+                LOG.warnf("ingest failed: %s", io.footfall.core.config.SafeErrors.describe(error));
                 return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "1")
                         .entity(json(ApiError.of("unavailable", null, "events were not stored; retry"))).type("application/json").build();
             }

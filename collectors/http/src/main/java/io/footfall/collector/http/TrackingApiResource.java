@@ -7,6 +7,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -34,6 +35,18 @@ public class TrackingApiResource {
     @Context
     HttpServerRequest http;
 
+    /** Path segment → the call it stands for; {@code b} is a batch (no single kind). */
+    private static final java.util.Map<String, EventKind> CALLS = callTable();
+
+    private static java.util.Map<String, EventKind> callTable() {
+        java.util.Map<String, EventKind> calls = new java.util.HashMap<>();
+        for (EventKind kind : EventKind.values()) {
+            calls.put(kind.wireName(), kind);
+            calls.put(kind.wireName().substring(0, 1), kind);
+        }
+        return java.util.Collections.unmodifiableMap(calls);
+    }
+
     @POST
     @Path("/batch")
     @Operation(summary = "Send a batch of events")
@@ -42,101 +55,18 @@ public class TrackingApiResource {
         return handle(body, auth, encoding, null);
     }
 
+    /**
+     * One message per request: {@code track}, {@code page}, {@code screen}, {@code identify},
+     * {@code group}, {@code alias}, and the browser SDKs' short paths {@code t p s i g a} (and {@code b}
+     * for batches).
+     */
     @POST
-    @Path("/b")
-    public CompletionStage<Response> batchShort(byte[] body, @HeaderParam("Authorization") String auth,
-                                                @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, null);
-    }
-
-    @POST
-    @Path("/track")
-    @Operation(summary = "Record a user action")
-    public CompletionStage<Response> track(byte[] body, @HeaderParam("Authorization") String auth,
-                                           @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.TRACK);
-    }
-
-    @POST
-    @Path("/t")
-    public CompletionStage<Response> trackShort(byte[] body, @HeaderParam("Authorization") String auth,
-                                                @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.TRACK);
-    }
-
-    @POST
-    @Path("/page")
-    @Operation(summary = "Record a page view")
-    public CompletionStage<Response> page(byte[] body, @HeaderParam("Authorization") String auth,
-                                          @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.PAGE);
-    }
-
-    @POST
-    @Path("/p")
-    public CompletionStage<Response> pageShort(byte[] body, @HeaderParam("Authorization") String auth,
-                                               @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.PAGE);
-    }
-
-    @POST
-    @Path("/screen")
-    @Operation(summary = "Record a screen view")
-    public CompletionStage<Response> screen(byte[] body, @HeaderParam("Authorization") String auth,
+    @Path("/{call: track|page|screen|identify|group|alias|t|p|s|i|g|a|b}")
+    @Operation(summary = "Send one event (track, page, screen, identify, group, alias; or a batch to /v1/b)")
+    public CompletionStage<Response> single(@PathParam("call") String call, byte[] body,
+                                            @HeaderParam("Authorization") String auth,
                                             @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.SCREEN);
-    }
-
-    @POST
-    @Path("/s")
-    public CompletionStage<Response> screenShort(byte[] body, @HeaderParam("Authorization") String auth,
-                                                 @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.SCREEN);
-    }
-
-    @POST
-    @Path("/identify")
-    @Operation(summary = "Tie a user to their actions and record traits")
-    public CompletionStage<Response> identify(byte[] body, @HeaderParam("Authorization") String auth,
-                                              @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.IDENTIFY);
-    }
-
-    @POST
-    @Path("/i")
-    public CompletionStage<Response> identifyShort(byte[] body, @HeaderParam("Authorization") String auth,
-                                                   @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.IDENTIFY);
-    }
-
-    @POST
-    @Path("/group")
-    @Operation(summary = "Associate a user with a group")
-    public CompletionStage<Response> group(byte[] body, @HeaderParam("Authorization") String auth,
-                                           @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.GROUP);
-    }
-
-    @POST
-    @Path("/g")
-    public CompletionStage<Response> groupShort(byte[] body, @HeaderParam("Authorization") String auth,
-                                                @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.GROUP);
-    }
-
-    @POST
-    @Path("/alias")
-    @Operation(summary = "Merge two user identities")
-    public CompletionStage<Response> alias(byte[] body, @HeaderParam("Authorization") String auth,
-                                           @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.ALIAS);
-    }
-
-    @POST
-    @Path("/a")
-    public CompletionStage<Response> aliasShort(byte[] body, @HeaderParam("Authorization") String auth,
-                                                @HeaderParam("Content-Encoding") String encoding) {
-        return handle(body, auth, encoding, EventKind.ALIAS);
+        return handle(body, auth, encoding, CALLS.get(call));
     }
 
     private CompletionStage<Response> handle(byte[] body, String auth, String encoding, EventKind kind) {

@@ -111,19 +111,16 @@ public class TrackingRequestHandler {
         String sourceId = source.get().id();
         List<JsonNode> items = new ArrayList<>();
         Instant batchSentAt = null;
-        if (request.isBatch()) {
-            JsonNode batch = root.get("batch");
-            if (batch == null || !batch.isArray()) {
-                return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_batch", "batch", "batch must be an array of events"));
-            }
-            batch.forEach(items::add);
+        if (!request.isBatch()) {
+            items.add(root);
+        } else if (root.get("batch") == null || !root.get("batch").isArray()) {
+            return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_batch", "batch", "batch must be an array of events"));
+        } else {
             try {
-                batchSentAt = Fields.instant(root.get("sentAt"), "sentAt");
+                batchSentAt = unpack(root, items);
             } catch (Violation v) {
                 return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_event", v.field, v.getMessage()));
             }
-        } else {
-            items.add(root);
         }
         SegmentMessageMapper.Envelope envelope = new SegmentMessageMapper.Envelope(sourceId, receivedAt, batchSentAt, request.clientIp());
         List<BehaviorEvent> events = new ArrayList<>(items.size());
@@ -167,16 +164,11 @@ public class TrackingRequestHandler {
             return done(Response.Status.BAD_REQUEST, ApiError.of("malformed_json", "body", "the event must be a JSON object"));
         }
         List<JsonNode> items = new ArrayList<>();
-        Instant sentAt = null;
-        if (root.get("batch") != null && root.get("batch").isArray()) {
-            root.get("batch").forEach(items::add);
-            try {
-                sentAt = Fields.instant(root.get("sentAt"), "sentAt");
-            } catch (Violation v) {
-                return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_event", v.field, v.getMessage()));
-            }
-        } else {
-            items.add(root);
+        Instant sentAt;
+        try {
+            sentAt = unpack(root, items);
+        } catch (Violation v) {
+            return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_event", v.field, v.getMessage()));
         }
         SegmentMessageMapper.Envelope envelope = new SegmentMessageMapper.Envelope(failed.sourceId(), failed.receivedAt(), sentAt, null);
         List<BehaviorEvent> events = new ArrayList<>();
@@ -192,6 +184,17 @@ public class TrackingRequestHandler {
             return done(Response.Status.BAD_REQUEST, new IngestAnswer(false, 0, 0, errors.size(), errors));
         }
         return submit(events, List.of(), List.of(), false);
+    }
+
+    /** Adds the events of a body ({@code {"batch":[…]}} or one message) to {@code items}; returns the batch's sentAt. */
+    private static Instant unpack(JsonNode root, List<JsonNode> items) throws Violation {
+        JsonNode batch = root.get("batch");
+        if (batch == null || !batch.isArray()) {
+            items.add(root);
+            return null;
+        }
+        batch.forEach(items::add);
+        return Fields.instant(root.get("sentAt"), "sentAt");
     }
 
     private CompletionStage<Response> submit(List<BehaviorEvent> events, List<FailedEvent> failed,

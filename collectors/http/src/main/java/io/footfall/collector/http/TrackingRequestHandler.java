@@ -1,5 +1,10 @@
 package io.footfall.collector.http;
 
+import io.footfall.collector.segment.Fields;
+import io.footfall.collector.segment.SegmentMapper;
+import io.footfall.collector.segment.SegmentViolation;
+import io.footfall.collector.segment.ViolationReason;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,7 +63,7 @@ public class TrackingRequestHandler {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build());
     private final ObjectMapper answers = EventJson.create();
-    private final SegmentMessageMapper mapper = new SegmentMessageMapper(EventJson.create());
+    private final SegmentMapper mapper = new SegmentMapper(EventJson.create());
 
     /** A request as the resource received it. */
     record Request(byte[] body, String authorization, String contentEncoding, String clientIp, EventKind kind) {
@@ -118,11 +123,11 @@ public class TrackingRequestHandler {
         } else {
             try {
                 batchSentAt = unpack(root, items);
-            } catch (Violation v) {
-                return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_event", v.field, v.getMessage()));
+            } catch (SegmentViolation v) {
+                return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_event", v.field(), v.getMessage()));
             }
         }
-        SegmentMessageMapper.Envelope envelope = new SegmentMessageMapper.Envelope(sourceId, receivedAt, batchSentAt, request.clientIp());
+        SegmentMapper.Envelope envelope = new SegmentMapper.Envelope(sourceId, receivedAt, batchSentAt, request.clientIp());
         List<BehaviorEvent> events = new ArrayList<>(items.size());
         List<FailedEvent> failed = new ArrayList<>();
         List<IngestAnswer.EventError> errors = new ArrayList<>();
@@ -134,13 +139,13 @@ public class TrackingRequestHandler {
             String raw = item.toString();
             try {
                 if (raw.getBytes(StandardCharsets.UTF_8).length > maxEventBytes) {
-                    throw new Violation(request.isBatch() ? "batch[" + i + "]" : "body", FailureReason.SIZE,
+                    throw new SegmentViolation(request.isBatch() ? "batch[" + i + "]" : "body", ViolationReason.SIZE,
                             "the event is larger than " + maxEventBytes + " bytes");
                 }
                 events.add(mapper.map(item, request.kind(), envelope));
-            } catch (Violation v) {
-                failed.add(new FailedEvent(sourceId, receivedAt, v.reason, v.field, v.getMessage(), subjectOf(item), raw));
-                errors.add(new IngestAnswer.EventError(i, v.field, v.reason.name(), v.getMessage()));
+            } catch (SegmentViolation v) {
+                failed.add(new FailedEvent(sourceId, receivedAt, FailureReason.valueOf(v.reason().name()), v.field(), v.getMessage(), subjectOf(item), raw));
+                errors.add(new IngestAnswer.EventError(i, v.field(), v.reason().name(), v.getMessage()));
             }
         }
         if (!request.isBatch() && events.isEmpty() && !errors.isEmpty() && errors.get(0).reason().equals(FailureReason.SIZE.name())) {
@@ -167,17 +172,17 @@ public class TrackingRequestHandler {
         Instant sentAt;
         try {
             sentAt = unpack(root, items);
-        } catch (Violation v) {
-            return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_event", v.field, v.getMessage()));
+        } catch (SegmentViolation v) {
+            return done(Response.Status.BAD_REQUEST, ApiError.of("invalid_event", v.field(), v.getMessage()));
         }
-        SegmentMessageMapper.Envelope envelope = new SegmentMessageMapper.Envelope(failed.sourceId(), failed.receivedAt(), sentAt, null);
+        SegmentMapper.Envelope envelope = new SegmentMapper.Envelope(failed.sourceId(), failed.receivedAt(), sentAt, null);
         List<BehaviorEvent> events = new ArrayList<>();
         List<IngestAnswer.EventError> errors = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             try {
                 events.add(mapper.map(items.get(i), null, envelope));
-            } catch (Violation v) {
-                errors.add(new IngestAnswer.EventError(i, v.field, v.reason.name(), v.getMessage()));
+            } catch (SegmentViolation v) {
+                errors.add(new IngestAnswer.EventError(i, v.field(), v.reason().name(), v.getMessage()));
             }
         }
         if (!errors.isEmpty()) {
@@ -187,7 +192,7 @@ public class TrackingRequestHandler {
     }
 
     /** Adds the events of a body ({@code {"batch":[…]}} or one message) to {@code items}; returns the batch's sentAt. */
-    private static Instant unpack(JsonNode root, List<JsonNode> items) throws Violation {
+    private static Instant unpack(JsonNode root, List<JsonNode> items) throws SegmentViolation {
         JsonNode batch = root.get("batch");
         if (batch == null || !batch.isArray()) {
             items.add(root);

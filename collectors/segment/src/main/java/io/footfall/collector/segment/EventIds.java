@@ -1,4 +1,4 @@
-package io.footfall.core.ingest;
+package io.footfall.collector.segment;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package io.footfall.collector.http;
+package io.footfall.collector.segment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,17 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.footfall.api.event.BehaviorEvent;
 import io.footfall.api.event.EventKind;
-import io.footfall.core.store.EventJson;
 import java.math.BigDecimal;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class SegmentMessageMapperTest {
+class SegmentMapperTest {
 
-    private final ObjectMapper json = EventJson.create();
-    private final SegmentMessageMapper mapper = new SegmentMessageMapper(json);
+    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+    private final SegmentMapper mapper = new SegmentMapper(json);
     private final Instant received = Instant.parse("2026-05-01T12:00:00Z");
-    private final SegmentMessageMapper.Envelope envelope = new SegmentMessageMapper.Envelope("src_1", received, null, "203.0.113.9");
+    private final SegmentMapper.Envelope envelope = new SegmentMapper.Envelope("src_1", received, null, "203.0.113.9");
 
     private BehaviorEvent map(String message) throws Exception {
         return mapper.map(json.readTree(message), null, envelope);
@@ -26,9 +25,9 @@ class SegmentMessageMapperTest {
     void skewIsCorrectedByTheGapBetweenSentAtAndReceipt() {
         Instant client = Instant.parse("2026-05-01T10:59:00Z");
         Instant sentAt = Instant.parse("2026-05-01T11:00:00Z");
-        assertEquals(Instant.parse("2026-05-01T11:59:00Z"), SegmentMessageMapper.occurredAt(client, sentAt, received));
-        assertEquals(client, SegmentMessageMapper.occurredAt(client, null, received));
-        assertEquals(received, SegmentMessageMapper.occurredAt(null, sentAt, received));
+        assertEquals(Instant.parse("2026-05-01T11:59:00Z"), SegmentMapper.occurredAt(client, sentAt, received));
+        assertEquals(client, SegmentMapper.occurredAt(client, null, received));
+        assertEquals(received, SegmentMapper.occurredAt(null, sentAt, received));
     }
 
     @Test
@@ -56,14 +55,14 @@ class SegmentMessageMapperTest {
     void sameSourceAndMessageIdGiveTheSameEventId() throws Exception {
         String m = "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u\",\"messageId\":\"same\"}";
         assertEquals(map(m).eventId(), map(m).eventId());
-        BehaviorEvent other = mapper.map(json.readTree(m), null, new SegmentMessageMapper.Envelope("src_2", received, null, null));
+        BehaviorEvent other = mapper.map(json.readTree(m), null, new SegmentMapper.Envelope("src_2", received, null, null));
         org.junit.jupiter.api.Assertions.assertNotEquals(map(m).eventId(), other.eventId(), "ids are per source");
     }
 
     @Test
     void violationNamesTheNestedField() {
-        Violation v = assertThrows(Violation.class, () -> map("""
+        SegmentViolation v = assertThrows(SegmentViolation.class, () -> map("""
                 {"type":"track","event":"Order Completed","userId":"u","properties":{"products":[{"product_id":"a"},{"quantity":1.5}]}}"""));
-        assertEquals("properties.products[1].quantity", v.field);
+        assertEquals("properties.products[1].quantity", v.field());
     }
 }

@@ -1,4 +1,4 @@
-package io.footfall.collector.http;
+package io.footfall.collector.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.footfall.api.event.EventContext;
@@ -14,7 +14,7 @@ final class ContextMapper {
     private ContextMapper() {
     }
 
-    static EventContext context(JsonNode c, String clientIp) throws Violation {
+    static EventContext context(JsonNode c, String clientIp) throws SegmentViolation {
         if (c == null) {
             return new EventContext(null, null, clientIp, truncateIp(clientIp), null, null, null, null, null, Map.of(), null);
         }

@@ -1,4 +1,4 @@
-package io.footfall.collector.http;
+package io.footfall.collector.segment;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,8 +8,6 @@ import io.footfall.api.event.EventKind;
 import io.footfall.api.event.Order;
 import io.footfall.api.event.Product;
 import io.footfall.api.event.StandardEvent;
-import io.footfall.core.failed.FailureReason;
-import io.footfall.core.ingest.EventIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,9 +19,9 @@ import java.util.UUID;
 
 /**
  * Turns one Segment/RudderStack tracking-API message into a canonical {@link BehaviorEvent}, or a
- * {@link Violation} naming the offending field.
+ * {@link SegmentViolation} naming the offending field.
  */
-final class SegmentMessageMapper {
+public final class SegmentMapper {
 
     /** Deepest nesting accepted in properties, traits and context. */
     static final int MAX_DEPTH = 16;
@@ -38,7 +36,8 @@ final class SegmentMessageMapper {
 
     private final ObjectMapper json;
 
-    SegmentMessageMapper(ObjectMapper json) {
+    /** A mapper converting property maps with this JSON mapping. */
+    public SegmentMapper(ObjectMapper json) {
         this.json = json;
     }
 
@@ -50,30 +49,39 @@ final class SegmentMessageMapper {
      * @param batchSentAt the batch's {@code sentAt}, if given
      * @param clientIp    the peer's address
      */
-    record Envelope(String sourceId, Instant receivedAt, Instant batchSentAt, String clientIp) {
+    public record Envelope(String sourceId, Instant receivedAt, Instant batchSentAt, String clientIp) {
     }
 
-    BehaviorEvent map(JsonNode msg, EventKind impliedKind, Envelope envelope) throws Violation {
+    /**
+     * Maps one message.
+     *
+     * @param msg         the message object
+     * @param impliedKind the call implied by the endpoint, or null when the message's {@code type} decides
+     * @param envelope    what the collector knows about the request
+     * @return the canonical event
+     * @throws SegmentViolation naming the offending field
+     */
+    public BehaviorEvent map(JsonNode msg, EventKind impliedKind, Envelope envelope) throws SegmentViolation {
         if (!msg.isObject()) {
-            throw Violation.schema("", "an event must be a JSON object");
+            throw SegmentViolation.schema("", "an event must be a JSON object");
         }
         EventKind kind = impliedKind;
         JsonNode typeNode = msg.get("type");
         if (typeNode != null && !typeNode.isNull()) {
             String type = Fields.text(typeNode, "type", 20);
-            kind = EventKind.fromWireName(type).orElseThrow(() -> new Violation("type", FailureReason.UNKNOWN_TYPE,
+            kind = EventKind.fromWireName(type).orElseThrow(() -> new SegmentViolation("type", ViolationReason.UNKNOWN_TYPE,
                     "type must be one of track, page, screen, identify, group, alias"));
             if (impliedKind != null && kind != impliedKind) {
-                throw Violation.schema("type", "type " + type + " sent to the " + impliedKind.wireName() + " endpoint");
+                throw SegmentViolation.schema("type", "type " + type + " sent to the " + impliedKind.wireName() + " endpoint");
             }
         }
         if (kind == null) {
-            throw Violation.schema("type", "type is required");
+            throw SegmentViolation.schema("type", "type is required");
         }
         String userId = Fields.id(msg.get("userId"), "userId");
         String anonymousId = Fields.id(msg.get("anonymousId"), "anonymousId");
         if (userId == null && anonymousId == null) {
-            throw Violation.schema("userId", "userId or anonymousId is required");
+            throw SegmentViolation.schema("userId", "userId or anonymousId is required");
         }
         String messageId = Fields.id(msg.get("messageId"), "messageId");
         if (messageId == null) {
@@ -87,7 +95,7 @@ final class SegmentMessageMapper {
         }
         Instant occurredAt = occurredAt(timestamp != null ? timestamp : originalTimestamp, sentAt, envelope.receivedAt());
         if (occurredAt.isAfter(envelope.receivedAt().plus(MAX_FUTURE))) {
-            throw Violation.schema(timestamp != null ? "timestamp" : "originalTimestamp",
+            throw SegmentViolation.schema(timestamp != null ? "timestamp" : "originalTimestamp",
                     "the event time is more than " + MAX_FUTURE.toHours() + " hours in the future");
         }
 
@@ -108,7 +116,7 @@ final class SegmentMessageMapper {
             case TRACK -> {
                 name = Fields.text(msg.get("event"), "event", Fields.MAX_NAME);
                 if (name == null || name.isBlank()) {
-                    throw Violation.schema("event", "event is required for track");
+                    throw SegmentViolation.schema("event", "event is required for track");
                 }
                 name = StandardEvent.fromName(name).map(StandardEvent::eventName).orElse(name);
             }
@@ -116,16 +124,16 @@ final class SegmentMessageMapper {
             case ALIAS -> {
                 previousId = Fields.id(msg.get("previousId"), "previousId");
                 if (previousId == null) {
-                    throw Violation.schema("previousId", "previousId is required for alias");
+                    throw SegmentViolation.schema("previousId", "previousId is required for alias");
                 }
                 if (userId == null) {
-                    throw Violation.schema("userId", "userId is required for alias");
+                    throw SegmentViolation.schema("userId", "userId is required for alias");
                 }
             }
             case GROUP -> {
                 groupId = Fields.id(msg.get("groupId"), "groupId");
                 if (groupId == null) {
-                    throw Violation.schema("groupId", "groupId is required for group");
+                    throw SegmentViolation.schema("groupId", "groupId is required for group");
                 }
             }
             case IDENTIFY -> {
@@ -153,7 +161,7 @@ final class SegmentMessageMapper {
     }
 
     /** Segment's skew correction: the client's time shifted by how far the client's clock is off. */
-    static Instant occurredAt(Instant clientTime, Instant sentAt, Instant receivedAt) {
+    public static Instant occurredAt(Instant clientTime, Instant sentAt, Instant receivedAt) {
         if (clientTime == null) {
             return receivedAt;
         }
@@ -163,7 +171,7 @@ final class SegmentMessageMapper {
         return clientTime.plus(Duration.between(sentAt, receivedAt));
     }
 
-    private Product product(JsonNode p, String path) throws Violation {
+    private Product product(JsonNode p, String path) throws SegmentViolation {
         String id = Fields.id(first(p, "product_id", "productId", "id"), path + ".product_id");
         return new Product(id,
                 Fields.text(p.get("sku"), path + ".sku", Fields.MAX_ID),
@@ -178,17 +186,17 @@ final class SegmentMessageMapper {
                 Fields.text(p.get("coupon"), path + ".coupon", Fields.MAX_NAME));
     }
 
-    private Order order(JsonNode p) throws Violation {
+    private Order order(JsonNode p) throws SegmentViolation {
         List<Product> products = new ArrayList<>();
         JsonNode items = p.get("products");
         if (items != null && !items.isNull()) {
             if (!items.isArray()) {
-                throw Violation.schema("properties.products", "properties.products must be an array");
+                throw SegmentViolation.schema("properties.products", "properties.products must be an array");
             }
             for (int i = 0; i < items.size(); i++) {
                 String path = "properties.products[" + i + "]";
                 if (!items.get(i).isObject()) {
-                    throw Violation.schema(path, path + " must be an object");
+                    throw SegmentViolation.schema(path, path + " must be an object");
                 }
                 products.add(product(items.get(i), path));
             }

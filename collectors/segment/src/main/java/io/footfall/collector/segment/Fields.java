@@ -1,4 +1,4 @@
-package io.footfall.collector.http;
+package io.footfall.collector.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
@@ -7,9 +7,10 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /** Typed, validated reads of JSON fields, each failure naming the field. */
-final class Fields {
+public final class Fields {
 
-    static final int MAX_ID = 255;
+    /** Longest identifier. */
+    public static final int MAX_ID = 255;
     static final int MAX_NAME = 200;
     static final int MAX_TEXT = 8192;
 
@@ -17,7 +18,7 @@ final class Fields {
     }
 
     /** An identifier: a string or a number (coerced, as Segment does), at most {@link #MAX_ID} chars. */
-    static String id(JsonNode node, String field) throws Violation {
+    static String id(JsonNode node, String field) throws SegmentViolation {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -27,7 +28,7 @@ final class Fields {
         } else if (node.isIntegralNumber()) {
             value = node.asText();
         } else {
-            throw Violation.schema(field, field + " must be a string");
+            throw SegmentViolation.schema(field, field + " must be a string");
         }
         if (value.isBlank()) {
             return null;
@@ -36,7 +37,7 @@ final class Fields {
     }
 
     /** A string of at most {@code max} chars without control characters; null when absent. */
-    static String text(JsonNode node, String field, int max) throws Violation {
+    static String text(JsonNode node, String field, int max) throws SegmentViolation {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -44,31 +45,31 @@ final class Fields {
             if (node.isNumber() || node.isBoolean()) {
                 return checked(node.asText(), field, max);
             }
-            throw Violation.schema(field, field + " must be a string");
+            throw SegmentViolation.schema(field, field + " must be a string");
         }
         return checked(node.textValue(), field, max);
     }
 
-    private static String checked(String value, String field, int max) throws Violation {
+    private static String checked(String value, String field, int max) throws SegmentViolation {
         if (value.length() > max) {
-            throw Violation.schema(field, field + " is longer than " + max + " characters");
+            throw SegmentViolation.schema(field, field + " is longer than " + max + " characters");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 && c != '\t' || c == 0x7f) {
-                throw Violation.schema(field, field + " contains a control character");
+                throw SegmentViolation.schema(field, field + " contains a control character");
             }
         }
         return value;
     }
 
     /** An ISO-8601 instant with offset; null when absent. */
-    static Instant instant(JsonNode node, String field) throws Violation {
+    public static Instant instant(JsonNode node, String field) throws SegmentViolation {
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isTextual()) {
-            throw Violation.schema(field, field + " must be an ISO-8601 date-time string");
+            throw SegmentViolation.schema(field, field + " must be an ISO-8601 date-time string");
         }
         try {
             return OffsetDateTime.parse(node.textValue()).toInstant();
@@ -76,13 +77,13 @@ final class Fields {
             try {
                 return Instant.parse(node.textValue());
             } catch (DateTimeParseException e2) {
-                throw Violation.schema(field, field + " is not an ISO-8601 date-time: " + abbreviate(node.textValue()));
+                throw SegmentViolation.schema(field, field + " is not an ISO-8601 date-time: " + abbreviate(node.textValue()));
             }
         }
     }
 
     /** A non-negative decimal (number or numeric string); null when absent. */
-    static BigDecimal amount(JsonNode node, String field) throws Violation {
+    static BigDecimal amount(JsonNode node, String field) throws SegmentViolation {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -93,22 +94,22 @@ final class Fields {
             try {
                 value = new BigDecimal(node.textValue().trim());
             } catch (NumberFormatException e) {
-                throw Violation.schema(field, field + " must be a number");
+                throw SegmentViolation.schema(field, field + " must be a number");
             }
         } else {
-            throw Violation.schema(field, field + " must be a number");
+            throw SegmentViolation.schema(field, field + " must be a number");
         }
         if (value.signum() < 0) {
-            throw Violation.schema(field, field + " must not be negative");
+            throw SegmentViolation.schema(field, field + " must not be negative");
         }
         if (value.abs().compareTo(new BigDecimal("1e15")) > 0) {
-            throw Violation.schema(field, field + " is out of range");
+            throw SegmentViolation.schema(field, field + " is out of range");
         }
         return value;
     }
 
     /** A non-negative integer; null when absent. */
-    static Integer count(JsonNode node, String field) throws Violation {
+    static Integer count(JsonNode node, String field) throws SegmentViolation {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -116,37 +117,37 @@ final class Fields {
             try {
                 node = com.fasterxml.jackson.databind.node.IntNode.valueOf(Integer.parseInt(node.textValue().trim()));
             } catch (NumberFormatException e) {
-                throw Violation.schema(field, field + " must be a whole number");
+                throw SegmentViolation.schema(field, field + " must be a whole number");
             }
         }
         if (!node.isIntegralNumber() && !(node.isNumber() && node.decimalValue().stripTrailingZeros().scale() <= 0)) {
-            throw Violation.schema(field, field + " must be a whole number");
+            throw SegmentViolation.schema(field, field + " must be a whole number");
         }
         if (!node.canConvertToInt()) {
-            throw Violation.schema(field, field + " is out of range");
+            throw SegmentViolation.schema(field, field + " is out of range");
         }
         int value = node.asInt();
         if (value < 0) {
-            throw Violation.schema(field, field + " must not be negative");
+            throw SegmentViolation.schema(field, field + " must not be negative");
         }
         return value;
     }
 
     /** The node if it is an object or absent; anything else is a violation. */
-    static JsonNode object(JsonNode node, String field) throws Violation {
+    static JsonNode object(JsonNode node, String field) throws SegmentViolation {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
         if (!node.isObject()) {
-            throw Violation.schema(field, field + " must be an object");
+            throw SegmentViolation.schema(field, field + " must be an object");
         }
         return node;
     }
 
     /** Fails when a container nests deeper than {@code max}. */
-    static void depth(JsonNode node, String field, int max) throws Violation {
+    static void depth(JsonNode node, String field, int max) throws SegmentViolation {
         if (depthOf(node, 0, max) > max) {
-            throw Violation.schema(field, field + " nests deeper than " + max + " levels");
+            throw SegmentViolation.schema(field, field + " nests deeper than " + max + " levels");
         }
     }
 
@@ -164,7 +165,7 @@ final class Fields {
         return deepest;
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 }

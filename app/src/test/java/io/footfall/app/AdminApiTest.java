@@ -69,7 +69,7 @@ class AdminApiTest {
                 .body("event.reason", equalTo("SCHEMA_VIOLATION")).body("event.field", equalTo("properties.quantity"));
 
         admin().post("/api/v1/failed-events/{id}/reprocess", ids.get(0)).then().statusCode(400);
-        admin().contentType("application/json").body(bad.replace("-1", "1")).post("/api/v1/failed-events/{id}/reprocess", ids.get(0))
+        admin().contentType("application/json").body(bad.replace("\"quantity\":-1", "\"quantity\":1")).post("/api/v1/failed-events/{id}/reprocess", ids.get(0))
                 .then().statusCode(200).body("stored", equalTo(1));
         admin().get("/api/v1/failed-events/{id}", ids.get(0)).then().body("status", equalTo("REPROCESSED"));
         admin().post("/api/v1/failed-events/{id}/reprocess", ids.get(0)).then().statusCode(409);

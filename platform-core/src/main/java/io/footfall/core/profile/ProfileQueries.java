@@ -38,6 +38,18 @@ public class ProfileQueries {
         return Optional.empty();
     }
 
+    /** The live folded state of a person (with personal traits). */
+    @Transactional
+    public Optional<ProfileState> state(String id) {
+        return personOf(id).map(person -> em.find(ProfileEntity.class, person)).map(entity -> {
+            try {
+                return json.readValue(entity.state, ProfileState.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("stored profile is not readable", e);
+            }
+        });
+    }
+
     /** The live profile. */
     @Transactional
     public Optional<ProfileView> live(String id) {

@@ -41,6 +41,8 @@ public class EventLog {
 
     /** Processor name of the profile projection. */
     public static final String PROFILES = "profiles";
+    /** Processor name of the plugin results read model. */
+    public static final String RESULTS = "results";
 
     private static final Logger LOG = Logger.getLogger(EventLog.class);
 
@@ -50,6 +52,8 @@ public class EventLog {
     jakarta.transaction.TransactionManager jta;
     @Inject
     ProfileProjection profileProjection;
+    @Inject
+    io.footfall.core.plugin.ResultProjection resultProjection;
 
     @ConfigProperty(name = "footfall.projection.batch-size", defaultValue = "500")
     int projectionBatchSize;
@@ -57,6 +61,8 @@ public class EventLog {
     private final ObjectMapper json = EventJson.create();
     private Configuration axon;
     private Serializer serializer;
+    private CopyEventStorageEngine engine;
+    private TokenStore tokens;
     private TransactionManager transactions;
     private final org.axonframework.serialization.upcasting.event.EventUpcasterChain upcasters = Upcasters.chain();
 
@@ -71,8 +77,8 @@ public class EventLog {
                 .dataType(byte[].class)
                 .upcasterChain(upcasters)
                 .batchSize(1000);
-        CopyEventStorageEngine engine = new CopyEventStorageEngine(engineBuilder, transactions);
-        TokenStore tokens = JdbcTokenStore.builder()
+        engine = new CopyEventStorageEngine(engineBuilder, transactions);
+        tokens = JdbcTokenStore.builder()
                 .connectionProvider(dataSource::getConnection)
                 .serializer(serializer)
                 .claimTimeout(Duration.ofSeconds(10))
@@ -95,6 +101,11 @@ public class EventLog {
                                 .initialToken(StreamableMessageSource::createTailToken))
                 .registerEventHandler(c -> profileProjection)
                 .assignHandlerInstancesMatching(PROFILES, handler -> handler == profileProjection)
+                .registerPooledStreamingEventProcessor(RESULTS, Configuration::eventStore,
+                        (c, b) -> b.batchSize(projectionBatchSize).initialSegmentCount(1)
+                                .initialToken(StreamableMessageSource::createTailToken))
+                .registerEventHandler(c -> resultProjection)
+                .assignHandlerInstancesMatching(RESULTS, handler -> handler == resultProjection)
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
         axon = configurer.buildConfiguration();
         axon.start();
@@ -103,7 +114,9 @@ public class EventLog {
 
     /** The serializer of stored payloads: Jackson, with Footfall's revision annotation. */
     public static Serializer createSerializer(ObjectMapper json) {
-        return JacksonSerializer.builder().objectMapper(json).revisionResolver(new EventRevisionResolver()).build();
+        // the platform's class loader, not the thread's: plugin threads run with their own context class loader
+        return JacksonSerializer.builder().objectMapper(json).revisionResolver(new EventRevisionResolver())
+                .classLoader(EventLog.class.getClassLoader()).build();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
@@ -156,6 +169,20 @@ public class EventLog {
             }
             throw e;
         }
+    }
+
+    /**
+     * Appends messages inside the caller's current transaction, bypassing the event bus: for
+     * appends made while a unit of work is already committing (plugin results). Streaming
+     * processors see them at their next fetch.
+     */
+    public void appendInCurrentTransaction(List<? extends EventMessage<?>> messages) {
+        engine.appendEvents(messages);
+    }
+
+    /** The token store shared by all processors. */
+    public TokenStore tokenStore() {
+        return tokens;
     }
 
     /** A streaming processor by name. */

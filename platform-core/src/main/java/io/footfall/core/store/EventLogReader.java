@@ -52,22 +52,61 @@ public class EventLogReader {
             select.setArray(1, c.createArrayOf("bigint", positions.toArray()));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    long position = rs.getLong(1);
-                    GenericDomainEventEntry<byte[]> entry = new GenericDomainEventEntry<>(null, rs.getString(6), 0,
-                            rs.getString(5), rs.getString(7), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getBytes(8));
-                    log.upcasters().upcast(Stream.of(new InitialEventRepresentation(entry, log.serializer())))
-                            .map(upcast -> log.serializer().deserialize(upcast.getData()))
-                            .forEach(payload -> {
-                                if (payload instanceof RecordedBehavior recorded) {
-                                    events.add(new LoggedEvent(position, withPersonalData ? open(recorded) : recorded.event()));
-                                }
-                            });
+                    events.addAll(decode(rs, withPersonalData));
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the event log", e);
         }
         return events;
+    }
+
+    /**
+     * Streams every behaviour event of the log in log order (a server-side cursor; memory stays flat).
+     *
+     * @return the number of events streamed
+     */
+    public long stream(boolean withPersonalData, java.util.function.Consumer<LoggedEvent> consumer) {
+        long n = 0;
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement select = c.prepareStatement("SELECT globalindex, payloadtype, payloadrevision, payload, "
+                    + "eventidentifier, aggregateidentifier, timestamp, metadata FROM domainevententry "
+                    + "WHERE payloadtype = ? ORDER BY globalindex")) {
+                select.setFetchSize(1000);
+                select.setString(1, RecordedBehavior.class.getName());
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        for (LoggedEvent e : decode(rs, withPersonalData)) {
+                            consumer.accept(e);
+                            n++;
+                        }
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the event log", e);
+        }
+        return n;
+    }
+
+    private List<LoggedEvent> decode(ResultSet rs, boolean withPersonalData) throws SQLException {
+        long position = rs.getLong(1);
+        GenericDomainEventEntry<byte[]> entry = new GenericDomainEventEntry<>(null, rs.getString(6), 0,
+                rs.getString(5), rs.getString(7), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getBytes(8));
+        List<LoggedEvent> out = new ArrayList<>(1);
+        log.upcasters().upcast(Stream.of(new InitialEventRepresentation(entry, log.serializer())))
+                .map(upcast -> log.serializer().deserialize(upcast.getData()))
+                .forEach(payload -> {
+                    if (payload instanceof RecordedBehavior recorded) {
+                        out.add(new LoggedEvent(position, withPersonalData ? open(recorded) : recorded.event()));
+                    }
+                });
+        return out;
     }
 
     /** The event with its personal data restored, or without it when the person's key was destroyed. */

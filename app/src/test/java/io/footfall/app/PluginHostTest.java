@@ -1,0 +1,238 @@
+package io.footfall.app;
+
+import static io.footfall.app.Api.admin;
+import static io.footfall.app.Api.tracking;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The plugin host with real plugin jars loaded from a directory: isolation of a plugin that throws,
+ * hangs or allocates without bound; dead letters, configuration, training jobs, model versions,
+ * hot reload and SPI version checks.
+ */
+@QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PluginHostTest {
+
+    private static final String BROKEN = "broken-fixture";
+
+    private static void configure(String mode) {
+        admin().contentType("application/json").body(Map.of("mode", mode)).put("/api/v1/plugins/{id}/config", BROKEN)
+                .then().statusCode(200).body("state", equalTo("RUNNING")).body("config.mode", equalTo(mode));
+    }
+
+    private static String sendEvents(int n) {
+        String user = "plug-" + UUID.randomUUID();
+        StringBuilder batch = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < n; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"").append(user)
+                    .append("\",\"properties\":{\"product_id\":\"p").append(i).append("\",\"category\":\"Toys\"}}");
+        }
+        tracking().body(batch.append("]}").toString()).post("/v1/batch").then().statusCode(200).body("stored", equalTo(n));
+        return user;
+    }
+
+    private static List<Map<String, Object>> parked() {
+        return admin().queryParam("status", "PARKED").get("/api/v1/plugins/{id}/dead-letters", BROKEN).jsonPath().getList("$");
+    }
+
+    private static List<Map<String, Object>> awaitParked(int count) {
+        return Poll.until(Duration.ofSeconds(30), PluginHostTest::parked, l -> l.size() >= count);
+    }
+
+    @Test
+    @Order(1)
+    void pluginsAreListedWithDescriptorAndState() {
+        admin().get("/api/v1/plugins").then().statusCode(200)
+                .body("plugins.find { it.id == 'broken-fixture' }.state", equalTo("RUNNING"))
+                .body("plugins.find { it.id == 'broken-fixture' }.descriptor.config.properties.name", hasItem("mode"))
+                .body("plugins.find { it.id == 'broken-fixture' }.deadLetters", equalTo(0));
+    }
+
+    @Test
+    @Order(2)
+    void invalidConfigIs400NamingTheProperty() {
+        admin().contentType("application/json").body(Map.of("mode", "explode")).put("/api/v1/plugins/{id}/config", BROKEN)
+                .then().statusCode(400).body("field", equalTo("mode")).body("errors[0].message", containsString("one of"));
+        admin().contentType("application/json").body(Map.of("sleep-ms", "-5")).put("/api/v1/plugins/{id}/config", BROKEN)
+                .then().statusCode(400).body("field", equalTo("sleep-ms"));
+        admin().contentType("application/json").body(Map.of("colour", "red")).put("/api/v1/plugins/{id}/config", BROKEN)
+                .then().statusCode(400).body("field", equalTo("colour"));
+        admin().contentType("application/json").body(Map.of()).put("/api/v1/plugins/{id}/config", "nope").then().statusCode(404);
+    }
+
+    @Test
+    @Order(3)
+    void healthyPluginPublishesResultsWithState() {
+        configure("ok");
+        sendEvents(3);
+        Poll.until(Duration.ofSeconds(30), () -> admin().get("/api/v1/plugins/{id}/results", BROKEN).jsonPath(),
+                r -> !r.getList("$").isEmpty() && ((Number) r.getList("result.rows[0][0]").get(0)).longValue() >= 3);
+    }
+
+    @Test
+    @Order(4)
+    void throwingPluginParksTheBatchAndIngestionGoesOn() {
+        configure("throw");
+        int before = parked().size();
+        String user = sendEvents(5);
+        List<Map<String, Object>> letters = awaitParked(before + 1);
+        assertTrue(letters.get(letters.size() - 1).get("error").toString().contains("broken on purpose"));
+        Api.awaitProfile(user, 5);
+
+        configure("ok");
+        Object id = letters.get(letters.size() - 1).get("id");
+        admin().post("/api/v1/plugins/{id}/dead-letters/{letter}/retry", BROKEN, id).then().statusCode(200).body("status", equalTo("RETRIED"));
+        admin().post("/api/v1/plugins/{id}/dead-letters/{letter}/retry", BROKEN, id).then().statusCode(409);
+    }
+
+    @Test
+    @Order(5)
+    void hangingPluginIsCutOffAndOthersKeepUp() {
+        configure("sleep");
+        int before = parked().size();
+        long start = System.nanoTime();
+        String user = sendEvents(4);
+        Api.awaitProfile(user, 4);
+        long profileMillis = (System.nanoTime() - start) / 1_000_000;
+        List<Map<String, Object>> letters = awaitParked(before + 1);
+        assertTrue(letters.get(letters.size() - 1).get("error").toString().contains("did not finish"), letters.toString());
+        assertTrue(profileMillis < 10_000, "the profile projection was not held up by the sleeping plugin: " + profileMillis + " ms");
+        configure("ok");
+    }
+
+    @Test
+    @Order(6)
+    void allocatingPluginIsStoppedAtItsBudget() {
+        configure("allocate");
+        int before = parked().size();
+        String user = sendEvents(2);
+        List<Map<String, Object>> letters = awaitParked(before + 1);
+        assertTrue(letters.get(letters.size() - 1).get("error").toString().contains("allocated more than"), letters.toString());
+        Api.awaitProfile(user, 2);
+        configure("ok");
+        admin().post("/api/v1/plugins/{id}/dead-letters/{letter}/drop", BROKEN, letters.get(letters.size() - 1).get("id"))
+                .then().statusCode(200).body("status", equalTo("DROPPED"));
+    }
+
+    @Test
+    @Order(7)
+    void trainingJobSavesAModelThatCanBePromotedAndRolledBack() {
+        String user = sendEvents(3);
+        Api.awaitProfile(user, 3);
+        for (int run = 1; run <= 2; run++) {
+            Response started = admin().post("/api/v1/plugins/{id}/train", BROKEN);
+            started.then().statusCode(202).body("status", equalTo("RUNNING"));
+            String job = started.jsonPath().getString("id");
+            JsonPath done = Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}/jobs/{job}", BROKEN, job).jsonPath(),
+                    j -> !j.getString("status").equals("RUNNING"));
+            assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
+            assertTrue(done.getDouble("report.metrics.events") > 0, done.prettify());
+        }
+        admin().get("/api/v1/plugins/{id}/models", BROKEN).then().statusCode(200).body("size()", equalTo(2));
+        admin().post("/api/v1/plugins/{id}/models/rollback", BROKEN).then().statusCode(409);
+        admin().post("/api/v1/plugins/{id}/models/1/promote", BROKEN).then().statusCode(200).body("serving", equalTo(true));
+        admin().post("/api/v1/plugins/{id}/models/2/promote", BROKEN).then().statusCode(200).body("version", equalTo(2));
+        admin().post("/api/v1/plugins/{id}/models/rollback", BROKEN).then().statusCode(200).body("version", equalTo(1));
+        admin().post("/api/v1/plugins/{id}/models/9/promote", BROKEN).then().statusCode(404);
+        admin().queryParam("cutoff", "soon").post("/api/v1/plugins/{id}/train", BROKEN).then().statusCode(400).body("field", equalTo("cutoff"));
+    }
+
+    @Test
+    @Order(8)
+    void replayRebuildsStateFromTheLog() {
+        long seenBefore = seen();
+        admin().post("/api/v1/plugins/{id}/replay", BROKEN).then().statusCode(202);
+        long seenAfter = Poll.until(Duration.ofSeconds(60), PluginHostTest::seen, s -> s >= seenBefore);
+        assertTrue(seenAfter >= seenBefore);
+    }
+
+    private static long seen() {
+        List<Object> rows = admin().get("/api/v1/plugins/{id}/results", BROKEN).jsonPath().getList("result.rows[0][0]");
+        return rows.isEmpty() ? 0 : ((Number) rows.get(0)).longValue();
+    }
+
+    @Test
+    @Order(9)
+    void disabledPluginStopsAndRestarts() {
+        admin().post("/api/v1/plugins/{id}/disable", BROKEN).then().statusCode(200).body("state", equalTo("DISABLED"));
+        admin().post("/api/v1/plugins/{id}/enable", BROKEN).then().statusCode(200).body("state", equalTo("RUNNING"));
+    }
+
+    @Test
+    @Order(10)
+    void newPluginJarIsLoadedWithoutRestartAndAFutureSpiIsRefused() throws IOException {
+        Path plugins = Path.of("target/plugins");
+        Path noop = plugins.resolve("noop-" + UUID.randomUUID());
+        Path future = plugins.resolve("future-" + UUID.randomUUID());
+        try {
+            writeFixture(noop, "io.footfall.plugins.fixtures.NoopPlugin");
+            writeFixture(future, "io.footfall.plugins.fixtures.FutureSpiPlugin");
+            String user = sendEvents(1);
+            admin().post("/api/v1/plugins/reload").then().statusCode(200).body("started", hasItem("noop-fixture"))
+                    .body("refused.find { it.directory.endsWith('" + future.getFileName() + "') }.reason", containsString("SPI 2.0"));
+            admin().get("/api/v1/plugins/{id}", "noop-fixture").then().statusCode(200).body("state", equalTo("RUNNING"));
+            Api.awaitProfile(user, 1);
+        } finally {
+            deleteTree(noop);
+            deleteTree(future);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** A copy of the fixtures jar whose service file names only the given plugin class. */
+    private static void writeFixture(Path dir, String pluginClass) throws IOException {
+        Files.createDirectories(dir);
+        Path source;
+        try (var jars = Files.list(Path.of("target/fixture-jars"))) {
+            source = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        String service = "META-INF/services/io.footfall.api.plugin.MiningPlugin";
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(source));
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(dir.resolve("plugin.jar")))) {
+            JarEntry entry;
+            while ((entry = in.getNextJarEntry()) != null) {
+                out.putNextEntry(new JarEntry(entry.getName()));
+                if (entry.getName().equals(service)) {
+                    out.write((pluginClass + "\n").getBytes(StandardCharsets.UTF_8));
+                } else {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package io.footfall.core.api;
+
+import io.footfall.api.config.InvalidConfigException;
+import io.footfall.api.plugin.PluginDescriptor;
+import io.footfall.api.store.ModelStore;
+import io.footfall.api.store.ModelVersion;
+import io.footfall.core.plugin.DeadLetters;
+import io.footfall.core.plugin.PluginHost;
+import io.footfall.core.plugin.PluginResults;
+import io.footfall.core.plugin.PluginRuntimeView;
+import io.footfall.core.plugin.TrainingJobs;
+import io.footfall.core.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/** The plugin host's admin API: status, configuration, enable/disable, training, replay, dead letters, models, results. */
+@Path("/api/v1/plugins")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+public class PluginsResource {
+
+    @Inject
+    PluginHost host;
+    @Inject
+    DeadLetters deadLetters;
+    @Inject
+    TrainingJobs training;
+    @Inject
+    PluginResults results;
+    @Inject
+    io.footfall.core.store.EventLog log;
+    @Inject
+    javax.sql.DataSource dataSource;
+
+    /**
+     * A plugin as the API shows it.
+     *
+     * @param id              id
+     * @param descriptor      its descriptor (config spec included, for forms)
+     * @param state           STOPPED, RUNNING, DISABLED or FAILED
+     * @param config          applied configuration
+     * @param position        its position in the log
+     * @param lag             events behind the head of the log
+     * @param replaying       whether it is replaying
+     * @param processedEvents events handled since start
+     * @param failedBatches   batches that failed since start
+     * @param deadLetters     parked dead letters
+     * @param lastError       latest error, if any
+     */
+    public record PluginStatus(String id, PluginDescriptor descriptor, String state, Map<String, Object> config, long position, long lag,
+                               boolean replaying, long processedEvents, long failedBatches, long deadLetters, String lastError) {
+    }
+
+    /**
+     * All plugins.
+     *
+     * @param plugins loaded plugins
+     * @param refused directories that could not be loaded, with the reason
+     */
+    public record PluginList(List<PluginStatus> plugins, List<PluginHost.Refusal> refused) {
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+    public PluginList list() {
+        long head = head();
+        return new PluginList(host.plugins().stream().sorted(java.util.Comparator.comparing(PluginRuntimeView::id))
+                .map(p -> status(p, head)).toList(), host.refusals());
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+    public PluginStatus get(@PathParam("id") String id) {
+        return status(view(id), head());
+    }
+
+    /** Loads plugin directories added since start, without restarting anything else. */
+    @POST
+    @Path("/reload")
+    public Map<String, Object> reload() {
+        return Map.of("started", host.reload(), "refused", host.refusals());
+    }
+
+    @PUT
+    @Path("/{id}/config")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public PluginStatus configure(@PathParam("id") String id, Map<String, Object> config) throws Exception {
+        view(id);
+        if (config == null) {
+            throw Problem.badRequest("body", "send the configuration as a JSON object of property → value");
+        }
+        Map<String, String> raw = new java.util.LinkedHashMap<>();
+        config.forEach((k, v) -> raw.put(k, v == null ? null : String.valueOf(v)));
+        try {
+            host.configure(id, raw);
+        } catch (InvalidConfigException e) {
+            throw new WebApplicationException(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "invalid_config", "field", e.errors().get(0).property(), "message", e.getMessage(),
+                            "errors", e.errors())).build());
+        }
+        return get(id);
+    }
+
+    @POST
+    @Path("/{id}/enable")
+    public PluginStatus enable(@PathParam("id") String id) throws Exception {
+        view(id);
+        host.enable(id, true);
+        return get(id);
+    }
+
+    @POST
+    @Path("/{id}/disable")
+    public PluginStatus disable(@PathParam("id") String id) throws Exception {
+        view(id);
+        host.enable(id, false);
+        return get(id);
+    }
+
+    /** Starts a training run on history before {@code cutoff} (default now); poll the returned job. */
+    @POST
+    @Path("/{id}/train")
+    public Response train(@PathParam("id") String id, @QueryParam("cutoff") String cutoff) {
+        view(id);
+        Instant at = Params.instant(cutoff, "cutoff");
+        try {
+            TrainingJobs.JobView job = training.start(id, at == null ? Instant.now() : at);
+            return Response.accepted(job).header("Location", "/api/v1/plugins/" + id + "/jobs/" + job.id()).build();
+        } catch (TrainingJobs.AlreadyTraining e) {
+            throw new WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                    .entity(new Problem("already_training", null, e.getMessage())).build());
+        }
+    }
+
+    @GET
+    @Path("/{id}/jobs/{job}")
+    public TrainingJobs.JobView job(@PathParam("id") String id, @PathParam("job") String job) {
+        return training.get(id, job).orElseThrow(() -> Problem.notFound("job " + job));
+    }
+
+    @POST
+    @Path("/{id}/jobs/{job}/cancel")
+    public TrainingJobs.JobView cancel(@PathParam("id") String id, @PathParam("job") String job) {
+        return training.cancel(id, job).orElseThrow(() -> Problem.notFound("job " + job));
+    }
+
+    /** Clears the plugin's state and feeds it again from {@code from} (default: the start of the log). */
+    @POST
+    @Path("/{id}/replay")
+    public Response replay(@PathParam("id") String id, @QueryParam("from") String from) throws Exception {
+        view(id);
+        host.replay(id, Params.instant(from, "from"));
+        return Response.accepted(Map.of("status", "replaying", "id", id)).build();
+    }
+
+    @GET
+    @Path("/{id}/dead-letters")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public List<DeadLetters.DeadLetter> deadLetters(@PathParam("id") String id, @QueryParam("status") String status,
+                                                    @QueryParam("limit") Integer limit) {
+        view(id);
+        if (status != null && !List.of("PARKED", "RETRIED", "DROPPED").contains(status)) {
+            throw Problem.badRequest("status", "status must be PARKED, RETRIED or DROPPED");
+        }
+        return deadLetters.list(id, status, Params.limit(limit, 500));
+    }
+
+    @POST
+    @Path("/{id}/dead-letters/{letter}/retry")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public DeadLetters.DeadLetter retry(@PathParam("id") String id, @PathParam("letter") long letter) {
+        DeadLetters.DeadLetter parked = parked(id, letter);
+        host.retry(id, parked);
+        return deadLetters.get(id, letter).orElseThrow();
+    }
+
+    @POST
+    @Path("/{id}/dead-letters/{letter}/drop")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public DeadLetters.DeadLetter drop(@PathParam("id") String id, @PathParam("letter") long letter) throws Exception {
+        parked(id, letter);
+        try (var c = dataSource.getConnection()) {
+            deadLetters.dropped(c, letter);
+        }
+        return deadLetters.get(id, letter).orElseThrow();
+    }
+
+    @GET
+    @Path("/{id}/models")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+    public List<ModelVersion> models(@PathParam("id") String id) {
+        return models(view(id)).versions();
+    }
+
+    @POST
+    @Path("/{id}/models/{version}/promote")
+    public ModelVersion promote(@PathParam("id") String id, @PathParam("version") int version) {
+        try {
+            return models(view(id)).promote(version);
+        } catch (NoSuchElementException e) {
+            throw Problem.notFound("model version " + version);
+        }
+    }
+
+    @POST
+    @Path("/{id}/models/rollback")
+    public ModelVersion rollback(@PathParam("id") String id) {
+        return models(view(id)).rollback().orElseThrow(() -> new WebApplicationException(Response.status(Response.Status.CONFLICT)
+                .type(MediaType.APPLICATION_JSON).entity(new Problem("no_previous_model", null, "no earlier promoted version to roll back to")).build()));
+    }
+
+    @GET
+    @Path("/{id}/results")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+    public List<PluginResults.StoredResult> results(@PathParam("id") String id, @QueryParam("type") String type,
+                                                    @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        view(id);
+        if (type != null && java.util.Arrays.stream(io.footfall.api.result.ResultType.values()).noneMatch(t -> t.name().equals(type))) {
+            throw Problem.badRequest("type", "type must be one of " + java.util.Arrays.toString(io.footfall.api.result.ResultType.values()));
+        }
+        return results.ofPlugin(id, type, after, Params.limit(limit, 1000));
+    }
+
+    private DeadLetters.DeadLetter parked(String id, long letter) {
+        view(id);
+        DeadLetters.DeadLetter parked = deadLetters.get(id, letter).orElseThrow(() -> Problem.notFound("dead letter " + letter));
+        if (!parked.status().equals("PARKED")) {
+            throw new WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                    .entity(new Problem("not_parked", "status", "dead letter " + letter + " is " + parked.status())).build());
+        }
+        return parked;
+    }
+
+    private ModelStore models(PluginRuntimeView plugin) {
+        return host.models(plugin.id());
+    }
+
+    private PluginRuntimeView view(String id) {
+        return host.plugin(id).orElseThrow(() -> Problem.notFound("plugin " + id));
+    }
+
+    private PluginStatus status(PluginRuntimeView p, long head) {
+        long position = p.position();
+        return new PluginStatus(p.id(), p.descriptor(), p.state(), p.config(), position, position < 0 ? head + 1 : Math.max(0, head - position),
+                p.replaying(), p.processedEvents(), p.failedBatches(), deadLetters.parked(p.id()), p.lastError());
+    }
+
+    private long head() {
+        try (var c = dataSource.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT COALESCE(MAX(globalindex), -1) FROM domainevententry")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the log head", e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.footfall.core.plugin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.footfall.core.profile.ProfileQueries;
+import io.footfall.core.store.EventLog;
+import io.footfall.core.store.EventLogReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/** What a {@link PluginRuntime} needs from the platform. */
+interface PluginHostServices {
+    DataSource dataSource();
+
+    ObjectMapper json();
+
+    Clock clock();
+
+    MeterRegistry metrics();
+
+    ProfileQueries profiles();
+
+    EventLog eventLog();
+
+    EventLogReader reader();
+
+    DeadLetters deadLetters();
+
+    /** Longest a plugin may take for one batch (or open/close). */
+    Duration callTimeout();
+
+    /** Longest a training run may take. */
+    Duration trainingTimeout();
+
+    /** Most bytes a plugin may allocate in one call. */
+    long allocationBudget();
+
+    /** Events per processor batch. */
+    int batchSize();
+}

@@ -1,0 +1,70 @@
+package io.footfall.core.plugin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.footfall.core.store.EventJson;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Reads the results read model ({@code plugin_result}). */
+@ApplicationScoped
+public class PluginResults {
+
+    @Inject
+    DataSource dataSource;
+
+    private final ObjectMapper json = EventJson.create();
+
+    /**
+     * A stored result.
+     *
+     * @param pluginId   plugin
+     * @param type       result type
+     * @param key        result key
+     * @param userId     user, if any
+     * @param result     the result record
+     * @param position   log position of the result event
+     * @param recordedAt when it was published
+     */
+    public record StoredResult(String pluginId, String type, String key, String userId, JsonNode result, long position, Instant recordedAt) {
+    }
+
+    /** Results of a plugin, optionally of one type, by key after {@code afterKey}. */
+    public List<StoredResult> ofPlugin(String pluginId, String type, String afterKey, int limit) {
+        return query("WHERE plugin_id = ? AND (CAST(? AS VARCHAR) IS NULL OR result_type = ?) AND result_key > ? ORDER BY result_key LIMIT ?",
+                pluginId, type, type, afterKey == null ? "" : afterKey, limit);
+    }
+
+    /** All plugins' current results about one user. */
+    public List<StoredResult> ofUser(String userId) {
+        return query("WHERE user_id = ? ORDER BY plugin_id, result_type, result_key LIMIT 1000", userId);
+    }
+
+    private List<StoredResult> query(String where, Object... args) {
+        List<StoredResult> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT plugin_id, result_type, result_key, user_id, payload::text, position, recorded_at FROM plugin_result " + where)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredResult(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            json.readTree(rs.getString(5)), rs.getLong(6), rs.getTimestamp(7).toInstant()));
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot read plugin results", e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package io.footfall.core.plugin;
+
+import io.footfall.api.plugin.PluginDescriptor;
+import java.util.Map;
+
+/** A read-only view of a loaded plugin, for the admin API. */
+public final class PluginRuntimeView {
+
+    private final PluginRuntime runtime;
+
+    PluginRuntimeView(PluginRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    public String id() {
+        return runtime.id;
+    }
+
+    public PluginDescriptor descriptor() {
+        return runtime.descriptor;
+    }
+
+    /** STOPPED, RUNNING, DISABLED or FAILED. */
+    public String state() {
+        return runtime.state().name();
+    }
+
+    public String directory() {
+        return runtime.directory;
+    }
+
+    public String lastError() {
+        return runtime.lastError();
+    }
+
+    public long processedEvents() {
+        return runtime.processedEvents();
+    }
+
+    public long failedBatches() {
+        return runtime.failedBatches();
+    }
+
+    /** The applied configuration values, or empty when the plugin never opened. */
+    public Map<String, Object> config() {
+        return runtime.config() == null ? Map.of() : runtime.config().asMap();
+    }
+
+    /** Lowest position over the processor's segments, -1 before the first event or when stopped. */
+    public long position() {
+        var processor = runtime.processor();
+        if (processor == null) {
+            return -1;
+        }
+        return processor.processingStatus().values().stream()
+                .mapToLong(s -> s.getCurrentPosition().orElse(-1L)).min().orElse(-1L);
+    }
+
+    /** Whether the processor is replaying. */
+    public boolean replaying() {
+        var processor = runtime.processor();
+        return processor != null && processor.processingStatus().values().stream().anyMatch(s -> s.isReplaying());
+    }
+}

@@ -25,7 +25,24 @@ public final class FootfallMain {
         if (configured("QUARKUS_DATASOURCE_JDBC_URL", "quarkus.datasource.jdbc.url") == null) {
             startEmbeddedPostgres();
         }
+        builtinPlugins().ifPresent(dir -> System.setProperty("footfall.plugins.builtin", dir.toString()));
         Quarkus.run(args);
+    }
+
+    /** The {@code plugins} directory packaged beside the application (quarkus-app/plugins), if present. */
+    private static java.util.Optional<Path> builtinPlugins() {
+        try {
+            Path jar = Path.of(FootfallMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {
+                Path plugins = dir.resolve("plugins");
+                if (Files.exists(dir.resolve("quarkus-run.jar")) && Files.isDirectory(plugins)) {
+                    return java.util.Optional.of(plugins);
+                }
+            }
+        } catch (java.net.URISyntaxException | SecurityException e) {
+            System.err.println("Footfall: cannot locate built-in plugins: " + e.getMessage());
+        }
+        return java.util.Optional.empty();
     }
 
     private static void startEmbeddedPostgres() throws Exception {

@@ -26,6 +26,12 @@ public final class Api {
         return given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD);
     }
 
+    /** Waits until the profile projection has processed the whole log as it is now. */
+    public static void awaitProjectionsCaughtUp() {
+        Poll.until(Duration.ofSeconds(30), () -> admin().get("/api/v1/projections/profiles").jsonPath(),
+                s -> s.getLong("lag") == 0 && s.getLong("position") >= s.getLong("head"));
+    }
+
     /** Waits until the profile of {@code id} has folded at least {@code events} events. */
     public static Response awaitProfile(String id, long events) {
         return Poll.until(Duration.ofSeconds(30), () -> admin().get("/api/v1/profiles/{id}", id),

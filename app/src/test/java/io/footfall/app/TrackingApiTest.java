@@ -55,9 +55,9 @@ class TrackingApiTest {
         String body = analyticsNodeBatch(user, "a-" + user, "d1-" + user, "d2-" + user);
         tracking().body(body).post("/v1/batch").then().statusCode(200).body("stored", equalTo(2));
         tracking().body(body).post("/v1/batch").then().statusCode(200).body("stored", equalTo(0)).body("duplicates", equalTo(2));
-        Response timeline = Poll.until(java.time.Duration.ofSeconds(30),
-                () -> admin().get("/api/v1/profiles/{id}/events", user), r -> r.statusCode() == 200);
-        assertEquals(2, timeline.jsonPath().getList("items").size());
+        Api.awaitProjectionsCaughtUp();
+        Response timeline = admin().get("/api/v1/profiles/{id}/events", user);
+        assertEquals(2, timeline.jsonPath().getList("items").size(), "the resent events were not stored again");
     }
 
     @Test

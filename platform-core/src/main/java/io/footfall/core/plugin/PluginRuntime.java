@@ -211,7 +211,27 @@ final class PluginRuntime {
 
     /** Runs the plugin's training under the guard (no allocation budget beyond the host's training budget). */
     io.footfall.api.plugin.TrainingReport train(io.footfall.api.plugin.TrainingContext training) throws PluginCallGuard.PluginCallException {
-        return guard.call(() -> withPluginLoader(() -> plugin.train(training)), host.trainingTimeout(), Long.MAX_VALUE);
+        io.footfall.api.plugin.TrainingReport report;
+        try {
+            report = guard.call(() -> withPluginLoader(() -> plugin.train(training)), host.trainingTimeout(), Long.MAX_VALUE);
+        } catch (PluginCallGuard.PluginCallException e) {
+            stateStore.discard();
+            results.discard();
+            throw e;
+        }
+        // what training wrote commits now, on its own, rather than with the next batch of events
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = host.dataSource().getConnection()) {
+                stateStore.flush(c);
+                List<EventMessage<?>> published = results.drain();
+                if (!published.isEmpty()) {
+                    host.eventLog().appendInCurrentTransaction(published);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return report;
     }
 
     /**

@@ -1,0 +1,469 @@
+package io.footfall.testkit;
+
+import io.footfall.api.config.PluginConfig;
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.api.plugin.EventBatch;
+import io.footfall.api.plugin.EventHistory;
+import io.footfall.api.plugin.MiningPlugin;
+import io.footfall.api.plugin.PluginDescriptor;
+import io.footfall.api.plugin.PositionedEvent;
+import io.footfall.api.plugin.ProfileSnapshot;
+import io.footfall.api.plugin.TrainingContext;
+import io.footfall.api.plugin.TrainingReport;
+import io.footfall.simulator.GroundTruth;
+import io.footfall.simulator.SimulatorConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/**
+ * Drives one plugin through its lifecycle the way the host does, in memory and on the calling thread.
+ *
+ * <pre>{@code
+ * try (PluginHarness h = PluginHarness.of(new MyPlugin()).config(Map.of("top-n", "3")).open()) {
+ *     GroundTruth truth = h.feedSimulation(Simulations.small());
+ *     h.train(Instant.parse("2026-01-08T00:00:00Z"));
+ *     Map<String, RankedItems> lists = h.results().latest(RankedItems.class);
+ * }
+ * }</pre>
+ *
+ * <p>What it does as the host does:
+ * <ul>
+ *   <li>{@link #open()} validates the raw configuration with the descriptor's {@code ConfigSpec}; an invalid
+ *       one throws {@link io.footfall.api.config.InvalidConfigException} before the plugin is opened;</li>
+ *   <li>{@link #feed} gives every event the next log position, keeps only the events whose
+ *       {@link BehaviorEvent#typeLabel()} the descriptor {@link PluginDescriptor#consumes(String) consumes},
+ *       and delivers them in {@link EventBatch}es of at most {@link #batchSize(int)} events (each feed call
+ *       batches on its own; empty batches are never delivered);</li>
+ *   <li>unless the descriptor declares a personal-data purpose, personal traits
+ *       ({@link BehaviorEvent#PERSONAL_TRAITS}) and the full IP are removed from what the plugin receives;</li>
+ *   <li>each {@code open}, {@code onEvents} and {@code train} call is a unit: when it throws, its state writes
+ *       and results are discarded; a failed batch is parked in {@link #deadLetters()};</li>
+ *   <li>{@link #replay()} closes the plugin, clears its state, opens it again and re-delivers every fed
+ *       event with {@code replay = true}.</li>
+ * </ul>
+ *
+ * <p>By default ({@link #failFast(boolean) failFast}) a failed call also throws a
+ * {@link PluginInvocationException} so the test fails where the plugin did; the host would instead log it
+ * and go on, which {@code failFast(false)} imitates for {@code onEvents}.
+ *
+ * @since 0.1
+ */
+public final class PluginHarness implements AutoCloseable {
+
+    /** Default number of events per batch: the host's default ({@code footfall.plugins.batch-size}). */
+    public static final int DEFAULT_BATCH_SIZE = 200;
+
+    private final MiningPlugin plugin;
+    private final PluginDescriptor descriptor;
+    private final Map<String, String> rawConfig = new LinkedHashMap<>();
+    private final MapProfileReader profiles = new MapProfileReader();
+    private final RecordingLogger log = new RecordingLogger();
+    private final RecordingMetrics metrics = new RecordingMetrics();
+    private final InMemoryStateStore state = new InMemoryStateStore();
+    private final RecordingResultPublisher results;
+    private final List<PositionedEvent> fed = new ArrayList<>();
+    private final List<EventBatch> delivered = new ArrayList<>();
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final List<TrainingProgress> progress = new ArrayList<>();
+    private TestClock clock = new TestClock();
+    private InMemoryModelStore models;
+    private TestPluginContext context;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private boolean failFast = true;
+    private boolean cancelTraining;
+    private boolean open;
+    private long nextPosition = 1;
+
+    private PluginHarness(MiningPlugin plugin) {
+        this.plugin = Objects.requireNonNull(plugin, "plugin");
+        this.descriptor = Objects.requireNonNull(plugin.descriptor(), "descriptor()");
+        this.results = new RecordingResultPublisher(descriptor.produces());
+    }
+
+    /** A harness for this plugin instance (not opened yet). */
+    public static PluginHarness of(MiningPlugin plugin) {
+        return new PluginHarness(plugin);
+    }
+
+    // ---- setup (before open) ----
+
+    /** Replaces the raw configuration (property name → text value, as the API receives it). */
+    public PluginHarness config(Map<String, String> raw) {
+        requireNotOpened();
+        rawConfig.clear();
+        rawConfig.putAll(raw);
+        return this;
+    }
+
+    /** Sets one raw configuration value. */
+    public PluginHarness config(String name, String value) {
+        requireNotOpened();
+        rawConfig.put(name, value);
+        return this;
+    }
+
+    /** Uses this clock. */
+    public PluginHarness clock(TestClock clock) {
+        requireNotOpened();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Uses a {@link TestClock} set to this instant. */
+    public PluginHarness clock(Instant now) {
+        return clock(new TestClock(now));
+    }
+
+    /** Sets the largest batch delivered to {@code onEvents} (default {@value #DEFAULT_BATCH_SIZE}). */
+    public PluginHarness batchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be positive: " + batchSize);
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    /** Whether a failed call throws {@link PluginInvocationException} (default true). */
+    public PluginHarness failFast(boolean failFast) {
+        this.failFast = failFast;
+        return this;
+    }
+
+    /** Makes a profile readable through the context's {@code profiles()}. */
+    public PluginHarness profile(String id, ProfileSnapshot profile) {
+        profiles.put(id, profile);
+        return this;
+    }
+
+    /** Whether {@link TrainingContext#cancelled()} answers true in later training runs. */
+    public PluginHarness cancelTraining(boolean cancelled) {
+        this.cancelTraining = cancelled;
+        return this;
+    }
+
+    // ---- lifecycle ----
+
+    /**
+     * Validates the configuration and opens the plugin.
+     *
+     * @throws io.footfall.api.config.InvalidConfigException when the configuration does not validate
+     * @throws PluginInvocationException when {@code open} throws
+     */
+    public PluginHarness open() {
+        requireNotOpened();
+        PluginConfig config = descriptor.config().validate(rawConfig);
+        models = new InMemoryModelStore(clock);
+        context = new TestPluginContext(config, clock, log, metrics, state, models, profiles, results);
+        openPlugin();
+        return this;
+    }
+
+    /** Feeds events in this order. */
+    public PluginHarness feed(BehaviorEvent... events) {
+        return feed(Arrays.asList(events));
+    }
+
+    /**
+     * Appends the events to the log in this order and delivers those the plugin consumes.
+     *
+     * @throws PluginInvocationException when {@code onEvents} throws and {@link #failFast(boolean)} is on
+     */
+    public PluginHarness feed(List<BehaviorEvent> events) {
+        requireOpen();
+        List<PositionedEvent> appended = new ArrayList<>(events.size());
+        for (BehaviorEvent e : events) {
+            PositionedEvent p = new PositionedEvent(nextPosition++, Objects.requireNonNull(e, "event"));
+            appended.add(p);
+            fed.add(p);
+        }
+        deliver(appended, false);
+        return this;
+    }
+
+    /**
+     * Runs the simulator, maps every message as the collectors do, and feeds the events in time order.
+     *
+     * @return what the simulator planted
+     */
+    public GroundTruth feedSimulation(SimulatorConfig config) {
+        Simulations.Simulation sim = Simulations.run(config);
+        feed(sim.events());
+        return sim.truth();
+    }
+
+    /**
+     * Runs {@code train} with this cutoff. The history streams, in log order, the fed events the plugin
+     * consumes with {@code from ≤ occurredAt < to} (a null bound is open, as in the host). Like the host, it does
+     * not clip {@code to} at the cutoff: staying before the cutoff is the plugin's job. Progress reports are kept
+     * in {@link #trainingProgress()}.
+     *
+     * @throws PluginInvocationException when {@code train} throws
+     */
+    public TrainingReport train(Instant cutoff) {
+        requireOpen();
+        Objects.requireNonNull(cutoff, "cutoff");
+        progress.clear();
+        TrainingContext training = new TrainingContext() {
+            @Override
+            public EventHistory history() {
+                return (from, to, consumer) -> streamHistory(from, to, consumer);
+            }
+
+            @Override
+            public Instant cutoff() {
+                return cutoff;
+            }
+
+            @Override
+            public void progress(double fraction, String message) {
+                progress.add(new TrainingProgress(fraction, message));
+            }
+
+            @Override
+            public boolean cancelled() {
+                return cancelTraining;
+            }
+        };
+        try {
+            return unit(() -> plugin.train(training));
+        } catch (Exception e) {
+            throw new PluginInvocationException(PluginInvocationException.Phase.TRAIN, "train failed", e);
+        }
+    }
+
+    /** Trains on everything fed so far: the cutoff is just after the latest event (or now, when none was fed). */
+    public TrainingReport train() {
+        Instant latest = fed.stream().map(p -> p.event().occurredAt()).max(Instant::compareTo).orElse(null);
+        return train(latest == null ? clock.instant() : latest.plusNanos(1));
+    }
+
+    /**
+     * Replays the plugin's history as the host does after a reset: closes the plugin, clears its state, the
+     * recorded results and dead letters, opens it again with the same configuration and re-delivers every fed
+     * event with {@code replay = true}. Models, log lines and metrics are kept. Snapshot
+     * {@link RecordingResultPublisher#latest()} before calling this to compare.
+     */
+    public PluginHarness replay() {
+        requireOpen();
+        closePlugin();
+        state.clear();
+        results.clear();
+        deadLetters.clear();
+        openPlugin();
+        deliver(fed, true);
+        return this;
+    }
+
+    /** Closes the plugin if it is open; calling it again does nothing. */
+    @Override
+    public void close() {
+        if (open) {
+            closePlugin();
+        }
+    }
+
+    // ---- inspection ----
+
+    /** The plugin. */
+    public MiningPlugin plugin() {
+        return plugin;
+    }
+
+    /** The plugin's descriptor, read once when the harness was made. */
+    public PluginDescriptor descriptor() {
+        return descriptor;
+    }
+
+    /** True between {@link #open()} and {@link #close()}. */
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** The context given to the plugin (after {@link #open()}). */
+    public TestPluginContext context() {
+        if (context == null) {
+            throw new IllegalStateException("open() first");
+        }
+        return context;
+    }
+
+    /** The validated configuration (after {@link #open()}). */
+    public PluginConfig config() {
+        return context().config();
+    }
+
+    /** What the plugin published. */
+    public RecordingResultPublisher results() {
+        return results;
+    }
+
+    /** The plugin's state. */
+    public InMemoryStateStore state() {
+        return state;
+    }
+
+    /** The plugin's models (after {@link #open()}). */
+    public InMemoryModelStore models() {
+        return context().models();
+    }
+
+    /** The clock the plugin sees. */
+    public TestClock clock() {
+        return clock;
+    }
+
+    /** The plugin's log lines. */
+    public RecordingLogger log() {
+        return log;
+    }
+
+    /** The plugin's metrics. */
+    public RecordingMetrics metrics() {
+        return metrics;
+    }
+
+    /** The profiles the plugin can read. */
+    public MapProfileReader profiles() {
+        return profiles;
+    }
+
+    /** Every fed event with its log position, consumed or not, in log order. */
+    public List<PositionedEvent> fedEvents() {
+        return List.copyOf(fed);
+    }
+
+    /** Every batch delivered to {@code onEvents}, replays included, in order. */
+    public List<EventBatch> deliveredBatches() {
+        return List.copyOf(delivered);
+    }
+
+    /** Batches whose {@code onEvents} threw (since the last replay). */
+    public List<DeadLetter> deadLetters() {
+        return List.copyOf(deadLetters);
+    }
+
+    /** Progress reports of the latest training run. */
+    public List<TrainingProgress> trainingProgress() {
+        return List.copyOf(progress);
+    }
+
+    // ---- internals ----
+
+    private void openPlugin() {
+        try {
+            unit(() -> {
+                plugin.open(context);
+                return null;
+            });
+        } catch (Exception e) {
+            throw new PluginInvocationException(PluginInvocationException.Phase.OPEN, "open failed", e);
+        }
+        open = true;
+    }
+
+    private void closePlugin() {
+        open = false;
+        try {
+            plugin.close();
+        } catch (Exception e) {
+            throw new PluginInvocationException(PluginInvocationException.Phase.CLOSE, "close failed", e);
+        }
+    }
+
+    private void deliver(List<PositionedEvent> events, boolean replay) {
+        List<PositionedEvent> batch = new ArrayList<>(Math.min(batchSize, events.size()));
+        for (PositionedEvent p : events) {
+            if (!descriptor.consumes(p.event().typeLabel())) {
+                continue;
+            }
+            batch.add(new PositionedEvent(p.position(), visible(p.event())));
+            if (batch.size() == batchSize) {
+                deliverBatch(new EventBatch(batch, replay));
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            deliverBatch(new EventBatch(batch, replay));
+        }
+    }
+
+    private void deliverBatch(EventBatch batch) {
+        delivered.add(batch);
+        try {
+            unit(() -> {
+                plugin.onEvents(batch);
+                return null;
+            });
+        } catch (Exception e) {
+            deadLetters.add(new DeadLetter(batch, e));
+            if (failFast) {
+                List<PositionedEvent> ev = batch.events();
+                throw new PluginInvocationException(PluginInvocationException.Phase.ON_EVENTS,
+                        "onEvents failed on the batch of positions " + ev.get(0).position() + ".."
+                                + ev.get(ev.size() - 1).position(), e);
+            }
+        }
+    }
+
+    private long streamHistory(Instant from, Instant to, Consumer<BehaviorEvent> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        long n = 0;
+        for (PositionedEvent p : List.copyOf(fed)) {
+            BehaviorEvent e = p.event();
+            if (descriptor.consumes(e.typeLabel()) && (from == null || !e.occurredAt().isBefore(from))
+                    && (to == null || e.occurredAt().isBefore(to))) {
+                consumer.accept(visible(e));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The event as the plugin may see it: without personal data unless it declares a purpose. */
+    private BehaviorEvent visible(BehaviorEvent e) {
+        if (!descriptor.personalDataPurposes().isEmpty()) {
+            return e;
+        }
+        boolean personalTraits = e.traits().keySet().stream().anyMatch(BehaviorEvent.PERSONAL_TRAITS::contains);
+        if (!personalTraits && e.context().ip() == null) {
+            return e;
+        }
+        Map<String, Object> traits = new LinkedHashMap<>(e.traits());
+        traits.keySet().removeAll(BehaviorEvent.PERSONAL_TRAITS);
+        return e.withTraitsAndContext(traits, e.context().withoutPersonalData());
+    }
+
+    private <T> T unit(Callable<T> call) throws Exception {
+        state.begin();
+        results.begin();
+        try {
+            T value = call.call();
+            state.commit();
+            results.commit();
+            return value;
+        } catch (Exception | Error e) {
+            state.rollback();
+            results.rollback();
+            throw e;
+        }
+    }
+
+    private void requireOpen() {
+        if (!open) {
+            throw new IllegalStateException("the plugin is not open: call open() first");
+        }
+    }
+
+    private void requireNotOpened() {
+        if (context != null) {
+            throw new IllegalStateException("configure the harness before open()");
+        }
+    }
+}

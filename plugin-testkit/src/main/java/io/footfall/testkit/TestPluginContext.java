@@ -1,0 +1,92 @@
+package io.footfall.testkit;
+
+import io.footfall.api.config.PluginConfig;
+import io.footfall.api.plugin.PluginContext;
+import io.footfall.api.plugin.PluginDescriptor;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@link PluginContext} made of the kit's in-memory services. {@link PluginHarness} builds one; use it
+ * directly to call a plugin by hand.
+ *
+ * @since 0.1
+ */
+public final class TestPluginContext implements PluginContext {
+
+    private final PluginConfig config;
+    private final TestClock clock;
+    private final RecordingLogger log;
+    private final RecordingMetrics metrics;
+    private final InMemoryStateStore state;
+    private final InMemoryModelStore models;
+    private final MapProfileReader profiles;
+    private final RecordingResultPublisher results;
+
+    /** A context of these services. */
+    public TestPluginContext(PluginConfig config, TestClock clock, RecordingLogger log, RecordingMetrics metrics,
+                             InMemoryStateStore state, InMemoryModelStore models, MapProfileReader profiles,
+                             RecordingResultPublisher results) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.log = Objects.requireNonNull(log, "log");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.state = Objects.requireNonNull(state, "state");
+        this.models = Objects.requireNonNull(models, "models");
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
+        this.results = Objects.requireNonNull(results, "results");
+    }
+
+    /**
+     * A fresh context for a plugin: the raw configuration validated by the descriptor's spec, empty stores,
+     * a {@link TestClock} at its default start.
+     *
+     * @throws io.footfall.api.config.InvalidConfigException when the configuration does not validate
+     */
+    public static TestPluginContext forDescriptor(PluginDescriptor descriptor, Map<String, String> rawConfig) {
+        TestClock clock = new TestClock();
+        return new TestPluginContext(descriptor.config().validate(rawConfig), clock, new RecordingLogger(),
+                new RecordingMetrics(), new InMemoryStateStore(), new InMemoryModelStore(clock), new MapProfileReader(),
+                new RecordingResultPublisher(descriptor.produces()));
+    }
+
+    @Override
+    public PluginConfig config() {
+        return config;
+    }
+
+    @Override
+    public TestClock clock() {
+        return clock;
+    }
+
+    @Override
+    public RecordingLogger log() {
+        return log;
+    }
+
+    @Override
+    public RecordingMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public InMemoryStateStore state() {
+        return state;
+    }
+
+    @Override
+    public InMemoryModelStore models() {
+        return models;
+    }
+
+    @Override
+    public MapProfileReader profiles() {
+        return profiles;
+    }
+
+    @Override
+    public RecordingResultPublisher results() {
+        return results;
+    }
+}

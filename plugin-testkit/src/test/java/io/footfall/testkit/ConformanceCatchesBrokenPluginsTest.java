@@ -1,0 +1,236 @@
+package io.footfall.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.footfall.api.config.ConfigProperty;
+import io.footfall.api.config.ConfigSpec;
+import io.footfall.api.config.ConfigType;
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.api.event.StandardEvent;
+import io.footfall.api.plugin.EventBatch;
+import io.footfall.api.plugin.MiningPlugin;
+import io.footfall.api.plugin.PluginContext;
+import io.footfall.api.plugin.PluginDescriptor;
+import io.footfall.api.plugin.PositionedEvent;
+import io.footfall.api.result.SegmentMembership;
+import io.footfall.api.result.UserScore;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Each conformance check fails for a plugin that breaks its rule. */
+class ConformanceCatchesBrokenPluginsTest {
+
+    private static PluginConformanceTest conformance(Supplier<MiningPlugin> plugin) {
+        return new PluginConformanceTest() {
+            @Override
+            protected MiningPlugin newPlugin() {
+                return plugin.get();
+            }
+        };
+    }
+
+    private static void fails(Executable check, String expectedText) {
+        AssertionError e = assertThrows(AssertionError.class, check);
+        assertTrue(String.valueOf(e.getMessage()).contains(expectedText),
+                () -> "expected a failure mentioning '" + expectedText + "', got: " + e.getMessage());
+    }
+
+    static class Nondeterministic extends CountingPlugin {
+        @Override
+        public void onEvents(EventBatch batch) {
+            for (PositionedEvent p : batch.events()) {
+                context.results().publish(new UserScore(p.event().primaryId(), "noise", System.nanoTime(), null, List.of()));
+            }
+        }
+    }
+
+    @Test
+    void nondeterministicResultsFailDeterminismAndReplay() {
+        fails(conformance(Nondeterministic::new)::isDeterministic, "differs between two runs");
+        fails(conformance(Nondeterministic::new)::replayRepublishesTheSameResults, "results differ after replay");
+    }
+
+    static class ReplaySensitive extends CountingPlugin {
+        @Override
+        public void onEvents(EventBatch batch) {
+            super.onEvents(batch);
+            if (!batch.replay()) {
+                context.state().put("first-run-only", new byte[] {1});
+            }
+        }
+    }
+
+    @Test
+    void stateThatDependsOnTheReplayFlagFailsReplay() {
+        fails(conformance(ReplaySensitive::new)::replayRebuildsTheSameState, "state differs after replay");
+    }
+
+    static class Undeclared extends CountingPlugin {
+        @Override
+        public void onEvents(EventBatch batch) {
+            context.results().publish(new SegmentMembership(batch.events().get(0).event().primaryId(), "s", true, 1));
+        }
+    }
+
+    @Test
+    void undeclaredResultTypesFail() {
+        fails(conformance(Undeclared::new)::publishesOnlyDeclaredResultTypes, "SEGMENT_MEMBERSHIP");
+    }
+
+    static class ThreadLeaker extends CountingPlugin {
+        static final List<Thread> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void open(PluginContext context) {
+            super.open(context);
+            Thread t = new Thread(() -> {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "leaky-worker");
+            t.setDaemon(true);
+            t.start();
+            STARTED.add(t);
+        }
+    }
+
+    @Test
+    void threadsLeftRunningAfterCloseFail() {
+        try {
+            fails(conformance(ThreadLeaker::new)::closesCleanly, "leaky-worker");
+        } finally {
+            ThreadLeaker.STARTED.forEach(Thread::interrupt);
+        }
+    }
+
+    static class CloseOnce extends CountingPlugin {
+        private boolean closed;
+
+        @Override
+        public void close() {
+            if (closed) {
+                throw new IllegalStateException("closed twice");
+            }
+            closed = true;
+        }
+    }
+
+    @Test
+    void aSecondCloseThatThrowsFails() {
+        fails(conformance(CloseOnce::new)::closesCleanly, "second close() threw");
+    }
+
+    static class Fragile extends CountingPlugin {
+        @Override
+        public void onEvents(EventBatch batch) {
+            for (PositionedEvent p : batch.events()) {
+                BehaviorEvent e = p.event();
+                if (e.is(StandardEvent.PRODUCT_VIEWED) && e.product().productId().isEmpty()) {
+                    throw new IllegalStateException("unreachable");
+                }
+            }
+        }
+    }
+
+    @Test
+    void eventsWithoutPropertiesThatCrashFail() {
+        fails(conformance(Fragile::new)::toleratesEventsWithoutProperties, "Product Viewed");
+    }
+
+    static class Unregistered extends CountingPlugin {
+    }
+
+    @Test
+    void aPluginMissingFromItsServiceFileFails() {
+        fails(conformance(Unregistered::new)::isRegisteredForServiceLoader, "is not listed in META-INF/services");
+    }
+
+    static class BadDescriptor extends CountingPlugin {
+        @Override
+        public PluginDescriptor descriptor() {
+            PluginDescriptor d = super.descriptor();
+            return new PluginDescriptor(d.id(), "latest", "2.0", d.name(), " ", d.consumes(), Set.of(), d.config(),
+                    d.personalDataPurposes());
+        }
+    }
+
+    @Test
+    void anInvalidDescriptorFailsWithEveryProblem() {
+        AssertionError e = assertThrows(AssertionError.class, conformance(BadDescriptor::new)::descriptorIsValid);
+        for (String problem : List.of("version must look like", "spiVersion 2.0", "description is blank", "produces declares no")) {
+            assertTrue(e.getMessage().contains(problem), () -> "missing '" + problem + "' in " + e.getMessage());
+        }
+    }
+
+    static class UnstableDescriptor extends CountingPlugin {
+        private static final AtomicInteger CALLS = new AtomicInteger();
+
+        @Override
+        public PluginDescriptor descriptor() {
+            PluginDescriptor d = super.descriptor();
+            return new PluginDescriptor(d.id(), "1.0." + CALLS.incrementAndGet(), d.spiVersion(), d.name(),
+                    d.description(), d.consumes(), d.produces(), d.config(), d.personalDataPurposes());
+        }
+    }
+
+    @Test
+    void aChangingDescriptorFails() {
+        fails(conformance(UnstableDescriptor::new)::descriptorIsStable, "descriptor() changed");
+    }
+
+    static class DefaultOutOfBounds extends CountingPlugin {
+        @Override
+        public PluginDescriptor descriptor() {
+            PluginDescriptor d = super.descriptor();
+            return new PluginDescriptor(d.id(), d.version(), d.spiVersion(), d.name(), d.description(), d.consumes(),
+                    d.produces(), ConfigSpec.of(ConfigProperty.bounded("weight", ConfigType.INT, "0", "1", "10", "")),
+                    d.personalDataPurposes());
+        }
+    }
+
+    @Test
+    void aDefaultOutsideItsBoundsAndAnUndescribedPropertyFail() {
+        fails(conformance(DefaultOutOfBounds::new)::configDefaultsValidate, "default '0' of weight");
+        fails(conformance(DefaultOutOfBounds::new)::configPropertiesAreDocumented, "[weight]");
+    }
+
+    @Test
+    void aPluginThatNeedsAnUnbundledLibraryFailsInIsolation(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // a plugin directory holding only JacksonPlugin (and its superclass): Jackson is not there
+        for (Class<?> c : List.of(JacksonPlugin.class, CountingPlugin.class)) {
+            String file = c.getName().replace('.', '/') + ".class";
+            java.nio.file.Path target = dir.resolve(file);
+            java.nio.file.Files.createDirectories(target.getParent());
+            try (var in = c.getClassLoader().getResourceAsStream(file)) {
+                java.nio.file.Files.copy(in, target);
+            }
+        }
+        java.nio.file.Path services = dir.resolve("META-INF/services/" + MiningPlugin.class.getName());
+        java.nio.file.Files.createDirectories(services.getParent());
+        java.nio.file.Files.writeString(services, JacksonPlugin.class.getName() + "\n");
+        PluginConformanceTest conformance = new PluginConformanceTest() {
+            @Override
+            protected MiningPlugin newPlugin() {
+                return new JacksonPlugin();
+            }
+
+            @Override
+            protected List<java.net.URL> isolatedClassPath() {
+                try {
+                    return List.of(dir.toUri().toURL());
+                } catch (java.net.MalformedURLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        fails(conformance::runsInIsolation, "needs classes beyond");
+        conformance(CountingPlugin::new).runsInIsolation();
+    }
+}

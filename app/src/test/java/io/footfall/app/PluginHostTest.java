@@ -164,6 +164,21 @@ class PluginHostTest {
 
     @Test
     @Order(8)
+    void scheduledTrainingRunsByItself() {
+        int before = admin().get("/api/v1/plugins/{id}/models", BROKEN).jsonPath().getList("$").size();
+        admin().contentType("application/json").body(Map.of("every", "yesterday")).put("/api/v1/plugins/{id}/schedule", BROKEN)
+                .then().statusCode(400).body("field", equalTo("every"));
+        admin().contentType("application/json").body(Map.of("every", "PT2S")).put("/api/v1/plugins/{id}/schedule", BROKEN)
+                .then().statusCode(200).body("every", equalTo("PT2S"));
+        Poll.until(Duration.ofSeconds(30), () -> admin().get("/api/v1/plugins/{id}/models", BROKEN).jsonPath().getList("$").size(),
+                n -> n >= before + 2);
+        admin().contentType("application/json").body("{\"every\":null}").put("/api/v1/plugins/{id}/schedule", BROKEN)
+                .then().statusCode(200);
+        admin().get("/api/v1/plugins/{id}/schedule", BROKEN).then().statusCode(200).body("every", equalTo(null));
+    }
+
+    @Test
+    @Order(9)
     void replayRebuildsStateFromTheLog() {
         long seenBefore = seen();
         admin().post("/api/v1/plugins/{id}/replay", BROKEN).then().statusCode(202);
@@ -177,14 +192,14 @@ class PluginHostTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void disabledPluginStopsAndRestarts() {
         admin().post("/api/v1/plugins/{id}/disable", BROKEN).then().statusCode(200).body("state", equalTo("DISABLED"));
         admin().post("/api/v1/plugins/{id}/enable", BROKEN).then().statusCode(200).body("state", equalTo("RUNNING"));
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void newPluginJarIsLoadedWithoutRestartAndAFutureSpiIsRefused() throws IOException {
         Path plugins = Path.of("target/plugins");
         Path noop = plugins.resolve("noop-" + UUID.randomUUID());

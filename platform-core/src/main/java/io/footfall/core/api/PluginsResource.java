@@ -41,6 +41,8 @@ public class PluginsResource {
     @Inject
     TrainingJobs training;
     @Inject
+    io.footfall.core.plugin.TrainingSchedule trainingSchedule;
+    @Inject
     PluginResults results;
     @Inject
     io.footfall.core.store.EventLog log;
@@ -146,6 +148,42 @@ public class PluginsResource {
             throw new WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
                     .entity(new Problem("already_training", null, e.getMessage())).build());
         }
+    }
+
+    /**
+     * A training schedule.
+     *
+     * @param every ISO-8601 interval such as {@code P1D}, or null for on-demand training only
+     */
+    public record Schedule(String every) {
+    }
+
+    @PUT
+    @Path("/{id}/schedule")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Schedule schedule(@PathParam("id") String id, Schedule schedule) {
+        view(id);
+        java.time.Duration every = null;
+        if (schedule != null && schedule.every() != null) {
+            try {
+                every = java.time.Duration.parse(schedule.every());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw Problem.badRequest("every", "every must be an ISO-8601 duration such as PT6H or P1D");
+            }
+            if (every.compareTo(io.footfall.core.plugin.TrainingSchedule.MINIMUM) < 0) {
+                throw Problem.badRequest("every", "every must be at least " + io.footfall.core.plugin.TrainingSchedule.MINIMUM);
+            }
+        }
+        trainingSchedule.set(id, every);
+        return new Schedule(every == null ? null : every.toString());
+    }
+
+    @GET
+    @Path("/{id}/schedule")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+    public Schedule schedule(@PathParam("id") String id) {
+        view(id);
+        return new Schedule(trainingSchedule.get(id).map(Object::toString).orElse(null));
     }
 
     @GET

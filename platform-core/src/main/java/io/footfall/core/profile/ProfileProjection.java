@@ -62,9 +62,14 @@ public class ProfileProjection {
             event = reader.open(recorded);
         }
         Batch batch = batch();
+        long position = token.position().orElseThrow();
+        if (!batch.positions.add(position)) {
+            // a replaying processor can hand the same event twice in one batch; apply it once
+            return;
+        }
         TimelineEntry entry = new TimelineEntry();
         entry.identifier = primaryIdentifier(event);
-        entry.globalIndex = token.position().orElseThrow();
+        entry.globalIndex = position;
         entry.occurredAt = event.occurredAt();
         entry.eventType = event.typeLabel();
         em.persist(entry);
@@ -225,6 +230,7 @@ public class ProfileProjection {
         final Map<String, ProfileState> states = new HashMap<>();
         final Set<String> dirty = new HashSet<>();
         final Set<String> removed = new HashSet<>();
+        final Set<Long> positions = new HashSet<>();
         final List<Instant> receivedAt = new java.util.ArrayList<>();
 
         /** How long after the collector received each event its profile was committed. */

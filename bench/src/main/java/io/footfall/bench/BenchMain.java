@@ -45,6 +45,7 @@ public final class BenchMain {
     private final Options options;
     private final Postgres pg;
     private final Report report = new Report();
+    private final Instant started = Instant.now();
     private final List<String> problems = new ArrayList<>();
     private Workload workload;
     private double copyMedian = Double.NaN;
@@ -94,7 +95,6 @@ public final class BenchMain {
     }
 
     private void run() throws Exception {
-        Instant started = Instant.now();
         String machine = machine();
         System.out.println("== Footfall benchmark " + started + " (run " + pg.runId() + ")");
         System.out.print(machine);
@@ -185,16 +185,23 @@ public final class BenchMain {
             }
             List<Double> copy = new ArrayList<>();
             List<CopyBaseline.Pass> copyPasses = new ArrayList<>();
+            List<CopyBaseline.Pass> allPasses = new ArrayList<>();
             List<Double> insert = new ArrayList<>();
             List<Double> group = new ArrayList<>();
             for (int r = 1; r <= options.reps; r++) {
                 CopyBaseline.Pass pass = baseline.copy("domainevententry", "r" + r, options.events, options.batch, cpu);
+                CopyBaseline.Pass ins = baseline.insert("domainevententry_insert", "r" + r, options.events, options.batch, cpu);
+                CopyBaseline.Pass big = baseline.copy("domainevententry_groupcommit", "r" + r, options.events,
+                        GROUP_COMMIT_ROWS, cpu);
                 copyPasses.add(pass);
+                allPasses.addAll(List.of(pass, ins, big));
                 copy.add(print(r, pass));
-                insert.add(print(r, baseline.insert("domainevententry_insert", "r" + r, options.events, options.batch, cpu)));
-                group.add(print(r, baseline.copy("domainevententry_groupcommit", "r" + r, options.events, GROUP_COMMIT_ROWS, cpu)));
+                insert.add(print(r, ins));
+                group.add(print(r, big));
             }
             copyMedian = Stats.median(copy);
+            report.note("Other processes' CPU during the baseline passes: " + range(allPasses.stream()
+                    .map(p -> p.cores().get("other processes")).toList()) + " cores (of 2).");
             double copyCpuPerRow = copyPasses.stream()
                     .min((a, b) -> Double.compare(Math.abs(a.rowsPerSecond() - copyMedian), Math.abs(b.rowsPerSecond() - copyMedian)))
                     .map(p -> p.cores().get("postgres") / p.rowsPerSecond() * 1e6).orElse(Double.NaN);
@@ -271,7 +278,7 @@ public final class BenchMain {
                 problems.add(String.format(Locale.ROOT, "ingest: the log holds %,d events but %,d were acknowledged", count, expected));
             }
             System.out.printf(Locale.ROOT, "  projection right after the last rep: position %,d, head %,d, lag %,d%n", lag[0], lag[1], lag[2]);
-            double[] catchUp = waitForProjection(api, options.catchUpSeconds);
+            double[] catchUp = waitForProjection(api, app, options.catchUpSeconds);
             double median = Stats.median(rates);
             IngestLoad.Result medianRun = runs.stream().min((a, b) -> Double.compare(
                     Math.abs(a.eventsPerSecond() - median), Math.abs(b.eventsPerSecond() - median))).orElseThrow();
@@ -288,6 +295,8 @@ public final class BenchMain {
                     Report.fmt(lag[2], 0) + " → " + Report.fmt(catchUp[0], 0) + " events", "",
                     catchUp[0] == 0 ? String.format(Locale.ROOT, "caught up in %.0f s (%,.0f events/s)", catchUp[1], catchUp[2])
                             : String.format(Locale.ROOT, "not caught up after %.0f s (%,.0f events/s)", catchUp[1], catchUp[2]));
+            report.note("Other processes' CPU during the ingest repetitions: " + range(runs.stream()
+                    .map(r -> r.cores().get("other processes")).toList()) + " cores (of 2).");
             double perEvent = medianRun.seconds() / Math.max(1, medianRun.stored()) * 1e6;
             report.note(String.format(Locale.ROOT, "Ingest CPU (median rep): %s; app threads: %s. CPU per stored event: "
                             + "app %.0f µs, PostgreSQL %.0f µs, load driver %.0f µs.",
@@ -321,9 +330,14 @@ public final class BenchMain {
         }
     }
 
-    /** Polls the projection until its lag is 0 or {@code seconds} pass: {@code [lag, seconds waited, events/s]}. */
-    private static double[] waitForProjection(HttpApi api, int seconds) throws IOException, InterruptedException {
+    /**
+     * Polls the projection until its lag is 0 or {@code seconds} pass, with nothing else sent:
+     * {@code [lag, seconds waited, events/s folded]}. Prints where the CPU went meanwhile.
+     */
+    private double[] waitForProjection(HttpApi api, AppProcess app, int seconds) throws IOException, InterruptedException {
         long[] first = api.projection();
+        ProcStats.CpuSampler cpu = appCpu(app).start();
+        ProcStats.ThreadSampler threads = new ProcStats.ThreadSampler(app.pid()).start();
         long t0 = System.nanoTime();
         long[] now = first;
         while (now[2] > 0 && System.nanoTime() - t0 < seconds * 1_000_000_000L) {
@@ -331,9 +345,17 @@ public final class BenchMain {
             now = api.projection();
         }
         double waited = (System.nanoTime() - t0) / 1e9;
-        double rate = waited > 0 ? (now[0] - first[0]) / waited : Double.NaN;
-        System.out.printf(Locale.ROOT, "  projection catch-up: lag %,d -> %,d in %.1f s (%,.0f events/s folded)%n",
-                first[2], now[2], waited, rate);
+        Map<String, Double> cores = cpu.stop();
+        Map<String, Double> appThreads = threads.stop();
+        long folded = now[0] - first[0];
+        double rate = waited > 0 ? folded / waited : Double.NaN;
+        System.out.printf(Locale.ROOT, "  projection catch-up: lag %,d -> %,d in %.1f s (%,.0f events/s folded)   [%s]%n",
+                first[2], now[2], waited, rate, ProcStats.format(cores));
+        if (folded > 0) {
+            double perEvent = waited / folded * 1e6;
+            System.out.printf(Locale.ROOT, "      app threads: %s; CPU per folded event: app %.0f µs, PostgreSQL %.0f µs%n",
+                    ProcStats.formatTop(appThreads, 6), cores.get("app") * perEvent, cores.get("postgres") * perEvent);
+        }
         return new double[] {now[2], waited, rate};
     }
 
@@ -349,7 +371,7 @@ public final class BenchMain {
                         options.freshBatch), options.rate);
                 System.out.printf(Locale.ROOT, "  warm-up: %,d events at %,d/s: stored %,d, statuses %s%n", w.offered(),
                         options.rate, w.stored(), w.statuses());
-                waitForProjection(api, 60);
+                waitForProjection(api, app, 60);
             }
             int events = (int) Math.min(Integer.MAX_VALUE / 2, (long) options.rate * options.durationSeconds);
             List<Workload.Batch> batches = workload.batches("fresh", events, options.freshBatch);
@@ -453,6 +475,13 @@ public final class BenchMain {
 
     /** Reports the WARN/ERROR lines of a stopped app's log. */
     private void appProblems(Path log, boolean alive) {
+        try {
+            if (!Files.exists(log) || Files.getLastModifiedTime(log).toInstant().isBefore(started)) {
+                return; // not written by this run
+            }
+        } catch (IOException e) {
+            return;
+        }
         List<String> lines = AppProcess.problems(log, 12);
         if (!lines.isEmpty()) {
             System.out.println("  app log WARN/ERROR lines (" + log + ", including shutdown):");
@@ -463,6 +492,13 @@ public final class BenchMain {
         if (alive) {
             problems.add("app " + log.getFileName() + " was still alive after stop");
         }
+    }
+
+    /** {@code min–max} of some core counts. */
+    private static String range(List<Double> values) {
+        double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        return Report.fmt(min, 2) + "–" + Report.fmt(max, 2);
     }
 
     /** Milliseconds, or "> 10,000 (timed out)" for an infinite value. */
@@ -509,7 +545,7 @@ public final class BenchMain {
     private static Path benchTarget() {
         try {
             Path location = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path dir = Files.isDirectory(location) ? location.getParent() : location.getParent();
+            Path dir = location.getParent(); // bench/target for bench/target/footfall-bench.jar and bench/target/classes
             if (dir != null) {
                 return dir.toAbsolutePath();
             }

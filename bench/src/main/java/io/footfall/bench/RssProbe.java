@@ -51,9 +51,15 @@ final class RssProbe {
         Path data = Files.createTempDirectory("footfall-bench-rss-");
         int pgPort = AppProcess.freePort();
         long postmaster = -1;
-        AppProcess app = AppProcess.start(LABEL, options.appJar, options.appJvmArgs, Map.of(
-                "FOOTFALL_DATA_DIR", data.toString(),
-                "FOOTFALL_EMBEDDED_PG_PORT", Integer.toString(pgPort)), options.logDir);
+        AppProcess app;
+        try {
+            app = AppProcess.start(LABEL, options.appJar, options.appJvmArgs, Map.of(
+                    "FOOTFALL_DATA_DIR", data.toString(),
+                    "FOOTFALL_EMBEDDED_PG_PORT", Integer.toString(pgPort)), options.logDir);
+        } catch (IOException | RuntimeException e) {
+            AppProcess.deleteTree(data);
+            throw e;
+        }
         try {
             long t0 = System.nanoTime();
             app.awaitReady(Duration.ofSeconds(300));

@@ -53,6 +53,7 @@ public final class FootfallMain {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
                 .setPort(port == null ? 54329 : Integer.parseInt(port))
                 .start();
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
@@ -70,6 +71,11 @@ public final class FootfallMain {
     }
 
     private static void close(EmbeddedPostgres postgres) {
+        // shutdown hooks run concurrently: let the application (processors, connection pool) stop first
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && io.quarkus.runtime.Application.currentApplication() != null) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+        }
         try {
             postgres.close();
         } catch (IOException e) {

@@ -44,6 +44,8 @@ public class ProfileProjection {
     @Inject
     EventLogReader reader;
     @Inject
+    javax.sql.DataSource dataSource;
+    @Inject
     io.footfall.core.privacy.ErasedSubjects erased;
 
     @Inject
@@ -67,12 +69,7 @@ public class ProfileProjection {
             // a replaying processor can hand the same event twice in one batch; apply it once
             return;
         }
-        TimelineEntry entry = new TimelineEntry();
-        entry.identifier = primaryIdentifier(event);
-        entry.globalIndex = position;
-        entry.occurredAt = event.occurredAt();
-        entry.eventType = event.typeLabel();
-        em.persist(entry);
+        batch.timeline.add(new TimelineRow(primaryIdentifier(event), position, event.occurredAt(), event.typeLabel()));
 
         batch.receivedAt.add(event.receivedAt());
         Resolution resolution = resolve(batch, event);
@@ -104,6 +101,10 @@ public class ProfileProjection {
     }
 
     private record Resolution(String personId, boolean rebuilt) {
+    }
+
+    /** A timeline row waiting for the batch's JDBC insert. */
+    private record TimelineRow(String identifier, long position, Instant occurredAt, String type) {
     }
 
     private Resolution resolve(Batch batch, BehaviorEvent e) {
@@ -204,6 +205,7 @@ public class ProfileProjection {
     }
 
     private void rebuild(Batch batch, String personId) {
+        batch.flushTimeline();
         ProfileState state = ProfileRebuilder.fold(em, reader, personId, null);
         batch.states.put(personId, state);
         batch.dirty.add(personId);
@@ -231,6 +233,29 @@ public class ProfileProjection {
         final Set<String> dirty = new HashSet<>();
         final Set<String> removed = new HashSet<>();
         final Set<Long> positions = new HashSet<>();
+        final List<TimelineRow> timeline = new java.util.ArrayList<>();
+
+        /** Writes buffered timeline rows with one JDBC batch on the transaction's connection. */
+        void flushTimeline() {
+            if (timeline.isEmpty()) {
+                return;
+            }
+            try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO profile_timeline (identifier, global_index, occurred_at, event_type) VALUES (?, ?, ?, ?) "
+                            + "ON CONFLICT DO NOTHING")) {
+                for (TimelineRow row : timeline) {
+                    insert.setString(1, row.identifier());
+                    insert.setLong(2, row.position());
+                    insert.setTimestamp(3, java.sql.Timestamp.from(row.occurredAt()));
+                    insert.setString(4, row.type());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot write the profile timeline", e);
+            }
+            timeline.clear();
+        }
         final List<Instant> receivedAt = new java.util.ArrayList<>();
 
         /** How long after the collector received each event its profile was committed. */
@@ -263,6 +288,7 @@ public class ProfileProjection {
         }
 
         void flush() {
+            flushTimeline();
             for (String id : removed) {
                 ProfileEntity entity = em.find(ProfileEntity.class, id);
                 if (entity != null) {

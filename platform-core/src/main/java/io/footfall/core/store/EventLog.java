@@ -119,9 +119,13 @@ public class EventLog {
                 .classLoader(EventLog.class.getClassLoader()).build();
     }
 
-    void stop(@Observes ShutdownEvent shutdown) {
+    void stop(@Observes @Priority(5) ShutdownEvent shutdown) {
         if (axon != null) {
             axon.shutdown();
+            // the store's producer thread would otherwise go on polling a closing connection pool
+            if (axon.eventStore() instanceof EmbeddedEventStore embedded) {
+                embedded.shutDown();
+            }
         }
     }
 

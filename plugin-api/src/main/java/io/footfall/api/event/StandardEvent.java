@@ -1,7 +1,6 @@
 package io.footfall.api.event;
 
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,10 +41,12 @@ public enum StandardEvent {
     PRODUCT_REVIEWED("Product Reviewed");
 
     private static final Map<String, StandardEvent> BY_NAME = new HashMap<>();
+    private static final Map<String, StandardEvent> BY_EXACT_NAME = new HashMap<>();
 
     static {
         for (StandardEvent e : values()) {
             BY_NAME.put(normalise(e.eventName), e);
+            BY_EXACT_NAME.put(e.eventName, e);
         }
     }
 
@@ -65,10 +66,28 @@ public enum StandardEvent {
      * the difference between blanks and underscores ({@code order_completed} matches).
      */
     public static Optional<StandardEvent> fromName(String name) {
-        return name == null ? Optional.empty() : Optional.ofNullable(BY_NAME.get(normalise(name)));
+        if (name == null) {
+            return Optional.empty();
+        }
+        StandardEvent exact = BY_EXACT_NAME.get(name);
+        return exact != null ? Optional.of(exact) : Optional.ofNullable(BY_NAME.get(normalise(name)));
     }
 
     private static String normalise(String name) {
-        return name.trim().replace('_', ' ').replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder(name.length());
+        boolean blank = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '_' || Character.isWhitespace(c)) {
+                blank = out.length() > 0;
+            } else {
+                if (blank) {
+                    out.append(' ');
+                    blank = false;
+                }
+                out.append(Character.toLowerCase(c));
+            }
+        }
+        return out.toString();
     }
 }

@@ -47,11 +47,17 @@ final class BufferedResultPublisher implements ResultPublisher {
         }
     }
 
-    /** The buffered results as event messages, and forgets them. */
-    synchronized List<EventMessage<?>> drain() {
-        List<EventMessage<?>> messages = new ArrayList<>(pending.size());
-        pending.forEach(r -> messages.add(GenericEventMessage.asEventMessage(r)));
+    /** The buffered results, and forgets them. */
+    synchronized List<PluginResultRecorded> drain() {
+        List<PluginResultRecorded> drained = List.copyOf(pending);
         pending.clear();
+        return drained;
+    }
+
+    /** Results as event messages for the log. */
+    static List<EventMessage<?>> messages(List<PluginResultRecorded> results) {
+        List<EventMessage<?>> messages = new ArrayList<>(results.size());
+        results.forEach(r -> messages.add(GenericEventMessage.asEventMessage(r)));
         return messages;
     }
 

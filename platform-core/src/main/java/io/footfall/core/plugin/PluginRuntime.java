@@ -58,6 +58,8 @@ final class PluginRuntime {
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
     private volatile State state = State.STOPPED;
+    /** Latest log position the plugin handled, for results published outside a batch (training). */
+    private volatile long lastPosition = -1;
     private volatile String lastError;
     private PluginConfig config;
     private BufferedStateStore stateStore;
@@ -223,10 +225,7 @@ final class PluginRuntime {
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
             try (Connection c = host.dataSource().getConnection()) {
                 stateStore.flush(c);
-                List<EventMessage<?>> published = results.drain();
-                if (!published.isEmpty()) {
-                    host.eventLog().appendInCurrentTransaction(published);
-                }
+                commitResults(c, lastPosition);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
@@ -251,11 +250,19 @@ final class PluginRuntime {
             return e.getMessage();
         }
         stateStore.flush(c);
-        List<EventMessage<?>> published = results.drain();
-        if (!published.isEmpty()) {
-            host.eventLog().appendInCurrentTransaction(published);
-        }
+        long position = events.isEmpty() ? lastPosition : events.get(events.size() - 1).position();
+        lastPosition = Math.max(lastPosition, position);
+        commitResults(c, position);
         return null;
+    }
+
+    /** Appends the buffered results to the log and updates their read model, on the caller's transaction. */
+    private void commitResults(Connection c, long position) throws SQLException {
+        List<io.footfall.core.store.PluginResultRecorded> published = results.drain();
+        if (!published.isEmpty()) {
+            host.eventLog().appendInCurrentTransaction(BufferedResultPublisher.messages(published));
+            ResultReadModel.upsert(c, published, position);
+        }
     }
 
     private void onBatchCommitting(List<PositionedEvent> events, boolean replay) {

@@ -41,8 +41,6 @@ public class EventLog {
 
     /** Processor name of the profile projection. */
     public static final String PROFILES = "profiles";
-    /** Processor name of the plugin results read model. */
-    public static final String RESULTS = "results";
 
     private static final Logger LOG = Logger.getLogger(EventLog.class);
 
@@ -52,8 +50,7 @@ public class EventLog {
     jakarta.transaction.TransactionManager jta;
     @Inject
     ProfileProjection profileProjection;
-    @Inject
-    io.footfall.core.plugin.ResultProjection resultProjection;
+
 
     @ConfigProperty(name = "footfall.projection.batch-size", defaultValue = "500")
     int projectionBatchSize;
@@ -101,11 +98,6 @@ public class EventLog {
                                 .initialToken(StreamableMessageSource::createTailToken))
                 .registerEventHandler(c -> profileProjection)
                 .assignHandlerInstancesMatching(PROFILES, handler -> handler == profileProjection)
-                .registerPooledStreamingEventProcessor(RESULTS, Configuration::eventStore,
-                        (c, b) -> b.batchSize(projectionBatchSize).initialSegmentCount(1)
-                                .initialToken(StreamableMessageSource::createTailToken))
-                .registerEventHandler(c -> resultProjection)
-                .assignHandlerInstancesMatching(RESULTS, handler -> handler == resultProjection)
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
         axon = configurer.buildConfiguration();
         axon.start();

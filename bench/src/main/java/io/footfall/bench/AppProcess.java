@@ -231,6 +231,30 @@ final class AppProcess implements AutoCloseable {
         return target.resolve(appJar.getFileName().toString());
     }
 
+    /**
+     * Replaces the plugins directory of a copied app ({@code <quarkus-app>/plugins}, which the app loads as its
+     * built-in plugins) with copies of {@code pluginDirs} (each one plugin directory; none leaves it empty). Only
+     * for a copy made by {@link #snapshot}: the built app is never touched.
+     */
+    static void replacePlugins(Path copiedAppJar, List<Path> pluginDirs) throws IOException {
+        Path plugins = copiedAppJar.getParent().resolve("plugins");
+        deleteTree(plugins);
+        Files.createDirectories(plugins);
+        for (Path dir : pluginDirs) {
+            Path into = plugins.resolve(dir.getFileName().toString());
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.toList()) {
+                    Path to = into.resolve(dir.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(p, to);
+                    }
+                }
+            }
+        }
+    }
+
     /** Deletes a directory tree (best effort). */
     static void deleteTree(Path root) {
         if (!Files.exists(root)) {

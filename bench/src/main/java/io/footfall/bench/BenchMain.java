@@ -22,12 +22,15 @@ import java.util.Map;
  *       repetitions, and the ratio to COPY, then a loss/duplicate check against the database ({@link IngestLoad});</li>
  *   <li>{@code freshness}: profile freshness at a fixed open-loop event rate, from the app's metric and from marker
  *       events polled through the profile API ({@link FreshnessProbe});</li>
- *   <li>{@code rss}: idle RSS of the embedded default (app plus its embedded PostgreSQL) ({@link RssProbe}).</li>
+ *   <li>{@code rss}: idle RSS of the embedded default (app plus its embedded PostgreSQL) ({@link RssProbe});</li>
+ *   <li>{@code plugins}: how fast the profile projection and the plugin host fold a backlog with no plugin, one or
+ *       five no-op plugins and the built-in category-affinity plugin, and the host's CPU per event per plugin
+ *       ({@link PluginHostProbe}).</li>
  * </ol>
  * The app runs as a child JVM ({@link AppProcess}) against a fresh database per part; databases are dropped and
  * children stopped at the end, also on Ctrl-C (shutdown hook). Results are printed as a table ({@link Report}).
  *
- * <p>Usage: {@code java -jar bench/target/footfall-bench.jar [--quick] [--only copy,ingest,freshness,rss] ...};
+ * <p>Usage: {@code java -jar bench/target/footfall-bench.jar [--quick] [--only copy,ingest,freshness,rss,plugins] ...};
  * see {@code docs/benchmarks.md} and {@code --help}.
  */
 public final class BenchMain {
@@ -50,6 +53,7 @@ public final class BenchMain {
     private Workload workload;
     private double copyMedian = Double.NaN;
     private Path snapshot;
+    private Path builtAppJar;
 
     private BenchMain(Options options) {
         this.options = options;
@@ -99,20 +103,24 @@ public final class BenchMain {
         System.out.println("== Footfall benchmark " + started + " (run " + pg.runId() + ")");
         System.out.print(machine);
         System.out.printf(Locale.ROOT, "options: parts=%s%s events=%,d warmup=%,d clients=%d batch=%d reps=%d rate=%,d/s "
-                        + "duration=%d s fresh-batch=%d idle=%d s app-jvm-args=%s%n",
+                        + "duration=%d s fresh-batch=%d idle=%d s plugin-events=%,d app-jvm-args=%s%n",
                 String.join(",", options.only), options.quick ? " (quick)" : "", options.events, options.warmup,
                 options.clients, options.batch, options.reps, options.rate, options.durationSeconds, options.freshBatch,
-                options.idleSeconds, options.appJvmArgs.isEmpty() ? "(default)" : String.join(" ", options.appJvmArgs));
+                options.idleSeconds, options.pluginEvents, options.appJvmArgs.isEmpty() ? "(default)" : String.join(" ", options.appJvmArgs));
 
-        if (options.runs("ingest") || options.runs("freshness") || options.runs("rss")) {
+        if (options.runs("ingest") || options.runs("freshness") || options.runs("rss") || options.runs("plugins")) {
             Path built = options.appJar;
+            builtAppJar = built;
             snapshot = Files.createTempDirectory("footfall-bench-app-");
             options.appJar = AppProcess.snapshot(built, snapshot.resolve("quarkus-app"));
             System.out.println("app under test: " + built + " (built " + Files.getLastModifiedTime(built)
                     + "), copied to " + options.appJar.getParent() + " so that rebuilds during the run do not affect it");
         }
-        if (options.runs("copy") || options.runs("ingest") || options.runs("freshness")) {
+        if (options.runs("copy") || options.runs("ingest") || options.runs("freshness") || options.runs("plugins")) {
             int needed = Math.max(Math.max(options.events, options.warmup), 1);
+            if (options.runs("plugins")) {
+                needed = Math.max(needed, options.pluginEvents);
+            }
             if (options.runs("freshness")) {
                 needed = Math.max(needed, (int) Math.min(Integer.MAX_VALUE / 2, (long) options.rate * options.durationSeconds));
             }
@@ -133,6 +141,9 @@ public final class BenchMain {
         }
         if (options.runs("rss")) {
             guarded("rss", this::rssPart);
+        }
+        if (options.runs("plugins")) {
+            guarded("plugins", this::pluginsPart);
         }
 
         System.out.println();
@@ -451,13 +462,205 @@ public final class BenchMain {
         return kb < 0 ? Double.NaN : kb / 1024.0;
     }
 
+    // ---- plugins ----------------------------------------------------------------------------------------
+
+    /**
+     * One plugin-host configuration.
+     *
+     * @param key      short name ({@code a}, {@code b} …)
+     * @param label    what runs
+     * @param builtin  plugin directories put into the app copy's {@code plugins/} (loaded as built-ins)
+     * @param external plugin directories put under {@code FOOTFALL_PLUGINS_PATH}
+     * @param expected plugin ids that must be running
+     * @param noops    how many no-op plugins consuming all events it adds to (a), for the per-plugin overhead
+     */
+    private record PluginConfig(String key, String label, List<Path> builtin, List<Path> external, List<String> expected,
+                                int noops) {
+    }
+
+    private void pluginsPart() throws Exception {
+        Path work = Files.createTempDirectory("footfall-bench-plugins-");
+        Path affinity = builtAppJar.getParent().resolve("plugins/category-affinity");
+        try {
+            Path api = PluginJars.pluginApi(options.appJar);
+            List<Path> noops = PluginJars.consumeAllNoops(work.resolve("generated"), 5, api, work.resolve("javac"));
+            System.out.println("  generated no-op plugins noop-1…noop-5 (consume all events), compiled against " + api.getFileName());
+            List<PluginConfig> configs = new ArrayList<>();
+            configs.add(new PluginConfig("a", "profile projection alone (no plugins)", List.of(), List.of(), List.of(), 0));
+            configs.add(new PluginConfig("b", "+ 1 no-op plugin (all events)", List.of(), noops.subList(0, 1), List.of("noop-1"), 1));
+            Path fixturesJar = options.repo.resolve("plugins/fixtures/host-fixtures/target/footfall-plugin-host-fixtures-0.1.0-SNAPSHOT.jar");
+            if (Files.isRegularFile(fixturesJar)) {
+                Path fixture = PluginJars.fixtureNoop(work.resolve("fixture"), fixturesJar);
+                configs.add(new PluginConfig("b'", "+ fixtures' NoopPlugin (page events only)", List.of(), List.of(fixture),
+                        List.of("noop-fixture"), 0));
+            } else {
+                problems.add("plugins: no fixtures jar at " + fixturesJar + "; build it (./mvnw package) to measure noop-fixture");
+            }
+            configs.add(new PluginConfig("c", "+ 5 no-op plugins (all events)", List.of(), noops,
+                    List.of("noop-1", "noop-2", "noop-3", "noop-4", "noop-5"), 5));
+            if (Files.isDirectory(affinity)) {
+                configs.add(new PluginConfig("d", "+ built-in category-affinity", List.of(affinity), List.of(),
+                        List.of("category-affinity"), 0));
+            } else {
+                problems.add("plugins: no built-in plugin at " + affinity);
+            }
+            configs.removeIf(c -> !options.pluginConfigs.contains(c.key().replace("'", "2")));
+            List<Workload.Batch> batches = workload.batches("plugins", options.pluginEvents, options.batch);
+            Map<String, PluginHostProbe.Outcome> outcomes = new java.util.LinkedHashMap<>();
+            for (PluginConfig config : configs) {
+                try {
+                    outcomes.put(config.key(), pluginConfig(config, batches, work));
+                } catch (Exception e) {
+                    problems.add("plugins (" + config.key() + ") " + config.label() + " failed: " + e);
+                    System.err.println("  configuration " + config.key() + " failed: " + e);
+                }
+            }
+            pluginTable(configs, outcomes);
+        } finally {
+            if (Files.isDirectory(affinity)) {
+                AppProcess.replacePlugins(options.appJar, List.of(affinity)); // the copy as it was
+            }
+            AppProcess.deleteTree(work);
+        }
+    }
+
+    private PluginHostProbe.Outcome pluginConfig(PluginConfig config, List<Workload.Batch> batches, Path work) throws Exception {
+        System.out.println("  -- (" + config.key() + ") " + config.label());
+        AppProcess.replacePlugins(options.appJar, config.builtin());
+        Path external = work.resolve("path-" + (config.key().equals("b'") ? "b2" : config.key()));
+        Files.createDirectories(external);
+        for (Path dir : config.external()) {
+            PluginJars.copyDir(dir, external.resolve(dir.getFileName().toString()));
+        }
+        String label = "plugins-" + (config.key().equals("b'") ? "b2" : config.key());
+        String db = pg.createDatabase(label.replace("-", "_"));
+        AppProcess app = startApp(label, db, Map.of("FOOTFALL_PLUGINS_PATH", external.toString()));
+        try {
+            HttpApi api = new HttpApi(app.base());
+            java.util.Set<String> running = PluginHostProbe.positions(api).keySet();
+            java.util.Set<String> plugins = new java.util.TreeSet<>(running);
+            plugins.remove("profiles");
+            if (!plugins.equals(new java.util.TreeSet<>(config.expected()))) {
+                problems.add("plugins (" + config.key() + "): expected plugins " + config.expected() + ", the app has " + plugins
+                        + "; refused: " + api.getJson("/api/v1/plugins").path("refused"));
+            }
+            long ingestDeadline = Math.max(300, options.pluginEvents / 500L);
+            if (options.warmup > 0) {
+                IngestLoad.Result w = IngestLoad.run("warm-up", api, workload.batches("plugins-warm", options.warmup, options.batch),
+                        options.clients, ingestDeadline, appCpu(app), new ProcStats.ThreadSampler(app.pid()));
+                checkClean(w);
+                long t0 = System.nanoTime();
+                boolean folded = false;
+                while (!folded && System.nanoTime() - t0 < options.foldDeadlineSeconds * 1_000_000_000L) {
+                    Thread.sleep(PluginHostProbe.POLL_MS);
+                    folded = PluginHostProbe.positions(api).values().stream().allMatch(v -> v[2] == 0);
+                }
+                System.out.printf(Locale.ROOT, "    warm-up (not timed): %,d events at %,.0f/s, folded by every processor %.1f s later%s%n",
+                        w.stored(), w.eventsPerSecond(), (System.nanoTime() - t0) / 1e9, folded ? "" : " (NOT folded by the deadline)");
+            }
+            PluginHostProbe.Outcome o = PluginHostProbe.measure(app, api, batches, options.clients, ingestDeadline,
+                    options.foldDeadlineSeconds, appCpu(app), appCpu(app));
+            print(o.ingest());
+            checkClean(o.ingest());
+            for (PluginHostProbe.Processor p : o.processors()) {
+                System.out.printf(Locale.ROOT, "    %-18s folded %,9d events; lag at ingest end %,d; %s%s%n", p.name(), p.folded(),
+                        p.lagAtIngestEnd(), p.caughtUp() ? String.format(Locale.ROOT,
+                                "lag 0 at %.1f s from ingest start (%,.0f events/s), %.1f s after ingest end", p.sinceStart(),
+                                p.rateSinceStart(), p.afterIngest()) : "NOT caught up by the deadline",
+                        p.processedEvents() >= 0 ? String.format(Locale.ROOT, "; processedEvents %,d, %s", p.processedEvents(),
+                                p.state()) : "");
+                if (!p.caughtUp()) {
+                    problems.add("plugins (" + config.key() + "): " + p.name() + " did not fold the log within "
+                            + options.foldDeadlineSeconds + " s after the ingest");
+                }
+                if (p.processedEvents() >= 0 && !"RUNNING".equals(p.state())) {
+                    problems.add("plugins (" + config.key() + "): " + p.name() + " is " + p.state());
+                }
+            }
+            System.out.printf(Locale.ROOT, "    phase %.1f s; app CPU %.1f s (%.1f s after the ingest), postgres %.1f s   [%s]%n",
+                    o.seconds(), o.appCpuSeconds(), o.appCpuAfter(), o.pgCpuSeconds(), ProcStats.format(o.cores()));
+            System.out.println("      app threads: " + ProcStats.formatTop(o.appThreads(), 8));
+            if (!o.refused().isEmpty()) {
+                problems.add("plugins (" + config.key() + "): the app refused " + o.refused());
+            }
+            return o;
+        } finally {
+            app.stop();
+            pg.drop(db);
+            appProblems(app.log(), app.alive());
+        }
+    }
+
+    /** Prints the plugin-host table (also to {@code plugins.md}) and adds its figures to the report. */
+    private void pluginTable(List<PluginConfig> configs, Map<String, PluginHostProbe.Outcome> outcomes) {
+        PluginHostProbe.Outcome base = outcomes.get("a");
+        double baseRate = base == null ? Double.NaN : base.processors().get(0).rateSinceStart();
+        double baseCpu = base == null ? Double.NaN : base.appCpuSeconds();
+        StringBuilder md = new StringBuilder("| config | ingest events/s | profiles events/s | slowest plugin events/s "
+                + "| all at lag 0 after ingest end | app CPU s (ingest + fold) | × (a) | Δ app CPU per event per no-op plugin |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (PluginConfig c : configs) {
+            PluginHostProbe.Outcome o = outcomes.get(c.key());
+            if (o == null) {
+                md.append("| (").append(c.key()).append(") ").append(c.label()).append(" | failed | | | | | | |\n");
+                continue;
+            }
+            PluginHostProbe.Processor profiles = o.processors().get(0);
+            PluginHostProbe.Processor slowest = o.processors().stream().skip(1)
+                    .max(java.util.Comparator.comparingDouble(p -> Double.isNaN(p.sinceStart()) ? Double.MAX_VALUE : p.sinceStart()))
+                    .orElse(null);
+            double after = o.processors().stream().mapToDouble(p -> Double.isNaN(p.afterIngest()) ? Double.POSITIVE_INFINITY
+                    : p.afterIngest()).max().orElse(Double.NaN);
+            long n = o.ingest().stored();
+            String overhead = c.noops() > 0 ? Report.fmt((o.appCpuSeconds() - baseCpu) / n / c.noops() * 1e6, 1) + " µs"
+                    : c.key().equals("a") ? "—" : Report.fmt((o.appCpuSeconds() - baseCpu) / n * 1e6, 1) + " µs (whole plugin)";
+            String slow = slowest == null ? "—" : (slowest.caughtUp() ? Report.fmt(slowest.rateSinceStart(), 0) : "not caught up")
+                    + " (" + slowest.name() + ")";
+            md.append("| (").append(c.key()).append(") ").append(c.label()).append(" | ")
+                    .append(Report.fmt(o.ingest().eventsPerSecond(), 0)).append(" | ")
+                    .append(profiles.caughtUp() ? Report.fmt(profiles.rateSinceStart(), 0) : "not caught up")
+                    .append(" (").append(Report.fmt(profiles.rateSinceStart() / baseRate, 2)).append("×) | ")
+                    .append(slow).append(" | ")
+                    .append(Double.isInfinite(after) ? "not caught up" : Report.fmt(after, 1) + " s").append(" | ")
+                    .append(Report.fmt(o.appCpuSeconds(), 1)).append(" | ")
+                    .append(Report.fmt(o.appCpuSeconds() / baseCpu, 2)).append(" | ")
+                    .append(overhead).append(" |\n");
+            report.row("plugins (" + c.key() + ") " + c.label() + ": profiles fold rate",
+                    Report.fmt(profiles.rateSinceStart(), 0) + " events/s", "", Report.fmt(profiles.rateSinceStart() / baseRate, 2) + "× (a)");
+            if (slowest != null) {
+                report.row("plugins (" + c.key() + ") slowest plugin fold rate (" + slowest.name() + ")",
+                        Report.fmt(slowest.rateSinceStart(), 0) + " events/s", "", Report.fmt(slowest.rateSinceStart() / baseRate, 2) + "× (a)");
+            }
+            report.row("plugins (" + c.key() + ") app CPU, ingest + folding", Report.fmt(o.appCpuSeconds(), 1) + " s", "",
+                    Report.fmt(o.appCpuSeconds() / baseCpu, 2) + "× (a)" + (c.noops() > 0 ? "; " + overhead + " per event per plugin" : ""));
+        }
+        System.out.println();
+        System.out.println("  Plugin host, " + Report.fmt(options.pluginEvents, 0) + " events per configuration after "
+                + Report.fmt(options.warmup, 0) + " warm-up events; rates are events "
+                + "folded / seconds from ingest start (processors running during the ingest) to lag 0:");
+        System.out.print(md);
+        report.note("Plugin host: rates are events / seconds from the start of the ingest (processors running) until the "
+                + "processor's lag was 0 (polled every " + PluginHostProbe.POLL_MS + " ms); app CPU from /proc over the same span; "
+                + "Δ CPU per event per plugin = (CPU(config) − CPU(a)) / events / plugins. Table in plugins.md.");
+        try {
+            Files.writeString(options.logDir.resolve("plugins.md"), md);
+        } catch (IOException e) {
+            System.err.println("could not write plugins.md: " + e.getMessage());
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------
 
     private AppProcess startApp(String label, String db) throws IOException, InterruptedException {
-        AppProcess app = AppProcess.start(label, options.appJar, options.appJvmArgs, Map.of(
-                "QUARKUS_DATASOURCE_JDBC_URL", pg.url(db),
-                "QUARKUS_DATASOURCE_USERNAME", pg.user(),
-                "QUARKUS_DATASOURCE_PASSWORD", ""), options.logDir);
+        return startApp(label, db, Map.of());
+    }
+
+    private AppProcess startApp(String label, String db, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        Map<String, String> env = new java.util.HashMap<>(extraEnv);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.url(db));
+        env.put("QUARKUS_DATASOURCE_USERNAME", pg.user());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "");
+        AppProcess app = AppProcess.start(label, options.appJar, options.appJvmArgs, env, options.logDir);
         long t0 = System.nanoTime();
         app.awaitReady(Duration.ofSeconds(180));
         System.out.printf(Locale.ROOT, "  app ready in %.1f s (pid %d, %s, database %s, log %s)%n",

@@ -15,7 +15,7 @@ import java.util.Set;
 final class Options {
 
     /** The parts of the benchmark that can be selected with {@code --only}. */
-    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss");
+    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins");
 
     Set<String> only = new LinkedHashSet<>(PARTS);
     boolean quick;
@@ -29,10 +29,16 @@ final class Options {
     int freshBatch = 100;
     int idleSeconds = 20;
     int catchUpSeconds = 60;
+    int pluginEvents = 100_000;
+    int foldDeadlineSeconds = 300;
+    /** Plugin-host configurations to run ({@code a,b,b2,c,d}); all by default. */
+    Set<String> pluginConfigs = new LinkedHashSet<>(List.of("a", "b", "b2", "c", "d"));
     long seed = 42;
     int pgPort = 5432;
     String pgUser = "postgres";
     Path appJar;
+    /** The repository (parent of {@code bench/}), for the plugin fixtures jar. */
+    Path repo;
     List<String> appJvmArgs = List.of();
     Path logDir;
 
@@ -47,6 +53,8 @@ final class Options {
             o.durationSeconds = 10;
             o.idleSeconds = 5;
             o.catchUpSeconds = 30;
+            o.pluginEvents = 20_000;
+            o.foldDeadlineSeconds = 120;
         }
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -64,6 +72,9 @@ final class Options {
                 case "--fresh-batch" -> o.freshBatch = positive(args, ++i, a);
                 case "--idle" -> o.idleSeconds = nonNegative(args, ++i, a);
                 case "--catch-up" -> o.catchUpSeconds = nonNegative(args, ++i, a);
+                case "--plugin-events" -> o.pluginEvents = positive(args, ++i, a);
+                case "--plugin-configs" -> o.pluginConfigs = new LinkedHashSet<>(splitArgs(value(args, ++i, a).replace(',', ' ')));
+                case "--fold-deadline" -> o.foldDeadlineSeconds = positive(args, ++i, a);
                 case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
                 case "--pg-port" -> o.pgPort = positive(args, ++i, a);
                 case "--pg-user" -> o.pgUser = value(args, ++i, a);
@@ -79,12 +90,14 @@ final class Options {
         if (o.freshBatch > 500) {
             throw new IllegalArgumentException("--fresh-batch must be at most 500");
         }
-        if (o.clients > 256 || o.reps > 20 || o.durationSeconds > 3_600 || o.events > 20_000_000 || o.rate > 1_000_000) {
+        if (o.clients > 256 || o.reps > 20 || o.durationSeconds > 3_600 || o.events > 20_000_000 || o.rate > 1_000_000
+                || o.pluginEvents > 20_000_000 || o.foldDeadlineSeconds > 3_600) {
             throw new IllegalArgumentException("a size is out of bounds (clients ≤ 256, reps ≤ 20, duration ≤ 3600 s, "
-                    + "events ≤ 20,000,000, rate ≤ 1,000,000/s)");
+                    + "events ≤ 20,000,000, fold deadline ≤ 3600 s, rate ≤ 1,000,000/s)");
         }
         Path repo = benchTarget.getParent() != null && benchTarget.getParent().getParent() != null
                 ? benchTarget.getParent().getParent() : Path.of("").toAbsolutePath();
+        o.repo = repo;
         if (o.appJar == null) {
             o.appJar = repo.resolve("app/target/quarkus-app/quarkus-run.jar");
         }
@@ -97,8 +110,8 @@ final class Options {
     static String usage() {
         return """
                 usage: java -jar bench/target/footfall-bench.jar [options]
-                  --only copy,ingest,freshness,rss   parts to run (default: all)
-                  --quick                            small sizes (20k events, 10 s freshness, 5 s idle)
+                  --only copy,ingest,freshness,rss,plugins   parts to run (default: all)
+                  --quick                            small sizes (20k events, 10 s freshness, 5 s idle, 20k plugin events)
                   --events N        events per ingest repetition (200000)
                   --warmup N        warm-up events before the timed runs (20000)
                   --clients C       concurrent HTTP clients (8)
@@ -109,6 +122,9 @@ final class Options {
                   --fresh-batch B   events per request in the freshness load (100)
                   --idle S          seconds idle before reading the RSS (20)
                   --catch-up S      max seconds to wait for the projection after the ingest runs (60)
+                  --plugin-events N events ingested per plugin-host configuration (100000)
+                  --plugin-configs a,b,b2,c,d   plugin-host configurations to run (all)
+                  --fold-deadline S longest wait for the processors to fold the log, per configuration (300)
                   --seed N          simulator seed (42)
                   --pg-port P       PostgreSQL port on 127.0.0.1 (5432), user --pg-user (postgres), trust auth
                   --app-jar PATH    (app/target/quarkus-app/quarkus-run.jar)

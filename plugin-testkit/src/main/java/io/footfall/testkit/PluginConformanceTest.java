@@ -346,7 +346,7 @@ public abstract class PluginConformanceTest {
             if (leaked.isEmpty()) {
                 break;
             }
-            Thread.sleep(20);
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         } while (System.nanoTime() < deadline);
         List<String> names = leaked.stream().map(Thread::getName).toList();
         assertTrue(leaked.isEmpty(), () -> "threads still alive 2 s after close(): " + names);

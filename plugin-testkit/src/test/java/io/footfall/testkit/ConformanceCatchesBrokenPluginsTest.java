@@ -89,11 +89,8 @@ class ConformanceCatchesBrokenPluginsTest {
         public void open(PluginContext context) {
             super.open(context);
             Thread t = new Thread(() -> {
-                try {
-                    Thread.sleep(60_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                // idles for a minute, outliving close(): the leak the conformance check must catch
+                java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofSeconds(60).toNanos());
             }, "leaky-worker");
             t.setDaemon(true);
             t.start();

@@ -54,7 +54,7 @@ class SegmentMapperTest {
     @Test
     void sameSourceAndMessageIdGiveTheSameEventId() throws Exception {
         String m = "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u\",\"messageId\":\"same\"}";
-        assertEquals(map(m).eventId(), map(m).eventId());
+        assertEquals(EventIds.of("src_1", "same"), map(m).eventId(), "the id is derived from source and messageId alone");
         BehaviorEvent other = mapper.map(json.readTree(m), null, new SegmentMapper.Envelope("src_2", received, null, null));
         org.junit.jupiter.api.Assertions.assertNotEquals(map(m).eventId(), other.eventId(), "ids are per source");
     }

@@ -69,6 +69,7 @@ class ErasureTest {
 
         // later events of the erased identifiers are not projected again
         tracking().body(view).post("/v1/track").then().statusCode(200);
+        Api.awaitProjectionsCaughtUp();
         assertEquals(0, Db.count(ds, "SELECT count(*) FROM profile WHERE user_id = ?", user));
     }
 

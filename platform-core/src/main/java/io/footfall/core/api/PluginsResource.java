@@ -80,7 +80,7 @@ public class PluginsResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
     public PluginList list() {
-        long head = head();
+        long head = log.head();
         return new PluginList(host.plugins().stream().sorted(java.util.Comparator.comparing(PluginRuntimeView::id))
                 .map(p -> status(p, head)).toList(), host.refusals());
     }
@@ -89,7 +89,7 @@ public class PluginsResource {
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
     public PluginStatus get(@PathParam("id") String id) {
-        return status(view(id), head());
+        return status(view(id), log.head());
     }
 
     /** Loads plugin directories added since start, without restarting anything else. */
@@ -297,15 +297,5 @@ public class PluginsResource {
         long position = p.position();
         return new PluginStatus(p.id(), p.descriptor(), p.state(), p.config(), position, position < 0 ? head + 1 : Math.max(0, head - position),
                 p.replaying(), p.processedEvents(), p.failedBatches(), deadLetters.parked(p.id()), p.lastError());
-    }
-
-    private long head() {
-        try (var c = dataSource.getConnection(); var s = c.createStatement();
-             var rs = s.executeQuery("SELECT COALESCE(MAX(globalindex), -1) FROM domainevententry")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot read the log head", e);
-        }
     }
 }

@@ -12,14 +12,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 
@@ -33,8 +28,6 @@ public class ProjectionsResource {
     EventLog log;
     @Inject
     ProfileProjection profiles;
-    @Inject
-    DataSource dataSource;
 
     /**
      * A projection's state.
@@ -52,7 +45,7 @@ public class ProjectionsResource {
 
     @GET
     public List<Status> list() {
-        long head = head();
+        long head = log.head();
         return log.processors().keySet().stream().sorted().map(name -> status(name, head)).toList();
     }
 
@@ -60,7 +53,7 @@ public class ProjectionsResource {
     @Path("/{name}")
     public Status get(@PathParam("name") String name) {
         processor(name);
-        return status(name, head());
+        return status(name, log.head());
     }
 
     /** Clears the projection and rebuilds it from the start of the log, asynchronously. */
@@ -89,15 +82,5 @@ public class ProjectionsResource {
         boolean replaying = segments.values().stream().anyMatch(EventTrackerStatus::isReplaying);
         boolean error = segments.values().stream().anyMatch(EventTrackerStatus::isErrorState);
         return new Status(name, p.isRunning(), replaying, position, head, Math.max(0, head - position), error);
-    }
-
-    private long head() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(globalindex), -1) FROM domainevententry")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the log head", e);
-        }
     }
 }

@@ -20,7 +20,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -281,14 +280,5 @@ public class IngestPipeline {
 
     private static String truncate(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
-
-    /** For tests and health: counts by state. */
-    public Map<String, Long> stats() {
-        Map<String, Long> stats = new HashMap<>();
-        stats.put("committedEvents", committedEvents.get());
-        stats.put("commits", commits.get());
-        stats.put("queuedEvents", queuedEvents.get());
-        return stats;
     }
 }

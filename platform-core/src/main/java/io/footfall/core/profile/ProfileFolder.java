@@ -5,7 +5,6 @@ import io.footfall.api.event.EventKind;
 import io.footfall.api.event.Order;
 import io.footfall.api.event.Product;
 import io.footfall.api.event.StandardEvent;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
 
@@ -154,10 +153,5 @@ public final class ProfileFolder {
         if (p.brand() != null && !p.brand().isBlank()) {
             s.brandWeights.merge(p.brand(), weight, Double::sum);
         }
-    }
-
-    /** Zero as the default for absent amounts. */
-    static BigDecimal orZero(BigDecimal v) {
-        return v == null ? BigDecimal.ZERO : v;
     }
 }

@@ -176,6 +176,17 @@ public class EventLog {
         engine.appendEvents(messages);
     }
 
+    /** Position of the latest event in the log, -1 when it is empty. */
+    public long head() {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(globalindex), -1) FROM domainevententry")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the log head", e);
+        }
+    }
+
     /** The token store shared by all processors. */
     public TokenStore tokenStore() {
         return tokens;

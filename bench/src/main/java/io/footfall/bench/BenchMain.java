@@ -281,7 +281,7 @@ public final class BenchMain {
             long count = pg.countEvents(db);
             double[] shape = pg.eventShape(db);
             long expected = warm + accepted;
-            System.out.printf(Locale.ROOT, "  verify: SELECT count(*) FROM domainevententry = %,d; warm-up + accepted = %,d + %,d = %,d "
+            System.out.printf(Locale.ROOT, "  verify: behaviour events in domainevententry = %,d; warm-up + accepted = %,d + %,d = %,d "
                             + "-> %s; distinct event ids %,d; mean stored payload %.0f bytes, metadata %.0f bytes%n",
                     count, warm, accepted, expected, count == expected ? "OK (no loss, no duplicates)" : "MISMATCH",
                     (long) shape[0], shape[1], shape[2]);

@@ -127,10 +127,13 @@ final class Postgres {
         }
     }
 
-    /** {@code SELECT count(*) FROM domainevententry} in {@code database}. */
+    /** Behaviour events only: plugins append their results to the same log. */
+    static final String BEHAVIOUR = " WHERE payloadtype = 'io.footfall.core.store.RecordedBehavior'";
+
+    /** Behaviour events in the app's log in {@code database}. */
     long countEvents(String database) throws SQLException {
         try (Connection c = connect(database); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM domainevententry")) {
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM domainevententry" + BEHAVIOUR)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -140,7 +143,7 @@ final class Postgres {
     double[] eventShape(String database) throws SQLException {
         try (Connection c = connect(database); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(DISTINCT eventidentifier), avg(octet_length(payload)), "
-                     + "avg(coalesce(octet_length(metadata), 0)) FROM domainevententry")) {
+                     + "avg(coalesce(octet_length(metadata), 0)) FROM domainevententry" + BEHAVIOUR)) {
             rs.next();
             return new double[] {rs.getLong(1), rs.getDouble(2), rs.getDouble(3)};
         }

@@ -39,6 +39,14 @@ public class PersonalDataVault {
     private static final int TAG_BITS = 128;
 
     private final SecureRandom random = new SecureRandom();
+    /** Ciphers are not thread-safe but cheap to re-initialise; looking one up per event was not cheap. */
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    });
     private final Map<String, SecretKey> cache = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SecretKey> eldest) {
@@ -100,7 +108,7 @@ public class PersonalDataVault {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(subject.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             byte[] ciphertext = cipher.doFinal(plaintext);
@@ -126,7 +134,7 @@ public class PersonalDataVault {
             cache.put(sealed.subject(), key);
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed.sealed(), 0, NONCE_BYTES));
             cipher.updateAAD(sealed.subject().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return Optional.of(cipher.doFinal(sealed.sealed(), NONCE_BYTES, sealed.sealed().length - NONCE_BYTES));

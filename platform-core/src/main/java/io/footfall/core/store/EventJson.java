@@ -17,6 +17,7 @@ public final class EventJson {
     public static ObjectMapper create() {
         return JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(InstantCodec.module())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)

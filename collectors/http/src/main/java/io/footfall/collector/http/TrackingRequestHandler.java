@@ -90,8 +90,9 @@ public class TrackingRequestHandler {
         }
         Optional<Source> source = sources.authenticate(basicUser(request.authorization()));
         JsonNode root;
+        List<Integer> itemBytes = new ArrayList<>();
         try {
-            root = json.readTree(body);
+            root = readTree(body, itemBytes);
         } catch (IOException e) {
             String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
             String message = "the body is not valid JSON (UTF-8): " + Fields.abbreviate(detail == null ? "" : detail);
@@ -136,15 +137,15 @@ public class TrackingRequestHandler {
             if (request.kind() != null && item.isObject() && !item.has("type")) {
                 ((com.fasterxml.jackson.databind.node.ObjectNode) item).put("type", request.kind().wireName());
             }
-            String raw = item.toString();
+            int bytes = request.isBatch() ? (i < itemBytes.size() ? itemBytes.get(i) : Integer.MAX_VALUE) : body.length;
             try {
-                if (raw.getBytes(StandardCharsets.UTF_8).length > maxEventBytes) {
+                if (bytes > maxEventBytes) {
                     throw new SegmentViolation(request.isBatch() ? "batch[" + i + "]" : "body", ViolationReason.SIZE,
                             "the event is larger than " + maxEventBytes + " bytes");
                 }
                 events.add(mapper.map(item, request.kind(), envelope));
             } catch (SegmentViolation v) {
-                failed.add(new FailedEvent(sourceId, receivedAt, FailureReason.valueOf(v.reason().name()), v.field(), v.getMessage(), subjectOf(item), raw));
+                failed.add(new FailedEvent(sourceId, receivedAt, FailureReason.valueOf(v.reason().name()), v.field(), v.getMessage(), subjectOf(item), item.toString()));
                 errors.add(new IngestAnswer.EventError(i, v.field(), v.reason().name(), v.getMessage()));
             }
         }
@@ -189,6 +190,37 @@ public class TrackingRequestHandler {
             return done(Response.Status.BAD_REQUEST, new IngestAnswer(false, 0, 0, errors.size(), errors));
         }
         return submit(events, List.of(), List.of(), false);
+    }
+
+    /**
+     * Reads the body as a JSON tree, noting the size in bytes of each element of its {@code batch}
+     * array as sent, so the per-event size limit needs no re-serialisation of every event.
+     */
+    private JsonNode readTree(byte[] body, List<Integer> itemBytes) throws IOException {
+        try (com.fasterxml.jackson.core.JsonParser p = json.createParser(body)) {
+            com.fasterxml.jackson.core.JsonToken first = p.nextToken();
+            if (first != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return first == null ? null : p.readValueAsTree();
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode root = json.createObjectNode();
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                if ("batch".equals(name) && value == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    itemBytes.clear();
+                    com.fasterxml.jackson.databind.node.ArrayNode batch = json.createArrayNode();
+                    while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                        long start = p.currentTokenLocation().getByteOffset();
+                        batch.add((JsonNode) p.readValueAsTree());
+                        itemBytes.add((int) Math.min(Integer.MAX_VALUE, p.currentLocation().getByteOffset() - start));
+                    }
+                    root.set(name, batch);
+                } else {
+                    root.set(name, p.readValueAsTree());
+                }
+            }
+            return root;
+        }
     }
 
     /** Adds the events of a body ({@code {"batch":[…]}} or one message) to {@code items}; returns the batch's sentAt. */

@@ -69,8 +69,13 @@ final class ContextMapper {
         if (ip == null || ip.isBlank()) {
             return null;
         }
+        String v4 = truncateDottedIpv4(ip);
+        if (v4 != null) {
+            return v4;
+        }
         try {
-            if (!ip.matches("[0-9a-fA-F:.]+")) {
+            // only IPv6 literals reach InetAddress (anything else could make it ask DNS)
+            if (ip.indexOf(':') < 0 || !ip.matches("[0-9a-fA-F:.]+")) {
                 return null;
             }
             byte[] address = InetAddress.getByName(ip).getAddress();
@@ -82,6 +87,29 @@ final class ContextMapper {
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    /** {@code a.b.c.d} (each 0–255, no leading zeros) as {@code a.b.c.0}; null for anything else. */
+    private static String truncateDottedIpv4(String ip) {
+        int octets = 0;
+        int digits = 0;
+        int value = 0;
+        for (int i = 0; i <= ip.length(); i++) {
+            char c = i < ip.length() ? ip.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || value > 255) {
+                    return null;
+                }
+                octets++;
+                digits = 0;
+                value = 0;
+            } else if (c >= '0' && c <= '9' && !(digits == 1 && value == 0) && ++digits <= 3) {
+                value = value * 10 + (c - '0');
+            } else {
+                return null;
+            }
+        }
+        return octets == 4 ? ip.substring(0, ip.lastIndexOf('.') + 1) + "0" : null;
     }
 
     static String deviceFromUserAgent(String userAgent) {

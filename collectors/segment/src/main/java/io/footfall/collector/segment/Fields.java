@@ -3,7 +3,6 @@ package io.footfall.collector.segment;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /** Typed, validated reads of JSON fields, each failure naming the field. */
@@ -72,13 +71,9 @@ public final class Fields {
             throw SegmentViolation.schema(field, field + " must be an ISO-8601 date-time string");
         }
         try {
-            return OffsetDateTime.parse(node.textValue()).toInstant();
+            return IsoTimestamps.parse(node.textValue());
         } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(node.textValue());
-            } catch (DateTimeParseException e2) {
-                throw SegmentViolation.schema(field, field + " is not an ISO-8601 date-time: " + abbreviate(node.textValue()));
-            }
+            throw SegmentViolation.schema(field, field + " is not an ISO-8601 date-time: " + abbreviate(node.textValue()));
         }
     }
 

@@ -49,6 +49,13 @@ class SegmentMapperTest {
         assertEquals("203.0.113.0", e.context().ipTruncated());
         assertEquals("mobile", e.context().device());
         assertEquals("2001:db8:85a3:0:0:0:0:0", ContextMapper.truncateIp("2001:db8:85a3::8a2e:370:7334"));
+        assertEquals("203.0.113.0", ContextMapper.truncateIp("203.0.113.77"));
+        assertEquals("0.0.0.0", ContextMapper.truncateIp("0.0.0.9"));
+        assertEquals("255.255.255.0", ContextMapper.truncateIp("255.255.255.255"));
+        assertEquals(null, ContextMapper.truncateIp("256.1.1.1"));
+        assertEquals(null, ContextMapper.truncateIp("1.2.3"));
+        assertEquals(null, ContextMapper.truncateIp("1.2.3.4.5"));
+        assertEquals(null, ContextMapper.truncateIp("1..3.4"));
     }
 
     @Test

@@ -1,0 +1,38 @@
+package io.footfall.collector.logs;
+
+import java.util.List;
+
+/**
+ * One CSV data set's mapping from rows to events. Formats that assemble an event from several rows
+ * (an invoice's lines) emit it in {@link #finish}; such an event is emitted only when all its rows
+ * are good, otherwise all of them are reported and skipped.
+ */
+interface RowFormat {
+
+    /** One event ready to send, with the lines it came from (for reports). */
+    record Out(String json, long firstLine, long lastLine) {
+    }
+
+    /** Receives the events of a format. */
+    interface Emitter {
+        void emit(Out event);
+
+        /** A row that cannot be imported. */
+        void bad(long line, String reason);
+    }
+
+    /** The fields of one line (default: comma-separated with CSV quoting). */
+    default List<String> split(String line) throws BadRow {
+        return Csv.split(line, ',');
+    }
+
+    /** Whether the first line is a header (consumed, not mapped). */
+    boolean isHeader(List<String> fields);
+
+    /** Maps one row (line number {@code line}, 1-based). */
+    void row(List<String> fields, long line, String raw, Emitter out) throws BadRow;
+
+    /** Called after the last row: emits events assembled from several rows. */
+    default void finish(Emitter out) {
+    }
+}

@@ -1,0 +1,115 @@
+package io.footfall.plugins.churn;
+
+import io.footfall.api.result.UserScore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns XGBoost's per-feature contributions ({@code predictContrib}, in log-odds) into the top reasons of a score,
+ * phrased for operators from the feature's value ("no purchase for 45 days", "sessions down 60% on the previous
+ * month"). Only contributions that push the score up are reasons; the strongest come first.
+ */
+final class Reasons {
+
+    private Reasons() {
+    }
+
+    /** The {@code n} strongest positive contributions of one row. */
+    static List<UserScore.Reason> top(float[] features, float[] contributions, int n) {
+        List<Integer> order = new ArrayList<>();
+        for (int j = 0; j < Feature.COUNT; j++) {
+            if (contributions[j] > 0) {
+                order.add(j);
+            }
+        }
+        order.sort(Comparator.<Integer>comparingDouble(j -> -contributions[j]).thenComparingInt(j -> j));
+        List<UserScore.Reason> reasons = new ArrayList<>();
+        Feature[] all = Feature.values();
+        for (int j : order.subList(0, Math.min(n, order.size()))) {
+            Feature f = all[j];
+            reasons.add(new UserScore.Reason(f.column(), Math.round(contributions[j] * 1e6) / 1e6, text(f, features[j])));
+        }
+        return reasons;
+    }
+
+    /** A sentence for an operator about a feature's value. */
+    static String text(Feature f, float value) {
+        boolean missing = Float.isNaN(value);
+        double v = value;
+        return switch (f) {
+            case DAYS_SINCE_LAST_VISIT -> missing ? "never visited" : "no visit for " + days(v);
+            case DAYS_SINCE_LAST_PURCHASE -> missing ? "has never bought" : "no purchase for " + days(v);
+            case DAYS_SINCE_FIRST_SEEN -> missing ? "first visit unknown" : "first seen " + days(v) + " ago";
+            case ACCOUNT_AGE_DAYS -> missing ? "account age unknown (guest or no sign-up date)"
+                    : v < 90 ? "new customer: account only " + days(v) + " old" : "customer for " + days(v);
+            case ACTIVE_DAYS_7 -> "active on " + count(v) + " of the last 7 days";
+            case ACTIVE_DAYS_30 -> "active on " + count(v) + " of the last 30 days";
+            case ACTIVE_DAYS_90 -> "active on " + count(v) + " of the last 90 days";
+            case SESSIONS_7 -> count(v) + " sessions in the last 7 days";
+            case SESSIONS_30 -> count(v) + " sessions in the last 30 days";
+            case SESSIONS_90 -> count(v) + " sessions in the last 90 days";
+            case SESSIONS_TREND -> change("sessions", v);
+            case AVG_SESSION_MINUTES_30 -> missing ? "no session in the last 30 days"
+                    : String.format(Locale.ROOT, "sessions last %.1f minutes on average", v);
+            case EVENTS_30 -> count(v) + " interactions in the last 30 days";
+            case PRODUCT_VIEWS_30 -> count(v) + " product views in the last 30 days";
+            case ORDERS_7 -> count(v) + " orders in the last 7 days";
+            case ORDERS_30 -> count(v) + " orders in the last 30 days";
+            case ORDERS_90 -> count(v) + " orders in the last 90 days";
+            case ORDERS_TREND -> change("orders", v);
+            case ORDERS_ALL -> count(v) + " orders in total";
+            case REVENUE_30 -> String.format(Locale.ROOT, "spent %.2f in the last 30 days", v);
+            case REVENUE_90 -> String.format(Locale.ROOT, "spent %.2f in the last 90 days", v);
+            case REVENUE_TREND -> change("spending", v);
+            case AVG_ORDER_VALUE_90 -> missing ? "no order in the last 90 days"
+                    : String.format(Locale.ROOT, "average order %.2f", v);
+            case VIEW_TO_CART_90 -> missing ? "viewed no product in the last 90 days" : percent(v) + " of product views added to cart";
+            case CART_TO_PURCHASE_90 -> missing ? "added nothing to the cart in the last 90 days"
+                    : percent(Math.min(1, v)) + " of cart adds bought";
+            case CART_ABANDONMENT_90 -> missing ? "no cart in the last 90 days" : "abandoned the cart on " + percent(v) + " of cart days";
+            case CHECKOUT_ABANDONMENT_90 -> missing ? "no checkout in the last 90 days" : percent(v) + " of checkouts not completed";
+            case CART_REMOVES_90 -> count(v) + " products removed from the cart in 90 days";
+            case CATEGORY_DIVERSITY_90 -> count(v) + " categories browsed in 90 days";
+            case BRAND_DIVERSITY_90 -> count(v) + " brands browsed in 90 days";
+            case INTERPURCHASE_DAYS -> missing ? "fewer than two purchase days" : "buys every " + days(v) + " on average";
+            case INTERPURCHASE_CV -> missing ? "too few purchases to judge regularity"
+                    : v > 0.75 ? "irregular buying pattern" : "regular buying pattern";
+            case PURCHASE_OVERDUE -> missing ? "no regular purchase rhythm yet"
+                    : String.format(Locale.ROOT, "next purchase overdue: %.1f× the usual interval", v);
+            case COUPON_RATE_90 -> missing ? "no checkout in the last 90 days" : "used a coupon in " + percent(v) + " of checkouts";
+            case DISCOUNT_SHARE_90 -> missing ? "no order in the last 90 days" : percent(v) + " of order value was discount";
+            case DISCOUNTED_ORDERS_SHARE -> missing ? "has never bought" : percent(v) + " of orders discounted";
+            case REFUNDS_90 -> count(v) + " refunds or cancellations in 90 days";
+            case SEARCHES_30 -> count(v) + " searches in the last 30 days";
+            case SEARCH_NO_PURCHASE_DAYS_90 -> count(v) + " days of searching without buying in 90 days";
+            case WISHLIST_ADDS_90 -> count(v) + " wishlist adds in 90 days";
+            case REVIEWS_90 -> count(v) + " reviews in 90 days";
+        };
+    }
+
+    private static String days(double v) {
+        long d = Math.round(Math.floor(v));
+        return d == 1 ? "1 day" : d + " days";
+    }
+
+    private static String count(double v) {
+        return Float.isNaN((float) v) ? "no" : Long.toString(Math.round(v));
+    }
+
+    private static String percent(double v) {
+        return Math.round(v * 100) + "%";
+    }
+
+    private static String change(String what, double v) {
+        if (Double.isNaN(v)) {
+            return what + " trend unknown";
+        }
+        if (v <= -0.995) {
+            return "no " + what + " this month, after some the month before";
+        }
+        long pct = Math.round(Math.abs(v) * 100);
+        return what + (v < 0 ? " down " : " up ") + pct + "% on the previous month";
+    }
+}

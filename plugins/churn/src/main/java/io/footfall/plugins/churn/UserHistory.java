@@ -1,0 +1,385 @@
+package io.footfall.plugins.churn;
+
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.api.event.EventKind;
+import io.footfall.api.event.Order;
+import io.footfall.api.event.Product;
+import io.footfall.api.event.StandardEvent;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One user's behaviour, folded into one bucket per UTC day, so that features can be computed as of any cutoff
+ * without keeping every event.
+ *
+ * <p>Everything a feature reads lives in a day bucket (counts, money, first and last event time of the day,
+ * category and brand hashes), or is stamped with the instant it became known (the account creation date of an
+ * {@code identify}). {@link FeatureExtractor} only reads buckets of days before the cutoff's day (and the account
+ * date only when it became known before that day); that is what makes features point-in-time.
+ *
+ * <p>Sessions: an event more than {@value #SESSION_GAP_MINUTES} minutes after the user's previous event starts a
+ * session, counted on the day of its first event; the gap between two events of one session adds to the session
+ * time of the later event's day. This needs the time of the previous event ({@link #lastEventMillis}), which is
+ * bookkeeping, never a feature.
+ *
+ * <p>Days older than {@value #RETENTION_DAYS} days before the latest event are dropped, keeping state bounded.
+ */
+final class UserHistory {
+
+    /** Inactivity that ends a session. */
+    static final int SESSION_GAP_MINUTES = 30;
+    /** Days of history kept. */
+    static final int RETENTION_DAYS = 400;
+    /** Distinct category or brand hashes kept per day. */
+    static final int MAX_TAGS_PER_DAY = 32;
+    /** Version of the binary form. */
+    static final byte FORMAT = 1;
+
+    private static final long DAY_MS = 86_400_000L;
+    private static final long SESSION_GAP_MS = SESSION_GAP_MINUTES * 60_000L;
+
+    /** The aggregates of one UTC day. */
+    static final class Day {
+        int events;
+        int pages;
+        int views;
+        int searches;
+        int adds;
+        int removes;
+        int cartViews;
+        int checkouts;
+        int orders;
+        int refunds;
+        int coupons;
+        int wishlist;
+        int reviews;
+        int sessions;
+        int sessionSeconds;
+        int discountedOrders;
+        double revenue;
+        double discount;
+        /** Milliseconds into the day of the first and last event, and of the last order (−1: none). */
+        int firstMs = Integer.MAX_VALUE;
+        int lastMs = -1;
+        int lastOrderMs = -1;
+        int[] categories = new int[0];
+        int[] brands = new int[0];
+
+        void merge(Day o) {
+            events += o.events;
+            pages += o.pages;
+            views += o.views;
+            searches += o.searches;
+            adds += o.adds;
+            removes += o.removes;
+            cartViews += o.cartViews;
+            checkouts += o.checkouts;
+            orders += o.orders;
+            refunds += o.refunds;
+            coupons += o.coupons;
+            wishlist += o.wishlist;
+            reviews += o.reviews;
+            sessions += o.sessions;
+            sessionSeconds += o.sessionSeconds;
+            discountedOrders += o.discountedOrders;
+            revenue += o.revenue;
+            discount += o.discount;
+            firstMs = Math.min(firstMs, o.firstMs);
+            lastMs = Math.max(lastMs, o.lastMs);
+            lastOrderMs = Math.max(lastOrderMs, o.lastOrderMs);
+            for (int c : o.categories) {
+                categories = addTag(categories, c);
+            }
+            for (int b : o.brands) {
+                brands = addTag(brands, b);
+            }
+        }
+    }
+
+    private final TreeMap<Integer, Day> days = new TreeMap<>();
+    private long lastEventMillis = Long.MIN_VALUE;
+    /** Account creation (epoch day) from an identify trait, and when that became known; MIN_VALUE: unknown. */
+    private long accountCreatedDay = Long.MIN_VALUE;
+    private long accountKnownMillis = Long.MIN_VALUE;
+
+    /** The day buckets by epoch day (live view; callers must not change it). */
+    TreeMap<Integer, Day> days() {
+        return days;
+    }
+
+    /** True when no event was added. */
+    boolean isEmpty() {
+        return days.isEmpty();
+    }
+
+    /** Time of the latest event, or empty. */
+    Instant lastEvent() {
+        if (days.isEmpty()) {
+            return null;
+        }
+        Map.Entry<Integer, Day> last = days.lastEntry();
+        return Instant.ofEpochMilli(last.getKey() * DAY_MS + last.getValue().lastMs);
+    }
+
+    /** Account creation day, if an identify before {@code cutoffMillis} told it. */
+    long accountCreatedDayKnownBefore(long cutoffMillis) {
+        return accountKnownMillis != Long.MIN_VALUE && accountKnownMillis < cutoffMillis ? accountCreatedDay : Long.MIN_VALUE;
+    }
+
+    /** Folds one event in. */
+    void add(BehaviorEvent e) {
+        long t = e.occurredAt().toEpochMilli();
+        int epochDay = (int) Math.floorDiv(t, DAY_MS);
+        int ms = (int) Math.floorMod(t, DAY_MS);
+        Day d = days.computeIfAbsent(epochDay, k -> new Day());
+        d.events++;
+        d.firstMs = Math.min(d.firstMs, ms);
+        d.lastMs = Math.max(d.lastMs, ms);
+        if (lastEventMillis == Long.MIN_VALUE || t - lastEventMillis > SESSION_GAP_MS || t < lastEventMillis - SESSION_GAP_MS) {
+            d.sessions++;
+        } else if (t > lastEventMillis) {
+            d.sessionSeconds += (int) ((t - lastEventMillis) / 1000);
+        }
+        lastEventMillis = Math.max(lastEventMillis, t);
+
+        if (e.kind() == EventKind.PAGE || e.kind() == EventKind.SCREEN) {
+            d.pages++;
+        } else if (e.kind() == EventKind.IDENTIFY) {
+            accountCreated(e, t);
+        }
+        StandardEvent type = e.standardEvent().orElse(null);
+        if (type != null) {
+            switch (type) {
+                case PRODUCT_VIEWED -> {
+                    d.views++;
+                    tag(d, e.product());
+                }
+                case PRODUCTS_SEARCHED -> d.searches++;
+                case PRODUCT_ADDED, WISHLIST_PRODUCT_ADDED_TO_CART -> {
+                    d.adds++;
+                    tag(d, e.product());
+                }
+                case PRODUCT_REMOVED -> d.removes++;
+                case CART_VIEWED -> d.cartViews++;
+                case CHECKOUT_STARTED -> d.checkouts++;
+                case COUPON_APPLIED -> d.coupons++;
+                case ORDER_REFUNDED, ORDER_CANCELLED -> d.refunds++;
+                case PRODUCT_ADDED_TO_WISHLIST -> d.wishlist++;
+                case PRODUCT_REVIEWED -> d.reviews++;
+                case ORDER_COMPLETED -> order(d, e.order(), ms);
+                default -> {
+                }
+            }
+        }
+        prune(epochDay);
+    }
+
+    private static void order(Day d, Order order, int ms) {
+        d.orders++;
+        d.lastOrderMs = Math.max(d.lastOrderMs, ms);
+        if (order == null) {
+            return;
+        }
+        double revenue = money(order.revenueOrDerived());
+        double discount = money(order.discount());
+        d.revenue += revenue;
+        d.discount += discount;
+        if (discount > 0 || (order.coupon() != null && !order.coupon().isBlank())) {
+            d.discountedOrders++;
+        }
+        for (Product p : order.products()) {
+            tag(d, p);
+        }
+    }
+
+    private static double money(BigDecimal value) {
+        if (value == null) {
+            return 0;
+        }
+        double v = value.doubleValue();
+        return Double.isFinite(v) && v > 0 ? v : 0;
+    }
+
+    private void accountCreated(BehaviorEvent e, long t) {
+        Object created = e.traits().get("createdAt");
+        if (created == null) {
+            created = e.traits().get("created_at");
+        }
+        if (!(created instanceof String text) || text.isBlank()) {
+            return;
+        }
+        long day;
+        try {
+            day = OffsetDateTime.parse(text.trim()).toInstant().toEpochMilli();
+        } catch (DateTimeParseException notIso) {
+            try {
+                day = java.time.LocalDate.parse(text.trim()).toEpochDay() * DAY_MS;
+            } catch (DateTimeParseException notDate) {
+                return;
+            }
+        }
+        day = Math.floorDiv(day, DAY_MS);
+        if (accountKnownMillis == Long.MIN_VALUE || t < accountKnownMillis) {
+            accountKnownMillis = t;
+            accountCreatedDay = day;
+        }
+    }
+
+    private static void tag(Day d, Product p) {
+        if (p == null) {
+            return;
+        }
+        if (p.category() != null && !p.category().isBlank()) {
+            d.categories = addTag(d.categories, p.category().trim().hashCode());
+        }
+        if (p.brand() != null && !p.brand().isBlank()) {
+            d.brands = addTag(d.brands, p.brand().trim().hashCode());
+        }
+    }
+
+    private static int[] addTag(int[] tags, int tag) {
+        for (int t : tags) {
+            if (t == tag) {
+                return tags;
+            }
+        }
+        if (tags.length >= MAX_TAGS_PER_DAY) {
+            return tags;
+        }
+        int[] more = Arrays.copyOf(tags, tags.length + 1);
+        more[tags.length] = tag;
+        Arrays.sort(more);
+        return more;
+    }
+
+    private void prune(int latestDay) {
+        while (!days.isEmpty() && days.firstKey() < latestDay - RETENTION_DAYS) {
+            days.pollFirstEntry();
+        }
+    }
+
+    /** Adds another history (an anonymous visitor's, once identified) to this one. */
+    void absorb(UserHistory other) {
+        other.days.forEach((day, d) -> days.computeIfAbsent(day, k -> new Day()).merge(d));
+        lastEventMillis = Math.max(lastEventMillis, other.lastEventMillis);
+        if (other.accountKnownMillis != Long.MIN_VALUE
+                && (accountKnownMillis == Long.MIN_VALUE || other.accountKnownMillis < accountKnownMillis)) {
+            accountKnownMillis = other.accountKnownMillis;
+            accountCreatedDay = other.accountCreatedDay;
+        }
+        if (!days.isEmpty()) {
+            prune(days.lastKey());
+        }
+    }
+
+    /** The binary form (big-endian, {@link DataOutputStream}), starting with format byte {@value #FORMAT}. */
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + days.size() * 96);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeLong(lastEventMillis);
+            out.writeLong(accountCreatedDay);
+            out.writeLong(accountKnownMillis);
+            out.writeInt(days.size());
+            for (Map.Entry<Integer, Day> e : days.entrySet()) {
+                Day d = e.getValue();
+                out.writeInt(e.getKey());
+                for (int v : new int[] {d.events, d.pages, d.views, d.searches, d.adds, d.removes, d.cartViews, d.checkouts,
+                        d.orders, d.refunds, d.coupons, d.wishlist, d.reviews, d.sessions, d.sessionSeconds,
+                        d.discountedOrders, d.firstMs, d.lastMs, d.lastOrderMs}) {
+                    out.writeInt(v);
+                }
+                out.writeDouble(d.revenue);
+                out.writeDouble(d.discount);
+                writeTags(out, d.categories);
+                writeTags(out, d.brands);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeTags(DataOutputStream out, int[] tags) throws IOException {
+        out.writeByte(tags.length);
+        for (int t : tags) {
+            out.writeInt(t);
+        }
+    }
+
+    /**
+     * Reads the binary form.
+     *
+     * @throws IllegalStateException when the bytes are not a history of a known format
+     */
+    static UserHistory decode(byte[] bytes) {
+        UserHistory h = new UserHistory();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                throw new IllegalStateException("unknown churn history format " + format);
+            }
+            h.lastEventMillis = in.readLong();
+            h.accountCreatedDay = in.readLong();
+            h.accountKnownMillis = in.readLong();
+            int n = in.readInt();
+            if (n < 0 || n > RETENTION_DAYS + 2) {
+                throw new IllegalStateException("corrupt churn history: " + n + " days");
+            }
+            for (int i = 0; i < n; i++) {
+                int day = in.readInt();
+                Day d = new Day();
+                d.events = in.readInt();
+                d.pages = in.readInt();
+                d.views = in.readInt();
+                d.searches = in.readInt();
+                d.adds = in.readInt();
+                d.removes = in.readInt();
+                d.cartViews = in.readInt();
+                d.checkouts = in.readInt();
+                d.orders = in.readInt();
+                d.refunds = in.readInt();
+                d.coupons = in.readInt();
+                d.wishlist = in.readInt();
+                d.reviews = in.readInt();
+                d.sessions = in.readInt();
+                d.sessionSeconds = in.readInt();
+                d.discountedOrders = in.readInt();
+                d.firstMs = in.readInt();
+                d.lastMs = in.readInt();
+                d.lastOrderMs = in.readInt();
+                d.revenue = in.readDouble();
+                d.discount = in.readDouble();
+                d.categories = readTags(in);
+                d.brands = readTags(in);
+                h.days.put(day, d);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt churn history", e);
+        }
+        return h;
+    }
+
+    private static int[] readTags(DataInputStream in) throws IOException {
+        int n = in.readUnsignedByte();
+        if (n > MAX_TAGS_PER_DAY) {
+            throw new IllegalStateException("corrupt churn history: " + n + " tags");
+        }
+        int[] tags = new int[n];
+        for (int i = 0; i < n; i++) {
+            tags[i] = in.readInt();
+        }
+        return tags;
+    }
+}

@@ -72,6 +72,7 @@ public final class FootfallClient implements AutoCloseable {
 
     private final AtomicLong enqueued = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -377,7 +378,7 @@ public final class FootfallClient implements AutoCloseable {
 
     /** The counters now. */
     public ClientMetrics metrics() {
-        return new ClientMetrics(enqueued.get(), sent.get(), rejected.get(), failed.get(), dropped.get(), retries.get(),
+        return new ClientMetrics(enqueued.get(), sent.get(), duplicates.get(), rejected.get(), failed.get(), dropped.get(), retries.get(),
                 batches.get(), queueDepth.get(), maxInFlight - inFlightPermits.availablePermits());
     }
 
@@ -479,6 +480,7 @@ public final class FootfallClient implements AutoCloseable {
             if (result.ok()) {
                 int bad = result.errors().isEmpty() ? result.rejected() : result.errors().size();
                 sent.addAndGet(batch.size() - bad);
+                duplicates.addAndGet(result.duplicates());
                 rejected.addAndGet(bad);
                 failed.addAndGet(bad);
                 if (bad > 0) {

@@ -54,6 +54,7 @@ class FootfallClientTest {
             assertEquals(0, m.queueDepth());
             long resent = server.requests().stream().filter(r -> r.answered() == 200).mapToInt(r -> ((List<?>) r.body().get("batch")).size()).sum();
             assertTrue(resent > 1000, "the timed-out batches were committed and sent again, and deduplicated: " + resent);
+            assertTrue(m.duplicates() > 0 && m.duplicates() <= resent - 1000, "the server's duplicates are counted: " + m);
         }
     }
 

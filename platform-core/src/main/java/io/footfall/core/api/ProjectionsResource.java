@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.eventhandling.EventTrackerStatus;
-import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 
 /** Projection status (position, lag) and replay. */
 @Path("/api/v1/projections")
@@ -60,7 +60,7 @@ public class ProjectionsResource {
     @POST
     @Path("/{name}/replay")
     public Response replay(@PathParam("name") String name) throws Exception {
-        PooledStreamingEventProcessor processor = processor(name);
+        StreamingEventProcessor processor = processor(name);
         processor.shutdownAsync().get(30, TimeUnit.SECONDS);
         if (EventLog.PROFILES.equals(name)) {
             io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(profiles::clear);
@@ -70,12 +70,12 @@ public class ProjectionsResource {
         return Response.accepted(Map.of("status", "replaying", "name", name)).build();
     }
 
-    private PooledStreamingEventProcessor processor(String name) {
+    private StreamingEventProcessor processor(String name) {
         return log.processor(name).orElseThrow(() -> Problem.notFound("projection " + name));
     }
 
     private Status status(String name, long head) {
-        PooledStreamingEventProcessor p = processor(name);
+        StreamingEventProcessor p = processor(name);
         Map<Integer, EventTrackerStatus> segments = p.processingStatus();
         long position = segments.values().stream()
                 .mapToLong(s -> s.getCurrentPosition().orElse(-1L)).min().orElse(-1L);

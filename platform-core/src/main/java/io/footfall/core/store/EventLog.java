@@ -19,7 +19,8 @@ import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
-import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
@@ -92,10 +93,11 @@ public class EventLog {
                         .build());
         configurer.eventProcessing()
                 .registerTokenStore(c -> tokens)
-                .registerPooledStreamingEventProcessor(PROFILES, Configuration::eventStore,
-                        (c, b) -> b.batchSize(projectionBatchSize)
-                                .initialSegmentCount(1)
-                                .initialToken(StreamableMessageSource::createTailToken))
+                // a tracking processor (one thread reads and folds); see PluginRuntime for why not pooled
+                .registerTrackingEventProcessor(PROFILES, Configuration::eventStore,
+                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andBatchSize(projectionBatchSize)
+                                .andInitialTrackingToken(StreamableMessageSource::createTailToken))
                 .registerEventHandler(c -> profileProjection)
                 .assignHandlerInstancesMatching(PROFILES, handler -> handler == profileProjection)
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
@@ -193,8 +195,8 @@ public class EventLog {
     }
 
     /** A streaming processor by name. */
-    public Optional<PooledStreamingEventProcessor> processor(String name) {
-        return axon.eventProcessingConfiguration().eventProcessor(name, PooledStreamingEventProcessor.class);
+    public Optional<StreamingEventProcessor> processor(String name) {
+        return axon.eventProcessingConfiguration().eventProcessor(name, StreamingEventProcessor.class);
     }
 
     /** All processor names. */

@@ -138,7 +138,7 @@ public final class ChurnPlugin implements MiningPlugin {
                     ConfigProperty.bounded(ETA, ConfigType.DOUBLE, "0.1", "0.001", "1.0", "XGBoost learning rate (eta)."),
                     ConfigProperty.bounded(ROUNDS, ConfigType.INT, "300", "1", "5000", "XGBoost boosting rounds at most."),
                     ConfigProperty.bounded(EARLY_STOPPING, ConfigType.INT, "25", "1", "500",
-                            "Stop after this many rounds without a better tuning ROC-AUC."),
+                            "Stop after this many rounds without a better log-loss on the tuning rows."),
                     ConfigProperty.bounded(MIN_CHILD_WEIGHT, ConfigType.DOUBLE, "1.0", "0.0", "100.0", "XGBoost min_child_weight."),
                     ConfigProperty.bounded(SUBSAMPLE, ConfigType.DOUBLE, "0.8", "0.1", "1.0", "XGBoost row subsample per tree."),
                     ConfigProperty.bounded(COLSAMPLE, ConfigType.DOUBLE, "0.8", "0.1", "1.0", "XGBoost column subsample per tree."),

@@ -24,7 +24,7 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * <p>Time-based split: the latest {@code validation-cutoffs} cutoffs are the test set. Training uses only cutoffs
  * whose label window ends before the first test cutoff, so no label the model learns from overlaps a test label.
  * Within the training rows a fifth of the users (by a hash of the id) is the tuning set: early stopping watches its
- * ROC-AUC, and the decision threshold is the F1-best on it. The metrics are computed on the test set only.
+ * log-loss (smoother than its ROC-AUC on few rows), and the decision threshold is the F1-best on it. The metrics are computed on the test set only.
  */
 final class Trainer {
 
@@ -210,7 +210,7 @@ final class Trainer {
         double weight = s.classWeighting() ? (double) (yFit.length - positives) / positives : 1.0;
         Map<String, Object> params = new HashMap<>();
         params.put("objective", "binary:logistic");
-        params.put("eval_metric", "auc");
+        params.put("eval_metric", "logloss");
         params.put("tree_method", "hist");
         params.put("max_depth", s.maxDepth());
         params.put("eta", s.eta());

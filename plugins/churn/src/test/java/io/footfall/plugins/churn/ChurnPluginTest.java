@@ -1,0 +1,242 @@
+package io.footfall.plugins.churn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.api.plugin.TrainingReport;
+import io.footfall.api.result.UserScore;
+import io.footfall.api.store.ModelArtifact;
+import io.footfall.api.store.ModelVersion;
+import io.footfall.simulator.GroundTruth;
+import io.footfall.simulator.SimulatorConfig;
+import io.footfall.simulator.UserTruth;
+import io.footfall.testkit.Fixtures;
+import io.footfall.testkit.PluginHarness;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ChurnPluginTest {
+
+    /** Short labels and cutoffs, so that a 35-day simulation gives three training cutoffs and one test cutoff. */
+    static final Map<String, String> SHORT = Map.of("horizon", "P7D", "cutoff-step", "P7D", "min-history", "P7D",
+            "active-window", "P14D", "xgb.nthread", "1");
+    static final SimulatorConfig SIMULATION = SimulatorConfig.builder().seed(5).users(400).days(35).build();
+    static final Instant END = SIMULATION.start().plus(Duration.ofDays(SIMULATION.days()));
+
+    private static PluginHarness open(Map<String, String> config) {
+        return PluginHarness.of(new ChurnPlugin()).config(config).clock(END).open();
+    }
+
+    private static Map<String, UserScore> scores(PluginHarness h, String name) {
+        return h.results().latest(UserScore.class).values().stream().filter(s -> s.name().equals(name))
+                .collect(Collectors.toMap(UserScore::userId, s -> s));
+    }
+
+    @Test
+    void trainsEvaluatesPromotesAndScoresKnownUsers() {
+        try (PluginHarness h = open(SHORT)) {
+            GroundTruth truth = h.feedSimulation(SIMULATION);
+            assertTrue(h.results().all().isEmpty(), "no model serves yet: nothing is scored");
+            TrainingReport report = h.train(END);
+            assertNotNull(report.model(), report.summary());
+            assertTrue(report.model().serving(), "the first good model is promoted: " + report.summary());
+            for (String target : List.of("churn", "propensity")) {
+                for (String metric : List.of("roc_auc", "pr_auc", "accuracy", "precision", "recall", "f1", "brier",
+                        "lift_top_decile", "threshold")) {
+                    for (String prefix : List.of(target + ".", target + ".baseline.")) {
+                        Double v = report.model().metrics().get(prefix + metric);
+                        assertNotNull(v, prefix + metric + " missing from " + report.model().metrics().keySet());
+                        assertTrue(Double.isFinite(v), prefix + metric);
+                    }
+                }
+            }
+            assertTrue(report.model().metadata().get("cutoffs").contains("|"), "training and test cutoffs are recorded");
+            Map<String, UserScore> churn = scores(h, ChurnPlugin.CHURN_SCORE);
+            Map<String, UserScore> propensity = scores(h, ChurnPlugin.PROPENSITY_SCORE);
+            Set<String> known = truth.users().stream().map(UserTruth::userId).filter(u -> u != null)
+                    .filter(u -> h.state().snapshot().containsKey(ChurnPlugin.USER_PREFIX + u)).collect(Collectors.toSet());
+            assertEquals(known, churn.keySet(), "every known user with events is scored, and no anonymous visitor");
+            assertEquals(known, propensity.keySet());
+            for (UserScore s : churn.values()) {
+                assertTrue(s.score() >= 0 && s.score() <= 1, s.toString());
+                assertTrue(Set.of("high", "medium", "low").contains(s.band()), s.toString());
+                assertTrue(s.reasons().size() <= 3, s.toString());
+                s.reasons().forEach(r -> assertTrue(r.contribution() > 0 && !r.text().isBlank(), r.toString()));
+            }
+            long withReasons = churn.values().stream().filter(s -> !s.reasons().isEmpty()).count();
+            assertTrue(withReasons > churn.size() / 2, "most scores come with reasons: " + withReasons + " of " + churn.size());
+            // users who churned in the last two weeks (silent for 4 to 14 days) are riskier than users who stay
+            double churnedMean = mean(truth.users().stream().filter(u -> u.userId() != null && u.churned()
+                    && !u.churnInstant().isBefore(END.minus(Duration.ofDays(14)))
+                    && u.churnInstant().isBefore(END.minus(Duration.ofDays(4)))).map(u -> churn.get(u.userId())).toList());
+            double activeMean = mean(truth.users().stream().filter(u -> u.userId() != null && !u.churned())
+                    .map(u -> churn.get(u.userId())).toList());
+            System.out.printf("churn plugin test: %s; mean churn score %.3f of recent churners vs %.3f of stayers%n", report.summary(), churnedMean, activeMean);
+            assertTrue(churnedMean > activeMean + 0.2, "churned " + churnedMean + " vs active " + activeMean);
+        }
+    }
+
+    private static double mean(List<UserScore> scores) {
+        return scores.stream().filter(s -> s != null).mapToDouble(UserScore::score).average().orElseThrow();
+    }
+
+    @Test
+    void aVersionThatIsNotBetterIsSavedButNotPromoted() {
+        try (PluginHarness h = open(SHORT)) {
+            h.feedSimulation(SIMULATION);
+            TrainingReport first = h.train(END);
+            TrainingReport second = h.train(END);
+            assertEquals(2, second.model().version());
+            assertFalse(second.model().serving(), second.summary());
+            assertTrue(second.summary().contains("not promoted"), second.summary());
+            assertEquals(first.model().metrics().get("churn.roc_auc"), second.model().metrics().get("churn.serving_roc_auc"),
+                    "the serving version is re-evaluated on the same test rows");
+            assertEquals(1, h.models().serving().orElseThrow().version());
+            assertEquals(first.model().metrics().get("churn.roc_auc"), second.model().metrics().get("churn.roc_auc"),
+                    "training is deterministic");
+        }
+    }
+
+    @Test
+    void withoutAutoPromotionNothingServesAndNothingIsScored() {
+        Map<String, String> config = new HashMap<>(SHORT);
+        config.put("auto-promote", "false");
+        try (PluginHarness h = open(config)) {
+            h.feedSimulation(SIMULATION);
+            TrainingReport report = h.train(END);
+            assertNotNull(report.model());
+            assertFalse(report.model().serving());
+            assertTrue(h.models().serving().isEmpty());
+            assertTrue(h.results().all().isEmpty());
+            // an operator promotes: the next batch scores with it
+            h.models().promote(report.model().version());
+            h.feed(Fixtures.productViewed("u-000001", "p-00001", "Books", END.plusSeconds(60)));
+            assertTrue(scores(h, ChurnPlugin.CHURN_SCORE).containsKey("u-000001"));
+        }
+    }
+
+    @Test
+    void aUsersScoreIsRefreshedWhenTheirEventsArrive() {
+        try (PluginHarness h = open(SHORT)) {
+            GroundTruth truth = h.feedSimulation(SIMULATION);
+            h.train(END);
+            UserTruth gone = truth.users().stream().filter(u -> u.userId() != null && u.churned()
+                    && u.churnInstant().isBefore(END.minus(Duration.ofDays(14)))).findFirst().orElseThrow();
+            UserScore before = scores(h, ChurnPlugin.CHURN_SCORE).get(gone.userId());
+            int published = h.results().all().size();
+            List<BehaviorEvent> comeback = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                comeback.add(Fixtures.productViewed(gone.userId(), "p-0000" + i, "Books", END.plusSeconds(3600 + i * 60)));
+            }
+            comeback.add(Fixtures.orderCompleted(gone.userId(), "o-back", END.plusSeconds(4000), Fixtures.product("p-00001", "Books", "30.00", 1)));
+            h.feed(comeback);
+            UserScore after = scores(h, ChurnPlugin.CHURN_SCORE).get(gone.userId());
+            assertTrue(h.results().all().size() > published, "the batch published new scores");
+            assertTrue(after.score() < before.score(), "a customer who came back and bought is less at risk: " + before.score()
+                    + " → " + after.score());
+            assertFalse(after.reasons().stream().anyMatch(r -> r.text().startsWith("no visit for")),
+                    "a user active today has no inactivity reason: " + after.reasons());
+        }
+    }
+
+    @Test
+    void tooLittleHistoryIsRefusedWithAReason() {
+        try (PluginHarness h = open(Map.of())) {
+            h.feedSimulation(SimulatorConfig.builder().seed(1).users(50).days(10).build());
+            TrainingReport report = h.train(Fixtures.day(10));
+            assertNull(report.model());
+            assertTrue(report.summary().contains("too little history"), report.summary());
+            assertTrue(h.models().versions().isEmpty());
+            assertTrue(h.results().all().isEmpty());
+        }
+    }
+
+    @Test
+    void aSingleClassIsRefusedWithAReason() {
+        List<BehaviorEvent> loyal = new ArrayList<>();
+        for (int u = 0; u < 20; u++) {
+            for (int d = 0; d < 40; d++) {
+                loyal.add(Fixtures.productViewed("loyal-" + u, "p-" + d, "Books", Fixtures.day(d).plusSeconds(3600 + u)));
+            }
+        }
+        try (PluginHarness h = open(SHORT)) {
+            h.feed(loyal);
+            TrainingReport report = h.train(Fixtures.day(40));
+            assertNull(report.model());
+            assertTrue(report.summary().contains("single class"), report.summary());
+        }
+    }
+
+    @Test
+    void aCorruptServingModelScoresNothingAndSaysWhy() {
+        try (PluginHarness h = open(SHORT)) {
+            ModelVersion broken = h.models().save(new ModelArtifact(new byte[] {1, 2, 3}, Map.of(), Map.of()));
+            h.models().promote(broken.version());
+            h.feed(Fixtures.productViewed("u1", "p-1", "Books", Fixtures.T0));
+            assertTrue(h.results().all().isEmpty());
+            assertTrue(h.log().contains("cannot be used"), h.log().lines().toString());
+        }
+        assertThrows(IllegalArgumentException.class, () -> ModelBundle.decode(new byte[0]));
+    }
+
+    @Test
+    void aSavedModelPredictsExactlyAsBeforeOnceReloaded() throws Exception {
+        try (PluginHarness h = open(SHORT)) {
+            h.feedSimulation(SIMULATION);
+            TrainingReport report = h.train(END);
+            byte[] bytes = h.models().load(report.model().version()).orElseThrow().bytes();
+            List<float[]> rows = new ArrayList<>();
+            for (String key : h.state().keys(ChurnPlugin.USER_PREFIX, 200)) {
+                rows.add(FeatureExtractor.extract(UserHistory.decode(h.state().snapshot().get(key)), END));
+            }
+            float[][] x = rows.toArray(float[][]::new);
+            try (ModelBundle a = ModelBundle.decode(bytes); ModelBundle b = ModelBundle.decode(a.encode())) {
+                for (String target : List.of("churn", "propensity")) {
+                    assertArrayEquals(a.probabilities(target, x), b.probabilities(target, x));
+                    assertArrayEquals(a.baselineProbabilities(target, x), b.baselineProbabilities(target, x));
+                    List<ModelBundle.Prediction> pa = a.explain(target, x);
+                    List<ModelBundle.Prediction> pb = b.explain(target, x);
+                    for (int i = 0; i < x.length; i++) {
+                        assertArrayEquals(pa.get(i).contributions(), pb.get(i).contributions());
+                        assertEquals(a.probabilities(target, new float[][] {x[i]})[0], pa.get(i).probability(), 1e-5,
+                                "contributions add up to the prediction");
+                    }
+                }
+                byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelBundle.decode(truncated));
+                assertTrue(e.getMessage().startsWith("corrupt churn model artefact"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aScheduledRunWithinRetrainAfterOnlyRescores() {
+        Map<String, String> config = new HashMap<>(SHORT);
+        config.put("retrain-after", "P7D");
+        try (PluginHarness h = open(config)) {
+            h.feedSimulation(SIMULATION);
+            assertNotNull(h.train(END).model());
+            TrainingReport second = h.train(END.plus(Duration.ofDays(3)));
+            assertNull(second.model(), second.summary());
+            assertTrue(second.summary().startsWith("no retraining"), second.summary());
+            assertTrue(second.metrics().get("users_scored") > 0, second.summary());
+            assertEquals(1, h.models().versions().size());
+            UserScore later = scores(h, ChurnPlugin.CHURN_SCORE).values().iterator().next();
+            assertNotEquals(Double.NaN, later.score());
+        }
+    }
+}

@@ -177,7 +177,12 @@ public final class BatchSender {
                 .header("User-Agent", "footfall-sdk-java/" + FootfallClient.VERSION);
         if (gzip) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
-            try (GZIPOutputStream z = new GZIPOutputStream(out, 8192)) {
+            try (GZIPOutputStream z = new GZIPOutputStream(out, 8192) {
+                {
+                    // fastest level: Segment JSON still shrinks ~8x, at a fraction of the default level's CPU
+                    def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+                }
+            }) {
                 z.write(bytes);
             }
             bytes = out.toByteArray();

@@ -131,6 +131,10 @@ final class Backfill {
             }
             if (!stop.get()) {
                 format.finish(emitter);
+            } else {
+                synchronized (failures) {
+                    failures.add("reading stopped after line " + line + "; the rest of the file was not sent");
+                }
             }
             if (!batch.jsons.isEmpty() && !stop.get()) {
                 send(batch.take(), pool, window);
@@ -205,12 +209,12 @@ final class Backfill {
                         badRow(l[0], "rejected by the server: " + e.field() + " " + e.reason());
                     }
                 } else {
-                    stop.set(true);
                     fail(batch, r.failure());
+                    stop.set(true);
                 }
             } catch (InterruptedException e) {
-                stop.set(true);
                 fail(batch, "interrupted");
+                stop.set(true);
             } finally {
                 window.release();
             }

@@ -27,7 +27,7 @@ public final class LogsMain {
             usage:
               footfall-collector-logs backfill --format userbehavior|retailrocket|online-retail|movielens
                    [--url http://localhost:8080] [--write-key KEY] [--dry-run] [--tag NAME] [--batch 500]
-                   [--concurrency 4] [--zone Europe/London] [--limit ROWS] FILE...
+                   [--concurrency 4] [--gzip true|false] [--zone Europe/London] [--limit ROWS] FILE...
               footfall-collector-logs tail --format combined|jsonl [--config tailer.conf] --state STATE.json
                    [--url …] [--write-key …] [--interval-ms 500] [--from-end] [--once] FILE...
               footfall-collector-logs generate-userbehavior --rows N --out FILE [--seed 1]
@@ -82,7 +82,8 @@ public final class LogsMain {
                     return t;
                 })).build();
         return BatchSender.builder(URI.create(args.get("url", "http://localhost:8080")), args.required("write-key"))
-                .httpClient(http).requestTimeout(Duration.ofSeconds(60)).retryPolicy(RetryPolicy.defaults()).build();
+                .httpClient(http).gzip(Boolean.parseBoolean(args.get("gzip", "true")))
+                .requestTimeout(Duration.ofSeconds(60)).retryPolicy(RetryPolicy.defaults()).build();
     }
 
     static RowFormat format(String name, String tag, ZoneId zone) {

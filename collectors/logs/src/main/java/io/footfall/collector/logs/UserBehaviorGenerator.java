@@ -21,7 +21,7 @@ final class UserBehaviorGenerator {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             StringBuilder line = new StringBuilder(64);
             for (long i = 0; i < rows; i++) {
-                long user = 1 + (long) Math.pow(random.nextDouble(), 2) * 20_000;
+                long user = 1 + (long) (Math.pow(random.nextDouble(), 2) * 20_000);
                 long item = 1 + random.nextLong(400_000);
                 long category = 1 + item % 5_000;
                 int r = random.nextInt(100);

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import org.axonframework.common.DateTimeUtils;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
@@ -35,9 +34,68 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
 
     private final TransactionManager transactions;
 
+    /** Axon's defaults, which {@link #getTrackedEventData} repeats because the engine keeps them private. */
+    static final long LOWEST_GLOBAL_SEQUENCE = 1;
+    static final int MAX_GAP_OFFSET = 10_000;
+    static final int GAP_TIMEOUT_MILLIS = 60_000;
+
+    /** Axon's JDBC engine with the given builder, which must keep the gap settings at their defaults. */
     public CopyEventStorageEngine(Builder builder, TransactionManager transactions) {
-        super(builder);
+        super(builder.lowestGlobalSequence(LOWEST_GLOBAL_SEQUENCE).maxGapOffset(MAX_GAP_OFFSET).gapTimeout(GAP_TIMEOUT_MILLIS));
         this.transactions = transactions;
+    }
+
+    /**
+     * Axon's reading of one tracked row, with two costs removed that every processor paid for every
+     * event: the timestamp column is parsed once, without {@code DateTimeFormatter}, and kept parsed
+     * (Axon parsed it again on every {@code getTimestamp()}). The token arithmetic (gaps, their
+     * timeout) is Axon's, with Axon's default settings.
+     */
+    @Override
+    protected org.axonframework.eventhandling.TrackedEventData<?> getTrackedEventData(
+            java.sql.ResultSet resultSet, org.axonframework.eventhandling.GapAwareTrackingToken previousToken) throws SQLException {
+        org.axonframework.eventsourcing.eventstore.jdbc.EventSchema schema = schema();
+        long globalSequence = resultSet.getLong(schema.globalIndexColumn());
+        String aggregateIdentifier = resultSet.getString(schema.aggregateIdentifierColumn());
+        String eventIdentifier = resultSet.getString(schema.eventIdentifierColumn());
+        Object stamp = readTimeStamp(resultSet, schema.timestampColumn());
+        java.time.Instant timestamp = InstantCodec.parse(stamp.toString());
+        ParsedEntry entry = new ParsedEntry(resultSet.getString(schema.typeColumn()),
+                eventIdentifier.equals(aggregateIdentifier) ? null : aggregateIdentifier,
+                resultSet.getLong(schema.sequenceNumberColumn()), eventIdentifier, stamp, timestamp,
+                resultSet.getString(schema.payloadTypeColumn()), resultSet.getString(schema.payloadRevisionColumn()),
+                readPayload(resultSet, schema.payloadColumn()), readPayload(resultSet, schema.metaDataColumn()));
+        boolean allowGaps = timestamp.isAfter(org.axonframework.eventhandling.GenericEventMessage.clock.instant()
+                .minusMillis(GAP_TIMEOUT_MILLIS));
+        org.axonframework.eventhandling.GapAwareTrackingToken token;
+        if (previousToken == null) {
+            java.util.SortedSet<Long> gaps = new java.util.TreeSet<>();
+            if (allowGaps) {
+                for (long g = Math.min(LOWEST_GLOBAL_SEQUENCE, globalSequence); g < globalSequence; g++) {
+                    gaps.add(g);
+                }
+            }
+            token = org.axonframework.eventhandling.GapAwareTrackingToken.newInstance(globalSequence, gaps);
+        } else {
+            token = previousToken.advanceTo(globalSequence, allowGaps ? MAX_GAP_OFFSET : 0);
+        }
+        return new org.axonframework.eventhandling.TrackedDomainEventData<>(token, entry);
+    }
+
+    /** A stored row whose timestamp was parsed once. */
+    private static final class ParsedEntry extends org.axonframework.eventhandling.GenericDomainEventEntry<Object> {
+        private final java.time.Instant timestamp;
+
+        ParsedEntry(String type, String aggregateIdentifier, long sequenceNumber, String eventIdentifier, Object stamp,
+                    java.time.Instant timestamp, String payloadType, String payloadRevision, Object payload, Object metaData) {
+            super(type, aggregateIdentifier, sequenceNumber, eventIdentifier, stamp, payloadType, payloadRevision, payload, metaData);
+            this.timestamp = timestamp;
+        }
+
+        @Override
+        public java.time.Instant getTimestamp() {
+            return timestamp;
+        }
     }
 
     @Override
@@ -84,7 +142,7 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
                 out.writeInt(8);
                 out.writeLong(sequence);
                 text(out, type);
-                text(out, DateTimeUtils.formatInstant(event.getTimestamp()));
+                text(out, InstantCodec.formatMillis(event.getTimestamp()));
                 text(out, payload.getType().getName());
                 text(out, payload.getType().getRevision());
                 bytes(out, payload.getData());

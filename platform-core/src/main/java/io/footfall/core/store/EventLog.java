@@ -70,7 +70,7 @@ public class EventLog {
         JdbcEventStorageEngine.Builder engineBuilder = JdbcEventStorageEngine.builder()
                 .connectionProvider(dataSource::getConnection)
                 .transactionManager(transactions)
-                .eventSerializer(serializer)
+                .eventSerializer(new EmptyMetaDataSerializer(serializer))
                 .snapshotSerializer(serializer)
                 .dataType(byte[].class)
                 .upcasterChain(upcasters)

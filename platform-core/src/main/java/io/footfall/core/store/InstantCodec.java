@@ -64,6 +64,27 @@ public final class InstantCodec {
     }
 
     /**
+     * The layout of Axon's timestamp column ({@code DateTimeUtils.formatInstant}): always three
+     * fraction digits, truncated to milliseconds.
+     */
+    public static String formatMillis(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        if (seconds < -62_167_219_200L || seconds > 253_402_300_799L) {
+            return org.axonframework.common.DateTimeUtils.formatInstant(instant);
+        }
+        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(24);
+        digits(b, t.getYear(), 4).append('-');
+        digits(b, t.getMonthValue(), 2).append('-');
+        digits(b, t.getDayOfMonth(), 2).append('T');
+        digits(b, t.getHour(), 2).append(':');
+        digits(b, t.getMinute(), 2).append(':');
+        digits(b, t.getSecond(), 2).append('.');
+        digits(b, instant.getNano() / 1_000_000, 3);
+        return b.append('Z').toString();
+    }
+
+    /**
      * Parses {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} directly and any other ISO-8601 instant through
      * {@link Instant#parse}.
      *

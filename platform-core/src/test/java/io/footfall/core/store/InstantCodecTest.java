@@ -29,6 +29,9 @@ class InstantCodecTest {
             String text = InstantCodec.format(instant);
             assertEquals(instant.toString(), text);
             assertEquals(instant, InstantCodec.parse(text), text);
+            String axon = org.axonframework.common.DateTimeUtils.formatInstant(instant);
+            assertEquals(axon, InstantCodec.formatMillis(instant));
+            assertEquals(org.axonframework.common.DateTimeUtils.parseInstant(axon), InstantCodec.parse(axon), axon);
         }
     }
 

@@ -1,0 +1,145 @@
+package io.footfall.plugins.churn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.api.result.UserScore;
+import io.footfall.simulator.SimulatorConfig;
+import io.footfall.simulator.UserTruth;
+import io.footfall.testkit.Simulations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On simulated traffic with a planted churn hazard (see docs/simulator.md): 1,500 users over 75 days, about 430,000
+ * events, of whom about half churn. The hazard rises with {@code discountSensitivity} (seen in the events as coupon
+ * use at checkout) and falls with {@code tenureDays} (seen as the identify trait {@code createdAt}); two more drivers
+ * (delivery delay, support tickets) are not observable. The model is trained with the default configuration
+ * (14-day no-visit label, weekly cutoffs) and evaluated on the latest cutoff, held out in time.
+ */
+class ChurnSimulationTest {
+
+    static final SimulatorConfig SIMULATION = SimulatorConfig.builder().seed(3).users(1500).days(75).build();
+    static final Instant END = SIMULATION.start().plus(Duration.ofDays(SIMULATION.days()));
+    /** The features through which the planted drivers show. */
+    static final Set<String> DISCOUNT_FEATURES = Set.of("coupon_rate_90", "discount_share_90", "discounted_orders_share");
+    static final String TENURE_FEATURE = "account_age_days";
+
+    static Simulations.Simulation simulation;
+    static Histories book;
+    static Trainer.Outcome outcome;
+    static double trainSeconds;
+
+    @BeforeAll
+    static void train() throws Exception {
+        simulation = Simulations.run(SIMULATION);
+        book = new Histories(id -> null);
+        for (BehaviorEvent e : simulation.events()) {
+            book.add(e);
+        }
+        long started = System.nanoTime();
+        outcome = Trainer.train(book.touched(), END, TrainingSettings.defaults(), () -> false);
+        trainSeconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("churn simulation: %d events, %d people, training %.1f s (%s); %s%n", simulation.events().size(),
+                book.touched().size(), trainSeconds, outcome.cutoffs(), outcome.metrics());
+    }
+
+    private static double metric(String name) {
+        return outcome.metrics().get(name);
+    }
+
+    /**
+     * Measured (seed 3, 975 test rows at one held-out cutoff): churn ROC-AUC 0.856 vs 0.849 for the logistic
+     * baseline; PR-AUC 0.753 vs 0.740 at a positive rate of 0.294; top-decile lift 2.98; Brier 0.132 (base rate:
+     * 0.208). The issue asks for ROC-AUC ≥ 0.80 on later cutoffs; the lift bound is what a useful at-risk list needs
+     * (bound 2.5). Training and data are seeded, so these numbers repeat exactly.
+     */
+    @Test
+    void churnIsPredictedOnLaterCutoffsBetterThanTheBaseline() {
+        assertTrue(metric("churn.roc_auc") >= 0.80, "ROC-AUC " + metric("churn.roc_auc"));
+        assertTrue(metric("churn.roc_auc") > metric("churn.baseline.roc_auc"),
+                "XGBoost " + metric("churn.roc_auc") + " vs baseline " + metric("churn.baseline.roc_auc"));
+        assertTrue(metric("churn.pr_auc") > 2 * metric("churn.positive_rate_test"), "PR-AUC " + metric("churn.pr_auc"));
+        assertTrue(metric("churn.lift_top_decile") >= 2.5, "lift " + metric("churn.lift_top_decile"));
+        assertTrue(metric("churn.brier") < metric("churn.positive_rate_test") * (1 - metric("churn.positive_rate_test")),
+                "calibrated probabilities beat the base rate's Brier score");
+        assertTrue(metric("rows_test") >= 500 && metric("cutoffs_train") >= 3, outcome.metrics().toString());
+    }
+
+    /**
+     * Measured (seed 3): propensity ROC-AUC 0.778 vs 0.788 for the baseline: on this traffic, buying in the next two
+     * weeks is about as linear in the features as it gets, and XGBoost does not beat the baseline. Bound: 0.72, and
+     * no more than 0.02 below the baseline.
+     */
+    @Test
+    void purchasePropensityIsPredictedOnLaterCutoffs() {
+        assertTrue(metric("propensity.roc_auc") >= 0.72, "ROC-AUC " + metric("propensity.roc_auc"));
+        assertTrue(metric("propensity.roc_auc") >= metric("propensity.baseline.roc_auc") - 0.02,
+                "XGBoost " + metric("propensity.roc_auc") + " vs baseline " + metric("propensity.baseline.roc_auc"));
+    }
+
+    /**
+     * The reasons follow the planted drivers: among the users scored at the held-out cutoff, a discount feature is
+     * among the top three reasons far more often for the most discount-sensitive quarter than for the least, and the
+     * account age far more often for the newest accounts than for the oldest. Measured (seed 3): a discount reason for
+     * 22.9% of the 118 most sensitive vs 7.1% of the 168 least sensitive users (bound: twice); an account-age reason
+     * for 87.0% of 115 accounts younger than 275 days vs 0% of 159 older than 820 days. Of the 54 planted churners of
+     * the next 14 days, 23 have a planted driver among their top three reasons, but only 3 as the first: recency and
+     * frequency (who is already going quiet) explain more of the risk than the planted covariates do.
+     */
+    @Test
+    void reasonsNameThePlantedDrivers() {
+        int cutoffDay = (int) (END.toEpochMilli() / 86_400_000L) - 14;
+        Instant cutoff = Instant.ofEpochMilli(cutoffDay * 86_400_000L);
+        int[] discount = new int[4];
+        int[] tenure = new int[4];
+        int[] futureChurners = new int[3];
+        for (UserTruth u : simulation.truth().users()) {
+            UserHistory h = u.userId() == null ? null : book.touched().get(u.userId());
+            if (h == null || !FeatureExtractor.activeBetween(h, cutoffDay - 30, cutoffDay)) {
+                continue;
+            }
+            float[] f = FeatureExtractor.extract(h, cutoff);
+            ModelBundle.Prediction p = outcome.bundle().explain(Trainer.CHURN, new float[][] {f}).get(0);
+            List<UserScore.Reason> reasons = Reasons.top(f, p.contributions(), 3);
+            boolean discountReason = reasons.stream().anyMatch(r -> DISCOUNT_FEATURES.contains(r.feature()));
+            boolean tenureReason = reasons.stream().anyMatch(r -> r.feature().equals(TENURE_FEATURE));
+            double sensitivity = u.features().discountSensitivity();
+            if (sensitivity >= 0.75) {
+                discount[0]++;
+                discount[1] += discountReason ? 1 : 0;
+            } else if (sensitivity <= 0.25) {
+                discount[2]++;
+                discount[3] += discountReason ? 1 : 0;
+            }
+            if (u.features().tenureDays() <= 274) {
+                tenure[0]++;
+                tenure[1] += tenureReason ? 1 : 0;
+            } else if (u.features().tenureDays() >= 821) {
+                tenure[2]++;
+                tenure[3] += tenureReason ? 1 : 0;
+            }
+            if (u.churned() && !u.churnInstant().isBefore(cutoff) && u.churnInstant().isBefore(cutoff.plus(Duration.ofDays(14)))) {
+                futureChurners[0]++;
+                futureChurners[1] += discountReason || tenureReason ? 1 : 0;
+                futureChurners[2] += !reasons.isEmpty() && (DISCOUNT_FEATURES.contains(reasons.get(0).feature())
+                        || reasons.get(0).feature().equals(TENURE_FEATURE)) ? 1 : 0;
+            }
+        }
+        double highDiscount = (double) discount[1] / discount[0];
+        double lowDiscount = (double) discount[3] / discount[2];
+        double newAccounts = (double) tenure[1] / tenure[0];
+        double oldAccounts = (double) tenure[3] / tenure[2];
+        System.out.printf("churn reasons: discount reason %.3f of %d sensitive vs %.3f of %d insensitive users; account-age reason"
+                        + " %.3f of %d new vs %.3f of %d old accounts; planted churners of the next 14 days: a planted driver in the"
+                        + " top 3 for %d of %d, first for %d%n", highDiscount, discount[0], lowDiscount, discount[2], newAccounts,
+                tenure[0], oldAccounts, tenure[2], futureChurners[1], futureChurners[0], futureChurners[2]);
+        assertTrue(highDiscount > 2 * lowDiscount, "discount reasons: " + highDiscount + " vs " + lowDiscount);
+        assertTrue(newAccounts > 2 * oldAccounts, "account-age reasons: " + newAccounts + " vs " + oldAccounts);
+    }
+}

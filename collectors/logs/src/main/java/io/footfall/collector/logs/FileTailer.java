@@ -100,10 +100,11 @@ final class FileTailer {
         }
         String key = fileKey(path);
         if (current == null) {
-            current = new Cursor(key, null, fromEnd ? Files.size(path) : 0);
+            current = new Cursor(key, null, fromEnd ? endOfLastLine(path) : 0);
             if (fromEnd) {
                 current = current.withFingerprint(firstLineFingerprint(path));
             }
+            state.put(path, new Entry(current, previous));
         } else if (!key.equals(current.fileKey()) && !key.isEmpty()) {
             // rotated by rename: finish the old file, keep following it as "previous"
             Path old = locate(current.fileKey(), null);
@@ -238,6 +239,26 @@ final class FileTailer {
                 buf.clear();
             }
             return null;
+        }
+    }
+
+    /** The offset just after the file's last newline (0 when it has none): where {@code --from-end} starts. */
+    private static long endOfLastLine(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(8192);
+            long end = ch.size();
+            while (end > 0) {
+                long start = Math.max(0, end - buf.capacity());
+                buf.clear().limit((int) (end - start));
+                ch.read(buf, start);
+                for (int i = (int) (end - start) - 1; i >= 0; i--) {
+                    if (buf.get(i) == '\n') {
+                        return start + i + 1;
+                    }
+                }
+                end = start;
+            }
+            return 0;
         }
     }
 

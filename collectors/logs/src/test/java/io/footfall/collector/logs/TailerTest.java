@@ -97,6 +97,20 @@ class TailerTest {
     }
 
     @Test
+    void fromEndSkipsWhatIsThereAndStartsAtALineBoundary() throws IOException {
+        Path log = dir.resolve("access.log");
+        append(log, 0, 5);
+        Files.writeString(log, "line-5-partial", StandardOpenOption.APPEND);
+        FakeSink sink = new FakeSink();
+        FileTailer t = new FileTailer(log, LINES, sink, TailState.open(dir.resolve("state.json")), 10, true, problems::add);
+        assertEquals(0, t.poll());
+        Files.writeString(log, "-done\n", StandardOpenOption.APPEND);
+        append(log, 6, 8);
+        t.poll();
+        assertEquals(List.of("line-5-partial-done", "line-6", "line-7"), sink.values());
+    }
+
+    @Test
     void renameRotationLosesAndRepeatsNothing() throws IOException {
         Path log = dir.resolve("access.log");
         FakeSink sink = new FakeSink();

@@ -120,4 +120,27 @@ class BackfillSendTest {
         assertEquals(200, stored.size(), "the re-run imported the rest");
         assertEquals(200 - again.stored(), again.duplicates());
     }
+
+    @Test
+    void tailCommandSendsEachRequestOnceAcrossRuns() throws Exception {
+        Path log = dir.resolve("access.log");
+        String ua = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0";
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            lines.append("203.0.113.").append(i % 7).append(" - - [29/Nov/2026:10:15:").append(String.format("%02d", i))
+                    .append(" +0000] \"GET /product/p-").append(i).append(" HTTP/1.1\" 200 512 \"-\" \"").append(ua).append("\"\n");
+        }
+        lines.append("66.249.66.1 - - [29/Nov/2026:10:16:00 +0000] \"GET /product/p-1 HTTP/1.1\" 200 5 \"-\" \"Googlebot/2.1\"\n");
+        lines.append("203.0.113.1 - - [29/Nov/2026:10:16:01 +0000] \"GET /favicon.ico HTTP/1.1\" 200 5 \"-\" \"").append(ua).append("\"\n");
+        Files.writeString(log, lines);
+        String[] argv = {"tail", "--once", "--format", "combined", "--state", dir.resolve("state.json").toString(),
+                "--url", "http://127.0.0.1:" + server.getAddress().getPort(), "--write-key", "k", "--batch", "8", log.toString()};
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertEquals(0, LogsMain.run(argv, new java.io.PrintStream(out, true), System.err));
+        assertEquals(30, stored.size(), "30 product views; the bot and the favicon are dropped");
+        assertTrue(out.toString().contains("sent 30 events (30 stored"), out.toString());
+        int before = requests.get();
+        assertEquals(0, LogsMain.run(argv, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true), System.err));
+        assertEquals(before, requests.get(), "the second run starts at the saved offset: nothing to send");
+    }
 }

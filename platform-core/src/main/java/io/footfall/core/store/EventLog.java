@@ -70,7 +70,7 @@ public class EventLog {
         JdbcEventStorageEngine.Builder engineBuilder = JdbcEventStorageEngine.builder()
                 .connectionProvider(dataSource::getConnection)
                 .transactionManager(transactions)
-                .eventSerializer(new EmptyMetaDataSerializer(serializer))
+                .eventSerializer(new StoredEventSerializer(serializer))
                 .snapshotSerializer(serializer)
                 .dataType(byte[].class)
                 .upcasterChain(upcasters)

@@ -31,7 +31,8 @@ import java.util.Set;
  * @param order             the order of a checkout or order event, if any
  * @param searchQuery       the query of {@code Products Searched}, if any
  * @param context           device, page and network context, never null
- * @param properties        the remaining event properties, never null
+ * @param properties        the remaining event properties, never null; unmodifiable, nested maps
+ *                          and lists included (one event object is shared by all its readers)
  * @param traits            user or group traits ({@code identify}/{@code group}), never null; the
  *                          keys in {@link #PERSONAL_TRAITS} are personal data
  * @since 0.1
@@ -65,7 +66,7 @@ public record BehaviorEvent(
             "email", "name", "firstName", "lastName", "first_name", "last_name", "phone", "address",
             "birthday", "username", "avatar");
 
-    /** Checks the invariants and copies the maps. */
+    /** Checks the invariants and makes unmodifiable copies of the maps, nested values included. */
     public BehaviorEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(kind, "kind");
@@ -74,8 +75,8 @@ public record BehaviorEvent(
             throw new IllegalArgumentException("userId or anonymousId is required");
         }
         context = context == null ? EventContext.empty() : context;
-        properties = properties == null ? Map.of() : Map.copyOf(withoutNullValues(properties));
-        traits = traits == null ? Map.of() : Map.copyOf(withoutNullValues(traits));
+        properties = properties == null ? Map.of() : Map.copyOf(frozen(withoutNullValues(properties)));
+        traits = traits == null ? Map.of() : Map.copyOf(frozen(withoutNullValues(traits)));
     }
 
     /** The standard e-commerce event this is, if it is a {@code track} event with a standard name. */
@@ -112,6 +113,38 @@ public record BehaviorEvent(
 
     private static boolean isBlank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /**
+     * The map with nested maps and lists replaced by unmodifiable copies: an event is shared by
+     * every processor and plugin that reads it, so no reader may change what another sees.
+     */
+    private static Map<String, Object> frozen(Map<String, Object> map) {
+        Map<String, Object> copy = null;
+        for (Map.Entry<String, Object> entry : map.entrySet()) {
+            Object value = entry.getValue();
+            if (value instanceof Map<?, ?> || value instanceof java.util.Collection<?>) {
+                if (copy == null) {
+                    copy = new java.util.LinkedHashMap<>(map);
+                }
+                copy.put(entry.getKey(), frozenValue(value));
+            }
+        }
+        return copy == null ? map : copy;
+    }
+
+    private static Object frozenValue(Object value) {
+        if (value instanceof Map<?, ?> nested) {
+            Map<Object, Object> copy = new java.util.LinkedHashMap<>();
+            nested.forEach((k, v) -> copy.put(k, frozenValue(v)));
+            return java.util.Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof java.util.Collection<?> nested) {
+            java.util.List<Object> copy = new java.util.ArrayList<>(nested.size());
+            nested.forEach(v -> copy.add(frozenValue(v)));
+            return java.util.Collections.unmodifiableList(copy);
+        }
+        return value;
     }
 
     private static Map<String, Object> withoutNullValues(Map<String, Object> map) {

@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ids are derived from the data set tag and row content and the server stores each id once.
  */
 final class Backfill {
+    /** The server's default limit per event ({@code footfall.ingest.max-event-bytes}). */
+    static final int MAX_EVENT_BYTES = 32_768;
 
     /** How to run. */
     record Options(int batchSize, int maxBatchBytes, int concurrency, boolean dryRun, int badRowsShown, long limit) {
@@ -93,6 +95,11 @@ final class Backfill {
         RowFormat.Emitter emitter = new RowFormat.Emitter() {
             @Override
             public void emit(RowFormat.Out event) {
+                if (event.json().length() > MAX_EVENT_BYTES / 3 && event.json().getBytes(StandardCharsets.UTF_8).length > MAX_EVENT_BYTES) {
+                    String lines = event.firstLine() == event.lastLine() ? "" : " (lines " + event.firstLine() + "–" + event.lastLine() + ")";
+                    badRow(event.firstLine(), "the event is larger than the server's " + MAX_EVENT_BYTES + " bytes per event" + lines);
+                    return;
+                }
                 events.incrementAndGet();
                 if (options.dryRun()) {
                     return;

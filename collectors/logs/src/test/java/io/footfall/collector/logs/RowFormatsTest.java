@@ -213,4 +213,19 @@ class RowFormatsTest {
         assertEquals(List.of("", "x"), Csv.split(",x", ','));
         org.junit.jupiter.api.Assertions.assertThrows(BadRow.class, () -> Csv.split("\"open,x", ','));
     }
+
+    @Test
+    void anOrderOverTheServersEventLimitIsReportedNotSent() throws Exception {
+        Path file = dir.resolve("retail.csv");
+        StringBuilder rows = new StringBuilder("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
+        for (int i = 0; i < 400; i++) {
+            rows.append("536365,S").append(i).append(",A DESCRIPTION LONG ENOUGH TO FILL THE EVENT,1,12/1/2010 8:26,2.55,17850,United Kingdom\n");
+        }
+        rows.append("536366,S1,SMALL,1,12/1/2010 8:27,2.55,17850,United Kingdom\n");
+        Files.writeString(file, rows);
+        Backfill.Report r = new Backfill(file, new OnlineRetailFormat("or", ZoneId.of("UTC")), null,
+                new Backfill.Options(500, 400_000, 1, true, 20, Long.MAX_VALUE), null).run();
+        assertEquals(1, r.events());
+        assertEquals(List.of("line 2: the event is larger than the server's 32768 bytes per event (lines 2–401)"), r.badSamples());
+    }
 }

@@ -50,7 +50,9 @@ import java.util.Set;
  *
  * <p><b>Results:</b> {@link UserScore}s named {@value #CHURN_SCORE} and {@value #PROPENSITY_SCORE} per known user:
  * the calibrated probability, a band ({@code high}/{@code medium}/{@code low}) and the top reasons from XGBoost's
- * per-feature contributions, phrased for operators.
+ * per-feature contributions, phrased for operators; a {@value #RETENTION_SCORE} score whose band is the retention
+ * action the rule table ({@link Retention}) picks from the churn reasons and the customer's value ({@code none} for
+ * low risk); and after each training run the {@value #AT_RISK_TABLE} report table of the riskiest users.
  *
  * <p>Why one plugin for two models: the host loads one plugin per directory, and both models need the same
  * per-user histories; one plugin keeps one copy of the state, one pass over the log and one native XGBoost library.
@@ -96,6 +98,13 @@ public final class ChurnPlugin implements MiningPlugin {
     static final String PROMOTE_MIN_AUC = "promote-min-auc";
     static final String PROMOTE_MIN_GAIN = "promote-min-gain";
     static final String RETRAIN_AFTER = "retrain-after";
+    static final String RETENTION_RULES = "retention-rules";
+    static final String HIGH_VALUE = "high-value";
+    static final String AT_RISK_SIZE = "at-risk-size";
+    /** Name of the per-user retention action scores. */
+    public static final String RETENTION_SCORE = "retention";
+    /** Name of the at-risk report table. */
+    public static final String AT_RISK_TABLE = "churn-at-risk";
 
     static final String USER_PREFIX = "u/";
     static final String VISITOR_PREFIX = "a/";
@@ -112,7 +121,7 @@ public final class ChurnPlugin implements MiningPlugin {
                     + "and of buying in the next N days, with XGBoost models trained by replay over historical cutoffs, "
                     + "and explains each score with its top reasons.",
             Set.of(),
-            Set.of(ResultType.USER_SCORE),
+            Set.of(ResultType.USER_SCORE, ResultType.REPORT_TABLE),
             ConfigSpec.of(
                     ConfigProperty.choice(LABEL, "no-visit", List.of("no-visit", "no-purchase"),
                             "What churn means: no event at all, or no order, in the horizon after the cutoff."),
@@ -157,7 +166,13 @@ public final class ChurnPlugin implements MiningPlugin {
                     ConfigProperty.bounded(PROMOTE_MIN_GAIN, ConfigType.DOUBLE, "0.0", "0.0", "0.5",
                             "ROC-AUC a new version must gain over the serving one (same test rows) for automatic promotion."),
                     ConfigProperty.bounded(RETRAIN_AFTER, ConfigType.DURATION, "PT0S", "PT0S", "P365D",
-                            "A training run only re-scores when the newest version is younger than this; PT0S always retrains.")),
+                            "A training run only re-scores when the newest version is younger than this; PT0S always retrains."),
+                    new ConfigProperty(RETENTION_RULES, ConfigType.LIST, Retention.DEFAULT, null, null, List.of(),
+                            "Retention rules group:tier:action, tried in order for each reason, strongest first (see the plugin docs)."),
+                    ConfigProperty.bounded(HIGH_VALUE, ConfigType.DOUBLE, "200.0", "0.0", "1000000000.0",
+                            "Revenue of the last 90 days from which a customer is in the 'high' value tier of the retention rules."),
+                    ConfigProperty.bounded(AT_RISK_SIZE, ConfigType.INT, "100", "1", "100000",
+                            "Users in the at-risk list published after each training run (highest churn probability first).")),
             Set.of());
 
     private PluginContext context;
@@ -165,6 +180,8 @@ public final class ChurnPlugin implements MiningPlugin {
     private double bandHigh;
     private double bandMedium;
     private int reasons;
+    private Retention retention;
+    private double highValue;
     private ModelBundle serving;
     private int servingVersion = -1;
 
@@ -189,6 +206,8 @@ public final class ChurnPlugin implements MiningPlugin {
         this.bandHigh = c.decimal(BAND_HIGH);
         this.bandMedium = Math.min(c.decimal(BAND_MEDIUM), bandHigh);
         this.reasons = c.integer(REASONS);
+        this.retention = Retention.parse(c.list(RETENTION_RULES));
+        this.highValue = c.decimal(HIGH_VALUE);
         refreshServing();
         context.log().info("churn label %s over %s days; serving model version %s", settings.churnLabel(),
                 settings.horizonDays(), servingVersion < 0 ? "none" : servingVersion);
@@ -242,28 +261,68 @@ public final class ChurnPlugin implements MiningPlugin {
         return state.get(VISITOR_PREFIX + id).map(UserHistory::decode).orElse(null);
     }
 
-    /** Scores of these users as of the cutoff, with reasons. */
+    /** Scores of these users as of the cutoff, with reasons, and the retention action of each churn score. */
     List<Result> score(Map<String, UserHistory> users, Instant cutoff) {
+        return score(users, cutoff, null);
+    }
+
+    private List<Result> score(Map<String, UserHistory> users, Instant cutoff, AtRisk atRisk) {
         List<String> ids = new ArrayList<>(users.keySet());
         float[][] rows = new float[ids.size()][];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = FeatureExtractor.extract(users.get(ids.get(i)), cutoff);
         }
-        List<Result> out = new ArrayList<>(rows.length * 2);
+        List<Result> out = new ArrayList<>(rows.length * 3);
         for (String target : List.of(Trainer.CHURN, Trainer.PROPENSITY)) {
             if (!serving.has(target)) {
                 continue;
             }
             List<ModelBundle.Prediction> predictions = serving.explain(target, rows);
-            String name = Trainer.CHURN.equals(target) ? CHURN_SCORE : PROPENSITY_SCORE;
+            boolean churn = Trainer.CHURN.equals(target);
             for (int i = 0; i < rows.length; i++) {
                 ModelBundle.Prediction p = predictions.get(i);
                 double probability = Math.round(p.probability() * 1e6) / 1e6;
-                out.add(new UserScore(ids.get(i), name, probability, band(probability),
-                        Reasons.top(rows[i], p.contributions(), reasons)));
+                List<UserScore.Reason> why = Reasons.top(rows[i], p.contributions(), reasons);
+                String band = band(probability);
+                out.add(new UserScore(ids.get(i), churn ? CHURN_SCORE : PROPENSITY_SCORE, probability, band, why));
+                if (churn) {
+                    float value = rows[i][Feature.REVENUE_90.ordinal()];
+                    String action = band.equals("low") ? "none" : retention.action(why, value >= highValue);
+                    List<UserScore.Reason> trigger = action.equals("none") || why.isEmpty() ? List.of() : List.of(why.get(0));
+                    out.add(new UserScore(ids.get(i), RETENTION_SCORE, probability, action, trigger));
+                    if (atRisk != null) {
+                        atRisk.offer(ids.get(i), probability, band, value, why.isEmpty() ? "" : why.get(0).text(), action);
+                    }
+                }
             }
         }
         return out;
+    }
+
+    /** The at-risk list being built: the highest churn probabilities, ties by user id. */
+    private static final class AtRisk {
+        private final int size;
+        private final java.util.PriorityQueue<List<Object>> worst = new java.util.PriorityQueue<>(
+                java.util.Comparator.<List<Object>>comparingDouble(r -> (Double) r.get(1))
+                        .thenComparing(r -> (String) r.get(0), java.util.Comparator.reverseOrder()));
+
+        AtRisk(int size) {
+            this.size = size;
+        }
+
+        void offer(String user, double probability, String band, double value, String reason, String action) {
+            worst.add(List.of(user, probability, band, Double.isNaN(value) ? 0.0 : Math.round(value * 100) / 100.0, reason, action));
+            if (worst.size() > size) {
+                worst.poll();
+            }
+        }
+
+        io.footfall.api.result.ReportTable table() {
+            List<List<Object>> rows = new ArrayList<>(worst);
+            rows.sort(worst.comparator().reversed());
+            return new io.footfall.api.result.ReportTable(AT_RISK_TABLE,
+                    List.of("user", "churn", "band", "revenue_90", "top_reason", "action"), rows);
+        }
     }
 
     private String band(double p) {
@@ -408,10 +467,11 @@ public final class ChurnPlugin implements MiningPlugin {
                 newer, servingVersion, older, c.decimal(PROMOTE_MIN_GAIN));
     }
 
-    /** Re-scores every known user in the state as of the cutoff. */
+    /** Re-scores every known user in the state as of the cutoff, then publishes the at-risk list. */
     private int rescoreAll(Instant cutoff, TrainingContext training) {
         StateStore state = context.state();
         List<String> keys = state.keys(USER_PREFIX, Integer.MAX_VALUE);
+        AtRisk atRisk = new AtRisk(context.config().integer(AT_RISK_SIZE));
         int scored = 0;
         for (int from = 0; from < keys.size(); from += SCORE_CHUNK) {
             if (training.cancelled()) {
@@ -421,9 +481,12 @@ public final class ChurnPlugin implements MiningPlugin {
             for (String key : keys.subList(from, Math.min(keys.size(), from + SCORE_CHUNK))) {
                 state.get(key).ifPresent(b -> chunk.put(key.substring(USER_PREFIX.length()), UserHistory.decode(b)));
             }
-            context.results().publish(score(chunk, cutoff));
+            context.results().publish(score(chunk, cutoff, atRisk));
             scored += chunk.size();
             training.progress(0.9 + 0.1 * from / Math.max(1, keys.size()), "re-scored " + scored + " users");
+        }
+        if (serving.has(Trainer.CHURN) && !training.cancelled()) {
+            context.results().publish(atRisk.table());
         }
         context.metrics().count("users.rescored", scored);
         return scored;

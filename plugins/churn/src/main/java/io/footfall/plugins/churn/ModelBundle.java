@@ -51,8 +51,16 @@ final class ModelBundle implements AutoCloseable {
 
     private final Map<String, Target> targets;
 
+    /** Predictions run on one thread: OpenMP start-up costs more than it saves on the few rows of a batch. */
     ModelBundle(Map<String, Target> targets) {
         this.targets = Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+        for (Target t : targets.values()) {
+            try {
+                t.booster().setParam("nthread", 1);
+            } catch (XGBoostError e) {
+                throw new IllegalStateException("cannot configure the booster: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The targets by name. */

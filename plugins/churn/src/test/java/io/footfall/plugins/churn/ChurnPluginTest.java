@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.footfall.api.event.BehaviorEvent;
 import io.footfall.api.plugin.TrainingReport;
+import io.footfall.api.result.ReportTable;
 import io.footfall.api.result.UserScore;
 import io.footfall.api.store.ModelArtifact;
 import io.footfall.api.store.ModelVersion;
@@ -77,6 +78,23 @@ class ChurnPluginTest {
                 assertTrue(s.reasons().size() <= 3, s.toString());
                 s.reasons().forEach(r -> assertTrue(r.contribution() > 0 && !r.text().isBlank(), r.toString()));
             }
+            Map<String, UserScore> actions = scores(h, ChurnPlugin.RETENTION_SCORE);
+            assertEquals(known, actions.keySet());
+            for (UserScore a : actions.values()) {
+                UserScore c = churn.get(a.userId());
+                assertEquals(c.score(), a.score());
+                assertTrue(c.band().equals("low") == a.band().equals("none"), "an action for every at-risk user only: " + a);
+                assertTrue(Set.of("none", "coupon", "recommendations", "customer-care", "onboarding").contains(a.band()), a.toString());
+            }
+            ReportTable atRisk = h.results().reportTable(ChurnPlugin.AT_RISK_TABLE).orElseThrow();
+            assertEquals(List.of("user", "churn", "band", "revenue_90", "top_reason", "action"), atRisk.columns());
+            assertEquals(Math.min(100, known.size()), atRisk.rows().size());
+            for (int i = 1; i < atRisk.rows().size(); i++) {
+                assertTrue((Double) atRisk.rows().get(i - 1).get(1) >= (Double) atRisk.rows().get(i).get(1), "riskiest first");
+            }
+            List<Object> riskiest = atRisk.rows().get(0);
+            assertEquals(churn.values().stream().mapToDouble(UserScore::score).max().orElseThrow(), (Double) riskiest.get(1));
+            assertEquals(actions.get((String) riskiest.get(0)).band(), riskiest.get(5));
             long withReasons = churn.values().stream().filter(s -> !s.reasons().isEmpty()).count();
             assertTrue(withReasons > churn.size() / 2, "most scores come with reasons: " + withReasons + " of " + churn.size());
             // users who churned in the last two weeks (silent for 4 to 14 days) are riskier than users who stay

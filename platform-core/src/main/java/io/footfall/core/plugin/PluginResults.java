@@ -49,6 +49,25 @@ public class PluginResults {
         return query("WHERE user_id = ? ORDER BY plugin_id, result_type, result_key LIMIT 1000", userId);
     }
 
+    /**
+     * Current association rules of a plugin whose left-hand side is exactly the one item, strongest first
+     * (confidence, then lift, then support, then key); rules withdrawn with confidence 0 are left out.
+     */
+    public List<StoredResult> rulesFrom(String pluginId, String item, int limit) {
+        String keyPrefix = item.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "=>%";
+        String antecedent;
+        try {
+            antecedent = json.writeValueAsString(List.of(item));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return query("WHERE plugin_id = ? AND result_type = 'ASSOCIATION_RULE' AND result_key LIKE ? ESCAPE '\\' "
+                        + "AND payload -> 'antecedent' = CAST(? AS JSONB) AND (payload ->> 'confidence')::float8 > 0 "
+                        + "ORDER BY (payload ->> 'confidence')::float8 DESC, (payload ->> 'lift')::float8 DESC, "
+                        + "(payload ->> 'support')::float8 DESC, result_key LIMIT ?",
+                pluginId, keyPrefix, antecedent, limit);
+    }
+
     private List<StoredResult> query(String where, Object... args) {
         List<StoredResult> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(

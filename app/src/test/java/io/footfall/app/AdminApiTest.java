@@ -95,8 +95,20 @@ class AdminApiTest {
         // CORS preflight from a storefront origin
         RestAssured.given().header("Origin", "https://shop.example.com").header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "content-type,authorization")
-                .options("/v1/batch").then().statusCode(200).header("Access-Control-Allow-Origin", "https://shop.example.com");
-        Api.awaitProfile(user, 2);
+                .options("/v1/batch").then().statusCode(200).header("Access-Control-Allow-Origin", "https://shop.example.com")
+                .header("Access-Control-Allow-Headers", org.hamcrest.Matchers.containsStringIgnoringCase("authorization"))
+                .header("Access-Control-Allow-Credentials", org.hamcrest.Matchers.nullValue());
+        // a page on that origin may post events and read the answer
+        RestAssured.given().header("Origin", "https://shop.example.com").contentType("text/plain")
+                .body("{\"writeKey\":\"" + Api.WRITE_KEY + "\",\"anonymousId\":\"" + user + "\",\"event\":\"Cart Viewed\"}")
+                .post("/v1/t").then().statusCode(200).header("Access-Control-Allow-Origin", "https://shop.example.com");
+        // but the operators' API is not open to other origins
+        RestAssured.given().header("Origin", "https://evil.example.com").header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization")
+                .options("/api/v1/profiles/" + user).then().header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue());
+        Api.admin().header("Origin", "https://evil.example.com").get("/api/v1/projections").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue());
+        Api.awaitProfile(user, 3);
     }
 
     @Test

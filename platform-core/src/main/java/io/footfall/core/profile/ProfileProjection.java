@@ -127,7 +127,7 @@ public class ProfileProjection {
             if (anonLink == null) {
                 link(anon, user, e.occurredAt());
             } else if (Identifiers.isAnonymous(anonLink.personId)) {
-                rename(batch, anonLink.personId, user);
+                rename(batch, anonLink.personId, user, e.occurredAt());
             }
             return new Resolution(user, false);
         }
@@ -142,7 +142,7 @@ public class ProfileProjection {
         if (anonLink.personId.equals(person) || !Identifiers.isAnonymous(anonLink.personId)) {
             return new Resolution(person, false);
         }
-        merge(batch, anonLink.personId, person);
+        merge(batch, anonLink.personId, person, e.occurredAt());
         return new Resolution(person, true);
     }
 
@@ -163,7 +163,7 @@ public class ProfileProjection {
         if (previous.personId.equals(person)) {
             return new Resolution(person, false);
         }
-        merge(batch, previous.personId, person);
+        merge(batch, previous.personId, person, at);
         return new Resolution(person, true);
     }
 
@@ -182,8 +182,8 @@ public class ProfileProjection {
     }
 
     /** An anonymous person becomes a known user: same events, new id. */
-    private void rename(Batch batch, String from, String to) {
-        moveLinks(from, to);
+    private void rename(Batch batch, String from, String to, Instant at) {
+        moveLinks(from, to, at);
         ProfileState state = batch.state(from);
         state.personId = to;
         batch.states.put(to, state);
@@ -192,17 +192,21 @@ public class ProfileProjection {
     }
 
     /** Two people are one: re-fold the survivor from the timelines of all its identifiers. */
-    private void merge(Batch batch, String from, String into) {
-        moveLinks(from, into);
+    private void merge(Batch batch, String from, String into, Instant at) {
+        moveLinks(from, into, at);
         batch.remove(from);
         rebuild(batch, into);
     }
 
-    private void moveLinks(String from, String to) {
+    /** Moves every identifier of one person to another; {@code linkedAt} becomes the time they joined it. */
+    private void moveLinks(String from, String to, Instant at) {
         List<IdentityLinkEntity> links = em.createQuery(
                 "SELECT l FROM IdentityLinkEntity l WHERE l.personId = :p", IdentityLinkEntity.class)
                 .setParameter("p", from).getResultList();
-        links.forEach(l -> l.personId = to);
+        links.forEach(l -> {
+            l.personId = to;
+            l.linkedAt = at;
+        });
     }
 
     private void rebuild(Batch batch, String personId) {

@@ -1,0 +1,803 @@
+package io.footfall.plugins.segmentation;
+
+import io.footfall.api.config.ConfigProperty;
+import io.footfall.api.config.ConfigSpec;
+import io.footfall.api.config.ConfigType;
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.api.event.Product;
+import io.footfall.api.event.StandardEvent;
+import io.footfall.api.plugin.EventBatch;
+import io.footfall.api.plugin.MiningPlugin;
+import io.footfall.api.plugin.PluginContext;
+import io.footfall.api.plugin.PluginDescriptor;
+import io.footfall.api.plugin.PositionedEvent;
+import io.footfall.api.plugin.SpiVersion;
+import io.footfall.api.plugin.TrainingContext;
+import io.footfall.api.plugin.TrainingReport;
+import io.footfall.api.result.ReportTable;
+import io.footfall.api.result.Result;
+import io.footfall.api.result.ResultType;
+import io.footfall.api.result.SegmentMembership;
+import io.footfall.api.result.UserScore;
+import io.footfall.api.store.StateStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Segments users three ways and keeps the segments current: RFM quintile scores and the eleven named RFM segments
+ * (recomputed on training, updated on purchases), real-time rule segments in a small JSON condition language
+ * (evaluated on every event, windows expiring as event time passes), and k-means++ behavioural clusters
+ * (on training). See {@code docs/plugins/segmentation.md}.
+ *
+ * <p>Results: a {@link SegmentMembership} per user and segment on every transition — {@code member = true} is the
+ * user's "Segment Entered" event in the log, {@code false} the "Segment Exited" one; a {@link UserScore}
+ * {@value #RFM_SCORE} with the R, F and M scores; the {@link ReportTable}s {@value #DEFINITIONS_TABLE} (every
+ * segment), {@value #ERRORS_TABLE} (why the configured rules were rejected, empty when they were accepted) and
+ * {@value #HISTORY_PREFIX}{@code <user>} (the user's latest transitions with their event time).
+ *
+ * <p>Time: "now" is the latest event time seen (deterministic under replay), moved on by training to
+ * {@code min(cutoff, clock)} when that is later, so windows expire even when no event arrives.
+ *
+ * @since 0.1
+ */
+public final class SegmentationPlugin implements MiningPlugin {
+
+    /** The plugin id. */
+    public static final String ID = "segmentation";
+    /** The plugin version. */
+    public static final String VERSION = "0.1.0";
+    /** Config property: the rule segment definitions (JSON). */
+    public static final String RULES = "rules";
+    /** Config property: the inactivity gap that ends a session. */
+    public static final String SESSION_GAP = "session-gap";
+    /** Config property: the smallest k tried. */
+    public static final String MIN_K = "clusters.min-k";
+    /** Config property: the largest k tried. */
+    public static final String MAX_K = "clusters.max-k";
+    /** Config property: the clustering seed. */
+    public static final String SEED = "clusters.seed";
+    /** Config property: the product views and cart adds a user needs to be clustered. */
+    public static final String MIN_PRODUCT_EVENTS = "clusters.min-product-events";
+    /** Config property: the users k-means is fitted on. */
+    public static final String FIT_SAMPLE = "clusters.fit-sample";
+    /** Config property: the users the silhouette is measured on. */
+    public static final String SILHOUETTE_SAMPLE = "clusters.silhouette-sample";
+    /** Name of the RFM user score. */
+    public static final String RFM_SCORE = "rfm";
+    /** Name of the table of segment definitions. */
+    public static final String DEFINITIONS_TABLE = "segment-definitions";
+    /** Name of the table of rule definition errors. */
+    public static final String ERRORS_TABLE = "segment-definition-errors";
+    /** Prefix of the per-user membership history tables. */
+    public static final String HISTORY_PREFIX = "segment-history:";
+    /** Transitions kept in a user's history table. */
+    public static final int HISTORY_ROWS = 50;
+    /** Default rule definitions: none. */
+    public static final String NO_RULES = "{\"segments\":[]}";
+
+    static final String USER = "u/";
+    static final String EXPIRY = "x/";
+    static final String HISTORY = "h/";
+    static final String META = "g/meta";
+    static final String ACTIVE_RULES = "g/rules";
+    static final String CLUSTERS = "g/clusters";
+    /** Users re-evaluated per batch while a definitions change is swept over the population. */
+    static final int SWEEP_CHUNK = 500;
+
+    private static final Set<String> RFM_IDS;
+
+    static {
+        Set<String> ids = new TreeSet<>();
+        Rfm.SEGMENTS.forEach(s -> ids.add(Rfm.segmentId(s)));
+        RFM_IDS = Collections.unmodifiableSet(ids);
+    }
+
+    private static final PluginDescriptor DESCRIPTOR = new PluginDescriptor(
+            ID,
+            VERSION,
+            SpiVersion.CURRENT,
+            "Segmentation",
+            "Segments users by RFM (quintile scores and the eleven named segments), by operator-defined rules evaluated "
+                    + "in real time (event counts in time windows, profile comparisons, other segments, AND/OR/NOT), and "
+                    + "by k-means++ behavioural clusters described in words.",
+            Set.of(),
+            Set.of(ResultType.SEGMENT_MEMBERSHIP, ResultType.USER_SCORE, ResultType.REPORT_TABLE),
+            ConfigSpec.of(
+                    ConfigProperty.of(RULES, ConfigType.STRING, NO_RULES,
+                            "Rule segment definitions as a JSON document {\"segments\": [...]} (see docs/plugins/segmentation.md); "
+                                    + "an invalid document is refused and the previous definitions stay in force."),
+                    ConfigProperty.bounded(SESSION_GAP, ConfigType.DURATION, "PT30M", "PT1M", "P1D",
+                            "Inactivity (event time) after which the next event starts a new session."),
+                    ConfigProperty.bounded(MIN_K, ConfigType.INT, "2", "2", "30", "Smallest number of behavioural clusters tried."),
+                    ConfigProperty.bounded(MAX_K, ConfigType.INT, "8", "2", "30", "Largest number of behavioural clusters tried."),
+                    ConfigProperty.of(SEED, ConfigType.LONG, "42", "Seed of k-means++ and of the samples, for reproducible clusters."),
+                    ConfigProperty.bounded(MIN_PRODUCT_EVENTS, ConfigType.INT, "5", "1", "10000",
+                            "Product views plus cart adds a user needs to be clustered."),
+                    ConfigProperty.bounded(FIT_SAMPLE, ConfigType.INT, "20000", "100", "10000000",
+                            "Users (a seeded sample) that k-means++ is fitted on; everyone is then assigned to the nearest centroid."),
+                    ConfigProperty.bounded(SILHOUETTE_SAMPLE, ConfigType.INT, "1500", "100", "20000",
+                            "Users (a seeded sample) the silhouette that chooses k is measured on.")),
+            Set.of());
+
+    private final Object lock = new Object();
+    private PluginContext context;
+    private Rules rules = Rules.empty();
+    private List<Rules.Error> rulesErrors = List.of();
+    private long sessionGap;
+    private Clustering.Settings clusterSettings;
+    /** Sorted user keys of a running sweep (a cache; the cursor is in the meta state). */
+    private List<String> sweepKeys;
+
+    /** The constructor {@link java.util.ServiceLoader} calls. */
+    public SegmentationPlugin() {
+    }
+
+    @Override
+    public PluginDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public void open(PluginContext context) {
+        this.context = context;
+        this.sessionGap = context.config().duration(SESSION_GAP).toMillis();
+        int a = context.config().integer(MIN_K);
+        int b = context.config().integer(MAX_K);
+        this.clusterSettings = new Clustering.Settings(Math.min(a, b), Math.max(a, b), context.config().longValue(SEED),
+                context.config().integer(FIT_SAMPLE), context.config().integer(SILHOUETTE_SAMPLE), 100, 3);
+        this.sweepKeys = null;
+        synchronized (lock) {
+            StateStore state = context.state();
+            String text = context.config().string(RULES);
+            String previous = state.get(ACTIVE_RULES).map(v -> new String(v, StandardCharsets.UTF_8)).orElse(null);
+            try {
+                rules = Rules.parse(text, RFM_IDS);
+                rulesErrors = List.of();
+                if (!text.equals(previous)) {
+                    state.put(ACTIVE_RULES, text.getBytes(StandardCharsets.UTF_8));
+                    Meta meta = Meta.load(state);
+                    if (previous != null || !state.keys(USER, 1).isEmpty()) {
+                        meta.sweepCursor = "";
+                        meta.store(state);
+                    }
+                }
+            } catch (Rules.InvalidRulesException e) {
+                rulesErrors = e.errors();
+                context.log().warn("rule definitions rejected (%s errors, first at %s: %s); the previous definitions stay in force",
+                        e.errors().size(), e.errors().get(0).pointer(), e.errors().get(0).message());
+                rules = previous == null ? Rules.empty() : Rules.parse(previous, RFM_IDS);
+            }
+            int segmentCount = rules.segments().size();
+            int errorCount = rulesErrors.size();
+            context.metrics().gauge("rules.segments", () -> segmentCount);
+            context.metrics().gauge("rules.errors", () -> errorCount);
+            List<Result> out = new ArrayList<>();
+            out.add(errorsTable());
+            out.add(definitionsTable(Clusters.load(state)));
+            context.results().publish(out);
+        }
+    }
+
+    @Override
+    public void onEvents(EventBatch batch) {
+        synchronized (lock) {
+            StateStore state = context.state();
+            Meta meta = Meta.load(state);
+            Work w = new Work(state, meta);
+            for (PositionedEvent positioned : batch.events()) {
+                BehaviorEvent event = positioned.event();
+                String user = event.primaryId();
+                String anonymous = event.anonymousId();
+                long at = event.occurredAt().toEpochMilli();
+                meta.watermark = Math.max(meta.watermark, at);
+                if (!isBlank(event.userId()) && !isBlank(anonymous) && !anonymous.equals(user)) {
+                    w.stitch(anonymous, user);
+                }
+                UserState s = w.user(user);
+                boolean ordered = apply(s, event);
+                if (ordered || w.absorbedOrders(user)) {
+                    rescore(w, user, s, meta.watermark, Math.min(at, meta.watermark));
+                }
+                evaluate(w, user, s, meta.watermark, Math.min(at, meta.watermark));
+            }
+            expire(w);
+            sweep(w);
+            w.commit();
+            meta.store(state);
+            context.metrics().count("events", batch.events().size());
+        }
+    }
+
+    /**
+     * Re-scores RFM over every user with an order, clusters the users with enough product activity, re-evaluates
+     * every rule segment at the new "now" and publishes the changes.
+     */
+    @Override
+    public TrainingReport train(TrainingContext training) {
+        StateStore state;
+        long now;
+        List<String> keys;
+        synchronized (lock) {
+            state = context.state();
+            Meta meta = Meta.load(state);
+            long until = Math.min(training.cutoff().toEpochMilli(), context.clock().millis());
+            now = Math.max(meta.watermark, until);
+            meta.watermark = now;
+            meta.store(state);
+            keys = state.keys(USER, Integer.MAX_VALUE);
+        }
+        training.progress(0.0, "reading " + keys.size() + " users");
+        // 1. read the measures (outside the lock: batches go on; their users are re-read when applying)
+        int n = keys.size();
+        double[] recency = new double[n];
+        double[] frequency = new double[n];
+        double[] monetary = new double[n];
+        int buyers = 0;
+        Map<String, Long> categoryTotals = new HashMap<>();
+        List<String> clusterUsers = new ArrayList<>();
+        List<UserState> clusterStates = new ArrayList<>();
+        int minProduct = context.config().integer(MIN_PRODUCT_EVENTS);
+        for (int i = 0; i < n; i++) {
+            if (i % 5_000 == 0 && training.cancelled()) {
+                return TrainingReport.nothing("cancelled while reading users");
+            }
+            UserState s = state.get(keys.get(i)).map(UserState::decode).orElse(null);
+            if (s == null) {
+                continue;
+            }
+            if (s.orders > 0) {
+                recency[buyers] = Math.max(0, now - s.lastOrderAt) / (double) Rules.DAY;
+                frequency[buyers] = s.orders;
+                monetary[buyers] = s.revenue;
+                buyers++;
+            }
+            if (s.productViews + s.cartAdds >= minProduct) {
+                clusterUsers.add(keys.get(i).substring(USER.length()));
+                clusterStates.add(s);
+                s.categories.forEach((c, v) -> categoryTotals.merge(c, v, Long::sum));
+            }
+        }
+        Rfm.CutPoints cuts = Rfm.CutPoints.of(Arrays.copyOf(recency, buyers), Arrays.copyOf(frequency, buyers), Arrays.copyOf(monetary, buyers));
+        training.progress(0.3, "clustering " + clusterUsers.size() + " users");
+        // 2. clusters
+        List<String> categories = new ArrayList<>(categoryTotals.keySet());
+        categories.sort((x, y) -> {
+            int c = Long.compare(categoryTotals.get(y), categoryTotals.get(x));
+            return c != 0 ? c : x.compareTo(y);
+        });
+        if (categories.size() > 50) {
+            categories = new ArrayList<>(categories.subList(0, 50));
+        }
+        List<String> names = Clustering.featureNames(categories);
+        double[][] raw = new double[clusterStates.size()][];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = Clustering.features(clusterStates.get(i), now, categories);
+        }
+        clusterStates.clear();
+        long started = System.nanoTime();
+        Clustering.Outcome outcome = Clustering.run(clusterUsers.toArray(new String[0]), raw, names, clusterSettings);
+        double clusterSeconds = (System.nanoTime() - started) / 1e9;
+        Map<String, double[]> assignment = new HashMap<>();
+        if (outcome != null) {
+            for (int i = 0; i < outcome.users().length; i++) {
+                assignment.put(outcome.users()[i], new double[] {outcome.cluster()[i], outcome.score()[i]});
+            }
+        }
+        training.progress(0.7, "applying to " + n + " users");
+        // 3. apply, a chunk of users at a time under the lock
+        int changed = 0;
+        for (int from = 0; from < n; from += 1_000) {
+            synchronized (lock) {
+                Meta meta = Meta.load(state);
+                meta.cuts = cuts;
+                meta.sweepCursor = null;
+                sweepKeys = null;
+                Work w = new Work(state, meta);
+                for (int i = from; i < Math.min(n, from + 1_000); i++) {
+                    String user = keys.get(i).substring(USER.length());
+                    if (!w.exists(user)) {
+                        continue;
+                    }
+                    UserState s = w.user(user);
+                    rescore(w, user, s, meta.watermark, meta.watermark);
+                    double[] a = assignment.get(user);
+                    String cluster = a == null ? null : "cluster:" + (int) a[0];
+                    for (String seg : new ArrayList<>(s.memberships.keySet())) {
+                        if (seg.startsWith("cluster:") && !seg.equals(cluster)) {
+                            w.transition(user, s, seg, false, 0, meta.watermark);
+                        }
+                    }
+                    if (cluster != null) {
+                        Double old = s.memberships.get(cluster);
+                        if (old == null) {
+                            w.transition(user, s, cluster, true, a[1], meta.watermark);
+                        } else {
+                            s.memberships.put(cluster, a[1]);
+                        }
+                    }
+                    evaluate(w, user, s, meta.watermark, meta.watermark);
+                }
+                changed += w.transitions;
+                w.commit();
+                meta.store(state);
+            }
+        }
+        synchronized (lock) {
+            Clusters clusters = outcome == null ? new Clusters(List.of()) : new Clusters(outcome.clusters());
+            clusters.store(state);
+            context.results().publish(definitionsTable(clusters));
+        }
+        training.progress(1.0, "done");
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("users", (double) n);
+        metrics.put("rfmScored", (double) buyers);
+        metrics.put("clustered", (double) clusterUsers.size());
+        metrics.put("k", outcome == null ? 0.0 : outcome.k());
+        metrics.put("silhouette", outcome == null ? 0.0 : outcome.silhouette());
+        metrics.put("clusterSeconds", clusterSeconds);
+        metrics.put("transitions", (double) changed);
+        return new TrainingReport(null, metrics, String.format(Locale.ROOT,
+                "%d users, %d RFM-scored, %d clustered into k=%d (silhouette %.3f), %d segment transitions",
+                n, buyers, clusterUsers.size(), outcome == null ? 0 : outcome.k(), outcome == null ? 0.0 : outcome.silhouette(), changed));
+    }
+
+    @Override
+    public void close() {
+        context = null;
+        sweepKeys = null;
+    }
+
+    // ------------------------------------------------------------------ folding and evaluation
+
+    /** Folds one event into the user's state; true when it was an order. */
+    private boolean apply(UserState s, BehaviorEvent e) {
+        long t = e.occurredAt().toEpochMilli();
+        if (s.isEmpty()) {
+            s.firstSeen = t;
+            s.lastSeen = t;
+            s.sessions = 1;
+            s.sessionStart = t;
+        } else if (t - s.lastSeen > sessionGap) {
+            s.sessions++;
+            s.sessionStart = t;
+        } else if (t > s.lastSeen) {
+            s.sessionMillis += t - s.lastSeen;
+        }
+        s.sessionEvents++;
+        s.firstSeen = Math.min(s.firstSeen, t);
+        s.lastSeen = Math.max(s.lastSeen, t);
+        s.events++;
+        boolean order = false;
+        StandardEvent type = e.standardEvent().orElse(null);
+        if (type == StandardEvent.PRODUCT_VIEWED) {
+            s.productViews++;
+            category(s, e.product());
+        } else if (type == StandardEvent.PRODUCT_ADDED) {
+            s.cartAdds++;
+            category(s, e.product());
+        } else if (type == StandardEvent.CHECKOUT_STARTED) {
+            s.checkouts++;
+        } else if (type == StandardEvent.ORDER_COMPLETED) {
+            order = true;
+            s.orders++;
+            s.lastOrderAt = Math.max(s.lastOrderAt, t);
+            if (e.order() != null) {
+                s.revenue += e.order().revenueOrDerived().doubleValue();
+                for (Product p : e.order().products()) {
+                    category(s, p);
+                }
+            }
+        }
+        for (Rules.Counter c : rules.counters()) {
+            if (c.matches(e)) {
+                s.count(c.key(), t, c.cap());
+            }
+        }
+        return order;
+    }
+
+    private static void category(UserState s, Product p) {
+        if (p != null && !isBlank(p.category())) {
+            s.category(p.category().trim(), 1);
+        }
+    }
+
+    /** Re-scores a buyer's RFM with the stored cut points and moves the user's RFM segment. */
+    private void rescore(Work w, String user, UserState s, long now, long at) {
+        Rfm.CutPoints cuts = w.meta.cuts;
+        int r = 0;
+        int f = 0;
+        int m = 0;
+        String segment = null;
+        if (cuts != null && s.orders > 0) {
+            r = cuts.r(Math.max(0, now - s.lastOrderAt) / (double) Rules.DAY);
+            f = cuts.f(s.orders);
+            m = cuts.m(s.revenue);
+            segment = Rfm.segmentId(Rfm.segment(r, f, m));
+        }
+        for (String seg : new ArrayList<>(s.memberships.keySet())) {
+            if (seg.startsWith("rfm:") && !seg.equals(segment)) {
+                w.transition(user, s, seg, false, 0, at);
+            }
+        }
+        double score = (r + f + m) / 15.0;
+        if (segment != null && !s.memberships.containsKey(segment)) {
+            w.transition(user, s, segment, true, score, at);
+        } else if (segment != null) {
+            s.memberships.put(segment, score);
+        }
+        if (r != s.r || f != s.f || m != s.m) {
+            s.r = r;
+            s.f = f;
+            s.m = m;
+            if (segment != null) {
+                w.results.add(new UserScore(user, RFM_SCORE, 100 * r + 10 * f + m, Rfm.segment(r, f, m), List.of(
+                        new UserScore.Reason("recency", r, String.format(Locale.ROOT, "R %d: last order %.0f days ago", r,
+                                Math.floor(Math.max(0, now - s.lastOrderAt) / (double) Rules.DAY))),
+                        new UserScore.Reason("frequency", f, "F " + f + ": " + s.orders + (s.orders == 1 ? " order" : " orders")),
+                        new UserScore.Reason("monetary", m, String.format(Locale.ROOT, "M %d: revenue %.2f", m, s.revenue)))));
+            }
+        }
+    }
+
+    /** Evaluates the rule segments for a user at {@code now}, publishes transitions and reschedules expiry. */
+    private void evaluate(Work w, String user, UserState s, long now, long at) {
+        Map<String, Boolean> result = rules.evaluate(s, now, s.memberships::containsKey);
+        for (Map.Entry<String, Boolean> e : result.entrySet()) {
+            boolean was = s.memberships.containsKey(e.getKey());
+            if (was != e.getValue()) {
+                w.transition(user, s, e.getKey(), e.getValue(), e.getValue() ? 1.0 : 0.0, at);
+            }
+        }
+        for (String seg : new ArrayList<>(s.memberships.keySet())) {
+            if (!seg.startsWith("rfm:") && !seg.startsWith("cluster:") && !result.containsKey(seg)) {
+                w.transition(user, s, seg, false, 0, at); // the definition was removed
+            }
+        }
+        Set<String> live = new HashSet<>();
+        for (Rules.Counter c : rules.counters()) {
+            live.add(c.key());
+            s.prune(c.key(), now, c.within());
+        }
+        s.windows.keySet().retainAll(live);
+        w.schedule(user, s, rules.nextChange(s, now));
+    }
+
+    /** Re-evaluates the users whose windows or time comparisons changed by the current "now". */
+    private void expire(Work w) {
+        while (true) {
+            List<String> due = w.state.keys(EXPIRY, 256);
+            boolean more = false;
+            for (String key : due) {
+                long at = Long.parseLong(key.substring(EXPIRY.length(), EXPIRY.length() + 15));
+                if (at > w.meta.watermark) {
+                    return;
+                }
+                String user = key.substring(EXPIRY.length() + 16);
+                w.state.delete(key);
+                more = true;
+                UserState s = w.user(user);
+                s.expiryAt = Long.MAX_VALUE;
+                evaluate(w, user, s, w.meta.watermark, at);
+            }
+            if (!more || due.size() < 256) {
+                return;
+            }
+        }
+    }
+
+    /** After a definitions change: re-evaluates the next chunk of users. */
+    private void sweep(Work w) {
+        if (w.meta.sweepCursor == null) {
+            return;
+        }
+        if (sweepKeys == null) {
+            sweepKeys = w.state.keys(USER, Integer.MAX_VALUE);
+        }
+        int start = Collections.binarySearch(sweepKeys, USER + w.meta.sweepCursor);
+        start = start >= 0 ? start + 1 : -start - 1;
+        if (w.meta.sweepCursor.isEmpty()) {
+            start = 0;
+        }
+        int end = Math.min(sweepKeys.size(), start + SWEEP_CHUNK);
+        for (int i = start; i < end; i++) {
+            String user = sweepKeys.get(i).substring(USER.length());
+            if (w.exists(user)) {
+                evaluate(w, user, w.user(user), w.meta.watermark, w.meta.watermark);
+            }
+            w.meta.sweepCursor = user;
+        }
+        if (end >= sweepKeys.size()) {
+            w.meta.sweepCursor = null;
+            sweepKeys = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ tables
+
+    private ReportTable errorsTable() {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Rules.Error e : rulesErrors) {
+            rows.add(List.of(e.pointer().isEmpty() ? "/" : e.pointer(), e.message()));
+        }
+        return new ReportTable(ERRORS_TABLE, List.of("pointer", "message"), rows);
+    }
+
+    private ReportTable definitionsTable(Clusters clusters) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (String name : Rfm.SEGMENTS) {
+            rows.add(List.of(Rfm.segmentId(name), "rfm", name, "RFM segment " + name + " (quintile scores, see the segmentation guide)"));
+        }
+        for (Rules.Segment s : rules.segments()) {
+            rows.add(List.of(s.id(), "rule", s.name(), s.description()));
+        }
+        for (Clustering.ClusterInfo c : clusters.infos()) {
+            rows.add(List.of("cluster:" + c.number(), "cluster", "Cluster " + c.number() + " (" + c.size() + " users)", c.description()));
+        }
+        return new ReportTable(DEFINITIONS_TABLE, List.of("segment", "kind", "name", "description"), rows);
+    }
+
+    // ------------------------------------------------------------------ the state of one batch
+
+    /** Users read at most once per batch, changed in memory, written back at the end; results in order. */
+    private final class Work {
+        final StateStore state;
+        final Meta meta;
+        final Map<String, UserState> users = new LinkedHashMap<>();
+        final Set<String> missing = new HashSet<>();
+        final Set<String> deleted = new TreeSet<>();
+        final Map<String, List<List<Object>>> histories = new TreeMap<>();
+        final Set<String> absorbedBuyers = new HashSet<>();
+        final List<Result> results = new ArrayList<>();
+        int transitions;
+
+        Work(StateStore state, Meta meta) {
+            this.state = state;
+            this.meta = meta;
+        }
+
+        boolean exists(String user) {
+            return users.containsKey(user) || (!missing.contains(user) && load(user) != null);
+        }
+
+        UserState user(String user) {
+            UserState s = users.get(user);
+            if (s == null) {
+                s = missing.contains(user) ? null : load(user);
+                if (s == null) {
+                    s = new UserState();
+                }
+                users.put(user, s);
+                deleted.remove(user);
+            }
+            return s;
+        }
+
+        private UserState load(String user) {
+            UserState s = state.get(USER + user).map(UserState::decode).orElse(null);
+            if (s == null) {
+                missing.add(user);
+            } else {
+                users.put(user, s);
+            }
+            return s;
+        }
+
+        boolean absorbedOrders(String user) {
+            return absorbedBuyers.remove(user);
+        }
+
+        /** The anonymous visitor's history joins the user; the visitor leaves its segments. */
+        void stitch(String anonymous, String user) {
+            if (!exists(anonymous)) {
+                return;
+            }
+            UserState visitor = user(anonymous);
+            if (visitor.isEmpty()) {
+                return;
+            }
+            UserState target = user(user);
+            target.absorb(visitor);
+            if (visitor.orders > 0) {
+                absorbedBuyers.add(user);
+            }
+            for (String seg : new ArrayList<>(visitor.memberships.keySet())) {
+                transition(anonymous, visitor, seg, false, 0, meta.watermark);
+            }
+            schedule(anonymous, visitor, Long.MAX_VALUE);
+            users.remove(anonymous);
+            missing.add(anonymous);
+            deleted.add(anonymous);
+        }
+
+        void transition(String user, UserState s, String segment, boolean member, double score, long at) {
+            if (member) {
+                s.memberships.put(segment, score);
+            } else {
+                s.memberships.remove(segment);
+            }
+            transitions++;
+            results.add(new SegmentMembership(user, segment, member, score));
+            histories.computeIfAbsent(user, this::history).add(List.of(segment, member ? "entered" : "exited",
+                    Instant.ofEpochMilli(at).toString()));
+        }
+
+        void schedule(String user, UserState s, long next) {
+            if (next == s.expiryAt) {
+                return;
+            }
+            if (s.expiryAt != Long.MAX_VALUE) {
+                state.delete(expiryKey(s.expiryAt, user));
+            }
+            if (next != Long.MAX_VALUE) {
+                state.put(expiryKey(next, user), new byte[] {1});
+            }
+            s.expiryAt = next;
+        }
+
+        private List<List<Object>> history(String user) {
+            List<List<Object>> rows = new ArrayList<>();
+            state.get(HISTORY + user).ifPresent(bytes -> {
+                try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+                    int n = in.readInt();
+                    for (int i = 0; i < n; i++) {
+                        rows.add(List.of(in.readUTF(), in.readUTF(), in.readUTF()));
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException("corrupt segmentation history", e);
+                }
+            });
+            return rows;
+        }
+
+        void commit() {
+            for (String user : deleted) {
+                state.delete(USER + user);
+            }
+            for (Map.Entry<String, UserState> e : users.entrySet()) {
+                if (!e.getValue().isEmpty()) {
+                    state.put(USER + e.getKey(), e.getValue().encode());
+                }
+            }
+            for (Map.Entry<String, List<List<Object>>> e : histories.entrySet()) {
+                List<List<Object>> rows = e.getValue();
+                if (rows.size() > HISTORY_ROWS) {
+                    rows = new ArrayList<>(rows.subList(rows.size() - HISTORY_ROWS, rows.size()));
+                }
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                try (DataOutputStream out = new DataOutputStream(bytes)) {
+                    out.writeInt(rows.size());
+                    for (List<Object> row : rows) {
+                        for (Object cell : row) {
+                            out.writeUTF((String) cell);
+                        }
+                    }
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+                state.put(HISTORY + e.getKey(), bytes.toByteArray());
+                results.add(new ReportTable(HISTORY_PREFIX + e.getKey(), List.of("segment", "change", "at"), rows));
+            }
+            if (!results.isEmpty()) {
+                context.results().publish(results);
+            }
+        }
+    }
+
+    static String expiryKey(long at, String user) {
+        return EXPIRY + String.format(Locale.ROOT, "%015d", Math.max(0, at)) + "/" + user;
+    }
+
+    // ------------------------------------------------------------------ global state
+
+    /** The plugin-wide state: "now", the RFM cut points and a running sweep's cursor. */
+    static final class Meta {
+        long watermark = Long.MIN_VALUE;
+        Rfm.CutPoints cuts;
+        String sweepCursor;
+
+        static Meta load(StateStore state) {
+            Meta m = new Meta();
+            state.get(META).ifPresent(bytes -> {
+                try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+                    m.watermark = in.readLong();
+                    if (in.readBoolean()) {
+                        m.cuts = new Rfm.CutPoints(read(in), read(in), read(in));
+                    }
+                    if (in.readBoolean()) {
+                        m.sweepCursor = in.readUTF();
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException("corrupt segmentation meta state", e);
+                }
+            });
+            return m;
+        }
+
+        private static double[] read(DataInputStream in) throws IOException {
+            double[] q = new double[4];
+            for (int i = 0; i < 4; i++) {
+                q[i] = in.readDouble();
+            }
+            return q;
+        }
+
+        void store(StateStore state) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeLong(watermark);
+                out.writeBoolean(cuts != null);
+                if (cuts != null) {
+                    for (double[] q : new double[][] {cuts.recency(), cuts.frequency(), cuts.monetary()}) {
+                        for (double v : q) {
+                            out.writeDouble(v);
+                        }
+                    }
+                }
+                out.writeBoolean(sweepCursor != null);
+                if (sweepCursor != null) {
+                    out.writeUTF(sweepCursor);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            state.put(META, bytes.toByteArray());
+        }
+    }
+
+    /** The descriptions of the latest clusters. */
+    record Clusters(List<Clustering.ClusterInfo> infos) {
+        static Clusters load(StateStore state) {
+            List<Clustering.ClusterInfo> infos = new ArrayList<>();
+            state.get(CLUSTERS).ifPresent(bytes -> {
+                try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+                    int n = in.readInt();
+                    for (int i = 0; i < n; i++) {
+                        infos.add(new Clustering.ClusterInfo(in.readInt(), in.readInt(), in.readUTF()));
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException("corrupt segmentation cluster state", e);
+                }
+            });
+            return new Clusters(infos);
+        }
+
+        void store(StateStore state) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeInt(infos.size());
+                for (Clustering.ClusterInfo c : infos) {
+                    out.writeInt(c.number());
+                    out.writeInt(c.size());
+                    out.writeUTF(c.description());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            state.put(CLUSTERS, bytes.toByteArray());
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -39,27 +39,27 @@ final class Reasons {
         boolean missing = Float.isNaN(value);
         double v = value;
         return switch (f) {
-            case DAYS_SINCE_LAST_VISIT -> missing ? "never visited" : "no visit for " + days(v);
-            case DAYS_SINCE_LAST_PURCHASE -> missing ? "has never bought" : "no purchase for " + days(v);
+            case DAYS_SINCE_LAST_VISIT -> missing ? "never visited" : v < 1 ? "visited in the last day" : "no visit for " + days(v);
+            case DAYS_SINCE_LAST_PURCHASE -> missing ? "has never bought" : v < 1 ? "bought in the last day" : "no purchase for " + days(v);
             case DAYS_SINCE_FIRST_SEEN -> missing ? "first visit unknown" : "first seen " + days(v) + " ago";
             case ACCOUNT_AGE_DAYS -> missing ? "account age unknown (guest or no sign-up date)"
                     : v < 90 ? "new customer: account only " + days(v) + " old" : "customer for " + days(v);
             case ACTIVE_DAYS_7 -> "active on " + count(v) + " of the last 7 days";
             case ACTIVE_DAYS_30 -> "active on " + count(v) + " of the last 30 days";
             case ACTIVE_DAYS_90 -> "active on " + count(v) + " of the last 90 days";
-            case SESSIONS_7 -> count(v) + " sessions in the last 7 days";
-            case SESSIONS_30 -> count(v) + " sessions in the last 30 days";
-            case SESSIONS_90 -> count(v) + " sessions in the last 90 days";
+            case SESSIONS_7 -> count(v, "session", "sessions") + " in the last 7 days";
+            case SESSIONS_30 -> count(v, "session", "sessions") + " in the last 30 days";
+            case SESSIONS_90 -> count(v, "session", "sessions") + " in the last 90 days";
             case SESSIONS_TREND -> change("sessions", v);
             case AVG_SESSION_MINUTES_30 -> missing ? "no session in the last 30 days"
                     : String.format(Locale.ROOT, "sessions last %.1f minutes on average", v);
-            case EVENTS_30 -> count(v) + " interactions in the last 30 days";
-            case PRODUCT_VIEWS_30 -> count(v) + " product views in the last 30 days";
-            case ORDERS_7 -> count(v) + " orders in the last 7 days";
-            case ORDERS_30 -> count(v) + " orders in the last 30 days";
-            case ORDERS_90 -> count(v) + " orders in the last 90 days";
+            case EVENTS_30 -> count(v, "interaction", "interactions") + " in the last 30 days";
+            case PRODUCT_VIEWS_30 -> count(v, "product view", "product views") + " in the last 30 days";
+            case ORDERS_7 -> count(v, "order", "orders") + " in the last 7 days";
+            case ORDERS_30 -> count(v, "order", "orders") + " in the last 30 days";
+            case ORDERS_90 -> count(v, "order", "orders") + " in the last 90 days";
             case ORDERS_TREND -> change("orders", v);
-            case ORDERS_ALL -> count(v) + " orders in total";
+            case ORDERS_ALL -> count(v, "order", "orders") + " in total";
             case REVENUE_30 -> String.format(Locale.ROOT, "spent %.2f in the last 30 days", v);
             case REVENUE_90 -> String.format(Locale.ROOT, "spent %.2f in the last 90 days", v);
             case REVENUE_TREND -> change("spending", v);
@@ -70,9 +70,9 @@ final class Reasons {
                     : percent(Math.min(1, v)) + " of cart adds bought";
             case CART_ABANDONMENT_90 -> missing ? "no cart in the last 90 days" : "abandoned the cart on " + percent(v) + " of cart days";
             case CHECKOUT_ABANDONMENT_90 -> missing ? "no checkout in the last 90 days" : percent(v) + " of checkouts not completed";
-            case CART_REMOVES_90 -> count(v) + " products removed from the cart in 90 days";
-            case CATEGORY_DIVERSITY_90 -> count(v) + " categories browsed in 90 days";
-            case BRAND_DIVERSITY_90 -> count(v) + " brands browsed in 90 days";
+            case CART_REMOVES_90 -> count(v, "product", "products") + " removed from the cart in 90 days";
+            case CATEGORY_DIVERSITY_90 -> count(v, "category", "categories") + " browsed in 90 days";
+            case BRAND_DIVERSITY_90 -> count(v, "brand", "brands") + " browsed in 90 days";
             case INTERPURCHASE_DAYS -> missing ? "fewer than two purchase days" : "buys every " + days(v) + " on average";
             case INTERPURCHASE_CV -> missing ? "too few purchases to judge regularity"
                     : v > 0.75 ? "irregular buying pattern" : "regular buying pattern";
@@ -81,11 +81,11 @@ final class Reasons {
             case COUPON_RATE_90 -> missing ? "no checkout in the last 90 days" : "used a coupon in " + percent(v) + " of checkouts";
             case DISCOUNT_SHARE_90 -> missing ? "no order in the last 90 days" : percent(v) + " of order value was discount";
             case DISCOUNTED_ORDERS_SHARE -> missing ? "has never bought" : percent(v) + " of orders discounted";
-            case REFUNDS_90 -> count(v) + " refunds or cancellations in 90 days";
-            case SEARCHES_30 -> count(v) + " searches in the last 30 days";
-            case SEARCH_NO_PURCHASE_DAYS_90 -> count(v) + " days of searching without buying in 90 days";
-            case WISHLIST_ADDS_90 -> count(v) + " wishlist adds in 90 days";
-            case REVIEWS_90 -> count(v) + " reviews in 90 days";
+            case REFUNDS_90 -> count(v, "refund or cancellation", "refunds or cancellations") + " in 90 days";
+            case SEARCHES_30 -> count(v, "search", "searches") + " in the last 30 days";
+            case SEARCH_NO_PURCHASE_DAYS_90 -> count(v, "day", "days") + " of searching without buying in 90 days";
+            case WISHLIST_ADDS_90 -> count(v, "wishlist add", "wishlist adds") + " in 90 days";
+            case REVIEWS_90 -> count(v, "review", "reviews") + " in 90 days";
         };
     }
 
@@ -96,6 +96,10 @@ final class Reasons {
 
     private static String count(double v) {
         return Float.isNaN((float) v) ? "no" : Long.toString(Math.round(v));
+    }
+
+    private static String count(double v, String one, String many) {
+        return Float.isNaN((float) v) ? "no " + many : Math.round(v) == 1 ? "1 " + one : Math.round(v) + " " + many;
     }
 
     private static String percent(double v) {

@@ -89,6 +89,7 @@ public class EventLog {
                 .configureTransactionManager(c -> transactions)
                 .configureEventStore(c -> EmbeddedEventStore.builder()
                         .storageEngine(engine)
+                        .threadFactory(ProcessingThreads.named("event-store-reader", true))
                         .fetchDelay(200)
                         .build());
         configurer.eventProcessing()
@@ -97,7 +98,8 @@ public class EventLog {
                 .registerTrackingEventProcessor(PROFILES, Configuration::eventStore,
                         c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                                 .andBatchSize(projectionBatchSize)
-                                .andInitialTrackingToken(StreamableMessageSource::createTailToken))
+                                .andInitialTrackingToken(StreamableMessageSource::createTailToken)
+                                .andThreadFactory(name -> ProcessingThreads.named("profiles-processor", false)))
                 .registerEventHandler(c -> profileProjection)
                 .assignHandlerInstancesMatching(PROFILES, handler -> handler == profileProjection)
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());

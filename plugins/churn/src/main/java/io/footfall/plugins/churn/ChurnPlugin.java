@@ -182,8 +182,13 @@ public final class ChurnPlugin implements MiningPlugin {
     private int reasons;
     private Retention retention;
     private double highValue;
+    /**
+     * Guards {@link #serving}: the host runs {@code train} on a thread of its own while batches keep arriving, and a
+     * booster must never be freed while another thread predicts with it.
+     */
+    private final Object modelLock = new Object();
     private ModelBundle serving;
-    private int servingVersion = -1;
+    private volatile int servingVersion = -1;
 
     /** The constructor {@link java.util.ServiceLoader} calls. */
     public ChurnPlugin() {
@@ -208,7 +213,9 @@ public final class ChurnPlugin implements MiningPlugin {
         this.reasons = c.integer(REASONS);
         this.retention = Retention.parse(c.list(RETENTION_RULES));
         this.highValue = c.decimal(HIGH_VALUE);
-        refreshServing();
+        synchronized (modelLock) {
+            refreshServing();
+        }
         context.log().info("churn label %s over %s days; serving model version %s", settings.churnLabel(),
                 settings.horizonDays(), servingVersion < 0 ? "none" : servingVersion);
     }
@@ -244,9 +251,14 @@ public final class ChurnPlugin implements MiningPlugin {
         }
         state.put(WATERMARK, ByteBuffer.allocate(8).putLong(watermark).array());
         context.metrics().count("events.folded", batch.events().size());
-        refreshServing();
-        if (serving != null && !users.isEmpty()) {
-            List<Result> scores = score(users, FeatureExtractor.endOfDay(Instant.ofEpochMilli(watermark)));
+        List<Result> scores = List.of();
+        synchronized (modelLock) {
+            refreshServing();
+            if (serving != null && !users.isEmpty()) {
+                scores = score(users, FeatureExtractor.endOfDay(Instant.ofEpochMilli(watermark)));
+            }
+        }
+        if (!scores.isEmpty()) {
             context.results().publish(scores);
             context.metrics().count("users.scored", users.size());
         }
@@ -329,7 +341,10 @@ public final class ChurnPlugin implements MiningPlugin {
         return p >= bandHigh ? "high" : p >= bandMedium ? "medium" : "low";
     }
 
-    /** Loads the serving version when it changed; an unreadable artefact leaves nothing serving (logged). */
+    /**
+     * Loads the serving version when it changed; an unreadable artefact leaves nothing serving (logged). Callers hold
+     * {@link #modelLock}.
+     */
     private void refreshServing() {
         Optional<ModelVersion> current = context.models().serving();
         int version = current.map(ModelVersion::version).orElse(-1);
@@ -414,8 +429,12 @@ public final class ChurnPlugin implements MiningPlugin {
         } else {
             summary = "no retraining: version " + newest.get().version() + " is younger than " + retrainAfter;
         }
-        refreshServing();
-        if (serving != null && !training.cancelled()) {
+        boolean hasModel;
+        synchronized (modelLock) {
+            refreshServing();
+            hasModel = serving != null;
+        }
+        if (hasModel && !training.cancelled()) {
             int scored = rescoreAll(FeatureExtractor.scoringCutoff(cutoff), training);
             metrics.put("users_scored", (double) scored);
             summary += "; re-scored " + scored + " users with version " + servingVersion;
@@ -426,6 +445,12 @@ public final class ChurnPlugin implements MiningPlugin {
 
     /** Decides on automatic promotion, adding the comparison to the metrics. */
     private String promotion(Trainer.Outcome outcome, Map<String, Double> metrics) {
+        synchronized (modelLock) {
+            return promotionLocked(outcome, metrics);
+        }
+    }
+
+    private String promotionLocked(Trainer.Outcome outcome, Map<String, Double> metrics) {
         PluginConfig c = context.config();
         double auc = metrics.get("churn.roc_auc");
         if (!c.bool(AUTO_PROMOTE)) {
@@ -481,11 +506,22 @@ public final class ChurnPlugin implements MiningPlugin {
             for (String key : keys.subList(from, Math.min(keys.size(), from + SCORE_CHUNK))) {
                 state.get(key).ifPresent(b -> chunk.put(key.substring(USER_PREFIX.length()), UserHistory.decode(b)));
             }
-            context.results().publish(score(chunk, cutoff, atRisk));
+            List<Result> results;
+            synchronized (modelLock) {
+                if (serving == null) {
+                    break;
+                }
+                results = score(chunk, cutoff, atRisk);
+            }
+            context.results().publish(results);
             scored += chunk.size();
             training.progress(0.9 + 0.1 * from / Math.max(1, keys.size()), "re-scored " + scored + " users");
         }
-        if (serving.has(Trainer.CHURN) && !training.cancelled()) {
+        boolean churn;
+        synchronized (modelLock) {
+            churn = serving != null && serving.has(Trainer.CHURN);
+        }
+        if (churn && !training.cancelled()) {
             context.results().publish(atRisk.table());
         }
         context.metrics().count("users.rescored", scored);
@@ -494,11 +530,12 @@ public final class ChurnPlugin implements MiningPlugin {
 
     @Override
     public void close() {
-        if (serving != null) {
-            serving.close();
-            serving = null;
+        synchronized (modelLock) {
+            if (serving != null) {
+                serving.close();
+                serving = null;
+            }
+            servingVersion = -1;
         }
-        servingVersion = -1;
-        context = null;
     }
 }

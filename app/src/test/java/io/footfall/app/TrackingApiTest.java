@@ -61,6 +61,20 @@ class TrackingApiTest {
     }
 
     @Test
+    void analyticsNextLoadsItsSettingsFromFootfall() {
+        // analytics-next with cdnURL pointing here: the settings send its events to this server's /v1
+        io.restassured.RestAssured.given().header("Origin", "https://shop.example.com")
+                .get("/v1/projects/{key}/settings", Api.WRITE_KEY).then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "https://shop.example.com")
+                .body("integrations.'Segment.io'.apiKey", equalTo(Api.WRITE_KEY))
+                .body("integrations.'Segment.io'.apiHost", org.hamcrest.Matchers.endsWith("/v1"))
+                .body("integrations.'Segment.io'.protocol", equalTo("http"))
+                .body("integrations.size()", equalTo(1));
+        io.restassured.RestAssured.given().get("/v1/projects/{key}/settings", "not-a-key").then().statusCode(404)
+                .body("field", equalTo("writeKey"));
+    }
+
+    @Test
     void badWriteKeyIs401() {
         io.restassured.RestAssured.given().auth().preemptive().basic("nope", "").contentType("application/json")
                 .body(analyticsNodeBatch("u", "a", "x")).post("/v1/batch")

@@ -102,6 +102,11 @@ public final class SegmentationPlugin implements MiningPlugin {
     static final String CLUSTERS = "g/clusters";
     /** Users re-evaluated per batch while a definitions change is swept over the population. */
     static final int SWEEP_CHUNK = 500;
+    /**
+     * "Every key" for {@link StateStore#keys}: not {@link Integer#MAX_VALUE}, which the host adds its pending writes to
+     * (an int overflow into a negative SQL LIMIT).
+     */
+    static final int ALL_KEYS = Integer.MAX_VALUE / 2;
 
     private static final Set<String> RFM_IDS;
 
@@ -140,8 +145,8 @@ public final class SegmentationPlugin implements MiningPlugin {
 
     private final Object lock = new Object();
     private PluginContext context;
-    private Rules rules = Rules.empty();
-    private List<Rules.Error> rulesErrors = List.of();
+    private volatile Rules rules = Rules.empty();
+    private volatile List<Rules.Error> rulesErrors = List.of();
     private long sessionGap;
     private Clustering.Settings clusterSettings;
     /** Sorted user keys of a running sweep (a cache; the cursor is in the meta state). */
@@ -186,10 +191,9 @@ public final class SegmentationPlugin implements MiningPlugin {
                         e.errors().size(), e.errors().get(0).pointer(), e.errors().get(0).message());
                 rules = previous == null ? Rules.empty() : Rules.parse(previous, RFM_IDS);
             }
-            int segmentCount = rules.segments().size();
-            int errorCount = rulesErrors.size();
-            context.metrics().gauge("rules.segments", () -> segmentCount);
-            context.metrics().gauge("rules.errors", () -> errorCount);
+            // the same instance is reopened after a config change: the gauges read the fields (registered once by the host)
+            context.metrics().gauge("rules.segments", () -> rules.segments().size());
+            context.metrics().gauge("rules.errors", () -> rulesErrors.size());
             List<Result> out = new ArrayList<>();
             out.add(errorsTable());
             out.add(definitionsTable(Clusters.load(state)));
@@ -243,7 +247,7 @@ public final class SegmentationPlugin implements MiningPlugin {
             now = Math.max(meta.watermark, until);
             meta.watermark = now;
             meta.store(state);
-            keys = state.keys(USER, Integer.MAX_VALUE);
+            keys = state.keys(USER, ALL_KEYS);
         }
         training.progress(0.0, "reading " + keys.size() + " users");
         // 1. read the measures (outside the lock: batches go on; their users are re-read when applying)
@@ -511,7 +515,7 @@ public final class SegmentationPlugin implements MiningPlugin {
             return;
         }
         if (sweepKeys == null) {
-            sweepKeys = w.state.keys(USER, Integer.MAX_VALUE);
+            sweepKeys = w.state.keys(USER, ALL_KEYS);
         }
         int start = Collections.binarySearch(sweepKeys, USER + w.meta.sweepCursor);
         start = start >= 0 ? start + 1 : -start - 1;

@@ -24,11 +24,22 @@ import org.junit.jupiter.api.Test;
  */
 class ChurnSimulationTest {
 
-    static final SimulatorConfig SIMULATION = SimulatorConfig.builder().seed(3).users(1500).days(75).build();
+    static final SimulatorConfig SIMULATION = SimulatorConfig.builder().seed(Long.getLong("churn.sim.seed", 3)).users(1500).days(75).build();
     static final Instant END = SIMULATION.start().plus(Duration.ofDays(SIMULATION.days()));
     /** The features through which the planted drivers show. */
     static final Set<String> DISCOUNT_FEATURES = Set.of("coupon_rate_90", "discount_share_90", "discounted_orders_share");
     static final String TENURE_FEATURE = "account_age_days";
+
+    /**
+     * Least mean log-odds the discount features add for the most over the least discount-sensitive quarter. Measured
+     * +0.157 (seed 3), +0.079 (seed 1), +0.081 (seed 7): the bound is half the smallest.
+     */
+    static final double MIN_DISCOUNT_GAP = 0.04;
+    /**
+     * Least mean log-odds the account age adds for accounts younger than 275 days over those older than 820. Measured
+     * +0.844 (seed 3), +0.630 (seed 1), +0.522 (seed 7): the bound is half the smallest.
+     */
+    static final double MIN_TENURE_GAP = 0.25;
 
     static Simulations.Simulation simulation;
     static Histories book;
@@ -49,6 +60,10 @@ class ChurnSimulationTest {
                 book.touched().size(), trainSeconds, outcome.cutoffs(), outcome.metrics());
     }
 
+    private static int column(String name) {
+        return java.util.Arrays.asList(Feature.columns()).indexOf(name);
+    }
+
     private static double metric(String name) {
         return outcome.metrics().get(name);
     }
@@ -56,8 +71,9 @@ class ChurnSimulationTest {
     /**
      * Measured (seed 3, 975 test rows at one held-out cutoff): churn ROC-AUC 0.856 vs 0.849 for the logistic
      * baseline; PR-AUC 0.753 vs 0.740 at a positive rate of 0.294; top-decile lift 2.98; Brier 0.132 (base rate:
-     * 0.208). The issue asks for ROC-AUC ≥ 0.80 on later cutoffs; the lift bound is what a useful at-risk list needs
-     * (bound 2.5). Training and data are seeded, so these numbers repeat exactly.
+     * 0.208). Other seeds ({@code -Dchurn.sim.seed=}): 0.850 vs 0.845 (seed 1), 0.842 vs 0.832 (seed 7). The issue
+     * asks for ROC-AUC ≥ 0.80 on later cutoffs; the lift bound is what a useful at-risk list needs (bound 2.5).
+     * Training and data are seeded, so these numbers repeat exactly.
      */
     @Test
     void churnIsPredictedOnLaterCutoffsBetterThanTheBaseline() {
@@ -72,9 +88,9 @@ class ChurnSimulationTest {
     }
 
     /**
-     * Measured (seed 3): propensity ROC-AUC 0.778 vs 0.788 for the baseline: on this traffic, buying in the next two
-     * weeks is about as linear in the features as it gets, and XGBoost does not beat the baseline. Bound: 0.72, and
-     * no more than 0.02 below the baseline.
+     * Measured: propensity ROC-AUC 0.778 vs 0.788 for the baseline (seed 3), 0.740 vs 0.742 (seed 1), 0.743 vs 0.737
+     * (seed 7): buying in the next two weeks is about as linear in these features as it gets, and XGBoost does not
+     * reliably beat the baseline. Bound: 0.72, and no more than 0.02 below the baseline.
      */
     @Test
     void purchasePropensityIsPredictedOnLaterCutoffs() {
@@ -86,11 +102,13 @@ class ChurnSimulationTest {
     /**
      * The reasons follow the planted drivers: among the users scored at the held-out cutoff, a discount feature is
      * among the top three reasons far more often for the most discount-sensitive quarter than for the least, and the
-     * account age far more often for the newest accounts than for the oldest. Measured (seed 3): a discount reason for
-     * 22.9% of the 118 most sensitive vs 7.1% of the 168 least sensitive users (bound: twice); an account-age reason
-     * for 87.0% of 115 accounts younger than 275 days vs 0% of 159 older than 820 days. Of the 54 planted churners of
-     * the next 14 days, 23 have a planted driver among their top three reasons, but only 3 as the first: recency and
-     * frequency (who is already going quiet) explain more of the risk than the planted covariates do.
+     * account age far more often for the newest accounts than for the oldest, and the contributions behind them (SHAP,
+     * log-odds) are larger. Measured (seed 3): a discount reason for 22.9% of the 118 most sensitive vs 7.1% of the 168
+     * least sensitive users (seed 1: 4.2% vs 2.2%, seed 7: 15.9% vs 6.8%, so the bound is only "more often"); an
+     * account-age reason for 87.0% of 115 accounts younger than 275 days vs 0% of 159 older than 820 days (seeds 1, 7:
+     * 25% and 63% vs 0%). Of the 54 planted churners of the next 14 days, 23 have a planted driver among their top
+     * three reasons, but only 3 as the first (seed 1: 11 and 2 of 55; seed 7: 19 and 10 of 44): recency and frequency
+     * (who is already going quiet) explain more of the risk than the planted covariates do.
      */
     @Test
     void reasonsNameThePlantedDrivers() {
@@ -99,6 +117,8 @@ class ChurnSimulationTest {
         int[] discount = new int[4];
         int[] tenure = new int[4];
         int[] futureChurners = new int[3];
+        double[] discountShap = new double[2];
+        double[] tenureShap = new double[2];
         for (UserTruth u : simulation.truth().users()) {
             UserHistory h = u.userId() == null ? null : book.touched().get(u.userId());
             if (h == null || !FeatureExtractor.activeBetween(h, cutoffDay - 30, cutoffDay)) {
@@ -109,20 +129,29 @@ class ChurnSimulationTest {
             List<UserScore.Reason> reasons = Reasons.top(f, p.contributions(), 3);
             boolean discountReason = reasons.stream().anyMatch(r -> DISCOUNT_FEATURES.contains(r.feature()));
             boolean tenureReason = reasons.stream().anyMatch(r -> r.feature().equals(TENURE_FEATURE));
+            double discountContribution = 0;
+            for (String feature : DISCOUNT_FEATURES) {
+                discountContribution += p.contributions()[column(feature)];
+            }
+            double tenureContribution = p.contributions()[column(TENURE_FEATURE)];
             double sensitivity = u.features().discountSensitivity();
             if (sensitivity >= 0.75) {
                 discount[0]++;
                 discount[1] += discountReason ? 1 : 0;
+                discountShap[0] += discountContribution;
             } else if (sensitivity <= 0.25) {
                 discount[2]++;
                 discount[3] += discountReason ? 1 : 0;
+                discountShap[1] += discountContribution;
             }
             if (u.features().tenureDays() <= 274) {
                 tenure[0]++;
                 tenure[1] += tenureReason ? 1 : 0;
+                tenureShap[0] += tenureContribution;
             } else if (u.features().tenureDays() >= 821) {
                 tenure[2]++;
                 tenure[3] += tenureReason ? 1 : 0;
+                tenureShap[1] += tenureContribution;
             }
             if (u.churned() && !u.churnInstant().isBefore(cutoff) && u.churnInstant().isBefore(cutoff.plus(Duration.ofDays(14)))) {
                 futureChurners[0]++;
@@ -139,7 +168,13 @@ class ChurnSimulationTest {
                         + " %.3f of %d new vs %.3f of %d old accounts; planted churners of the next 14 days: a planted driver in the"
                         + " top 3 for %d of %d, first for %d%n", highDiscount, discount[0], lowDiscount, discount[2], newAccounts,
                 tenure[0], oldAccounts, tenure[2], futureChurners[1], futureChurners[0], futureChurners[2]);
-        assertTrue(highDiscount > 2 * lowDiscount, "discount reasons: " + highDiscount + " vs " + lowDiscount);
+        double discountGap = discountShap[0] / discount[0] - discountShap[1] / discount[2];
+        double tenureGap = tenureShap[0] / tenure[0] - tenureShap[1] / tenure[2];
+        System.out.printf("churn contributions: discount features %+.3f log-odds more for the sensitive quarter; account age"
+                + " %+.3f more for the newest accounts%n", discountGap, tenureGap);
+        assertTrue(highDiscount > lowDiscount, "discount reasons: " + highDiscount + " vs " + lowDiscount);
         assertTrue(newAccounts > 2 * oldAccounts, "account-age reasons: " + newAccounts + " vs " + oldAccounts);
+        assertTrue(discountGap > MIN_DISCOUNT_GAP, "discount contribution gap " + discountGap);
+        assertTrue(tenureGap > MIN_TENURE_GAP, "account-age contribution gap " + tenureGap);
     }
 }

@@ -246,6 +246,9 @@ public final class ChurnPlugin implements MiningPlugin {
             boolean user = book.identified().contains(e.getKey()) || storedAsUser.contains(e.getKey());
             state.put((user ? USER_PREFIX : VISITOR_PREFIX) + e.getKey(), e.getValue().encode());
             if (user) {
+                if (!storedAsUser.contains(e.getKey())) {
+                    state.delete(VISITOR_PREFIX + e.getKey()); // an id first seen as anonymous, now a user id
+                }
                 users.put(e.getKey(), e.getValue());
             }
         }

@@ -172,6 +172,20 @@ class ChurnPluginTest {
     }
 
     @Test
+    void historiesAreKeptPerPersonAndMoveToTheUserAtLogin() {
+        try (PluginHarness h = open(SHORT)) {
+            h.feed(Fixtures.track("Product Viewed").anonymous("visitor-1").at(Fixtures.day(1)).property("product_id", "p-1").build(),
+                    Fixtures.track("Product Viewed").anonymous("same-id").at(Fixtures.day(1)).property("product_id", "p-1").build());
+            assertEquals(List.of("a/same-id", "a/visitor-1", "meta/watermark"), h.state().keys("", 10));
+            h.feed(Fixtures.identify("u-9", "visitor-1", Fixtures.day(2)),
+                    Fixtures.productViewed("same-id", "p-2", "Books", Fixtures.day(2)));
+            assertEquals(List.of("meta/watermark", "u/same-id", "u/u-9"), h.state().keys("", 10));
+            UserHistory merged = UserHistory.decode(h.state().snapshot().get("u/u-9"));
+            assertEquals(2, merged.days().size(), "the visitor's day 1 and the user's day 2");
+        }
+    }
+
+    @Test
     void tooLittleHistoryIsRefusedWithAReason() {
         try (PluginHarness h = open(Map.of())) {
             h.feedSimulation(SimulatorConfig.builder().seed(1).users(50).days(10).build());

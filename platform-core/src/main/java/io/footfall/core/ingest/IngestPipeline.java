@@ -56,6 +56,8 @@ public class IngestPipeline {
     DataSource dataSource;
     @Inject
     PersonalDataVault vault;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @ConfigProperty(name = "footfall.ingest.max-queued-events", defaultValue = "50000")
     long maxQueuedEvents;
@@ -71,7 +73,14 @@ public class IngestPipeline {
     private Thread writer;
     private PersonalDataCodec codec;
 
-    private record Job(List<BehaviorEvent> events, List<FailedEvent> failed, CompletableFuture<IngestOutcome> done) {
+    private io.micrometer.core.instrument.Timer requestLatency;
+    private io.micrometer.core.instrument.Timer commitTime;
+    private io.micrometer.core.instrument.DistributionSummary groupSize;
+    private io.micrometer.core.instrument.Counter storedCounter;
+    private io.micrometer.core.instrument.Counter duplicateCounter;
+    private io.micrometer.core.instrument.Counter failedCounter;
+
+    private record Job(List<BehaviorEvent> events, List<FailedEvent> failed, CompletableFuture<IngestOutcome> done, long queuedAt) {
         int size() {
             return events.size() + failed.size();
         }
@@ -79,6 +88,7 @@ public class IngestPipeline {
 
     void start(@Observes @Priority(20) StartupEvent startup) {
         codec = new PersonalDataCodec(log.json());
+        registerMetrics();
         running = true;
         accepting = true;
         writer = new Thread(this::writeLoop, "footfall-ingest-writer");
@@ -101,6 +111,25 @@ public class IngestPipeline {
         }
     }
 
+    private void registerMetrics() {
+        requestLatency = io.micrometer.core.instrument.Timer.builder("footfall.ingest.request")
+                .description("from a request's events being queued to their durable commit")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        commitTime = io.micrometer.core.instrument.Timer.builder("footfall.ingest.commit")
+                .description("time of one group commit (duplicate check, sealing, COPY, commit)")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        groupSize = io.micrometer.core.instrument.DistributionSummary.builder("footfall.ingest.group.commit.size")
+                .baseUnit("events").description("events and rejected events in one group commit")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        String events = "footfall.ingest.events";
+        storedCounter = io.micrometer.core.instrument.Counter.builder(events).tag("outcome", "stored")
+                .description("events handled by the ingest pipeline, by outcome").register(registry);
+        duplicateCounter = io.micrometer.core.instrument.Counter.builder(events).tag("outcome", "duplicate").register(registry);
+        failedCounter = io.micrometer.core.instrument.Counter.builder(events).tag("outcome", "failed").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("footfall.ingest.queued", queuedEvents, AtomicLong::get).baseUnit("events")
+                .description("events waiting for a commit (429 above footfall.ingest.max-queued-events)").register(registry);
+    }
+
     /**
      * Queues valid events and rejected ones for one durable commit.
      *
@@ -116,9 +145,14 @@ public class IngestPipeline {
             queuedEvents.addAndGet(-size);
             throw new OverloadedException("ingest queue is full (" + maxQueuedEvents + " events)");
         }
-        Job job = new Job(List.copyOf(events), List.copyOf(failed), new CompletableFuture<>());
+        Job job = new Job(List.copyOf(events), List.copyOf(failed), new CompletableFuture<>(), System.nanoTime());
         queue.add(job);
         return job.done();
+    }
+
+    /** Whether the pipeline takes requests and its writer thread is alive. */
+    public boolean healthy() {
+        return accepting && writer != null && writer.isAlive();
     }
 
     /** Events committed since start. */
@@ -167,6 +201,7 @@ public class IngestPipeline {
     }
 
     private void commit(List<Job> group) {
+        long started = System.nanoTime();
         UnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("ingest"));
         List<IngestOutcome> outcomes = new ArrayList<>(group.size());
         Map<String, SecretKey> keys;
@@ -199,9 +234,20 @@ public class IngestPipeline {
         }
         vault.remember(keys);
         commits.incrementAndGet();
+        long now = System.nanoTime();
+        commitTime.record(now - started, TimeUnit.NANOSECONDS);
+        int size = 0;
         for (int i = 0; i < group.size(); i++) {
-            group.get(i).done().complete(outcomes.get(i));
+            Job job = group.get(i);
+            IngestOutcome outcome = outcomes.get(i);
+            size += job.size();
+            storedCounter.increment(outcome.stored());
+            duplicateCounter.increment(outcome.duplicates());
+            failedCounter.increment(outcome.failed());
+            requestLatency.record(now - job.queuedAt(), TimeUnit.NANOSECONDS);
+            job.done().complete(outcome);
         }
+        groupSize.record(size);
     }
 
     private static Set<String> alreadyStored(Connection connection, List<Job> group) throws SQLException {

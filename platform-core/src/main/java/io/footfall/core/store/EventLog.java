@@ -58,6 +58,7 @@ public class EventLog {
 
     private final ObjectMapper json = EventJson.create();
     private Configuration axon;
+    private volatile boolean running;
     private Serializer serializer;
     private CopyEventStorageEngine engine;
     private TokenStore tokens;
@@ -105,6 +106,7 @@ public class EventLog {
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
         axon = configurer.buildConfiguration();
         axon.start();
+        running = true;
         LOG.infof("Axon event log started with processors %s", axon.eventProcessingConfiguration().eventProcessors().keySet());
     }
 
@@ -116,6 +118,7 @@ public class EventLog {
     }
 
     void stop(@Observes @Priority(5) ShutdownEvent shutdown) {
+        running = false;
         if (axon != null) {
             axon.shutdown();
             // the store's producer thread would otherwise go on polling a closing connection pool
@@ -123,6 +126,11 @@ public class EventLog {
                 embedded.shutDown();
             }
         }
+    }
+
+    /** Whether Axon's runtime is started (after startup, before shutdown). */
+    public boolean started() {
+        return axon != null && running;
     }
 
     /** The Axon event store. */

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The plugin host with real plugin jars loaded from a directory: isolation of a plugin that throws,
- * hangs or allocates without bound; dead letters, configuration, training jobs, model versions,
- * hot reload and SPI version checks.
+ * hangs, allocates without bound, retains memory across calls or cannot be stopped; dead letters,
+ * configuration, training jobs, model versions, hot reload and SPI version checks.
  */
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -215,6 +215,80 @@ class PluginHostTest {
         } finally {
             deleteTree(noop);
             deleteTree(future);
+        }
+    }
+
+    private static JsonPath listed(String id) {
+        JsonPath all = admin().get("/api/v1/plugins").then().statusCode(200).extract().jsonPath();
+        return new JsonPath(all.prettify()).setRootPath("plugins.find { it.id == '" + id + "' }");
+    }
+
+    private static long processed(String id) {
+        return admin().get("/api/v1/plugins/{id}", id).jsonPath().getLong("processedEvents");
+    }
+
+    @Test
+    @Order(12)
+    void aThreadThatCannotBeStoppedIsAbandonedAndItsPluginQuarantined() {
+        int before = parked().size();
+        // swallows interrupts and ThreadDeath: neither Thread.stop (Java 17) nor its absence (Java 20+) ends it
+        admin().contentType("application/json").body(Map.of("mode", "stubborn", "sleep-ms", "9000"))
+                .put("/api/v1/plugins/{id}/config", BROKEN).then().statusCode(200).body("state", equalTo("RUNNING"));
+        String user = sendEvents(2);
+        JsonPath status = Poll.until(Duration.ofSeconds(30), () -> listed(BROKEN), s -> "QUARANTINED".equals(s.getString("state")));
+        assertTrue(status.getString("stateReason").contains("could not be stopped") && status.getString("stateReason").contains("abandoned"),
+                status.prettify());
+        assertTrue(status.getInt("abandonedThreads") >= 1, status.prettify());
+        awaitParked(before + 1);
+        Api.awaitProfile(user, 2);
+
+        // the stored config changes, the plugin stays quarantined; enable waits for the abandoned thread to end
+        admin().contentType("application/json").body(Map.of("mode", "ok")).put("/api/v1/plugins/{id}/config", BROKEN)
+                .then().statusCode(200).body("state", equalTo("QUARANTINED"));
+        admin().post("/api/v1/plugins/{id}/enable", BROKEN).then().statusCode(409).body("error", equalTo("abandoned_threads"));
+        Poll.until(Duration.ofSeconds(30), () -> admin().post("/api/v1/plugins/{id}/enable", BROKEN).statusCode(), code -> code == 200);
+        admin().get("/api/v1/plugins/{id}", BROKEN).then().body("state", equalTo("RUNNING")).body("abandonedThreads", equalTo(0))
+                .body("stateReason", equalTo(null));
+    }
+
+    @Test
+    @Order(13)
+    void aPluginRetainingMemoryAcrossCallsIsQuarantinedWhileIngestionAndOtherPluginsGoOn() throws IOException {
+        Path leaky = Path.of("target/plugins").resolve("leaky-" + UUID.randomUUID());
+        try {
+            writeFixture(leaky, "io.footfall.plugins.fixtures.LeakyPlugin");
+            // this plugin's own limits: 48 MB retained, checked after every batch (instance defaults: 256 MB, every minute)
+            Files.writeString(leaky.resolve("footfall-plugin.properties"), "retained-budget-mb=48\nretained-check=PT0S\n");
+            admin().post("/api/v1/plugins/reload").then().statusCode(200).body("started", hasItem("leaky-fixture"));
+            long affinityBefore = processed("category-affinity");
+            configure("ok");
+            long brokenBefore = processed(BROKEN);
+            // 4 MB kept per batch, far below the 64 MB per call: only the retained-memory budget catches it
+            JsonPath status = Poll.until(Duration.ofSeconds(90), () -> {
+                sendEvents(2);
+                return listed("leaky-fixture");
+            }, s -> "QUARANTINED".equals(s.getString("state")));
+            assertTrue(status.getString("stateReason").contains("retains more than its memory budget of 48 MB"), status.prettify());
+            assertTrue(status.getLong("retainedBytes") > 48L * 1024 * 1024, status.prettify());
+
+            String user = sendEvents(5);
+            Api.awaitProfile(user, 5);
+            Poll.until(Duration.ofSeconds(30), () -> processed("category-affinity"), n -> n >= affinityBefore + 5);
+            Poll.until(Duration.ofSeconds(30), () -> processed(BROKEN), n -> n >= brokenBefore + 5);
+            assertEquals("RUNNING", listed("category-affinity").getString("state"));
+            assertEquals("RUNNING", listed(BROKEN).getString("state"));
+            assertEquals("QUARANTINED", listed("leaky-fixture").getString("state"), "stays stopped until enabled");
+
+            // enable loads it afresh in a new class loader: what the old instance kept in its static field is gone
+            admin().post("/api/v1/plugins/{id}/enable", "leaky-fixture").then().statusCode(200).body("state", equalTo("RUNNING"));
+            JsonPath fresh = Poll.until(Duration.ofSeconds(30), () -> {
+                sendEvents(1);
+                return listed("leaky-fixture");
+            }, s -> s.getLong("retainedBytes") >= 0);
+            assertTrue(fresh.getLong("retainedBytes") < 48L * 1024 * 1024 && "RUNNING".equals(fresh.getString("state")), fresh.prettify());
+        } finally {
+            admin().post("/api/v1/plugins/{id}/disable", "leaky-fixture");
+            deleteTree(leaky);
         }
     }
 

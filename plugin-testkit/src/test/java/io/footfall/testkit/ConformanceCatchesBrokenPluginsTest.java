@@ -182,20 +182,23 @@ class ConformanceCatchesBrokenPluginsTest {
         fails(conformance(UnstableDescriptor::new)::descriptorIsStable, "descriptor() changed");
     }
 
-    static class DefaultOutOfBounds extends CountingPlugin {
+    static class Undescribed extends CountingPlugin {
         @Override
         public PluginDescriptor descriptor() {
             PluginDescriptor d = super.descriptor();
             return new PluginDescriptor(d.id(), d.version(), d.spiVersion(), d.name(), d.description(), d.consumes(),
-                    d.produces(), ConfigSpec.of(ConfigProperty.bounded("weight", ConfigType.INT, "0", "1", "10", "")),
+                    d.produces(), ConfigSpec.of(ConfigProperty.bounded("weight", ConfigType.INT, "1", "1", "10", "")),
                     d.personalDataPurposes());
         }
     }
 
     @Test
-    void aDefaultOutsideItsBoundsAndAnUndescribedPropertyFail() {
-        fails(conformance(DefaultOutOfBounds::new)::configDefaultsValidate, "default '0' of weight");
-        fails(conformance(DefaultOutOfBounds::new)::configPropertiesAreDocumented, "[weight]");
+    void aDefaultOutsideItsBoundsCannotBeBuiltAndAnUndescribedPropertyFails() {
+        // a default outside its bounds is a programming error the SPI refuses when the property is built
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigProperty.bounded("weight", ConfigType.INT, "0", "1", "10", ""));
+        assertTrue(e.getMessage().contains("default 0 is outside its bounds [1, 10]"), e.getMessage());
+        fails(conformance(Undescribed::new)::configPropertiesAreDocumented, "[weight]");
     }
 
     @Test

@@ -54,7 +54,7 @@ public class PluginsResource {
      *
      * @param id              id
      * @param descriptor      its descriptor (config spec included, for forms)
-     * @param state           STOPPED, RUNNING, DISABLED or FAILED
+     * @param state           STOPPED, RUNNING, DISABLED, FAILED or QUARANTINED
      * @param config          applied configuration
      * @param position        its position in the log
      * @param lag             events behind the head of the log
@@ -63,9 +63,13 @@ public class PluginsResource {
      * @param failedBatches   batches that failed since start
      * @param deadLetters     parked dead letters
      * @param lastError       latest error, if any
+     * @param stateReason     why the plugin is FAILED or QUARANTINED, or null
+     * @param abandonedThreads plugin threads that ran over a limit, could not be stopped and still run
+     * @param retainedBytes   latest estimate of the heap it retains (-1 before the first check)
      */
     public record PluginStatus(String id, PluginDescriptor descriptor, String state, Map<String, Object> config, long position, long lag,
-                               boolean replaying, long processedEvents, long failedBatches, long deadLetters, String lastError) {
+                               boolean replaying, long processedEvents, long failedBatches, long deadLetters, String lastError,
+                               String stateReason, int abandonedThreads, long retainedBytes) {
     }
 
     /**
@@ -123,7 +127,12 @@ public class PluginsResource {
     @Path("/{id}/enable")
     public PluginStatus enable(@PathParam("id") String id) throws Exception {
         view(id);
-        host.enable(id, true);
+        try {
+            host.enable(id, true);
+        } catch (PluginHost.AbandonedThreadsException e) {
+            throw new WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                    .entity(new Problem("abandoned_threads", null, e.getMessage())).build());
+        }
         return get(id);
     }
 
@@ -296,6 +305,7 @@ public class PluginsResource {
     private PluginStatus status(PluginRuntimeView p, long head) {
         long position = p.position();
         return new PluginStatus(p.id(), p.descriptor(), p.state(), p.config(), position, position < 0 ? head + 1 : Math.max(0, head - position),
-                p.replaying(), p.processedEvents(), p.failedBatches(), deadLetters.parked(p.id()), p.lastError());
+                p.replaying(), p.processedEvents(), p.failedBatches(), deadLetters.parked(p.id()), p.lastError(),
+                p.stateReason(), p.abandonedThreads(), p.retainedBytes());
     }
 }

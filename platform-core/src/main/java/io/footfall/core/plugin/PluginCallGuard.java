@@ -2,8 +2,10 @@ package io.footfall.core.plugin;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,28 +14,63 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Runs a plugin's code on a thread of the plugin's own and stops it when it takes too long or
  * allocates too much, so a broken plugin costs at most its own lane. Allocation is measured per
- * thread by the JVM ({@code com.sun.management.ThreadMXBean}); a runaway thread is stopped and
- * replaced by a fresh one.
+ * thread by the JVM ({@code com.sun.management.ThreadMXBean}).
+ *
+ * <p>A runaway thread is interrupted; if it ignores that, it is stopped with {@code Thread.stop} where
+ * the JDK still has it (up to Java 19) and the host allows it. Where it cannot be stopped (Java 20+,
+ * {@code Thread.stop} disabled by configuration, or a thread that survives it, e.g. in native code), the
+ * thread is <em>abandoned</em>: it is a daemon, so it never holds up shutdown, the failed call reports
+ * {@link PluginCallException#abandoned()} (the runtime quarantines the plugin), and this guard refuses
+ * every further call while an abandoned thread is alive, so a plugin can never pile up threads.
  */
 final class PluginCallGuard implements AutoCloseable {
 
     /** Why a call failed. */
     static final class PluginCallException extends Exception {
+        private final boolean abandoned;
+
         PluginCallException(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        PluginCallException(String message, Throwable cause, boolean abandoned) {
             super(message, cause, false, false);
+            this.abandoned = abandoned;
+        }
+
+        /** True when the call's thread could not be stopped and still runs (abandoned, as a daemon). */
+        boolean abandoned() {
+            return abandoned;
         }
     }
 
+    /** True on JDKs that still implement {@code Thread.stop} (it throws UnsupportedOperationException from Java 20). */
+    static final boolean JDK_CAN_STOP_THREADS = Runtime.version().feature() < 20;
+
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** How long a thread gets to end after an interrupt, and again after Thread.stop. */
+    private static final long GRACE_MILLIS = 100;
 
     private final String pluginId;
+    private final boolean useThreadStop;
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final AtomicReference<Thread> worker = new AtomicReference<>();
+    private final List<Thread> abandoned = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
+    /** A guard that uses {@code Thread.stop} where the JDK has it. */
     PluginCallGuard(String pluginId) {
+        this(pluginId, true);
+    }
+
+    /**
+     * @param allowThreadStop whether a runaway thread may be stopped with {@code Thread.stop} (only
+     *                        effective on JDKs that have it); false abandons it instead
+     */
+    PluginCallGuard(String pluginId, boolean allowThreadStop) {
         this.pluginId = pluginId;
+        this.useThreadStop = allowThreadStop && JDK_CAN_STOP_THREADS;
         threads.setThreadAllocatedMemoryEnabled(true);
     }
 
@@ -41,6 +78,10 @@ final class PluginCallGuard implements AutoCloseable {
     <T> T call(Callable<T> call, Duration timeout, long allocationBudget) throws PluginCallException {
         if (closed) {
             throw new PluginCallException("plugin " + pluginId + " is closed", null);
+        }
+        int alive = abandonedAlive();
+        if (alive > 0) {
+            throw new PluginCallException("refused: " + alive + " abandoned thread(s) of an earlier call still running", null, true);
         }
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
@@ -63,12 +104,10 @@ final class PluginCallGuard implements AutoCloseable {
                     long elapsed = System.nanoTime() - start;
                     long allocated = allocated(thread) - allocatedAtStart;
                     if (allocated > allocationBudget) {
-                        kill(thread);
-                        throw new PluginCallException("allocated more than " + allocationBudget / (1024 * 1024) + " MB in one call", null);
+                        throw stopped(thread, "allocated more than " + allocationBudget / (1024 * 1024) + " MB in one call");
                     }
                     if (elapsed > timeout.toNanos()) {
-                        kill(thread);
-                        throw new PluginCallException("did not finish within " + timeout.toMillis() + " ms", null);
+                        throw stopped(thread, "did not finish within " + timeout.toMillis() + " ms");
                     }
                 }
             }
@@ -76,12 +115,28 @@ final class PluginCallGuard implements AutoCloseable {
             Throwable cause = e.getCause();
             throw new PluginCallException(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause);
         } catch (InterruptedException e) {
-            kill(thread);
             Thread.currentThread().interrupt();
-            throw new PluginCallException("interrupted", e);
+            throw stopped(thread, "interrupted");
         } finally {
             worker.compareAndSet(thread, null);
         }
+    }
+
+    /** Stops the thread; the exception says whether it is gone or had to be abandoned. */
+    private PluginCallException stopped(Thread thread, String why) {
+        if (kill(thread)) {
+            return new PluginCallException(why, null);
+        }
+        abandoned.add(thread);
+        return new PluginCallException(why + "; its thread could not be stopped"
+                + (useThreadStop ? "" : JDK_CAN_STOP_THREADS ? " (Thread.stop disabled)" : " (this JDK has no Thread.stop)")
+                + " and was abandoned", null, true);
+    }
+
+    /** Number of abandoned threads still running plugin code. */
+    int abandonedAlive() {
+        abandoned.removeIf(t -> !t.isAlive());
+        return abandoned.size();
     }
 
     private long allocated(Thread thread) {
@@ -89,30 +144,42 @@ final class PluginCallGuard implements AutoCloseable {
         return Math.max(bytes, 0);
     }
 
-    /** Stops a runaway plugin thread (Java 17 still honours Thread.stop); its partial work is discarded by the caller. */
+    /**
+     * Interrupts a runaway plugin thread, then stops it where allowed; its partial work is discarded by the caller.
+     * Returns true when the thread has ended.
+     */
     @SuppressWarnings({"deprecation", "removal"})
-    private static void kill(Thread thread) {
+    private boolean kill(Thread thread) {
         thread.interrupt();
-        try {
-            thread.join(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (ended(thread)) {
+            return true;
         }
-        if (thread.isAlive()) {
+        if (useThreadStop) {
             try {
                 thread.stop();
             } catch (UnsupportedOperationException newerJdk) {
-                // on JDKs without Thread.stop the thread is abandoned; it is a daemon
+                return false;
             }
+            return ended(thread);
         }
+        return false;
+    }
+
+    private static boolean ended(Thread thread) {
+        try {
+            thread.join(GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
     }
 
     @Override
     public void close() {
         closed = true;
         Thread running = worker.get();
-        if (running != null) {
-            kill(running);
+        if (running != null && !kill(running)) {
+            abandoned.add(running);
         }
     }
 }

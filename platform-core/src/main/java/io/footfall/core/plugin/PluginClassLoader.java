@@ -19,6 +19,8 @@ final class PluginClassLoader extends URLClassLoader {
 
     private final ClassLoader platform;
     private final ClassLoader jdk = ClassLoader.getPlatformClassLoader();
+    /** Classes this loader defined: their static fields are roots of what the plugin retains. */
+    private final List<Class<?>> defined = new ArrayList<>();
 
     PluginClassLoader(String pluginDirectory, URL[] jars, ClassLoader platform) {
         super("plugin:" + pluginDirectory, jars, null);
@@ -48,6 +50,31 @@ final class PluginClassLoader extends URLClassLoader {
             }
             return loaded;
         }
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        Class<?> type = super.findClass(name);
+        synchronized (defined) {
+            defined.add(type);
+        }
+        return type;
+    }
+
+    /** The classes defined so far by this loader. */
+    List<Class<?>> definedClasses() {
+        synchronized (defined) {
+            return new ArrayList<>(defined);
+        }
+    }
+
+    /** Forgets the defined classes, so that the loader keeps none of them reachable once it is dropped. */
+    @Override
+    public void close() throws IOException {
+        synchronized (defined) {
+            defined.clear();
+        }
+        super.close();
     }
 
     @Override

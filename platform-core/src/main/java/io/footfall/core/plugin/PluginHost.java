@@ -84,6 +84,12 @@ public class PluginHost implements PluginHostServices {
     long allocationBudgetMb;
     @ConfigProperty(name = "footfall.plugins.batch-size", defaultValue = "200")
     int batchSize;
+    @ConfigProperty(name = "footfall.plugins.retained-budget-mb", defaultValue = "256")
+    long retainedBudgetMb;
+    @ConfigProperty(name = "footfall.plugins.retained-check", defaultValue = "PT1M")
+    Duration retainedCheck;
+    @ConfigProperty(name = "footfall.plugins.stop-threads", defaultValue = "true")
+    boolean stopThreads;
 
     private final ObjectMapper json = EventJson.create();
     private final Map<String, PluginRuntime> plugins = new ConcurrentHashMap<>();
@@ -97,6 +103,13 @@ public class PluginHost implements PluginHostServices {
      * @param reason    why
      */
     public record Refusal(String directory, String reason) {
+    }
+
+    /** A quarantined plugin cannot be enabled yet: threads it left behind (abandoned) still run. */
+    public static final class AbandonedThreadsException extends RuntimeException {
+        AbandonedThreadsException(String message) {
+            super(message);
+        }
     }
 
     void start(@Observes @Priority(30) StartupEvent startup) {
@@ -161,7 +174,14 @@ public class PluginHost implements PluginHostServices {
             closeQuietly(loader);
             return refuse(key, "a plugin with id " + descriptor.id() + " is already loaded from " + plugins.get(descriptor.id()).directory);
         }
-        PluginRuntime runtime = new PluginRuntime(plugin, descriptor, loader, key, this);
+        PluginLimits limits;
+        try {
+            limits = PluginLimits.forDirectory(dir, new PluginLimits(callTimeout, allocationBudget(), retainedBudget(), retainedCheck));
+        } catch (IOException | IllegalArgumentException e) {
+            closeQuietly(loader);
+            return refuse(key, e.getMessage());
+        }
+        PluginRuntime runtime = new PluginRuntime(plugin, descriptor, loader, key, this, limits);
         plugins.put(descriptor.id(), runtime);
         loadedDirectories.put(key, descriptor.id());
         StoredConfig stored = storedConfig(descriptor.id());
@@ -225,6 +245,9 @@ public class PluginHost implements PluginHostServices {
         PluginRuntime runtime = runtime(id);
         PluginConfig config = runtime.descriptor.config().validate(raw);
         storeConfig(id, raw, runtime.state() != PluginRuntime.State.DISABLED);
+        if (runtime.state() == PluginRuntime.State.QUARANTINED) {
+            return config; // stored; applied when enable loads it afresh
+        }
         if (runtime.state() == PluginRuntime.State.RUNNING) {
             runtime.stop(PluginRuntime.State.STOPPED);
         }
@@ -234,16 +257,42 @@ public class PluginHost implements PluginHostServices {
         return config;
     }
 
-    /** Enables (starts) or disables (stops) a plugin; remembered across restarts. */
+    /**
+     * Enables (starts) or disables (stops) a plugin; remembered across restarts. A quarantined plugin is loaded
+     * afresh from its directory; refused ({@link AbandonedThreadsException}) while threads it left behind still run.
+     */
     public synchronized void enable(String id, boolean enabled) throws PluginCallGuard.PluginCallException {
         PluginRuntime runtime = runtime(id);
         StoredConfig stored = storedConfig(id);
         storeConfig(id, stored.values(), enabled);
+        if (runtime.state() == PluginRuntime.State.QUARANTINED) {
+            int abandoned = runtime.abandonedThreads();
+            if (enabled && abandoned > 0) {
+                throw new AbandonedThreadsException(abandoned + " abandoned thread(s) of plugin " + id
+                        + " still run; it can be enabled once they end (abandonedThreads in its status)");
+            }
+            if (enabled) {
+                loadAfresh(runtime);
+            }
+            return;
+        }
         if (enabled && runtime.state() != PluginRuntime.State.RUNNING) {
             runtime.start(runtime.descriptor.config().validate(stored.values()));
         } else if (!enabled && runtime.state() != PluginRuntime.State.DISABLED) {
             runtime.stop(PluginRuntime.State.DISABLED);
         }
+    }
+
+    /**
+     * Replaces a quarantined plugin by a fresh load of its directory (a new class loader: nothing the old
+     * instance retained survives, and a fixed jar dropped into the directory is picked up).
+     */
+    private void loadAfresh(PluginRuntime quarantined) {
+        quarantined.unload();
+        plugins.remove(quarantined.id, quarantined);
+        loadedDirectories.remove(quarantined.directory);
+        load(Path.of(quarantined.directory), quarantined.directory);
+        LOG.infof("plugin %s loaded afresh after its quarantine", quarantined.id);
     }
 
     /** Replays the plugin from an instant (or the start of the log) with cleared state. */
@@ -371,6 +420,21 @@ public class PluginHost implements PluginHostServices {
     @Override
     public long allocationBudget() {
         return allocationBudgetMb * 1024 * 1024;
+    }
+
+    @Override
+    public long retainedBudget() {
+        return retainedBudgetMb * 1024 * 1024;
+    }
+
+    @Override
+    public Duration retainedCheck() {
+        return retainedCheck;
+    }
+
+    @Override
+    public boolean allowThreadStop() {
+        return stopThreads;
     }
 
     @Override

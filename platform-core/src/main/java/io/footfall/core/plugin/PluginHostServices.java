@@ -36,6 +36,15 @@ interface PluginHostServices {
     /** Most bytes a plugin may allocate in one call. */
     long allocationBudget();
 
+    /** Most heap a plugin may retain (estimated from its instance and static fields); 0 turns the check off. */
+    long retainedBudget();
+
+    /** How often, at most, a plugin's retained heap is estimated (after a successful batch). */
+    Duration retainedCheck();
+
+    /** Whether a runaway plugin thread may be stopped with Thread.stop (where the JDK still has it). */
+    boolean allowThreadStop();
+
     /** Events per processor batch. */
     int batchSize();
 }

@@ -42,16 +42,22 @@ final class PluginRuntime {
     /** After this many failed batches in a row the plugin is stopped (state FAILED). */
     static final int MAX_CONSECUTIVE_FAILURES = 5;
 
-    /** Lifecycle states, as the API shows them. */
-    enum State { STOPPED, RUNNING, DISABLED, FAILED }
+    /**
+     * Lifecycle states, as the API shows them. QUARANTINED: stopped by the host for retaining too much memory
+     * or for a thread that could not be stopped; its instance and class loader are released, and only
+     * {@code enable} (which loads it afresh from its directory) starts it again.
+     */
+    enum State { STOPPED, RUNNING, DISABLED, FAILED, QUARANTINED }
 
     final String id;
     final PluginDescriptor descriptor;
-    final MiningPlugin plugin;
-    final PluginClassLoader loader;
+    /** The instance and its loader; null once released by a quarantine. */
+    private volatile MiningPlugin plugin;
+    private volatile PluginClassLoader loader;
     final String directory;
     private final PluginHostServices host;
     private final PluginCallGuard guard;
+    private final PluginLimits limits;
     private final AtomicLong processedEvents = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
@@ -60,19 +66,26 @@ final class PluginRuntime {
     /** Latest log position the plugin handled, for results published outside a batch (training). */
     private volatile long lastPosition = -1;
     private volatile String lastError;
+    /** Why the plugin is FAILED or QUARANTINED. */
+    private volatile String stateReason;
+    /** Latest estimate of the heap the plugin retains, or null before the first check. */
+    private volatile RetainedMemory.Estimate retained;
+    private volatile long lastRetentionCheck = System.nanoTime();
     private PluginConfig config;
     private BufferedStateStore stateStore;
     private BufferedResultPublisher results;
     private TrackingEventProcessor processor;
 
-    PluginRuntime(MiningPlugin plugin, PluginDescriptor descriptor, PluginClassLoader loader, String directory, PluginHostServices host) {
+    PluginRuntime(MiningPlugin plugin, PluginDescriptor descriptor, PluginClassLoader loader, String directory, PluginHostServices host,
+                  PluginLimits limits) {
+        this.limits = limits;
         this.id = descriptor.id();
         this.descriptor = descriptor;
         this.plugin = plugin;
         this.loader = loader;
         this.directory = directory;
         this.host = host;
-        this.guard = new PluginCallGuard(id);
+        this.guard = new PluginCallGuard(id, host.allowThreadStop());
     }
 
     State state() {
@@ -81,6 +94,21 @@ final class PluginRuntime {
 
     String lastError() {
         return lastError;
+    }
+
+    String stateReason() {
+        return stateReason;
+    }
+
+    /** Abandoned plugin threads still running (they could not be stopped). */
+    int abandonedThreads() {
+        return guard.abandonedAlive();
+    }
+
+    /** Latest estimate of retained heap in bytes, or -1 when not measured yet. */
+    long retainedBytes() {
+        RetainedMemory.Estimate e = retained;
+        return e == null ? -1 : e.bytes();
     }
 
     long processedEvents() {
@@ -101,17 +129,31 @@ final class PluginRuntime {
 
     /** Opens the plugin with this configuration and starts feeding it from its stored position. */
     synchronized void start(PluginConfig newConfig) throws PluginCallGuard.PluginCallException {
+        if (plugin == null) {
+            throw new PluginCallGuard.PluginCallException("plugin " + id + " is quarantined (" + stateReason
+                    + "); enable it to load it afresh from its directory", null);
+        }
         config = newConfig;
         stateStore = new BufferedStateStore(id, host.dataSource());
         results = new BufferedResultPublisher(id, descriptor.produces(), host.json(), host.clock());
         HostPluginContext context = new HostPluginContext(config, host.clock(), new HostPluginLogger(id),
                 new HostPluginMetrics(host.metrics(), id), stateStore, new JdbcModelStore(id, host.dataSource(), host.json()),
                 new HostProfileReader(host.profiles()), results);
-        guard.call(() -> {
-            runWithLoader(() -> plugin.open(context));
-            return null;
-        }, host.callTimeout(), host.allocationBudget());
+        MiningPlugin instance = plugin;
+        try {
+            guard.call(() -> {
+                runWithLoader(() -> instance.open(context));
+                return null;
+            }, limits.callTimeout(), limits.allocationBudget());
+        } catch (PluginCallGuard.PluginCallException e) {
+            if (e.abandoned()) {
+                quarantine("open " + e.getMessage());
+            }
+            throw e;
+        }
         consecutiveFailures.set(0);
+        stateReason = null;
+        lastRetentionCheck = System.nanoTime();
         // a tracking processor: one thread reads and handles its batches. The pooled processor's
         // coordinator checked the O(n) size of its work queue for every event (7 % of the app's CPU).
         processor = TrackingEventProcessor.builder()
@@ -139,26 +181,68 @@ final class PluginRuntime {
                 LOG.warnf("plugin %s: processor did not stop cleanly: %s", id, SafeErrors.describe(e));
             }
         }
-        try {
-            guard.call(() -> {
-                runWithLoader(() -> plugin.close());
-                return null;
-            }, host.callTimeout(), host.allocationBudget());
-        } catch (PluginCallGuard.PluginCallException e) {
-            LOG.warnf("plugin %s did not close cleanly: %s", id, e.getMessage());
+        MiningPlugin instance = plugin;
+        if (instance != null) {
+            try {
+                guard.call(() -> {
+                    runWithLoader(() -> instance.close());
+                    return null;
+                }, limits.callTimeout(), limits.allocationBudget());
+            } catch (PluginCallGuard.PluginCallException e) {
+                LOG.warnf("plugin %s did not close cleanly: %s", id, e.getMessage());
+            }
         }
-        state = next;
+        if (state != State.QUARANTINED) {
+            state = next;
+        }
+    }
+
+    /**
+     * Stops the plugin for good and releases its instance and class loader, so that whatever it retains
+     * (in its instance or its classes' static fields) becomes garbage once no thread runs its code. Shown as
+     * QUARANTINED with the reason; {@code enable} loads it afresh. Safe to call from the plugin's own processor.
+     */
+    void quarantine(String reason) {
+        synchronized (guard) {
+            if (state == State.QUARANTINED) {
+                return;
+            }
+            state = State.QUARANTINED;
+            stateReason = reason;
+            lastError = reason;
+        }
+        LOG.errorf("plugin %s is quarantined: %s", id, reason);
+        Thread stopper = new Thread(() -> {
+            stop(State.QUARANTINED);
+            release();
+        }, "plugin-" + id + "-quarantine");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private synchronized void release() {
+        plugin = null;
+        PluginClassLoader l = loader;
+        loader = null;
+        if (l != null) {
+            try {
+                l.close();
+            } catch (java.io.IOException e) {
+                LOG.warnf("plugin %s: class loader did not close: %s", id, e.getMessage());
+            }
+        }
+    }
+
+    /** True once a quarantine released the plugin's instance. */
+    boolean released() {
+        return plugin == null;
     }
 
     /** Stops for good: the plugin is being unloaded. */
     void unload() {
         stop(State.STOPPED);
         guard.close();
-        try {
-            loader.close();
-        } catch (java.io.IOException e) {
-            LOG.warnf("plugin %s: class loader did not close: %s", id, e.getMessage());
-        }
+        release();
     }
 
     /** Moves the plugin's position back to {@code from} (or the start of the log) after clearing its state. */
@@ -195,8 +279,12 @@ final class PluginRuntime {
         boolean[] ok = {false};
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
             try (Connection c = host.dataSource().getConnection()) {
-                String error = deliver(c, events, false);
+                Failure failure = deliver(c, events, false);
+                String error = failure == null ? null : failure.error();
                 host.deadLetters().update(c, letter.id(), error == null ? "RETRIED" : "PARKED", error);
+                if (failure != null && failure.abandoned()) {
+                    quarantine(failure.error());
+                }
                 ok[0] = error == null;
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
@@ -208,11 +296,18 @@ final class PluginRuntime {
     /** Runs the plugin's training under the guard (no allocation budget beyond the host's training budget). */
     io.footfall.api.plugin.TrainingReport train(io.footfall.api.plugin.TrainingContext training) throws PluginCallGuard.PluginCallException {
         io.footfall.api.plugin.TrainingReport report;
+        MiningPlugin instance = plugin;
+        if (instance == null) {
+            throw new PluginCallGuard.PluginCallException("plugin " + id + " is quarantined: " + stateReason, null);
+        }
         try {
-            report = guard.call(() -> withPluginLoader(() -> plugin.train(training)), host.trainingTimeout(), Long.MAX_VALUE);
+            report = guard.call(() -> withPluginLoader(() -> instance.train(training)), host.trainingTimeout(), Long.MAX_VALUE);
         } catch (PluginCallGuard.PluginCallException e) {
             stateStore.discard();
             results.discard();
+            if (e.abandoned()) {
+                quarantine("training " + e.getMessage());
+            }
             throw e;
         }
         // what training wrote commits now, on its own, rather than with the next batch of events
@@ -227,21 +322,30 @@ final class PluginRuntime {
         return report;
     }
 
+    /** Why a batch failed; {@code abandoned} when the plugin's thread could not be stopped. */
+    private record Failure(String error, boolean abandoned) {
+    }
+
     /**
      * Hands events to the plugin and, on success, writes its state and results on the given
-     * transaction-bound connection. Returns null on success, the error otherwise (nothing written).
+     * transaction-bound connection. Returns null on success, the failure otherwise (nothing written).
      */
-    private String deliver(Connection c, List<PositionedEvent> events, boolean replay) throws SQLException {
+    private Failure deliver(Connection c, List<PositionedEvent> events, boolean replay) throws SQLException {
         EventBatch batch = new EventBatch(events, replay);
+        MiningPlugin instance = plugin;
+        if (instance == null) {
+            // released by a quarantine while its processor was still stopping: parked, retried after enable
+            return new Failure("plugin is quarantined: " + stateReason, false);
+        }
         try {
             guard.call(() -> {
-                runWithLoader(() -> plugin.onEvents(batch));
+                runWithLoader(() -> instance.onEvents(batch));
                 return null;
-            }, host.callTimeout(), host.allocationBudget());
+            }, limits.callTimeout(), limits.allocationBudget());
         } catch (PluginCallGuard.PluginCallException e) {
             stateStore.discard();
             results.discard();
-            return e.getMessage();
+            return new Failure(e.getMessage(), e.abandoned());
         }
         stateStore.flush(c);
         long position = events.isEmpty() ? lastPosition : events.get(events.size() - 1).position();
@@ -261,18 +365,23 @@ final class PluginRuntime {
 
     private void onBatchCommitting(List<PositionedEvent> events, boolean replay) {
         try (Connection c = host.dataSource().getConnection()) {
-            String error = deliver(c, events, replay);
-            if (error == null) {
+            Failure failure = deliver(c, events, replay);
+            if (failure == null) {
                 processedEvents.addAndGet(events.size());
                 consecutiveFailures.set(0);
+                checkRetainedMemory();
                 return;
             }
+            String error = failure.error();
             lastError = error;
             failedBatches.incrementAndGet();
             host.deadLetters().park(c, id, events.stream().map(PositionedEvent::position).toList(), error);
             LOG.warnf("plugin %s failed a batch of %d events (parked as a dead letter): %s", id, events.size(), error);
-            if (consecutiveFailures.incrementAndGet() >= MAX_CONSECUTIVE_FAILURES) {
+            if (failure.abandoned()) {
+                quarantine(error);
+            } else if (consecutiveFailures.incrementAndGet() >= MAX_CONSECUTIVE_FAILURES) {
                 state = State.FAILED;
+                stateReason = MAX_CONSECUTIVE_FAILURES + " batches failed in a row; last: " + error;
                 LOG.errorf("plugin %s failed %d batches in a row and is stopped", id, MAX_CONSECUTIVE_FAILURES);
                 Thread stopper = new Thread(() -> stop(State.FAILED), "plugin-" + id + "-stop");
                 stopper.setDaemon(true);
@@ -280,6 +389,47 @@ final class PluginRuntime {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("plugin " + id + ": cannot record the batch outcome", e);
+        }
+    }
+
+    /**
+     * At most every {@code retained-check}, after a successful batch, estimates the heap the plugin retains
+     * (reachable from its instance and its classes' statics) and quarantines it past its budget. The walk runs
+     * in the plugin's own lane (its processor waits for it), under the guard, and gives up by itself in time.
+     */
+    private void checkRetainedMemory() {
+        long budget = limits.retainedBudget();
+        long now = System.nanoTime();
+        if (budget <= 0 || now - lastRetentionCheck < limits.retainedCheck().toNanos()) {
+            return;
+        }
+        lastRetentionCheck = now;
+        MiningPlugin instance = plugin;
+        PluginClassLoader classes = loader;
+        if (instance == null || classes == null) {
+            return;
+        }
+        RetainedMemory.Estimate estimate;
+        try {
+            estimate = guard.call(() -> RetainedMemory.measure(instance, classes.definedClasses(), classes, budget,
+                    limits.callTimeout().dividedBy(2)), limits.callTimeout(), Long.MAX_VALUE);
+        } catch (PluginCallGuard.PluginCallException e) {
+            if (e.abandoned()) {
+                quarantine("measuring its memory " + e.getMessage());
+            } else {
+                LOG.warnf("plugin %s: could not estimate its memory: %s", id, e.getMessage());
+            }
+            return;
+        }
+        if (!estimate.complete()) {
+            LOG.debugf("plugin %s: memory estimate incomplete (changed during the walk or out of time), trying later", id);
+            return;
+        }
+        retained = estimate;
+        if (estimate.over()) {
+            quarantine("retains more than its memory budget of " + budget / (1024 * 1024) + " MB (estimated from what its instance"
+                    + " and static fields reach; the budget is footfall.plugins.retained-budget-mb, or retained-budget-mb in the"
+                    + " plugin directory's " + PluginLimits.FILE + ")");
         }
     }
 
@@ -308,7 +458,8 @@ final class PluginRuntime {
 
         @Override
         public Class<?> getTargetType() {
-            return plugin.getClass();
+            MiningPlugin instance = plugin;
+            return instance == null ? Object.class : instance.getClass();
         }
     }
 

@@ -20,9 +20,24 @@ public final class PluginRuntimeView {
         return runtime.descriptor;
     }
 
-    /** STOPPED, RUNNING, DISABLED or FAILED. */
+    /** STOPPED, RUNNING, DISABLED, FAILED or QUARANTINED. */
     public String state() {
         return runtime.state().name();
+    }
+
+    /** Why the plugin is FAILED or QUARANTINED, or null. */
+    public String stateReason() {
+        return runtime.stateReason();
+    }
+
+    /** Threads of the plugin that ran over a limit, could not be stopped and still run (as daemons). */
+    public int abandonedThreads() {
+        return runtime.abandonedThreads();
+    }
+
+    /** Latest estimate of the heap the plugin retains, in bytes; -1 before the first check. */
+    public long retainedBytes() {
+        return runtime.retainedBytes();
     }
 
     public String directory() {

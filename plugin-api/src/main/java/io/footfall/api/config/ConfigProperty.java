@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param max           inclusive upper bound for numbers and durations (text form), or null
  * @param allowedValues the choices of an {@link ConfigType#ENUM}; empty otherwise
  * @param description   one sentence for operators
+ * @throws IllegalArgumentException at construction, for a programming error in the definition: a bad name, an
+ *         ENUM without choices, bounds on a type other than INT, LONG, DOUBLE or DURATION, a bound or default that
+ *         does not parse as the type, {@code min} above {@code max}, a default outside the bounds, or an ENUM
+ *         default that is not one of the choices. A plugin with such a definition fails in {@code descriptor()};
+ *         the host refuses to load it and shows the message
  * @since 0.1
  */
 public record ConfigProperty(String name, ConfigType type, String defaultValue, String min, String max,
@@ -31,6 +36,37 @@ public record ConfigProperty(String name, ConfigType type, String defaultValue, 
             throw new IllegalArgumentException("ENUM property " + name + " needs allowed values");
         }
         description = description == null ? "" : description;
+        checkBoundsAndDefault(name, type, defaultValue, min, max, allowedValues);
+    }
+
+    private static final java.util.Set<ConfigType> BOUNDED = java.util.EnumSet.of(ConfigType.INT, ConfigType.LONG,
+            ConfigType.DOUBLE, ConfigType.DURATION);
+
+    private static void checkBoundsAndDefault(String name, ConfigType type, String defaultValue, String min, String max,
+                                              List<String> allowedValues) {
+        if ((min != null || max != null) && !BOUNDED.contains(type)) {
+            throw new IllegalArgumentException("config property " + name + ": bounds apply to INT, LONG, DOUBLE and DURATION, not " + type);
+        }
+        Object low = min == null ? null : definition(name, type, allowedValues, "min", min);
+        Object high = max == null ? null : definition(name, type, allowedValues, "max", max);
+        if (low != null && high != null && ConfigSpec.compare(type, low, high) > 0) {
+            throw new IllegalArgumentException("config property " + name + ": min " + min + " is above max " + max);
+        }
+        if (defaultValue != null) {
+            Object value = definition(name, type, allowedValues, "default", defaultValue);
+            if (low != null && ConfigSpec.compare(type, value, low) < 0 || high != null && ConfigSpec.compare(type, value, high) > 0) {
+                throw new IllegalArgumentException("config property " + name + ": default " + defaultValue + " is outside its bounds ["
+                        + (min == null ? "" : min) + ", " + (max == null ? "" : max) + "]");
+            }
+        }
+    }
+
+    private static Object definition(String name, ConfigType type, List<String> allowedValues, String what, String text) {
+        try {
+            return ConfigSpec.parse(type, allowedValues, text.trim());
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("config property " + name + ": " + what + " '" + text + "' " + e.getMessage(), e);
+        }
     }
 
     /** A property with a default and no bounds. */

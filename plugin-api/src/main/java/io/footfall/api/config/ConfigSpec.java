@@ -72,8 +72,13 @@ public record ConfigSpec(List<ConfigProperty> properties) {
     }
 
     private static Object parse(ConfigProperty p, String text) {
+        return parse(p.type(), p.allowedValues(), text);
+    }
+
+    /** Parses a text value as the type; IllegalArgumentException or DateTimeParseException when it does not parse. */
+    static Object parse(ConfigType type, List<String> allowedValues, String text) {
         try {
-            return switch (p.type()) {
+            return switch (type) {
                 case STRING -> text;
                 case INT -> Integer.parseInt(text);
                 case LONG -> Long.parseLong(text);
@@ -92,15 +97,15 @@ public record ConfigSpec(List<ConfigProperty> properties) {
                 }
                 case DURATION -> Duration.parse(text);
                 case ENUM -> {
-                    if (!p.allowedValues().contains(text)) {
-                        throw new IllegalArgumentException("must be one of " + p.allowedValues());
+                    if (!allowedValues.contains(text)) {
+                        throw new IllegalArgumentException("must be one of " + allowedValues);
                     }
                     yield text;
                 }
                 case LIST -> text.isEmpty() ? List.of() : Arrays.stream(text.split(",")).map(String::trim).toList();
             };
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("must be " + (p.type() == ConfigType.DOUBLE ? "a number" : "a whole number"));
+            throw new IllegalArgumentException("must be " + (type == ConfigType.DOUBLE ? "a number" : "a whole number"));
         }
     }
 
@@ -113,11 +118,15 @@ public record ConfigSpec(List<ConfigProperty> properties) {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private static int compare(ConfigProperty p, Object a, Object b) {
+        return compare(p.type(), a, b);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static int compare(ConfigType type, Object a, Object b) {
         if (a instanceof Comparable ca && a.getClass() == b.getClass()) {
             return ca.compareTo(b);
         }
-        throw new IllegalArgumentException("bounds do not apply to " + p.type());
+        throw new IllegalArgumentException("bounds do not apply to " + type);
     }
 }

@@ -14,6 +14,36 @@ package io.footfall.api.plugin;
  * </ol>
  * After a replay or reset the plugin is closed and opened again with cleared state.
  *
+ * <h2>Lifecycle: open and close can repeat</h2>
+ * One instance lives as long as the plugin is loaded, and it goes through {@code open … close} more than once:
+ * on every replay (state cleared first), on every configuration change (opened with the new configuration,
+ * state kept), and when an operator disables and enables it. So {@link #open(PluginContext)} must (re)initialise
+ * every field from the context it is given — never keep the previous context, configuration, caches or models
+ * across a close — and {@link #close()} must leave the instance ready to be opened again; it may also be called
+ * twice. Keep what must survive in {@link PluginContext#state()} or {@link PluginContext#models()}, never in
+ * static fields: statics are shared by every open of the instance, and a fresh class loader (a restart, a
+ * quarantine followed by enable) starts them empty.
+ *
+ * <h2>Threading model</h2>
+ * <ul>
+ *   <li>Every call comes on a host thread made for that call, never on a thread of the ingestion or of another
+ *       plugin; don't rely on thread identity or {@code ThreadLocal}s across calls.</li>
+ *   <li>{@code open}, {@code onEvents} and {@code close} never overlap one another: each batch is handed over
+ *       once the previous call has returned. {@code train} runs on a thread of its own and <em>may overlap</em>
+ *       {@code onEvents} (never another {@code train}): fields that both use must be thread-safe (or
+ *       immutable and replaced atomically, e.g. a {@code volatile} model reference swapped at the end of
+ *       training).</li>
+ *   <li>The context's services ({@code state()}, {@code models()}, {@code results()}, {@code log()},
+ *       {@code metrics()}, {@code profiles()}) are thread-safe. State writes and published results of a batch
+ *       are committed with the plugin's position when {@code onEvents} returns, and dropped when it throws;
+ *       those of {@code train} are committed at the latest when it returns.</li>
+ *   <li>Each call runs under a time limit and an allocation budget, and the host estimates what the instance
+ *       and its classes' statics retain between calls (see the operators' section of the plugin guide). A call
+ *       over its limit is interrupted and its batch parked: respond to interruption (blocking calls, or check
+ *       {@link Thread#isInterrupted()} in long loops) and never swallow it. Starting threads of your own is
+ *       discouraged; if you do, stop them in {@code close()}.</li>
+ * </ul>
+ *
  * @since 0.1
  */
 public interface MiningPlugin extends AutoCloseable {

@@ -68,6 +68,42 @@ public class PluginResults {
                 pluginId, keyPrefix, antecedent, limit);
     }
 
+    /** The current result of a plugin with this type and key, if any. */
+    public java.util.Optional<StoredResult> byKey(String pluginId, String type, String key) {
+        return query("WHERE plugin_id = ? AND result_type = ? AND result_key = ?", pluginId, type, key).stream().findFirst();
+    }
+
+    /** Per segment, how many users a plugin's current {@code SegmentMembership} results hold in it. */
+    public java.util.Map<String, Long> segmentSizes(String pluginId) {
+        java.util.Map<String, Long> sizes = new java.util.TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT payload ->> 'segment', count(*) FROM plugin_result WHERE plugin_id = ? AND result_type = 'SEGMENT_MEMBERSHIP' "
+                        + "AND payload -> 'member' = 'true'::jsonb GROUP BY 1")) {
+            s.setString(1, pluginId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    sizes.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read plugin results", e);
+        }
+        return sizes;
+    }
+
+    /**
+     * The current members of a segment (a plugin's {@code SegmentMembership} results with {@code member = true}), by
+     * user id after {@code afterUser}, at most {@code limit}.
+     */
+    public List<StoredResult> segmentMembers(String pluginId, String segment, String afterUser, int limit) {
+        String prefix = segment + ":";
+        String like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return query("WHERE plugin_id = ? AND result_type = 'SEGMENT_MEMBERSHIP' AND result_key LIKE ? ESCAPE '\\' "
+                        + "AND result_key > ? AND payload ->> 'segment' = ? AND payload -> 'member' = 'true'::jsonb "
+                        + "ORDER BY result_key LIMIT ?",
+                pluginId, like, prefix + (afterUser == null ? "" : afterUser), segment, limit);
+    }
+
     private List<StoredResult> query(String where, Object... args) {
         List<StoredResult> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(

@@ -18,7 +18,7 @@ import java.util.Map;
  * <pre>
  * java -cp … io.footfall.plugins.recommender.EvaluateCsv interactions.csv [--split random|leave-last-out]
  *      [--seed 42] [--train-fraction 0.8] [--k 10] [--algorithms popularity,itemknn,ease,ials] [--weighted]
- *      [--ease-lambda 400] [--knn-k 100] [--knn-shrink 0] [--ials-factors 64] [--ials-lambda 1] [--ials-alpha 1]
+ *      [--ease-lambda 400] [--knn-k 100] [--knn-shrink 0] [--ials-factors 32] [--ials-lambda 30] [--ials-alpha 1]
  *      [--ials-iterations 15]
  * </pre>
  *
@@ -48,8 +48,8 @@ public final class EvaluateCsv {
         opts.put("ease-lambda", "400");
         opts.put("knn-k", "100");
         opts.put("knn-shrink", "0");
-        opts.put("ials-factors", "64");
-        opts.put("ials-lambda", "1");
+        opts.put("ials-factors", "32");
+        opts.put("ials-lambda", "30");
         opts.put("ials-alpha", "1");
         opts.put("ials-iterations", "15");
         boolean weighted = false;

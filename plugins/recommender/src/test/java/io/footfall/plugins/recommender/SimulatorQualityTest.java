@@ -17,8 +17,8 @@ class SimulatorQualityTest {
         List<InteractionLog.Row> rows = SimulatorData.rows(Simulations.run(SimulatorData.config(1000, 30)).events());
         Evaluation.Split split = Evaluation.random(rows, 0.8, 42);
         Evaluation.Metrics pop = Evaluation.evaluate(new Popularity(), split, 10, true);
-        Evaluation.Metrics ials = Evaluation.evaluate(new Ials(32, 1.0, 2.0, 10, 42), split, 10, true);
-        Evaluation.Metrics ease = Evaluation.evaluate(new Ease(100), split, 10, true);
+        Evaluation.Metrics ials = Evaluation.evaluate(new Ials(32, 30, 1, 10, 42), split, 10, true);
+        Evaluation.Metrics ease = Evaluation.evaluate(new Ease(400), split, 10, true);
         Evaluation.Metrics knn = Evaluation.evaluate(new ItemKnn(100, 0), split, 10, true);
         String figures = List.of(pop, ials, ease, knn).toString();
         System.out.println(figures);

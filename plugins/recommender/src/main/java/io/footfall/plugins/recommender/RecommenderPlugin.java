@@ -1,0 +1,624 @@
+package io.footfall.plugins.recommender;
+
+import io.footfall.api.config.ConfigProperty;
+import io.footfall.api.config.ConfigSpec;
+import io.footfall.api.config.ConfigType;
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.api.event.Product;
+import io.footfall.api.event.StandardEvent;
+import io.footfall.api.plugin.EventBatch;
+import io.footfall.api.plugin.MiningPlugin;
+import io.footfall.api.plugin.PluginContext;
+import io.footfall.api.plugin.PluginDescriptor;
+import io.footfall.api.plugin.PositionedEvent;
+import io.footfall.api.plugin.ProfileSnapshot;
+import io.footfall.api.plugin.SpiVersion;
+import io.footfall.api.plugin.TrainingContext;
+import io.footfall.api.plugin.TrainingReport;
+import io.footfall.api.result.RankedItems;
+import io.footfall.api.result.Result;
+import io.footfall.api.result.ResultType;
+import io.footfall.api.store.ModelArtifact;
+import io.footfall.api.store.ModelVersion;
+import io.footfall.api.store.StateStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Personalised recommendations and similar items.
+ *
+ * <p><b>Real time</b> ({@code onEvents}): every {@code Product Viewed} (weight 1), {@code Product Added} (3) and
+ * purchased line of an {@code Order Completed} (5 per unit) updates, in the state,
+ * <ul>
+ *   <li>the item's statistics ({@code item/<id>}: category, brand, total weight, decayed popularity);</li>
+ *   <li>the top lists of popular items, overall and per category ({@code pop/all}, {@code pop/c/<category>});</li>
+ *   <li>item-to-item co-visitation ({@code co/<id>}): the event's weight is added to the pair (item, j) in both
+ *       directions for every distinct item j the user touched within {@code covisit-window} before;</li>
+ *   <li>the user's recent items and purchases ({@code user/<id>}); the first event carrying both ids moves the
+ *       anonymous visitor's history to the user.</li>
+ * </ul>
+ * After each batch it publishes {@link RankedItems}: {@value #RECOMMENDED} for each touched user (blended by
+ * {@link Blender}, reasons in the list's {@code context}), {@value #PURCHASED} for users who bought, {@value #COVISIT}
+ * for each touched item (neighbours by {@code C(i,j) / sqrt(W_i · W_j)}), and {@value #POPULAR} overall
+ * ({@code context "all"}) and per touched category ({@code context "category:<name>"}).
+ *
+ * <p><b>Training</b> reads the history before the cutoff (anonymous events joined to the user they were later seen
+ * with), trains EASE (catalogue ≤ {@code ease-max-items}) or iALS (or the {@code model} configured), stores each
+ * user's best candidates ({@code rec/<id>}), publishes {@value #SIMILAR} per item and {@value #RECOMMENDED} per
+ * user, and saves and promotes a model version with its metrics.
+ *
+ * <p><b>Cold start</b>: a user without trained candidates gets co-visitation of what they touched, popular items
+ * of their categories (their own and the live profile's category weights), then overall popularity.
+ */
+public final class RecommenderPlugin implements MiningPlugin {
+
+    /** The plugin id. */
+    public static final String ID = "recommender";
+    /** Per-user recommendations. */
+    public static final String RECOMMENDED = "recommended";
+    /** Per-user purchased items, newest first (score: purchase time, epoch seconds). */
+    public static final String PURCHASED = "purchased";
+    /** Per-item similar items of the trained model. */
+    public static final String SIMILAR = "similar";
+    /** Per-item real-time co-visitation neighbours. */
+    public static final String COVISIT = "covisit";
+    /** Popular items, overall ({@code context "all"}) and per category ({@code "category:<name>"}). */
+    public static final String POPULAR = "popular";
+    /** First line of a recommended list's context; each further line is the reason of the item at that rank. */
+    public static final String REASONS_HEADER = "reasons";
+
+    static final double VIEW = 1;
+    static final double CART = 3;
+    static final double PURCHASE = 5;
+
+    private static final PluginDescriptor DESCRIPTOR = new PluginDescriptor(ID, "0.1.0", SpiVersion.CURRENT,
+            "Recommender",
+            "Recommended for you, similar items and popular items: real-time co-visitation and popularity, EASE or "
+                    + "implicit ALS trained on demand, category-based cold start, business rules and explanations.",
+            Set.of(StandardEvent.PRODUCT_VIEWED.eventName(), StandardEvent.PRODUCT_ADDED.eventName(),
+                    StandardEvent.ORDER_COMPLETED.eventName()),
+            Set.of(ResultType.RANKED_ITEMS),
+            ConfigSpec.of(
+                    ConfigProperty.choice("model", "auto", List.of("auto", "ease", "ials"),
+                            "Collaborative model trained: auto picks EASE up to ease-max-items items, iALS above."),
+                    ConfigProperty.bounded("ease-max-items", ConfigType.INT, "5000", "1", "20000",
+                            "Largest catalogue trained with EASE under auto (memory 16·n² bytes)."),
+                    ConfigProperty.bounded("ease-lambda", ConfigType.DOUBLE, "400", "0.001", "1000000",
+                            "L2 regularisation of EASE."),
+                    ConfigProperty.bounded("ials-factors", ConfigType.INT, "32", "1", "256", "Latent factors of iALS."),
+                    ConfigProperty.bounded("ials-iterations", ConfigType.INT, "10", "1", "50", "Alternating rounds of iALS."),
+                    ConfigProperty.bounded("ials-lambda", ConfigType.DOUBLE, "30", "0.000001", "10000", "L2 regularisation of iALS."),
+                    ConfigProperty.bounded("ials-alpha", ConfigType.DOUBLE, "1", "0", "10000",
+                            "Confidence scale of iALS (c = 1 + alpha · weight)."),
+                    ConfigProperty.bounded("top-n", ConfigType.INT, "50", "1", "100", "Items in each user's list."),
+                    ConfigProperty.bounded("similar-n", ConfigType.INT, "20", "1", "100", "Items in each similar-items list."),
+                    ConfigProperty.bounded("max-per-category", ConfigType.INT, "10", "1", "100",
+                            "Most items of one category in a user's list."),
+                    ConfigProperty.bounded("diversity", ConfigType.DOUBLE, "0.1", "0", "1",
+                            "Score penalty per item already listed in the same category (0: none)."),
+                    ConfigProperty.bounded("covisit-window", ConfigType.DURATION, "P1D", "PT1M", "P30D",
+                            "Items a user touches within this time of each other count as visited together."),
+                    ConfigProperty.bounded("half-life", ConfigType.DURATION, "P7D", "PT1H", "P365D",
+                            "Half-life of popularity (event time)."),
+                    ConfigProperty.of("unavailable-items", ConfigType.LIST, "",
+                            "Product ids never recommended (comma-separated).")),
+            Set.of());
+
+    private PluginContext context;
+    private Settings settings;
+
+    /** The constructor {@link java.util.ServiceLoader} calls. */
+    public RecommenderPlugin() {
+    }
+
+    /** Validated configuration. */
+    record Settings(String model, int easeMaxItems, double easeLambda, int ialsFactors, int ialsIterations,
+                    double ialsLambda, double ialsAlpha, int topN, int similarN, int maxPerCategory, double diversity,
+                    Duration window, Duration halfLife, Set<String> unavailable) {
+    }
+
+    @Override
+    public PluginDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public void open(PluginContext context) {
+        this.context = context;
+        var c = context.config();
+        settings = new Settings(c.string("model"), c.integer("ease-max-items"), c.decimal("ease-lambda"),
+                c.integer("ials-factors"), c.integer("ials-iterations"), c.decimal("ials-lambda"), c.decimal("ials-alpha"),
+                c.integer("top-n"), c.integer("similar-n"), c.integer("max-per-category"), c.decimal("diversity"),
+                c.duration("covisit-window"), c.duration("half-life"), new HashSet<>(c.list("unavailable-items")));
+    }
+
+    @Override
+    public void close() {
+        context = null;
+    }
+
+    // ------------------------------------------------------------------------------------------------ real time
+
+    @Override
+    public void onEvents(EventBatch batch) {
+        Work w = new Work(context.state());
+        Set<String> touchedUsers = new TreeSet<>();
+        Set<String> buyers = new TreeSet<>();
+        Set<String> touchedItems = new TreeSet<>();
+        Set<String> touchedCategories = new TreeSet<>();
+        long now = Long.MIN_VALUE;
+        for (PositionedEvent pe : batch.events()) {
+            BehaviorEvent e = pe.event();
+            String user = e.primaryId();
+            String anon = e.anonymousId();
+            if (e.userId() != null && !e.userId().isBlank() && anon != null && !anon.isBlank() && !anon.equals(user)) {
+                UserHistory old = w.userIfPresent(anon);
+                if (old != null) {
+                    w.user(user).merge(old);
+                    w.deleteUser(anon);
+                    touchedUsers.add(anon);
+                }
+            }
+            long t = e.occurredAt().toEpochMilli();
+            now = Math.max(now, t);
+            for (Touch touch : touches(e)) {
+                touchedUsers.add(user);
+                touchedItems.add(touch.item());
+                ItemStats stats = w.item(touch.item());
+                if (touch.category() != null) {
+                    stats.category = touch.category();
+                }
+                if (touch.brand() != null) {
+                    stats.brand = touch.brand();
+                }
+                stats.add(touch.weight(), t, settings.halfLife());
+                double rank = stats.popularityRank(settings.halfLife());
+                w.list("pop/all", 200).set(touch.item(), rank);
+                if (stats.category != null) {
+                    touchedCategories.add(stats.category);
+                    w.list("pop/c/" + stats.category, 100).set(touch.item(), rank);
+                }
+                UserHistory h = w.user(user);
+                for (UserHistory.Entry prior : h.recent) {
+                    if (!prior.item().equals(touch.item()) && t - prior.time() <= settings.window().toMillis()) {
+                        w.list("co/" + touch.item(), 100).add(prior.item(), touch.weight());
+                        w.list("co/" + prior.item(), 100).add(touch.item(), touch.weight());
+                        touchedItems.add(prior.item());
+                    }
+                }
+                h.add(touch.item(), stats.category, touch.weight(), t);
+                if (touch.weight() == PURCHASE) {
+                    h.purchased(touch.item());
+                    buyers.add(user);
+                }
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (String item : touchedItems) {
+            results.add(new RankedItems(COVISIT, null, item, covisit(w, item, settings.similarN())));
+        }
+        for (String user : touchedUsers) {
+            UserHistory h = w.userIfPresent(user);
+            results.add(h == null ? new RankedItems(RECOMMENDED, user, REASONS_HEADER, List.of()) : recommended(w, user, h));
+        }
+        for (String user : buyers) {
+            results.add(purchased(user, w.user(user)));
+        }
+        if (!touchedItems.isEmpty()) {
+            results.add(popular(w, "pop/all", "all"));
+        }
+        for (String category : touchedCategories) {
+            results.add(popular(w, "pop/c/" + category, "category:" + category));
+        }
+        w.commit();
+        if (!results.isEmpty()) {
+            context.results().publish(results);
+        }
+        context.metrics().count("events", batch.events().size());
+        context.metrics().count("users.updated", touchedUsers.size());
+    }
+
+    /** An interaction carried by an event. */
+    record Touch(String item, String category, String brand, double weight) {
+    }
+
+    static List<Touch> touches(BehaviorEvent e) {
+        List<Touch> out = new ArrayList<>();
+        if ((e.is(StandardEvent.PRODUCT_VIEWED) || e.is(StandardEvent.PRODUCT_ADDED)) && e.product() != null) {
+            Product p = e.product();
+            String id = id(p);
+            if (id != null) {
+                out.add(new Touch(id, p.category(), p.brand(), e.is(StandardEvent.PRODUCT_VIEWED) ? VIEW : CART));
+            }
+        } else if (e.is(StandardEvent.ORDER_COMPLETED) && e.order() != null) {
+            for (Product p : e.order().products()) {
+                String id = id(p);
+                if (id != null && p.quantityOrOne() > 0) {
+                    out.add(new Touch(id, p.category(), p.brand(), PURCHASE));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String id(Product p) {
+        String id = p.productId() != null && !p.productId().isBlank() ? p.productId() : p.sku();
+        return id == null || id.isBlank() ? null : id.trim();
+    }
+
+    /** Co-visitation neighbours of an item, by {@code C(i,j) / sqrt(W_i · W_j)}, scaled so the best is 1. */
+    private List<RankedItems.ScoredItem> covisit(Work w, String item, int n) {
+        List<Map.Entry<String, Double>> sims = covisitSims(w, item, n);
+        List<RankedItems.ScoredItem> out = new ArrayList<>(sims.size());
+        for (Map.Entry<String, Double> s : sims) {
+            out.add(new RankedItems.ScoredItem(s.getKey(), round(s.getValue())));
+        }
+        return out;
+    }
+
+    private List<Map.Entry<String, Double>> covisitSims(Work w, String item, int n) {
+        ScoredList co = w.listIfPresent("co/" + item);
+        if (co == null) {
+            return List.of();
+        }
+        double wi = Math.max(1e-9, w.item(item).total);
+        ScoredList sims = new ScoredList(Integer.MAX_VALUE);
+        for (Map.Entry<String, Double> e : co.scores.entrySet()) {
+            sims.set(e.getKey(), e.getValue() / Math.sqrt(wi * Math.max(1e-9, w.item(e.getKey()).total)));
+        }
+        List<Map.Entry<String, Double>> top = sims.top(n);
+        double max = top.isEmpty() ? 1 : top.get(0).getValue();
+        List<Map.Entry<String, Double>> out = new ArrayList<>();
+        for (Map.Entry<String, Double> e : top) {
+            out.add(Map.entry(e.getKey(), e.getValue() / max));
+        }
+        return out;
+    }
+
+    private RankedItems popular(Work w, String key, String ctx) {
+        ScoredList list = w.listIfPresent(key);
+        List<RankedItems.ScoredItem> items = new ArrayList<>();
+        if (list != null) {
+            List<Map.Entry<String, Double>> top = list.top(settings.topN());
+            double best = top.isEmpty() ? 0 : top.get(0).getValue();
+            for (Map.Entry<String, Double> e : top) {
+                // ranks are log2 of decayed values: publish the value relative to the best (1 = most popular)
+                items.add(new RankedItems.ScoredItem(e.getKey(), round(Math.pow(2, e.getValue() - best))));
+            }
+        }
+        return new RankedItems(POPULAR, null, ctx, items);
+    }
+
+    private RankedItems purchased(String user, UserHistory h) {
+        List<RankedItems.ScoredItem> items = new ArrayList<>();
+        Map<String, Long> times = new HashMap<>();
+        for (UserHistory.Entry e : h.recent) {
+            times.put(e.item(), e.time());
+        }
+        for (String p : h.purchased) {
+            items.add(new RankedItems.ScoredItem(p, times.getOrDefault(p, 0L) / 1000.0));
+        }
+        return new RankedItems(PURCHASED, user, null, items);
+    }
+
+    /** The blended, filtered list of one user, with reasons in the context. */
+    RankedItems recommended(Work w, String user, UserHistory h) {
+        Blender b = new Blender();
+        ScoredList trained = w.listIfPresent("rec/" + user);
+        if (trained != null) {
+            b.model(trained.scores, trained.notes);
+        }
+        List<Map.Entry<String, List<Map.Entry<String, Double>>>> neighbours = new ArrayList<>();
+        for (int k = 0; k < Math.min(10, h.recent.size()); k++) {
+            String item = h.recent.get(k).item();
+            neighbours.add(Map.entry(item, covisitSims(w, item, 30)));
+        }
+        b.covisit(neighbours);
+        Map<String, Double> affinity = new HashMap<>(h.categoryWeights());
+        Optional<ProfileSnapshot> profile = context.profiles().profile(user);
+        profile.ifPresent(p -> {
+            if (p.categoryWeights() != null) {
+                p.categoryWeights().forEach((c, v) -> affinity.merge(c, v, Double::sum));
+            }
+        });
+        Map<String, List<Map.Entry<String, Double>>> byCategory = new HashMap<>();
+        List<Map.Entry<String, Double>> topCategories = new ArrayList<>(affinity.entrySet());
+        topCategories.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        Map<String, Double> keptAffinity = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> c : topCategories.subList(0, Math.min(3, topCategories.size()))) {
+            keptAffinity.put(c.getKey(), c.getValue());
+            byCategory.put(c.getKey(), relative(w.listIfPresent("pop/c/" + c.getKey()), 20));
+        }
+        b.categories(keptAffinity, byCategory);
+        b.popular(relative(w.listIfPresent("pop/all"), 30));
+        for (UserHistory.Entry e : h.recent) {
+            b.category(e.item(), e.category());
+        }
+        Set<String> excluded = new HashSet<>(h.purchased);
+        excluded.addAll(settings.unavailable());
+        List<Blender.Pick> picks = b.pick(settings.topN(), excluded, settings.maxPerCategory(), settings.diversity(),
+                item -> w.item(item).category);
+        List<RankedItems.ScoredItem> items = new ArrayList<>(picks.size());
+        StringBuilder reasons = new StringBuilder(REASONS_HEADER);
+        for (Blender.Pick p : picks) {
+            items.add(new RankedItems.ScoredItem(p.item(), round(p.score())));
+            reasons.append('\n').append(p.reason().replace('\n', ' '));
+        }
+        return new RankedItems(RECOMMENDED, user, reasons.toString(), items);
+    }
+
+    /** A popularity top list as (item, value relative to the best). */
+    private static List<Map.Entry<String, Double>> relative(ScoredList list, int n) {
+        if (list == null) {
+            return List.of();
+        }
+        List<Map.Entry<String, Double>> top = list.top(n);
+        List<Map.Entry<String, Double>> out = new ArrayList<>();
+        double best = top.isEmpty() ? 0 : top.get(0).getValue();
+        for (Map.Entry<String, Double> e : top) {
+            out.add(Map.entry(e.getKey(), Math.pow(2, e.getValue() - best)));
+        }
+        return out;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1e6) / 1e6;
+    }
+
+    // ------------------------------------------------------------------------------------------------ training
+
+    @Override
+    public TrainingReport train(TrainingContext training) {
+        long started = System.nanoTime();
+        Map<String, String> aliases = new HashMap<>();
+        List<String[]> rows = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        Map<String, String> categories = new HashMap<>();
+        training.progress(0, "reading history");
+        long events = training.history().forEach(null, training.cutoff(), e -> {
+            if (e.userId() != null && !e.userId().isBlank() && e.anonymousId() != null && !e.anonymousId().isBlank()) {
+                aliases.putIfAbsent(e.anonymousId(), e.userId());
+            }
+            for (Touch t : touches(e)) {
+                rows.add(new String[] {e.primaryId(), t.item()});
+                weights.add(t.weight());
+                if (t.category() != null) {
+                    categories.put(t.item(), t.category());
+                }
+            }
+        });
+        if (rows.isEmpty()) {
+            return TrainingReport.nothing("no views, cart adds or purchases before " + training.cutoff() + ": nothing to train");
+        }
+        Interactions.Builder builder = Interactions.builder();
+        for (int k = 0; k < rows.size(); k++) {
+            builder.add(aliases.getOrDefault(rows.get(k)[0], rows.get(k)[0]), rows.get(k)[1], weights.get(k));
+        }
+        Interactions data = builder.build();
+        String model = settings.model().equals("auto")
+                ? (data.itemCount() <= settings.easeMaxItems() ? "ease" : "ials") : settings.model();
+        training.progress(0.1, "training " + model + " on " + data.userCount() + " users × " + data.itemCount() + " items");
+        Recommender r;
+        Ials ials = null;
+        Ease ease = null;
+        if (model.equals("ease")) {
+            ease = new Ease(settings.easeLambda());
+            r = ease;
+            ease.fit(data.binary());
+        } else {
+            ials = new Ials(settings.ialsFactors(), settings.ialsLambda(), settings.ialsAlpha(), settings.ialsIterations(), 42)
+                    .cancelWhen(training::cancelled);
+            r = ials;
+            ials.fit(data);
+        }
+        if (training.cancelled()) {
+            return TrainingReport.nothing("cancelled while training " + model);
+        }
+        long fitMillis = (System.nanoTime() - started) / 1_000_000;
+        training.progress(0.6, "scoring users");
+        Interactions scoring = model.equals("ease") ? data.binary() : data;
+        StateStore state = context.state();
+        int candidates = Math.min(100, Math.max(settings.topN(), 1));
+        double[] scores = new double[data.itemCount()];
+        boolean[] own = new boolean[data.itemCount()];
+        List<Result> results = new ArrayList<>();
+        for (int u = 0; u < data.userCount(); u++) {
+            if (u % 500 == 0 && training.cancelled()) {
+                return TrainingReport.nothing("cancelled while scoring users");
+            }
+            r.scoreUser(scoring, u, scores);
+            for (int p = data.rowStart(u); p < data.rowEnd(u); p++) {
+                own[data.rowItems()[p]] = true;
+            }
+            int[] top = TopK.select(scores, candidates, own);
+            ScoredList rec = new ScoredList(candidates);
+            for (int i : top) {
+                if (scores[i] > 0) {
+                    rec.set(data.item(i), round(scores[i]));
+                    String by = strongestSource(data, u, i, ease, ials);
+                    if (by != null) {
+                        rec.notes.put(data.item(i), by);
+                    }
+                }
+            }
+            for (int p = data.rowStart(u); p < data.rowEnd(u); p++) {
+                own[data.rowItems()[p]] = false;
+            }
+            state.put("rec/" + data.user(u), rec.encode());
+        }
+        training.progress(0.8, "publishing");
+        Work w = new Work(state);
+        for (int i = 0; i < data.itemCount(); i++) {
+            results.add(new RankedItems(SIMILAR, null, data.item(i), similar(w, data, i, ease, ials)));
+        }
+        for (int u = 0; u < data.userCount(); u++) {
+            UserHistory h = w.userIfPresent(data.user(u));
+            if (h != null) {
+                results.add(recommended(w, data.user(u), h));
+            }
+        }
+        context.results().publish(results);
+        Map<String, Double> metrics = new TreeMap<>();
+        metrics.put("users", (double) data.userCount());
+        metrics.put("items", (double) data.itemCount());
+        metrics.put("interactions", (double) data.nonZeros());
+        metrics.put("events", (double) events);
+        metrics.put("trainMillis", (double) fitMillis);
+        if (ials != null) {
+            double[] losses = ials.losses();
+            metrics.put("lossFirst", losses[0]);
+            metrics.put("lossLast", losses[losses.length - 1]);
+        }
+        Map<String, String> metadata = Map.of("model", model, "cutoff", training.cutoff().toString(),
+                "categories", String.valueOf(new HashSet<>(categories.values()).size()));
+        ModelVersion saved = context.models().save(new ModelArtifact(
+                Codec.encode(out -> out.writeUTF(model)), metrics, metadata));
+        context.models().promote(saved.version());
+        training.progress(1, "done");
+        return new TrainingReport(saved, metrics, model + " on " + data.userCount() + " users × " + data.itemCount()
+                + " items in " + fitMillis + " ms; published " + results.size() + " lists");
+    }
+
+    /** The user's own item that contributes most to item i's score. */
+    private static String strongestSource(Interactions data, int u, int i, Ease ease, Ials ials) {
+        int best = -1;
+        double bestValue = 0;
+        for (int p = data.rowStart(u); p < data.rowEnd(u); p++) {
+            int j = data.rowItems()[p];
+            double v = ease != null ? ease.weight(j, i) : ials.itemCosine(j, i) * data.rowValues()[p];
+            if (v > bestValue) {
+                best = j;
+                bestValue = v;
+            }
+        }
+        return best < 0 ? null : data.item(best);
+    }
+
+    /**
+     * Item i's most similar items: half the model's item-item weight (EASE's B_ij, or the cosine of the iALS factors)
+     * and half co-visitation, each scaled so that its best neighbour is 1.
+     */
+    private List<RankedItems.ScoredItem> similar(Work w, Interactions data, int i, Ease ease, Ials ials) {
+        double[] s = new double[data.itemCount()];
+        for (int j = 0; j < s.length; j++) {
+            s[j] = ease != null ? ease.weight(i, j) : ials.itemCosine(i, j);
+        }
+        boolean[] self = new boolean[s.length];
+        self[i] = true;
+        int[] top = TopK.select(s, 3 * settings.similarN(), self);
+        Map<String, Double> blended = new HashMap<>();
+        double max = top.length == 0 || s[top[0]] <= 0 ? 1 : s[top[0]];
+        for (int j : top) {
+            if (s[j] > 0) {
+                blended.merge(data.item(j), 0.5 * s[j] / max, Double::sum);
+            }
+        }
+        for (Map.Entry<String, Double> c : covisitSims(w, data.item(i), 3 * settings.similarN())) {
+            blended.merge(c.getKey(), 0.5 * c.getValue(), Double::sum);
+        }
+        List<Map.Entry<String, Double>> ranked = new ArrayList<>(blended.entrySet());
+        ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        List<RankedItems.ScoredItem> out = new ArrayList<>();
+        for (Map.Entry<String, Double> e : ranked.subList(0, Math.min(settings.similarN(), ranked.size()))) {
+            out.add(new RankedItems.ScoredItem(e.getKey(), round(e.getValue())));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------------ state
+
+    /** The state records one batch reads and writes, written back together. */
+    static final class Work {
+        private final StateStore state;
+        private final Map<String, UserHistory> users = new HashMap<>();
+        private final Map<String, ItemStats> items = new HashMap<>();
+        private final Map<String, ScoredList> lists = new HashMap<>();
+        private final Set<String> deleted = new HashSet<>();
+        private final Set<String> absent = new HashSet<>();
+
+        Work(StateStore state) {
+            this.state = state;
+        }
+
+        UserHistory user(String id) {
+            UserHistory h = userIfPresent(id);
+            if (h == null) {
+                h = new UserHistory();
+                users.put(id, h);
+                deleted.remove("user/" + id);
+            }
+            return h;
+        }
+
+        UserHistory userIfPresent(String id) {
+            if (users.containsKey(id)) {
+                return users.get(id);
+            }
+            if (deleted.contains("user/" + id)) {
+                return null;
+            }
+            UserHistory h = state.get("user/" + id).map(UserHistory::decode).orElse(null);
+            if (h != null) {
+                users.put(id, h);
+            }
+            return h;
+        }
+
+        void deleteUser(String id) {
+            users.remove(id);
+            deleted.add("user/" + id);
+        }
+
+        ItemStats item(String id) {
+            return items.computeIfAbsent(id, k -> state.get("item/" + k).map(ItemStats::decode).orElseGet(ItemStats::new));
+        }
+
+        ScoredList list(String key, int capacity) {
+            ScoredList l = listIfPresent(key);
+            if (l == null) {
+                l = new ScoredList(capacity);
+                lists.put(key, l);
+                absent.remove(key);
+            }
+            return l;
+        }
+
+        ScoredList listIfPresent(String key) {
+            if (lists.containsKey(key)) {
+                return lists.get(key);
+            }
+            if (absent.contains(key)) {
+                return null;
+            }
+            ScoredList l = state.get(key).map(ScoredList::decode).orElse(null);
+            if (l == null) {
+                absent.add(key);
+            } else if (!key.startsWith("rec/")) {
+                lists.put(key, l);
+            }
+            return l;
+        }
+
+        void commit() {
+            for (String key : new TreeSet<>(deleted)) {
+                state.delete(key);
+            }
+            new TreeMap<>(users).forEach((id, h) -> state.put("user/" + id, h.encode()));
+            new TreeMap<>(items).forEach((id, s) -> {
+                if (s.total > 0) {
+                    state.put("item/" + id, s.encode());
+                }
+            });
+            new TreeMap<>(lists).forEach((key, l) -> state.put(key, l.encode()));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.footfall.plugins.recommender;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A bounded map item → score kept in the state, for co-visitation neighbours, category top lists and a user's
+ * trained candidates; when it grows past twice its capacity it keeps its {@code capacity} best (ties by id), so
+ * the result depends only on the order of updates, not on how they were batched.
+ */
+final class ScoredList {
+
+    final int capacity;
+    final Map<String, Double> scores = new HashMap<>();
+    /** Free text per item (e.g. the item that explains a candidate), optional. */
+    final Map<String, String> notes = new HashMap<>();
+
+    ScoredList(int capacity) {
+        this.capacity = capacity;
+    }
+
+    void add(String item, double delta) {
+        scores.merge(item, delta, Double::sum);
+        prune(capacity > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : 2 * capacity);
+    }
+
+    void set(String item, double score) {
+        scores.put(item, score);
+        prune(capacity > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : 2 * capacity);
+    }
+
+    private void prune(int limit) {
+        if (scores.size() > limit) {
+            List<String> keep = top(capacity).stream().map(Map.Entry::getKey).toList();
+            scores.keySet().retainAll(keep);
+            notes.keySet().retainAll(keep);
+        }
+    }
+
+    /** The best n, score descending then id. */
+    List<Map.Entry<String, Double>> top(int n) {
+        List<Map.Entry<String, Double>> all = new ArrayList<>(scores.entrySet());
+        all.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        return all.size() > n ? new ArrayList<>(all.subList(0, n)) : all;
+    }
+
+    byte[] encode() {
+        return Codec.encode(out -> {
+            out.writeByte(1);
+            out.writeInt(capacity);
+            List<Map.Entry<String, Double>> all = top(Integer.MAX_VALUE);
+            out.writeInt(all.size());
+            for (Map.Entry<String, Double> e : all) {
+                out.writeUTF(e.getKey());
+                out.writeDouble(e.getValue());
+                Codec.writeNullable(out, notes.get(e.getKey()));
+            }
+        });
+    }
+
+    static ScoredList decode(byte[] bytes) {
+        return Codec.decode(bytes, in -> {
+            in.readByte();
+            ScoredList s = new ScoredList(in.readInt());
+            int n = in.readInt();
+            for (int k = 0; k < n; k++) {
+                String item = in.readUTF();
+                s.scores.put(item, in.readDouble());
+                String note = Codec.readNullable(in);
+                if (note != null) {
+                    s.notes.put(item, note);
+                }
+            }
+            return s;
+        });
+    }
+}

@@ -211,8 +211,14 @@ public class PluginsResource {
     @POST
     @Path("/{id}/replay")
     public Response replay(@PathParam("id") String id, @QueryParam("from") String from) throws Exception {
-        view(id);
-        host.replay(id, Params.instant(from, "from"));
+        PluginRuntimeView plugin = view(id);
+        Instant at = Params.instant(from, "from");
+        if ("QUARANTINED".equals(plugin.state())) {
+            throw new WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                    .entity(new Problem("quarantined", null, "plugin " + id + " is quarantined (" + plugin.stateReason()
+                            + "); enable it first")).build());
+        }
+        host.replay(id, at);
         return Response.accepted(Map.of("status", "replaying", "id", id)).build();
     }
 

@@ -78,7 +78,7 @@ public class ProjectionsResource {
         StreamingEventProcessor p = processor(name);
         Map<Integer, EventTrackerStatus> segments = p.processingStatus();
         long position = segments.values().stream()
-                .mapToLong(s -> s.getCurrentPosition().orElse(-1L)).min().orElse(-1L);
+                .mapToLong(io.footfall.core.store.ProcessedPosition::of).min().orElse(-1L);
         boolean replaying = segments.values().stream().anyMatch(EventTrackerStatus::isReplaying);
         boolean error = segments.values().stream().anyMatch(EventTrackerStatus::isErrorState);
         return new Status(name, p.isRunning(), replaying, position, head, Math.max(0, head - position), error);

@@ -123,7 +123,7 @@ public class ProcessingMetrics {
 
     private static long lagOf(StreamingEventProcessor processor, long head) {
         long position = processor.processingStatus().values().stream()
-                .mapToLong(s -> s.getCurrentPosition().orElse(-1L)).min().orElse(-1L);
+                .mapToLong(io.footfall.core.store.ProcessedPosition::of).min().orElse(-1L);
         return Math.max(0, head - position);
     }
 

@@ -9,13 +9,15 @@ import io.footfall.core.store.PluginResultRecorded;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 
 /**
  * Collects a plugin's results while it handles a batch; the host appends them to the log in the
- * transaction that moves the plugin's position, or drops them when the batch fails.
+ * transaction that moves the plugin's position, or drops them when the batch fails. Results
+ * published while training are kept apart ({@link Lane}) and committed when training ends.
  */
 final class BufferedResultPublisher implements ResultPublisher {
 
@@ -23,7 +25,7 @@ final class BufferedResultPublisher implements ResultPublisher {
     private final Set<ResultType> declared;
     private final ObjectMapper json;
     private final Clock clock;
-    private final List<PluginResultRecorded> pending = new ArrayList<>();
+    private final Map<Lane, List<PluginResultRecorded>> pendingByLane = new java.util.EnumMap<>(Lane.class);
 
     BufferedResultPublisher(String pluginId, Set<ResultType> declared, ObjectMapper json, Clock clock) {
         this.pluginId = pluginId;
@@ -39,7 +41,7 @@ final class BufferedResultPublisher implements ResultPublisher {
                 throw new IllegalArgumentException("plugin " + pluginId + " does not declare results of type " + r.type());
             }
             try {
-                pending.add(new PluginResultRecorded(pluginId, r.type().name(), r.key(), r.userId(),
+                pendingByLane.computeIfAbsent(Lane.current(), l -> new ArrayList<>()).add(new PluginResultRecorded(pluginId, r.type().name(), r.key(), r.userId(),
                         json.writeValueAsString(r), clock.instant()));
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("result is not serialisable: " + e.getOriginalMessage(), e);
@@ -47,11 +49,10 @@ final class BufferedResultPublisher implements ResultPublisher {
         }
     }
 
-    /** The buffered results, and forgets them. */
-    synchronized List<PluginResultRecorded> drain() {
-        List<PluginResultRecorded> drained = List.copyOf(pending);
-        pending.clear();
-        return drained;
+    /** The lane's buffered results, and forgets them. */
+    synchronized List<PluginResultRecorded> drain(Lane lane) {
+        List<PluginResultRecorded> pending = pendingByLane.remove(lane);
+        return pending == null ? List.of() : List.copyOf(pending);
     }
 
     /** Results as event messages for the log. */
@@ -61,8 +62,8 @@ final class BufferedResultPublisher implements ResultPublisher {
         return messages;
     }
 
-    /** Forgets buffered results (the batch failed). */
-    synchronized void discard() {
-        pending.clear();
+    /** Forgets the lane's buffered results (its batch or training failed). */
+    synchronized void discard(Lane lane) {
+        pendingByLane.remove(lane);
     }
 }

@@ -16,7 +16,10 @@ import javax.sql.DataSource;
 /**
  * A plugin's state in {@code plugin_state}. Writes are buffered while the plugin handles a batch
  * (on its own thread) and flushed by the host on the processor's thread, inside the transaction
- * that also moves the plugin's position: state and position never disagree.
+ * that also moves the plugin's position: state and position never disagree. Training buffers its
+ * writes apart ({@link Lane}): they commit when training succeeds, never with a batch, and a failed
+ * batch does not drop them (nor a failed training a batch's). Reads see the caller's own lane's
+ * pending writes, then what is committed.
  */
 final class BufferedStateStore implements StateStore {
 
@@ -25,16 +28,26 @@ final class BufferedStateStore implements StateStore {
 
     private final String pluginId;
     private final DataSource dataSource;
-    /** key → new value, or null for a delete. */
-    private final Map<String, byte[]> pending = new HashMap<>();
+    /** Per lane: key → new value, or null for a delete. */
+    private final Map<Lane, Map<String, byte[]>> pendingByLane = new java.util.EnumMap<>(Lane.class);
 
     BufferedStateStore(String pluginId, DataSource dataSource) {
         this.pluginId = pluginId;
         this.dataSource = dataSource;
     }
 
+    private Map<String, byte[]> pending(Lane lane) {
+        return pendingByLane.computeIfAbsent(lane, l -> new HashMap<>());
+    }
+
+    /** The keys the lane has written or deleted and not yet flushed (for tests). */
+    synchronized java.util.Set<String> pendingKeys(Lane lane) {
+        return java.util.Set.copyOf(pending(lane).keySet());
+    }
+
     @Override
     public synchronized Optional<byte[]> get(String key) {
+        Map<String, byte[]> pending = pending(Lane.current());
         if (pending.containsKey(key)) {
             return Optional.ofNullable(pending.get(key));
         }
@@ -56,17 +69,18 @@ final class BufferedStateStore implements StateStore {
         if (value == null || value.length > MAX_VALUE) {
             throw new IllegalArgumentException("state values must be present and at most 16 MB");
         }
-        pending.put(key, value.clone());
+        pending(Lane.current()).put(key, value.clone());
     }
 
     @Override
     public synchronized void delete(String key) {
         check(key);
-        pending.put(key, null);
+        pending(Lane.current()).put(key, null);
     }
 
     @Override
     public synchronized List<String> keys(String prefix, int limit) {
+        Map<String, byte[]> pending = pending(Lane.current());
         TreeSet<String> keys = new TreeSet<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement(
@@ -74,7 +88,7 @@ final class BufferedStateStore implements StateStore {
             s.setString(1, pluginId);
             s.setString(2, prefix);
             s.setString(3, prefix + Character.MAX_VALUE);
-            s.setInt(4, limit + pending.size());
+            s.setLong(4, (long) limit + pending.size()); // long: limit may be Integer.MAX_VALUE
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     keys.add(rs.getString(1));
@@ -95,8 +109,9 @@ final class BufferedStateStore implements StateStore {
         return new ArrayList<>(keys).subList(0, Math.min(limit, keys.size()));
     }
 
-    /** Writes buffered changes on the given (transaction-bound) connection. */
-    synchronized void flush(Connection c) throws SQLException {
+    /** Writes the lane's buffered changes on the given (transaction-bound) connection. */
+    synchronized void flush(Lane lane, Connection c) throws SQLException {
+        Map<String, byte[]> pending = pending(lane);
         if (pending.isEmpty()) {
             return;
         }
@@ -118,9 +133,9 @@ final class BufferedStateStore implements StateStore {
         pending.clear();
     }
 
-    /** Forgets buffered changes (the batch failed). */
-    synchronized void discard() {
-        pending.clear();
+    /** Forgets the lane's buffered changes (its batch or training failed). */
+    synchronized void discard(Lane lane) {
+        pending(lane).clear();
     }
 
     /** Deletes all state of the plugin (replay from scratch). */

@@ -301,10 +301,11 @@ final class PluginRuntime {
             throw new PluginCallGuard.PluginCallException("plugin " + id + " is quarantined: " + stateReason, null);
         }
         try {
-            report = guard.call(() -> withPluginLoader(() -> instance.train(training)), host.trainingTimeout(), Long.MAX_VALUE);
+            report = guard.call(() -> Lane.TRAINING.run(() -> withPluginLoader(() -> instance.train(training))),
+                    host.trainingTimeout(), Long.MAX_VALUE);
         } catch (PluginCallGuard.PluginCallException e) {
-            stateStore.discard();
-            results.discard();
+            stateStore.discard(Lane.TRAINING);
+            results.discard(Lane.TRAINING);
             if (e.abandoned()) {
                 quarantine("training " + e.getMessage());
             }
@@ -313,8 +314,8 @@ final class PluginRuntime {
         // what training wrote commits now, on its own, rather than with the next batch of events
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
             try (Connection c = host.dataSource().getConnection()) {
-                stateStore.flush(c);
-                commitResults(c, lastPosition);
+                stateStore.flush(Lane.TRAINING, c);
+                commitResults(c, Lane.TRAINING, lastPosition);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
@@ -338,25 +339,25 @@ final class PluginRuntime {
             return new Failure("plugin is quarantined: " + stateReason, false);
         }
         try {
-            guard.call(() -> {
+            guard.call(() -> Lane.EVENTS.run(() -> {
                 runWithLoader(() -> instance.onEvents(batch));
                 return null;
-            }, limits.callTimeout(), limits.allocationBudget());
+            }), limits.callTimeout(), limits.allocationBudget());
         } catch (PluginCallGuard.PluginCallException e) {
-            stateStore.discard();
-            results.discard();
+            stateStore.discard(Lane.EVENTS);
+            results.discard(Lane.EVENTS);
             return new Failure(e.getMessage(), e.abandoned());
         }
-        stateStore.flush(c);
+        stateStore.flush(Lane.EVENTS, c);
         long position = events.isEmpty() ? lastPosition : events.get(events.size() - 1).position();
         lastPosition = Math.max(lastPosition, position);
-        commitResults(c, position);
+        commitResults(c, Lane.EVENTS, position);
         return null;
     }
 
     /** Appends the buffered results to the log and updates their read model, on the caller's transaction. */
-    private void commitResults(Connection c, long position) throws SQLException {
-        List<io.footfall.core.store.PluginResultRecorded> published = results.drain();
+    private void commitResults(Connection c, Lane lane, long position) throws SQLException {
+        List<io.footfall.core.store.PluginResultRecorded> published = results.drain(lane);
         if (!published.isEmpty()) {
             host.eventLog().appendInCurrentTransaction(BufferedResultPublisher.messages(published));
             ResultReadModel.upsert(c, published, position);

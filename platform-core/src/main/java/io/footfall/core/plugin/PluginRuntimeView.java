@@ -68,7 +68,7 @@ public final class PluginRuntimeView {
             return -1;
         }
         return processor.processingStatus().values().stream()
-                .mapToLong(s -> s.getCurrentPosition().orElse(-1L)).min().orElse(-1L);
+                .mapToLong(io.footfall.core.store.ProcessedPosition::of).min().orElse(-1L);
     }
 
     /** Whether the processor is replaying. */

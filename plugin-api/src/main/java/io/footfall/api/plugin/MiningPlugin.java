@@ -36,7 +36,10 @@ package io.footfall.api.plugin;
  *   <li>The context's services ({@code state()}, {@code models()}, {@code results()}, {@code log()},
  *       {@code metrics()}, {@code profiles()}) are thread-safe. State writes and published results of a batch
  *       are committed with the plugin's position when {@code onEvents} returns, and dropped when it throws;
- *       those of {@code train} are committed at the latest when it returns.</li>
+ *       those of {@code train} are committed when it returns, and dropped when it throws. The two are kept
+ *       apart: a batch never commits or drops what a concurrent {@code train} wrote, and each sees its own
+ *       pending writes (then what is committed). Threads you start during a call write in that call's
+ *       share.</li>
  *   <li>Each call runs under a time limit and an allocation budget, and the host estimates what the instance
  *       and its classes' statics retain between calls (see the operators' section of the plugin guide). A call
  *       over its limit is interrupted and its batch parked: respond to interruption (blocking calls, or check

@@ -1,0 +1,36 @@
+package io.footfall.core.store;
+
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.eventhandling.TrackingToken;
+
+/**
+ * The position up to which a processor has handled <em>every</em> event. Axon's token position is
+ * the highest index seen, but events commit out of index order (the ingest writer's COPY and a
+ * plugin's result append take their indexes when they start and become visible when they commit),
+ * so a processor can be at index N while an earlier, later-committed index is still a gap it will
+ * fill. Lag measured against the highest index would then say "caught up" too early.
+ */
+public final class ProcessedPosition {
+
+    private ProcessedPosition() {
+    }
+
+    /** Everything at or below the returned index has been handled; -1 before the first event. */
+    public static long of(EventTrackerStatus status) {
+        return of(status.getTrackingToken());
+    }
+
+    /** Everything at or below the returned index has been handled by the holder of this token. */
+    public static long of(TrackingToken token) {
+        TrackingToken current = token instanceof ReplayToken replay ? replay.getCurrentToken() : token;
+        if (current == null) {
+            return -1;
+        }
+        if (current instanceof GapAwareTrackingToken gapAware && !gapAware.getGaps().isEmpty()) {
+            return gapAware.getGaps().first() - 1;
+        }
+        return current.position().orElse(-1L);
+    }
+}

@@ -68,6 +68,11 @@ public class PluginResults {
                 pluginId, keyPrefix, antecedent, limit);
     }
 
+    /** The current {@code RankedItems} result of a plugin with this key (e.g. {@code recommended:user:u-1}), if any. */
+    public java.util.Optional<StoredResult> rankedItems(String pluginId, String key) {
+        return query("WHERE plugin_id = ? AND result_type = 'RANKED_ITEMS' AND result_key = ?", pluginId, key).stream().findFirst();
+    }
+
     /** The current result of a plugin with this type and key, if any. */
     public java.util.Optional<StoredResult> byKey(String pluginId, String type, String key) {
         return query("WHERE plugin_id = ? AND result_type = ? AND result_key = ?", pluginId, type, key).stream().findFirst();

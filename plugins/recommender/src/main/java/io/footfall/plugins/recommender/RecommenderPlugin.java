@@ -49,7 +49,7 @@ import java.util.TreeSet;
  * After each batch it publishes {@link RankedItems}: {@value #RECOMMENDED} for each touched user (blended by
  * {@link Blender}, reasons in the list's {@code context}), {@value #PURCHASED} for users who bought, {@value #COVISIT}
  * for each touched item (neighbours by {@code C(i,j) / sqrt(W_i · W_j)}), and {@value #POPULAR} overall
- * ({@code context "all"}) and per touched category ({@code context "category:<name>"}).
+ * ({@code context "all"}) and per touched category ({@code context "category:<name>"}), and {@value #TRENDING}.
  *
  * <p><b>Training</b> reads the history before the cutoff (anonymous events joined to the user they were later seen
  * with), trains EASE (catalogue ≤ {@code ease-max-items}) or iALS (or the {@code model} configured), stores each
@@ -73,6 +73,11 @@ public final class RecommenderPlugin implements MiningPlugin {
     public static final String COVISIT = "covisit";
     /** Popular items, overall ({@code context "all"}) and per category ({@code "category:<name>"}). */
     public static final String POPULAR = "popular";
+    /**
+     * Trending items ({@code context "all"}): the ratio of an item's 1-day rate to its long-run rate, as of the item's
+     * latest event (see {@link Decayed#trending}).
+     */
+    public static final String TRENDING = "trending";
     /** First line of a recommended list's context; each further line is the reason of the item at that rank. */
     public static final String REASONS_HEADER = "reasons";
 
@@ -183,6 +188,7 @@ public final class RecommenderPlugin implements MiningPlugin {
                 stats.add(touch.weight(), t, settings.halfLife());
                 double rank = stats.popularityRank(settings.halfLife());
                 w.list("pop/all", 200).set(touch.item(), rank);
+                w.list("trend/all", 200).set(touch.item(), round(stats.trending(t, settings.halfLife())));
                 if (stats.category != null) {
                     touchedCategories.add(stats.category);
                     w.list("pop/c/" + stats.category, 100).set(touch.item(), rank);
@@ -215,6 +221,11 @@ public final class RecommenderPlugin implements MiningPlugin {
         }
         if (!touchedItems.isEmpty()) {
             results.add(popular(w, "pop/all", "all"));
+            List<RankedItems.ScoredItem> trending = new ArrayList<>();
+            for (Map.Entry<String, Double> e : w.list("trend/all", 200).top(settings.topN())) {
+                trending.add(new RankedItems.ScoredItem(e.getKey(), e.getValue()));
+            }
+            results.add(new RankedItems(TRENDING, null, "all", trending));
         }
         for (String category : touchedCategories) {
             results.add(popular(w, "pop/c/" + category, "category:" + category));

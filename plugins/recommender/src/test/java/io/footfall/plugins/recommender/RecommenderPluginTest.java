@@ -147,6 +147,27 @@ class RecommenderPluginTest {
     }
 
     @Test
+    void aSuddenBurstTrendsAboveSteadySellers() {
+        try (PluginHarness h = PluginHarness.of(new RecommenderPlugin()).open()) {
+            List<io.footfall.api.event.BehaviorEvent> events = new java.util.ArrayList<>();
+            for (int d = 0; d < 28; d++) {           // a steady item: 4 views a day for four weeks
+                for (int v = 0; v < 4; v++) {
+                    events.add(Fixtures.productViewed("s" + v, "steady", "Books", Fixtures.day(d).plusSeconds(3600L * (v + 1))));
+                }
+            }
+            for (int v = 0; v < 12; v++) {           // a new item: 12 views on the last day
+                events.add(Fixtures.productViewed("b" + v, "burst", "Books", Fixtures.day(27).plusSeconds(600L * (v + 1))));
+            }
+            events.sort(java.util.Comparator.comparing(io.footfall.api.event.BehaviorEvent::occurredAt));
+            h.feed(events);
+            RankedItems trending = h.results().latest(RankedItems.class, "trending:context:all").orElseThrow();
+            assertEquals("burst", trending.items().get(0).itemId(), trending.toString());
+            RankedItems popular = h.results().latest(RankedItems.class, "popular:context:all").orElseThrow();
+            assertEquals("steady", popular.items().get(0).itemId(), popular.toString());
+        }
+    }
+
+    @Test
     void trainingWithoutEventsSavesNothing() {
         try (PluginHarness h = PluginHarness.of(new RecommenderPlugin()).open()) {
             TrainingReport r = h.train();

@@ -555,6 +555,8 @@ public final class RecommenderPlugin implements MiningPlugin {
         private final Map<String, ScoredList> lists = new HashMap<>();
         private final Set<String> deleted = new HashSet<>();
         private final Set<String> absent = new HashSet<>();
+        /** The bytes each record had when read, so that unchanged records are not written back. */
+        private final Map<String, byte[]> loaded = new HashMap<>();
 
         Work(StateStore state) {
             this.state = state;
@@ -577,9 +579,11 @@ public final class RecommenderPlugin implements MiningPlugin {
             if (deleted.contains("user/" + id)) {
                 return null;
             }
-            UserHistory h = state.get("user/" + id).map(UserHistory::decode).orElse(null);
+            byte[] bytes = state.get("user/" + id).orElse(null);
+            UserHistory h = bytes == null ? null : UserHistory.decode(bytes);
             if (h != null) {
                 users.put(id, h);
+                loaded.put("user/" + id, bytes);
             }
             return h;
         }
@@ -590,7 +594,14 @@ public final class RecommenderPlugin implements MiningPlugin {
         }
 
         ItemStats item(String id) {
-            return items.computeIfAbsent(id, k -> state.get("item/" + k).map(ItemStats::decode).orElseGet(ItemStats::new));
+            return items.computeIfAbsent(id, k -> {
+                byte[] bytes = state.get("item/" + k).orElse(null);
+                if (bytes == null) {
+                    return new ItemStats();
+                }
+                loaded.put("item/" + k, bytes);
+                return ItemStats.decode(bytes);
+            });
         }
 
         ScoredList list(String key, int capacity) {
@@ -610,11 +621,13 @@ public final class RecommenderPlugin implements MiningPlugin {
             if (absent.contains(key)) {
                 return null;
             }
-            ScoredList l = state.get(key).map(ScoredList::decode).orElse(null);
+            byte[] bytes = state.get(key).orElse(null);
+            ScoredList l = bytes == null ? null : ScoredList.decode(bytes);
             if (l == null) {
                 absent.add(key);
             } else if (!key.startsWith("rec/")) {
                 lists.put(key, l);
+                loaded.put(key, bytes);
             }
             return l;
         }
@@ -623,13 +636,19 @@ public final class RecommenderPlugin implements MiningPlugin {
             for (String key : new TreeSet<>(deleted)) {
                 state.delete(key);
             }
-            new TreeMap<>(users).forEach((id, h) -> state.put("user/" + id, h.encode()));
+            new TreeMap<>(users).forEach((id, h) -> write("user/" + id, h.encode()));
             new TreeMap<>(items).forEach((id, s) -> {
                 if (s.total > 0) {
-                    state.put("item/" + id, s.encode());
+                    write("item/" + id, s.encode());
                 }
             });
-            new TreeMap<>(lists).forEach((key, l) -> state.put(key, l.encode()));
+            new TreeMap<>(lists).forEach((key, l) -> write(key, l.encode()));
+        }
+
+        private void write(String key, byte[] bytes) {
+            if (!java.util.Arrays.equals(loaded.get(key), bytes)) {
+                state.put(key, bytes);
+            }
         }
     }
 }

@@ -128,12 +128,15 @@ class SegmentsTest {
     @Test
     void refusedDefinitionsNameTheBadPartAndBadParametersAre400() {
         String p = "sg" + UUID.randomUUID().toString().substring(0, 8);
-        configure("{\"segments\":[{\"id\":\"" + p + "\",\"when\":{\"event\":\"Product Viewed\",\"within\":\"a week\"}}]}");
-        // the plugin publishes the errors with its next batch
-        send(view(p + "-user", "Books", Instant.now().truncatedTo(ChronoUnit.MILLIS)));
-        JsonPath errors = Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/segments").jsonPath(),
-                j -> !j.getList("definitionErrors").isEmpty());
-        assertEquals("/segments/0/when/within", errors.getString("definitionErrors[0].pointer"), errors.prettify());
+        // an invalid rules document is refused at once, naming the property and the JSON pointer of the bad part
+        admin().contentType("application/json")
+                .body(Map.of("rules", "{\"segments\":[{\"id\":\"" + p + "\",\"when\":{\"event\":\"Product Viewed\",\"within\":\"a week\"}}]}"))
+                .put("/api/v1/plugins/{id}/config", PLUGIN).then().statusCode(400)
+                .body("error", equalTo("invalid_config")).body("field", equalTo("rules"))
+                .body("errors[0].message", org.hamcrest.Matchers.startsWith("/segments/0/when/within"));
+        // nothing was stored: the plugin's configuration still holds the previous rules
+        admin().get("/api/v1/plugins/{id}", PLUGIN).then().statusCode(200)
+                .body("config.rules", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(p)));
         configure("{\"segments\":[]}");
 
         for (String limit : new String[] {"0", "1001", "x"}) {

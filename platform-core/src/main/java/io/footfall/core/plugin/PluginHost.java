@@ -244,6 +244,10 @@ public class PluginHost implements PluginHostServices {
     public synchronized PluginConfig configure(String id, Map<String, String> raw) throws PluginCallGuard.PluginCallException {
         PluginRuntime runtime = runtime(id);
         PluginConfig config = runtime.descriptor.config().validate(raw);
+        List<io.footfall.api.config.ConfigError> refused = runtime.validate(config);
+        if (!refused.isEmpty()) {
+            throw new io.footfall.api.config.InvalidConfigException(refused);
+        }
         storeConfig(id, raw, runtime.state() != PluginRuntime.State.DISABLED);
         if (runtime.state() == PluginRuntime.State.QUARANTINED) {
             return config; // stored; applied when enable loads it afresh

@@ -293,6 +293,21 @@ final class PluginRuntime {
         return ok[0];
     }
 
+    /**
+     * The plugin's own checks of a configuration ({@link MiningPlugin#validate}), under the guard.
+     * A quarantined plugin (no instance) is not asked; its configuration is checked when enabled.
+     */
+    List<io.footfall.api.config.ConfigError> validate(io.footfall.api.config.PluginConfig candidate)
+            throws PluginCallGuard.PluginCallException {
+        MiningPlugin instance = plugin;
+        if (instance == null) {
+            return List.of();
+        }
+        List<io.footfall.api.config.ConfigError> errors = guard.call(() -> withPluginLoader(() -> instance.validate(candidate)),
+                limits.callTimeout(), limits.allocationBudget());
+        return errors == null ? List.of() : List.copyOf(errors);
+    }
+
     /** Runs the plugin's training under the guard (no allocation budget beyond the host's training budget). */
     io.footfall.api.plugin.TrainingReport train(io.footfall.api.plugin.TrainingContext training) throws PluginCallGuard.PluginCallException {
         io.footfall.api.plugin.TrainingReport report;

@@ -67,6 +67,22 @@ public interface MiningPlugin extends AutoCloseable {
         return TrainingReport.nothing("this plugin does not train");
     }
 
+    /**
+     * Checks a new configuration beyond what its {@link io.footfall.api.config.ConfigSpec} can say, for
+     * example a property that holds a small definition language. The host calls it when an operator
+     * changes the configuration, after checking types, bounds and choices and before storing or
+     * applying anything; problems reject the change (HTTP 400 naming the property) and the running
+     * configuration stays. It may be called whether or not the plugin is open, on a host thread, under
+     * the usual call limits: it must not depend on {@code open}, and should only look at the values.
+     *
+     * @param config the configuration as the host validated it
+     * @return the problems found, each naming its property; empty when the configuration is acceptable
+     * @since 1.1
+     */
+    default java.util.List<io.footfall.api.config.ConfigError> validate(io.footfall.api.config.PluginConfig config) {
+        return java.util.List.of();
+    }
+
     /** Releases resources. */
     @Override
     default void close() throws Exception {

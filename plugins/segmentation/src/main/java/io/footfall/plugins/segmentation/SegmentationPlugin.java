@@ -161,6 +161,20 @@ public final class SegmentationPlugin implements MiningPlugin {
         return DESCRIPTOR;
     }
 
+    /** Rejects an invalid rules document when an operator sets it, naming each error's JSON pointer. */
+    @Override
+    public List<io.footfall.api.config.ConfigError> validate(io.footfall.api.config.PluginConfig config) {
+        try {
+            Rules.parse(config.string(RULES), RFM_IDS);
+            return List.of();
+        } catch (Rules.InvalidRulesException e) {
+            return e.errors().stream()
+                    .map(error -> new io.footfall.api.config.ConfigError(RULES,
+                            (error.pointer().isEmpty() ? "" : error.pointer() + ": ") + error.message()))
+                    .toList();
+        }
+    }
+
     @Override
     public void open(PluginContext context) {
         this.context = context;

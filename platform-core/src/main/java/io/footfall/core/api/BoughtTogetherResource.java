@@ -54,7 +54,7 @@ public class BoughtTogetherResource {
 
     @GET
     public BoughtTogether boughtTogether(@PathParam("id") String id, @QueryParam("limit") String limit) {
-        int n = limit(limit);
+        int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         List<Item> items = results.rulesFrom(PLUGIN_ID, id, n).stream().map(r -> item(r.result())).toList();
         return new BoughtTogether(id, items);
     }
@@ -62,22 +62,5 @@ public class BoughtTogetherResource {
     private static Item item(JsonNode rule) {
         return new Item(rule.path("consequent").path(0).asText(), rule.path("support").asDouble(),
                 rule.path("confidence").asDouble(), rule.path("lift").asDouble());
-    }
-
-    /** The limit, {@value #DEFAULT_LIMIT} when absent; a 400 naming {@code limit} when not an integer in 1..100. */
-    private static int limit(String value) {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 1 || n > MAX_LIMIT) {
-            throw Problem.badRequest("limit", "limit must be an integer between 1 and " + MAX_LIMIT);
-        }
-        return n;
     }
 }

@@ -33,4 +33,24 @@ final class Params {
         }
         return value;
     }
+
+    /**
+     * A limit given as text (so that {@code limit=x} is a 400 naming it rather than a framework error):
+     * {@code defaultLimit} when absent, a 400 naming {@code limit} unless a whole number in 1..max.
+     */
+    static int limit(String value, int defaultLimit, int max) {
+        if (value == null || value.isBlank()) {
+            return defaultLimit;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > max) {
+            throw Problem.badRequest("limit", "limit must be an integer between 1 and " + max);
+        }
+        return n;
+    }
 }

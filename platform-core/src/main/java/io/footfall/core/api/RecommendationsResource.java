@@ -80,7 +80,7 @@ public class RecommendationsResource {
     @Path("/recommendations/{userId}")
     public Recommendations recommendations(@PathParam("userId") String userId, @QueryParam("limit") String limit,
                                            @QueryParam("context") String context) {
-        int n = limit(limit);
+        int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         String contextItem = contextItem(context);
         Map<String, Item> merged = new LinkedHashMap<>();
         String source = "personal";
@@ -129,7 +129,7 @@ public class RecommendationsResource {
     @GET
     @Path("/items/{id}/similar")
     public Similar similar(@PathParam("id") String id, @QueryParam("limit") String limit) {
-        int n = limit(limit);
+        int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         return new Similar(id, similarItems(id, n));
     }
 
@@ -188,20 +188,4 @@ public class RecommendationsResource {
         return c.substring("item:".length());
     }
 
-    /** The limit, {@value #DEFAULT_LIMIT} when absent; a 400 naming {@code limit} when not an integer in 1..100. */
-    private static int limit(String value) {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 1 || n > MAX_LIMIT) {
-            throw Problem.badRequest("limit", "limit must be an integer between 1 and " + MAX_LIMIT);
-        }
-        return n;
-    }
 }

@@ -176,7 +176,7 @@ public class SegmentsResource {
     @GET
     @Path("/{id}/members")
     public Members members(@PathParam("id") String id, @QueryParam("after") String after, @QueryParam("limit") String limit) {
-        int n = limit(limit);
+        int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         List<Member> members = new ArrayList<>();
         for (PluginResults.StoredResult r : results.segmentMembers(PLUGIN_ID, id, after, n)) {
             members.add(new Member(r.userId(), r.result().path("score").asDouble(), r.recordedAt()));
@@ -273,20 +273,4 @@ public class SegmentsResource {
         return quote ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 
-    /** The page size, {@value #DEFAULT_LIMIT} when absent; a 400 naming {@code limit} when not an integer in 1..1000. */
-    private static int limit(String value) {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 1 || n > MAX_LIMIT) {
-            throw Problem.badRequest("limit", "limit must be an integer between 1 and " + MAX_LIMIT);
-        }
-        return n;
-    }
 }

@@ -39,7 +39,9 @@ final class Options {
     Path appJar;
     /** The repository (parent of {@code bench/}), for the plugin fixtures jar. */
     Path repo;
-    List<String> appJvmArgs = List.of();
+    /** The flags README's command 1 starts the app with (ADR 0008); --app-jvm-args replaces them. */
+    static final List<String> DEFAULT_APP_JVM_ARGS = List.of("-XX:-TieredCompilation");
+    List<String> appJvmArgs = DEFAULT_APP_JVM_ARGS;
     Path logDir;
 
     /** Parses {@code args}; throws {@link IllegalArgumentException} with a message for a bad command line. */
@@ -128,7 +130,7 @@ final class Options {
                   --seed N          simulator seed (42)
                   --pg-port P       PostgreSQL port on 127.0.0.1 (5432), user --pg-user (postgres), trust auth
                   --app-jar PATH    (app/target/quarkus-app/quarkus-run.jar)
-                  --app-jvm-args "ARGS"   extra JVM flags for the app (default: none)
+                  --app-jvm-args "ARGS"   JVM flags for the app (default: -XX:-TieredCompilation, as README's command 1)
                   --log-dir DIR     where app-*.log go (bench/target)
                 """;
     }

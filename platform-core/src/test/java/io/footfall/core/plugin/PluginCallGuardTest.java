@@ -69,7 +69,7 @@ class PluginCallGuardTest {
             PluginCallGuard.PluginCallException e = assertThrows(PluginCallGuard.PluginCallException.class,
                     () -> guard.call(() -> {
                         thread.set(Thread.currentThread());
-                        Thread.sleep(60_000);
+                        new java.util.concurrent.CountDownLatch(1).await(); // hangs until interrupted
                         return null;
                     }, SHORT, Long.MAX_VALUE));
             assertFalse(e.abandoned(), e.getMessage());
@@ -89,7 +89,9 @@ class PluginCallGuardTest {
                             if (kept.size() > 4096) {
                                 kept.clear();
                             }
-                            Thread.sleep(0, 1); // interruptible, so no Thread.stop is needed
+                            if (Thread.interrupted()) { // interruptible, so no Thread.stop is needed
+                                throw new InterruptedException();
+                            }
                         }
                     }, Duration.ofSeconds(30), 8L * 1024 * 1024));
             assertTrue(e.getMessage().contains("allocated more than 8 MB"), e.getMessage());

@@ -84,7 +84,7 @@ export interface Options {
   minBackoff?: number;
   /** Longest retry delay (ms). Default 30,000. */
   maxBackoff?: number;
-  /** Upper bound (ms) on a server's `Retry-After`. Default 60,000. */
+  /** Upper bound (ms) on a server's `Retry-After` (which otherwise replaces a shorter backoff). Default 60,000. */
   maxRetryAfter?: number;
   /** Messages older than this (ms) are dropped instead of sent. Default 7 days. */
   maxAge?: number;
@@ -489,8 +489,9 @@ export class Footfall {
       } else if (res.status !== 429 && res.status < 500 && res.status >= 400) {
         this.settle(batch, 'rejected', res.status);
       } else {
-        wait = retryAfter(res.headers.get('Retry-After'), this.e.now());
-        wait = wait == null ? this.backoff() : Math.min(wait, this.o.maxRetryAfter);
+        // Retry-After (capped) is a floor: a server answering "0" forever must not cause a busy loop
+        const ra = retryAfter(res.headers.get('Retry-After'), this.e.now());
+        wait = Math.max(this.backoff(), ra == null ? 0 : Math.min(ra, this.o.maxRetryAfter));
       }
     } catch {
       wait = this.backoff();

@@ -212,3 +212,15 @@ test('two tabs share storage without overwriting each other', async () => {
   assert.deepEqual(w.sentIds().sort(), [...ids].sort());
   assert.deepEqual(w.storedIds(), []);
 });
+
+test('Retry-After: 0 answered again and again does not become a busy loop: the backoff still grows', async () => {
+  const w = new World();
+  w.randomValue = 1;
+  const ff = w.client({ batchSize: 1, minBackoff: 1000, maxBackoff: 8000 });
+  ff.track('A');
+  for (let i = 0; i < 5; i++) w.answer({ status: 503, headers: { 'Retry-After': '0' } });
+  await w.advance(0);
+  await w.advance(60000);
+  assert.deepEqual(w.requests.map(r => r.at - w.requests[0].at), [0, 1000, 3000, 7000, 15000, 23000]);
+  assert.equal(ff.pending(), 0);
+});

@@ -347,8 +347,13 @@ export class Footfall {
       this.state = 'denied';
       this.held = [];
       this.persist = false;
-      for (const q of this.queue) this.drop('q:' + q.m.messageId);
       this.queue = [];
+      const st = this.e.storage, p = this.o.prefix + 'q:';
+      try {
+        const keys: string[] = [];
+        for (let i = 0; st && i < st.length; i++) { const k = st.key(i); if (k && k.indexOf(p) === 0) keys.push(k); }
+        keys.forEach(k => st!.removeItem(k));
+      } catch { /* storage unavailable: nothing stored */ }
       this.drop('uid');
       this.drop('aid');
       if (this.cookie) this.writeCookie('', -1);
@@ -416,8 +421,9 @@ export class Footfall {
     const entry: Entry = { m, o: this.e.now() * 1000 + (this.seq++ % 1000) };
     this.queue.push(entry);
     this.save(entry);
-    if (this.queue.length > this.o.maxQueue) {
-      const old = this.queue.splice(this.queue.findIndex(q => !q.f), 1)[0];
+    const oldest = this.queue.length > this.o.maxQueue ? this.queue.findIndex(q => !q.f) : -1;
+    if (oldest >= 0) {
+      const old = this.queue.splice(oldest, 1)[0];
       this.drop('q:' + old.m.messageId);
       this.dropped('queue_full', [old.m.messageId]);
     }

@@ -126,9 +126,11 @@ test('consent denied: held events are discarded and later calls send nothing', a
   assert.equal(w.storage.length, 0);
 
   const granted = new World();
-  const g = granted.client();
+  granted.client({ flushInterval: 60000 }).track('Left by another page');
+  const g = granted.client({ flushInterval: 60000 });
   g.identify('dan');
   g.track('Stored');
+  assert.equal(granted.storedIds().length, 3, 'two events and the identify');
   g.consent('denied');
   assert.equal(granted.storage.length, 0, 'withdrawing consent removes stored ids and queue');
   assert.equal(granted.cookies.jar.size, 0);

@@ -224,3 +224,22 @@ test('Retry-After: 0 answered again and again does not become a busy loop: the b
   assert.deepEqual(w.requests.map(r => r.at - w.requests[0].at), [0, 1000, 3000, 7000, 15000, 23000]);
   assert.equal(ff.pending(), 0);
 });
+
+test('a page turning hidden beacons too, and its events are re-sent by the same page only after a grace period', async () => {
+  const w = new World();
+  let hidden = false;
+  const ff = w.client({ batchSize: 50, flushInterval: 1000, env: { hidden: () => hidden } });
+  const id = ff.track('A');
+  w.emit('visibilitychange');
+  assert.equal(w.beacons.length, 0, 'visible: nothing beaconed');
+  hidden = true;
+  w.emit('visibilitychange');
+  assert.deepEqual(w.beacons.map(b => b.body.batch[0].messageId), [id]);
+  w.emit('pagehide');
+  assert.equal(w.beacons.length, 1, 'pagehide right after does not beacon the same events again');
+  await w.advance(9000);
+  assert.equal(w.requests.length, 0, 'within the grace period the page trusts the beacon');
+  await w.advance(2000);
+  assert.deepEqual(w.sentIds(), [id], 'then it sends them to be sure; the server dedups');
+  assert.equal(ff.pending(), 0);
+});

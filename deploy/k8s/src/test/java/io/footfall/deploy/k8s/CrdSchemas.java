@@ -19,9 +19,16 @@ import java.util.stream.Stream;
  * object with {@code properties} rejects unknown fields unless it says
  * {@code x-kubernetes-preserve-unknown-fields}; {@code x-kubernetes-int-or-string} is an integer or a string;
  * {@code nullable} admits null. CEL rules ({@code x-kubernetes-validations}) and formats are not evaluated.
+ * Two markers of the vendored excerpts are expanded: {@value #OMITTED} (a subtree left out, so any use of it is
+ * an error) and {@value #KUBERNETES} (a core type such as {@code V1ResourceRequirements}, from
+ * {@link KubernetesSchemas}).
  */
 final class CrdSchemas {
 
+    /** Marks a subtree a vendored excerpt leaves out (see PROVENANCE.md). */
+    static final String OMITTED = "x-footfall-omitted";
+    /** Names the Kubernetes model class of an embedded core type in a vendored excerpt. */
+    static final String KUBERNETES = "x-footfall-kubernetes";
     private final Map<String, ObjectNode> schemas = new HashMap<>();
 
     /** Loads every {@code *.yaml} CRD under {@code dir}. */
@@ -64,6 +71,28 @@ final class CrdSchemas {
 
     /** Rewrites a structural OpenAPI v3 schema (in place) into the equivalent strict JSON schema. */
     static ObjectNode convert(ObjectNode schema) {
+        if (schema.has(OMITTED)) {
+            // a subtree a vendored excerpt leaves out: any use of it fails instead of passing unchecked
+            schema.removeAll();
+            schema.putObject("not");
+            return schema;
+        }
+        if (schema.has(KUBERNETES)) {
+            // a Kubernetes type embedded in a custom resource (e.g. ResourceRequirements): the model's schema
+            String model = schema.get(KUBERNETES).asText();
+            ObjectNode document;
+            try {
+                document = KubernetesSchemas.document(Class.forName("io.kubernetes.client.openapi.models." + model));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalArgumentException("no Kubernetes model " + model, e);
+            }
+            document.remove("$schema");
+            document.put("$id", "urn:footfall:kubernetes:" + model);
+            schema.removeAll();
+            schema.setAll(document);
+            return schema;
+        }
+        schema.remove("x-footfall-note");
         boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
         boolean intOrString = schema.path("x-kubernetes-int-or-string").asBoolean(false);
         boolean nullable = schema.path("nullable").asBoolean(false);

@@ -229,6 +229,13 @@ class KustomizeOverlaysTest {
         ObjectNode db = byName(objects, "Cluster").get("footfall-db");
         ((ObjectNode) db.get("spec")).put("instance", 2);
         assertTrue(validator.validate(db).stream().anyMatch(p -> p.contains("instance")), "CNPG typo");
+        ObjectNode limits = (ObjectNode) db.at("/spec/resources/limits");
+        ((ObjectNode) db.at("/spec/resources")).set("limts", limits);
+        assertTrue(validator.validate(db).stream().anyMatch(p -> p.contains("limts")),
+                "a Kubernetes type inside a custom resource is checked too");
+        ((ObjectNode) db.get("spec")).putObject("monitoring").put("enablePodMonitor", true);
+        assertTrue(validator.validate(db).stream().anyMatch(p -> p.contains("monitoring") && p.contains("PROVENANCE")),
+                "a subtree the vendored excerpt leaves out is refused with a pointer, not passed unchecked");
 
         ObjectNode keycloak = byName(objects, "Keycloak").get("footfall-keycloak");
         ((ObjectNode) keycloak.at("/spec/db")).put("hots", "x");

@@ -6,10 +6,8 @@ import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
@@ -367,21 +365,5 @@ final class Kustomize {
             }
             return null;
         }
-    }
-
-    static String toYaml(List<ObjectNode> objects) {
-        try {
-            StringBuilder out = new StringBuilder();
-            for (ObjectNode object : objects) {
-                out.append(new YAMLMapper(new YAMLFactory()).writeValueAsString(object));
-            }
-            return out.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static ArrayNode array() {
-        return JsonNodeFactory.instance.arrayNode();
     }
 }

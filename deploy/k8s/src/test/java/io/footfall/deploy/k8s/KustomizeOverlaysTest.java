@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Renders {@code overlays/dev} and {@code overlays/prod} and checks every object against the Kubernetes and
+ * Renders {@code overlays/dev}, {@code overlays/prod} and {@code overlays/single} and checks every object against the Kubernetes and
  * operator schemas, then the wiring between objects (selectors, probes, roles, references), and that the
  * validation does reject typos and wrong types.
  */
@@ -50,10 +50,10 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "single"})
     void everyRenderedObjectMatchesItsSchema(String overlay) {
         List<ObjectNode> objects = render(overlay);
-        assertEquals(overlay.equals("dev") ? 23 : 22, objects.size(), "objects rendered: " + kinds(objects));
+        assertEquals(overlay.equals("prod") ? 22 : 23, objects.size(), "objects rendered: " + kinds(objects));
         assertEquals(List.of(), validator.validateAll(objects));
     }
 
@@ -127,7 +127,7 @@ class KustomizeOverlaysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "single"})
     void everyReferenceResolves(String overlay) {
         List<ObjectNode> objects = render(overlay);
         Set<String> secrets = new HashSet<>(byName(objects, "Secret").keySet());
@@ -171,6 +171,24 @@ class KustomizeOverlaysTest {
         assertTrue(config.at("/data/QUARKUS_OIDC_AUTH_SERVER_URL").asText()
                 .startsWith("http://footfall-keycloak-service:8080/realms/footfall"));
         assertTrue(byName(objects, "Keycloak").containsKey("footfall-keycloak"));
+    }
+
+    /** What runs today: one pod with every role, the other roles at zero pods, every route to that pod. */
+    @Test
+    void singleRunsOnePodWithEveryRole() {
+        List<ObjectNode> objects = render("single");
+        Map<String, ObjectNode> deployments = byName(objects, "Deployment");
+        assertEquals("ingest,process,serve",
+                env(deployments.get("footfall-ingest").at("/spec/template/spec/containers/0"), "FOOTFALL_ROLES"));
+        assertEquals(0, deployments.get("footfall-process").at("/spec/replicas").asInt(-1));
+        assertEquals(0, deployments.get("footfall-serve").at("/spec/replicas").asInt(-1));
+        ObjectNode hpa = byName(objects, "HorizontalPodAutoscaler").get("footfall-ingest");
+        assertEquals(1, hpa.at("/spec/minReplicas").asInt());
+        assertEquals(1, hpa.at("/spec/maxReplicas").asInt());
+        for (JsonNode backend : byName(objects, "Ingress").get("footfall").findValues("service")) {
+            assertEquals("footfall-ingest", backend.path("name").asText());
+        }
+        assertEquals(4, byName(objects, "Ingress").get("footfall").findValues("service").size());
     }
 
     @Test
@@ -272,7 +290,7 @@ class KustomizeOverlaysTest {
      * overlays must render to the same objects. CI machines without kubectl skip this; see ADR 0010.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "single"})
     void rendersWhatKubectlKustomizeRenders(String overlay) throws Exception {
         Path kubectl = kubectl();
         Assumptions.assumeTrue(kubectl != null, "kubectl is not installed");

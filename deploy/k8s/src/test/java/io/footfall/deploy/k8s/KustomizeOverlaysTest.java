@@ -35,8 +35,8 @@ class KustomizeOverlaysTest {
     /** Secrets the operators create, which the manifests may refer to without defining. */
     static final Set<String> OPERATOR_SECRETS = Set.of("footfall-db-app", "footfall-keycloak-db-app");
     /** Secrets an operator of the prod overlay creates by hand (docs/operations.md). */
-    static final Set<String> PROD_SECRETS = Set.of("footfall-oidc", "footfall-backup-s3", "footfall-tls",
-            "footfall-keycloak-tls");
+    static final Set<String> PROD_SECRETS = Set.of("footfall-oidc", "footfall-session", "footfall-backup-s3",
+            "footfall-tls", "footfall-keycloak-tls");
 
     static ManifestValidator validator;
 
@@ -53,7 +53,7 @@ class KustomizeOverlaysTest {
     @ValueSource(strings = {"dev", "prod", "single"})
     void everyRenderedObjectMatchesItsSchema(String overlay) {
         List<ObjectNode> objects = render(overlay);
-        assertEquals(overlay.equals("prod") ? 22 : 23, objects.size(), "objects rendered: " + kinds(objects));
+        assertEquals(overlay.equals("prod") ? 22 : 24, objects.size(), "objects rendered: " + kinds(objects));
         assertEquals(List.of(), validator.validateAll(objects));
     }
 
@@ -168,8 +168,10 @@ class KustomizeOverlaysTest {
         assertTrue(byName(objects, "Cluster").containsKey("footfall-db"));
         assertTrue(config.at("/data/KAFKA_BOOTSTRAP_SERVERS").asText().startsWith("footfall-kafka-bootstrap:"));
         assertTrue(byName(objects, "Kafka").containsKey("footfall"));
-        assertTrue(config.at("/data/QUARKUS_OIDC_AUTH_SERVER_URL").asText()
-                .startsWith("http://footfall-keycloak-service:8080/realms/footfall"));
+        // the keycloak profile's keys (docs/security.md): the realm inside the cluster
+        assertEquals("prod,keycloak", config.at("/data/QUARKUS_PROFILE").asText());
+        assertEquals("http://footfall-keycloak-service:8080", config.at("/data/FOOTFALL_KEYCLOAK_URL").asText());
+        assertEquals("footfall", config.at("/data/FOOTFALL_KEYCLOAK_REALM").asText());
         assertTrue(byName(objects, "Keycloak").containsKey("footfall-keycloak"));
     }
 
@@ -188,7 +190,7 @@ class KustomizeOverlaysTest {
         for (JsonNode backend : byName(objects, "Ingress").get("footfall").findValues("service")) {
             assertEquals("footfall-ingest", backend.path("name").asText());
         }
-        assertEquals(4, byName(objects, "Ingress").get("footfall").findValues("service").size());
+        assertEquals(5, byName(objects, "Ingress").get("footfall").findValues("service").size());
     }
 
     @Test

@@ -20,7 +20,7 @@ CREATE TABLE report_person (
     last_at       TIMESTAMPTZ  NOT NULL,
     session_id    TEXT,
     pending_query VARCHAR(200),
-    pending_day   DATE
+    pending_at    TIMESTAMPTZ
 );
 CREATE INDEX report_person_first_day ON report_person (first_day);
 

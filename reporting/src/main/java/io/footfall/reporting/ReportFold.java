@@ -49,7 +49,7 @@ public final class ReportFold {
         Instant lastAt;
         String sessionId;
         String pendingQuery;
-        LocalDate pendingDay;
+        Instant pendingAt;
 
         /**
          * A person's stored state.
@@ -60,16 +60,16 @@ public final class ReportFold {
          * @param lastAt       time of the latest event
          * @param sessionId    client session id of the latest event that had one
          * @param pendingQuery the latest search not yet followed by a click, if any
-         * @param pendingDay   the day of that search
+         * @param pendingAt    the time of that search
          */
-        public Person(String id, LocalDate firstDay, Instant firstAt, Instant lastAt, String sessionId, String pendingQuery, LocalDate pendingDay) {
+        public Person(String id, LocalDate firstDay, Instant firstAt, Instant lastAt, String sessionId, String pendingQuery, Instant pendingAt) {
             this.id = id;
             this.firstDay = firstDay;
             this.firstAt = firstAt;
             this.lastAt = lastAt;
             this.sessionId = sessionId;
             this.pendingQuery = pendingQuery;
-            this.pendingDay = pendingDay;
+            this.pendingAt = pendingAt;
         }
     }
 
@@ -243,13 +243,11 @@ public final class ReportFold {
             case PRODUCT_VIEWED -> {
                 product(e.product(), day, 0);
                 affinity(p.id, e.product(), day);
-                p.pendingQuery = null;
-                p.pendingDay = null;
+                clicked(p, e.occurredAt());
             }
             case PRODUCT_CLICKED -> {
                 affinity(p.id, e.product(), day);
-                p.pendingQuery = null;
-                p.pendingDay = null;
+                clicked(p, e.occurredAt());
                 if (isRecommendationList(e) && e.product() != null && e.product().productId() != null) {
                     add(counters, new CounterKey(day, REC_CLICK, e.product().productId()), 1);
                 }
@@ -289,15 +287,23 @@ public final class ReportFold {
             row[1]++;
         }
         p.pendingQuery = query;
-        p.pendingDay = day;
+        p.pendingAt = e.occurredAt();
+    }
+
+    /** A click or product view at {@code t} answers the pending search if it came after it (events may arrive late). */
+    private static void clicked(Person p, Instant t) {
+        if (p.pendingQuery != null && !t.isBefore(p.pendingAt)) {
+            p.pendingQuery = null;
+            p.pendingAt = null;
+        }
     }
 
     /** A search still waiting for a click has none: its session ended or another search followed. */
     private void closePendingSearch(Person p) {
         if (p.pendingQuery != null) {
-            searches.computeIfAbsent(new DayKey(p.pendingDay, p.pendingQuery), k -> new long[3])[2]++;
+            searches.computeIfAbsent(new DayKey(day(p.pendingAt), p.pendingQuery), k -> new long[3])[2]++;
             p.pendingQuery = null;
-            p.pendingDay = null;
+            p.pendingAt = null;
         }
     }
 

@@ -29,9 +29,9 @@ final class ReportWriter {
 
     private static void persons(Connection c, ReportFold fold) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO report_person (person, first_day, first_at, last_at, session_id, "
-                + "pending_query, pending_day) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person) DO UPDATE SET "
+                + "pending_query, pending_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person) DO UPDATE SET "
                 + "first_day = EXCLUDED.first_day, first_at = EXCLUDED.first_at, last_at = EXCLUDED.last_at, "
-                + "session_id = EXCLUDED.session_id, pending_query = EXCLUDED.pending_query, pending_day = EXCLUDED.pending_day")) {
+                + "session_id = EXCLUDED.session_id, pending_query = EXCLUDED.pending_query, pending_at = EXCLUDED.pending_at")) {
             for (ReportFold.Person p : fold.persons().values()) {
                 s.setString(1, p.id);
                 s.setDate(2, Date.valueOf(p.firstDay));
@@ -39,7 +39,7 @@ final class ReportWriter {
                 s.setTimestamp(4, Timestamp.from(p.lastAt));
                 s.setString(5, p.sessionId);
                 s.setString(6, p.pendingQuery);
-                s.setDate(7, p.pendingDay == null ? null : Date.valueOf(p.pendingDay));
+                s.setTimestamp(7, p.pendingAt == null ? null : Timestamp.from(p.pendingAt));
                 s.addBatch();
             }
             s.executeBatch();

@@ -7,7 +7,6 @@ import io.footfall.core.store.RecordedBehavior;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
-import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -147,14 +146,14 @@ public class ReportingProjection implements Projection {
                 return;
             }
             try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                    "SELECT person, first_day, first_at, last_at, session_id, pending_query, pending_day FROM report_person WHERE person = ANY (?)")) {
+                    "SELECT person, first_day, first_at, last_at, session_id, pending_query, pending_at FROM report_person WHERE person = ANY (?)")) {
                 s.setArray(1, c.createArrayOf("varchar", ids.toArray()));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        Date pendingDay = rs.getDate(7);
+                        java.sql.Timestamp pendingAt = rs.getTimestamp(7);
                         loaded.put(rs.getString(1), new ReportFold.Person(rs.getString(1), rs.getDate(2).toLocalDate(),
                                 rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6),
-                                pendingDay == null ? null : pendingDay.toLocalDate()));
+                                pendingAt == null ? null : pendingAt.toInstant()));
                     }
                 }
             } catch (SQLException e) {

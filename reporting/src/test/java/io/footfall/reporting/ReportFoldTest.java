@@ -110,6 +110,16 @@ class ReportFoldTest {
     }
 
     @Test
+    void aLateViewFromBeforeTheSearchIsNoClick() {
+        ReportFold fold = new ReportFold(id -> null);
+        fold.fold(track("u1", "Products Searched", T, null, null, "hats", Map.of()));
+        fold.fold(track("u1", "Product Viewed", T.minusSeconds(60), product("p1", "Hats", null), null, null, Map.of()));
+        fold.fold(track("u1", "Products Searched", T.plusSeconds(60), null, null, "caps", Map.of()));
+        assertArrayEquals(new long[] {1, 0, 1}, fold.searches.get(new ReportFold.DayKey(DAY, "hats")));
+        assertEquals(-1, ReportFold.resultCount(Map.of()));
+    }
+
+    @Test
     void recommendationImpressionsAndClicks() {
         ReportFold fold = new ReportFold(id -> null);
         fold.fold(track("u1", "Product List Viewed", T, null, null, null, Map.of("list_id", "recommended-for-you")));

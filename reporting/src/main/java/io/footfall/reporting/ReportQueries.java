@@ -46,25 +46,38 @@ public class ReportQueries {
 
     private final ObjectMapper json = EventJson.create();
 
-    /** The behaviour overview; {@code granularity} is {@code day}, {@code week} or {@code month} (checked by the caller). */
+    /**
+     * The behaviour overview; {@code granularity} is {@code day}, {@code week} or {@code month} (checked by the caller).
+     * Active people, sessions and events come from {@code report_user_day}; new people from {@code report_person} by
+     * first day (a person is active on their first day, so new people are a subset of the active ones).
+     */
     public Reports.Overview overview(ReportParams.Range range, String granularity, List<String> persons) {
         String period = "date_trunc('" + granularity + "', d.day::timestamp)::date";
-        Map<LocalDate, Reports.Period> series = new TreeMap<>();
+        String firstPeriod = "date_trunc('" + granularity + "', p.first_day::timestamp)::date";
+        String members = persons != null ? "AND person = ANY (?) " : "";
+        Map<LocalDate, long[]> rows = new TreeMap<>();
         Map<LocalDate, Map<String, Long>> byType = new HashMap<>();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement("SELECT " + period + ", count(DISTINCT d.person), "
-                    + "count(DISTINCT d.person) FILTER (WHERE p.first_day >= GREATEST(" + period + ", ?)), sum(d.sessions), sum(d.events) "
-                    + "FROM report_user_day d JOIN report_person p ON p.person = d.person WHERE d.day BETWEEN ? AND ? "
-                    + (persons != null ? "AND d.person = ANY (?) " : "") + "GROUP BY 1 ORDER BY 1")) {
-                bind(c, s, range.from(), range.from(), range.to(), persons);
+            try (PreparedStatement s = c.prepareStatement("SELECT " + period + ", count(DISTINCT d.person), sum(d.sessions), sum(d.events) "
+                    + "FROM report_user_day d WHERE d.day BETWEEN ? AND ? " + members + "GROUP BY 1")) {
+                bind(c, s, range.from(), range.to(), persons);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        LocalDate p = rs.getDate(1).toLocalDate();
-                        long active = rs.getLong(2);
-                        long fresh = rs.getLong(3);
-                        Map<String, Long> types = new TreeMap<>();
-                        byType.put(p, types);
-                        series.put(p, new Reports.Period(p.toString(), active, fresh, active - fresh, rs.getLong(4), rs.getLong(5), types, null));
+                        rows.put(rs.getDate(1).toLocalDate(), new long[] {rs.getLong(2), 0, rs.getLong(3), rs.getLong(4)});
+                    }
+                }
+            }
+            long fresh = 0;
+            try (PreparedStatement s = c.prepareStatement("SELECT " + firstPeriod + ", count(*) FROM report_person p "
+                    + "WHERE p.first_day BETWEEN ? AND ? " + members + "GROUP BY 1")) {
+                bind(c, s, range.from(), range.to(), persons);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        long[] row = rows.get(rs.getDate(1).toLocalDate());
+                        if (row != null) {
+                            row[1] = rs.getLong(2);
+                        }
+                        fresh += rs.getLong(2);
                     }
                 }
             }
@@ -75,26 +88,24 @@ public class ReportQueries {
                 bind(c, s, range.from(), range.to(), persons);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        Map<String, Long> m = byType.get(rs.getDate(1).toLocalDate());
-                        if (m != null) {
-                            m.put(rs.getString(2), rs.getLong(3));
-                        }
+                        byType.computeIfAbsent(rs.getDate(1).toLocalDate(), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
                     }
                 }
             }
+            List<Reports.Period> series = new ArrayList<>();
+            rows.forEach((p, r) -> series.add(new Reports.Period(p.toString(), r[0], r[1], r[0] - r[1], r[2], r[3],
+                    byType.getOrDefault(p, new TreeMap<>()), null)));
             Reports.Totals totals;
-            try (PreparedStatement s = c.prepareStatement("SELECT count(DISTINCT d.person), count(DISTINCT d.person) FILTER (WHERE p.first_day >= ?), "
-                    + "COALESCE(sum(d.sessions), 0), COALESCE(sum(d.events), 0) FROM report_user_day d JOIN report_person p ON p.person = d.person "
-                    + "WHERE d.day BETWEEN ? AND ? " + (persons != null ? "AND d.person = ANY (?)" : ""))) {
-                bind(c, s, range.from(), range.from(), range.to(), persons);
+            try (PreparedStatement s = c.prepareStatement("SELECT count(DISTINCT person), COALESCE(sum(sessions), 0), COALESCE(sum(events), 0) "
+                    + "FROM report_user_day WHERE day BETWEEN ? AND ? " + members)) {
+                bind(c, s, range.from(), range.to(), persons);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     long active = rs.getLong(1);
-                    long fresh = rs.getLong(2);
-                    totals = new Reports.Totals(active, fresh, active - fresh, rs.getLong(3), rs.getLong(4), null);
+                    totals = new Reports.Totals(active, fresh, active - fresh, rs.getLong(2), rs.getLong(3), null);
                 }
             }
-            return new Reports.Overview(range.from().toString(), range.to().toString(), granularity, List.copyOf(series.values()), totals);
+            return new Reports.Overview(range.from().toString(), range.to().toString(), granularity, series, totals);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the overview", e);
         }
@@ -107,14 +118,16 @@ public class ReportQueries {
      * whose occurrences span the previous step's time counts from that time.
      */
     public Reports.Funnel funnel(ReportParams.Range range, List<String> steps, Duration window, List<String> persons) {
+        // set-based: each step is one hash join of the previous step's people with the rows of the step's type in
+        // [from, to + window] (one index range scan per step), never a lookup per person
         String interval = window.getSeconds() + " seconds";
+        LocalDate lastDay = range.to().plusDays((window.getSeconds() + 86_399) / 86_400 + 1);
         StringBuilder sql = new StringBuilder("WITH s1 AS (SELECT person, min(first_at) AS t0, min(first_at) AS t FROM report_user_step "
                 + "WHERE event_type = ? AND day BETWEEN ? AND ? " + (persons != null ? "AND person = ANY (?) " : "") + "GROUP BY person)");
         for (int i = 2; i <= steps.size(); i++) {
-            sql.append(", s").append(i).append(" AS (SELECT p.person, p.t0, x.t FROM s").append(i - 1).append(" p CROSS JOIN LATERAL ")
-                    .append("(SELECT min(GREATEST(u.first_at, p.t)) AS t FROM report_user_step u WHERE u.person = p.person AND u.event_type = ? ")
-                    .append("AND u.day BETWEEN (p.t AT TIME ZONE 'UTC')::date AND ((p.t0 + CAST(? AS interval)) AT TIME ZONE 'UTC')::date ")
-                    .append("AND u.last_at >= p.t) x WHERE x.t IS NOT NULL AND x.t <= p.t0 + CAST(? AS interval))");
+            sql.append(", s").append(i).append(" AS (SELECT p.person, p.t0, min(GREATEST(u.first_at, p.t)) AS t FROM s").append(i - 1)
+                    .append(" p JOIN report_user_step u ON u.person = p.person WHERE u.event_type = ? AND u.day BETWEEN ? AND ? ")
+                    .append("AND u.last_at >= p.t AND u.first_at <= p.t0 + CAST(? AS interval) GROUP BY p.person, p.t0)");
         }
         sql.append(" SELECT ");
         for (int i = 1; i <= steps.size(); i++) {
@@ -127,7 +140,8 @@ public class ReportQueries {
             }
             for (int i = 1; i < steps.size(); i++) {
                 args.add(steps.get(i));
-                args.add(interval);
+                args.add(Date.valueOf(range.from()));
+                args.add(Date.valueOf(lastDay));
                 args.add(interval);
             }
             for (int i = 0; i < args.size(); i++) {

@@ -101,6 +101,9 @@ public final class ChurnPlugin implements MiningPlugin {
     static final String RETENTION_RULES = "retention-rules";
     static final String HIGH_VALUE = "high-value";
     static final String AT_RISK_SIZE = "at-risk-size";
+    static final String COLD_START = "cold-start-history";
+    /** Name of the per-user context score: customer value, model version, cold-start marker. */
+    public static final String CONTEXT_SCORE = "churn-context";
     /** Name of the per-user retention action scores. */
     public static final String RETENTION_SCORE = "retention";
     /** Name of the at-risk report table. */
@@ -172,7 +175,11 @@ public final class ChurnPlugin implements MiningPlugin {
                     ConfigProperty.bounded(HIGH_VALUE, ConfigType.DOUBLE, "200.0", "0.0", "1000000000.0",
                             "Revenue of the last 90 days from which a customer is in the 'high' value tier of the retention rules."),
                     ConfigProperty.bounded(AT_RISK_SIZE, ConfigType.INT, "100", "1", "100000",
-                            "Users in the at-risk list published after each training run (highest churn probability first).")),
+                            "Users in the at-risk list published after each training run (highest churn probability first)."),
+                    ConfigProperty.bounded(COLD_START, ConfigType.DURATION, "P7D", "PT0S", "P90D",
+                            "A user first seen less than this before the scoring time gets a cold-start score (the population "
+                                    + "rate of new users of the same lifecycle stage) instead of the model's; PT0S: only users "
+                                    + "with no history before it.")),
             Set.of());
 
     private PluginContext context;
@@ -188,6 +195,7 @@ public final class ChurnPlugin implements MiningPlugin {
      */
     private final Object modelLock = new Object();
     private ModelBundle serving;
+    private Map<String, Double> servingMetrics = Map.of();
     private volatile int servingVersion = -1;
 
     /** The constructor {@link java.util.ServiceLoader} calls. */
@@ -207,7 +215,8 @@ public final class ChurnPlugin implements MiningPlugin {
                 c.integer(CUTOFFS), c.integer(VALIDATION_CUTOFFS), days(c.duration(ACTIVE_WINDOW)), days(c.duration(MIN_HISTORY)),
                 c.bool(PROPENSITY), c.bool(CLASS_WEIGHTING), c.decimal(THRESHOLD), c.integer(MAX_DEPTH), c.decimal(ETA),
                 c.integer(ROUNDS), c.integer(EARLY_STOPPING), c.decimal(MIN_CHILD_WEIGHT), c.decimal(SUBSAMPLE),
-                c.decimal(COLSAMPLE), c.decimal(LAMBDA), c.integer(THREADS), c.integer(SEED));
+                c.decimal(COLSAMPLE), c.decimal(LAMBDA), c.integer(THREADS), c.integer(SEED),
+                (int) c.duration(COLD_START).toDays());
         this.bandHigh = c.decimal(BAND_HIGH);
         this.bandMedium = Math.min(c.decimal(BAND_MEDIUM), bandHigh);
         this.reasons = c.integer(REASONS);
@@ -287,17 +296,33 @@ public final class ChurnPlugin implements MiningPlugin {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = FeatureExtractor.extract(users.get(ids.get(i)), cutoff);
         }
-        List<Result> out = new ArrayList<>(rows.length * 3);
+        boolean[] cold = new boolean[rows.length];
+        List<float[]> warm = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            cold[i] = ColdStart.is(rows[i], settings.coldStartDays());
+            if (!cold[i]) {
+                warm.add(rows[i]);
+            }
+        }
+        List<Result> out = new ArrayList<>(rows.length * 4);
         for (String target : List.of(Trainer.CHURN, Trainer.PROPENSITY)) {
             if (!serving.has(target)) {
                 continue;
             }
-            List<ModelBundle.Prediction> predictions = serving.explain(target, rows);
+            List<ModelBundle.Prediction> predictions = serving.explain(target, warm.toArray(float[][]::new));
             boolean churn = Trainer.CHURN.equals(target);
+            int next = 0;
             for (int i = 0; i < rows.length; i++) {
-                ModelBundle.Prediction p = predictions.get(i);
-                double probability = Math.round(p.probability() * 1e6) / 1e6;
-                List<UserScore.Reason> why = Reasons.top(rows[i], p.contributions(), reasons);
+                double probability;
+                List<UserScore.Reason> why;
+                if (cold[i]) {
+                    probability = Math.round(ColdStart.prior(servingMetrics, target, rows[i]) * 1e6) / 1e6;
+                    why = List.of(ColdStart.reason(rows[i]));
+                } else {
+                    ModelBundle.Prediction p = predictions.get(next++);
+                    probability = Math.round(p.probability() * 1e6) / 1e6;
+                    why = Reasons.top(rows[i], p.contributions(), reasons);
+                }
                 String band = band(probability);
                 out.add(new UserScore(ids.get(i), churn ? CHURN_SCORE : PROPENSITY_SCORE, probability, band, why));
                 if (churn) {
@@ -310,6 +335,9 @@ public final class ChurnPlugin implements MiningPlugin {
                     }
                 }
             }
+        }
+        for (int i = 0; i < rows.length; i++) {
+            out.add(context(ids.get(i), rows[i], cold[i]));
         }
         return out;
     }
@@ -340,6 +368,25 @@ public final class ChurnPlugin implements MiningPlugin {
         }
     }
 
+    /**
+     * The {@value #CONTEXT_SCORE} score of a user: {@code score} = customer value (revenue of the last 90 days, the
+     * value of the retention rules), {@code band} = {@code model} or {@code cold-start}, reasons = facts for the API:
+     * {@code model_version} (the serving version that computed the scores, as its contribution) and
+     * {@code history_days} (days since first seen; absent when nothing is known before the cutoff).
+     */
+    private UserScore context(String user, float[] row, boolean cold) {
+        float value = row[Feature.REVENUE_90.ordinal()];
+        double money = Float.isNaN(value) ? 0 : Math.round(value * 100) / 100.0;
+        List<UserScore.Reason> facts = new ArrayList<>(2);
+        facts.add(new UserScore.Reason("model_version", servingVersion, "scored by model version " + servingVersion));
+        float seen = row[Feature.DAYS_SINCE_FIRST_SEEN.ordinal()];
+        if (!Float.isNaN(seen)) {
+            facts.add(new UserScore.Reason("history_days", Math.round(seen * 1000) / 1000.0,
+                    Reasons.text(Feature.DAYS_SINCE_FIRST_SEEN, seen)));
+        }
+        return new UserScore(user, CONTEXT_SCORE, money, cold ? "cold-start" : "model", facts);
+    }
+
     private String band(double p) {
         return p >= bandHigh ? "high" : p >= bandMedium ? "medium" : "low";
     }
@@ -368,6 +415,7 @@ public final class ChurnPlugin implements MiningPlugin {
             serving.close();
         }
         serving = loaded;
+        servingMetrics = loaded == null ? Map.of() : Map.copyOf(current.get().metrics());
         servingVersion = version;
     }
 

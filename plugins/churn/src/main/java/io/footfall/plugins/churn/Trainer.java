@@ -257,6 +257,14 @@ final class Trainer {
         metrics.put(target + ".positive_rate_train", (double) positives / yFit.length);
         metrics.put(target + ".scale_pos_weight", weight);
         metrics.put(target + ".trees", (double) trees);
+        List<float[]> all = new ArrayList<>(fit.features());
+        boolean[] yAll = new boolean[fit.size() + (tune == fit ? 0 : tune.size())];
+        System.arraycopy(yFit, 0, yAll, 0, yFit.length);
+        if (tune != fit) {
+            all.addAll(tune.features());
+            System.arraycopy(yTune, 0, yAll, yFit.length, yTune.length);
+        }
+        ColdStart.measure(target, all, yAll, s.coldStartDays(), metrics);
         return t;
     }
 

@@ -23,21 +23,22 @@ package io.footfall.plugins.churn;
  * @param lambda            XGBoost L2 regularisation
  * @param threads           XGBoost nthread
  * @param seed              XGBoost seed
+ * @param coldStartDays     a row first seen fewer days than this before its cutoff counts towards the cold-start priors
  */
 record TrainingSettings(String churnLabel, int horizonDays, int stepDays, int cutoffs, int validationCutoffs,
                         int activeWindowDays, int minHistoryDays, boolean propensity, boolean classWeighting,
                         double threshold, int maxDepth, double eta, int rounds, int earlyStopping, double minChildWeight,
-                        double subsample, double colsample, double lambda, int threads, int seed) {
+                        double subsample, double colsample, double lambda, int threads, int seed, int coldStartDays) {
 
     /** The defaults of the config spec. */
     static TrainingSettings defaults() {
-        return new TrainingSettings("no-visit", 14, 7, 8, 1, 30, 14, true, true, 0, 4, 0.1, 300, 25, 1, 0.8, 0.8, 1, 2, 42);
+        return new TrainingSettings("no-visit", 14, 7, 8, 1, 30, 14, true, true, 0, 4, 0.1, 300, 25, 1, 0.8, 0.8, 1, 2, 42, 7);
     }
 
     /** A copy with other cutoff settings. */
     TrainingSettings withCutoffs(int horizon, int step, int count, int validation, int minHistory) {
         return new TrainingSettings(churnLabel, horizon, step, count, validation, activeWindowDays, minHistory, propensity,
                 classWeighting, threshold, maxDepth, eta, rounds, earlyStopping, minChildWeight, subsample, colsample, lambda,
-                threads, seed);
+                threads, seed, coldStartDays);
     }
 }

@@ -72,12 +72,28 @@ class ChurnPluginTest {
                     .filter(u -> h.state().snapshot().containsKey(ChurnPlugin.USER_PREFIX + u)).collect(Collectors.toSet());
             assertEquals(known, churn.keySet(), "every known user with events is scored, and no anonymous visitor");
             assertEquals(known, propensity.keySet());
+            Map<String, UserScore> contexts = scores(h, ChurnPlugin.CONTEXT_SCORE);
+            assertEquals(known, contexts.keySet(), "every scored user has a context score");
             for (UserScore s : churn.values()) {
                 assertTrue(s.score() >= 0 && s.score() <= 1, s.toString());
                 assertTrue(Set.of("high", "medium", "low").contains(s.band()), s.toString());
                 assertTrue(s.reasons().size() <= 3, s.toString());
-                s.reasons().forEach(r -> assertTrue(r.contribution() > 0 && !r.text().isBlank(), r.toString()));
+                UserScore context = contexts.get(s.userId());
+                boolean cold = s.reasons().stream().anyMatch(r -> r.feature().equals(ColdStart.REASON));
+                assertEquals(cold ? "cold-start" : "model", context.band(), context.toString());
+                if (cold) {
+                    assertEquals(1, s.reasons().size(), s.toString());
+                    assertEquals(report.model().metrics().get("churn.prior." + (s.reasons().get(0).text().contains("who have bought")
+                            ? "new_buyer" : "new_visitor")), s.score(), 1e-6, "a cold-start score is the stage's prior");
+                } else {
+                    s.reasons().forEach(r -> assertTrue(r.contribution() > 0 && !r.text().isBlank(), r.toString()));
+                }
+                assertEquals((double) report.model().version(), context.reasons().get(0).contribution(), "model version");
+                assertEquals("model_version", context.reasons().get(0).feature());
+                assertTrue(context.score() >= 0, "customer value " + context);
             }
+            long coldScores = contexts.values().stream().filter(c -> c.band().equals("cold-start")).count();
+            assertTrue(coldScores > 0 && coldScores < known.size() / 4, "a few users first seen in the last week: " + coldScores);
             Map<String, UserScore> actions = scores(h, ChurnPlugin.RETENTION_SCORE);
             assertEquals(known, actions.keySet());
             for (UserScore a : actions.values()) {
@@ -105,6 +121,44 @@ class ChurnPluginTest {
                     .map(u -> churn.get(u.userId())).toList());
             System.out.printf("churn plugin test: %s; mean churn score %.3f of recent churners vs %.3f of stayers%n", report.summary(), churnedMean, activeMean);
             assertTrue(churnedMean > activeMean + 0.2, "churned " + churnedMean + " vs active " + activeMean);
+        }
+    }
+
+    /**
+     * A user first seen after the model was trained gets the prior of new visitors (then of new buyers once they
+     * order), marked cold-start, never NaN; after seven days of history the model scores them.
+     */
+    @Test
+    void newUsersGetAColdStartScoreFromTheirLifecycleStage() {
+        try (PluginHarness h = open(SHORT)) {
+            h.feedSimulation(SIMULATION);
+            TrainingReport report = h.train(END);
+            Map<String, Double> metrics = report.model().metrics();
+            for (String target : List.of("churn", "propensity")) {
+                for (String stage : ColdStart.STAGES) {
+                    double prior = metrics.get(target + ".prior." + stage);
+                    assertTrue(prior > 0 && prior < 1, target + " " + stage + " " + prior);
+                }
+            }
+            assertTrue(metrics.get("churn.prior.new_visitor.rows") >= ColdStart.MIN_ROWS, metrics.toString());
+            h.feed(Fixtures.productViewed("newcomer", "p-00001", "Books", END.plusSeconds(3600)));
+            UserScore churn = scores(h, ChurnPlugin.CHURN_SCORE).get("newcomer");
+            UserScore propensity = scores(h, ChurnPlugin.PROPENSITY_SCORE).get("newcomer");
+            UserScore context = scores(h, ChurnPlugin.CONTEXT_SCORE).get("newcomer");
+            assertEquals(metrics.get("churn.prior.new_visitor"), churn.score(), 1e-6);
+            assertEquals(metrics.get("propensity.prior.new_visitor"), propensity.score(), 1e-6);
+            assertEquals(List.of(ColdStart.REASON), churn.reasons().stream().map(UserScore.Reason::feature).toList());
+            assertTrue(churn.reasons().get(0).text().startsWith("too little history (first seen less than a day ago)"),
+                    churn.reasons().get(0).text());
+            assertEquals("cold-start", context.band());
+            assertEquals(0.0, context.score());
+            h.feed(Fixtures.orderCompleted("newcomer", "o-new", END.plusSeconds(7200), Fixtures.product("p-00001", "Books", "30.00", 1)));
+            assertEquals(metrics.get("churn.prior.new_buyer"), scores(h, ChurnPlugin.CHURN_SCORE).get("newcomer").score(), 1e-6);
+            assertEquals(30.0, scores(h, ChurnPlugin.CONTEXT_SCORE).get("newcomer").score(), "customer value: revenue of 90 days");
+            h.feed(Fixtures.productViewed("newcomer", "p-00002", "Books", END.plus(Duration.ofDays(8))));
+            assertEquals("model", scores(h, ChurnPlugin.CONTEXT_SCORE).get("newcomer").band(), "eight days of history: the model scores");
+            assertFalse(scores(h, ChurnPlugin.CHURN_SCORE).get("newcomer").reasons().stream()
+                    .anyMatch(r -> r.feature().equals(ColdStart.REASON)));
         }
     }
 

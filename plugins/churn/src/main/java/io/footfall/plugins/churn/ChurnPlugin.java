@@ -52,7 +52,10 @@ import java.util.Set;
  * the calibrated probability, a band ({@code high}/{@code medium}/{@code low}) and the top reasons from XGBoost's
  * per-feature contributions, phrased for operators; a {@value #RETENTION_SCORE} score whose band is the retention
  * action the rule table ({@link Retention}) picks from the churn reasons and the customer's value ({@code none} for
- * low risk); and after each training run the {@value #AT_RISK_TABLE} report table of the riskiest users.
+ * low risk); a {@value #CONTEXT_SCORE} score (customer value, the model version that scored, cold-start marker) for
+ * the churn API; and after each training run the {@value #AT_RISK_TABLE} report table of the riskiest users. A user
+ * first seen less than {@code cold-start-history} ago gets the population prior of their lifecycle stage instead of
+ * the model's output ({@link ColdStart}).
  *
  * <p>Why one plugin for two models: the host loads one plugin per directory, and both models need the same
  * per-user histories; one plugin keeps one copy of the state, one pass over the log and one native XGBoost library.
@@ -102,6 +105,8 @@ public final class ChurnPlugin implements MiningPlugin {
     static final String HIGH_VALUE = "high-value";
     static final String AT_RISK_SIZE = "at-risk-size";
     static final String COLD_START = "cold-start-history";
+    static final String PROPENSITY_LABEL = "propensity-label";
+    static final String BOOST_FROM_BASELINE = "boost-from-baseline";
     /** Name of the per-user context score: customer value, model version, cold-start marker. */
     public static final String CONTEXT_SCORE = "churn-context";
     /** Name of the per-user retention action scores. */
@@ -142,6 +147,9 @@ public final class ChurnPlugin implements MiningPlugin {
                             "Days of log a cutoff needs before it."),
                     ConfigProperty.of(PROPENSITY, ConfigType.BOOLEAN, "true",
                             "Also train and publish purchase propensity (an order in the next N days)."),
+                    ConfigProperty.choice(PROPENSITY_LABEL, TrainingSettings.NEXT_DAYS, List.of(TrainingSettings.NEXT_DAYS, TrainingSettings.SESSION),
+                            "What propensity means: an order in the next N days, or an order during the current session "
+                                    + "(the visit of a day, from the history before that day)."),
                     ConfigProperty.of(CLASS_WEIGHTING, ConfigType.BOOLEAN, "true",
                             "Weight positives by negatives/positives (scale_pos_weight); probabilities are recalibrated."),
                     ConfigProperty.bounded(THRESHOLD, ConfigType.DOUBLE, "0.0", "0.0", "1.0",
@@ -157,6 +165,9 @@ public final class ChurnPlugin implements MiningPlugin {
                     ConfigProperty.bounded(LAMBDA, ConfigType.DOUBLE, "1.0", "0.0", "1000.0", "XGBoost L2 regularisation (lambda)."),
                     ConfigProperty.bounded(THREADS, ConfigType.INT, "2", "1", "64", "XGBoost threads (nthread) for training."),
                     ConfigProperty.bounded(SEED, ConfigType.INT, "42", "0", "2147483647", "XGBoost random seed."),
+                    ConfigProperty.of(BOOST_FROM_BASELINE, ConfigType.BOOLEAN, "true",
+                            "Boost the trees from the logistic baseline's log-odds (base margin): XGBoost then learns what the "
+                                    + "linear model misses; reasons add the baseline's per-feature share."),
                     ConfigProperty.bounded(BAND_HIGH, ConfigType.DOUBLE, "0.5", "0.0", "1.0",
                             "Probability from which a score's band is 'high'."),
                     ConfigProperty.bounded(BAND_MEDIUM, ConfigType.DOUBLE, "0.2", "0.0", "1.0",
@@ -196,6 +207,7 @@ public final class ChurnPlugin implements MiningPlugin {
     private final Object modelLock = new Object();
     private ModelBundle serving;
     private Map<String, Double> servingMetrics = Map.of();
+    private boolean servingSessionPropensity;
     private volatile int servingVersion = -1;
 
     /** The constructor {@link java.util.ServiceLoader} calls. */
@@ -216,7 +228,7 @@ public final class ChurnPlugin implements MiningPlugin {
                 c.bool(PROPENSITY), c.bool(CLASS_WEIGHTING), c.decimal(THRESHOLD), c.integer(MAX_DEPTH), c.decimal(ETA),
                 c.integer(ROUNDS), c.integer(EARLY_STOPPING), c.decimal(MIN_CHILD_WEIGHT), c.decimal(SUBSAMPLE),
                 c.decimal(COLSAMPLE), c.decimal(LAMBDA), c.integer(THREADS), c.integer(SEED),
-                (int) c.duration(COLD_START).toDays());
+                (int) c.duration(COLD_START).toDays(), c.string(PROPENSITY_LABEL), c.bool(BOOST_FROM_BASELINE));
         this.bandHigh = c.decimal(BAND_HIGH);
         this.bandMedium = Math.min(c.decimal(BAND_MEDIUM), bandHigh);
         this.reasons = c.integer(REASONS);
@@ -309,19 +321,36 @@ public final class ChurnPlugin implements MiningPlugin {
             if (!serving.has(target)) {
                 continue;
             }
-            List<ModelBundle.Prediction> predictions = serving.explain(target, warm.toArray(float[][]::new));
+            float[][] x = rows;
+            boolean[] coldX = cold;
+            List<float[]> warmX = warm;
+            if (Trainer.PROPENSITY.equals(target) && servingSessionPropensity) {
+                // an order during today's visit, from the history before today
+                Instant dayStart = cutoff.minus(Duration.ofDays(1));
+                x = new float[rows.length][];
+                coldX = new boolean[rows.length];
+                warmX = new ArrayList<>(rows.length);
+                for (int i = 0; i < rows.length; i++) {
+                    x[i] = FeatureExtractor.extract(users.get(ids.get(i)), dayStart);
+                    coldX[i] = ColdStart.is(x[i], settings.coldStartDays());
+                    if (!coldX[i]) {
+                        warmX.add(x[i]);
+                    }
+                }
+            }
+            List<ModelBundle.Prediction> predictions = serving.explain(target, warmX.toArray(float[][]::new));
             boolean churn = Trainer.CHURN.equals(target);
             int next = 0;
             for (int i = 0; i < rows.length; i++) {
                 double probability;
                 List<UserScore.Reason> why;
-                if (cold[i]) {
-                    probability = Math.round(ColdStart.prior(servingMetrics, target, rows[i]) * 1e6) / 1e6;
-                    why = List.of(ColdStart.reason(rows[i]));
+                if (coldX[i]) {
+                    probability = Math.round(ColdStart.prior(servingMetrics, target, x[i]) * 1e6) / 1e6;
+                    why = List.of(ColdStart.reason(x[i]));
                 } else {
                     ModelBundle.Prediction p = predictions.get(next++);
                     probability = Math.round(p.probability() * 1e6) / 1e6;
-                    why = Reasons.top(rows[i], p.contributions(), reasons);
+                    why = Reasons.top(x[i], p.contributions(), reasons);
                 }
                 String band = band(probability);
                 out.add(new UserScore(ids.get(i), churn ? CHURN_SCORE : PROPENSITY_SCORE, probability, band, why));
@@ -416,6 +445,8 @@ public final class ChurnPlugin implements MiningPlugin {
         }
         serving = loaded;
         servingMetrics = loaded == null ? Map.of() : Map.copyOf(current.get().metrics());
+        servingSessionPropensity = loaded != null
+                && TrainingSettings.SESSION.equals(current.get().metadata().get("propensity_label"));
         servingVersion = version;
     }
 
@@ -457,6 +488,7 @@ public final class ChurnPlugin implements MiningPlugin {
                 metadata.put("cutoffs", outcome.cutoffs());
                 metadata.put("churn_label", settings.churnLabel());
                 metadata.put("horizon_days", Integer.toString(settings.horizonDays()));
+                metadata.put("propensity_label", settings.propensityLabel());
                 metadata.put("targets", String.join(",", outcome.bundle().targets().keySet()));
                 metadata.put("features", String.join(",", Feature.columns()));
                 metadata.put("library", "xgboost4j 3.4.0");
@@ -522,8 +554,8 @@ public final class ChurnPlugin implements MiningPlugin {
             if (!serving.has(target)) {
                 continue;
             }
-            boolean[] y = outcome.test().y(Trainer.labelIndex(target));
-            float[][] x = outcome.test().x();
+            boolean[] y = outcome.test(target).y(Trainer.labelIndex(target));
+            float[][] x = outcome.test(target).x();
             double old = Evaluation.rocAuc(serving.probabilities(target, x), y);
             metrics.put(target + ".serving_roc_auc", old);
             newer += metrics.get(target + ".roc_auc");

@@ -72,7 +72,7 @@ class ChurnBenchmark {
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         train.dispose();
         ModelBundle bundle = new ModelBundle(Map.of("churn", new ModelBundle.Target(booster, 100, 0, 0.5,
-                LogisticBaseline.fit(Arrays.copyOf(rows, 5000), toBoolean(Arrays.copyOf(y, 5000))), 0.5)));
+                LogisticBaseline.fit(Arrays.copyOf(rows, 5000), toBoolean(Arrays.copyOf(y, 5000))), 0.5, false)));
         bundle.probabilities("churn", Arrays.copyOf(rows, 1000));
         long t1 = System.nanoTime();
         bundle.probabilities("churn", rows);

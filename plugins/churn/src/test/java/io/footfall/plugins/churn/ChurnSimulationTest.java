@@ -60,6 +60,10 @@ class ChurnSimulationTest {
                 book.touched().size(), trainSeconds, outcome.cutoffs(), outcome.metrics());
     }
 
+    private static boolean planted(UserScore.Reason r) {
+        return DISCOUNT_FEATURES.contains(r.feature()) || r.feature().equals(TENURE_FEATURE);
+    }
+
     private static int column(String name) {
         return java.util.Arrays.asList(Feature.columns()).indexOf(name);
     }
@@ -116,9 +120,10 @@ class ChurnSimulationTest {
         Instant cutoff = Instant.ofEpochMilli(cutoffDay * 86_400_000L);
         int[] discount = new int[4];
         int[] tenure = new int[4];
-        int[] futureChurners = new int[3];
+        int[] futureChurners = new int[4];
         double[] discountShap = new double[2];
         double[] tenureShap = new double[2];
+        java.util.Map<String, Integer> firstGroups = new java.util.TreeMap<>();
         for (UserTruth u : simulation.truth().users()) {
             UserHistory h = u.userId() == null ? null : book.touched().get(u.userId());
             if (h == null || !FeatureExtractor.activeBetween(h, cutoffDay - 30, cutoffDay)) {
@@ -156,8 +161,10 @@ class ChurnSimulationTest {
             if (u.churned() && !u.churnInstant().isBefore(cutoff) && u.churnInstant().isBefore(cutoff.plus(Duration.ofDays(14)))) {
                 futureChurners[0]++;
                 futureChurners[1] += discountReason || tenureReason ? 1 : 0;
-                futureChurners[2] += !reasons.isEmpty() && (DISCOUNT_FEATURES.contains(reasons.get(0).feature())
-                        || reasons.get(0).feature().equals(TENURE_FEATURE)) ? 1 : 0;
+                futureChurners[2] += !reasons.isEmpty() && planted(reasons.get(0)) ? 1 : 0;
+                firstGroups.merge(reasons.isEmpty() ? "none" : reasons.get(0).feature(), 1, Integer::sum);
+                List<UserScore.Reason> single = Reasons.topFeatures(f, p.contributions(), 1);
+                futureChurners[3] += !single.isEmpty() && planted(single.get(0)) ? 1 : 0;
             }
         }
         double highDiscount = (double) discount[1] / discount[0];
@@ -166,8 +173,9 @@ class ChurnSimulationTest {
         double oldAccounts = (double) tenure[3] / tenure[2];
         System.out.printf("churn reasons: discount reason %.3f of %d sensitive vs %.3f of %d insensitive users; account-age reason"
                         + " %.3f of %d new vs %.3f of %d old accounts; planted churners of the next 14 days: a planted driver in the"
-                        + " top 3 for %d of %d, first for %d%n", highDiscount, discount[0], lowDiscount, discount[2], newAccounts,
-                tenure[0], oldAccounts, tenure[2], futureChurners[1], futureChurners[0], futureChurners[2]);
+                        + " top 3 for %d of %d, first for %d (ungrouped: %d)%n", highDiscount, discount[0], lowDiscount, discount[2], newAccounts,
+                tenure[0], oldAccounts, tenure[2], futureChurners[1], futureChurners[0], futureChurners[2], futureChurners[3]);
+        System.out.println("churn reasons: first reason of the planted churners " + firstGroups);
         double discountGap = discountShap[0] / discount[0] - discountShap[1] / discount[2];
         double tenureGap = tenureShap[0] / tenure[0] - tenureShap[1] / tenure[2];
         System.out.printf("churn contributions: discount features %+.3f log-odds more for the sensitive quarter; account age"

@@ -154,18 +154,18 @@ public final class ChurnPlugin implements MiningPlugin {
                             "Weight positives by negatives/positives (scale_pos_weight); probabilities are recalibrated."),
                     ConfigProperty.bounded(THRESHOLD, ConfigType.DOUBLE, "0.0", "0.0", "1.0",
                             "Decision threshold for the accuracy/precision/recall/F1 metrics; 0 picks the F1-best on the tuning rows."),
-                    ConfigProperty.bounded(MAX_DEPTH, ConfigType.INT, "4", "1", "12", "XGBoost max_depth."),
-                    ConfigProperty.bounded(ETA, ConfigType.DOUBLE, "0.1", "0.001", "1.0", "XGBoost learning rate (eta)."),
+                    ConfigProperty.bounded(MAX_DEPTH, ConfigType.INT, "3", "1", "12", "XGBoost max_depth."),
+                    ConfigProperty.bounded(ETA, ConfigType.DOUBLE, "0.05", "0.001", "1.0", "XGBoost learning rate (eta)."),
                     ConfigProperty.bounded(ROUNDS, ConfigType.INT, "300", "1", "5000", "XGBoost boosting rounds at most."),
-                    ConfigProperty.bounded(EARLY_STOPPING, ConfigType.INT, "25", "1", "500",
+                    ConfigProperty.bounded(EARLY_STOPPING, ConfigType.INT, "50", "1", "500",
                             "Stop after this many rounds without a better log-loss on the tuning rows."),
-                    ConfigProperty.bounded(MIN_CHILD_WEIGHT, ConfigType.DOUBLE, "1.0", "0.0", "100.0", "XGBoost min_child_weight."),
+                    ConfigProperty.bounded(MIN_CHILD_WEIGHT, ConfigType.DOUBLE, "5.0", "0.0", "100.0", "XGBoost min_child_weight."),
                     ConfigProperty.bounded(SUBSAMPLE, ConfigType.DOUBLE, "0.8", "0.1", "1.0", "XGBoost row subsample per tree."),
                     ConfigProperty.bounded(COLSAMPLE, ConfigType.DOUBLE, "0.8", "0.1", "1.0", "XGBoost column subsample per tree."),
                     ConfigProperty.bounded(LAMBDA, ConfigType.DOUBLE, "1.0", "0.0", "1000.0", "XGBoost L2 regularisation (lambda)."),
                     ConfigProperty.bounded(THREADS, ConfigType.INT, "2", "1", "64", "XGBoost threads (nthread) for training."),
                     ConfigProperty.bounded(SEED, ConfigType.INT, "42", "0", "2147483647", "XGBoost random seed."),
-                    ConfigProperty.of(BOOST_FROM_BASELINE, ConfigType.BOOLEAN, "true",
+                    ConfigProperty.of(BOOST_FROM_BASELINE, ConfigType.BOOLEAN, "false",
                             "Boost the trees from the logistic baseline's log-odds (base margin): XGBoost then learns what the "
                                     + "linear model misses; reasons add the baseline's per-feature share."),
                     ConfigProperty.bounded(BAND_HIGH, ConfigType.DOUBLE, "0.5", "0.0", "1.0",
@@ -249,7 +249,15 @@ public final class ChurnPlugin implements MiningPlugin {
     public void onEvents(EventBatch batch) {
         StateStore state = context.state();
         Set<String> storedAsUser = new HashSet<>();
-        Histories book = new Histories(id -> load(state, id, storedAsUser));
+        // ids this batch uses as anonymous ids are looked up as visitors first: one state read instead of two
+        Set<String> anonymous = new HashSet<>();
+        for (PositionedEvent positioned : batch.events()) {
+            BehaviorEvent e = positioned.event();
+            if (e.anonymousId() != null && !e.anonymousId().isBlank()) {
+                anonymous.add(e.anonymousId());
+            }
+        }
+        Histories book = new Histories(id -> load(state, id, storedAsUser, anonymous.contains(id)));
         long watermark = state.get(WATERMARK).map(b -> ByteBuffer.wrap(b).getLong()).orElse(Long.MIN_VALUE);
         for (PositionedEvent positioned : batch.events()) {
             BehaviorEvent e = positioned.event();
@@ -288,13 +296,19 @@ public final class ChurnPlugin implements MiningPlugin {
         }
     }
 
-    private static UserHistory load(StateStore state, String id, Set<String> storedAsUser) {
+    private static UserHistory load(StateStore state, String id, Set<String> storedAsUser, boolean visitorFirst) {
+        if (visitorFirst) {
+            Optional<byte[]> visitor = state.get(VISITOR_PREFIX + id);
+            if (visitor.isPresent()) {
+                return UserHistory.decode(visitor.get()); // a/ and u/ of one id never coexist: u/ replaces a/
+            }
+        }
         Optional<byte[]> user = state.get(USER_PREFIX + id);
         if (user.isPresent()) {
             storedAsUser.add(id);
             return UserHistory.decode(user.get());
         }
-        return state.get(VISITOR_PREFIX + id).map(UserHistory::decode).orElse(null);
+        return visitorFirst ? null : state.get(VISITOR_PREFIX + id).map(UserHistory::decode).orElse(null);
     }
 
     /** Scores of these users as of the cutoff, with reasons, and the retention action of each churn score. */

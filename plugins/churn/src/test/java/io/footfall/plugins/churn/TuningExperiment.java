@@ -8,7 +8,11 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-/** Scratch: hyper-parameter comparison (opt-in). */
+/**
+ * Opt-in comparison of XGBoost hyper-parameters on three simulator seeds (ROC-AUC on the held-out cutoff, churn and
+ * propensity, against the logistic baseline), used to choose the defaults (docs/plugins/churn.md, Measured):
+ * {@code ./mvnw -pl plugins/churn -am test -Dtest=TuningExperiment -Dchurn.tuning=true -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
 @EnabledIfSystemProperty(named = "churn.tuning", matches = "true")
 class TuningExperiment {
     @Test

@@ -41,6 +41,8 @@ class KeycloakSignInTest {
             new Family("GET", "/api/v1/items/nothing/bought-together", READERS),
             new Family("GET", "/api/v1/users/nobody/insights", READERS),
             new Family("GET", "/api/v1/reports/overview", READERS),
+            new Family("GET", "/api/v1/users/nobody/churn", READERS),
+            new Family("GET", "/api/v1/churn/at-risk", READERS),
             new Family("GET", "/api/v1/reports/funnel?format=csv", READERS),
             new Family("GET", "/api/v1/plugins", Set.of("admin1", "operator1", "analyst1", "plugindev1")),
             new Family("POST", "/api/v1/plugins/category-affinity/train", Set.of("admin1", "operator1", "plugindev1")),

@@ -109,6 +109,83 @@ public class PluginResults {
                 pluginId, like, prefix + (afterUser == null ? "" : afterUser), segment, limit);
     }
 
+    /**
+     * A user's score with other scores of the same user.
+     *
+     * @param userId the user
+     * @param scores the ranked score first, then the joined ones in the order asked (null where the user has none)
+     */
+    public record UserScores(String userId, List<StoredResult> scores) {
+    }
+
+    /**
+     * A plugin's {@code UserScore}s named {@code name}, highest score first (ties by user id), each with the same
+     * user's scores named {@code with} (key {@code <name>:<user id>}); only users whose {@code valueName} score is at
+     * least {@code minValue} (when given; a missing one counts as 0); keyset paging after ({@code beforeScore},
+     * {@code afterUser}) when given.
+     */
+    public List<UserScores> rankedUserScores(String pluginId, String name, List<String> with, String valueName, Double minValue,
+                                             Double beforeScore, String afterUser, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT m.plugin_id, m.result_type, m.result_key, m.user_id, m.payload::text, m.position, m.recorded_at");
+        for (int j = 0; j < with.size(); j++) {
+            sql.append(", j").append(j).append(".result_key, j").append(j).append(".payload::text, j").append(j)
+                    .append(".position, j").append(j).append(".recorded_at");
+        }
+        sql.append(" FROM plugin_result m");
+        List<Object> args = new ArrayList<>();
+        for (int j = 0; j < with.size(); j++) {
+            sql.append(" LEFT JOIN plugin_result j").append(j).append(" ON j").append(j).append(".plugin_id = m.plugin_id AND j")
+                    .append(j).append(".result_type = 'USER_SCORE' AND j").append(j).append(".result_key = ? || m.user_id");
+            args.add(with.get(j) + ":");
+        }
+        String like = (name + ":").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        sql.append(" WHERE m.plugin_id = ? AND m.result_type = 'USER_SCORE' AND m.result_key LIKE ? ESCAPE '\\'"
+                + " AND m.payload ->> 'name' = ?");
+        args.add(pluginId);
+        args.add(like);
+        args.add(name);
+        int value = with.indexOf(valueName);
+        if (minValue != null) {
+            if (value < 0) {
+                throw new IllegalArgumentException("the value score must be one of the joined ones");
+            }
+            sql.append(" AND COALESCE((j").append(value).append(".payload ->> 'score')::float8, 0) >= ?");
+            args.add(minValue);
+        }
+        if (beforeScore != null) {
+            sql.append(" AND ((m.payload ->> 'score')::float8 < ? OR ((m.payload ->> 'score')::float8 = ? AND m.user_id > ?))");
+            args.add(beforeScore);
+            args.add(beforeScore);
+            args.add(afterUser == null ? "" : afterUser);
+        }
+        sql.append(" ORDER BY (m.payload ->> 'score')::float8 DESC, m.user_id LIMIT ?");
+        args.add(limit);
+        List<UserScores> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    List<StoredResult> scores = new ArrayList<>();
+                    String user = rs.getString(4);
+                    scores.add(new StoredResult(rs.getString(1), rs.getString(2), rs.getString(3), user,
+                            json.readTree(rs.getString(5)), rs.getLong(6), rs.getTimestamp(7).toInstant()));
+                    for (int j = 0; j < with.size(); j++) {
+                        int col = 8 + 4 * j;
+                        String key = rs.getString(col);
+                        scores.add(key == null ? null : new StoredResult(pluginId, "USER_SCORE", key, user,
+                                json.readTree(rs.getString(col + 1)), rs.getLong(col + 2), rs.getTimestamp(col + 3).toInstant()));
+                    }
+                    out.add(new UserScores(user, java.util.Collections.unmodifiableList(scores)));
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot read plugin results", e);
+        }
+        return out;
+    }
+
     private List<StoredResult> query(String where, Object... args) {
         List<StoredResult> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(

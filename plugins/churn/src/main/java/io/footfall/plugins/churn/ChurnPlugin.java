@@ -52,7 +52,10 @@ import java.util.Set;
  * the calibrated probability, a band ({@code high}/{@code medium}/{@code low}) and the top reasons from XGBoost's
  * per-feature contributions, phrased for operators; a {@value #RETENTION_SCORE} score whose band is the retention
  * action the rule table ({@link Retention}) picks from the churn reasons and the customer's value ({@code none} for
- * low risk); and after each training run the {@value #AT_RISK_TABLE} report table of the riskiest users.
+ * low risk); a {@value #CONTEXT_SCORE} score (customer value, the model version that scored, cold-start marker) for
+ * the churn API; and after each training run the {@value #AT_RISK_TABLE} report table of the riskiest users. A user
+ * first seen less than {@code cold-start-history} ago gets the population prior of their lifecycle stage instead of
+ * the model's output ({@link ColdStart}).
  *
  * <p>Why one plugin for two models: the host loads one plugin per directory, and both models need the same
  * per-user histories; one plugin keeps one copy of the state, one pass over the log and one native XGBoost library.
@@ -101,6 +104,11 @@ public final class ChurnPlugin implements MiningPlugin {
     static final String RETENTION_RULES = "retention-rules";
     static final String HIGH_VALUE = "high-value";
     static final String AT_RISK_SIZE = "at-risk-size";
+    static final String COLD_START = "cold-start-history";
+    static final String PROPENSITY_LABEL = "propensity-label";
+    static final String BOOST_FROM_BASELINE = "boost-from-baseline";
+    /** Name of the per-user context score: customer value, model version, cold-start marker. */
+    public static final String CONTEXT_SCORE = "churn-context";
     /** Name of the per-user retention action scores. */
     public static final String RETENTION_SCORE = "retention";
     /** Name of the at-risk report table. */
@@ -139,21 +147,27 @@ public final class ChurnPlugin implements MiningPlugin {
                             "Days of log a cutoff needs before it."),
                     ConfigProperty.of(PROPENSITY, ConfigType.BOOLEAN, "true",
                             "Also train and publish purchase propensity (an order in the next N days)."),
+                    ConfigProperty.choice(PROPENSITY_LABEL, TrainingSettings.NEXT_DAYS, List.of(TrainingSettings.NEXT_DAYS, TrainingSettings.SESSION),
+                            "What propensity means: an order in the next N days, or an order during the current session "
+                                    + "(the visit of a day, from the history before that day)."),
                     ConfigProperty.of(CLASS_WEIGHTING, ConfigType.BOOLEAN, "true",
                             "Weight positives by negatives/positives (scale_pos_weight); probabilities are recalibrated."),
                     ConfigProperty.bounded(THRESHOLD, ConfigType.DOUBLE, "0.0", "0.0", "1.0",
                             "Decision threshold for the accuracy/precision/recall/F1 metrics; 0 picks the F1-best on the tuning rows."),
-                    ConfigProperty.bounded(MAX_DEPTH, ConfigType.INT, "4", "1", "12", "XGBoost max_depth."),
-                    ConfigProperty.bounded(ETA, ConfigType.DOUBLE, "0.1", "0.001", "1.0", "XGBoost learning rate (eta)."),
+                    ConfigProperty.bounded(MAX_DEPTH, ConfigType.INT, "3", "1", "12", "XGBoost max_depth."),
+                    ConfigProperty.bounded(ETA, ConfigType.DOUBLE, "0.05", "0.001", "1.0", "XGBoost learning rate (eta)."),
                     ConfigProperty.bounded(ROUNDS, ConfigType.INT, "300", "1", "5000", "XGBoost boosting rounds at most."),
-                    ConfigProperty.bounded(EARLY_STOPPING, ConfigType.INT, "25", "1", "500",
+                    ConfigProperty.bounded(EARLY_STOPPING, ConfigType.INT, "50", "1", "500",
                             "Stop after this many rounds without a better log-loss on the tuning rows."),
-                    ConfigProperty.bounded(MIN_CHILD_WEIGHT, ConfigType.DOUBLE, "1.0", "0.0", "100.0", "XGBoost min_child_weight."),
+                    ConfigProperty.bounded(MIN_CHILD_WEIGHT, ConfigType.DOUBLE, "5.0", "0.0", "100.0", "XGBoost min_child_weight."),
                     ConfigProperty.bounded(SUBSAMPLE, ConfigType.DOUBLE, "0.8", "0.1", "1.0", "XGBoost row subsample per tree."),
                     ConfigProperty.bounded(COLSAMPLE, ConfigType.DOUBLE, "0.8", "0.1", "1.0", "XGBoost column subsample per tree."),
                     ConfigProperty.bounded(LAMBDA, ConfigType.DOUBLE, "1.0", "0.0", "1000.0", "XGBoost L2 regularisation (lambda)."),
                     ConfigProperty.bounded(THREADS, ConfigType.INT, "2", "1", "64", "XGBoost threads (nthread) for training."),
                     ConfigProperty.bounded(SEED, ConfigType.INT, "42", "0", "2147483647", "XGBoost random seed."),
+                    ConfigProperty.of(BOOST_FROM_BASELINE, ConfigType.BOOLEAN, "false",
+                            "Boost the trees from the logistic baseline's log-odds (base margin): XGBoost then learns what the "
+                                    + "linear model misses; reasons add the baseline's per-feature share."),
                     ConfigProperty.bounded(BAND_HIGH, ConfigType.DOUBLE, "0.5", "0.0", "1.0",
                             "Probability from which a score's band is 'high'."),
                     ConfigProperty.bounded(BAND_MEDIUM, ConfigType.DOUBLE, "0.2", "0.0", "1.0",
@@ -172,7 +186,11 @@ public final class ChurnPlugin implements MiningPlugin {
                     ConfigProperty.bounded(HIGH_VALUE, ConfigType.DOUBLE, "200.0", "0.0", "1000000000.0",
                             "Revenue of the last 90 days from which a customer is in the 'high' value tier of the retention rules."),
                     ConfigProperty.bounded(AT_RISK_SIZE, ConfigType.INT, "100", "1", "100000",
-                            "Users in the at-risk list published after each training run (highest churn probability first).")),
+                            "Users in the at-risk list published after each training run (highest churn probability first)."),
+                    ConfigProperty.bounded(COLD_START, ConfigType.DURATION, "P7D", "PT0S", "P90D",
+                            "A user first seen less than this before the scoring time gets a cold-start score (the population "
+                                    + "rate of new users of the same lifecycle stage) instead of the model's; PT0S: only users "
+                                    + "with no history before it.")),
             Set.of());
 
     private PluginContext context;
@@ -188,6 +206,8 @@ public final class ChurnPlugin implements MiningPlugin {
      */
     private final Object modelLock = new Object();
     private ModelBundle serving;
+    private Map<String, Double> servingMetrics = Map.of();
+    private boolean servingSessionPropensity;
     private volatile int servingVersion = -1;
 
     /** The constructor {@link java.util.ServiceLoader} calls. */
@@ -207,7 +227,8 @@ public final class ChurnPlugin implements MiningPlugin {
                 c.integer(CUTOFFS), c.integer(VALIDATION_CUTOFFS), days(c.duration(ACTIVE_WINDOW)), days(c.duration(MIN_HISTORY)),
                 c.bool(PROPENSITY), c.bool(CLASS_WEIGHTING), c.decimal(THRESHOLD), c.integer(MAX_DEPTH), c.decimal(ETA),
                 c.integer(ROUNDS), c.integer(EARLY_STOPPING), c.decimal(MIN_CHILD_WEIGHT), c.decimal(SUBSAMPLE),
-                c.decimal(COLSAMPLE), c.decimal(LAMBDA), c.integer(THREADS), c.integer(SEED));
+                c.decimal(COLSAMPLE), c.decimal(LAMBDA), c.integer(THREADS), c.integer(SEED),
+                (int) c.duration(COLD_START).toDays(), c.string(PROPENSITY_LABEL), c.bool(BOOST_FROM_BASELINE));
         this.bandHigh = c.decimal(BAND_HIGH);
         this.bandMedium = Math.min(c.decimal(BAND_MEDIUM), bandHigh);
         this.reasons = c.integer(REASONS);
@@ -228,7 +249,15 @@ public final class ChurnPlugin implements MiningPlugin {
     public void onEvents(EventBatch batch) {
         StateStore state = context.state();
         Set<String> storedAsUser = new HashSet<>();
-        Histories book = new Histories(id -> load(state, id, storedAsUser));
+        // ids this batch uses as anonymous ids are looked up as visitors first: one state read instead of two
+        Set<String> anonymous = new HashSet<>();
+        for (PositionedEvent positioned : batch.events()) {
+            BehaviorEvent e = positioned.event();
+            if (e.anonymousId() != null && !e.anonymousId().isBlank()) {
+                anonymous.add(e.anonymousId());
+            }
+        }
+        Histories book = new Histories(id -> load(state, id, storedAsUser, anonymous.contains(id)));
         long watermark = state.get(WATERMARK).map(b -> ByteBuffer.wrap(b).getLong()).orElse(Long.MIN_VALUE);
         for (PositionedEvent positioned : batch.events()) {
             BehaviorEvent e = positioned.event();
@@ -267,13 +296,19 @@ public final class ChurnPlugin implements MiningPlugin {
         }
     }
 
-    private static UserHistory load(StateStore state, String id, Set<String> storedAsUser) {
+    private static UserHistory load(StateStore state, String id, Set<String> storedAsUser, boolean visitorFirst) {
+        if (visitorFirst) {
+            Optional<byte[]> visitor = state.get(VISITOR_PREFIX + id);
+            if (visitor.isPresent()) {
+                return UserHistory.decode(visitor.get()); // a/ and u/ of one id never coexist: u/ replaces a/
+            }
+        }
         Optional<byte[]> user = state.get(USER_PREFIX + id);
         if (user.isPresent()) {
             storedAsUser.add(id);
             return UserHistory.decode(user.get());
         }
-        return state.get(VISITOR_PREFIX + id).map(UserHistory::decode).orElse(null);
+        return visitorFirst ? null : state.get(VISITOR_PREFIX + id).map(UserHistory::decode).orElse(null);
     }
 
     /** Scores of these users as of the cutoff, with reasons, and the retention action of each churn score. */
@@ -287,17 +322,50 @@ public final class ChurnPlugin implements MiningPlugin {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = FeatureExtractor.extract(users.get(ids.get(i)), cutoff);
         }
-        List<Result> out = new ArrayList<>(rows.length * 3);
+        boolean[] cold = new boolean[rows.length];
+        List<float[]> warm = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            cold[i] = ColdStart.is(rows[i], settings.coldStartDays());
+            if (!cold[i]) {
+                warm.add(rows[i]);
+            }
+        }
+        List<Result> out = new ArrayList<>(rows.length * 4);
         for (String target : List.of(Trainer.CHURN, Trainer.PROPENSITY)) {
             if (!serving.has(target)) {
                 continue;
             }
-            List<ModelBundle.Prediction> predictions = serving.explain(target, rows);
+            float[][] x = rows;
+            boolean[] coldX = cold;
+            List<float[]> warmX = warm;
+            if (Trainer.PROPENSITY.equals(target) && servingSessionPropensity) {
+                // an order during today's visit, from the history before today
+                Instant dayStart = cutoff.minus(Duration.ofDays(1));
+                x = new float[rows.length][];
+                coldX = new boolean[rows.length];
+                warmX = new ArrayList<>(rows.length);
+                for (int i = 0; i < rows.length; i++) {
+                    x[i] = FeatureExtractor.extract(users.get(ids.get(i)), dayStart);
+                    coldX[i] = ColdStart.is(x[i], settings.coldStartDays());
+                    if (!coldX[i]) {
+                        warmX.add(x[i]);
+                    }
+                }
+            }
+            List<ModelBundle.Prediction> predictions = serving.explain(target, warmX.toArray(float[][]::new));
             boolean churn = Trainer.CHURN.equals(target);
+            int next = 0;
             for (int i = 0; i < rows.length; i++) {
-                ModelBundle.Prediction p = predictions.get(i);
-                double probability = Math.round(p.probability() * 1e6) / 1e6;
-                List<UserScore.Reason> why = Reasons.top(rows[i], p.contributions(), reasons);
+                double probability;
+                List<UserScore.Reason> why;
+                if (coldX[i]) {
+                    probability = Math.round(ColdStart.prior(servingMetrics, target, x[i]) * 1e6) / 1e6;
+                    why = List.of(ColdStart.reason(x[i]));
+                } else {
+                    ModelBundle.Prediction p = predictions.get(next++);
+                    probability = Math.round(p.probability() * 1e6) / 1e6;
+                    why = Reasons.top(x[i], p.contributions(), reasons);
+                }
                 String band = band(probability);
                 out.add(new UserScore(ids.get(i), churn ? CHURN_SCORE : PROPENSITY_SCORE, probability, band, why));
                 if (churn) {
@@ -310,6 +378,9 @@ public final class ChurnPlugin implements MiningPlugin {
                     }
                 }
             }
+        }
+        for (int i = 0; i < rows.length; i++) {
+            out.add(context(ids.get(i), rows[i], cold[i]));
         }
         return out;
     }
@@ -340,6 +411,25 @@ public final class ChurnPlugin implements MiningPlugin {
         }
     }
 
+    /**
+     * The {@value #CONTEXT_SCORE} score of a user: {@code score} = customer value (revenue of the last 90 days, the
+     * value of the retention rules), {@code band} = {@code model} or {@code cold-start}, reasons = facts for the API:
+     * {@code model_version} (the serving version that computed the scores, as its contribution) and
+     * {@code history_days} (days since first seen; absent when nothing is known before the cutoff).
+     */
+    private UserScore context(String user, float[] row, boolean cold) {
+        float value = row[Feature.REVENUE_90.ordinal()];
+        double money = Float.isNaN(value) ? 0 : Math.round(value * 100) / 100.0;
+        List<UserScore.Reason> facts = new ArrayList<>(2);
+        facts.add(new UserScore.Reason("model_version", servingVersion, "scored by model version " + servingVersion));
+        float seen = row[Feature.DAYS_SINCE_FIRST_SEEN.ordinal()];
+        if (!Float.isNaN(seen)) {
+            facts.add(new UserScore.Reason("history_days", Math.round(seen * 1000) / 1000.0,
+                    Reasons.text(Feature.DAYS_SINCE_FIRST_SEEN, seen)));
+        }
+        return new UserScore(user, CONTEXT_SCORE, money, cold ? "cold-start" : "model", facts);
+    }
+
     private String band(double p) {
         return p >= bandHigh ? "high" : p >= bandMedium ? "medium" : "low";
     }
@@ -368,6 +458,9 @@ public final class ChurnPlugin implements MiningPlugin {
             serving.close();
         }
         serving = loaded;
+        servingMetrics = loaded == null ? Map.of() : Map.copyOf(current.get().metrics());
+        servingSessionPropensity = loaded != null
+                && TrainingSettings.SESSION.equals(current.get().metadata().get("propensity_label"));
         servingVersion = version;
     }
 
@@ -409,6 +502,7 @@ public final class ChurnPlugin implements MiningPlugin {
                 metadata.put("cutoffs", outcome.cutoffs());
                 metadata.put("churn_label", settings.churnLabel());
                 metadata.put("horizon_days", Integer.toString(settings.horizonDays()));
+                metadata.put("propensity_label", settings.propensityLabel());
                 metadata.put("targets", String.join(",", outcome.bundle().targets().keySet()));
                 metadata.put("features", String.join(",", Feature.columns()));
                 metadata.put("library", "xgboost4j 3.4.0");
@@ -474,8 +568,8 @@ public final class ChurnPlugin implements MiningPlugin {
             if (!serving.has(target)) {
                 continue;
             }
-            boolean[] y = outcome.test().y(Trainer.labelIndex(target));
-            float[][] x = outcome.test().x();
+            boolean[] y = outcome.test(target).y(Trainer.labelIndex(target));
+            float[][] x = outcome.test(target).x();
             double old = Evaluation.rocAuc(serving.probabilities(target, x), y);
             metrics.put(target + ".serving_roc_auc", old);
             newer += metrics.get(target + ".roc_auc");

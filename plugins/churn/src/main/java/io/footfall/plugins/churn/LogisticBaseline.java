@@ -101,7 +101,25 @@ final class LogisticBaseline {
 
     /** The probability of the positive class. */
     double probability(float[] features) {
-        return sigmoid(dot(beta, standardise(features)));
+        return sigmoid(margin(features));
+    }
+
+    /** The log-odds of the positive class. */
+    double margin(float[] features) {
+        return dot(beta, standardise(features));
+    }
+
+    /**
+     * Each feature's contribution to the log-odds, {@code β_j · z_j}: the exact SHAP values of a linear model, since
+     * the standardised features average 0 over the training rows (a missing value is imputed with that mean, 0).
+     */
+    double[] contributions(float[] features) {
+        double[] z = standardise(features);
+        double[] c = new double[z.length];
+        for (int j = 0; j < z.length; j++) {
+            c[j] = beta[j + 1] * z[j];
+        }
+        return c;
     }
 
     private double[] standardise(float[] x) {

@@ -22,13 +22,14 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * its calibration and threshold, and the logistic baseline, all over the {@link Feature} columns.
  *
  * <p>Binary form: magic {@code FFCM}, format byte, the feature column names (a model over other columns is refused),
- * then per target its name, the number of trees to use, the calibration offset, the decision threshold, the
+ * then per target its name, the number of trees to use, the calibration offset, the decision thresholds, whether the
+ * trees were boosted from the baseline (format 2; format 1 artefacts read as not), the
  * booster in XGBoost's UBJSON form, and the baseline. Boosters hold native memory: {@link #close()} frees it.
  */
 final class ModelBundle implements AutoCloseable {
 
     private static final int MAGIC = 0x4646434D; // "FFCM"
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
 
     /**
      * One target's model.
@@ -40,9 +41,11 @@ final class ModelBundle implements AutoCloseable {
      * @param threshold decision threshold on the calibrated probability
      * @param baseline  the logistic-regression baseline on the same features
      * @param baselineThreshold its decision threshold
+     * @param fromBaseline whether the trees were boosted from the baseline's log-odds (XGBoost {@code base_margin}):
+     *                     the model's log-odds are then the baseline's plus the trees'
      */
     record Target(Booster booster, int trees, double offset, double threshold, LogisticBaseline baseline,
-                  double baselineThreshold) {
+                  double baselineThreshold, boolean fromBaseline) {
     }
 
     /** A calibrated probability and, when asked, the per-feature contributions to its log-odds. */
@@ -80,7 +83,7 @@ final class ModelBundle implements AutoCloseable {
         }
         Target t = targets.get(target);
         try {
-            DMatrix m = matrix(rows);
+            DMatrix m = matrix(rows, t);
             try {
                 float[][] margins = t.booster().predict(m, true, t.trees());
                 double[] p = new double[rows.length];
@@ -103,11 +106,20 @@ final class ModelBundle implements AutoCloseable {
         }
         Target t = targets.get(target);
         try {
-            DMatrix m = matrix(rows);
+            DMatrix m = matrix(rows, t);
             try {
                 float[][] contributions = t.booster().predictContrib(m, t.trees());
                 List<Prediction> out = new ArrayList<>(rows.length);
-                for (float[] c : contributions) {
+                for (int i = 0; i < contributions.length; i++) {
+                    float[] c = contributions[i];
+                    if (t.fromBaseline()) {
+                        // the base margin sits in the bias column: move the baseline's per-feature share to the features
+                        double[] linear = t.baseline().contributions(rows[i]);
+                        for (int j = 0; j < linear.length; j++) {
+                            c[j] += (float) linear[j];
+                            c[c.length - 1] -= (float) linear[j];
+                        }
+                    }
                     double margin = 0;
                     for (float v : c) {
                         margin += v;
@@ -131,6 +143,24 @@ final class ModelBundle implements AutoCloseable {
             p[i] = b.probability(rows[i]);
         }
         return p;
+    }
+
+    /** The rows as a DMatrix, with the baseline's log-odds as base margin when the target was boosted from it. */
+    static DMatrix matrix(float[][] rows, Target t) throws XGBoostError {
+        DMatrix m = matrix(rows);
+        if (t.fromBaseline()) {
+            m.setBaseMargin(baselineMargins(t.baseline(), rows));
+        }
+        return m;
+    }
+
+    /** The baseline's log-odds of each row. */
+    static float[] baselineMargins(LogisticBaseline baseline, float[][] rows) {
+        float[] margins = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            margins[i] = (float) baseline.margin(rows[i]);
+        }
+        return margins;
     }
 
     static DMatrix matrix(float[][] rows) throws XGBoostError {
@@ -161,6 +191,7 @@ final class ModelBundle implements AutoCloseable {
                 out.writeDouble(t.offset());
                 out.writeDouble(t.threshold());
                 out.writeDouble(t.baselineThreshold());
+                out.writeBoolean(t.fromBaseline());
                 byte[] booster = t.booster().toByteArray("ubj");
                 out.writeInt(booster.length);
                 out.write(booster);
@@ -187,7 +218,7 @@ final class ModelBundle implements AutoCloseable {
                 throw new IllegalArgumentException("not a churn model artefact");
             }
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != 1) {
                 throw new IllegalArgumentException("unknown churn model format " + format);
             }
             int n = in.readInt();
@@ -211,6 +242,7 @@ final class ModelBundle implements AutoCloseable {
                 double offset = in.readDouble();
                 double threshold = in.readDouble();
                 double baselineThreshold = in.readDouble();
+                boolean fromBaseline = format >= 2 && in.readBoolean();
                 int length = in.readInt();
                 if (length <= 0 || length > bytes.length) {
                     throw new IllegalArgumentException("corrupt churn model artefact: booster of " + length + " bytes");
@@ -223,7 +255,8 @@ final class ModelBundle implements AutoCloseable {
                 if (!Double.isFinite(offset) || !(threshold >= 0 && threshold <= 1) || trees < 1) {
                     throw new IllegalArgumentException("corrupt churn model artefact: bad calibration of " + name);
                 }
-                targets.put(name, new Target(XGBoost.loadModel(booster), trees, offset, threshold, baseline, baselineThreshold));
+                targets.put(name, new Target(XGBoost.loadModel(booster), trees, offset, threshold, baseline, baselineThreshold,
+                        fromBaseline));
             }
             if (in.read() != -1) {
                 throw new IllegalArgumentException("corrupt churn model artefact: trailing bytes");

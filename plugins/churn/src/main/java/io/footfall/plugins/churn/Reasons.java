@@ -9,15 +9,59 @@ import java.util.Locale;
 /**
  * Turns XGBoost's per-feature contributions ({@code predictContrib}, in log-odds) into the top reasons of a score,
  * phrased for operators from the feature's value ("no purchase for 45 days", "sessions down 60% on the previous
- * month"). Only contributions that push the score up are reasons; the strongest come first.
+ * month").
+ *
+ * <p><b>Grouped.</b> Many features measure one thing: recency of visits, active days and sessions over three windows
+ * all say "going quiet"; the coupon rate, the discount share and the share of discounted orders all say "buys on
+ * discount". TreeSHAP splits the credit of one underlying cause between its correlated features, so that ranking
+ * single features favours causes that many features express and hides a cause whose credit is split. Contributions
+ * are additive, so a reason is a group of features ({@link #group(Feature)}: inactivity, purchase lapse, discount,
+ * friction, tenure, engagement, history) with the sum of their contributions, named and phrased after its strongest
+ * risk-raising member. Only groups whose sum pushes the score up are reasons; the strongest come first.
  */
 final class Reasons {
 
     private Reasons() {
     }
 
-    /** The {@code n} strongest positive contributions of one row. */
+    /** The {@code n} strongest risk-raising reason groups of one row, each named after its strongest member. */
     static List<UserScore.Reason> top(float[] features, float[] contributions, int n) {
+        Feature[] all = Feature.values();
+        java.util.Map<String, double[]> groups = new java.util.LinkedHashMap<>(); // group -> {sum, best member, its contribution}
+        for (int j = 0; j < Feature.COUNT; j++) {
+            double[] g = groups.computeIfAbsent(group(all[j]), k -> new double[] {0, -1, 0});
+            g[0] += contributions[j];
+            if (contributions[j] > 0 && (g[1] < 0 || contributions[j] > g[2])) {
+                g[1] = j;
+                g[2] = contributions[j];
+            }
+        }
+        List<double[]> order = new ArrayList<>();
+        for (double[] g : groups.values()) {
+            if (g[0] > 0 && g[1] >= 0) {
+                order.add(g);
+            }
+        }
+        order.sort(Comparator.<double[]>comparingDouble(g -> -g[0]).thenComparingDouble(g -> g[1]));
+        List<UserScore.Reason> reasons = new ArrayList<>();
+        for (double[] g : order.subList(0, Math.min(n, order.size()))) {
+            Feature f = all[(int) g[1]];
+            reasons.add(new UserScore.Reason(f.column(), Math.round(g[0] * 1e6) / 1e6, text(f, features[(int) g[1]])));
+        }
+        return reasons;
+    }
+
+    /**
+     * The reason group of a feature: its retention group ({@link Retention#group(String)}), except the days since
+     * the person was first seen, which measure how long the log has known them (bounded by the age of the
+     * deployment), not the customer relationship that the account age measures: a reason of its own.
+     */
+    static String group(Feature f) {
+        return f == Feature.DAYS_SINCE_FIRST_SEEN ? "history" : Retention.group(f.column());
+    }
+
+    /** The {@code n} strongest positive contributions of single features (ungrouped; for comparison). */
+    static List<UserScore.Reason> topFeatures(float[] features, float[] contributions, int n) {
         List<Integer> order = new ArrayList<>();
         for (int j = 0; j < Feature.COUNT; j++) {
             if (contributions[j] > 0) {

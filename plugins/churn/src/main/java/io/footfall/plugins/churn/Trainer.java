@@ -79,7 +79,12 @@ final class Trainer {
      * @param test     the test rows
      * @param cutoffs  training cutoffs, then test cutoffs, as text
      */
-    record Outcome(ModelBundle bundle, Map<String, Double> metrics, Rows test, String cutoffs) {
+    record Outcome(ModelBundle bundle, Map<String, Double> metrics, Rows test, String cutoffs, Rows sessionTest) {
+
+        /** The test rows of a target (session propensity has rows of its own). */
+        Rows test(String target) {
+            return PROPENSITY.equals(target) && sessionTest != null ? sessionTest : test;
+        }
     }
 
     private Trainer() {
@@ -145,12 +150,36 @@ final class Trainer {
             // too few users for a separate tuning set: tune on the training rows themselves
             tune = fit;
         }
+        Rows sessionFit = null;
+        Rows sessionTune = null;
+        Rows sessionTest = null;
+        if (s.propensity() && s.sessionPropensity()) {
+            int days = Math.min(s.stepDays(), s.horizonDays());
+            sessionFit = new Rows();
+            sessionTune = new Rows();
+            sessionTest = new Rows();
+            for (int c : trainCutoffs) {
+                sessionRows(sorted, c, days, sessionFit, sessionTune);
+            }
+            for (int c : testCutoffs) {
+                sessionRows(sorted, c, days, sessionTest, sessionTest);
+            }
+            if (sessionTune.size() == 0) {
+                sessionTune = sessionFit;
+            }
+        }
         Map<String, Double> metrics = new LinkedHashMap<>();
         Map<String, ModelBundle.Target> targets = new LinkedHashMap<>();
         List<String> names = s.propensity() ? List.of(CHURN, PROPENSITY) : List.of(CHURN);
         try {
             for (String target : names) {
-                targets.put(target, trainTarget(target, fit, tune, test, s, metrics));
+                boolean session = PROPENSITY.equals(target) && sessionFit != null;
+                targets.put(target, session ? trainTarget(target, sessionFit, sessionTune, sessionTest, s, metrics)
+                        : trainTarget(target, fit, tune, test, s, metrics));
+            }
+            if (sessionFit != null) {
+                metrics.put("propensity.rows_train", (double) sessionFit.size() + (sessionTune == sessionFit ? 0 : sessionTune.size()));
+                metrics.put("propensity.rows_test", (double) sessionTest.size());
             }
         } catch (Refused | RuntimeException e) {
             targets.values().forEach(t -> t.booster().dispose());
@@ -164,7 +193,7 @@ final class Trainer {
         trainCutoffs.forEach(c -> text.append(text.length() == 0 ? "" : ",").append(day(c)));
         text.append(" | ");
         testCutoffs.forEach(c -> text.append(day(c)).append(' '));
-        return new Outcome(new ModelBundle(targets), metrics, test, text.toString().trim());
+        return new Outcome(new ModelBundle(targets), metrics, test, text.toString().trim(), sessionTest);
     }
 
     private static void rows(Map<String, UserHistory> histories, int cutoffDay, TrainingSettings s, Rows main, Rows tuning) {
@@ -180,6 +209,26 @@ final class Trainer {
             boolean churned = "no-purchase".equals(s.churnLabel()) ? !ordered : !visited;
             Rows into = Math.floorMod(mix(e.getKey()), 5) == 0 ? tuning : main;
             into.add(e.getKey(), f, new boolean[] {churned, ordered});
+        }
+    }
+
+    /**
+     * Rows of the session propensity label: for each day of {@code [cutoffDay, cutoffDay + days)}, every person with
+     * an event that day, with the features as of the day's midnight and the label "an order that day".
+     */
+    private static void sessionRows(Map<String, UserHistory> histories, int cutoffDay, int days, Rows main, Rows tuning) {
+        for (int day = cutoffDay; day < cutoffDay + days; day++) {
+            Instant midnight = Instant.ofEpochMilli(day * DAY_MS);
+            for (Map.Entry<String, UserHistory> e : histories.entrySet()) {
+                UserHistory.Day visit = e.getValue().days().get(day);
+                if (visit == null) {
+                    continue;
+                }
+                float[] f = FeatureExtractor.extract(e.getValue(), midnight);
+                boolean ordered = visit.orders > 0;
+                Rows into = Math.floorMod(mix(e.getKey()), 5) == 0 ? tuning : main;
+                into.add(e.getKey(), f, new boolean[] {ordered, ordered});
+            }
         }
     }
 
@@ -222,11 +271,17 @@ final class Trainer {
         params.put("seed", s.seed());
         params.put("scale_pos_weight", weight);
         params.put("verbosity", 0);
+        LogisticBaseline baseline = LogisticBaseline.fit(xFit, yFit);
+        boolean fromBaseline = s.boostFromBaseline();
         Booster booster;
         int trees;
         try {
             DMatrix dFit = matrix(xFit, yFit);
             DMatrix dTune = matrix(xTune, yTune);
+            if (fromBaseline) {
+                dFit.setBaseMargin(ModelBundle.baselineMargins(baseline, xFit));
+                dTune.setBaseMargin(ModelBundle.baselineMargins(baseline, xTune));
+            }
             try {
                 Map<String, DMatrix> watches = new LinkedHashMap<>();
                 watches.put("tune", dTune);
@@ -241,13 +296,13 @@ final class Trainer {
         } catch (XGBoostError e) {
             throw new IllegalStateException("XGBoost training failed: " + e.getMessage(), e);
         }
-        LogisticBaseline baseline = LogisticBaseline.fit(xFit, yFit);
-        ModelBundle.Target provisional = new ModelBundle.Target(booster, trees, Math.log(weight), 0.5, baseline, 0.5);
+        ModelBundle.Target provisional = new ModelBundle.Target(booster, trees, Math.log(weight), 0.5, baseline, 0.5, fromBaseline);
         ModelBundle one = new ModelBundle(Map.of(target, provisional));
         double threshold = s.threshold() > 0 ? s.threshold() : Evaluation.bestF1Threshold(one.probabilities(target, xTune), yTune);
         double baselineThreshold = s.threshold() > 0 ? s.threshold()
                 : Evaluation.bestF1Threshold(one.baselineProbabilities(target, xTune), yTune);
-        ModelBundle.Target t = new ModelBundle.Target(booster, trees, Math.log(weight), threshold, baseline, baselineThreshold);
+        ModelBundle.Target t = new ModelBundle.Target(booster, trees, Math.log(weight), threshold, baseline, baselineThreshold,
+                fromBaseline);
         ModelBundle scored = new ModelBundle(Map.of(target, t));
         Evaluation xgb = Evaluation.of(scored.probabilities(target, xTest), yTest, threshold);
         Evaluation lr = Evaluation.of(scored.baselineProbabilities(target, xTest), yTest, baselineThreshold);
@@ -257,6 +312,14 @@ final class Trainer {
         metrics.put(target + ".positive_rate_train", (double) positives / yFit.length);
         metrics.put(target + ".scale_pos_weight", weight);
         metrics.put(target + ".trees", (double) trees);
+        List<float[]> all = new ArrayList<>(fit.features());
+        boolean[] yAll = new boolean[fit.size() + (tune == fit ? 0 : tune.size())];
+        System.arraycopy(yFit, 0, yAll, 0, yFit.length);
+        if (tune != fit) {
+            all.addAll(tune.features());
+            System.arraycopy(yTune, 0, yAll, yFit.length, yTune.length);
+        }
+        ColdStart.measure(target, all, yAll, s.coldStartDays(), metrics);
         return t;
     }
 

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Opt-in measurements for docs/benchmarks.md (not a test of correctness):
- * {@code ./mvnw -pl plugins/churn test -Dtest=ChurnBenchmark -Dchurn.bench=true [-Dchurn.bench.rows=200000]}.
+ * {@code ./mvnw -pl plugins/churn test -Dtest=ChurnBenchmark -Dchurn.bench=true [-Dchurn.bench.rows=200000]}
+ * [{@code -Dchurn.bench.depth=3 -Dchurn.bench.eta=0.05 -Dchurn.bench.mcw=5 -Dchurn.bench.rounds=300}: the plugin's
+ * default trees, all 300 rounds, an upper bound of what early stopping keeps].
  * Rows are the simulation's real feature rows (1,406 people at 10 cutoffs), repeated with jitter to the size asked.
  */
 @EnabledIfSystemProperty(named = "churn.bench", matches = "true")
@@ -61,18 +63,21 @@ class ChurnBenchmark {
         Map<String, Object> params = new HashMap<>();
         params.put("objective", "binary:logistic");
         params.put("tree_method", "hist");
-        params.put("max_depth", 4);
-        params.put("eta", 0.1);
+        int depth = Integer.getInteger("churn.bench.depth", 4);
+        int rounds = Integer.getInteger("churn.bench.rounds", 100);
+        params.put("max_depth", depth);
+        params.put("eta", Double.parseDouble(System.getProperty("churn.bench.eta", "0.1")));
+        params.put("min_child_weight", Double.parseDouble(System.getProperty("churn.bench.mcw", "1")));
         params.put("nthread", 2);
         params.put("verbosity", 0);
         DMatrix train = new DMatrix(flat, n, Feature.COUNT, Float.NaN);
         train.setLabel(y);
         long t0 = System.nanoTime();
-        Booster booster = XGBoost.train(train, params, 100, Map.of(), null, null);
+        Booster booster = XGBoost.train(train, params, rounds, Map.of(), null, null);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         train.dispose();
-        ModelBundle bundle = new ModelBundle(Map.of("churn", new ModelBundle.Target(booster, 100, 0, 0.5,
-                LogisticBaseline.fit(Arrays.copyOf(rows, 5000), toBoolean(Arrays.copyOf(y, 5000))), 0.5)));
+        ModelBundle bundle = new ModelBundle(Map.of("churn", new ModelBundle.Target(booster, rounds, 0, 0.5,
+                LogisticBaseline.fit(Arrays.copyOf(rows, 5000), toBoolean(Arrays.copyOf(y, 5000))), 0.5, false)));
         bundle.probabilities("churn", Arrays.copyOf(rows, 1000));
         long t1 = System.nanoTime();
         bundle.probabilities("churn", rows);
@@ -86,9 +91,9 @@ class ChurnBenchmark {
             }
         }
         Arrays.sort(latencies);
-        System.out.printf("churn benchmark: %d rows × %d features; train 100 rounds (hist, depth 4, nthread 2) %.1f s; "
+        System.out.printf("churn benchmark: %d rows × %d features; train %d rounds (hist, depth %d, %s, nthread 2) %.1f s; "
                         + "batch scoring %.0f rows/s; one-user explanation p50 %.2f ms, p99 %.2f ms%n", n, Feature.COUNT,
-                trainSeconds, n / scoreSeconds, latencies[1000] / 1e6, latencies[1979] / 1e6);
+                rounds, depth, params, trainSeconds, n / scoreSeconds, latencies[1000] / 1e6, latencies[1979] / 1e6);
         bundle.close();
     }
 

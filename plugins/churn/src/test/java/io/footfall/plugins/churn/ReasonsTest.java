@@ -36,8 +36,31 @@ class ReasonsTest {
         contributions[Feature.DAYS_SINCE_LAST_VISIT.ordinal()] = 0.9f;
         contributions[Feature.ORDERS_30.ordinal()] = -2f;
         contributions[Feature.COUNT] = 5f; // the bias is never a reason
+        List<UserScore.Reason> single = Reasons.topFeatures(features, contributions, 3);
+        assertEquals(List.of("days_since_last_visit", "sessions_30"), single.stream().map(UserScore.Reason::feature).toList());
+        assertEquals(0.9, single.get(0).contribution(), 1e-6);
+    }
+
+    /** A cause split over correlated features is one reason with their summed contribution, named after the strongest. */
+    @Test
+    void correlatedFeaturesAddUpToOneReason() {
+        float[] features = new float[Feature.COUNT];
+        float[] contributions = new float[Feature.COUNT + 1];
+        Arrays.fill(features, 1f);
+        contributions[Feature.DAYS_SINCE_LAST_VISIT.ordinal()] = 0.5f;
+        contributions[Feature.SESSIONS_30.ordinal()] = 0.2f;
+        contributions[Feature.ACTIVE_DAYS_7.ordinal()] = -0.3f;
+        contributions[Feature.COUPON_RATE_90.ordinal()] = 0.3f;
+        contributions[Feature.DISCOUNT_SHARE_90.ordinal()] = 0.25f;
+        contributions[Feature.DISCOUNTED_ORDERS_SHARE.ordinal()] = 0.1f;
+        contributions[Feature.ORDERS_30.ordinal()] = -2f;
+        contributions[Feature.REFUNDS_90.ordinal()] = 0.05f;
         List<UserScore.Reason> reasons = Reasons.top(features, contributions, 3);
-        assertEquals(List.of("days_since_last_visit", "sessions_30"), reasons.stream().map(UserScore.Reason::feature).toList());
-        assertEquals(0.9, reasons.get(0).contribution(), 1e-6);
+        assertEquals(List.of("coupon_rate_90", "days_since_last_visit", "refunds_90"),
+                reasons.stream().map(UserScore.Reason::feature).toList(), "discount 0.65 > inactivity 0.4 > friction 0.05");
+        assertEquals(0.65, reasons.get(0).contribution(), 1e-6);
+        assertEquals(0.4, reasons.get(1).contribution(), 1e-6);
+        assertEquals("used a coupon in 100% of checkouts", reasons.get(0).text());
+        assertEquals(1, Reasons.top(features, contributions, 1).size());
     }
 }

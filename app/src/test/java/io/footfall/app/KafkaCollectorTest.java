@@ -62,7 +62,9 @@ class KafkaCollectorTest {
 
     @BeforeAll
     static void startBroker() {
+        long t0 = System.nanoTime();
         kafka = KafkaTestBroker.start();
+        System.out.printf("Kafka test broker started in %.1f s at %s%n", (System.nanoTime() - t0) / 1e9, kafka.bootstrapServers());
     }
 
     @AfterAll
@@ -126,8 +128,12 @@ class KafkaCollectorTest {
 
     /** Sends the values (keyed round-robin over seven keys, so all partitions get some), waiting for every ack. */
     private static void send(String topic, List<String> values) throws Exception {
+        send(kafka.bootstrapServers(), topic, values);
+    }
+
+    private static void send(String bootstrap, String topic, List<String> values) throws Exception {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
@@ -158,7 +164,13 @@ class KafkaCollectorTest {
 
     /** The group's committed offset and the end offset, summed over the topic's partitions. */
     private static long[] committedAndEnd(String topic, String group) {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
+        return committedAndEnd(kafka.bootstrapServers(), topic, group);
+    }
+
+    private static long[] committedAndEnd(String bootstrap, String topic, String group) {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(client)) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             Set<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
@@ -269,9 +281,50 @@ class KafkaCollectorTest {
         assertEquals(4L, Db.count(ds, "SELECT count(DISTINCT raw) FROM failed_event WHERE message LIKE ?", "%(Kafka " + topic + "/%"));
     }
 
+    @Test
+    void aFailingAppendCommitsNothingAndIsRetriedUntilItSucceeds() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "refused-" + run;
+        String group = "footfall-" + run;
+        kafka.createTopic(topic, 2);
+        Produced produced = produce(topic, run, 200, 10);
+        KafkaCollector.Status before = collector.status();
+        // the database refuses every behaviour event for a while (a trigger on the log; COPY fires it too)
+        execute("CREATE FUNCTION footfall_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                + "BEGIN RAISE EXCEPTION 'refused by the test'; END $$");
+        execute("CREATE TRIGGER footfall_test_refuse BEFORE INSERT ON domainevententry FOR EACH ROW "
+                + "WHEN (NEW.payloadtype = 'io.footfall.core.store.RecordedBehavior') EXECUTE FUNCTION footfall_test_refuse()");
+        try {
+            collector.start(KafkaCollectorSettings.of(kafka.bootstrapServers(), List.of(topic), group, Api.WRITE_KEY).withBatching(50, 2));
+            Poll.until(Duration.ofSeconds(60), collector::status, st -> st.retries() - before.retries() >= 2);
+            assertEquals(0, committedAndEnd(topic, group)[0], "no offset is committed while the append fails");
+            assertEquals(0, inLog(produced.eventIds()));
+            assertTrue(collector.running(), "the collector keeps trying");
+        } finally {
+            execute("DROP TRIGGER footfall_test_refuse ON domainevententry");
+            execute("DROP FUNCTION footfall_test_refuse()");
+        }
+        awaitCommittedToEnd(topic, group);
+        assertEquals(produced.eventIds().size(), inLog(produced.eventIds()), "each valid event is in the log once the database accepts it");
+        // failed events were rolled back with the refused appends; a poll in flight behind a refused one may have
+        // committed its failed events before the rewind read it again: at least once, never lost
+        assertTrue(failedOf(topic) >= produced.malformed());
+        assertEquals(4L, Db.count(ds, "SELECT count(DISTINCT raw) FROM failed_event WHERE message LIKE ?", "%(Kafka " + topic + "/%"));
+        assertEquals(produced.eventIds().size() + 2, collector.status().stored() - before.stored());
+    }
+
+    private void execute(String sql) {
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     /**
-     * Throughput: {@code -Dfootfall.bench.kafka.events=100000} produces that many events and times
-     * the collector from start until every offset is committed. Skipped without the property.
+     * Throughput: {@code -Dfootfall.bench.kafka.events=100000} produces that many events to a broker
+     * in a child JVM (so its CPU is not counted as the app's) and times the collector from start
+     * until every offset is committed. Skipped without the property.
      */
     @Test
     void benchmark() throws Exception {
@@ -283,7 +336,6 @@ class KafkaCollectorTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String topic = "bench-" + run;
         String group = "footfall-" + run;
-        kafka.createTopic(topic, partitions);
         List<String> values = new ArrayList<>(n);
         Instant t0 = Instant.parse("2026-01-10T09:00:00Z");
         for (int i = 0; i < n; i++) {
@@ -292,18 +344,46 @@ class KafkaCollectorTest {
                      "context":{"page":{"url":"https://shop.example/p/%d"}},"properties":{"product_id":"p%d","category":"c%d","price":%d.99}}"""
                     .formatted(run, i % 5000, run, i, t0.plusMillis(i * 10L), i % 2000, i % 2000, i % 50, 5 + i % 90));
         }
-        long p0 = System.nanoTime();
-        send(topic, values);
-        double produceSeconds = (System.nanoTime() - p0) / 1e9;
-        KafkaCollector.Status before = collector.status();
-        long c0 = System.nanoTime();
-        collector.start(KafkaCollectorSettings.of(kafka.bootstrapServers(), List.of(topic), group, Api.WRITE_KEY)
-                .withBatching(pollRecords, inFlight));
-        Poll.until(Duration.ofSeconds(600), () -> committedAndEnd(topic, group), x -> x[0] == x[1] && x[1] == n);
-        double seconds = (System.nanoTime() - c0) / 1e9;
-        KafkaCollector.Status after = collector.status();
-        assertEquals(n, after.stored() - before.stored());
-        System.out.printf("KAFKA-BENCH events=%d partitions=%d pollRecords=%d inFlight=%d produce=%.1fs (%.0f/s) consume+append+commit=%.2fs -> %.0f events/s%n",
-                n, partitions, pollRecords, inFlight, produceSeconds, n / produceSeconds, seconds, n / seconds);
+        try (io.footfall.kafka.testbroker.Forked broker = KafkaTestBroker.fork(System.getProperty("java.class.path"))) {
+            Properties admin = new Properties();
+            admin.put("bootstrap.servers", broker.bootstrapServers());
+            try (Admin a = Admin.create(admin)) {
+                a.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            }
+            long p0 = System.nanoTime();
+            send(broker.bootstrapServers(), topic, values);
+            double produceSeconds = (System.nanoTime() - p0) / 1e9;
+            KafkaCollector.Status before = collector.status();
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            long writer0 = threadCpu("footfall-ingest-writer");
+            long c0 = System.nanoTime();
+            collector.start(KafkaCollectorSettings.of(broker.bootstrapServers(), List.of(topic), group, Api.WRITE_KEY)
+                    .withBatching(pollRecords, inFlight));
+            Poll.until(Duration.ofSeconds(900), () -> committedAndEnd(broker.bootstrapServers(), topic, group), x -> x[0] == x[1] && x[1] == n);
+            double seconds = (System.nanoTime() - c0) / 1e9;
+            double cpuMicrosPerEvent = (os.getProcessCpuTime() - cpu0) / 1e3 / n;
+            double consumerMicros = threadCpu("footfall-kafka-collector") / 1e3 / n;
+            double writerMicros = (threadCpu("footfall-ingest-writer") - writer0) / 1e3 / n;
+            assertTrue(collector.stop(Duration.ofSeconds(60)));
+            KafkaCollector.Status after = collector.status();
+            assertEquals(n, after.stored() - before.stored());
+            System.out.printf("KAFKA-BENCH events=%d partitions=%d pollRecords=%d inFlight=%d produce=%.1fs (%.0f/s) "
+                            + "consume+append+commit=%.2fs -> %.0f events/s, CPU per event: app JVM %.0f us (consumer thread %.1f us, "
+                            + "ingest writer %.1f us), load average %.1f%n",
+                    n, partitions, pollRecords, inFlight, produceSeconds, n / produceSeconds, seconds, n / seconds,
+                    cpuMicrosPerEvent, consumerMicros, writerMicros, os.getSystemLoadAverage());
+        }
+    }
+
+    /** CPU time of the live thread with this name, 0 when there is none. */
+    private static long threadCpu(String name) {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                return threads.getThreadCpuTime(t.getId());
+            }
+        }
+        return 0;
     }
 }

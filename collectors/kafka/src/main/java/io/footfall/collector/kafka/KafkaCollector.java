@@ -313,7 +313,20 @@ public class KafkaCollector {
             for (TopicPartition tp : batch.partitions()) {
                 List<ConsumerRecord<byte[], byte[]>> list = batch.records(tp);
                 for (ConsumerRecord<byte[], byte[]> r : list) {
-                    decoder.decode(r.value(), new RecordDecoder.Origin(sourceId, r.topic(), r.partition(), r.offset(), now), events, rejected);
+                    RecordDecoder.Origin origin = new RecordDecoder.Origin(sourceId, r.topic(), r.partition(), r.offset(), now);
+                    int eventsBefore = events.size();
+                    int rejectedBefore = rejected.size();
+                    try {
+                        decoder.decode(r.value(), origin, events, rejected);
+                    } catch (RuntimeException e) {
+                        // a record the mapper cannot handle must not stop the partition: keep it as a failed event
+                        events.subList(eventsBefore, events.size()).clear();
+                        rejected.subList(rejectedBefore, rejected.size()).clear();
+                        rejected.add(new FailedEvent(sourceId, now, io.footfall.core.failed.FailureReason.MALFORMED, "value",
+                                "the record could not be read (" + e.getClass().getSimpleName() + ") (Kafka " + r.topic() + '/'
+                                        + r.partition() + '@' + r.offset() + ')', null,
+                                r.value() == null ? "" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                    }
                 }
                 first.put(tp, list.get(0).offset());
                 next.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));

@@ -26,6 +26,11 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
     public static final String PREFIX = "footfall.collectors.kafka.";
     /** Prefix of pass-through consumer properties, e.g. {@code footfall.collectors.kafka.client."security.protocol"}. */
     public static final String CLIENT_PREFIX = PREFIX + "client.";
+    /**
+     * Pass-through consumer properties as environment variables: {@code FOOTFALL_COLLECTORS_KAFKA_CLIENT_SESSION_TIMEOUT_MS=10000}
+     * is {@code session.timeout.ms} (Kafka's property names are lower case and have no underscores).
+     */
+    public static final String CLIENT_ENV_PREFIX = "FOOTFALL_COLLECTORS_KAFKA_CLIENT_";
 
     /** Checks the settings; every problem names the property. */
     public KafkaCollectorSettings {
@@ -59,6 +64,9 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
                 String raw = name.substring(CLIENT_PREFIX.length());
                 String key = raw.length() > 1 && raw.startsWith("\"") && raw.endsWith("\"") ? raw.substring(1, raw.length() - 1) : raw;
                 config.getOptionalValue(name, String.class).ifPresent(v -> client.put(key, v));
+            } else if (name.startsWith(CLIENT_ENV_PREFIX) && name.length() > CLIENT_ENV_PREFIX.length()) {
+                String key = name.substring(CLIENT_ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                config.getOptionalValue(name, String.class).ifPresent(v -> client.putIfAbsent(key, v));
             }
         }
         return new KafkaCollectorSettings(

@@ -24,7 +24,8 @@ class KafkaCollectorSettingsTest {
                 "footfall.collectors.kafka.topics", "shop-events,legacy-events",
                 "footfall.collectors.kafka.write-key", "wk",
                 "footfall.collectors.kafka.client.\"security.protocol\"", "SASL_SSL",
-                "footfall.collectors.kafka.client.\"sasl.mechanism\"", "PLAIN")));
+                "footfall.collectors.kafka.client.\"sasl.mechanism\"", "PLAIN",
+                "FOOTFALL_COLLECTORS_KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000")));
         assertEquals("k1:9092,k2:9092", s.bootstrapServers());
         assertEquals(List.of("shop-events", "legacy-events"), s.topics());
         assertEquals("footfall-collector", s.groupId());
@@ -32,7 +33,7 @@ class KafkaCollectorSettingsTest {
         assertEquals(2000, s.maxPollRecords());
         assertEquals(4, s.maxInFlight());
         assertEquals("earliest", s.autoOffsetReset());
-        assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN"), s.client());
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "session.timeout.ms", "6000"), s.client());
     }
 
     @Test

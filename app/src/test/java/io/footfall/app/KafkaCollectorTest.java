@@ -287,30 +287,41 @@ class KafkaCollectorTest {
         String topic = "refused-" + run;
         String group = "footfall-" + run;
         kafka.createTopic(topic, 2);
-        Produced produced = produce(topic, run, 200, 10);
+        // every event carries personal data (an IP) of a new person, so each append first creates encryption keys
+        List<String> values = new ArrayList<>();
+        // first, so it shares its poll with events (a poll of only failed events would need no key and commit)
+        values.add("{\"type\":\"track\",");
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < 200; i++) {
+            values.add("""
+                    {"type":"track","event":"Product Viewed","userId":"%s","messageId":"%s-r%d","context":{"ip":"10.1.%d.%d"},
+                     "properties":{"product_id":"p%d"}}""".formatted(user(run, i % 10), run, i, i / 250, i % 250, i % 30));
+            ids.add(EventIds.of(sourceId(), run + "-r" + i));
+        }
+        send(topic, values);
         KafkaCollector.Status before = collector.status();
-        // the database refuses every behaviour event for a while (a trigger on the log; COPY fires it too)
+        // the database refuses new encryption keys for a while, so every append fails inside its transaction, before
+        // the events are written (a refusal after the COPY would leave gaps in the log's index that processors wait out)
         execute("CREATE FUNCTION footfall_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
                 + "BEGIN RAISE EXCEPTION 'refused by the test'; END $$");
-        execute("CREATE TRIGGER footfall_test_refuse BEFORE INSERT ON domainevententry FOR EACH ROW "
-                + "WHEN (NEW.payloadtype = 'io.footfall.core.store.RecordedBehavior') EXECUTE FUNCTION footfall_test_refuse()");
+        execute("CREATE TRIGGER footfall_test_refuse BEFORE INSERT ON subject_key FOR EACH ROW EXECUTE FUNCTION footfall_test_refuse()");
         try {
             collector.start(KafkaCollectorSettings.of(kafka.bootstrapServers(), List.of(topic), group, Api.WRITE_KEY).withBatching(50, 2));
             Poll.until(Duration.ofSeconds(60), collector::status, st -> st.retries() - before.retries() >= 2);
             assertEquals(0, committedAndEnd(topic, group)[0], "no offset is committed while the append fails");
-            assertEquals(0, inLog(produced.eventIds()));
+            assertEquals(0, inLog(ids));
+            assertEquals(0, failedOf(topic), "the unreadable record's failed event was rolled back with its append");
             assertTrue(collector.running(), "the collector keeps trying");
         } finally {
-            execute("DROP TRIGGER footfall_test_refuse ON domainevententry");
+            execute("DROP TRIGGER footfall_test_refuse ON subject_key");
             execute("DROP FUNCTION footfall_test_refuse()");
         }
         awaitCommittedToEnd(topic, group);
-        assertEquals(produced.eventIds().size(), inLog(produced.eventIds()), "each valid event is in the log once the database accepts it");
-        // failed events were rolled back with the refused appends; a poll in flight behind a refused one may have
-        // committed its failed events before the rewind read it again: at least once, never lost
-        assertTrue(failedOf(topic) >= produced.malformed());
-        assertEquals(4L, Db.count(ds, "SELECT count(DISTINCT raw) FROM failed_event WHERE message LIKE ?", "%(Kafka " + topic + "/%"));
-        assertEquals(produced.eventIds().size() + 2, collector.status().stored() - before.stored());
+        assertEquals(ids.size(), inLog(ids), "each valid event is in the log once the database accepts it");
+        assertEquals(ids.size(), collector.status().stored() - before.stored());
+        // a poll in flight behind a refused one may have committed its failed event before the rewind read it again
+        assertTrue(failedOf(topic) >= 1);
+        Api.awaitProjectionsCaughtUp();
     }
 
     private void execute(String sql) {

@@ -51,6 +51,7 @@ class KeycloakSignInTest {
             new Family("GET", "/api/v1/failed-events", Set.of("admin1", "operator1")),
             new Family("POST", "/api/v1/identity/unmerge", Set.of("admin1", "operator1")),
             new Family("GET", "/api/v1/projections", Set.of("admin1")),
+            new Family("GET", "/api/v1/collectors/kafka", Set.of("admin1", "operator1")),
             new Family("GET", "/api/v1/sources", Set.of("admin1")),
             new Family("DELETE", "/api/v1/customers/nobody-at-all", Set.of("admin1")));
     private static final List<String> USERS = List.of("admin1", "operator1", "analyst1", "plugindev1", "norole1");

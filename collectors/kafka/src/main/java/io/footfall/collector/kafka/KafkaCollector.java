@@ -1,0 +1,523 @@
+package io.footfall.collector.kafka;
+
+import io.footfall.api.event.BehaviorEvent;
+import io.footfall.collector.segment.SegmentMapper;
+import io.footfall.core.config.SafeErrors;
+import io.footfall.core.failed.FailedEvent;
+import io.footfall.core.ingest.IngestOutcome;
+import io.footfall.core.ingest.IngestPipeline;
+import io.footfall.core.ingest.OverloadedException;
+import io.footfall.core.source.Source;
+import io.footfall.core.source.SourceRegistry;
+import io.footfall.core.store.EventJson;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes Segment-shaped JSON events from Kafka topics into the event log, through the same
+ * validation, durable dedup and group commit as the tracking API ({@link IngestPipeline}).
+ *
+ * <p>One plain {@link KafkaConsumer} runs in a thread of its own with auto-commit off. Each poll's
+ * records are decoded and handed to the ingest pipeline as one request; a partition's offset is
+ * committed only after the pipeline reports that request durably committed, and strictly in poll
+ * order. A crash between the append and the offset commit makes Kafka deliver those records
+ * again; their events have the same ids (from the source and the message id) and are dropped as
+ * duplicates, so every event is in the log exactly once. Records that cannot be read go to the
+ * failed-events store with a reason, in the same commit, and never block the partition. When the
+ * append fails (database down), nothing is committed and the partitions are rewound to the first
+ * uncommitted record, then retried after a pause.
+ *
+ * <p>Off by default ({@code footfall.collectors.kafka.enabled=false}): then nothing Kafka-related
+ * starts and no broker is needed. Started from configuration at start-up when enabled, or at
+ * runtime with {@link #start(KafkaCollectorSettings)}.
+ */
+@ApplicationScoped
+public class KafkaCollector {
+
+    private static final Logger LOG = Logger.getLogger(KafkaCollector.class);
+
+    @Inject
+    IngestPipeline pipeline;
+    @Inject
+    SourceRegistry sources;
+    @Inject
+    Config config;
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "footfall.collectors.kafka.enabled", defaultValue = "false")
+    boolean enabled;
+    @ConfigProperty(name = "footfall.ingest.max-event-bytes", defaultValue = "32768")
+    long maxEventBytes;
+
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong lag = new AtomicLong();
+    private final AtomicInteger crashAfterAppends = new AtomicInteger();
+    private volatile Worker worker;
+    private volatile String lastError;
+    private Counter storedCounter;
+    private Counter duplicateCounter;
+    private Counter failedCounter;
+
+    /**
+     * What the collector is doing. Counters are totals since the application started, over all runs.
+     *
+     * @param running    whether a consumer is running
+     * @param topics     topics of the current (or last) run
+     * @param groupId    consumer group of the current (or last) run
+     * @param records    records read
+     * @param stored     events appended to the log
+     * @param duplicates events already in the log (redelivered or sent twice)
+     * @param failed     records or events kept in the failed-events store
+     * @param commits    offset commits (each after a durable append)
+     * @param retries    appends that failed and were retried from the last committed offsets
+     * @param lag        records behind the end of the assigned partitions at the last poll
+     * @param lastError  the last error (no personal data), or null
+     */
+    public record Status(boolean running, List<String> topics, String groupId, long records, long stored, long duplicates,
+                         long failed, long commits, long retries, long lag, String lastError) {
+    }
+
+    void onStart(@Observes @Priority(50) StartupEvent startup) {
+        registerMetrics();
+        if (enabled) {
+            start(KafkaCollectorSettings.fromConfig(config));
+        }
+    }
+
+    /** Before the ingest pipeline stops taking requests (priority 1): let in-flight appends commit their offsets. */
+    void onStop(@Observes @Priority(0) ShutdownEvent shutdown) {
+        stop(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Starts consuming.
+     *
+     * @throws KafkaCollectorSettings.InvalidSetting when the write key names no enabled source
+     * @throws IllegalStateException                 when a consumer is already running
+     */
+    public synchronized void start(KafkaCollectorSettings settings) {
+        if (worker != null && worker.thread.isAlive()) {
+            throw new IllegalStateException("the Kafka collector is already running");
+        }
+        Optional<Source> source = sources.authenticate(settings.writeKey());
+        if (source.isEmpty()) {
+            throw new KafkaCollectorSettings.InvalidSetting(KafkaCollectorSettings.PREFIX + "write-key",
+                    "no enabled source has the write key in " + KafkaCollectorSettings.PREFIX + "write-key");
+        }
+        registerMetrics();
+        lastError = null;
+        Worker w = new Worker(settings, source.get().id(), crashAfterAppends.getAndSet(0));
+        worker = w;
+        w.thread.start();
+        LOG.infof("Kafka collector consuming %s as group %s", settings.topics(), settings.groupId());
+    }
+
+    /**
+     * Stops consuming: waits for appends in flight, commits their offsets, leaves the group.
+     *
+     * @return true when the consumer has stopped within the timeout (also when none ran)
+     */
+    public synchronized boolean stop(Duration timeout) {
+        Worker w = worker;
+        if (w == null) {
+            return true;
+        }
+        w.running = false;
+        w.consumer.wakeup();
+        try {
+            return w.stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Whether a consumer is running. */
+    public boolean running() {
+        Worker w = worker;
+        return w != null && w.stopped.getCount() > 0;
+    }
+
+    /** What the collector is doing. */
+    public Status status() {
+        Worker w = worker;
+        return new Status(running(), w == null ? List.of() : w.settings.topics(), w == null ? null : w.settings.groupId(),
+                records.get(), stored.get(), duplicates.get(), failed.get(), commits.get(), retries.get(), lag.get(), lastError);
+    }
+
+    /**
+     * Fault injection for tests: the next run stops like a crashed process right after its
+     * {@code n}-th durable append, before committing that append's offsets (the consumer is closed
+     * without committing). Takes effect at the next {@link #start(KafkaCollectorSettings)}.
+     */
+    public void crashAfterAppends(int n) {
+        crashAfterAppends.set(n);
+    }
+
+    private synchronized void registerMetrics() {
+        if (storedCounter != null) {
+            return;
+        }
+        String events = "footfall.collector.kafka.events";
+        storedCounter = Counter.builder(events).tag("outcome", "stored").description("events consumed from Kafka, by outcome").register(registry);
+        duplicateCounter = Counter.builder(events).tag("outcome", "duplicate").register(registry);
+        failedCounter = Counter.builder(events).tag("outcome", "failed").register(registry);
+        Gauge.builder("footfall.collector.kafka.lag", lag, AtomicLong::get).baseUnit("records")
+                .description("records behind the end of the assigned partitions at the last poll").register(registry);
+    }
+
+    /** One request handed to the pipeline: the offsets to commit once it is durable. */
+    private record InFlight(Map<TopicPartition, Long> first, Map<TopicPartition, OffsetAndMetadata> next,
+                            CompletableFuture<IngestOutcome> done) {
+    }
+
+    /** Thrown by the fault injection: ends the run without committing. */
+    private static final class SimulatedCrash extends RuntimeException {
+        SimulatedCrash() {
+            super("simulated crash after a durable append, before the offset commit", null, false, false);
+        }
+    }
+
+    private final class Worker implements ConsumerRebalanceListener {
+        final KafkaCollectorSettings settings;
+        final String sourceId;
+        final KafkaConsumer<byte[], byte[]> consumer;
+        final Thread thread;
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+        final RecordDecoder decoder = new RecordDecoder(new SegmentMapper(EventJson.create()), maxEventBytes);
+        final int crashAfter;
+        int appends;
+        /** Set by the fault injection: close like a dead process, committing nothing (not even at revocation). */
+        boolean crashed;
+        volatile boolean running = true;
+
+        Worker(KafkaCollectorSettings settings, String sourceId, int crashAfter) {
+            this.settings = settings;
+            this.sourceId = sourceId;
+            this.crashAfter = crashAfter;
+            Properties p = new Properties();
+            p.putAll(settings.client());
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, settings.autoOffsetReset());
+            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(settings.maxPollRecords()));
+            p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "footfall-collector");
+            p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            this.thread = new Thread(this::run, "footfall-kafka-collector");
+            this.thread.setDaemon(true);
+        }
+
+        void run() {
+            try {
+                consumer.subscribe(settings.topics(), this);
+                while (running) {
+                    commitCompleted();
+                    if (inFlight.size() >= settings.maxInFlight()) {
+                        awaitHead();
+                        continue;
+                    }
+                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 500 : 5));
+                    updateLag();
+                    if (!batch.isEmpty()) {
+                        handOver(batch);
+                    }
+                }
+            } catch (WakeupException e) {
+                // stop() woke the poll
+            } catch (SimulatedCrash e) {
+                crashed = true;
+                inFlight.clear();
+                lastError = e.getMessage();
+                LOG.warn(e.getMessage());
+            } catch (RuntimeException | Error e) {
+                lastError = SafeErrors.describe(e);
+                LOG.errorf("Kafka collector stopped: %s", lastError);
+            } finally {
+                try {
+                    if (!crashed) {
+                        drain(List.of());
+                    }
+                } catch (RuntimeException e) {
+                    lastError = SafeErrors.describe(e);
+                    LOG.warnf("Kafka collector: offsets of the last appends not committed (they will be read again): %s", lastError);
+                } finally {
+                    try {
+                        consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+                    } catch (RuntimeException e) {
+                        LOG.warnf("Kafka consumer did not close cleanly: %s", SafeErrors.describe(e));
+                    }
+                    lag.set(0);
+                    stopped.countDown();
+                    LOG.infof("Kafka collector stopped (%d records read, %d events stored in total)", records.get(), stored.get());
+                }
+            }
+        }
+
+        /** Decodes a poll's records and hands them to the pipeline as one request. */
+        private void handOver(ConsumerRecords<byte[], byte[]> batch) {
+            List<BehaviorEvent> events = new ArrayList<>(batch.count());
+            List<FailedEvent> rejected = new ArrayList<>();
+            Map<TopicPartition, Long> first = new HashMap<>();
+            Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+            Instant now = Instant.now();
+            for (TopicPartition tp : batch.partitions()) {
+                List<ConsumerRecord<byte[], byte[]>> list = batch.records(tp);
+                for (ConsumerRecord<byte[], byte[]> r : list) {
+                    RecordDecoder.Origin origin = new RecordDecoder.Origin(sourceId, r.topic(), r.partition(), r.offset(), now);
+                    int eventsBefore = events.size();
+                    int rejectedBefore = rejected.size();
+                    try {
+                        decoder.decode(r.value(), origin, events, rejected);
+                    } catch (RuntimeException e) {
+                        // a record the mapper cannot handle must not stop the partition: keep it as a failed event
+                        events.subList(eventsBefore, events.size()).clear();
+                        rejected.subList(rejectedBefore, rejected.size()).clear();
+                        rejected.add(new FailedEvent(sourceId, now, io.footfall.core.failed.FailureReason.MALFORMED, "value",
+                                "the record could not be read (" + e.getClass().getSimpleName() + ") (Kafka " + r.topic() + '/'
+                                        + r.partition() + '@' + r.offset() + ')', null,
+                                r.value() == null ? "" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                    }
+                }
+                first.put(tp, list.get(0).offset());
+                next.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+            }
+            records.addAndGet(batch.count());
+            CompletableFuture<IngestOutcome> done = events.isEmpty() && rejected.isEmpty()
+                    ? CompletableFuture.completedFuture(new IngestOutcome(0, 0, 0))
+                    : submit(events, rejected);
+            if (done == null) {
+                // stopping while the pipeline was full: nothing of this poll is committed, so it is read again
+                return;
+            }
+            inFlight.add(new InFlight(first, next, done));
+        }
+
+        /** Submits, waiting while the pipeline is full (back-pressure reaches Kafka as a slower poll). */
+        private CompletableFuture<IngestOutcome> submit(List<BehaviorEvent> events, List<FailedEvent> rejected) {
+            while (true) {
+                try {
+                    return pipeline.submit(events, rejected);
+                } catch (OverloadedException e) {
+                    if (!running) {
+                        return null;
+                    }
+                    if (!inFlight.isEmpty()) {
+                        awaitHead();
+                        commitCompleted();
+                    } else {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                    }
+                }
+            }
+        }
+
+        /** Commits the offsets of every leading request that is durable; rewinds at the first failed one. */
+        private void commitCompleted() {
+            while (!inFlight.isEmpty() && inFlight.peek().done().isDone()) {
+                InFlight head = inFlight.peek();
+                IngestOutcome outcome;
+                try {
+                    outcome = head.done().join();
+                } catch (RuntimeException e) {
+                    rewind(e);
+                    return;
+                }
+                count(outcome);
+                if (crashAfter > 0 && ++appends >= crashAfter) {
+                    throw new SimulatedCrash();
+                }
+                commit(head.next());
+                inFlight.poll();
+            }
+        }
+
+        private void count(IngestOutcome o) {
+            stored.addAndGet(o.stored());
+            duplicates.addAndGet(o.duplicates());
+            failed.addAndGet(o.failed());
+            storedCounter.increment(o.stored());
+            duplicateCounter.increment(o.duplicates());
+            failedCounter.increment(o.failed());
+        }
+
+        private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            try {
+                consumer.commitSync(offsets);
+            } catch (WakeupException e) {
+                // stop() raced with the commit: commit still, then stop
+                consumer.commitSync(offsets);
+                running = false;
+            }
+            commits.incrementAndGet();
+        }
+
+        /** Waits until the oldest request in flight is committed (or failed). */
+        private void awaitHead() {
+            InFlight head = inFlight.peek();
+            if (head == null) {
+                return;
+            }
+            try {
+                head.done().get(1, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // commitCompleted() handles the failure; a slow commit is waited for again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+
+        /**
+         * The append of the oldest request failed: commit nothing more, wait for the requests after
+         * it (they may succeed; their events will be duplicates when read again), move every
+         * assigned partition back to its first uncommitted record, and pause before retrying.
+         */
+        private void rewind(Throwable cause) {
+            retries.incrementAndGet();
+            lastError = SafeErrors.describe(cause);
+            LOG.warnf("Kafka collector: append failed, reading again from the last committed offsets: %s", lastError);
+            Map<TopicPartition, Long> from = new HashMap<>();
+            for (InFlight f : inFlight) {
+                f.first().forEach((tp, offset) -> from.merge(tp, offset, Math::min));
+                try {
+                    f.done().get(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                } catch (ExecutionException | TimeoutException e) {
+                    // not committed either way
+                }
+            }
+            inFlight.clear();
+            Set<TopicPartition> assigned = consumer.assignment();
+            from.forEach((tp, offset) -> {
+                if (assigned.contains(tp)) {
+                    consumer.seek(tp, offset);
+                }
+            });
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (running && System.nanoTime() < until) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+
+        /**
+         * Waits for every request in flight and commits the durable ones in order, up to the first
+         * failure; after a failure, the partitions that stay assigned are moved back so nothing is skipped.
+         */
+        private void drain(Collection<TopicPartition> leaving) {
+            Map<TopicPartition, Long> from = new HashMap<>();
+            boolean failedOnce = false;
+            while (!inFlight.isEmpty()) {
+                InFlight head = inFlight.poll();
+                try {
+                    IngestOutcome outcome = head.done().get(60, TimeUnit.SECONDS);
+                    if (!failedOnce) {
+                        count(outcome);
+                        commit(head.next());
+                        continue;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException e) {
+                    lastError = SafeErrors.describe(e.getCause() == null ? e : e.getCause());
+                }
+                failedOnce = true;
+                head.first().forEach((tp, offset) -> from.merge(tp, offset, Math::min));
+            }
+            if (failedOnce) {
+                Set<TopicPartition> staying = new HashSet<>(consumer.assignment());
+                staying.removeAll(leaving);
+                from.forEach((tp, offset) -> {
+                    if (staying.contains(tp)) {
+                        consumer.seek(tp, offset);
+                    }
+                });
+            }
+        }
+
+        private void updateLag() {
+            long total = 0;
+            for (TopicPartition tp : consumer.assignment()) {
+                total += consumer.currentLag(tp).orElse(0);
+            }
+            lag.set(total);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty() && !crashed) {
+                try {
+                    drain(partitions);
+                } catch (KafkaException e) {
+                    // the commit was refused (group rebalanced): the records are read again, and deduplicated
+                    LOG.warnf("Kafka collector: offsets not committed at rebalance: %s", SafeErrors.describe(e));
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // positions come from the group's committed offsets
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // another member may own them already: commit nothing, drop what is in flight (read again, deduplicated)
+            for (InFlight f : inFlight) {
+                f.done().handle((o, e) -> null);
+            }
+            inFlight.clear();
+        }
+    }
+}

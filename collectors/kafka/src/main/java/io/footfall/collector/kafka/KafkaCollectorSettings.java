@@ -1,0 +1,112 @@
+package io.footfall.collector.kafka;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * What the Kafka collector consumes and as which source. Read from {@code footfall.collectors.kafka.*}
+ * at start-up ({@link #fromConfig(Config)}), or given at runtime to {@link KafkaCollector#start(KafkaCollectorSettings)}.
+ *
+ * @param bootstrapServers Kafka's {@code bootstrap.servers}
+ * @param topics           topics to consume (Segment-shaped JSON, one message or a batch per record)
+ * @param groupId          consumer group; its committed offsets are where a restart resumes
+ * @param writeKey         write key of the source the events are recorded under (dedup is per source)
+ * @param maxPollRecords   records per poll, and so at most per hand-over to the ingest pipeline
+ * @param maxInFlight      hand-overs waiting for their durable commit while the next poll runs
+ * @param autoOffsetReset  where a group without committed offsets starts: {@code earliest} or {@code latest}
+ * @param client           further Kafka consumer properties (TLS, SASL, timeouts), passed through as given
+ */
+public record KafkaCollectorSettings(String bootstrapServers, List<String> topics, String groupId, String writeKey,
+                                     int maxPollRecords, int maxInFlight, String autoOffsetReset, Map<String, String> client) {
+
+    /** Prefix of the collector's configuration. */
+    public static final String PREFIX = "footfall.collectors.kafka.";
+    /** Prefix of pass-through consumer properties, e.g. {@code footfall.collectors.kafka.client."security.protocol"}. */
+    public static final String CLIENT_PREFIX = PREFIX + "client.";
+    /**
+     * Pass-through consumer properties as environment variables: {@code FOOTFALL_COLLECTORS_KAFKA_CLIENT_SESSION_TIMEOUT_MS=10000}
+     * is {@code session.timeout.ms} (Kafka's property names are lower case and have no underscores).
+     */
+    public static final String CLIENT_ENV_PREFIX = "FOOTFALL_COLLECTORS_KAFKA_CLIENT_";
+
+    /** Checks the settings; every problem names the property. */
+    public KafkaCollectorSettings {
+        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers", "is required");
+        require(topics != null && !topics.isEmpty() && topics.stream().noneMatch(t -> t == null || t.isBlank()), "topics",
+                "needs at least one topic name");
+        require(groupId != null && !groupId.isBlank(), "group-id", "is required");
+        require(writeKey != null && !writeKey.isBlank(), "write-key", "is required (the source the events are recorded under)");
+        require(maxPollRecords >= 1 && maxPollRecords <= 50_000, "max-poll-records", "must be between 1 and 50000");
+        require(maxInFlight >= 1 && maxInFlight <= 64, "max-in-flight", "must be between 1 and 64");
+        require("earliest".equals(autoOffsetReset) || "latest".equals(autoOffsetReset), "auto-offset-reset", "must be earliest or latest");
+        topics = List.copyOf(topics);
+        client = Map.copyOf(client == null ? Map.of() : client);
+    }
+
+    /** Settings with the defaults for everything but the connection, topics, group and source. */
+    public static KafkaCollectorSettings of(String bootstrapServers, List<String> topics, String groupId, String writeKey) {
+        return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, 2000, 4, "earliest", Map.of());
+    }
+
+    /** The same settings with other batching limits. */
+    public KafkaCollectorSettings withBatching(int maxPollRecords, int maxInFlight) {
+        return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, client);
+    }
+
+    /** Reads {@code footfall.collectors.kafka.*}. */
+    public static KafkaCollectorSettings fromConfig(Config config) {
+        Map<String, String> client = new LinkedHashMap<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(CLIENT_PREFIX)) {
+                String raw = name.substring(CLIENT_PREFIX.length());
+                String key = raw.length() > 1 && raw.startsWith("\"") && raw.endsWith("\"") ? raw.substring(1, raw.length() - 1) : raw;
+                config.getOptionalValue(name, String.class).ifPresent(v -> client.put(key, v));
+            } else if (name.startsWith(CLIENT_ENV_PREFIX) && name.length() > CLIENT_ENV_PREFIX.length()) {
+                String key = name.substring(CLIENT_ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                config.getOptionalValue(name, String.class).ifPresent(v -> client.putIfAbsent(key, v));
+            }
+        }
+        return new KafkaCollectorSettings(
+                config.getOptionalValue(PREFIX + "bootstrap-servers", String.class).orElse(null),
+                config.getOptionalValues(PREFIX + "topics", String.class).orElse(List.of()),
+                config.getOptionalValue(PREFIX + "group-id", String.class).orElse("footfall-collector"),
+                config.getOptionalValue(PREFIX + "write-key", String.class).orElse(null),
+                config.getOptionalValue(PREFIX + "max-poll-records", Integer.class).orElse(2000),
+                config.getOptionalValue(PREFIX + "max-in-flight", Integer.class).orElse(4),
+                config.getOptionalValue(PREFIX + "auto-offset-reset", String.class).orElse("earliest"),
+                client);
+    }
+
+    private static void require(boolean ok, String property, String message) {
+        if (!ok) {
+            throw new InvalidSetting(PREFIX + property, PREFIX + property + " " + message);
+        }
+    }
+
+    /** Never shows the write key. */
+    @Override
+    public String toString() {
+        return "KafkaCollectorSettings[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId=" + groupId
+                + ", maxPollRecords=" + maxPollRecords + ", maxInFlight=" + maxInFlight + ", autoOffsetReset=" + autoOffsetReset
+                + ", client=" + client.keySet() + "]";
+    }
+
+    /** A setting is missing or out of range; {@link #property()} names it. */
+    public static final class InvalidSetting extends IllegalArgumentException {
+        private final String property;
+
+        /** A problem with {@code property}. */
+        public InvalidSetting(String property, String message) {
+            super(message);
+            this.property = Objects.requireNonNull(property);
+        }
+
+        /** The offending property, e.g. {@code footfall.collectors.kafka.topics}. */
+        public String property() {
+            return property;
+        }
+    }
+}

@@ -51,16 +51,18 @@ final class BufferedStateStore implements StateStore {
         if (pending.containsKey(key)) {
             return Optional.ofNullable(pending.get(key));
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT value FROM plugin_state WHERE plugin_id = ? AND key = ?")) {
-            s.setString(1, pluginId);
-            s.setString(2, key);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+        return HostIo.call(() -> {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT value FROM plugin_state WHERE plugin_id = ? AND key = ?")) {
+                s.setString(1, pluginId);
+                s.setString(2, key);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read plugin state", e);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read plugin state", e);
-        }
+        });
     }
 
     @Override
@@ -81,22 +83,26 @@ final class BufferedStateStore implements StateStore {
     @Override
     public synchronized List<String> keys(String prefix, int limit) {
         Map<String, byte[]> pending = pending(Lane.current());
-        TreeSet<String> keys = new TreeSet<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT key FROM plugin_state WHERE plugin_id = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?")) {
-            s.setString(1, pluginId);
-            s.setString(2, prefix);
-            s.setString(3, prefix + Character.MAX_VALUE);
-            s.setLong(4, (long) limit + pending.size()); // long: limit may be Integer.MAX_VALUE
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(rs.getString(1));
+        int pendingCount = pending.size();
+        TreeSet<String> keys = HostIo.call(() -> {
+            TreeSet<String> stored = new TreeSet<>();
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement(
+                         "SELECT key FROM plugin_state WHERE plugin_id = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?")) {
+                s.setString(1, pluginId);
+                s.setString(2, prefix);
+                s.setString(3, prefix + Character.MAX_VALUE);
+                s.setLong(4, (long) limit + pendingCount); // long: limit may be Integer.MAX_VALUE
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        stored.add(rs.getString(1));
+                    }
                 }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read plugin state", e);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read plugin state", e);
-        }
+            return stored;
+        });
         pending.forEach((k, v) -> {
             if (k.startsWith(prefix)) {
                 if (v == null) {

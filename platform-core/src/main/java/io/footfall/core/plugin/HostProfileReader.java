@@ -19,7 +19,8 @@ final class HostProfileReader implements ProfileReader {
 
     @Override
     public Optional<ProfileSnapshot> profile(String id) {
-        return profiles.state(id).map(s -> new ProfileSnapshot(s.userId, Set.copyOf(s.anonymousIds), s.firstSeen, s.lastSeen,
+        // on a host thread: see HostIo
+        return HostIo.call(() -> profiles.state(id)).map(s -> new ProfileSnapshot(s.userId, Set.copyOf(s.anonymousIds), s.firstSeen, s.lastSeen,
                 Map.copyOf(s.eventCounts), s.sessions, s.orders, s.revenue, s.lastOrderAt, Map.copyOf(s.categoryWeights),
                 List.copyOf(s.recentlyViewed)));
     }

@@ -42,6 +42,10 @@ final class JdbcModelStore implements ModelStore {
 
     @Override
     public synchronized ModelVersion save(ModelArtifact artifact) {
+        return HostIo.call(() -> saveNow(artifact));
+    }
+
+    private ModelVersion saveNow(ModelArtifact artifact) {
         try (Connection c = dataSource.getConnection()) {
             int version;
             try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM plugin_model WHERE plugin_id = ?")) {
@@ -70,6 +74,10 @@ final class JdbcModelStore implements ModelStore {
 
     @Override
     public List<ModelVersion> versions() {
+        return HostIo.call(this::versionsNow);
+    }
+
+    private List<ModelVersion> versionsNow() {
         Optional<Integer> serving = servingVersion();
         List<ModelVersion> versions = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
@@ -95,6 +103,10 @@ final class JdbcModelStore implements ModelStore {
 
     @Override
     public Optional<ModelArtifact> load(int version) {
+        return HostIo.call(() -> loadNow(version));
+    }
+
+    private Optional<ModelArtifact> loadNow(int version) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT bytes, metrics::text, metadata::text FROM plugin_model WHERE plugin_id = ? AND version = ?")) {
             s.setString(1, pluginId);
@@ -113,6 +125,10 @@ final class JdbcModelStore implements ModelStore {
 
     @Override
     public synchronized ModelVersion promote(int version) {
+        return HostIo.call(() -> promoteNow(version));
+    }
+
+    private ModelVersion promoteNow(int version) {
         if (load(version).isEmpty()) {
             throw new NoSuchElementException("no model version " + version);
         }
@@ -123,6 +139,10 @@ final class JdbcModelStore implements ModelStore {
     /** Pops the promotion history: the version promoted before the current one serves again. */
     @Override
     public synchronized Optional<ModelVersion> rollback() {
+        return HostIo.call(this::rollbackNow);
+    }
+
+    private Optional<ModelVersion> rollbackNow() {
         List<Integer> history = promotions();
         if (history.isEmpty() || history.stream().distinct().count() < 2) {
             return Optional.empty();
@@ -145,6 +165,10 @@ final class JdbcModelStore implements ModelStore {
     }
 
     private Optional<Integer> servingVersion() {
+        return HostIo.call(this::servingVersionNow);
+    }
+
+    private Optional<Integer> servingVersionNow() {
         List<Integer> history = promotions();
         return history.isEmpty() ? Optional.empty() : Optional.of(history.get(0));
     }

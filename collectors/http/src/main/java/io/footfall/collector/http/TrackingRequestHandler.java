@@ -145,7 +145,7 @@ public class TrackingRequestHandler {
                 }
                 events.add(mapper.map(item, request.kind(), envelope));
             } catch (SegmentViolation v) {
-                failed.add(new FailedEvent(sourceId, receivedAt, FailureReason.valueOf(v.reason().name()), v.field(), v.getMessage(), subjectOf(item), item.toString()));
+                failed.add(new FailedEvent(sourceId, receivedAt, FailureReason.valueOf(v.reason().name()), v.field(), v.getMessage(), Identifiers.subjectOf(item, Fields.MAX_ID), item.toString()));
                 errors.add(new IngestAnswer.EventError(i, v.field(), v.reason().name(), v.getMessage()));
             }
         }
@@ -255,20 +255,6 @@ public class TrackingRequestHandler {
         });
     }
 
-    private static String subjectOf(JsonNode item) {
-        if (!item.isObject()) {
-            return null;
-        }
-        JsonNode user = item.get("userId");
-        if (user != null && (user.isTextual() || user.isIntegralNumber()) && user.asText().length() <= Fields.MAX_ID) {
-            return Identifiers.user(user.asText());
-        }
-        JsonNode anon = item.get("anonymousId");
-        if (anon != null && (anon.isTextual() || anon.isIntegralNumber()) && anon.asText().length() <= Fields.MAX_ID) {
-            return Identifiers.anonymous(anon.asText());
-        }
-        return null;
-    }
 
     private byte[] decode(byte[] body, String encoding) throws IOException {
         if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {

@@ -131,7 +131,7 @@ public final class RecordDecoder {
         } catch (SegmentViolation v) {
             String field = v.field() == null || v.field().startsWith("batch[") ? v.field() : prefix + v.field();
             failed.add(new FailedEvent(origin.sourceId(), origin.receivedAt(), FailureReason.valueOf(v.reason().name()), field,
-                    v.getMessage() + origin.where(), subjectOf(item), item.toString()));
+                    v.getMessage() + origin.where(), Identifiers.subjectOf(item, Fields.MAX_ID), item.toString()));
         }
     }
 
@@ -139,18 +139,4 @@ public final class RecordDecoder {
         return node != null && !node.isNull() && !(node.isTextual() && node.textValue().isBlank());
     }
 
-    private static String subjectOf(JsonNode item) {
-        if (!item.isObject()) {
-            return null;
-        }
-        JsonNode user = item.get("userId");
-        if (user != null && (user.isTextual() || user.isIntegralNumber()) && user.asText().length() <= Fields.MAX_ID) {
-            return Identifiers.user(user.asText());
-        }
-        JsonNode anon = item.get("anonymousId");
-        if (anon != null && (anon.isTextual() || anon.isIntegralNumber()) && anon.asText().length() <= Fields.MAX_ID) {
-            return Identifiers.anonymous(anon.asText());
-        }
-        return null;
-    }
 }

@@ -88,6 +88,12 @@ class ReportsTest {
 
     private boolean planted;
 
+    /** The live churn plugin scores every user it sees; this test plants its scores, so the plugin sits this one out. */
+    @org.junit.jupiter.api.AfterAll
+    void enableChurnAgain() {
+        admin().post("/api/v1/plugins/churn/enable").then().statusCode(200);
+    }
+
     /** Plants the traffic once per test instance (the class has one): RestAssured knows the app's port only inside tests. */
     @BeforeEach
     void plant() throws SQLException {
@@ -95,6 +101,7 @@ class ReportsTest {
             return;
         }
         planted = true;
+        admin().post("/api/v1/plugins/churn/disable").then().statusCode(200);
         List<String> day1 = new ArrayList<>();
         String shoeProps = "{" + product(shoe, "Shoes", "Acme") + "}";
         for (int i = 1; i <= 7; i++) {

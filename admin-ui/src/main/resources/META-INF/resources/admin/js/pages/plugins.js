@@ -104,6 +104,7 @@ function renderPlugin(main, ctx, id) {
 
   function watch(job) {
     training.dataset.state = 'running';
+    training.dataset.job = job.id;
     const bar = h('progress', { max: 1, value: job.progress || 0, 'aria-label': 'Training progress' });
     const text = h('span', { 'data-field': 'job-status' }, job.status);
     const message = h('span', { class: 'muted' }, job.message || '');
@@ -135,7 +136,7 @@ function renderPlugin(main, ctx, id) {
       if (trainButton) trainButton.disabled = !ctx.can('plugins.train');
       if (j.report) {
         const metrics = Object.entries(j.report.metrics || {});
-        show(report, h('p', {}, j.report.summary || ''), j.report.model ? h('p', {}, `Model version ${j.report.model.version} saved${j.report.model.serving ? ' and serving' : ''}.`) : null,
+        show(report, j.report.summary && j.report.summary !== j.message ? h('p', {}, j.report.summary) : null, j.report.model ? h('p', {}, `Model version ${j.report.model.version} saved${j.report.model.serving ? ' and serving' : ''}.`) : null,
           metrics.length ? table([{ label: 'Metric', value: (m) => m[0] }, { label: 'Value', value: (m) => Number(m[1]).toFixed(4), num: true }], metrics) : null);
       }
       loadStatus();

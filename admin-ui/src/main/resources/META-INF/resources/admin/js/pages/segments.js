@@ -87,13 +87,15 @@ function renderEditor(target, ctx, onSaved) {
       } catch (err) {
         errors.dataset.state = err.status === 403 ? 'forbidden' : 'invalid';
         show(errors, inlineErrors(err));
+        errors.scrollIntoView({ block: 'nearest' });
       } finally {
         save.disabled = !editable;
       }
     } },
-    h('label', { for: 'rules' }, 'Rules document (JSON)'), text,
-    h('p', { class: 'hint', id: 'rules-hint' }, editable ? 'Example: ' + JSON.stringify(EXAMPLE) : 'Read-only: your role cannot change rule segments.'),
-    errors, h('div', { class: 'actions' }, save));
+    h('div', { class: 'editor' },
+      h('div', {}, h('label', { for: 'rules' }, 'Rules document (JSON)'), text, h('div', { class: 'actions' }, save)),
+      h('div', {}, errors,
+        h('p', { class: 'hint', id: 'rules-hint' }, editable ? ['Example:', h('pre', { class: 'raw' }, JSON.stringify(EXAMPLE, null, 2))] : 'Read-only: your role cannot change rule segments.'))));
     return form;
   }, 'Rule definitions');
 }

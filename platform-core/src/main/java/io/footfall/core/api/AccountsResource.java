@@ -28,7 +28,7 @@ public class AccountsResource {
      *
      * @param username 3–100 characters: letters, digits, {@code . _ @ -}
      * @param password at least 10 characters
-     * @param roles    any of admin, operator, analyst; at least one
+     * @param roles    any of admin, operator, analyst, plugin-developer; at least one
      */
     public record NewAccount(String username, String password, Set<String> roles) {
     }

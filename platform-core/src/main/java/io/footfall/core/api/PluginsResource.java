@@ -31,7 +31,7 @@ import java.util.NoSuchElementException;
 /** The plugin host's admin API: status, configuration, enable/disable, training, replay, dead letters, models, results. */
 @Path("/api/v1/plugins")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed({Roles.ADMIN, Roles.PLUGIN_DEVELOPER})
 public class PluginsResource {
 
     @Inject
@@ -82,7 +82,7 @@ public class PluginsResource {
     }
 
     @GET
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER})
     public PluginList list() {
         long head = log.head();
         return new PluginList(host.plugins().stream().sorted(java.util.Comparator.comparing(PluginRuntimeView::id))
@@ -91,7 +91,7 @@ public class PluginsResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER})
     public PluginStatus get(@PathParam("id") String id) {
         return status(view(id), log.head());
     }
@@ -106,6 +106,7 @@ public class PluginsResource {
     @PUT
     @Path("/{id}/config")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public PluginStatus configure(@PathParam("id") String id, Map<String, Object> config) throws Exception {
         view(id);
         if (config == null) {
@@ -125,6 +126,7 @@ public class PluginsResource {
 
     @POST
     @Path("/{id}/enable")
+    @RolesAllowed({Roles.ADMIN, Roles.PLUGIN_DEVELOPER})
     public PluginStatus enable(@PathParam("id") String id) throws Exception {
         view(id);
         try {
@@ -138,6 +140,7 @@ public class PluginsResource {
 
     @POST
     @Path("/{id}/disable")
+    @RolesAllowed({Roles.ADMIN, Roles.PLUGIN_DEVELOPER})
     public PluginStatus disable(@PathParam("id") String id) throws Exception {
         view(id);
         host.enable(id, false);
@@ -147,6 +150,7 @@ public class PluginsResource {
     /** Starts a training run on history before {@code cutoff} (default now); poll the returned job. */
     @POST
     @Path("/{id}/train")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public Response train(@PathParam("id") String id, @QueryParam("cutoff") String cutoff) {
         view(id);
         Instant at = Params.instant(cutoff, "cutoff");
@@ -170,6 +174,7 @@ public class PluginsResource {
     @PUT
     @Path("/{id}/schedule")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public Schedule schedule(@PathParam("id") String id, Schedule schedule) {
         view(id);
         java.time.Duration every = null;
@@ -189,7 +194,7 @@ public class PluginsResource {
 
     @GET
     @Path("/{id}/schedule")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER})
     public Schedule schedule(@PathParam("id") String id) {
         view(id);
         return new Schedule(trainingSchedule.get(id).map(Object::toString).orElse(null));
@@ -197,12 +202,14 @@ public class PluginsResource {
 
     @GET
     @Path("/{id}/jobs/{job}")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER})
     public TrainingJobs.JobView job(@PathParam("id") String id, @PathParam("job") String job) {
         return training.get(id, job).orElseThrow(() -> Problem.notFound("job " + job));
     }
 
     @POST
     @Path("/{id}/jobs/{job}/cancel")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public TrainingJobs.JobView cancel(@PathParam("id") String id, @PathParam("job") String job) {
         return training.cancel(id, job).orElseThrow(() -> Problem.notFound("job " + job));
     }
@@ -210,6 +217,7 @@ public class PluginsResource {
     /** Clears the plugin's state and feeds it again from {@code from} (default: the start of the log). */
     @POST
     @Path("/{id}/replay")
+    @RolesAllowed({Roles.ADMIN, Roles.PLUGIN_DEVELOPER})
     public Response replay(@PathParam("id") String id, @QueryParam("from") String from) throws Exception {
         PluginRuntimeView plugin = view(id);
         Instant at = Params.instant(from, "from");
@@ -224,7 +232,7 @@ public class PluginsResource {
 
     @GET
     @Path("/{id}/dead-letters")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public List<DeadLetters.DeadLetter> deadLetters(@PathParam("id") String id, @QueryParam("status") String status,
                                                     @QueryParam("limit") Integer limit) {
         view(id);
@@ -236,7 +244,7 @@ public class PluginsResource {
 
     @POST
     @Path("/{id}/dead-letters/{letter}/retry")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public DeadLetters.DeadLetter retry(@PathParam("id") String id, @PathParam("letter") long letter) {
         DeadLetters.DeadLetter parked = parked(id, letter);
         host.retry(id, parked);
@@ -245,7 +253,7 @@ public class PluginsResource {
 
     @POST
     @Path("/{id}/dead-letters/{letter}/drop")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public DeadLetters.DeadLetter drop(@PathParam("id") String id, @PathParam("letter") long letter) throws Exception {
         parked(id, letter);
         try (var c = dataSource.getConnection()) {
@@ -256,13 +264,14 @@ public class PluginsResource {
 
     @GET
     @Path("/{id}/models")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER})
     public List<ModelVersion> models(@PathParam("id") String id) {
         return models(view(id)).versions();
     }
 
     @POST
     @Path("/{id}/models/{version}/promote")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public ModelVersion promote(@PathParam("id") String id, @PathParam("version") int version) {
         try {
             return models(view(id)).promote(version);
@@ -273,6 +282,7 @@ public class PluginsResource {
 
     @POST
     @Path("/{id}/models/rollback")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public ModelVersion rollback(@PathParam("id") String id) {
         return models(view(id)).rollback().orElseThrow(() -> new WebApplicationException(Response.status(Response.Status.CONFLICT)
                 .type(MediaType.APPLICATION_JSON).entity(new Problem("no_previous_model", null, "no earlier promoted version to roll back to")).build()));
@@ -280,7 +290,7 @@ public class PluginsResource {
 
     @GET
     @Path("/{id}/results")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER})
     public List<PluginResults.StoredResult> results(@PathParam("id") String id, @QueryParam("type") String type,
                                                     @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         view(id);

@@ -3,6 +3,7 @@ package io.footfall.core.api;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -10,13 +11,22 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** Machine-readable 401 and 403 answers for the admin API. */
 public class SecurityErrors {
 
+    /**
+     * 401 with a Basic challenge for API clients; scripts in a browser (fetch/XHR, told apart by
+     * {@code Sec-Fetch-Mode} or {@code X-Requested-With}) get none, so the browser shows no password dialog and the
+     * admin UI sends people to its sign-in page instead.
+     */
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
-    public Response unauthorized(RuntimeException e) {
-        return Response.status(Response.Status.UNAUTHORIZED)
-                .header("WWW-Authenticate", "Basic realm=\"footfall\"")
-                .type(MediaType.APPLICATION_JSON)
-                .entity(new Problem("unauthorized", "Authorization", "sign in with a Footfall account (HTTP Basic)"))
-                .build();
+    public Response unauthorized(RuntimeException e, HttpHeaders headers) {
+        Response.ResponseBuilder response = Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON)
+                .entity(new Problem("unauthorized", "Authorization",
+                        "sign in: a Footfall account (HTTP Basic or the admin UI), or a bearer token when Keycloak is used"));
+        String fetchMode = headers.getHeaderString("Sec-Fetch-Mode");
+        boolean script = (fetchMode != null && !"navigate".equals(fetchMode)) || headers.getHeaderString("X-Requested-With") != null;
+        if (!script) {
+            response.header("WWW-Authenticate", "Basic realm=\"footfall\"");
+        }
+        return response.build();
     }
 
     @ServerExceptionMapper(ForbiddenException.class)

@@ -44,6 +44,9 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
     @Inject
     DataSource dataSource;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "footfall.auth.mode", defaultValue = "local")
+    String mode;
+
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
         return UsernamePasswordAuthenticationRequest.class;
@@ -51,6 +54,10 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
 
     @Override
     public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
+        if (AuthMode.parse(mode) != AuthMode.LOCAL) {
+            // with Keycloak, Keycloak is the only authority: local accounts (and HTTP Basic) are refused
+            return Uni.createFrom().failure(new AuthenticationFailedException("local accounts are disabled"));
+        }
         return context.runBlocking(() -> {
             String username = request.getUsername();
             String password = new String(request.getPassword().getPassword());

@@ -13,7 +13,7 @@ import java.util.Set;
 public class Accounts {
 
     /** Roles an account may have. */
-    public static final Set<String> ROLES = Set.of(Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST);
+    public static final Set<String> ROLES = Set.of(Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER);
 
     @Inject
     EntityManager em;

@@ -8,6 +8,8 @@ public final class Roles {
     public static final String OPERATOR = "operator";
     /** Read-only analysis: profiles and reports. */
     public static final String ANALYST = "analyst";
+    /** Plugins: configuration, training, replays, dead letters; read access like an analyst. */
+    public static final String PLUGIN_DEVELOPER = "plugin-developer";
 
     private Roles() {
     }

@@ -1,0 +1,118 @@
+package io.footfall.app;
+
+import static io.footfall.app.Api.admin;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The admin UI's sign-in with local accounts: form login, session cookie, CSRF, sign-out, and the roles. */
+@QuarkusTest
+class SignInTest {
+
+    /** A browser session: the cookies a successful form login left. */
+    private record Session(String session, String csrf) {
+        RequestSpecification request() {
+            RequestSpecification spec = RestAssured.given().cookie("footfall-session", session);
+            return csrf == null ? spec : spec.cookie("footfall-csrf", csrf);
+        }
+    }
+
+    private static Session signIn(String user, String password) {
+        Response login = RestAssured.given().redirects().follow(false)
+                .formParam("j_username", user).formParam("j_password", password).post("/j_security_check");
+        assertEquals(302, login.statusCode(), "form login redirects");
+        assertTrue(login.header("Location").endsWith("/admin/"), "to the UI, was " + login.header("Location"));
+        String session = login.cookie("footfall-session");
+        assertNotNull(session, "a session cookie");
+        String setCookie = String.join("\n", login.headers().getValues("Set-Cookie"));
+        assertTrue(setCookie.toLowerCase().contains("httponly") && setCookie.toLowerCase().contains("samesite=strict"), setCookie);
+        Response me = RestAssured.given().cookie("footfall-session", session).get("/api/v1/me");
+        me.then().statusCode(200).body("name", equalTo(user)).body("authentication", equalTo("local"));
+        return new Session(session, me.cookie("footfall-csrf"));
+    }
+
+    @Test
+    void formLoginGivesASessionThatReadsTheApi() {
+        Session s = signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        assertNotNull(s.csrf(), "/api/v1/me hands out the CSRF cookie");
+        assertTrue(s.csrf().length() >= 32);
+        s.request().get("/api/v1/me").then().statusCode(200).body("roles", hasItem("admin"));
+        s.request().get("/api/v1/plugins").then().statusCode(200);
+        RestAssured.given().get("/api/v1/auth").then().statusCode(200)
+                .body("mode", equalTo("local")).body("loginUrl", equalTo("/admin/login.html"));
+    }
+
+    @Test
+    void wrongPasswordIsA401WithoutASession() {
+        Response login = RestAssured.given().redirects().follow(false)
+                .formParam("j_username", Api.ADMIN).formParam("j_password", "not-the-password").post("/j_security_check");
+        assertEquals(401, login.statusCode());
+        assertEquals(null, login.cookie("footfall-session"));
+    }
+
+    @Test
+    void browserWritesNeedTheCsrfHeader() {
+        Session s = signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        Map<String, Object> account = Map.of("username", "csrf-" + UUID.randomUUID().toString().substring(0, 8),
+                "password", "a-long-password", "roles", List.of("analyst"));
+        s.request().contentType("application/json").body(account).post("/api/v1/accounts")
+                .then().statusCode(403).body("error", equalTo("csrf")).body("field", equalTo("X-CSRF-Token"));
+        s.request().header("X-CSRF-Token", "forged-forged-forged-forged-forged-forged").contentType("application/json")
+                .body(account).post("/api/v1/accounts").then().statusCode(403).body("error", equalTo("csrf"));
+        s.request().header("X-CSRF-Token", s.csrf()).contentType("application/json").body(account)
+                .post("/api/v1/accounts").then().statusCode(201);
+        // API clients (HTTP Basic) carry no cookie and need no token
+        admin().contentType("application/json").body(Map.of("username", "csrf-" + UUID.randomUUID().toString().substring(0, 8),
+                "password", "a-long-password", "roles", List.of("analyst"))).post("/api/v1/accounts").then().statusCode(201);
+    }
+
+    @Test
+    void scriptsGetA401WithoutBrowserPasswordDialog() {
+        RestAssured.given().get("/api/v1/me").then().statusCode(401)
+                .header("WWW-Authenticate", equalTo("Basic realm=\"footfall\""));
+        RestAssured.given().header("Sec-Fetch-Mode", "cors").get("/api/v1/me").then().statusCode(401)
+                .header("WWW-Authenticate", nullValue()).body("error", equalTo("unauthorized"));
+    }
+
+    @Test
+    void logoutExpiresTheCookies() {
+        Session s = signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        Response out = s.request().header("X-CSRF-Token", s.csrf()).post("/api/v1/logout");
+        out.then().statusCode(204);
+        String setCookie = String.join("\n", out.headers().getValues("Set-Cookie"));
+        assertTrue(setCookie.contains("footfall-session=;") && setCookie.contains("Max-Age=0"), setCookie);
+    }
+
+    @Test
+    void pluginDeveloperWorksOnPluginsButNotOnCustomers() {
+        String name = "plugdev-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().contentType("application/json").body(Map.of("username", name, "password", "plugin-dev-password",
+                "roles", List.of("plugin-developer"))).post("/api/v1/accounts").then().statusCode(201);
+        RequestSpecification dev = RestAssured.given().auth().preemptive().basic(name, "plugin-dev-password");
+        dev.get("/api/v1/plugins").then().statusCode(200);
+        dev.get("/api/v1/plugins/category-affinity/dead-letters").then().statusCode(200);
+        dev.post("/api/v1/plugins/no-such-plugin/replay").then().statusCode(not(403));
+        dev.get("/api/v1/profiles/nobody").then().statusCode(403);
+        dev.delete("/api/v1/customers/nobody").then().statusCode(403);
+        dev.post("/api/v1/plugins/category-affinity/models/rollback").then().statusCode(403);
+        // an analyst cannot train
+        String analyst = "an-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().contentType("application/json").body(Map.of("username", analyst, "password", "analyst-password",
+                "roles", List.of("analyst"))).post("/api/v1/accounts").then().statusCode(201);
+        RestAssured.given().auth().preemptive().basic(analyst, "analyst-password")
+                .post("/api/v1/plugins/category-affinity/train").then().statusCode(403);
+    }
+}

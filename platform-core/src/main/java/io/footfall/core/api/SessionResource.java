@@ -1,0 +1,100 @@
+package io.footfall.core.api;
+
+import io.footfall.core.security.AuthMode;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.TreeSet;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Who is signed in, how to sign in, and signing out: what the admin UI needs to start. Also hands out the CSRF
+ * token cookie that {@link CsrfFilter} checks on cookie-authenticated writes.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionResource {
+
+    /** Cookie holding the CSRF token; readable by the UI's scripts, echoed in {@link CsrfFilter#HEADER}. */
+    public static final String CSRF_COOKIE = "footfall-csrf";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    SecurityIdentity identity;
+
+    @ConfigProperty(name = "footfall.auth.mode", defaultValue = "local")
+    String mode;
+    @ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "footfall-session")
+    String sessionCookie;
+
+    /** The signed-in account. */
+    public record Me(String name, List<String> roles, String authentication) {
+    }
+
+    /** Where the UI sends people to sign in. */
+    public record AuthInfo(String mode, String loginUrl) {
+    }
+
+    @GET
+    @Path("/me")
+    @Authenticated
+    public Response me(@CookieParam(CSRF_COOKIE) String csrf) {
+        Me me = new Me(identity.getPrincipal().getName(), List.copyOf(new TreeSet<>(identity.getRoles())),
+                AuthMode.parse(mode).name().toLowerCase(java.util.Locale.ROOT));
+        Response.ResponseBuilder response = Response.ok(me);
+        if (csrf == null || csrf.length() < 32) {
+            response.cookie(csrfCookie(newToken(), 8 * 3600));
+        }
+        return response.build();
+    }
+
+    @GET
+    @Path("/auth")
+    @PermitAll
+    public AuthInfo auth() {
+        return AuthMode.parse(mode) == AuthMode.OIDC
+                ? new AuthInfo("oidc", "/admin/sign-in")
+                : new AuthInfo("local", "/admin/login.html");
+    }
+
+    /**
+     * Ends the browser session by expiring its cookies. Local sessions live only in the encrypted cookie, so this is
+     * complete for them; an OIDC session at Keycloak ends at Keycloak's own logout.
+     */
+    @POST
+    @Path("/logout")
+    @PermitAll
+    public Response logout() {
+        return Response.noContent()
+                .cookie(expired(sessionCookie, true), expired("q_session", true), csrfCookie("", 0))
+                .build();
+    }
+
+    private static NewCookie csrfCookie(String value, int maxAge) {
+        return new NewCookie.Builder(CSRF_COOKIE).value(value).path("/").maxAge(maxAge)
+                .sameSite(NewCookie.SameSite.STRICT).httpOnly(false).build();
+    }
+
+    private static NewCookie expired(String name, boolean httpOnly) {
+        return new NewCookie.Builder(name).value("").path("/").maxAge(0).httpOnly(httpOnly).build();
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

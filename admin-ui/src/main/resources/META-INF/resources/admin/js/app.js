@@ -3,19 +3,20 @@ import { api, goToSignIn } from './api.js';
 import { h, show, failed } from './ui.js';
 
 /**
- * What each role may do, from the sign-in contract (admin: everything; operator: failed events, dead letters,
- * identity, segments, train; analyst: read-only; plugin-developer: plugin config, train, replay, dead letters).
+ * What each role may do besides reading, as the server's @RolesAllowed grant it (admin: everything; operator:
+ * failed events, dead letters, identity, segments and plugin settings, training, model promotion; analyst:
+ * read-only; plugin-developer: plugins — settings, enable/disable, training, replay, dead letters).
  * Only used to hide or disable controls: the server decides, and a 403 is shown as such.
  */
 const ALLOWED = {
   'failed-events': ['operator'],
   'dead-letters': ['operator', 'plugin-developer'],
   'segments.edit': ['operator', 'plugin-developer'],
+  'plugins.config': ['operator', 'plugin-developer'],
   'plugins.train': ['operator', 'plugin-developer'],
-  'plugins.config': ['plugin-developer'],
   'plugins.replay': ['plugin-developer'],
-  'plugins.enable': [],
-  'models.promote': [],
+  'plugins.enable': ['plugin-developer'],
+  'models.promote': ['operator'],
   'sources': [],
   'projections': [],
 };

@@ -104,6 +104,12 @@ const numberFormat = new Intl.NumberFormat('en-US');
 export function num(n) {
   return n === null || n === undefined ? '—' : numberFormat.format(n);
 }
+/** A metric: whole numbers as such, others with at most 4 decimals. */
+export function metric(v) {
+  const n = Number(v);
+  if (!isFinite(n)) return String(v);
+  return Number.isInteger(n) ? num(n) : String(Number(n.toFixed(4)));
+}
 export function pct(x, digits = 1) {
   return x === null || x === undefined ? '—' : (x * 100).toFixed(digits) + '%';
 }

@@ -1,6 +1,6 @@
 // Models: every plugin's model versions with their metrics; promote a version or roll back to the previous one.
 import { api } from '../api.js';
-import { h, region, load, empty, table, when, show, problemText, actionButton, badge } from '../ui.js';
+import { h, region, load, empty, table, when, show, problemText, actionButton, badge, metric } from '../ui.js';
 
 export function render(main, ctx) {
   const only = ctx.query.get('plugin');
@@ -26,7 +26,7 @@ export function render(main, ctx) {
           { label: 'Version', value: (v) => v.version, num: true },
           { label: 'Created', value: (v) => when(v.createdAt) },
           { label: 'Serving', value: (v) => (v.serving ? badge('serving') : '') },
-          ...names.map((n) => ({ label: n, value: (v) => (v.metrics && v.metrics[n] !== undefined ? Number(v.metrics[n]).toFixed(4) : ''), num: true })),
+          ...names.map((n) => ({ label: n, value: (v) => (v.metrics && v.metrics[n] !== undefined ? metric(v.metrics[n]) : ''), num: true })),
           { label: '', value: (v) => (v.serving ? '' : actionButton('Promote', () => act(`${v.version}/promote`), { class: 'secondary', disabled: !canPromote })) },
         ], versions.slice().sort((a, b) => b.version - a.version), { 'aria-label': `Model versions of ${plugin.id}` }),
         h('div', { class: 'actions' }, actionButton('Roll back to the previous promoted version', () => act('rollback'), { class: 'danger', disabled: !canPromote })), outcome);

@@ -1,7 +1,7 @@
 // Plugins: state and lag of every plugin; one plugin's config form (generated from its config spec), training with
 // progress, replay, enable/disable and dead letters (retry/drop).
 import { api } from '../api.js';
-import { h, region, load, empty, ready, failed, table, num, pct, when, show, badge, field, problemText, actionButton } from '../ui.js';
+import { h, region, load, empty, ready, failed, table, num, pct, when, show, badge, field, problemText, actionButton, metric } from '../ui.js';
 import { textOf } from './segments.js';
 
 export function render(main, ctx) {
@@ -137,7 +137,7 @@ function renderPlugin(main, ctx, id) {
       if (j.report) {
         const metrics = Object.entries(j.report.metrics || {});
         show(report, j.report.summary && j.report.summary !== j.message ? h('p', {}, j.report.summary) : null, j.report.model ? h('p', {}, `Model version ${j.report.model.version} saved${j.report.model.serving ? ' and serving' : ''}.`) : null,
-          metrics.length ? table([{ label: 'Metric', value: (m) => m[0] }, { label: 'Value', value: (m) => Number(m[1]).toFixed(4), num: true }], metrics) : null);
+          metrics.length ? table([{ label: 'Metric', value: (m) => m[0] }, { label: 'Value', value: (m) => metric(m[1]), num: true }], metrics) : null);
       }
       loadStatus();
     };

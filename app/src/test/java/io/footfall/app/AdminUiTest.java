@@ -253,6 +253,20 @@ class AdminUiTest {
         assertEquals("ready", settled("profile"));
         assertTrue(text("[data-region=profile]").contains(user));
         browser.screenshot("admin-ui-03-profile");
+
+        // the as-of view: half a second after the second event, the profile has folded the first two only
+        Instant asOf = t.plusMillis(1500);
+        WebElement when = driver().findElement(By.id("p-asof"));
+        js("arguments[0].value = arguments[1];", when, java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC).format(asOf));
+        driver().findElement(By.id("p-search")).click();
+        browser.await(WAIT, d -> d.getCurrentUrl().contains("asOf=") ? true : null);
+        assertEquals("ready", settled("profile"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> counts = (Map<String, Object>) js("""
+                var out = {};
+                document.querySelectorAll('[data-region=profile] table tbody tr').forEach(r => out[r.cells[0].textContent] = Number(r.cells[1].textContent));
+                return out;""");
+        assertEquals(Map.of("Products Searched", 1L, "Product Viewed", 1L), counts);
     }
 
     @Test

@@ -63,6 +63,8 @@ async function route() {
     return;
   }
   main.dataset.page = page;
+  const link = document.querySelector(`#nav a[data-page="${page}"]`);
+  document.title = `${link ? link.textContent : page} · Footfall admin`;
   try {
     const module = await loader();
     if (mine !== generation) return;

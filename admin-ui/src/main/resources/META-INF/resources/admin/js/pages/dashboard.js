@@ -57,10 +57,10 @@ export function render(main, ctx) {
     h('section', { class: 'card', 'aria-labelledby': 'h-overview' },
       h('div', { class: 'actions' }, h('h2', { id: 'h-overview' }, 'Behaviour overview'), csv('overview', { granularity })),
       tiles,
-      h('div', { class: 'grid' },
+      h('div', { class: 'grid two' },
         h('div', {}, h('h3', {}, 'Active users'), activeChart),
         h('div', {}, h('h3', {}, 'Sessions'), sessionsChart),
-        h('div', {}, h('h3', {}, 'Events by type'), eventsChart))),
+        h('div', { class: 'wide' }, h('h3', {}, 'Events by type'), eventsChart))),
     h('section', { class: 'card', 'aria-labelledby': 'h-funnel' },
       h('div', { class: 'actions' }, h('h2', { id: 'h-funnel' }, 'Funnel'), csv('funnel')), funnelForm, funnel),
     h('section', { class: 'card', 'aria-labelledby': 'h-cohorts' },
@@ -95,7 +95,8 @@ export function render(main, ctx) {
     drawInto(eventsChart, 'events-by-type', {
       type: 'bar', label: 'Events by type per ' + granularity,
       data: { labels, datasets: types.map((type, i) => ({ label: type, data: series.map((s) => (s.eventsByType || {})[type] || 0), backgroundColor: color(i) })) },
-      options: { scales: { x: { stacked: true }, y: { stacked: true } } },
+      options: { scales: { x: { stacked: true }, y: { stacked: true } },
+        plugins: { legend: { position: 'right', labels: { boxWidth: 12 } } } },
     });
     requestAnimationFrame(() => performance.mark('footfall-dashboard-drawn'));
     return out;

@@ -7,7 +7,7 @@ export function render(main, ctx) {
   const id = ctx.args[0] || '';
   const asOf = ctx.query.get('asOf') || '';
   const userInput = h('input', { name: 'user', value: id, placeholder: 'u-000003', required: true, size: 30 });
-  const asOfInput = h('input', { name: 'asOf', type: 'datetime-local', step: 1, value: asOf ? asOf.substring(0, 19) : '' });
+  const asOfInput = h('input', { name: 'asOf', type: 'datetime-local', step: 0.001, value: asOf ? asOf.replace(/Z$/, '').substring(0, 23) : '' });
   const search = h('form', { class: 'inline', role: 'search', 'aria-label': 'Find a profile', onsubmit: (e) => {
     e.preventDefault();
     const target = '#/profiles/' + encodeURIComponent(userInput.value.trim());

@@ -47,8 +47,9 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * The operators' admin UI in a real headless Chromium against the running app: sign-in through the login page, the
  * dashboard's charts over simulated traffic equal to the report API's numbers (and the first paint measured), the
- * profile timeline, a rule segment created in the editor with its members, a refused rule shown inline, a training
- * run followed to the end, an analyst's 403 state, and keyboard reachability of the main navigation. Screenshots are
+ * profile timeline and as-of view, a rule segment created in the editor with its members, a refused rule shown
+ * inline, a training run followed to the end, the ingest rate and a failed event reprocessed with a correction, an
+ * analyst's 403 state, and keyboard reachability of the main navigation. Screenshots are
  * kept under {@code target/screenshots}.
  */
 @QuarkusTest
@@ -349,6 +350,66 @@ class AdminUiTest {
 
     @Test
     @Order(5)
+    void ingestionShowsTheRateAndFailedEventsByReasonAndReprocessesACorrectedOne() {
+        String user = "ui-bad-" + UUID.randomUUID().toString().substring(0, 8);
+        String bad = "{\"type\":\"track\",\"event\":\"Product Added\",\"userId\":\"" + user + "\",\"properties\":{\"product_id\":\"p-ui-2\",\"quantity\":-1}}";
+        tracking().body(bad).post("/v1/track").then().statusCode(400);
+        long id = Poll.until(WAIT, () -> failedEventOf(user), java.util.Objects::nonNull);
+
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/ingestion");
+        assertEquals("ready", settled("failed-events"));
+        // page on (as a person would) until this test's event is listed
+        WebElement row = browser.await(WAIT, d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector("tr[data-failed='" + id + "']"));
+            if (!rows.isEmpty()) {
+                return rows.get(0);
+            }
+            d.findElement(By.xpath("//button[text()='Load more']")).click();
+            return null;
+        });
+        assertEquals("ready", settled("failed-by-reason"));
+        assertTrue(text("[data-region=failed-by-reason]").contains("SCHEMA_VIOLATION · properties.quantity"), text("[data-region=failed-by-reason]"));
+        // the ingest rate: two samples of the counters give per-second tiles
+        browser.await(Duration.ofSeconds(30), d -> d.findElements(By.cssSelector("[data-region=ingest-rate] [data-metric=stored]")).isEmpty() ? null : true);
+
+        row.findElement(By.tagName("summary")).click();
+        WebElement corrected = row.findElement(By.tagName("textarea"));
+        corrected.clear();
+        corrected.sendKeys(bad.replace("\"quantity\":-1", "\"quantity\":1"));
+        row.findElement(By.xpath(".//button[text()='Reprocess corrected']")).click();
+        browser.await(WAIT, d -> "REPROCESSED".equals(row.getDomAttribute("data-status")) ? true : null);
+        assertTrue(row.getText().contains("Reprocessed: 1 stored."), row.getText());
+        browser.screenshot("admin-ui-09-ingestion");
+        admin().get("/api/v1/failed-events/{id}", id).then().statusCode(200).body("status", equalTo("REPROCESSED"));
+        Api.awaitProfile(user, 1);
+    }
+
+    /** The id of the open failed event naming {@code user}, or null while there is none. */
+    private static Long failedEventOf(String user) {
+        Long after = null;
+        while (true) {
+            io.restassured.specification.RequestSpecification request = admin().queryParam("limit", 500);
+            if (after != null) {
+                request = request.queryParam("after", after);
+            }
+            JsonPath page = request.get("/api/v1/failed-events").then().statusCode(200).extract().jsonPath();
+            for (Map<String, Object> f : page.<Map<String, Object>>getList("items")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> event = (Map<String, Object>) f.get("event");
+                if (String.valueOf(event.get("raw")).contains(user)) {
+                    return ((Number) f.get("id")).longValue();
+                }
+            }
+            if (page.get("nextAfter") == null) {
+                return null;
+            }
+            after = page.getLong("nextAfter");
+        }
+    }
+
+    @Test
+    @Order(6)
     void anAnalystSeesTheForbiddenStateAndCannotStartAdminActions() {
         String analyst = "ui-analyst-" + UUID.randomUUID().toString().substring(0, 6);
         admin().contentType("application/json").body(Map.of("username", analyst, "password", "analyst-password", "roles", List.of("analyst")))
@@ -362,7 +423,7 @@ class AdminUiTest {
         assertEquals("forbidden", settled("sources"));
         assertTrue(text("[data-region=sources]").contains("Your role cannot do this"), text("[data-region=sources]"));
         assertFalse(driver().findElement(By.cssSelector("form[aria-label='New source'] button")).isEnabled(), "create is disabled for an analyst");
-        browser.screenshot("admin-ui-09-analyst-forbidden");
+        browser.screenshot("admin-ui-10-analyst-forbidden");
 
         // training is not offered to an analyst, and the server refuses it too
         open("#/plugins/basket-rules");

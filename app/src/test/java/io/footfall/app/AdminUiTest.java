@@ -215,6 +215,13 @@ class AdminUiTest {
         assertTrue(driver().findElements(By.cssSelector("[data-region=funnel] [data-step]")).size() >= 2, "funnel bars drawn");
         assertTrue(!driver().findElements(By.cssSelector("[data-region=cohorts] tr[data-cohort]")).isEmpty(), "cohort rows drawn");
         browser.screenshot("admin-ui-02-dashboard");
+        for (String region : List.of("preferences", "churn-report", "recommendations-report")) {
+            String state = settled(region);
+            assertTrue(state.equals("ready") || state.equals("empty"), region + " is " + state + ": " + text("[data-region=" + region + "]"));
+        }
+        assertTrue(text("[data-region=preferences]").contains("Categories"), "category shares over the simulated traffic");
+        js("document.querySelector('[data-region=preferences]').scrollIntoView();");
+        browser.screenshot("admin-ui-02b-dashboard-preferences");
 
         // paint timing of that fresh load (recorded, not asserted)
         @SuppressWarnings("unchecked")

@@ -38,6 +38,9 @@ export function render(main, ctx) {
   const sessionsChart = region('chart-sessions', { class: 'region chart' });
   const eventsChart = region('chart-events-by-type', { class: 'region chart' });
   const funnel = region('funnel');
+  const preferences = region('preferences');
+  const atRisk = region('churn-report');
+  const recReport = region('recommendations-report');
   const cohorts = region('cohorts');
   const csv = (report, extra) => h('a', { href: url('/api/v1/reports/' + report, Object.assign({}, params, extra, { format: 'csv' })), download: true }, 'Export CSV');
 
@@ -64,7 +67,14 @@ export function render(main, ctx) {
     h('section', { class: 'card', 'aria-labelledby': 'h-funnel' },
       h('div', { class: 'actions' }, h('h2', { id: 'h-funnel' }, 'Funnel'), csv('funnel')), funnelForm, funnel),
     h('section', { class: 'card', 'aria-labelledby': 'h-cohorts' },
-      h('div', { class: 'actions' }, h('h2', { id: 'h-cohorts' }, 'Retention cohorts'), csv('cohorts')), cohortForm, cohorts));
+      h('div', { class: 'actions' }, h('h2', { id: 'h-cohorts' }, 'Retention cohorts'), csv('cohorts')), cohortForm, cohorts),
+    h('section', { class: 'card', 'aria-labelledby': 'h-prefs' },
+      h('div', { class: 'actions' }, h('h2', { id: 'h-prefs' }, 'Preferences'), csv('preferences')), preferences),
+    h('div', { class: 'grid two' },
+      h('section', { class: 'card', 'aria-labelledby': 'h-atrisk' },
+        h('div', { class: 'actions' }, h('h2', { id: 'h-atrisk' }, 'Users at risk of churning'), csv('churn')), atRisk),
+      h('section', { class: 'card', 'aria-labelledby': 'h-recreport' },
+        h('div', { class: 'actions' }, h('h2', { id: 'h-recreport' }, 'Recommendations'), csv('recommendations')), recReport)));
 
   load(tiles, () => api('/api/v1/reports/overview', { query: Object.assign({ granularity }, params) }), (o) => {
     const series = o.series || [];
@@ -147,5 +157,41 @@ export function render(main, ctx) {
 
   loadFunnel();
   loadCohorts();
+
+  const shareTable = (label, rows) => table([
+    { label, value: (r) => r.name },
+    { label: 'Users', value: (r) => num(r.users), num: true },
+    { label: 'Share', value: (r) => h('span', { class: 'share' }, h('span', { class: 'share-bar', style: `width:${Math.round((r.share || 0) * 100)}%`, 'aria-hidden': 'true' }), pct(r.share)) },
+  ], rows || []);
+  const countTable = (label, key, rows) => (rows && rows.length ? table([{ label, value: (r) => r[key] + (r.name && r.name !== r[key] ? ` — ${r.name}` : '') },
+    { label: 'Count', value: (r) => num(r.count), num: true }], rows) : h('p', { class: 'muted' }, 'none'));
+  load(preferences, () => api('/api/v1/reports/preferences', { query: Object.assign({ limit: 10 }, params) }), (p) => {
+    if (!(p.categories || []).length && !(p.brands || []).length) return empty(preferences, 'No product activity in this period.');
+    const top = p.topProducts || {};
+    const searches = p.searches || {};
+    return h('div', { class: 'grid' },
+      h('div', {}, h('h3', {}, 'Categories'), shareTable('Category', p.categories)),
+      h('div', {}, h('h3', {}, 'Brands'), shareTable('Brand', p.brands)),
+      h('div', {}, h('h3', {}, 'Most viewed'), countTable('Product', 'productId', top.viewed)),
+      h('div', {}, h('h3', {}, 'Most added to cart'), countTable('Product', 'productId', top.carted)),
+      h('div', {}, h('h3', {}, 'Most purchased'), countTable('Product', 'productId', top.purchased)),
+      h('div', {}, h('h3', {}, 'Searches without results'), countTable('Query', 'query', searches.noResult),
+        h('h3', {}, 'Searches without a click'), countTable('Query', 'query', searches.noClick)));
+  }, 'Preference report');
+  load(atRisk, () => api('/api/v1/reports/churn', { query: Object.assign({ limit: 10 }, params) }), (c) => {
+    const users = c.users || [];
+    if (!users.length) return empty(atRisk, 'No scored users at risk (train the churn plugin first).');
+    return table([
+      { label: 'User', value: (u) => h('a', { href: '#/profiles/' + encodeURIComponent(u.userId) }, u.userId) },
+      { label: 'Risk', value: (u) => `${pct(u.probability, 0)} ${u.band || ''}`, num: true },
+      { label: 'Value', value: (u) => num(u.value), num: true },
+      { label: 'Why', value: (u) => (u.reasons || []).join('; ') },
+      { label: 'Suggested', value: (u) => (u.strategies || []).join('; ') },
+    ], users, { 'aria-label': 'Users at risk' });
+  }, 'Churn report');
+  load(recReport, () => api('/api/v1/reports/recommendations', { query: Object.assign({ limit: 10 }, params) }), (r) => h('div', {},
+    h('dl', { class: 'facts' }, h('dt', {}, 'Coverage'), h('dd', {}, pct(r.coverage)),
+      h('dt', {}, 'Click-through'), h('dd', {}, r.clickThrough === null || r.clickThrough === undefined ? 'not tracked' : pct(r.clickThrough))),
+    h('h3', {}, 'Most recommended'), countTable('Item', 'itemId', r.mostRecommended)), 'Recommendation report');
   return () => charts.forEach((c) => c.destroy());
 }

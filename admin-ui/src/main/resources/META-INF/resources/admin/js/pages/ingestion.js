@@ -135,17 +135,17 @@ function loadFailed(target, byReason, status, ctx) {
       const reprocess = async (body) => {
         try {
           const answer = await api(`/api/v1/failed-events/${f.id}/reprocess`, body === undefined ? { method: 'POST' } : { method: 'POST', text: body });
-          show(out, h('span', { class: 'ok-box' }, `Reprocessed: ${answer && answer.stored !== undefined ? answer.stored + ' stored' : 'done'}.`));
+          show(out, h('div', { class: 'ok-box' }, `Reprocessed: ${answer && answer.stored !== undefined ? answer.stored + ' stored' : 'done'}.`));
           tr.dataset.status = 'REPROCESSED';
         } catch (err) {
           const errs = (err.body && err.body.errors) || [];
-          show(out, h('span', { class: 'state error', role: 'alert' }, errs.length ? errs.map((x) => `${x.field || ''}: ${x.message || x.reason}`).join('; ') : problemText(err)));
+          show(out, h('div', { class: 'state error', role: 'alert' }, errs.length ? errs.map((x) => `${x.field || ''}: ${x.message || x.reason}`).join('; ') : problemText(err)));
         }
       };
       cell.append(h('div', { class: 'actions' },
         actionButton('Reprocess', () => reprocess(undefined)),
         actionButton('Drop', async () => {
-          try { await api(`/api/v1/failed-events/${f.id}/drop`, { method: 'POST' }); show(out, h('span', { class: 'muted' }, 'Dropped.')); tr.dataset.status = 'DROPPED'; } catch (err) { show(out, h('span', { class: 'state error', role: 'alert' }, problemText(err))); }
+          try { await api(`/api/v1/failed-events/${f.id}/drop`, { method: 'POST' }); show(out, h('div', { class: 'muted' }, 'Dropped.')); tr.dataset.status = 'DROPPED'; } catch (err) { show(out, h('div', { class: 'state error', role: 'alert' }, problemText(err))); }
         }, { class: 'danger' })),
       h('details', {}, h('summary', {}, 'Edit and reprocess'), raw, actionButton('Reprocess corrected', () => reprocess(raw.value), { class: 'secondary' })), out);
     } else {

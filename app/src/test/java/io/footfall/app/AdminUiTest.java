@@ -343,6 +343,24 @@ class AdminUiTest {
         signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
         open("#/plugins/basket-rules");
         assertEquals("ready", settled("plugin"));
+
+        // the config form generated from the spec: a value out of its bounds is refused under its field, nothing stored
+        assertEquals("ready", settled("config"));
+        WebElement support = driver().findElement(By.id("cfg-min-support"));
+        String before = support.getDomProperty("value");
+        assertEquals("number", support.getDomAttribute("type"));
+        support.clear();
+        support.sendKeys("5");
+        driver().findElement(By.id("config-save")).click();
+        browser.await(WAIT, d -> "invalid".equals(d.findElement(By.cssSelector("[data-region=config-outcome]")).getDomAttribute("data-state")) ? true : null);
+        assertTrue(text("[data-error-for=min-support]").startsWith("must be at most"), text("[data-error-for=min-support]"));
+        admin().get("/api/v1/plugins/basket-rules").then().body("config.min-support", equalTo(Float.parseFloat(before)));
+        browser.screenshot("admin-ui-07a-config-refused");
+        support.clear();
+        support.sendKeys(before);
+        driver().findElement(By.id("config-save")).click();
+        browser.await(WAIT, d -> "saved".equals(d.findElement(By.cssSelector("[data-region=config-outcome]")).getDomAttribute("data-state")) ? true : null);
+
         driver().findElement(By.id("train")).click();
         String job = browser.await(WAIT, d -> (String) js("var t = document.querySelector('[data-region=training]'); return t && t.dataset.job ? t.dataset.job : null;"));
         browser.screenshot("admin-ui-07-training");

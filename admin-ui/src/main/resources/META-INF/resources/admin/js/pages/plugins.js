@@ -184,9 +184,11 @@ function renderPlugin(main, ctx, id) {
     });
     const outcome = h('div', { 'aria-live': 'polite', 'data-region': 'config-outcome' });
     const save = h('button', { type: 'submit', id: 'config-save', disabled: !editable }, 'Save configuration');
-    return h('form', { class: 'config', 'aria-label': 'Configuration', onsubmit: async (e) => {
+    // novalidate: the server validates (bounds, types, the plugin's own checks) and names the property
+    return h('form', { class: 'config', 'aria-label': 'Configuration', novalidate: true, onsubmit: async (e) => {
       e.preventDefault();
       Object.values(errors).forEach((x) => { x.textContent = ''; });
+      Object.values(controls).forEach((c) => c.removeAttribute('aria-invalid'));
       const body = {};
       for (const [k, c] of Object.entries(controls)) body[k] = c.value;
       save.disabled = true;
@@ -198,7 +200,11 @@ function renderPlugin(main, ctx, id) {
       } catch (err) {
         outcome.dataset.state = err.status === 403 ? 'forbidden' : 'invalid';
         const list = (err.body && err.body.errors) || [];
-        for (const x of list) if (errors[x.property]) errors[x.property].textContent = x.message;
+        for (const x of list) {
+          if (!errors[x.property]) continue;
+          errors[x.property].textContent = x.message;
+          controls[x.property].setAttribute('aria-invalid', 'true');
+        }
         show(outcome, h('div', { class: 'state ' + (err.status === 403 ? 'forbidden' : 'error'), role: 'alert' }, problemText(err)));
       } finally {
         save.disabled = !editable;

@@ -82,10 +82,12 @@ function renderEditor(target, ctx, onSaved) {
       try {
         await api(`/api/v1/plugins/${PLUGIN}/config`, { method: 'PUT', body: Object.assign(configText(plugin), { rules: JSON.stringify(doc) }) });
         errors.dataset.state = 'saved';
+        text.removeAttribute('aria-invalid');
         show(errors, h('p', { class: 'ok-box', role: 'status' }, 'Saved. Members are evaluated as events arrive; sizes update after the plugin\u2019s next batch.'));
         onSaved();
       } catch (err) {
         errors.dataset.state = err.status === 403 ? 'forbidden' : 'invalid';
+        if (err.status === 400) text.setAttribute('aria-invalid', 'true');
         show(errors, inlineErrors(err));
         errors.scrollIntoView({ block: 'nearest' });
       } finally {

@@ -67,6 +67,9 @@ class RecommendationsTest {
                 .body("stored", equalTo(events.size()));
         Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}", PLUGIN).jsonPath(),
                 s -> "RUNNING".equals(s.getString("state")) && s.getLong("lag") == 0);
+        // personal recommendations also read the shopper's profile (what they viewed and bought): on a busy machine
+        // the profile projection can trail the plugin
+        Api.awaitProjectionsCaughtUp();
         String job = admin().post("/api/v1/plugins/{id}/train", PLUGIN).then().statusCode(202).extract().path("id");
         JsonPath done = Poll.until(Duration.ofSeconds(90), () -> admin().get("/api/v1/plugins/{id}/jobs/{job}", PLUGIN, job).jsonPath(),
                 j -> !"RUNNING".equals(j.getString("status")));

@@ -25,7 +25,9 @@ import java.util.Map;
  *   <li>{@code rss}: idle RSS of the embedded default (app plus its embedded PostgreSQL) ({@link RssProbe});</li>
  *   <li>{@code plugins}: how fast the profile projection and the plugin host fold a backlog with no plugin, one or
  *       five no-op plugins and the built-in category-affinity plugin, and the host's CPU per event per plugin
- *       ({@link PluginHostProbe}).</li>
+ *       ({@link PluginHostProbe});</li>
+ *   <li>{@code reports} (only with {@code --only}): loads {@code --report-events} events, waits for the reporting
+ *       processor to fold them, then times every report of {@code /api/v1/reports} ({@link #reportsPart}).</li>
  * </ol>
  * The app runs as a child JVM ({@link AppProcess}) against a fresh database per part; databases are dropped and
  * children stopped at the end, also on Ctrl-C (shutdown hook). Results are printed as a table ({@link Report}).
@@ -108,7 +110,8 @@ public final class BenchMain {
                 options.clients, options.batch, options.reps, options.rate, options.durationSeconds, options.freshBatch,
                 options.idleSeconds, options.pluginEvents, options.appJvmArgs.isEmpty() ? "(default)" : String.join(" ", options.appJvmArgs));
 
-        if (options.runs("ingest") || options.runs("freshness") || options.runs("rss") || options.runs("plugins")) {
+        if (options.runs("ingest") || options.runs("freshness") || options.runs("rss") || options.runs("plugins")
+                || options.runs("reports")) {
             Path built = options.appJar;
             builtAppJar = built;
             snapshot = Files.createTempDirectory("footfall-bench-app-");
@@ -116,8 +119,12 @@ public final class BenchMain {
             System.out.println("app under test: " + built + " (built " + Files.getLastModifiedTime(built)
                     + "), copied to " + options.appJar.getParent() + " so that rebuilds during the run do not affect it");
         }
-        if (options.runs("copy") || options.runs("ingest") || options.runs("freshness") || options.runs("plugins")) {
+        if (options.runs("copy") || options.runs("ingest") || options.runs("freshness") || options.runs("plugins")
+                || options.runs("reports")) {
             int needed = Math.max(Math.max(options.events, options.warmup), 1);
+            if (options.runs("reports")) {
+                needed = Math.max(needed, options.reportEvents);
+            }
             if (options.runs("plugins")) {
                 needed = Math.max(needed, options.pluginEvents);
             }
@@ -144,6 +151,9 @@ public final class BenchMain {
         }
         if (options.runs("plugins")) {
             guarded("plugins", this::pluginsPart);
+        }
+        if (options.runs("reports")) {
+            guarded("reports", this::reportsPart);
         }
 
         System.out.println();
@@ -646,6 +656,99 @@ public final class BenchMain {
             Files.writeString(options.logDir.resolve("plugins.md"), md);
         } catch (IOException e) {
             System.err.println("could not write plugins.md: " + e.getMessage());
+        }
+    }
+
+    // ---- reports ----------------------------------------------------------------------------------------
+
+    /** Issue 8's target: report API p95 (with 10 M events in the log). */
+    private static final double TARGET_REPORT_P95_MS = 300;
+
+    /**
+     * Loads {@code --report-events} simulator events (30 days from 2026-01-01) through the tracking API into an app
+     * without plugins (so that only the profile and reporting processors fold them and nothing else competes while
+     * timing), waits until the reporting processor's lag is 0, then times each report over the 30 days, one request
+     * at a time (3 untimed first), and reports p50/p95/max per report.
+     */
+    private void reportsPart() throws Exception {
+        Path builtins = builtAppJar.getParent().resolve("plugins");
+        List<Path> shipped = new ArrayList<>();
+        if (Files.isDirectory(builtins)) {
+            try (var dirs = Files.list(builtins)) {
+                dirs.filter(Files::isDirectory).sorted().forEach(shipped::add);
+            }
+        }
+        AppProcess.replacePlugins(options.appJar, List.of());
+        String db = pg.createDatabase("reports");
+        try {
+            AppProcess app = startApp("reports", db);
+            HttpApi api = new HttpApi(app.base());
+            long deadline = Math.max(600, options.reportEvents / 500L);
+            IngestLoad.Result load = IngestLoad.run("reports-load", api, workload.batches("reports", options.reportEvents, options.batch),
+                    options.clients, deadline, appCpu(app), new ProcStats.ThreadSampler(app.pid()));
+            checkClean(load);
+            long t0 = System.nanoTime();
+            long lag = -1;
+            while (System.nanoTime() - t0 < options.foldDeadlineSeconds * 1_000_000_000L) {
+                com.fasterxml.jackson.databind.JsonNode status = api.getJson("/api/v1/projections/reporting");
+                lag = status.path("lag").asLong();
+                if (lag == 0 && status.path("position").asLong() >= status.path("head").asLong()) {
+                    break;
+                }
+                Thread.sleep(PluginHostProbe.POLL_MS);
+            }
+            double foldWait = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "  loaded %,d events in %.1f s (%,.0f/s); reporting lag %d %.1f s after the load ended%n",
+                    load.stored(), load.seconds(), load.eventsPerSecond(), lag, foldWait);
+            report.row("reports: events in the log", String.format(Locale.ROOT, "%,d", load.stored()), "10,000,000", 
+                    load.stored() >= 10_000_000 ? "ok" : "smaller than the target's log");
+            if (lag != 0) {
+                problems.add("reports: the reporting processor still lagged " + lag + " events after " + options.foldDeadlineSeconds + " s");
+            }
+            try (java.sql.Connection c = pg.connect(db); java.sql.Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM report_user_day), (SELECT count(*) FROM report_user_step), "
+                         + "(SELECT count(*) FROM report_affinity), (SELECT count(*) FROM report_person)")) {
+                rs.next();
+                System.out.printf(Locale.ROOT, "  read model rows: report_user_day %,d, report_user_step %,d, report_affinity %,d, report_person %,d%n",
+                        rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            }
+            String range = "from=2026-01-01&to=2026-01-30";
+            Map<String, String> reports = new java.util.LinkedHashMap<>();
+            reports.put("overview (day)", "/api/v1/reports/overview?" + range);
+            reports.put("overview (week)", "/api/v1/reports/overview?granularity=week&" + range);
+            reports.put("funnel (5 steps, P7D)", "/api/v1/reports/funnel?" + range);
+            reports.put("cohorts (8 weeks)", "/api/v1/reports/cohorts?" + range);
+            reports.put("preferences", "/api/v1/reports/preferences?" + range);
+            reports.put("churn", "/api/v1/reports/churn?" + range);
+            reports.put("recommendations", "/api/v1/reports/recommendations?" + range);
+            reports.put("models", "/api/v1/reports/models");
+            reports.put("overview CSV export", "/api/v1/reports/overview?format=csv&" + range);
+            List<Double> all = new ArrayList<>();
+            for (Map.Entry<String, String> r : reports.entrySet()) {
+                for (int i = 0; i < 3; i++) {
+                    api.getText(r.getValue());
+                }
+                double[] ms = new double[options.reportRequests];
+                for (int i = 0; i < ms.length; i++) {
+                    long start = System.nanoTime();
+                    api.getText(r.getValue());
+                    ms[i] = (System.nanoTime() - start) / 1e6;
+                    all.add(ms[i]);
+                }
+                double p95 = Stats.percentile(ms, 95);
+                System.out.printf(Locale.ROOT, "  %-24s p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms  (%d requests)%n", r.getKey(),
+                        Stats.percentile(ms, 50), p95, Stats.max(ms), ms.length);
+                report.check("reports: " + r.getKey() + " p95", p95, String.format(Locale.ROOT, "%.1f ms", p95),
+                        TARGET_REPORT_P95_MS, false, "≤ 300 ms");
+            }
+            double[] every = all.stream().mapToDouble(Double::doubleValue).toArray();
+            report.check("reports: all reports p95", Stats.percentile(every, 95), String.format(Locale.ROOT, "%.1f ms",
+                    Stats.percentile(every, 95)), TARGET_REPORT_P95_MS, false, "≤ 300 ms");
+            report.note("Reports: " + String.format(Locale.ROOT, "%,d", load.stored()) + " simulator events (30 days) loaded "
+                    + "over HTTP into an app without plugins (churn, recommendation and model reports read empty plugin tables); "
+                    + "requests one at a time over the 30 days after the reporting processor's lag was 0.");
+        } finally {
+            AppProcess.replacePlugins(options.appJar, shipped);
         }
     }
 

@@ -118,6 +118,17 @@ final class HttpApi {
         return MAPPER.readTree(response.body());
     }
 
+    /** GET an admin endpoint; its body, or an IOException for anything but 200. */
+    String getText(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT)
+                .header("Authorization", adminAuth).header("Accept", "application/json").GET().build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
+        }
+        return response.body();
+    }
+
     /** The profiles projection's {@code [position, head, lag]} from {@code /api/v1/projections}. */
     long[] projection() throws IOException, InterruptedException {
         JsonNode list = getJson("/api/v1/projections");

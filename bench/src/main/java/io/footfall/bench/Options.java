@@ -15,9 +15,11 @@ import java.util.Set;
 final class Options {
 
     /** The parts of the benchmark that can be selected with {@code --only}. */
-    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins");
+    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins", "reports");
+    /** The parts run without {@code --only}: {@code reports} (a large load) runs only when asked for. */
+    static final List<String> DEFAULT_PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins");
 
-    Set<String> only = new LinkedHashSet<>(PARTS);
+    Set<String> only = new LinkedHashSet<>(DEFAULT_PARTS);
     boolean quick;
     int events = 200_000;
     int warmup = 20_000;
@@ -31,6 +33,10 @@ final class Options {
     int catchUpSeconds = 60;
     int pluginEvents = 100_000;
     int foldDeadlineSeconds = 300;
+    /** Events loaded before the report API is timed ({@code reports} part). */
+    int reportEvents = 1_000_000;
+    /** Timed requests per report ({@code reports} part). */
+    int reportRequests = 40;
     /** Plugin-host configurations to run ({@code a,b,b2,c,d}); all by default. */
     Set<String> pluginConfigs = new LinkedHashSet<>(List.of("a", "b", "b2", "c", "d"));
     long seed = 42;
@@ -57,6 +63,8 @@ final class Options {
             o.catchUpSeconds = 30;
             o.pluginEvents = 20_000;
             o.foldDeadlineSeconds = 120;
+            o.reportEvents = 20_000;
+            o.reportRequests = 10;
         }
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -77,6 +85,8 @@ final class Options {
                 case "--plugin-events" -> o.pluginEvents = positive(args, ++i, a);
                 case "--plugin-configs" -> o.pluginConfigs = new LinkedHashSet<>(splitArgs(value(args, ++i, a).replace(',', ' ')));
                 case "--fold-deadline" -> o.foldDeadlineSeconds = positive(args, ++i, a);
+                case "--report-events" -> o.reportEvents = positive(args, ++i, a);
+                case "--report-requests" -> o.reportRequests = positive(args, ++i, a);
                 case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
                 case "--pg-port" -> o.pgPort = positive(args, ++i, a);
                 case "--pg-user" -> o.pgUser = value(args, ++i, a);
@@ -93,7 +103,8 @@ final class Options {
             throw new IllegalArgumentException("--fresh-batch must be at most 500");
         }
         if (o.clients > 256 || o.reps > 20 || o.durationSeconds > 3_600 || o.events > 20_000_000 || o.rate > 1_000_000
-                || o.pluginEvents > 20_000_000 || o.foldDeadlineSeconds > 3_600) {
+                || o.pluginEvents > 20_000_000 || o.foldDeadlineSeconds > 3_600 || o.reportEvents > 20_000_000
+                || o.reportRequests > 10_000) {
             throw new IllegalArgumentException("a size is out of bounds (clients ≤ 256, reps ≤ 20, duration ≤ 3600 s, "
                     + "events ≤ 20,000,000, fold deadline ≤ 3600 s, rate ≤ 1,000,000/s)");
         }
@@ -112,7 +123,7 @@ final class Options {
     static String usage() {
         return """
                 usage: java -jar bench/target/footfall-bench.jar [options]
-                  --only copy,ingest,freshness,rss,plugins   parts to run (default: all)
+                  --only copy,ingest,freshness,rss,plugins,reports   parts to run (default: all but reports)
                   --quick                            small sizes (20k events, 10 s freshness, 5 s idle, 20k plugin events)
                   --events N        events per ingest repetition (200000)
                   --warmup N        warm-up events before the timed runs (20000)
@@ -127,6 +138,8 @@ final class Options {
                   --plugin-events N events ingested per plugin-host configuration (100000)
                   --plugin-configs a,b,b2,c,d   plugin-host configurations to run (all)
                   --fold-deadline S longest wait for the processors to fold the log, per configuration (300)
+                  --report-events N events loaded before timing the report API (1000000)
+                  --report-requests N timed requests per report (40)
                   --seed N          simulator seed (42)
                   --pg-port P       PostgreSQL port on 127.0.0.1 (5432), user --pg-user (postgres), trust auth
                   --app-jar PATH    (app/target/quarkus-app/quarkus-run.jar)

@@ -65,6 +65,7 @@ public class ProjectionsResource {
         if (EventLog.PROFILES.equals(name)) {
             io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(profiles::clear);
         }
+        log.projection(name).ifPresent(projection -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(projection::clear));
         processor.resetTokens();
         processor.start();
         return Response.accepted(Map.of("status", "replaying", "name", name)).build();

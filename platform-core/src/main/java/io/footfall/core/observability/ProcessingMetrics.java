@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Gauges of the log's processors for Prometheus ({@code /q/metrics}): how far each processor (the
- * profile projection, every plugin) is behind the head of the log, whether it is in error, and per
+ * profile projection, contributed projections such as reporting, every plugin) is behind the head of the log, whether it is in error, and per
  * plugin its processed events, failed batches and parked dead letters. The rows are refreshed on a
  * schedule (one query for the head, one per plugin for dead letters), not on every scrape, and
  * plugins that come and go get and lose their rows.
@@ -94,11 +94,15 @@ public class ProcessingMetrics {
         long head = log.head();
         List<MultiGauge.Row<?>> lagRows = new ArrayList<>();
         List<MultiGauge.Row<?>> errorRows = new ArrayList<>();
-        log.processor(EventLog.PROFILES).ifPresent(p -> {
-            Tags tags = Tags.of("processor", EventLog.PROFILES);
-            lagRows.add(MultiGauge.Row.of(tags, lagOf(p, head)));
-            errorRows.add(MultiGauge.Row.of(tags, inError(p) ? 1 : 0));
-        });
+        List<String> projections = new ArrayList<>(List.of(EventLog.PROFILES));
+        log.projections().forEach(p -> projections.add(p.name()));
+        for (String name : projections) {
+            log.processor(name).ifPresent(p -> {
+                Tags tags = Tags.of("processor", name);
+                lagRows.add(MultiGauge.Row.of(tags, lagOf(p, head)));
+                errorRows.add(MultiGauge.Row.of(tags, inError(p) ? 1 : 0));
+            });
+        }
         List<MultiGauge.Row<?>> processedRows = new ArrayList<>();
         List<MultiGauge.Row<?>> failedRows = new ArrayList<>();
         List<MultiGauge.Row<?>> parkedRows = new ArrayList<>();

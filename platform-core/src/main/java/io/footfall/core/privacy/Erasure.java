@@ -33,6 +33,8 @@ public class Erasure {
     ProfileQueries profiles;
     @Inject
     ErasedSubjects erased;
+    @Inject
+    io.footfall.core.store.EventLog eventLog;
 
     /**
      * What an erasure did.
@@ -69,6 +71,9 @@ public class Erasure {
             update(c, "DELETE FROM profile_timeline WHERE identifier = ANY (?)", ids);
             update(c, "DELETE FROM identity_link WHERE identifier = ANY (?) OR person_id = ANY (?)", ids);
             update(c, "DELETE FROM failed_event WHERE subject = ANY (?)", ids);
+            for (io.footfall.core.store.Projection projection : eventLog.projections()) {
+                projection.erase(c, identifiers);
+            }
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO erased_subject (identifier, erased_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
                 for (String identifier : identifiers) {

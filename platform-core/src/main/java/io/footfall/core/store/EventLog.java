@@ -51,6 +51,9 @@ public class EventLog {
     jakarta.transaction.TransactionManager jta;
     @Inject
     ProfileProjection profileProjection;
+    /** Projections contributed by other modules (see {@link Projection}). */
+    @Inject
+    jakarta.enterprise.inject.Instance<Projection> projections;
 
 
     @ConfigProperty(name = "footfall.projection.batch-size", defaultValue = "500")
@@ -104,10 +107,43 @@ public class EventLog {
                 .registerEventHandler(c -> profileProjection)
                 .assignHandlerInstancesMatching(PROFILES, handler -> handler == profileProjection)
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+        for (Projection projection : projections) {
+            register(configurer, projection);
+        }
         axon = configurer.buildConfiguration();
         axon.start();
         running = true;
         LOG.infof("Axon event log started with processors %s", axon.eventProcessingConfiguration().eventProcessors().keySet());
+    }
+
+    /** Registers a contributed projection as a single-threaded tracking processor of its own, from the log's tail. */
+    private void register(Configurer configurer, Projection projection) {
+        String name = projection.name();
+        Object handler = projection.handler();
+        int batchSize = projection.batchSize();
+        configurer.eventProcessing()
+                .registerTrackingEventProcessor(name, Configuration::eventStore,
+                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andBatchSize(batchSize)
+                                .andInitialTrackingToken(StreamableMessageSource::createTailToken)
+                                .andThreadFactory(n -> ProcessingThreads.named(name + "-processor", false)))
+                .registerEventHandler(c -> handler)
+                .assignHandlerInstancesMatching(name, h -> h == handler);
+    }
+
+    /** The projections contributed through {@link Projection}, by name. */
+    public Optional<Projection> projection(String name) {
+        for (Projection projection : projections) {
+            if (projection.name().equals(name)) {
+                return Optional.of(projection);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every contributed projection. */
+    public List<Projection> projections() {
+        return projections.stream().toList();
     }
 
     /** The serializer of stored payloads: Jackson, with Footfall's revision annotation. */

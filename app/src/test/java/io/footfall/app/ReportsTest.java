@@ -1,0 +1,440 @@
+package io.footfall.app;
+
+import static io.footfall.app.Api.admin;
+import static io.footfall.app.Api.tracking;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The report API end to end over planted traffic sent through the tracking API, in weeks of June 2025 that no other
+ * test writes to (so every number is exact although the app and its log are shared): 7 people on Monday 2 June of
+ * whom 3 come back in the second week, 2 new people in the second week, a funnel with one drop-off per step (and one
+ * person who viewed before searching), a search without results and without a click, products in two categories,
+ * recommendation lists shown and clicked. A segment's memberships, churn scores, recommendation lists and model
+ * versions are planted in the plugin results read model and the model store (with ids only this test uses), as the
+ * segmentation, churn, recommender and other plugins would write them. Then: every report's numbers, the segment filter, CSV and JSON exports with small-group
+ * suppression, a replay of the reporting projection, bad parameters and roles.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReportsTest {
+
+    private static final String DAY1 = "2025-06-02";
+    private static final String RANGE_TO = "2025-06-15";
+
+    @Inject
+    DataSource ds;
+
+    private final String p = "rp" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    private final String shoe = p + "-shoe";
+    private final String book = p + "-book";
+    private final String noHits = p + " xyzzy";
+    private final String vip = p + "-vip";
+    private String analystUser;
+
+    private static Instant at(String day, String time) {
+        return Instant.parse(day + "T" + time + "Z");
+    }
+
+    private String user(int i) {
+        return p + "-u" + i;
+    }
+
+    private static String msg(String type, String event, String user, Instant at, String properties) {
+        return "{\"type\":\"" + type + "\"" + (event == null ? "" : ",\"event\":\"" + event + "\"") + ",\"userId\":\"" + user
+                + "\",\"timestamp\":\"" + at + "\",\"properties\":" + properties + "}";
+    }
+
+    private String page(String user, Instant at) {
+        return msg("page", null, user, at, "{\"path\":\"/\"}");
+    }
+
+    private String product(String id, String category, String brand) {
+        return "\"product_id\":\"" + id + "\",\"name\":\"Name of " + id + "\",\"category\":\"" + category + "\",\"brand\":\"" + brand + "\",\"price\":20";
+    }
+
+    private String track(String event, String user, Instant at, String properties) {
+        return msg("track", event, user, at, properties);
+    }
+
+    private static void send(List<String> messages) {
+        tracking().body("{\"batch\":[" + String.join(",", messages) + "]}").post("/v1/batch").then().statusCode(200)
+                .body("stored", equalTo(messages.size()));
+    }
+
+    private boolean planted;
+
+    /** Plants the traffic once per test instance (the class has one): RestAssured knows the app's port only inside tests. */
+    @BeforeEach
+    void plant() throws SQLException {
+        if (planted) {
+            return;
+        }
+        planted = true;
+        List<String> day1 = new ArrayList<>();
+        String shoeProps = "{" + product(shoe, "Shoes", "Acme") + "}";
+        for (int i = 1; i <= 7; i++) {
+            day1.add(page(user(i), at(DAY1, "10:00:00")));
+        }
+        for (int i = 1; i <= 6; i++) {
+            String query = i == 6 ? noHits : "Running  Shoes";
+            day1.add(track("Products Searched", user(i), at(DAY1, "10:01:00"), "{\"query\":\"" + query + "\",\"results\":" + (i == 6 ? 0 : 12) + "}"));
+        }
+        for (int i = 1; i <= 5; i++) {
+            day1.add(track("Product Viewed", user(i), at(DAY1, "10:02:00"), shoeProps));
+        }
+        // u6 viewed before searching: not in the funnel's second step
+        day1.add(track("Product Viewed", user(6), at(DAY1, "09:58:00"), shoeProps));
+        for (int i = 1; i <= 4; i++) {
+            day1.add(track("Product Added", user(i), at(DAY1, "10:03:00"), "{" + product(shoe, "Shoes", "Acme") + ",\"quantity\":1}"));
+        }
+        for (int i = 1; i <= 3; i++) {
+            day1.add(track("Checkout Started", user(i), at(DAY1, "10:04:00"), "{\"order_id\":\"" + p + "-o" + i + "\",\"revenue\":20}"));
+        }
+        for (int i = 1; i <= 2; i++) {
+            day1.add(track("Order Completed", user(i), at(DAY1, "10:05:00"), "{\"order_id\":\"" + p + "-o" + i
+                    + "\",\"revenue\":120,\"products\":[{" + product(shoe, "Shoes", "Acme") + ",\"quantity\":1}]}"));
+        }
+        // u6 comes back two hours later: a second session, which ends the search without a click
+        day1.add(page(user(6), at(DAY1, "12:00:00")));
+        day1.add(track("Product Viewed", user(7), at(DAY1, "10:30:00"), "{" + product(book, "Books", "Paper") + "}"));
+        // recommendation lists shown 4 times, clicked once
+        for (int i = 0; i < 4; i++) {
+            day1.add(track("Product List Viewed", user(7), at(DAY1, "10:3" + (i + 1) + ":00"), "{\"list_id\":\"recommended\"}"));
+        }
+        day1.add(track("Product Clicked", user(7), at(DAY1, "10:36:00"), "{\"list_id\":\"recommended\"," + product(book, "Books", "Paper") + "}"));
+        send(day1);
+        // week 2: three come back, two are new
+        send(List.of(page(user(1), at("2025-06-10", "09:00:00")), page(user(2), at("2025-06-10", "09:00:00")),
+                page(user(3), at("2025-06-10", "09:00:00")), page(user(8), at("2025-06-11", "09:00:00")),
+                page(user(9), at("2025-06-11", "09:00:00"))));
+        plantPluginResults();
+        awaitReporting();
+        admin().get("/api/v1/segments/{id}/members", vip).then().statusCode(200).body("members.userId", equalTo(List.of(user(1), user(2))));
+
+        analystUser = p + "-analyst";
+        admin().contentType("application/json").body(Map.of("username", analystUser, "password", "analyst-password", "roles", List.of("analyst")))
+                .post("/api/v1/accounts").then().statusCode(201);
+    }
+
+    /**
+     * The segment {@code vip} of u1 and u2 (u3 left it), as the segmentation plugin publishes memberships (planted
+     * rather than evaluated: the plugin's batches can time out on a loaded machine), churn scores of u1 (high, value
+     * 1200) and u2 (medium, value 50), three recommendation lists holding one item, and model versions.
+     */
+    private void plantPluginResults() throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            for (int i = 1; i <= 3; i++) {
+                result(c, "segmentation", "SEGMENT_MEMBERSHIP", vip + ":" + user(i), user(i), "{\"userId\":\"" + user(i) + "\",\"segment\":\""
+                        + vip + "\",\"member\":" + (i < 3) + ",\"score\":1.0}");
+            }
+            result(c, "churn", "USER_SCORE", "churn:" + user(1), user(1), "{\"userId\":\"" + user(1) + "\",\"name\":\"churn\",\"score\":0.9,"
+                    + "\"band\":\"high\",\"reasons\":[{\"feature\":\"days_since_last_order\",\"contribution\":0.5,\"text\":\"no order for 40 days\"}]}");
+            result(c, "churn", "USER_SCORE", "retention:" + user(1), user(1), "{\"userId\":\"" + user(1) + "\",\"name\":\"retention\",\"score\":0.9,"
+                    + "\"band\":\"win-back-voucher\",\"reasons\":[]}");
+            result(c, "churn", "USER_SCORE", "churn:" + user(2), user(2), "{\"userId\":\"" + user(2) + "\",\"name\":\"churn\",\"score\":0.6,"
+                    + "\"band\":\"medium\",\"reasons\":[]}");
+            result(c, "churn", "USER_SCORE", "churn:" + user(3), user(3), "{\"userId\":\"" + user(3) + "\",\"name\":\"churn\",\"score\":0.1,"
+                    + "\"band\":\"low\",\"reasons\":[]}");
+            result(c, "churn", "REPORT_TABLE", "churn-at-risk", null, "{\"name\":\"churn-at-risk\",\"columns\":[\"user_id\",\"probability\","
+                    + "\"band\",\"value\",\"reason\",\"action\"],\"rows\":[[\"" + user(1) + "\",0.9,\"high\",1200.0,\"\",\"win-back-voucher\"],"
+                    + "[\"" + user(2) + "\",0.6,\"medium\",50.0,\"\",\"none\"]]}");
+            for (int i = 1; i <= 3; i++) {
+                result(c, "recommender", "RANKED_ITEMS", "recommended:user:" + p + "-r" + i, p + "-r" + i, "{\"list\":\"recommended\",\"userId\":\""
+                        + p + "-r" + i + "\",\"items\":[{\"itemId\":\"" + p + "-rec\",\"score\":1.0}]}");
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO plugin_model (plugin_id, version, bytes, metrics, metadata, created_at) "
+                    + "VALUES (?, ?, ?, ?::jsonb, '{}'::jsonb, ?)")) {
+                for (int v = 1; v <= 2; v++) {
+                    s.setString(1, p + "-plugin");
+                    s.setInt(2, v);
+                    s.setBytes(3, new byte[] {1});
+                    s.setString(4, "{\"auc\":0." + (7 + v) + "}");
+                    s.setTimestamp(5, Timestamp.from(at("2025-06-0" + v, "08:00:00")));
+                    s.executeUpdate();
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO plugin_model_promotion (plugin_id, version, promoted_at) VALUES (?, 1, now())")) {
+                s.setString(1, p + "-plugin");
+                s.executeUpdate();
+            }
+        }
+    }
+
+    private static void result(Connection c, String plugin, String type, String key, String user, String payload) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO plugin_result (plugin_id, result_type, result_key, user_id, payload, position, "
+                + "recorded_at) VALUES (?, ?, ?, ?, ?::jsonb, 0, now())")) {
+            s.setString(1, plugin);
+            s.setString(2, type);
+            s.setString(3, key);
+            s.setString(4, user);
+            s.setString(5, payload);
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * Waits until the reporting processor has folded the whole log as it is now. (After a replay Axon keeps the
+     * processor "replaying" until an event beyond the reset point arrives, so that flag is not waited for.)
+     */
+    private static void awaitReporting() {
+        Poll.until(Duration.ofSeconds(180), () -> new JsonPath(admin().get("/api/v1/projections/reporting").asString()) {
+            @Override
+            public String toString() {
+                return prettify();
+            }
+        }, s -> s.getLong("lag") == 0 && s.getLong("position") >= s.getLong("head"));
+    }
+
+    private static JsonPath report(String path, Object... params) {
+        RequestSpecification r = admin();
+        for (int i = 0; i < params.length; i += 2) {
+            r = r.queryParam((String) params[i], params[i + 1]);
+        }
+        return r.get("/api/v1/reports/" + path).then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void overviewByWeekAndDay() {
+        JsonPath o = report("overview", "from", DAY1, "to", RANGE_TO, "granularity", "week");
+        assertEquals("week", o.getString("granularity"));
+        assertEquals(List.of("2025-06-02", "2025-06-09"), o.getList("series.period"));
+        assertEquals(List.of(7, 5), o.getList("series.activeUsers"));
+        assertEquals(List.of(7, 2), o.getList("series.newUsers"));
+        assertEquals(List.of(0, 3), o.getList("series.returningUsers"));
+        assertEquals(List.of(8, 5), o.getList("series.sessions"), "u6 had two sessions on day 1");
+        assertEquals(List.of(35, 5), o.getList("series.events"));
+        assertEquals(Map.of("page", 8, "Products Searched", 6, "Product Viewed", 7, "Product Added", 4, "Checkout Started", 3,
+                "Order Completed", 2, "Product List Viewed", 4, "Product Clicked", 1), o.getMap("series[0].eventsByType"));
+        assertEquals(Map.of("activeUsers", 9, "newUsers", 9, "returningUsers", 0, "sessions", 13, "events", 40), o.getMap("totals"));
+
+        JsonPath days = report("overview", "from", "2025-06-03", "to", RANGE_TO);
+        assertEquals(List.of("2025-06-10", "2025-06-11"), days.getList("series.period"));
+        assertEquals(List.of(0, 2), days.getList("series.newUsers"));
+        assertEquals(List.of(3, 0), days.getList("series.returningUsers"), "seen before the range: returning");
+
+        JsonPath month = report("overview", "from", DAY1, "to", RANGE_TO, "granularity", "month");
+        assertEquals(List.of("2025-06-01"), month.getList("series.period"));
+        assertEquals(List.of(9), month.getList("series.activeUsers"));
+
+        JsonPath segment = report("overview", "from", DAY1, "to", RANGE_TO, "segment", vip);
+        assertEquals(Map.of("activeUsers", 2, "newUsers", 2, "returningUsers", 0, "sessions", 4, "events", 14), segment.getMap("totals"));
+        assertEquals(6, segment.getInt("series[0].eventsByType.size()"), "by type from the members' rows");
+    }
+
+    @Test
+    void funnelWithDropOffsWindowAndSegment() {
+        JsonPath f = report("funnel", "from", DAY1, "to", RANGE_TO);
+        assertEquals(List.of("Products Searched", "Product Viewed", "Product Added", "Checkout Started", "Order Completed"), f.getList("steps.name"));
+        assertEquals(List.of(6, 5, 4, 3, 2), f.getList("steps.users"));
+        assertEquals(List.of(0, 1, 1, 1, 1), f.getList("steps.dropOff"));
+        assertEquals(List.of(1.0f, 0.8333f, 0.8f, 0.75f, 0.6667f), f.getList("steps.conversionFromPrevious"));
+        assertEquals(List.of(1.0f, 0.8333f, 0.6667f, 0.5f, 0.3333f), f.getList("steps.conversionFromStart"));
+
+        // the view is 60 s after the search, the cart add 120 s
+        JsonPath minute = report("funnel", "from", DAY1, "to", RANGE_TO, "steps", "Products Searched,Product Viewed,Product Added", "window", "PT1M");
+        assertEquals(List.of(6, 5, 0), minute.getList("steps.users"));
+
+        JsonPath segment = report("funnel", "from", DAY1, "to", RANGE_TO, "segment", vip);
+        assertEquals(List.of(2, 2, 2, 2, 2), segment.getList("steps.users"));
+
+        // the first step must happen in the range
+        assertEquals(List.of(0, 0), report("funnel", "from", "2025-06-03", "to", RANGE_TO, "steps", "Products Searched,Product Viewed").getList("steps.users"));
+    }
+
+    @Test
+    void cohorts() {
+        JsonPath c = report("cohorts", "from", DAY1, "to", "2025-06-22", "weeks", "3");
+        assertEquals(3, c.getInt("weeks"));
+        assertEquals(List.of("2025-W23", "2025-W24"), c.getList("cohorts.cohort"));
+        assertEquals(List.of("2025-06-02", "2025-06-09"), c.getList("cohorts.start"));
+        assertEquals(List.of(7, 2), c.getList("cohorts.size"));
+        assertEquals(List.of(1.0f, 0.4286f, 0.0f), c.getList("cohorts[0].retention"));
+        assertEquals(List.of(1.0f, 0.0f), c.getList("cohorts[1].retention"), "weeks after the range's end are left out");
+    }
+
+    @Test
+    void preferences() {
+        JsonPath pr = report("preferences", "from", DAY1, "to", RANGE_TO);
+        assertEquals(List.of("Shoes", "Books"), pr.getList("categories.name"));
+        assertEquals(List.of(6, 1), pr.getList("categories.users"));
+        assertEquals(List.of(0.8571f, 0.1429f), pr.getList("categories.share"));
+        assertEquals(List.of("Acme", "Paper"), pr.getList("brands.name"));
+        assertEquals(List.of(shoe, book), pr.getList("topProducts.viewed.productId"));
+        assertEquals(List.of(6, 1), pr.getList("topProducts.viewed.count"));
+        assertEquals("Name of " + shoe, pr.getString("topProducts.viewed[0].name"));
+        assertEquals(List.of(4), pr.getList("topProducts.carted.count"));
+        assertEquals(List.of(2), pr.getList("topProducts.purchased.count"));
+        assertEquals(List.of(Map.of("query", noHits, "count", 1)), pr.getList("searches.noResult"));
+        assertEquals(List.of(Map.of("query", noHits, "count", 1)), pr.getList("searches.noClick"), "the clicked searches are not listed");
+
+        JsonPath segment = report("preferences", "from", DAY1, "to", RANGE_TO, "segment", vip, "limit", "1");
+        assertEquals(List.of(Map.of("name", "Shoes", "users", 2, "share", 1.0f)), segment.getList("categories"));
+    }
+
+    @Test
+    void churnRecommendationsAndModels() {
+        JsonPath churn = report("churn", "segment", vip);
+        assertEquals(List.of(user(1), user(2)), churn.getList("users.userId"));
+        assertEquals(List.of(0.9f, 0.6f), churn.getList("users.probability"));
+        assertEquals(List.of("high", "medium"), churn.getList("users.band"));
+        assertEquals(List.of(1200.0f, 50.0f), churn.getList("users.value"));
+        assertEquals(List.of("no order for 40 days"), churn.getList("users[0].reasons"));
+        assertEquals(List.of("win-back-voucher"), churn.getList("users[0].strategies"));
+        assertEquals(List.of(), churn.getList("users[1].strategies"));
+        assertEquals(List.of(user(1)), report("churn", "segment", vip, "minValue", "100").getList("users.userId"));
+        assertTrue(report("churn", "limit", "1000").getList("users.userId").containsAll(List.of(user(1), user(2))));
+        assertFalse(report("churn", "limit", "1000").getList("users.userId").contains(user(3)), "low risk is not at risk");
+
+        JsonPath rec = report("recommendations", "from", DAY1, "to", RANGE_TO, "limit", "1000");
+        assertEquals(0.25f, rec.getFloat("clickThrough"), "1 click on 4 lists shown");
+        assertEquals(3, rec.getInt("mostRecommended.find { it.itemId == '" + p + "-rec' }.count"));
+        assertTrue(rec.getDouble("coverage") > 0 && rec.getDouble("coverage") <= 1, rec.prettify());
+        String quiet = admin().queryParam("from", "2025-07-01").queryParam("to", "2025-07-02").get("/api/v1/reports/recommendations").asString();
+        assertTrue(quiet.contains("\"clickThrough\":null"), quiet);
+
+        JsonPath models = report("models");
+        String mine = "plugins.find { it.pluginId == '" + p + "-plugin' }";
+        assertEquals(List.of(2, 1), models.getList(mine + ".versions.version"));
+        assertEquals(List.of(false, true), models.getList(mine + ".versions.promoted"));
+        assertEquals(Map.of("auc", 0.9f), models.getMap(mine + ".versions[0].metrics"));
+        assertEquals("2025-06-02T08:00:00Z", models.getString(mine + ".versions[0].createdAt"));
+    }
+
+    @Test
+    void exportsSuppressSmallGroups() {
+        String csv = admin().queryParam("from", DAY1).queryParam("to", RANGE_TO).queryParam("granularity", "week").queryParam("format", "csv")
+                .get("/api/v1/reports/overview").then().statusCode(200).header("Content-Type", containsString("text/csv"))
+                .header("Content-Disposition", containsString("overview.csv")).extract().asString();
+        List<String> lines = List.of(csv.split("\n"));
+        assertEquals("period,active_users,new_users,returning_users,sessions,events,events:Checkout Started,events:Order Completed,"
+                + "events:Product Added,events:Product Clicked,events:Product List Viewed,events:Product Viewed,events:Products Searched,events:page,suppressed", lines.get(0));
+        assertEquals("2025-06-02,7,7,0,8,35,3,2,4,1,4,7,6,8,false", lines.get(1));
+        assertEquals("2025-06-09,,,,,,,,,,,,,,true", lines.get(2), "2 new users: below 5");
+        assertEquals("total,9,9,0,13,40,,,,,,,,,false", lines.get(3));
+        assertEquals(4, lines.size());
+
+        // Accept: text/csv works too; the funnel: 1 dropped at each step, so only the first step is shown
+        String funnel = admin().accept("text/csv").queryParam("from", DAY1).queryParam("to", RANGE_TO).get("/api/v1/reports/funnel")
+                .then().statusCode(200).extract().asString();
+        assertEquals("step,name,users,conversion_from_previous,conversion_from_start,drop_off,suppressed\n"
+                + "1,Products Searched,6,1.0,1.0,0,false\n2,Product Viewed,,,,,true\n3,Product Added,,,,,true\n"
+                + "4,Checkout Started,,,,,true\n5,Order Completed,,,,,true\n", funnel);
+
+        String prefs = admin().queryParam("from", DAY1).queryParam("to", RANGE_TO).queryParam("format", "csv")
+                .get("/api/v1/reports/preferences").then().statusCode(200).extract().asString();
+        assertTrue(prefs.contains("\ncategory,Shoes,,6,0.8571,false\n"), prefs);
+        assertTrue(prefs.contains("\ncategory,Books,,,,true\n"), prefs);
+        assertTrue(prefs.contains("\nsearch_no_result,,,,,true\n"), "a rare query is suppressed with its text: " + prefs);
+        assertFalse(prefs.contains("xyzzy"), prefs);
+
+        // the JSON export: the same suppression, as a download
+        JsonPath json = admin().queryParam("from", DAY1).queryParam("to", "2025-06-22").queryParam("weeks", "3").queryParam("format", "json")
+                .get("/api/v1/reports/cohorts").then().statusCode(200).header("Content-Disposition", containsString("cohorts.json"))
+                .extract().jsonPath();
+        assertEquals(Map.of("cohort", "2025-W23", "start", "2025-06-02", "suppressed", true), json.getMap("cohorts[0]"),
+                "3 of 7 came back: below 5");
+        assertEquals(true, json.getBoolean("cohorts[1].suppressed"));
+        // the live JSON is not suppressed
+        assertNull(report("cohorts", "from", DAY1, "to", "2025-06-22", "weeks", "3").get("cohorts[0].suppressed"));
+
+        String churnCsv = admin().queryParam("segment", vip).queryParam("format", "csv").get("/api/v1/reports/churn").then().statusCode(200).extract().asString();
+        assertEquals("user_id,probability,band,value,reasons,strategies\n" + user(1) + ",0.9,high,1200.0,no order for 40 days,win-back-voucher\n"
+                + user(2) + ",0.6,medium,50.0,,\n", churnCsv);
+        String models = admin().queryParam("format", "csv").get("/api/v1/reports/models").then().statusCode(200).extract().asString();
+        assertTrue(models.contains("\n" + p + "-plugin,2,2025-06-02T08:00:00Z,false,auc,0.9\n"), models);
+    }
+
+    @Test
+    void replayRebuildsTheSameReports() {
+        String before = admin().queryParam("from", DAY1).queryParam("to", RANGE_TO).get("/api/v1/reports/overview").asString();
+        String funnelBefore = admin().queryParam("from", DAY1).queryParam("to", RANGE_TO).get("/api/v1/reports/funnel").asString();
+        RestAssured.given().auth().preemptive().basic(analystUser, "analyst-password").post("/api/v1/projections/reporting/replay")
+                .then().statusCode(403);
+        admin().post("/api/v1/projections/reporting/replay").then().statusCode(202);
+        awaitReporting();
+        assertEquals(before, admin().queryParam("from", DAY1).queryParam("to", RANGE_TO).get("/api/v1/reports/overview").asString());
+        assertEquals(funnelBefore, admin().queryParam("from", DAY1).queryParam("to", RANGE_TO).get("/api/v1/reports/funnel").asString());
+    }
+
+    @Test
+    void erasureRemovesThePersonFromTheReadModels() {
+        String gone = p + "-gone";
+        send(List.of(page(gone, at("2025-08-04", "10:00:00")), track("Product Viewed", gone, at("2025-08-04", "10:01:00"),
+                "{" + product(shoe, "Shoes", "Acme") + "}")));
+        awaitReporting();
+        assertEquals(1, report("overview", "from", "2025-08-04", "to", "2025-08-04").getInt("totals.activeUsers"));
+        assertEquals(1, Db.count(ds, "SELECT count(*) FROM report_person WHERE person = ?", "user:" + gone));
+        admin().delete("/api/v1/customers/{id}", gone).then().statusCode(200);
+        for (String table : List.of("report_person", "report_user_day", "report_user_step", "report_affinity")) {
+            assertEquals(0, Db.count(ds, "SELECT count(*) FROM " + table + " WHERE person = ?", "user:" + gone), table);
+        }
+        JsonPath after = report("overview", "from", "2025-08-04", "to", "2025-08-04");
+        assertEquals(0, after.getInt("totals.activeUsers"));
+        assertEquals(List.of(), after.getList("series"), "no per-person rows left for the day");
+        // the anonymous daily counters by type stay
+        assertEquals(2, Db.count(ds, "SELECT sum(n) FROM report_counter WHERE day = DATE '2025-08-04' AND metric = 'type'"));
+    }
+
+    @Test
+    void badParametersAre400NamingTheParameter() {
+        bad("overview", "from", "2025-13-01", "from");
+        bad("overview", "to", "yesterday", "to");
+        bad("funnel", "from", "2025-06-10", "to", "2025-06-01", "to");
+        bad("overview", "granularity", "hour", "granularity");
+        bad("funnel", "steps", "Product Viewed", "steps");
+        bad("funnel", "steps", "a,b,c,d,e,f,g,h,i,j,k", "steps");
+        bad("funnel", "steps", "a,,b", "steps");
+        bad("funnel", "window", "a week", "window");
+        bad("funnel", "window", "P1000D", "window");
+        bad("cohorts", "weeks", "0", "weeks");
+        bad("preferences", "limit", "x", "limit");
+        bad("churn", "minValue", "lots", "minValue");
+        bad("overview", "format", "xml", "format");
+        bad("overview", "segment", p + "-no-such-segment", "segment");
+        bad("overview", "from", "2020-01-01", "to", "2025-01-01", "from");
+    }
+
+    private static void bad(String report, Object... paramsAndField) {
+        RequestSpecification r = admin();
+        for (int i = 0; i + 1 < paramsAndField.length; i += 2) {
+            r = r.queryParam((String) paramsAndField[i], paramsAndField[i + 1]);
+        }
+        String field = (String) paramsAndField[paramsAndField.length - 1];
+        r.get("/api/v1/reports/" + report).then().statusCode(400).body("error", equalTo("invalid_parameter")).body("field", equalTo(field));
+    }
+
+    @Test
+    void rolesAnalystReadsNobodyElseDoes() {
+        for (String report : List.of("overview", "funnel", "cohorts", "preferences", "churn", "recommendations", "models")) {
+            RestAssured.given().get("/api/v1/reports/" + report).then().statusCode(401);
+            RestAssured.given().auth().preemptive().basic(analystUser, "wrong-password").get("/api/v1/reports/" + report).then().statusCode(401);
+            RestAssured.given().auth().preemptive().basic(Api.WRITE_KEY, "").get("/api/v1/reports/" + report).then().statusCode(401);
+            RestAssured.given().auth().preemptive().basic(analystUser, "analyst-password").get("/api/v1/reports/" + report).then().statusCode(200);
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package io.footfall.reporting;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.footfall.core.store.EventJson;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.IsoFields;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * Reads the reports from the reporting read models and, for churn, recommendations and models, from the plugin
+ * results read model and the model store. A {@code persons} argument, when not null, restricts a report to those
+ * identifiers (a segment's current members).
+ */
+@ApplicationScoped
+public class ReportQueries {
+
+    /** Plugin whose scores feed the churn report. */
+    public static final String CHURN_PLUGIN = "churn";
+    /** Plugin whose lists feed the recommendation report. */
+    public static final String RECOMMENDER_PLUGIN = "recommender";
+
+    private static final TypeReference<Map<String, Double>> METRICS = new TypeReference<>() {
+    };
+
+    @Inject
+    DataSource dataSource;
+
+    private final ObjectMapper json = EventJson.create();
+
+    /**
+     * The behaviour overview; {@code granularity} is {@code day}, {@code week} or {@code month} (checked by the caller).
+     * Active people, sessions and events come from {@code report_user_day}; new people from {@code report_person} by
+     * first day (a person is active on their first day, so new people are a subset of the active ones).
+     */
+    public Reports.Overview overview(ReportParams.Range range, String granularity, List<String> persons) {
+        String period = "date_trunc('" + granularity + "', d.day::timestamp)::date";
+        String firstPeriod = "date_trunc('" + granularity + "', p.first_day::timestamp)::date";
+        String members = persons != null ? "AND person = ANY (?) " : "";
+        Map<LocalDate, long[]> rows = new TreeMap<>();
+        Map<LocalDate, Map<String, Long>> byType = new HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + period + ", count(DISTINCT d.person), sum(d.sessions), sum(d.events) "
+                    + "FROM report_user_day d WHERE d.day BETWEEN ? AND ? " + members + "GROUP BY 1")) {
+                bind(c, s, range.from(), range.to(), persons);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getDate(1).toLocalDate(), new long[] {rs.getLong(2), 0, rs.getLong(3), rs.getLong(4)});
+                    }
+                }
+            }
+            long fresh = 0;
+            try (PreparedStatement s = c.prepareStatement("SELECT " + firstPeriod + ", count(*) FROM report_person p "
+                    + "WHERE p.first_day BETWEEN ? AND ? " + members + "GROUP BY 1")) {
+                bind(c, s, range.from(), range.to(), persons);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        long[] row = rows.get(rs.getDate(1).toLocalDate());
+                        if (row != null) {
+                            row[1] = rs.getLong(2);
+                        }
+                        fresh += rs.getLong(2);
+                    }
+                }
+            }
+            String types = persons == null
+                    ? "SELECT " + period + ", d.key, sum(d.n) FROM report_counter d WHERE d.metric = 'type' AND d.day BETWEEN ? AND ? GROUP BY 1, 2"
+                    : "SELECT " + period + ", d.event_type, sum(d.n) FROM report_user_step d WHERE d.day BETWEEN ? AND ? AND d.person = ANY (?) GROUP BY 1, 2";
+            try (PreparedStatement s = c.prepareStatement(types)) {
+                bind(c, s, range.from(), range.to(), persons);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        byType.computeIfAbsent(rs.getDate(1).toLocalDate(), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+                    }
+                }
+            }
+            List<Reports.Period> series = new ArrayList<>();
+            rows.forEach((p, r) -> series.add(new Reports.Period(p.toString(), r[0], r[1], r[0] - r[1], r[2], r[3],
+                    byType.getOrDefault(p, new TreeMap<>()), null)));
+            Reports.Totals totals;
+            try (PreparedStatement s = c.prepareStatement("SELECT count(DISTINCT person), COALESCE(sum(sessions), 0), COALESCE(sum(events), 0) "
+                    + "FROM report_user_day WHERE day BETWEEN ? AND ? " + members)) {
+                bind(c, s, range.from(), range.to(), persons);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    long active = rs.getLong(1);
+                    totals = new Reports.Totals(active, fresh, active - fresh, rs.getLong(2), rs.getLong(3), null);
+                }
+            }
+            return new Reports.Overview(range.from().toString(), range.to().toString(), granularity, series, totals);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the overview", e);
+        }
+    }
+
+    /**
+     * A funnel: people whose first occurrence of step 1 in the range starts a chain in which every next step happens
+     * at or after the previous one and no later than {@code window} after step 1 (later steps may fall after the
+     * range's end). Occurrences are known per person, type and day as first and last time; a next step on a day
+     * whose occurrences span the previous step's time counts from that time.
+     */
+    public Reports.Funnel funnel(ReportParams.Range range, List<String> steps, Duration window, List<String> persons) {
+        // set-based: each step is one hash join of the previous step's people with the rows of the step's type in
+        // [from, to + window] (one index range scan per step), never a lookup per person
+        String interval = window.getSeconds() + " seconds";
+        LocalDate lastDay = range.to().plusDays((window.getSeconds() + 86_399) / 86_400 + 1);
+        StringBuilder sql = new StringBuilder("WITH s1 AS (SELECT person, min(first_at) AS t0, min(first_at) AS t FROM report_user_step "
+                + "WHERE event_type = ? AND day BETWEEN ? AND ? " + (persons != null ? "AND person = ANY (?) " : "") + "GROUP BY person)");
+        for (int i = 2; i <= steps.size(); i++) {
+            sql.append(", s").append(i).append(" AS (SELECT p.person, p.t0, min(GREATEST(u.first_at, p.t)) AS t FROM s").append(i - 1)
+                    .append(" p JOIN report_user_step u ON u.person = p.person WHERE u.event_type = ? AND u.day BETWEEN ? AND ? ")
+                    .append("AND u.last_at >= p.t AND u.first_at <= p.t0 + CAST(? AS interval) GROUP BY p.person, p.t0)");
+        }
+        sql.append(" SELECT ");
+        for (int i = 1; i <= steps.size(); i++) {
+            sql.append(i > 1 ? ", " : "").append("(SELECT count(*) FROM s").append(i).append(")");
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            List<Object> args = new ArrayList<>(List.of(steps.get(0), Date.valueOf(range.from()), Date.valueOf(range.to())));
+            if (persons != null) {
+                args.add(c.createArrayOf("varchar", persons.toArray()));
+            }
+            for (int i = 1; i < steps.size(); i++) {
+                args.add(steps.get(i));
+                args.add(Date.valueOf(range.from()));
+                args.add(Date.valueOf(lastDay));
+                args.add(interval);
+            }
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+            List<Reports.FunnelStep> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long start = rs.getLong(1);
+                long previous = start;
+                for (int i = 0; i < steps.size(); i++) {
+                    long users = rs.getLong(i + 1);
+                    double fromPrevious = i == 0 ? 1.0 : previous == 0 ? 0.0 : Reports.round((double) users / previous);
+                    double fromStart = start == 0 ? 0.0 : Reports.round((double) users / start);
+                    out.add(new Reports.FunnelStep(steps.get(i), users, fromPrevious, fromStart, i == 0 ? 0L : previous - users, null));
+                    previous = users;
+                }
+            }
+            return new Reports.Funnel(out);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the funnel", e);
+        }
+    }
+
+    /** Weekly cohorts of people first seen in the ISO weeks from the week of {@code from} to {@code to}. */
+    public Reports.Cohorts cohorts(ReportParams.Range range, int weeks, List<String> persons) {
+        LocalDate firstWeek = range.from().minusDays(range.from().getDayOfWeek().getValue() - 1L);
+        String cohort = "date_trunc('week', p.first_day::timestamp)::date";
+        Map<LocalDate, long[]> active = new TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + cohort + ", (d.day - " + cohort
+                + ") / 7, count(DISTINCT p.person) FROM report_person p JOIN report_user_day d ON d.person = p.person "
+                + "WHERE p.first_day BETWEEN ? AND ? AND d.day >= " + cohort + " AND d.day < " + cohort + " + ? AND d.day <= ? "
+                + (persons != null ? "AND p.person = ANY (?) " : "") + "GROUP BY 1, 2")) {
+            bind(c, s, firstWeek, range.to(), weeks * 7, range.to(), persons);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    active.computeIfAbsent(rs.getDate(1).toLocalDate(), k -> new long[weeks])[rs.getInt(2)] = rs.getLong(3);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the cohorts", e);
+        }
+        List<Reports.Cohort> out = new ArrayList<>();
+        active.forEach((start, counts) -> {
+            long size = counts[0];
+            int elapsed = (int) Math.min(weeks, ChronoUnit.DAYS.between(start, range.to()) / 7 + 1);
+            List<Double> retention = new ArrayList<>();
+            List<Long> activeCounts = new ArrayList<>();
+            for (int i = 0; i < elapsed; i++) {
+                retention.add(size == 0 ? 0.0 : Reports.round((double) counts[i] / size));
+                activeCounts.add(counts[i]);
+            }
+            String label = String.format("%d-W%02d", start.get(IsoFields.WEEK_BASED_YEAR), start.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+            out.add(new Reports.Cohort(label, start.toString(), size, retention, activeCounts, null));
+        });
+        return new Reports.Cohorts(weeks, out);
+    }
+
+    /** Preference analysis; top products and searches are store-wide (not restricted by {@code persons}). */
+    public Reports.Preferences preferences(ReportParams.Range range, int limit, List<String> persons) {
+        try (Connection c = dataSource.getConnection()) {
+            return new Reports.Preferences(shares(c, "c", range, limit, persons), shares(c, "b", range, limit, persons),
+                    new Reports.TopProducts(products(c, "views", range, limit), products(c, "carts", range, limit), products(c, "purchases", range, limit)),
+                    new Reports.Searches(queries(c, "no_result", range, limit), queries(c, "no_click", range, limit)));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the preferences", e);
+        }
+    }
+
+    private List<Reports.Share> shares(Connection c, String dimension, ReportParams.Range range, int limit, List<String> persons) throws SQLException {
+        String where = "WHERE dimension = ? AND day BETWEEN ? AND ? " + (persons != null ? "AND person = ANY (?) " : "");
+        long all;
+        try (PreparedStatement s = c.prepareStatement("SELECT count(DISTINCT person) FROM report_affinity " + where)) {
+            bind(c, s, dimension, range.from(), range.to(), persons);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                all = rs.getLong(1);
+            }
+        }
+        List<Reports.Share> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT value, count(DISTINCT person) FROM report_affinity " + where
+                + "GROUP BY value ORDER BY 2 DESC, 1 LIMIT ?")) {
+            bind(c, s, dimension, range.from(), range.to(), persons, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    long users = rs.getLong(2);
+                    out.add(new Reports.Share(rs.getString(1), users, all == 0 ? 0.0 : Reports.round((double) users / all), null));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Reports.ProductCount> products(Connection c, String column, ReportParams.Range range, int limit) throws SQLException {
+        List<Reports.ProductCount> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT d.product_id, max(p.name), sum(d." + column + ") FROM report_product_day d "
+                + "LEFT JOIN report_product p ON p.product_id = d.product_id WHERE d.day BETWEEN ? AND ? GROUP BY d.product_id "
+                + "HAVING sum(d." + column + ") > 0 ORDER BY 3 DESC, 1 LIMIT ?")) {
+            bind(c, s, range.from(), range.to(), null, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Reports.ProductCount(rs.getString(1), rs.getString(2), rs.getLong(3), null));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Reports.QueryCount> queries(Connection c, String column, ReportParams.Range range, int limit) throws SQLException {
+        List<Reports.QueryCount> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT query, sum(" + column + ") FROM report_search_day WHERE day BETWEEN ? AND ? "
+                + "GROUP BY query HAVING sum(" + column + ") > 0 ORDER BY 2 DESC, 1 LIMIT ?")) {
+            bind(c, s, range.from(), range.to(), null, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Reports.QueryCount(rs.getString(1), rs.getLong(2), null));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * At-risk users of the churn plugin (band {@code high} or {@code medium}), highest probability first, with the
+     * reasons of their churn score, the retention action as strategy and the value from the latest at-risk list.
+     */
+    public Reports.Churn churn(int limit, Double minValue, List<String> userIds) {
+        Map<String, Double> values = new HashMap<>();
+        List<Reports.ChurnUser> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT payload::text FROM plugin_result WHERE plugin_id = ? "
+                    + "AND result_type = 'REPORT_TABLE' AND result_key = 'churn-at-risk'")) {
+                s.setString(1, CHURN_PLUGIN);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next()) {
+                        JsonNode table = json.readTree(rs.getString(1));
+                        List<String> columns = new ArrayList<>();
+                        table.path("columns").forEach(n -> columns.add(n.asText()));
+                        int user = Math.max(0, columns.indexOf("user_id"));
+                        int value = columns.indexOf("value");
+                        for (JsonNode row : table.path("rows")) {
+                            if (value >= 0 && row.path(value).isNumber()) {
+                                values.put(row.path(user).asText(), row.path(value).asDouble());
+                            }
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT c.user_id, (c.payload ->> 'score')::float8, c.payload ->> 'band', "
+                    + "c.payload -> 'reasons', r.payload ->> 'band' FROM plugin_result c LEFT JOIN plugin_result r ON r.plugin_id = c.plugin_id "
+                    + "AND r.result_type = 'USER_SCORE' AND r.result_key = 'retention:' || c.user_id "
+                    + "WHERE c.plugin_id = ? AND c.result_type = 'USER_SCORE' AND c.result_key LIKE 'churn:%' "
+                    + "AND c.payload ->> 'band' IN ('high', 'medium') " + (userIds != null ? "AND c.user_id = ANY (?) " : "")
+                    + "ORDER BY 2 DESC, 1")) {
+                bind(c, s, CHURN_PLUGIN, userIds);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next() && out.size() < limit) {
+                        String user = rs.getString(1);
+                        Double value = values.get(user);
+                        if (minValue != null && (value == null || value < minValue)) {
+                            continue;
+                        }
+                        List<String> reasons = new ArrayList<>();
+                        String r = rs.getString(4);
+                        if (r != null) {
+                            json.readTree(r).forEach(n -> reasons.add(n.path("text").asText()));
+                        }
+                        String action = rs.getString(5);
+                        List<String> strategies = action == null || action.equals("none") ? List.of() : List.of(action);
+                        out.add(new Reports.ChurnUser(user, Reports.round(rs.getDouble(2)), rs.getString(3), value, reasons, strategies));
+                    }
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot read the churn report", e);
+        }
+        return new Reports.Churn(out);
+    }
+
+    /** Coverage and most recommended items of the recommender's current per-user lists; click-through in the range. */
+    public Reports.Recommendations recommendations(ReportParams.Range range, int limit) {
+        try (Connection c = dataSource.getConnection()) {
+            List<Reports.ItemCount> most = new ArrayList<>();
+            long recommended;
+            try (PreparedStatement s = c.prepareStatement("SELECT i ->> 'itemId', count(*) FROM plugin_result, jsonb_array_elements(payload -> 'items') i "
+                    + "WHERE plugin_id = ? AND result_type = 'RANKED_ITEMS' AND result_key LIKE 'recommended:user:%' GROUP BY 1 ORDER BY 2 DESC, 1")) {
+                s.setString(1, RECOMMENDER_PLUGIN);
+                try (ResultSet rs = s.executeQuery()) {
+                    long n = 0;
+                    while (rs.next()) {
+                        n++;
+                        if (most.size() < limit) {
+                            most.add(new Reports.ItemCount(rs.getString(1), rs.getLong(2), null));
+                        }
+                    }
+                    recommended = n;
+                }
+            }
+            long catalogue = single(c, "SELECT count(*) FROM report_product");
+            Double clickThrough;
+            try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(sum(n) FILTER (WHERE metric = 'rec_impression'), 0), "
+                    + "COALESCE(sum(n) FILTER (WHERE metric = 'rec_click'), 0) FROM report_counter WHERE day BETWEEN ? AND ? "
+                    + "AND metric IN ('rec_impression', 'rec_click')")) {
+                bind(c, s, range.from(), range.to(), null);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    long shown = rs.getLong(1);
+                    clickThrough = shown == 0 ? null : Reports.round(Math.min(1.0, (double) rs.getLong(2) / shown));
+                }
+            }
+            double coverage = catalogue == 0 ? 0.0 : Reports.round(Math.min(1.0, (double) recommended / catalogue));
+            return new Reports.Recommendations(coverage, most, clickThrough);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the recommendation report", e);
+        }
+    }
+
+    /** Every plugin's model versions with metrics, newest first, marking the serving one. */
+    public Reports.Models models() {
+        Map<String, List<Reports.ModelVersion>> byPlugin = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT m.plugin_id, m.version, m.created_at, "
+                + "m.metrics::text, m.version = (SELECT pr.version FROM plugin_model_promotion pr WHERE pr.plugin_id = m.plugin_id "
+                + "ORDER BY pr.id DESC LIMIT 1) FROM plugin_model m ORDER BY 1, 2 DESC")) {
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    byPlugin.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Reports.ModelVersion(rs.getInt(2),
+                            rs.getTimestamp(3).toInstant(), rs.getBoolean(5), new TreeMap<>(json.readValue(rs.getString(4), METRICS))));
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot read the model report", e);
+        }
+        List<Reports.PluginModels> out = new ArrayList<>();
+        byPlugin.forEach((id, versions) -> out.add(new Reports.PluginModels(id, versions)));
+        return new Reports.Models(out);
+    }
+
+    private static long single(Connection c, String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Binds arguments in order: dates as SQL dates, lists as varchar arrays; a null list is skipped (its SQL clause is left out). */
+    private static void bind(Connection c, PreparedStatement s, Object... args) throws SQLException {
+        int i = 1;
+        for (Object a : args) {
+            if (a == null) {
+                continue;
+            }
+            if (a instanceof LocalDate d) {
+                s.setDate(i++, Date.valueOf(d));
+            } else if (a instanceof List<?> list) {
+                Array array = c.createArrayOf("varchar", list.toArray());
+                s.setArray(i++, array);
+            } else {
+                s.setObject(i++, a);
+            }
+        }
+    }
+}

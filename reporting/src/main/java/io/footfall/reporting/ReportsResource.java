@@ -1,0 +1,186 @@
+package io.footfall.reporting;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.footfall.core.api.Problem;
+import io.footfall.core.plugin.PluginResults;
+import io.footfall.core.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The report API ({@code /api/v1/reports}): overview, funnel, cohorts, preferences, churn, recommendations and
+ * models, read from pre-aggregated read models. Without {@code format} the answer is the live JSON for the admin
+ * UI; {@code format=json} or {@code format=csv} (or {@code Accept: text/csv}) is an export, downloaded as a file,
+ * in which small groups are suppressed ({@code footfall.reports.min-group-size}, see {@link Reports}).
+ */
+@Path("/api/v1/reports")
+@Produces({MediaType.APPLICATION_JSON, "text/csv"})
+@RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
+public class ReportsResource {
+
+    /** Plugin whose segment memberships the {@code segment} filter reads. */
+    public static final String SEGMENT_PLUGIN = "segmentation";
+    /** Most rows a list of a report may hold. */
+    public static final int MAX_LIMIT = 1000;
+    private static final int PAGE = 1000;
+
+    @Inject
+    ReportQueries queries;
+    @Inject
+    PluginResults results;
+
+    @ConfigProperty(name = "footfall.reports.min-group-size", defaultValue = "5")
+    int minGroupSize;
+
+    @GET
+    @Path("/overview")
+    public Response overview(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("segment") String segment,
+                             @QueryParam("granularity") String granularity, @QueryParam("format") String format,
+                             @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        String f = ReportParams.format(format, accept);
+        ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
+        String g = ReportParams.granularity(granularity);
+        Reports.Overview report = queries.overview(range, g, persons(segment));
+        return answer("overview", f, report, r -> r.suppress(minGroupSize), Reports.Overview::csv);
+    }
+
+    @GET
+    @Path("/funnel")
+    public Response funnel(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("segment") String segment,
+                           @QueryParam("steps") String steps, @QueryParam("window") String window, @QueryParam("format") String format,
+                           @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        String f = ReportParams.format(format, accept);
+        ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
+        Reports.Funnel report = queries.funnel(range, ReportParams.steps(steps), ReportParams.window(window), persons(segment));
+        return answer("funnel", f, report, r -> r.suppress(minGroupSize), Reports.Funnel::csv);
+    }
+
+    @GET
+    @Path("/cohorts")
+    public Response cohorts(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("segment") String segment,
+                            @QueryParam("weeks") String weeks, @QueryParam("format") String format,
+                            @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        String f = ReportParams.format(format, accept);
+        ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
+        int w = ReportParams.integer(weeks, "weeks", 8, 1, 52);
+        Reports.Cohorts report = queries.cohorts(range, w, persons(segment));
+        return answer("cohorts", f, report, r -> r.suppress(minGroupSize), Reports.Cohorts::csv);
+    }
+
+    @GET
+    @Path("/preferences")
+    public Response preferences(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("segment") String segment,
+                                @QueryParam("limit") String limit, @QueryParam("format") String format,
+                                @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        String f = ReportParams.format(format, accept);
+        ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
+        int n = ReportParams.integer(limit, "limit", 10, 1, MAX_LIMIT);
+        Reports.Preferences report = queries.preferences(range, n, persons(segment));
+        return answer("preferences", f, report, r -> r.suppress(minGroupSize), Reports.Preferences::csv);
+    }
+
+    /** At-risk users are per-user data for acting on, not aggregates: exports are not suppressed. */
+    @GET
+    @Path("/churn")
+    public Response churn(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("segment") String segment,
+                          @QueryParam("limit") String limit, @QueryParam("minValue") String minValue, @QueryParam("format") String format,
+                          @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        String f = ReportParams.format(format, accept);
+        ReportParams.range(from, to, ReportParams.today());
+        int n = ReportParams.integer(limit, "limit", 50, 1, MAX_LIMIT);
+        Double min = ReportParams.number(minValue, "minValue");
+        List<String> members = members(segment);
+        Reports.Churn report = queries.churn(n, min, members);
+        return answer("churn", f, report, Function.identity(), Reports.Churn::csv);
+    }
+
+    @GET
+    @Path("/recommendations")
+    public Response recommendations(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("segment") String segment,
+                                    @QueryParam("limit") String limit, @QueryParam("format") String format,
+                                    @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        String f = ReportParams.format(format, accept);
+        ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
+        int n = ReportParams.integer(limit, "limit", 20, 1, MAX_LIMIT);
+        members(segment);
+        Reports.Recommendations report = queries.recommendations(range, n);
+        return answer("recommendations", f, report, r -> r.suppress(minGroupSize), Reports.Recommendations::csv);
+    }
+
+    @GET
+    @Path("/models")
+    public Response models(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("segment") String segment,
+                           @QueryParam("format") String format, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        String f = ReportParams.format(format, accept);
+        ReportParams.range(from, to, ReportParams.today());
+        members(segment);
+        return answer("models", f, queries.models(), Function.identity(), Reports.Models::csv);
+    }
+
+    private <T> Response answer(String name, String format, T report, Function<T, T> suppress, Function<T, Csv> csv) {
+        if (format == null) {
+            return Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        T exported = suppress.apply(report);
+        if (format.equals("csv")) {
+            return Response.ok(csv.apply(exported).text(), "text/csv; charset=UTF-8")
+                    .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"").build();
+        }
+        return Response.ok(exported, MediaType.APPLICATION_JSON_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"" + name + ".json\"").build();
+    }
+
+    /** The identifiers ({@code user:…}) of a segment's current members, or null without a segment. */
+    private List<String> persons(String segment) {
+        List<String> members = members(segment);
+        return members == null ? null : members.stream().map(m -> "user:" + m).toList();
+    }
+
+    /** A segment's current members' user ids, or null without a segment; 400 naming {@code segment} when it is unknown. */
+    private List<String> members(String segment) {
+        if (segment == null || segment.isBlank()) {
+            return null;
+        }
+        String id = segment.trim();
+        if (!known(id)) {
+            throw Problem.badRequest("segment", "unknown segment; see GET /api/v1/segments");
+        }
+        List<String> members = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<PluginResults.StoredResult> page = results.segmentMembers(SEGMENT_PLUGIN, id, after, PAGE);
+            page.forEach(r -> members.add(r.userId()));
+            if (page.size() < PAGE) {
+                return members;
+            }
+            after = page.get(page.size() - 1).userId();
+        }
+    }
+
+    private boolean known(String segment) {
+        if (results.segmentSizes(SEGMENT_PLUGIN).containsKey(segment)) {
+            return true;
+        }
+        return results.byKey(SEGMENT_PLUGIN, "REPORT_TABLE", "segment-definitions").map(t -> {
+            for (JsonNode row : t.result().path("rows")) {
+                if (segment.equals(row.path(0).asText())) {
+                    return true;
+                }
+            }
+            return false;
+        }).orElse(false);
+    }
+
+}

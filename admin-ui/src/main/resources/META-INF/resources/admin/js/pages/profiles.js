@@ -96,16 +96,20 @@ function renderProfile(p) {
 }
 
 function renderChurn(c) {
-  // Shows the fields the churn API answers with; known ones first, anything else as key/value.
-  const known = ['probability', 'band', 'reasons', 'strategies'];
+  // Shows the fields the churn API answers with (docs/api.md): known ones with labels, any other scalar as is.
+  const labels = { probability: 'Probability', band: 'Band', coldStart: 'Cold start', customerValue: 'Value (recent revenue)',
+    modelVersion: 'Model version', scoredAt: 'Scored', target: 'Target' };
   const rows = [];
-  if (c.probability !== undefined) rows.push(['Probability', pct(c.probability)]);
-  if (c.band !== undefined) rows.push(['Band', c.band]);
   for (const [k, v] of Object.entries(c)) {
-    if (known.includes(k) || k === 'userId' || (v !== null && typeof v === 'object')) continue;
-    rows.push([k, String(v)]);
+    if (k === 'userId' || v === null || v === undefined || typeof v === 'object') continue;
+    let shown = String(v);
+    if (k === 'probability') shown = pct(v);
+    else if (k === 'scoredAt') shown = when(v);
+    else if (k === 'coldStart') shown = v ? 'yes — too little history, population rate' : 'no';
+    rows.push([labels[k] || k, shown]);
   }
-  const items = (xs) => h('ul', {}, xs.map((x) => h('li', {}, typeof x === 'string' ? x : (x.text || x.reason || x.description || JSON.stringify(x)))));
+  const text = (x) => (typeof x === 'string' ? x : x.text || (x.action ? `${x.action}${x.reason ? ' — ' + x.reason : ''}` : x.reason || JSON.stringify(x)));
+  const items = (xs) => h('ul', {}, xs.map((x) => h('li', {}, text(x))));
   return h('div', { 'data-churn': 'ready' },
     h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
     Array.isArray(c.reasons) && c.reasons.length ? [h('h3', {}, 'Why'), items(c.reasons)] : null,

@@ -1,0 +1,477 @@
+package io.footfall.app;
+
+import static io.footfall.app.Api.admin;
+import static io.footfall.app.Api.tracking;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.footfall.simulator.GroundTruth;
+import io.footfall.simulator.HttpBatchSink;
+import io.footfall.simulator.Simulator;
+import io.footfall.simulator.SimulatorConfig;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The operators' admin UI in a real headless Chromium against the running app: sign-in through the login page, the
+ * dashboard's charts over simulated traffic equal to the report API's numbers (and the first paint measured), the
+ * profile timeline and as-of view, a rule segment created in the editor with its members, a refused rule shown
+ * inline, a training run followed to the end, the ingest rate and a failed event reprocessed with a correction, an
+ * analyst's 403 state, and keyboard reachability of the main navigation. Screenshots are
+ * kept under {@code target/screenshots}.
+ */
+@QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdminUiTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static Browser browser;
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    private static String base() {
+        return "http://localhost:" + RestAssured.port;
+    }
+
+    private static WebDriver driver() {
+        return browser.driver();
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver()).executeScript(script, args);
+    }
+
+    /** The data-state of a region (loading, empty, error, forbidden, ready), or null when it is not on the page. */
+    private static String state(String region) {
+        return (String) js("var e = document.querySelector('[data-region=\"' + arguments[0] + '\"]'); return e ? e.dataset.state : null;", region);
+    }
+
+    /** Waits until the region has left its loading state and returns that state. */
+    private static String settled(String region) {
+        return browser.await(WAIT, d -> {
+            String s = state(region);
+            return s == null || s.equals("loading") ? null : s;
+        });
+    }
+
+    private static String text(String css) {
+        return driver().findElement(By.cssSelector(css)).getText();
+    }
+
+    private static void open(String hash) {
+        driver().get(base() + "/admin/" + hash);
+    }
+
+    /** Signs in through the login page, as a person would. */
+    private static void signIn(String user, String password) {
+        driver().get(base() + "/admin/login.html");
+        driver().findElement(By.id("j_username")).sendKeys(user);
+        driver().findElement(By.id("j_password")).sendKeys(password);
+        driver().findElement(By.id("sign-in")).click();
+        browser.await(WAIT, d -> d.findElement(By.id("who")).getText().startsWith(user + " ·"));
+    }
+
+    private static void signOut() {
+        WebElement logout = driver().findElement(By.id("logout"));
+        logout.click();
+        browser.await(WAIT, d -> d.getCurrentUrl().contains("/admin/login.html"));
+    }
+
+    @Test
+    @Order(1)
+    void signInDashboardChartsEqualTheReportApiAndTheNavigationIsKeyboardReachable() throws IOException {
+        // simulated storefront traffic of the last 7 days, under ids of its own (other tests use the simulator's ids)
+        String prefix = "ui" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        Instant start = LocalDate.now(ZoneOffset.UTC).minusDays(7).atStartOfDay().toInstant(ZoneOffset.UTC);
+        GroundTruth truth;
+        try (HttpBatchSink sink = HttpBatchSink.builder(URI.create(base()), Api.WRITE_KEY).batchSize(250).concurrency(2).build()) {
+            truth = Simulator.run(SimulatorConfig.builder().seed(21).users(60).days(7).start(start).build(), message -> sink.accept(prefixed(message, prefix)));
+        }
+        assertTrue(truth.totalEvents() > 500, "the simulator sent traffic: " + truth.totalEvents());
+
+        // a wrong password comes back to the login page with the message; the right one lands on the UI
+        driver().get(base() + "/admin/");
+        browser.await(WAIT, d -> d.getCurrentUrl().contains("/admin/login.html"));
+        driver().findElement(By.id("j_username")).sendKeys(Api.ADMIN);
+        driver().findElement(By.id("j_password")).sendKeys("not-the-password");
+        driver().findElement(By.id("sign-in")).click();
+        browser.await(WAIT, d -> d.findElement(By.id("login-error")).isDisplayed());
+        browser.screenshot("admin-ui-01-login-failed");
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+
+        // keyboard: from the top of the page, Tab reaches the main navigation (after the skip link), with a visible focus
+        open("#/dashboard");
+        js("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
+        List<String> reached = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            new Actions(driver()).sendKeys(Keys.TAB).perform();
+            reached.add((String) js("var e = document.activeElement; return (e.closest('#nav') ? 'nav:' : '') + e.tagName + ':' + e.textContent.trim();"));
+        }
+        assertTrue(reached.contains("nav:A:Dashboard") && reached.contains("nav:A:Profiles"), "Tab order: " + reached);
+        String outline = (String) js("return getComputedStyle(document.activeElement).outlineStyle;");
+        assertFalse("none".equals(outline), "the focused link shows its focus");
+
+        Response overview = admin().get("/api/v1/reports/overview");
+        if (overview.statusCode() == 404) {
+            // the report API is not on this build: the dashboard shows the API's error state instead of charts
+            open("#/dashboard");
+            assertEquals("error", settled("overview-totals"));
+            assertEquals("404", js("return document.querySelector('[data-region=overview-totals]').dataset.status;"));
+            browser.screenshot("admin-ui-02-dashboard-without-report-api");
+            Assumptions.abort("GET /api/v1/reports/overview answers 404 on this build: charts over report data not checked");
+        }
+        // the report read models have taken in the simulated traffic
+        JsonPath api = Poll.until(WAIT, () -> admin().get("/api/v1/reports/overview").then().statusCode(200).extract().jsonPath(),
+                j -> j.getLong("totals.events") >= truth.totalEvents());
+
+        // first paint of a fresh dashboard load, and the UI's numbers equal the API's (read again until both agree:
+        // other tests may add events in between)
+        Map<String, Object> shown = Poll.until(WAIT, () -> {
+            open("#/dashboard");
+            driver().navigate().refresh();
+            settled("overview-totals");
+            browser.await(WAIT, d -> js("return window.Chart && Chart.getChart(document.querySelector('canvas[data-chart=sessions]')) ? 1 : null;"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> ui = (Map<String, Object>) js("""
+                    var tile = k => Number(document.querySelector('[data-metric=' + k + '] .value').textContent.replace(/,/g, ''));
+                    var chart = n => Chart.getChart(document.querySelector('canvas[data-chart=' + n + ']')).data;
+                    var events = chart('events-by-type');
+                    var byType = {};
+                    events.datasets.forEach(d => byType[d.label] = d.data.reduce((a, b) => a + b, 0));
+                    return {events: tile('events'), activeUsers: tile('activeUsers'), sessions: tile('sessions'),
+                            labels: chart('sessions').labels, sessionSeries: chart('sessions').datasets[0].data,
+                            activeSeries: chart('active-users').datasets[0].data, byType: byType};""");
+            JsonPath now = admin().get("/api/v1/reports/overview").jsonPath();
+            return Map.of("ui", ui, "api", now);
+        }, m -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> ui = (Map<String, Object>) m.get("ui");
+            JsonPath now = (JsonPath) m.get("api");
+            return ((Number) ui.get("events")).longValue() == now.getLong("totals.events");
+        });
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ui = (Map<String, Object>) shown.get("ui");
+        api = (JsonPath) shown.get("api");
+        assertEquals(api.getLong("totals.activeUsers"), ((Number) ui.get("activeUsers")).longValue());
+        assertEquals(api.getLong("totals.sessions"), ((Number) ui.get("sessions")).longValue());
+        assertEquals(api.getList("series.period"), ui.get("labels"));
+        assertEquals(longs(api.getList("series.sessions")), longs((List<?>) ui.get("sessionSeries")));
+        assertEquals(longs(api.getList("series.activeUsers")), longs((List<?>) ui.get("activeSeries")));
+        assertTrue(longs(api.getList("series.sessions")).stream().mapToLong(Long::longValue).sum() > 0, "sessions are drawn");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> byType = (Map<String, Object>) ui.get("byType");
+        Map<String, Long> apiByType = new java.util.HashMap<>();
+        for (Map<String, Object> s : api.<Map<String, Object>>getList("series")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> types = (Map<String, Object>) s.get("eventsByType");
+            types.forEach((k, v) -> apiByType.merge(k, ((Number) v).longValue(), Long::sum));
+        }
+        assertEquals(apiByType.keySet(), byType.keySet());
+        apiByType.forEach((k, v) -> assertEquals(v, ((Number) byType.get(k)).longValue(), k));
+        assertEquals("ready", settled("funnel"));
+        assertEquals("ready", settled("cohorts"));
+        assertTrue(driver().findElements(By.cssSelector("[data-region=funnel] [data-step]")).size() >= 2, "funnel bars drawn");
+        assertTrue(!driver().findElements(By.cssSelector("[data-region=cohorts] tr[data-cohort]")).isEmpty(), "cohort rows drawn");
+        browser.screenshot("admin-ui-02-dashboard");
+        for (String region : List.of("preferences", "churn-report", "recommendations-report")) {
+            String state = settled(region);
+            assertTrue(state.equals("ready") || state.equals("empty"), region + " is " + state + ": " + text("[data-region=" + region + "]"));
+        }
+        assertTrue(text("[data-region=preferences]").contains("Categories"), "category shares over the simulated traffic");
+        js("document.querySelector('[data-region=preferences]').scrollIntoView();");
+        browser.screenshot("admin-ui-02b-dashboard-preferences");
+
+        // paint timing of that fresh load (recorded, not asserted)
+        @SuppressWarnings("unchecked")
+        Map<String, Object> timing = (Map<String, Object>) js("""
+                var paint = performance.getEntriesByName('first-contentful-paint')[0];
+                var drawn = performance.getEntriesByName('footfall-dashboard-drawn')[0];
+                var nav = performance.getEntriesByType('navigation')[0];
+                return {firstContentfulPaint: paint ? paint.startTime : -1, chartsDrawn: drawn ? drawn.startTime : -1,
+                        domContentLoaded: nav ? nav.domContentLoadedEventEnd : -1};""");
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "admin-ui-timing.txt"), timing + System.lineSeparator());
+        System.out.println("admin UI dashboard timing (ms since navigation start): " + timing);
+    }
+
+    @Test
+    @Order(2)
+    void profileTimelineListsTheUsersEventsLatestFirst() {
+        String user = "ui-user-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant t = Instant.now().minusSeconds(120).truncatedTo(ChronoUnit.MILLIS);
+        List<String> names = List.of("Products Searched", "Product Viewed", "Product Added");
+        StringBuilder batch = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < names.size(); i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"").append(names.get(i)).append("\",\"userId\":\"")
+                    .append(user).append("\",\"timestamp\":\"").append(t.plusSeconds(i)).append("\",\"properties\":{\"product_id\":\"p-ui-1\",\"query\":\"shoes\",\"price\":10}}");
+        }
+        tracking().body(batch.append("]}").toString()).post("/v1/batch").then().statusCode(200).body("stored", equalTo(names.size()));
+        Api.awaitProfile(user, names.size());
+
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/profiles");
+        // search by keyboard: type the id and press Enter
+        WebElement search = browser.await(WAIT, d -> d.findElement(By.id("p-user")));
+        search.sendKeys(user, Keys.ENTER);
+        assertEquals("ready", settled("timeline"));
+        List<String> shown = driver().findElements(By.cssSelector("[data-region=timeline] td[data-field=name]")).stream().map(WebElement::getText).toList();
+        assertEquals(List.of("Product Added", "Product Viewed", "Products Searched"), shown);
+        assertEquals("ready", settled("profile"));
+        assertTrue(text("[data-region=profile]").contains(user));
+        browser.screenshot("admin-ui-03-profile");
+
+        // the as-of view: half a second after the second event, the profile has folded the first two only
+        Instant asOf = t.plusMillis(1500);
+        WebElement when = driver().findElement(By.id("p-asof"));
+        js("arguments[0].value = arguments[1];", when, java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC).format(asOf));
+        driver().findElement(By.id("p-search")).click();
+        browser.await(WAIT, d -> d.getCurrentUrl().contains("asOf=") ? true : null);
+        assertEquals("ready", settled("profile"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> counts = (Map<String, Object>) js("""
+                var out = {};
+                document.querySelectorAll('[data-region=profile] table tbody tr').forEach(r => out[r.cells[0].textContent] = Number(r.cells[1].textContent));
+                return out;""");
+        assertEquals(Map.of("Products Searched", 1L, "Product Viewed", 1L), counts);
+    }
+
+    @Test
+    @Order(3)
+    void ruleEditorShowsARefusedRuleInlineAndCreatesASegmentWithItsMembers() {
+        String p = "ui" + UUID.randomUUID().toString().substring(0, 8);
+        String segment = p + "-buyers";
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/segments");
+        assertEquals("ready", settled("rule-editor"));
+        WebElement rules = driver().findElement(By.id("rules"));
+
+        // a bad rule: the server's 400 is shown next to the editor with its field and JSON pointer; nothing stored
+        rules.clear();
+        rules.sendKeys("{\"segments\":[{\"id\":\"" + segment + "\",\"when\":{\"event\":\"Order Completed\",\"within\":\"a month\"}}]}");
+        driver().findElement(By.id("rules-save")).click();
+        browser.await(WAIT, d -> "invalid".equals(d.findElement(By.id("rules-errors")).getDomAttribute("data-state")));
+        WebElement error = driver().findElement(By.cssSelector("#rules-errors [data-pointer]"));
+        assertEquals("/segments/0/when/within", error.getDomAttribute("data-pointer"));
+        assertEquals("rules", driver().findElement(By.cssSelector("#rules-errors [data-field]")).getDomAttribute("data-field"));
+        browser.screenshot("admin-ui-04-rule-refused");
+        admin().get("/api/v1/plugins/segmentation").then().statusCode(200)
+                .body("config.rules", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(p)));
+
+        // a good rule: saved, then two buyers of this test's item become its members
+        rules.clear();
+        rules.sendKeys("{\"segments\":[{\"id\":\"" + segment + "\",\"name\":\"UI test buyers\",\"when\":{\"event\":\"Order Completed\","
+                + "\"where\":{\"productId\":\"" + p + "-item\"},\"within\":\"P30D\"}}]}");
+        driver().findElement(By.id("rules-save")).click();
+        browser.await(WAIT, d -> "saved".equals(d.findElement(By.id("rules-errors")).getDomAttribute("data-state")));
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<String> buyers = List.of(p + "-ann", p + "-ben");
+        StringBuilder batch = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < buyers.size(); i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"Order Completed\",\"userId\":\"").append(buyers.get(i))
+                    .append("\",\"timestamp\":\"").append(t.plusMillis(i)).append("\",\"properties\":{\"order_id\":\"").append(p).append("-o").append(i)
+                    .append("\",\"revenue\":30,\"products\":[{\"product_id\":\"").append(p).append("-item\",\"price\":30}]}}");
+        }
+        tracking().body(batch.append("]}").toString()).post("/v1/batch").then().statusCode(200).body("stored", equalTo(2));
+
+        // the list shows the new segment with its size; its page lists the members (reloaded until the plugin has them)
+        browser.await(WAIT, d -> {
+            d.navigate().refresh();
+            settled("segments");
+            List<WebElement> size = d.findElements(By.cssSelector("[data-region=segments] [data-size='" + segment + "']"));
+            return !size.isEmpty() && size.get(0).getText().equals("2") ? size : null;
+        });
+        browser.screenshot("admin-ui-05-segments");
+        driver().findElement(By.linkText(segment)).click();
+        List<String> members = browser.await(WAIT, d -> {
+            if (!"ready".equals(settled("members"))) {
+                d.navigate().refresh();
+                return null;
+            }
+            return d.findElements(By.cssSelector("[data-region=members] tr[data-member]")).stream().map(e -> e.getDomAttribute("data-member")).toList();
+        });
+        assertEquals(buyers, members);
+        assertTrue(driver().findElement(By.partialLinkText("Export CSV")).getDomAttribute("href").endsWith("/api/v1/segments/" + segment + "/members.csv"));
+        browser.screenshot("admin-ui-06-segment-members");
+        admin().contentType("application/json").body(Map.of("rules", "{\"segments\":[]}")).put("/api/v1/plugins/segmentation/config").then().statusCode(200);
+    }
+
+    @Test
+    @Order(4)
+    void trainingAPluginShowsProgressUntilDone() {
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/plugins/basket-rules");
+        assertEquals("ready", settled("plugin"));
+
+        // the config form generated from the spec: a value out of its bounds is refused under its field, nothing stored
+        assertEquals("ready", settled("config"));
+        WebElement support = driver().findElement(By.id("cfg-min-support"));
+        String before = support.getDomProperty("value");
+        assertEquals("number", support.getDomAttribute("type"));
+        support.clear();
+        support.sendKeys("5");
+        driver().findElement(By.id("config-save")).click();
+        browser.await(WAIT, d -> "invalid".equals(d.findElement(By.cssSelector("[data-region=config-outcome]")).getDomAttribute("data-state")) ? true : null);
+        assertTrue(text("[data-error-for=min-support]").startsWith("must be at most"), text("[data-error-for=min-support]"));
+        admin().get("/api/v1/plugins/basket-rules").then().body("config.min-support", equalTo(Float.parseFloat(before)));
+        browser.screenshot("admin-ui-07a-config-refused");
+        support.clear();
+        support.sendKeys(before);
+        driver().findElement(By.id("config-save")).click();
+        browser.await(WAIT, d -> "saved".equals(d.findElement(By.cssSelector("[data-region=config-outcome]")).getDomAttribute("data-state")) ? true : null);
+
+        driver().findElement(By.id("train")).click();
+        String job = browser.await(WAIT, d -> (String) js("var t = document.querySelector('[data-region=training]'); return t && t.dataset.job ? t.dataset.job : null;"));
+        browser.screenshot("admin-ui-07-training");
+        browser.await(Duration.ofSeconds(120), d -> "done".equals(state("training")) ? true : null);
+        assertEquals("100%", text("[data-region=training] [data-field=job-progress]"));
+        assertEquals("SUCCEEDED", text("[data-region=training] [data-field=job-status]"));
+        assertEquals("1", js("return String(document.querySelector('[data-region=training] progress').value);"));
+        JsonPath api = admin().get("/api/v1/plugins/basket-rules/jobs/{job}", job).then().statusCode(200).extract().jsonPath();
+        assertEquals("SUCCEEDED", api.getString("status"));
+        browser.screenshot("admin-ui-08-training-done");
+    }
+
+    @Test
+    @Order(5)
+    void ingestionShowsTheRateAndFailedEventsByReasonAndReprocessesACorrectedOne() {
+        String user = "ui-bad-" + UUID.randomUUID().toString().substring(0, 8);
+        String bad = "{\"type\":\"track\",\"event\":\"Product Added\",\"userId\":\"" + user + "\",\"properties\":{\"product_id\":\"p-ui-2\",\"quantity\":-1}}";
+        tracking().body(bad).post("/v1/track").then().statusCode(400);
+        long id = Poll.until(WAIT, () -> failedEventOf(user), java.util.Objects::nonNull);
+
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/ingestion");
+        assertEquals("ready", settled("failed-events"));
+        // page on (as a person would) until this test's event is listed
+        WebElement row = browser.await(WAIT, d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector("tr[data-failed='" + id + "']"));
+            if (!rows.isEmpty()) {
+                return rows.get(0);
+            }
+            d.findElement(By.xpath("//button[text()='Load more']")).click();
+            return null;
+        });
+        assertEquals("ready", settled("failed-by-reason"));
+        assertTrue(text("[data-region=failed-by-reason]").contains("SCHEMA_VIOLATION · properties.quantity"), text("[data-region=failed-by-reason]"));
+        // the ingest rate: two samples of the counters give per-second tiles
+        browser.await(Duration.ofSeconds(30), d -> d.findElements(By.cssSelector("[data-region=ingest-rate] [data-metric=stored]")).isEmpty() ? null : true);
+
+        row.findElement(By.tagName("summary")).click();
+        WebElement corrected = row.findElement(By.tagName("textarea"));
+        corrected.clear();
+        corrected.sendKeys(bad.replace("\"quantity\":-1", "\"quantity\":1"));
+        row.findElement(By.xpath(".//button[text()='Reprocess corrected']")).click();
+        browser.await(WAIT, d -> "REPROCESSED".equals(row.getDomAttribute("data-status")) ? true : null);
+        assertTrue(row.getText().contains("Reprocessed: 1 stored."), row.getText());
+        browser.screenshot("admin-ui-09-ingestion");
+        admin().get("/api/v1/failed-events/{id}", id).then().statusCode(200).body("status", equalTo("REPROCESSED"));
+        Api.awaitProfile(user, 1);
+    }
+
+    /** The id of the open failed event naming {@code user}, or null while there is none. */
+    private static Long failedEventOf(String user) {
+        Long after = null;
+        while (true) {
+            io.restassured.specification.RequestSpecification request = admin().queryParam("limit", 500);
+            if (after != null) {
+                request = request.queryParam("after", after);
+            }
+            JsonPath page = request.get("/api/v1/failed-events").then().statusCode(200).extract().jsonPath();
+            for (Map<String, Object> f : page.<Map<String, Object>>getList("items")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> event = (Map<String, Object>) f.get("event");
+                if (String.valueOf(event.get("raw")).contains(user)) {
+                    return ((Number) f.get("id")).longValue();
+                }
+            }
+            if (page.get("nextAfter") == null) {
+                return null;
+            }
+            after = page.getLong("nextAfter");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void anAnalystSeesTheForbiddenStateAndCannotStartAdminActions() {
+        String analyst = "ui-analyst-" + UUID.randomUUID().toString().substring(0, 6);
+        admin().contentType("application/json").body(Map.of("username", analyst, "password", "analyst-password", "roles", List.of("analyst")))
+                .post("/api/v1/accounts").then().statusCode(201);
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        signOut();
+        signIn(analyst, "analyst-password");
+
+        // write keys are an admin's: the server answers 403 and the page says so, the rest of the UI stays usable
+        open("#/sources");
+        assertEquals("forbidden", settled("sources"));
+        assertTrue(text("[data-region=sources]").contains("Your role cannot do this"), text("[data-region=sources]"));
+        assertFalse(driver().findElement(By.cssSelector("form[aria-label='New source'] button")).isEnabled(), "create is disabled for an analyst");
+        browser.screenshot("admin-ui-10-analyst-forbidden");
+
+        // training is not offered to an analyst, and the server refuses it too
+        open("#/plugins/basket-rules");
+        assertEquals("ready", settled("plugin"));
+        assertFalse(driver().findElement(By.id("train")).isEnabled());
+        assertEquals("ready", settled("config"));
+        assertFalse(driver().findElement(By.id("config-save")).isEnabled());
+        RestAssured.given().auth().preemptive().basic(analyst, "analyst-password").post("/api/v1/plugins/basket-rules/train").then().statusCode(403);
+        open("#/dashboard");
+        assertNotNull(settled("overview-totals"), "the analyst reads the dashboard");
+        signOut();
+    }
+
+    private static ObjectNode prefixed(ObjectNode message, String prefix) {
+        for (String field : List.of("userId", "anonymousId", "previousId", "messageId")) {
+            if (message.hasNonNull(field)) {
+                message.put(field, prefix + message.get(field).asText());
+            }
+        }
+        return message;
+    }
+
+    private static List<Long> longs(List<?> values) {
+        return values.stream().map(v -> ((Number) v).longValue()).toList();
+    }
+}

@@ -470,8 +470,11 @@ final class PluginRuntime {
                 return null;
             }
             BehaviorEvent event = descriptor.personalDataPurposes().isEmpty() ? recorded.event() : host.reader().open(recorded);
-            // a plugin never sees the events it derived itself: they cannot loop back into it
-            if (ownSource.equals(event.sourceId()) || !descriptor.consumes(event.typeLabel())) {
+            // a plugin never sees the events it derived itself (they cannot loop back into it), and another plugin's
+            // derived events only when it names them in consumes (a plugin of "every event" means user behaviour)
+            boolean derived = event.sourceId() != null && event.sourceId().startsWith(BufferedEventEmitter.SOURCE_PREFIX);
+            if (derived ? ownSource.equals(event.sourceId()) || !descriptor.consumes().contains(event.typeLabel())
+                    : !descriptor.consumes(event.typeLabel())) {
                 return null;
             }
             long position = message instanceof TrackedEventMessage<?> tracked ? tracked.trackingToken().position().orElse(-1) : -1;

@@ -38,9 +38,8 @@ public final class ProfileFolder {
             s.anonymousIds.add(e.anonymousId());
         }
         if (isDerived(e)) {
-            // a plugin's derived event (Segment Entered, …) is counted, but it is not the user's activity
-            s.eventCounts.merge(e.typeLabel(), 1L, Long::sum);
-            s.eventsFolded++;
+            // a plugin's derived event (Segment Entered, …) is in the timeline, but it is not the user's behaviour:
+            // no activity, no counts (profiles stay what the user did, whatever plugins run)
             return;
         }
         if (s.lastSeen == null || e.occurredAt().isAfter(s.lastSeen.plus(SESSION_GAP))) {

@@ -25,7 +25,9 @@ import java.util.Map;
  *   <li>{@code rss}: idle RSS of the embedded default (app plus its embedded PostgreSQL) ({@link RssProbe});</li>
  *   <li>{@code plugins}: how fast the profile projection and the plugin host fold a backlog with no plugin, one or
  *       five no-op plugins and the built-in category-affinity plugin, and the host's CPU per event per plugin
- *       ({@link PluginHostProbe}).</li>
+ *       ({@link PluginHostProbe});</li>
+ *   <li>{@code segments}: whether the segmentation plugin with 50 rule segments keeps up with a paced load (its lag
+ *       trend), the app running the segmentation plugin alone ({@link SegmentsProbe}).</li>
  * </ol>
  * The app runs as a child JVM ({@link AppProcess}) against a fresh database per part; databases are dropped and
  * children stopped at the end, also on Ctrl-C (shutdown hook). Results are printed as a table ({@link Report}).
@@ -108,7 +110,8 @@ public final class BenchMain {
                 options.clients, options.batch, options.reps, options.rate, options.durationSeconds, options.freshBatch,
                 options.idleSeconds, options.pluginEvents, options.appJvmArgs.isEmpty() ? "(default)" : String.join(" ", options.appJvmArgs));
 
-        if (options.runs("ingest") || options.runs("freshness") || options.runs("rss") || options.runs("plugins")) {
+        if (options.runs("ingest") || options.runs("freshness") || options.runs("rss") || options.runs("plugins")
+                || options.runs("segments")) {
             Path built = options.appJar;
             builtAppJar = built;
             snapshot = Files.createTempDirectory("footfall-bench-app-");
@@ -116,7 +119,8 @@ public final class BenchMain {
             System.out.println("app under test: " + built + " (built " + Files.getLastModifiedTime(built)
                     + "), copied to " + options.appJar.getParent() + " so that rebuilds during the run do not affect it");
         }
-        if (options.runs("copy") || options.runs("ingest") || options.runs("freshness") || options.runs("plugins")) {
+        if (options.runs("copy") || options.runs("ingest") || options.runs("freshness") || options.runs("plugins")
+                || options.runs("segments")) {
             int needed = Math.max(Math.max(options.events, options.warmup), 1);
             if (options.runs("plugins")) {
                 needed = Math.max(needed, options.pluginEvents);
@@ -144,6 +148,9 @@ public final class BenchMain {
         }
         if (options.runs("plugins")) {
             guarded("plugins", this::pluginsPart);
+        }
+        if (options.runs("segments")) {
+            guarded("segments", this::segmentsPart);
         }
 
         System.out.println();
@@ -460,6 +467,74 @@ public final class BenchMain {
 
     private static double mib(long kb) {
         return kb < 0 ? Double.NaN : kb / 1024.0;
+    }
+
+    // ---- segments ---------------------------------------------------------------------------------------
+
+    private void segmentsPart() throws Exception {
+        Path builtPlugins = builtAppJar.getParent().resolve("plugins");
+        Path segmentation = builtPlugins.resolve(SegmentsProbe.PLUGIN);
+        if (!Files.isDirectory(segmentation)) {
+            problems.add("segments: no built-in plugin at " + segmentation);
+            return;
+        }
+        AppProcess.replacePlugins(options.appJar, List.of(segmentation));
+        String db = pg.createDatabase("segments");
+        AppProcess app = startApp("segments", db);
+        try {
+            HttpApi api = new HttpApi(app.base());
+            api.putJson("/api/v1/plugins/" + SegmentsProbe.PLUGIN + "/config",
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("rules", SegmentsProbe.fiftyRules())));
+            if (options.warmup > 0) {
+                FreshnessProbe.Paced w = FreshnessProbe.paced(api, workload.batches("segments-warm", options.warmup, options.freshBatch),
+                        Math.min(options.segmentRate, 5_000));
+                long t0 = System.nanoTime();
+                while (SegmentsProbe.plugin(api)[1] > 0 && System.nanoTime() - t0 < options.foldDeadlineSeconds * 1_000_000_000L) {
+                    Thread.sleep(SegmentsProbe.SAMPLE_MS);
+                }
+                System.out.printf(Locale.ROOT, "  warm-up (not timed): %,d events stored, folded by the plugin %.1f s later%n", w.stored(),
+                        (System.nanoTime() - t0) / 1e9);
+            }
+            int events = (int) Math.min(Integer.MAX_VALUE / 2, (long) options.segmentRate * options.segmentDuration);
+            ProcStats.CpuSampler cpu = appCpu(app).start();
+            SegmentsProbe.Outcome o = SegmentsProbe.measure(api, workload.batches("segments", events, options.freshBatch),
+                    options.segmentRate, options.foldDeadlineSeconds);
+            Map<String, Double> cores = cpu.stop();
+            double achieved = o.load().stored() / o.load().seconds();
+            System.out.printf(Locale.ROOT, "  load: offered %,d events at %,d/s in %.1f s, stored %,d (%,.0f/s), skipped %,d, lost %,d   [%s]%n",
+                    o.load().offered(), options.segmentRate, o.load().seconds(), o.load().stored(), achieved, o.load().skipped(),
+                    o.load().lost(), ProcStats.format(cores));
+            StringBuilder trace = new StringBuilder("  plugin lag (s: events):");
+            int step = Math.max(1, o.samples().size() / 16);
+            for (int i = 0; i < o.samples().size(); i += step) {
+                SegmentsProbe.Sample s = o.samples().get(i);
+                trace.append(String.format(Locale.ROOT, " %.0f: %,d", s.t(), s.lag()));
+            }
+            System.out.println(trace);
+            System.out.printf(Locale.ROOT, "  lag trend over the load's second half: %+,.0f events/s; caught up %s after the load; "
+                            + "fold rate %,.0f events/s; members now %,d; derived Segment Entered/Exited events %,d%n", o.slope(),
+                    Double.isNaN(o.catchUp()) ? "NOT within " + options.foldDeadlineSeconds + " s" : String.format(Locale.ROOT, "%.1f s", o.catchUp()),
+                    o.foldRate(), o.transitions(), o.derivedEvents());
+            String at = " at " + Report.fmt(options.segmentRate, 0) + " events/s offered";
+            report.row("segments: ingest achieved" + at, Report.fmt(achieved, 0) + " events/s", "", Report.fmt(achieved / options.segmentRate, 2) + " of offered");
+            report.row("segments: plugin lag trend (50 rule segments)" + at, Report.fmt(o.slope(), 0) + " events/s", "≈ 0",
+                    "lag at the load's end " + Report.fmt(o.samples().stream().filter(s -> s.t() <= o.loadSeconds()).mapToLong(SegmentsProbe.Sample::lag)
+                            .reduce((a, b) -> b).orElse(-1), 0));
+            report.row("segments: plugin fold rate (load start → lag 0)", Report.fmt(o.foldRate(), 0) + " events/s", "",
+                    Double.isNaN(o.catchUp()) ? "did not catch up" : "caught up " + Report.fmt(o.catchUp(), 1) + " s after the load");
+            if (Double.isNaN(o.catchUp())) {
+                problems.add("segments: the plugin did not fold the log within " + options.foldDeadlineSeconds + " s after the load");
+            }
+        } finally {
+            app.stop();
+            pg.drop(db);
+            appProblems(app.log(), app.alive());
+            List<Path> all = new ArrayList<>();
+            try (var dirs = Files.list(builtPlugins)) {
+                dirs.filter(Files::isDirectory).forEach(all::add);
+            }
+            AppProcess.replacePlugins(options.appJar, all);
+        }
     }
 
     // ---- plugins ----------------------------------------------------------------------------------------

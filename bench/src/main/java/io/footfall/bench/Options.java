@@ -15,7 +15,7 @@ import java.util.Set;
 final class Options {
 
     /** The parts of the benchmark that can be selected with {@code --only}. */
-    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins");
+    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins", "segments");
 
     Set<String> only = new LinkedHashSet<>(PARTS);
     boolean quick;
@@ -31,6 +31,8 @@ final class Options {
     int catchUpSeconds = 60;
     int pluginEvents = 100_000;
     int foldDeadlineSeconds = 300;
+    int segmentRate = 10_000;
+    int segmentDuration = 60;
     /** Plugin-host configurations to run ({@code a,b,b2,c,d}); all by default. */
     Set<String> pluginConfigs = new LinkedHashSet<>(List.of("a", "b", "b2", "c", "d"));
     long seed = 42;
@@ -53,6 +55,7 @@ final class Options {
             o.events = 20_000;
             o.warmup = 5_000;
             o.durationSeconds = 10;
+            o.segmentDuration = 15;
             o.idleSeconds = 5;
             o.catchUpSeconds = 30;
             o.pluginEvents = 20_000;
@@ -77,6 +80,8 @@ final class Options {
                 case "--plugin-events" -> o.pluginEvents = positive(args, ++i, a);
                 case "--plugin-configs" -> o.pluginConfigs = new LinkedHashSet<>(splitArgs(value(args, ++i, a).replace(',', ' ')));
                 case "--fold-deadline" -> o.foldDeadlineSeconds = positive(args, ++i, a);
+                case "--segment-rate" -> o.segmentRate = positive(args, ++i, a);
+                case "--segment-duration" -> o.segmentDuration = positive(args, ++i, a);
                 case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
                 case "--pg-port" -> o.pgPort = positive(args, ++i, a);
                 case "--pg-user" -> o.pgUser = value(args, ++i, a);
@@ -112,7 +117,7 @@ final class Options {
     static String usage() {
         return """
                 usage: java -jar bench/target/footfall-bench.jar [options]
-                  --only copy,ingest,freshness,rss,plugins   parts to run (default: all)
+                  --only copy,ingest,freshness,rss,plugins,segments   parts to run (default: all)
                   --quick                            small sizes (20k events, 10 s freshness, 5 s idle, 20k plugin events)
                   --events N        events per ingest repetition (200000)
                   --warmup N        warm-up events before the timed runs (20000)
@@ -127,6 +132,8 @@ final class Options {
                   --plugin-events N events ingested per plugin-host configuration (100000)
                   --plugin-configs a,b,b2,c,d   plugin-host configurations to run (all)
                   --fold-deadline S longest wait for the processors to fold the log, per configuration (300)
+                  --segment-rate N  events/s offered in the segments part, 50 rule segments configured (10000)
+                  --segment-duration S  seconds of load in the segments part (60); then up to --fold-deadline to catch up
                   --seed N          simulator seed (42)
                   --pg-port P       PostgreSQL port on 127.0.0.1 (5432), user --pg-user (postgres), trust auth
                   --app-jar PATH    (app/target/quarkus-app/quarkus-run.jar)

@@ -36,6 +36,7 @@ class KeycloakSignInTest {
             new Family("GET", "/api/v1/profiles/nobody", READERS),
             new Family("GET", "/api/v1/profiles/nobody/events", READERS),
             new Family("GET", "/api/v1/segments", READERS),
+            new Family("POST", "/api/v1/segments", Set.of("admin1", "operator1")),
             new Family("GET", "/api/v1/recommendations/nobody", READERS),
             new Family("GET", "/api/v1/items/nothing/similar", READERS),
             new Family("GET", "/api/v1/items/nothing/bought-together", READERS),

@@ -21,9 +21,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The built-in segmentation plugin end to end: rule segments defined through the plugin config, entered from events
  * sent to the tracking API and left when their window passes; the segments API (sizes, paged members, CSV, a user's
- * segments and history); RFM after a training run; refused definitions and bad parameters.
+ * segments and history); RFM after a training run; refused definitions and bad parameters; CRUD for rule segments
+ * and the Segment Entered/Exited events in the log (once per transition, in the user's timeline, no loop).
  */
 @QuarkusTest
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class SegmentsTest {
 
     private static final String PLUGIN = "segmentation";
@@ -143,6 +145,109 @@ class SegmentsTest {
             admin().queryParam("limit", limit).get("/api/v1/segments/{id}/members", "rfm:champions").then().statusCode(400)
                     .body("error", equalTo("invalid_parameter")).body("field", equalTo("limit"));
         }
+    }
+
+    /** Runs last: its events are later than the others', and "now" is the latest event time of the shared log. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void crudForRuleSegmentsAndSegmentEventsInTheLog() {
+        String p = "sg" + UUID.randomUUID().toString().substring(0, 8);
+        String browsers = p + "-browsers";
+        String loop = p + "-loop";
+        configure("{\"segments\":[]}");
+        String definition = "{\"id\":\"" + browsers + "\",\"name\":\"Browsers\",\"when\":{\"event\":\"Product Viewed\","
+                + "\"where\":{\"category\":\"" + p + "\"},\"within\":\"PT3S\"}}";
+        admin().contentType("application/json").body(definition).post("/api/v1/segments").then().statusCode(201)
+                .header("Location", org.hamcrest.Matchers.endsWith("/api/v1/segments/" + browsers))
+                .body("id", equalTo(browsers)).body("when.within", equalTo("PT3S"));
+        admin().contentType("application/json").body(definition).post("/api/v1/segments").then().statusCode(409)
+                .body("error", equalTo("segment_exists")).body("field", equalTo("id"));
+        // a segment counting Segment Entered events: the plugin never sees its own events, so nobody ever enters it
+        admin().contentType("application/json")
+                .body("{\"id\":\"" + loop + "\",\"when\":{\"event\":\"Segment Entered\",\"within\":\"P1D\"}}")
+                .post("/api/v1/segments").then().statusCode(201);
+        // invalid definitions: 400 with JSON pointers into the body; nothing stored
+        admin().contentType("application/json")
+                .body("{\"id\":\"" + p + "-bad\",\"when\":{\"all\":[{\"profile\":\"revenu\",\"op\":\">\",\"value\":1}]}}")
+                .post("/api/v1/segments").then().statusCode(400)
+                .body("error", equalTo("invalid_definition")).body("field", equalTo("/when/all/0/profile"))
+                .body("errors[0].pointer", equalTo("/when/all/0/profile"));
+        admin().contentType("application/json").body("{\"id\":\"Bad Id\",\"colour\":\"red\"}")
+                .post("/api/v1/segments").then().statusCode(400)
+                .body("errors.pointer", org.hamcrest.Matchers.hasItems("/id", "/when", "/colour"));
+        admin().contentType("application/json").body("{\"id\":\"" + p + "-x\",\"when\":{\"segment\":\"" + p + "-nope\"}}")
+                .post("/api/v1/segments").then().statusCode(400).body("field", equalTo("/when"));
+        admin().contentType("application/json").body("[]").post("/api/v1/segments").then().statusCode(400).body("field", equalTo(""));
+        admin().get("/api/v1/segments/{id}/definition", p + "-bad").then().statusCode(404);
+
+        // replace: unknown id 404, another id 400, then a new name, shown at once
+        admin().contentType("application/json").body(definition).put("/api/v1/segments/{id}", p + "-nope").then().statusCode(404);
+        admin().contentType("application/json").body(definition).put("/api/v1/segments/{id}", loop).then().statusCode(400)
+                .body("field", equalTo("/id"));
+        admin().contentType("application/json").body(definition.replace("\"Browsers\"", "\"Recent browsers\""))
+                .put("/api/v1/segments/{id}", browsers).then().statusCode(200).body("name", equalTo("Recent browsers"));
+        admin().get("/api/v1/segments/{id}/definition", browsers).then().statusCode(200)
+                .body("name", equalTo("Recent browsers")).body("when.where.category", equalTo(p));
+        JsonPath listed = admin().get("/api/v1/segments").then().statusCode(200).extract().jsonPath();
+        assertEquals("Recent browsers", listed.getString("segments.find { it.id == '" + browsers + "' }.name"));
+        assertEquals("rule", listed.getString("segments.find { it.id == '" + loop + "' }.kind"));
+
+        // roles: an analyst reads, cannot write
+        String analyst = p + "-reader";
+        admin().contentType("application/json").body(Map.of("username", analyst, "password", "analyst-password", "roles", List.of("analyst")))
+                .post("/api/v1/accounts").then().statusCode(201);
+        RestAssured.given().auth().preemptive().basic(analyst, "analyst-password").get("/api/v1/segments/{id}/definition", browsers)
+                .then().statusCode(200);
+        RestAssured.given().auth().preemptive().basic(analyst, "analyst-password").contentType("application/json").body(definition)
+                .post("/api/v1/segments").then().statusCode(403);
+        RestAssured.given().auth().preemptive().basic(analyst, "analyst-password").delete("/api/v1/segments/{id}", browsers)
+                .then().statusCode(403);
+
+        // dave views once: enters; a later event of someone else passes the 3 s window: dave exits, once
+        String dave = p + "-dave";
+        String erin = p + "-erin";
+        Instant t = Instant.now().plusSeconds(120).truncatedTo(ChronoUnit.MILLIS);
+        send(view(dave, p, t));
+        Poll.until(Duration.ofSeconds(60), () -> history(dave, browsers), h -> h.equals(List.of("entered")));
+        send(view(erin, "Books", t.plusSeconds(10)));
+        Poll.until(Duration.ofSeconds(60), () -> history(dave, browsers), h -> h.equals(List.of("exited", "entered")));
+        JsonPath entries = admin().queryParam("segment", browsers).get("/api/v1/users/{id}/segments/history", dave).jsonPath();
+        assertEquals(t.plusSeconds(3).toString(), entries.getString("history[0].at"), "left when the view left the window");
+        assertEquals(t.toString(), entries.getString("history[1].at"));
+        // more events move time on; once the plugin and the projection are caught up, still one event per transition
+        send(view(erin, "Books", t.plusSeconds(11)), view(erin, p, t.plusSeconds(12)));
+        Poll.until(Duration.ofSeconds(60), () -> history(erin, browsers), h -> h.equals(List.of("entered")));
+        Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}", PLUGIN).jsonPath(), j -> j.getLong("lag") == 0);
+        Api.awaitProjectionsCaughtUp();
+        JsonPath timeline = admin().get("/api/v1/profiles/{id}/events", dave).then().statusCode(200).extract().jsonPath();
+        List<String> names = timeline.getList("items.event.name");
+        assertEquals(List.of("Segment Exited", "Segment Entered", "Product Viewed"), names, timeline.prettify());
+        assertEquals(browsers, timeline.getString("items[0].event.properties.segmentId"));
+        assertEquals("Recent browsers", timeline.getString("items[1].event.properties.segmentName"));
+        assertEquals("plugin:segmentation", timeline.getString("items[1].event.sourceId"));
+        assertEquals(t.plusSeconds(3).toString(), timeline.getString("items[0].event.occurredAt"));
+        // the derived events are in dave's timeline, but the profile is what dave did
+        JsonPath profile = admin().get("/api/v1/profiles/{id}", dave).then().statusCode(200).extract().jsonPath();
+        assertEquals(t.toString(), profile.getString("lastSeen"));
+        assertEquals(Map.of("Product Viewed", 1), profile.getMap("eventCounts"));
+        assertEquals(0, admin().get("/api/v1/segments/{id}", loop).jsonPath().getInt("size"), "no loop");
+        assertTrue(history(dave, loop).isEmpty() && history(erin, loop).isEmpty());
+
+        // delete: refused while another segment refers to it; then gone
+        String ref = p + "-ref";
+        admin().contentType("application/json").body("{\"id\":\"" + ref + "\",\"when\":{\"segment\":\"" + browsers + "\"}}")
+                .post("/api/v1/segments").then().statusCode(201);
+        admin().delete("/api/v1/segments/{id}", browsers).then().statusCode(409).body("error", equalTo("segment_in_use"))
+                .body("errors[0].pointer", org.hamcrest.Matchers.startsWith("rules:/segments/2/when"));
+        admin().delete("/api/v1/segments/{id}", ref).then().statusCode(204);
+        admin().delete("/api/v1/segments/{id}", ref).then().statusCode(404);
+        admin().delete("/api/v1/segments/{id}", browsers).then().statusCode(204);
+        admin().get("/api/v1/segments/{id}/definition", browsers).then().statusCode(404);
+        assertTrue(!admin().get("/api/v1/segments").jsonPath().getList("segments.id").contains(browsers));
+        // erin, still a member, leaves the deleted segment as the plugin sweeps its users
+        send(view(erin, "Books", t.plusSeconds(13)));
+        Poll.until(Duration.ofSeconds(60), () -> history(erin, browsers), h -> h.equals(List.of("exited", "entered")));
+        configure("{\"segments\":[]}");
     }
 
     private static List<String> history(String user, String segment) {

@@ -28,6 +28,8 @@ import java.util.Map;
  *       ({@link PluginHostProbe});</li>
  *   <li>{@code reports} (only with {@code --only}): loads {@code --report-events} events, waits for the reporting
  *       processor to fold them, then times every report of {@code /api/v1/reports} ({@link #reportsPart}).</li>
+ *   <li>{@code segments}: whether the segmentation plugin with 50 rule segments keeps up with a paced load (its lag
+ *       trend), the app running the segmentation plugin alone ({@link SegmentsProbe}).</li>
  * </ol>
  * The app runs as a child JVM ({@link AppProcess}) against a fresh database per part; databases are dropped and
  * children stopped at the end, also on Ctrl-C (shutdown hook). Results are printed as a table ({@link Report}).
@@ -111,7 +113,7 @@ public final class BenchMain {
                 options.idleSeconds, options.pluginEvents, options.appJvmArgs.isEmpty() ? "(default)" : String.join(" ", options.appJvmArgs));
 
         if (options.runs("ingest") || options.runs("freshness") || options.runs("rss") || options.runs("plugins")
-                || options.runs("reports")) {
+                || options.runs("reports") || options.runs("segments")) {
             Path built = options.appJar;
             builtAppJar = built;
             snapshot = Files.createTempDirectory("footfall-bench-app-");
@@ -120,7 +122,7 @@ public final class BenchMain {
                     + "), copied to " + options.appJar.getParent() + " so that rebuilds during the run do not affect it");
         }
         if (options.runs("copy") || options.runs("ingest") || options.runs("freshness") || options.runs("plugins")
-                || options.runs("reports")) {
+                || options.runs("reports") || options.runs("segments")) {
             int needed = Math.max(Math.max(options.events, options.warmup), 1);
             if (options.runs("reports")) {
                 needed = Math.max(needed, options.reportEvents);
@@ -154,6 +156,9 @@ public final class BenchMain {
         }
         if (options.runs("reports")) {
             guarded("reports", this::reportsPart);
+        }
+        if (options.runs("segments")) {
+            guarded("segments", this::segmentsPart);
         }
 
         System.out.println();
@@ -470,6 +475,74 @@ public final class BenchMain {
 
     private static double mib(long kb) {
         return kb < 0 ? Double.NaN : kb / 1024.0;
+    }
+
+    // ---- segments ---------------------------------------------------------------------------------------
+
+    private void segmentsPart() throws Exception {
+        Path builtPlugins = builtAppJar.getParent().resolve("plugins");
+        Path segmentation = builtPlugins.resolve(SegmentsProbe.PLUGIN);
+        if (!Files.isDirectory(segmentation)) {
+            problems.add("segments: no built-in plugin at " + segmentation);
+            return;
+        }
+        AppProcess.replacePlugins(options.appJar, List.of(segmentation));
+        String db = pg.createDatabase("segments");
+        AppProcess app = startApp("segments", db);
+        try {
+            HttpApi api = new HttpApi(app.base());
+            api.putJson("/api/v1/plugins/" + SegmentsProbe.PLUGIN + "/config",
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("rules", SegmentsProbe.fiftyRules())));
+            if (options.warmup > 0) {
+                FreshnessProbe.Paced w = FreshnessProbe.paced(api, workload.batches("segments-warm", options.warmup, options.freshBatch),
+                        Math.min(options.segmentRate, 5_000));
+                long t0 = System.nanoTime();
+                while (SegmentsProbe.plugin(api)[1] > 0 && System.nanoTime() - t0 < options.foldDeadlineSeconds * 1_000_000_000L) {
+                    Thread.sleep(SegmentsProbe.SAMPLE_MS);
+                }
+                System.out.printf(Locale.ROOT, "  warm-up (not timed): %,d events stored, folded by the plugin %.1f s later%n", w.stored(),
+                        (System.nanoTime() - t0) / 1e9);
+            }
+            int events = (int) Math.min(Integer.MAX_VALUE / 2, (long) options.segmentRate * options.segmentDuration);
+            ProcStats.CpuSampler cpu = appCpu(app).start();
+            SegmentsProbe.Outcome o = SegmentsProbe.measure(api, workload.batches("segments", events, options.freshBatch),
+                    options.segmentRate, options.foldDeadlineSeconds);
+            Map<String, Double> cores = cpu.stop();
+            double achieved = o.load().stored() / o.load().seconds();
+            System.out.printf(Locale.ROOT, "  load: offered %,d events at %,d/s in %.1f s, stored %,d (%,.0f/s), skipped %,d, lost %,d   [%s]%n",
+                    o.load().offered(), options.segmentRate, o.load().seconds(), o.load().stored(), achieved, o.load().skipped(),
+                    o.load().lost(), ProcStats.format(cores));
+            StringBuilder trace = new StringBuilder("  plugin lag (s: events):");
+            int step = Math.max(1, o.samples().size() / 16);
+            for (int i = 0; i < o.samples().size(); i += step) {
+                SegmentsProbe.Sample s = o.samples().get(i);
+                trace.append(String.format(Locale.ROOT, " %.0f: %,d", s.t(), s.lag()));
+            }
+            System.out.println(trace);
+            System.out.printf(Locale.ROOT, "  lag trend over the load's second half: %+,.0f events/s; caught up %s after the load; "
+                            + "fold rate %,.0f events/s; members now %,d; derived Segment Entered/Exited events %,d%n", o.slope(),
+                    Double.isNaN(o.catchUp()) ? "NOT within " + options.foldDeadlineSeconds + " s" : String.format(Locale.ROOT, "%.1f s", o.catchUp()),
+                    o.foldRate(), o.transitions(), o.derivedEvents());
+            String at = " at " + Report.fmt(options.segmentRate, 0) + " events/s offered";
+            report.row("segments: ingest achieved" + at, Report.fmt(achieved, 0) + " events/s", "", Report.fmt(achieved / options.segmentRate, 2) + " of offered");
+            report.row("segments: plugin lag trend (50 rule segments)" + at, Report.fmt(o.slope(), 0) + " events/s", "≈ 0",
+                    "lag at the load's end " + Report.fmt(o.samples().stream().filter(s -> s.t() <= o.loadSeconds()).mapToLong(SegmentsProbe.Sample::lag)
+                            .reduce((a, b) -> b).orElse(-1), 0));
+            report.row("segments: plugin fold rate (load start → lag 0)", Report.fmt(o.foldRate(), 0) + " events/s", "",
+                    Double.isNaN(o.catchUp()) ? "did not catch up" : "caught up " + Report.fmt(o.catchUp(), 1) + " s after the load");
+            if (Double.isNaN(o.catchUp())) {
+                problems.add("segments: the plugin did not fold the log within " + options.foldDeadlineSeconds + " s after the load");
+            }
+        } finally {
+            app.stop();
+            pg.drop(db);
+            appProblems(app.log(), app.alive());
+            List<Path> all = new ArrayList<>();
+            try (var dirs = Files.list(builtPlugins)) {
+                dirs.filter(Files::isDirectory).forEach(all::add);
+            }
+            AppProcess.replacePlugins(options.appJar, all);
+        }
     }
 
     // ---- plugins ----------------------------------------------------------------------------------------

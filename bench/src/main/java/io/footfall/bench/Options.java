@@ -15,8 +15,8 @@ import java.util.Set;
 final class Options {
 
     /** The parts of the benchmark that can be selected with {@code --only}. */
-    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins", "reports");
-    /** The parts run without {@code --only}: {@code reports} (a large load) runs only when asked for. */
+    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins", "reports", "segments");
+    /** The parts run without {@code --only}: {@code reports} (a large load) and {@code segments} (a few minutes more) run only when asked for. */
     static final List<String> DEFAULT_PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins");
 
     Set<String> only = new LinkedHashSet<>(DEFAULT_PARTS);
@@ -37,6 +37,8 @@ final class Options {
     int reportEvents = 1_000_000;
     /** Timed requests per report ({@code reports} part). */
     int reportRequests = 40;
+    int segmentRate = 10_000;
+    int segmentDuration = 60;
     /** Plugin-host configurations to run ({@code a,b,b2,c,d}); all by default. */
     Set<String> pluginConfigs = new LinkedHashSet<>(List.of("a", "b", "b2", "c", "d"));
     long seed = 42;
@@ -59,6 +61,7 @@ final class Options {
             o.events = 20_000;
             o.warmup = 5_000;
             o.durationSeconds = 10;
+            o.segmentDuration = 15;
             o.idleSeconds = 5;
             o.catchUpSeconds = 30;
             o.pluginEvents = 20_000;
@@ -87,6 +90,8 @@ final class Options {
                 case "--fold-deadline" -> o.foldDeadlineSeconds = positive(args, ++i, a);
                 case "--report-events" -> o.reportEvents = positive(args, ++i, a);
                 case "--report-requests" -> o.reportRequests = positive(args, ++i, a);
+                case "--segment-rate" -> o.segmentRate = positive(args, ++i, a);
+                case "--segment-duration" -> o.segmentDuration = positive(args, ++i, a);
                 case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
                 case "--pg-port" -> o.pgPort = positive(args, ++i, a);
                 case "--pg-user" -> o.pgUser = value(args, ++i, a);
@@ -123,7 +128,7 @@ final class Options {
     static String usage() {
         return """
                 usage: java -jar bench/target/footfall-bench.jar [options]
-                  --only copy,ingest,freshness,rss,plugins,reports   parts to run (default: all but reports)
+                  --only copy,ingest,freshness,rss,plugins,reports,segments   parts to run (default: all but reports and segments)
                   --quick                            small sizes (20k events, 10 s freshness, 5 s idle, 20k plugin events)
                   --events N        events per ingest repetition (200000)
                   --warmup N        warm-up events before the timed runs (20000)
@@ -140,6 +145,8 @@ final class Options {
                   --fold-deadline S longest wait for the processors to fold the log, per configuration (300)
                   --report-events N events loaded before timing the report API (1000000)
                   --report-requests N timed requests per report (40)
+                  --segment-rate N  events/s offered in the segments part, 50 rule segments configured (10000)
+                  --segment-duration S  seconds of load in the segments part (60); then up to --fold-deadline to catch up
                   --seed N          simulator seed (42)
                   --pg-port P       PostgreSQL port on 127.0.0.1 (5432), user --pg-user (postgres), trust auth
                   --app-jar PATH    (app/target/quarkus-app/quarkus-run.jar)

@@ -68,6 +68,7 @@ public final class PluginHarness implements AutoCloseable {
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final InMemoryStateStore state = new InMemoryStateStore();
     private final RecordingResultPublisher results;
+    private final RecordingEventEmitter emitted = new RecordingEventEmitter();
     private final List<PositionedEvent> fed = new ArrayList<>();
     private final List<EventBatch> delivered = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
@@ -160,7 +161,7 @@ public final class PluginHarness implements AutoCloseable {
         requireNotOpened();
         PluginConfig config = descriptor.config().validate(rawConfig);
         models = new InMemoryModelStore(clock);
-        context = new TestPluginContext(config, clock, log, metrics, state, models, profiles, results);
+        context = new TestPluginContext(config, clock, log, metrics, state, models, profiles, results, emitted);
         openPlugin();
         return this;
     }
@@ -304,6 +305,14 @@ public final class PluginHarness implements AutoCloseable {
         return results;
     }
 
+    /**
+     * The events the plugin emitted, as the log keeps them: once per key, kept across {@link #replay()} (the log is
+     * not cleared by a replay; emitting the same keys again appends nothing).
+     */
+    public RecordingEventEmitter events() {
+        return emitted;
+    }
+
     /** The plugin's state. */
     public InMemoryStateStore state() {
         return state;
@@ -443,14 +452,17 @@ public final class PluginHarness implements AutoCloseable {
     private <T> T unit(Callable<T> call) throws Exception {
         state.begin();
         results.begin();
+        emitted.begin();
         try {
             T value = call.call();
             state.commit();
             results.commit();
+            emitted.commit();
             return value;
         } catch (Exception | Error e) {
             state.rollback();
             results.rollback();
+            emitted.rollback();
             throw e;
         }
     }

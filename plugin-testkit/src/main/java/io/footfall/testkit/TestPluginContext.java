@@ -22,11 +22,20 @@ public final class TestPluginContext implements PluginContext {
     private final InMemoryModelStore models;
     private final MapProfileReader profiles;
     private final RecordingResultPublisher results;
+    private final RecordingEventEmitter events;
 
     /** A context of these services. */
     public TestPluginContext(PluginConfig config, TestClock clock, RecordingLogger log, RecordingMetrics metrics,
                              InMemoryStateStore state, InMemoryModelStore models, MapProfileReader profiles,
                              RecordingResultPublisher results) {
+        this(config, clock, log, metrics, state, models, profiles, results, new RecordingEventEmitter());
+    }
+
+    /** A context of these services, with the emitter that records derived events. */
+    public TestPluginContext(PluginConfig config, TestClock clock, RecordingLogger log, RecordingMetrics metrics,
+                             InMemoryStateStore state, InMemoryModelStore models, MapProfileReader profiles,
+                             RecordingResultPublisher results, RecordingEventEmitter events) {
+        this.events = Objects.requireNonNull(events, "events");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.log = Objects.requireNonNull(log, "log");
@@ -88,5 +97,10 @@ public final class TestPluginContext implements PluginContext {
     @Override
     public RecordingResultPublisher results() {
         return results;
+    }
+
+    @Override
+    public RecordingEventEmitter events() {
+        return events;
     }
 }

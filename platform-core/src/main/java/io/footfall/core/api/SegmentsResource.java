@@ -1,11 +1,21 @@
 package io.footfall.core.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.footfall.core.plugin.PluginHost;
 import io.footfall.core.plugin.PluginResults;
+import io.footfall.core.profile.ProfileQueries;
 import io.footfall.core.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -23,9 +33,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Segments of the segmentation plugin, read from the results read model: every segment with its size, its members
- * (paged, or as CSV), a user's segments and a user's membership history. Rule segments are defined through the
- * plugin's configuration ({@code PUT /api/v1/plugins/segmentation/config}, property {@code rules}).
+ * Segments of the segmentation plugin: every segment with its size, its members (paged, or as CSV), a user's
+ * segments and a user's membership history (from the {@code Segment Entered}/{@code Segment Exited} events in the
+ * log), and CRUD for rule segments.
+ *
+ * <p>The plugin's configuration (property {@code rules}, a JSON document {@code {"segments": [...]}}) stays the one
+ * source of truth for rule definitions: {@code POST}, {@code PUT} and {@code DELETE} read it, change one definition
+ * and store it back through {@link PluginHost#reconfigure} (serialised with every other configuration change, and
+ * validated by the plugin's own {@code validate} hook before anything is stored), and the list reads the rule
+ * definitions from it, so a change shows at once.
  */
 @Path("/api/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,11 +55,27 @@ public class SegmentsResource {
     /** Most members one page may hold. */
     public static final int MAX_LIMIT = 1000;
 
+    /** Transitions a history page holds when no limit is given. */
+    public static final int HISTORY_LIMIT = 50;
+    /** Name of the event of entering a segment, as the segmentation plugin emits it. */
+    public static final String ENTERED = "Segment Entered";
+    /** Name of the event of leaving a segment. */
+    public static final String EXITED = "Segment Exited";
+
+    private static final java.util.Set<String> SEGMENT_EVENTS = java.util.Set.of(ENTERED, EXITED);
+    private static final int MAX_HISTORY_SCAN = 20_000;
+    private static final java.util.regex.Pattern SEGMENT_POINTER = java.util.regex.Pattern.compile("/segments/(\\d+)(.*)");
     private static final String MEMBERSHIP = "SEGMENT_MEMBERSHIP";
     private static final String TABLE = "REPORT_TABLE";
 
+    private static final String RULES = "rules";
+    private static final String NO_RULES = "{\"segments\":[]}";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Inject
     PluginResults results;
+    @Inject
+    PluginHost host;
 
     /**
      * A segment.
@@ -149,18 +181,34 @@ public class SegmentsResource {
     @GET
     public Segments segments() {
         Map<String, Long> sizes = results.segmentSizes(PLUGIN_ID);
-        Map<String, Segment> out = new LinkedHashMap<>();
-        results.byKey(PLUGIN_ID, TABLE, "segment-definitions").ifPresent(t -> {
-            for (JsonNode row : t.result().path("rows")) {
-                String id = row.path(0).asText();
-                out.put(id, new Segment(id, row.path(1).asText(), row.path(2).asText(), row.path(3).asText(), sizes.getOrDefault(id, 0L)));
-            }
-        });
-        sizes.forEach((id, size) -> out.putIfAbsent(id, new Segment(id, kind(id), id, "", size)));
         List<DefinitionError> errors = new ArrayList<>();
         results.byKey(PLUGIN_ID, TABLE, "segment-definition-errors").ifPresent(t -> {
             for (JsonNode row : t.result().path("rows")) {
                 errors.add(new DefinitionError(row.path(0).asText(), row.path(1).asText()));
+            }
+        });
+        // the configured rule definitions are the truth (the plugin's table lags a change until its next batch),
+        // unless the plugin refused the stored document: then the definitions in force are the table's
+        ArrayNode defs = errors.isEmpty() ? configuredDefinitions() : null;
+        Map<String, Segment> table = new LinkedHashMap<>();
+        results.byKey(PLUGIN_ID, TABLE, "segment-definitions").ifPresent(t -> {
+            for (JsonNode row : t.result().path("rows")) {
+                String id = row.path(0).asText();
+                table.put(id, new Segment(id, row.path(1).asText(), row.path(2).asText(), row.path(3).asText(), sizes.getOrDefault(id, 0L)));
+            }
+        });
+        Map<String, Segment> out = new LinkedHashMap<>();
+        table.values().stream().filter(seg -> "rfm".equals(seg.kind())).forEach(seg -> out.put(seg.id(), seg));
+        if (defs != null) {
+            for (JsonNode d : defs) {
+                String id = d.path("id").asText();
+                out.put(id, new Segment(id, "rule", d.path("name").asText(id), d.path("description").asText(""), sizes.getOrDefault(id, 0L)));
+            }
+        }
+        table.values().stream().filter(seg -> defs == null || !"rule".equals(seg.kind())).forEach(seg -> out.putIfAbsent(seg.id(), seg));
+        sizes.forEach((id, size) -> {
+            if (defs == null || !"rule".equals(kind(id))) {
+                out.putIfAbsent(id, new Segment(id, kind(id), id, "", size));
             }
         });
         return new Segments(List.copyOf(out.values()), errors);
@@ -171,6 +219,204 @@ public class SegmentsResource {
     public Segment segment(@PathParam("id") String id) {
         return segments().segments().stream().filter(s -> s.id().equals(id)).findFirst()
                 .orElseThrow(() -> Problem.notFound("segment " + id));
+    }
+
+    /**
+     * A rule segment's definition as configured ({@code id, name?, description?, when}); 404 for an unknown id or a
+     * segment that is not a rule (RFM, clusters).
+     */
+    @GET
+    @Path("/{id}/definition")
+    public JsonNode definition(@PathParam("id") String id) {
+        ArrayNode defs = configuredDefinitions();
+        int i = defs == null ? -1 : indexOf(defs, id);
+        if (i < 0) {
+            throw Problem.notFound("rule segment " + id);
+        }
+        return defs.get(i);
+    }
+
+    /**
+     * Creates a rule segment from its definition. 201 with the stored definition; 400 with JSON pointers into the
+     * body when it is invalid; 409 when a rule segment with this id exists.
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public Response create(JsonNode body) throws Exception {
+        ObjectNode definition = definitionBody(body);
+        String id = definition.path("id").isTextual() ? definition.path("id").asText() : null;
+        int[] index = new int[1];
+        change(defs -> {
+            if (id != null && indexOf(defs, id) >= 0) {
+                throw conflict("segment_exists", "a rule segment with id " + id + " exists: PUT /api/v1/segments/" + id + " replaces it", List.of());
+            }
+            index[0] = defs.size();
+            defs.add(definition);
+        }, index, false);
+        return Response.status(Response.Status.CREATED).location(java.net.URI.create("/api/v1/segments/" + id))
+                .type(MediaType.APPLICATION_JSON).entity(definition).build();
+    }
+
+    /**
+     * Replaces a rule segment's definition (same id: the body's {@code id}, when given, must be the path's). 200 with
+     * the stored definition; 400 with JSON pointers into the body; 404 for an unknown id.
+     */
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public JsonNode replace(@PathParam("id") String id, JsonNode body) throws Exception {
+        ObjectNode definition = definitionBody(body);
+        JsonNode bodyId = definition.get("id");
+        ObjectNode stored = JSON.createObjectNode();
+        stored.put("id", id);
+        definition.fields().forEachRemaining(f -> {
+            if (!f.getKey().equals("id")) {
+                stored.set(f.getKey(), f.getValue());
+            }
+        });
+        int[] index = new int[1];
+        change(defs -> {
+            int i = indexOf(defs, id);
+            if (i < 0) {
+                throw Problem.notFound("rule segment " + id);
+            }
+            if (bodyId != null && !(bodyId.isTextual() && bodyId.asText().equals(id))) {
+                throw invalid(List.of(new DefinitionError("/id", "must be the segment's id \"" + id + "\" (ids cannot change: create a new segment)")));
+            }
+            index[0] = i;
+            defs.set(i, stored);
+        }, index, false);
+        return stored;
+    }
+
+    /**
+     * Deletes a rule segment: 204; 404 for an unknown id; 409 when other rule segments refer to it (the errors name
+     * them). Its members leave it (a {@code Segment Exited} event each) as the plugin sweeps its users.
+     */
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public Response delete(@PathParam("id") String id) throws Exception {
+        int[] index = {-1};
+        change(defs -> {
+            int i = indexOf(defs, id);
+            if (i < 0) {
+                throw Problem.notFound("rule segment " + id);
+            }
+            index[0] = i;
+            defs.remove(i);
+        }, index, true);
+        return Response.noContent().build();
+    }
+
+    /** The body as a definition object, or a 400. */
+    private static ObjectNode definitionBody(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw invalid(List.of(new DefinitionError("", "send the segment definition as a JSON object {\"id\", \"name\", \"description\", \"when\"}")));
+        }
+        return (ObjectNode) body.deepCopy();
+    }
+
+    /**
+     * Reads the configured rules document, lets {@code edit} change its segment array, and stores it through the host
+     * (validated by the plugin). Validation errors inside the edited definition ({@code index[0]}) are returned as
+     * pointers into the request body; errors elsewhere (another segment that refers to this one) keep their pointer
+     * into the rules document. After a delete, any validation error is a 409.
+     */
+    private void change(java.util.function.Consumer<ArrayNode> edit, int[] index, boolean deleting) throws Exception {
+        try {
+            host.reconfigure(PLUGIN_ID, values -> {
+                ObjectNode document = document(values.getOrDefault(RULES, NO_RULES));
+                ArrayNode defs = (ArrayNode) document.get("segments");
+                edit.accept(defs);
+                try {
+                    values.put(RULES, JSON.writeValueAsString(document));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                return values;
+            });
+        } catch (java.util.NoSuchElementException e) {
+            throw Problem.notFound("plugin " + PLUGIN_ID);
+        } catch (io.footfall.api.config.InvalidConfigException e) {
+            List<DefinitionError> errors = new ArrayList<>();
+            String prefix = "/segments/" + index[0];
+            for (io.footfall.api.config.ConfigError error : e.errors()) {
+                String message = error.message();
+                String pointer = "";
+                int colon = message.indexOf(": ");
+                if (message.startsWith("/") && colon > 0) {
+                    pointer = message.substring(0, colon);
+                    message = message.substring(colon + 2);
+                }
+                java.util.regex.Matcher at = SEGMENT_POINTER.matcher(pointer);
+                if (!deleting && index[0] >= 0 && (pointer.equals(prefix) || pointer.startsWith(prefix + "/"))) {
+                    errors.add(new DefinitionError(pointer.substring(prefix.length()), message));
+                } else if (deleting && at.matches() && Integer.parseInt(at.group(1)) >= index[0]) {
+                    // the pointer is into the document without the deleted segment: point into the stored one
+                    errors.add(new DefinitionError("rules:/segments/" + (Integer.parseInt(at.group(1)) + 1) + at.group(2), message));
+                } else {
+                    errors.add(new DefinitionError("rules:" + pointer, message));
+                }
+            }
+            if (deleting) {
+                throw conflict("segment_in_use", "other rule segments refer to this one: change them first", errors);
+            }
+            throw invalid(errors);
+        }
+    }
+
+    /** The configured rule definitions, or null when the plugin is not loaded or its stored document is unreadable. */
+    private ArrayNode configuredDefinitions() {
+        try {
+            ObjectNode document = document(host.storedValues(PLUGIN_ID).getOrDefault(RULES, NO_RULES));
+            return (ArrayNode) document.get("segments");
+        } catch (java.util.NoSuchElementException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    private static ObjectNode document(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node instanceof ObjectNode o && o.get("segments") instanceof ArrayNode) {
+                return o;
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // below
+        }
+        throw new IllegalStateException("the stored rules document is not {\"segments\": [...]}");
+    }
+
+    private static int indexOf(ArrayNode defs, String id) {
+        for (int i = 0; i < defs.size(); i++) {
+            if (id.equals(defs.get(i).path("id").asText(null))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A 400 whose {@code field} is the first error's pointer and whose {@code errors} lists them all. */
+    private static WebApplicationException invalid(List<DefinitionError> errors) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "invalid_definition");
+        body.put("field", errors.isEmpty() ? "" : errors.get(0).pointer());
+        body.put("message", errors.stream().map(e -> (e.pointer().isEmpty() ? "" : e.pointer() + ": ") + e.message())
+                .collect(java.util.stream.Collectors.joining("; ")));
+        body.put("errors", errors);
+        return new WebApplicationException(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(body).build());
+    }
+
+    private static WebApplicationException conflict(String code, String message, List<DefinitionError> errors) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("field", "id");
+        body.put("message", message);
+        body.put("errors", errors);
+        return new WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON).entity(body).build());
     }
 
     @GET
@@ -220,6 +466,8 @@ public class SegmentsResource {
 
         @Inject
         PluginResults results;
+        @Inject
+        ProfileQueries profiles;
 
         @GET
         public UserSegments userSegments(@PathParam("id") String id) {
@@ -240,18 +488,28 @@ public class SegmentsResource {
             return new UserSegments(id, segments, rfm);
         }
 
-        /** Transitions with their event time, newest first; {@code segment} keeps one segment's. */
+        /**
+         * Transitions with their event time, newest first, read from the user's {@code Segment Entered} and
+         * {@code Segment Exited} events in the log (so they reach as far back as the log); {@code segment} keeps one
+         * segment's; {@code limit} (default 50, at most 1000) transitions.
+         */
         @GET
         @Path("/history")
-        public History history(@PathParam("id") String id, @QueryParam("segment") String segment) {
+        public History history(@PathParam("id") String id, @QueryParam("segment") String segment, @QueryParam("limit") String limit) {
+            int n = Params.limit(limit, HISTORY_LIMIT, MAX_LIMIT);
             List<Transition> out = new ArrayList<>();
-            results.byKey(PLUGIN_ID, TABLE, "segment-history:" + id).ifPresent(t -> {
-                for (JsonNode row : t.result().path("rows")) {
-                    if (segment == null || segment.equals(row.path(0).asText())) {
-                        out.add(0, new Transition(row.path(0).asText(), row.path(1).asText(), row.path(2).asText()));
-                    }
+            // a filter on the segment is applied after reading: read more so that a page of one segment is not short
+            int read = segment == null ? n : Math.min(MAX_HISTORY_SCAN, n * 20);
+            for (ProfileQueries.TimelineItem item : profiles.eventsOfTypes(id, SEGMENT_EVENTS, read)) {
+                Object seg = item.event().properties().get("segmentId");
+                if (!(seg instanceof String s) || (segment != null && !segment.equals(s))) {
+                    continue;
                 }
-            });
+                out.add(new Transition(s, ENTERED.equals(item.event().name()) ? "entered" : "exited", item.event().occurredAt().toString()));
+                if (out.size() == n) {
+                    break;
+                }
+            }
             return new History(id, out);
         }
     }

@@ -12,5 +12,6 @@ import java.time.Clock;
 
 /** The context the host gives one plugin. */
 record HostPluginContext(PluginConfig config, Clock clock, PluginLogger log, PluginMetrics metrics, StateStore state,
-                         ModelStore models, ProfileReader profiles, ResultPublisher results) implements PluginContext {
+                         ModelStore models, ProfileReader profiles, ResultPublisher results,
+                         io.footfall.api.plugin.EventEmitter events) implements PluginContext {
 }

@@ -262,6 +262,30 @@ public class PluginHost implements PluginHostServices {
     }
 
     /**
+     * The plugin's stored configuration (property → text value as last set; properties never set are absent and
+     * take their default).
+     *
+     * @throws java.util.NoSuchElementException when no such plugin is loaded
+     */
+    public synchronized Map<String, String> storedValues(String id) {
+        runtime(id);
+        return new LinkedHashMap<>(storedConfig(id).values());
+    }
+
+    /**
+     * Read-modify-write of a plugin's configuration: reads the stored values, applies {@code change} and configures
+     * the plugin with the result, as {@link #configure} does. Serialised with every other configuration change of
+     * this host, so two concurrent changes cannot lose one another.
+     *
+     * @param change gets a mutable copy of the stored values and returns the new ones (it may throw to refuse)
+     */
+    public synchronized PluginConfig reconfigure(String id, java.util.function.UnaryOperator<Map<String, String>> change)
+            throws PluginCallGuard.PluginCallException {
+        Map<String, String> next = change.apply(storedValues(id));
+        return configure(id, next);
+    }
+
+    /**
      * Enables (starts) or disables (stops) a plugin; remembered across restarts. A quarantined plugin is loaded
      * afresh from its directory; refused ({@link AbandonedThreadsException}) while threads it left behind still run.
      */

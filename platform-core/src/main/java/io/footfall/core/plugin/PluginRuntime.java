@@ -74,6 +74,7 @@ final class PluginRuntime {
     private PluginConfig config;
     private BufferedStateStore stateStore;
     private BufferedResultPublisher results;
+    private BufferedEventEmitter emitted;
     private TrackingEventProcessor processor;
 
     PluginRuntime(MiningPlugin plugin, PluginDescriptor descriptor, PluginClassLoader loader, String directory, PluginHostServices host,
@@ -136,9 +137,10 @@ final class PluginRuntime {
         config = newConfig;
         stateStore = new BufferedStateStore(id, host.dataSource());
         results = new BufferedResultPublisher(id, descriptor.produces(), host.json(), host.clock());
+        emitted = new BufferedEventEmitter(id, host.clock());
         HostPluginContext context = new HostPluginContext(config, host.clock(), new HostPluginLogger(id),
                 new HostPluginMetrics(host.metrics(), id), stateStore, new JdbcModelStore(id, host.dataSource(), host.json()),
-                new HostProfileReader(host.profiles()), results);
+                new HostProfileReader(host.profiles()), results, emitted);
         MiningPlugin instance = plugin;
         try {
             guard.call(() -> {
@@ -321,6 +323,7 @@ final class PluginRuntime {
         } catch (PluginCallGuard.PluginCallException e) {
             stateStore.discard(Lane.TRAINING);
             results.discard(Lane.TRAINING);
+            emitted.discard(Lane.TRAINING);
             if (e.abandoned()) {
                 quarantine("training " + e.getMessage());
             }
@@ -361,6 +364,7 @@ final class PluginRuntime {
         } catch (PluginCallGuard.PluginCallException e) {
             stateStore.discard(Lane.EVENTS);
             results.discard(Lane.EVENTS);
+            emitted.discard(Lane.EVENTS);
             return new Failure(e.getMessage(), e.abandoned());
         }
         stateStore.flush(Lane.EVENTS, c);
@@ -370,8 +374,15 @@ final class PluginRuntime {
         return null;
     }
 
-    /** Appends the buffered results to the log and updates their read model, on the caller's transaction. */
+    /**
+     * Appends the buffered results and derived events to the log and updates the results' read model, on the caller's
+     * transaction.
+     */
     private void commitResults(Connection c, Lane lane, long position) throws SQLException {
+        List<EventMessage<?>> derived = emitted.drain(lane, c);
+        if (!derived.isEmpty()) {
+            host.eventLog().appendInCurrentTransaction(derived);
+        }
         List<io.footfall.core.store.PluginResultRecorded> published = results.drain(lane);
         if (!published.isEmpty()) {
             host.eventLog().appendInCurrentTransaction(BufferedResultPublisher.messages(published));
@@ -451,13 +462,19 @@ final class PluginRuntime {
 
     /** Feeds the plugin: collects the consumed events of one processor batch, delivers them at commit. */
     private final class Handler implements EventMessageHandler {
+        private final String ownSource = BufferedEventEmitter.source(id);
+
         @Override
         public Object handle(EventMessage<?> message) {
             if (!(message.getPayload() instanceof RecordedBehavior recorded)) {
                 return null;
             }
             BehaviorEvent event = descriptor.personalDataPurposes().isEmpty() ? recorded.event() : host.reader().open(recorded);
-            if (!descriptor.consumes(event.typeLabel())) {
+            // a plugin never sees the events it derived itself (they cannot loop back into it), and another plugin's
+            // derived events only when it names them in consumes (a plugin of "every event" means user behaviour)
+            boolean derived = event.sourceId() != null && event.sourceId().startsWith(BufferedEventEmitter.SOURCE_PREFIX);
+            if (derived ? ownSource.equals(event.sourceId()) || !descriptor.consumes().contains(event.typeLabel())
+                    : !descriptor.consumes(event.typeLabel())) {
                 return null;
             }
             long position = message instanceof TrackedEventMessage<?> tracked ? tracked.trackingToken().position().orElse(-1) : -1;

@@ -26,7 +26,14 @@ final class ResultReadModel {
                 "INSERT INTO plugin_result (plugin_id, result_type, result_key, user_id, payload, position, recorded_at) "
                         + "VALUES (?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (plugin_id, result_type, result_key) DO UPDATE SET "
                         + "user_id = EXCLUDED.user_id, payload = EXCLUDED.payload, position = EXCLUDED.position, recorded_at = EXCLUDED.recorded_at")) {
+            // only the latest result per key: a batch may publish a key twice (a user entering and leaving a segment),
+            // and one multi-row upsert (pgjdbc's reWriteBatchedInserts) cannot touch a row twice
+            java.util.Map<List<String>, PluginResultRecorded> latest = new java.util.LinkedHashMap<>();
             for (PluginResultRecorded r : results) {
+                latest.remove(List.of(r.pluginId(), r.resultType(), r.key()));
+                latest.put(List.of(r.pluginId(), r.resultType(), r.key()), r);
+            }
+            for (PluginResultRecorded r : latest.values()) {
                 upsert.setString(1, r.pluginId());
                 upsert.setString(2, r.resultType());
                 upsert.setString(3, r.key());

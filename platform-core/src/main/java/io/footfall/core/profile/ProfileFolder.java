@@ -19,6 +19,9 @@ public final class ProfileFolder {
     /** How many recently viewed products a profile keeps. */
     public static final int RECENTLY_VIEWED = 20;
 
+    /** Source id prefix of events derived by mining plugins. */
+    public static final String DERIVED_SOURCE_PREFIX = "plugin:";
+
     private static final double VIEW_WEIGHT = 1.0;
     private static final double CART_WEIGHT = 3.0;
     private static final double PURCHASE_WEIGHT = 5.0;
@@ -33,6 +36,11 @@ public final class ProfileFolder {
         }
         if (e.anonymousId() != null && !e.anonymousId().isBlank()) {
             s.anonymousIds.add(e.anonymousId());
+        }
+        if (isDerived(e)) {
+            // a plugin's derived event (Segment Entered, …) is in the timeline, but it is not the user's behaviour:
+            // no activity, no counts (profiles stay what the user did, whatever plugins run)
+            return;
         }
         if (s.lastSeen == null || e.occurredAt().isAfter(s.lastSeen.plus(SESSION_GAP))) {
             s.sessions++;
@@ -50,6 +58,11 @@ public final class ProfileFolder {
             s.traits.putAll(e.traits());
         }
         e.standardEvent().ifPresent(standard -> applyCommerce(s, e, standard));
+    }
+
+    /** True for an event a mining plugin derived (source {@code plugin:<id>}) rather than one the user caused. */
+    public static boolean isDerived(BehaviorEvent e) {
+        return e.sourceId() != null && e.sourceId().startsWith(DERIVED_SOURCE_PREFIX);
     }
 
     private static void applyContext(ProfileState s, BehaviorEvent e) {

@@ -109,4 +109,24 @@ public class ProfileQueries {
                     .map(p -> new TimelineItem(p, byPosition.get(p).event())).toList();
         });
     }
+
+    /**
+     * The person's events of these types (type labels, e.g. {@code Segment Entered}), latest event time first, at most
+     * {@code limit}; empty when the id is unknown.
+     */
+    @Transactional
+    public List<TimelineItem> eventsOfTypes(String id, java.util.Collection<String> types, int limit) {
+        return personOf(id).map(person -> {
+            List<Long> positions = em.createQuery("SELECT t.globalIndex FROM TimelineEntry t WHERE t.identifier IN :ids"
+                            + " AND t.eventType IN :types ORDER BY t.occurredAt DESC, t.globalIndex DESC", Long.class)
+                    .setParameter("ids", identifiersOf(person))
+                    .setParameter("types", types)
+                    .setMaxResults(limit)
+                    .getResultList();
+            Map<Long, EventLogReader.LoggedEvent> byPosition = reader.read(positions, false).stream()
+                    .collect(Collectors.toMap(EventLogReader.LoggedEvent::globalIndex, Function.identity()));
+            return positions.stream().filter(byPosition::containsKey)
+                    .map(p -> new TimelineItem(p, byPosition.get(p).event())).toList();
+        }).orElse(List.of());
+    }
 }

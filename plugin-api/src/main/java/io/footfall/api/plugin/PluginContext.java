@@ -34,4 +34,14 @@ public interface PluginContext {
 
     /** Where results go. */
     ResultPublisher results();
+
+    /**
+     * Where derived behaviour events go (appended to the log as the user's events). A host that cannot append
+     * events throws {@link UnsupportedOperationException}.
+     *
+     * @since 1.2
+     */
+    default EventEmitter events() {
+        throw new UnsupportedOperationException("this host does not let plugins append events");
+    }
 }

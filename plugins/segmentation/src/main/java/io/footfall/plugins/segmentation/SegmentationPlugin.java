@@ -6,6 +6,7 @@ import io.footfall.api.config.ConfigType;
 import io.footfall.api.event.BehaviorEvent;
 import io.footfall.api.event.Product;
 import io.footfall.api.event.StandardEvent;
+import io.footfall.api.plugin.DerivedEvent;
 import io.footfall.api.plugin.EventBatch;
 import io.footfall.api.plugin.MiningPlugin;
 import io.footfall.api.plugin.PluginContext;
@@ -91,6 +92,10 @@ public final class SegmentationPlugin implements MiningPlugin {
     public static final String HISTORY_PREFIX = "segment-history:";
     /** Transitions kept in a user's history table. */
     public static final int HISTORY_ROWS = 50;
+    /** Name of the event a user's entering a segment is logged as. */
+    public static final String SEGMENT_ENTERED = "Segment Entered";
+    /** Name of the event a user's leaving a segment is logged as. */
+    public static final String SEGMENT_EXITED = "Segment Exited";
     /** Default rule definitions: none. */
     public static final String NO_RULES = "{\"segments\":[]}";
 
@@ -231,6 +236,7 @@ public final class SegmentationPlugin implements MiningPlugin {
                     w.stitch(anonymous, user);
                 }
                 UserState s = w.user(user);
+                s.anonymous = isBlank(event.userId());
                 boolean ordered = apply(s, event);
                 if (ordered || w.absorbedOrders(user)) {
                     rescore(w, user, s, meta.watermark, Math.min(at, meta.watermark));
@@ -586,6 +592,7 @@ public final class SegmentationPlugin implements MiningPlugin {
         final Map<String, List<List<Object>>> histories = new TreeMap<>();
         final Set<String> absorbedBuyers = new HashSet<>();
         final List<Result> results = new ArrayList<>();
+        final List<DerivedEvent> derived = new ArrayList<>();
         int transitions;
 
         Work(StateStore state, Meta meta) {
@@ -655,6 +662,17 @@ public final class SegmentationPlugin implements MiningPlugin {
             }
             transitions++;
             results.add(new SegmentMembership(user, segment, member, score));
+            String change = member ? "entered" : "exited";
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("segmentId", segment);
+            properties.put("segmentName", segmentName(segment));
+            properties.put("segmentKind", segment.startsWith("rfm:") ? "rfm" : segment.startsWith("cluster:") ? "cluster" : "rule");
+            if (member) {
+                properties.put("score", score);
+            }
+            // the key names the fact: replaying the plugin emits the same keys, which the log appends only once
+            derived.add(new DerivedEvent(segment + "|" + change + "|" + at + "|" + user, s.anonymous ? null : user, s.anonymous ? user : null,
+                    member ? SEGMENT_ENTERED : SEGMENT_EXITED, Instant.ofEpochMilli(at), properties));
             histories.computeIfAbsent(user, this::history).add(List.of(segment, member ? "entered" : "exited",
                     Instant.ofEpochMilli(at).toString()));
         }
@@ -718,7 +736,30 @@ public final class SegmentationPlugin implements MiningPlugin {
             if (!results.isEmpty()) {
                 context.results().publish(results);
             }
+            if (!derived.isEmpty()) {
+                context.events().emit(derived);
+            }
         }
+    }
+
+    /** The display name of a segment id, as the definitions table shows it. */
+    private String segmentName(String segment) {
+        if (segment.startsWith("rfm:")) {
+            for (String name : Rfm.SEGMENTS) {
+                if (Rfm.segmentId(name).equals(segment)) {
+                    return name;
+                }
+            }
+        } else if (segment.startsWith("cluster:")) {
+            return "Cluster " + segment.substring("cluster:".length());
+        } else {
+            for (Rules.Segment r : rules.segments()) {
+                if (r.id().equals(segment)) {
+                    return r.name();
+                }
+            }
+        }
+        return segment;
     }
 
     static String expiryKey(long at, String user) {

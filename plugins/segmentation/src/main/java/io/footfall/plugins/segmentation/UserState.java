@@ -19,7 +19,8 @@ import java.util.TreeMap;
  */
 final class UserState {
 
-    static final byte FORMAT = 1;
+    /** Format 2 added {@link #anonymous}; format 1 states (all keyed users) still decode. */
+    static final byte FORMAT = 2;
     /** Most distinct categories kept per user. */
     static final int MAX_CATEGORIES = 200;
 
@@ -46,6 +47,8 @@ final class UserState {
     int r;
     int f;
     int m;
+    /** True when the key is an anonymous id (the latest event had no user id): derived events carry it as such. */
+    boolean anonymous;
     /** The instant of the user's scheduled re-evaluation (expiry index key), or {@link Long#MAX_VALUE}. */
     long expiryAt = Long.MAX_VALUE;
 
@@ -188,6 +191,7 @@ final class UserState {
                 out.writeUTF(e.getKey());
                 out.writeDouble(e.getValue());
             }
+            out.writeBoolean(anonymous);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -198,7 +202,7 @@ final class UserState {
         UserState s = new UserState();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != 1) {
                 throw new IllegalStateException("unknown segmentation state format " + format);
             }
             s.firstSeen = in.readLong();
@@ -235,6 +239,7 @@ final class UserState {
             for (int i = 0; i < n; i++) {
                 s.memberships.put(in.readUTF(), in.readDouble());
             }
+            s.anonymous = format >= 2 && in.readBoolean();
         } catch (IOException e) {
             throw new IllegalStateException("corrupt segmentation state", e);
         }

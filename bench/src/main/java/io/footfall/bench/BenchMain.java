@@ -492,7 +492,7 @@ public final class BenchMain {
         try {
             HttpApi api = new HttpApi(app.base());
             api.putJson("/api/v1/plugins/" + SegmentsProbe.PLUGIN + "/config",
-                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("rules", SegmentsProbe.fiftyRules())));
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("rules", io.footfall.simulator.BenchmarkSegments.fiftyRules())));
             if (options.warmup > 0) {
                 FreshnessProbe.Paced w = FreshnessProbe.paced(api, workload.batches("segments-warm", options.warmup, options.freshBatch),
                         Math.min(options.segmentRate, 5_000));

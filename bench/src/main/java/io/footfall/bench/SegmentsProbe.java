@@ -42,29 +42,6 @@ final class SegmentsProbe {
     private SegmentsProbe() {
     }
 
-    /** 50 rule segments over the simulator's categories and events (windows, profile comparisons, references, NOT). */
-    static String fiftyRules() {
-        String[] categories = {"Shoes", "Electronics", "Books", "Home", "Beauty", "Sports", "Toys", "Garden", "Fashion", "Grocery"};
-        String[] events = {"Product Viewed", "Product Added", "Products Searched", "Order Completed", "page"};
-        List<String> defs = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            defs.add("{\"id\":\"w" + i + "\",\"when\":{\"event\":\"Product Viewed\",\"where\":{\"category\":\"" + categories[i % 10]
-                    + "\"},\"atLeast\":" + (1 + i % 4) + ",\"within\":\"P" + (1 + i % 7) + "D\"}}");
-        }
-        for (int i = 0; i < 10; i++) {
-            defs.add("{\"id\":\"e" + i + "\",\"when\":{\"event\":\"" + events[i % 5] + "\",\"atLeast\":" + (1 + i % 3) + ",\"within\":\"PT" + (6 + i) + "H\"}}");
-        }
-        String[] fields = {"revenue", "orders", "sessions", "events", "productViews", "daysSinceLastSeen", "daysSinceLastOrder", "cartAdds",
-                "checkouts", "averageOrderValue"};
-        for (int i = 0; i < 10; i++) {
-            defs.add("{\"id\":\"p" + i + "\",\"when\":{\"profile\":\"" + fields[i] + "\",\"op\":\">\",\"value\":" + (i % 3 + 1) + "}}");
-        }
-        for (int i = 0; i < 10; i++) {
-            defs.add("{\"id\":\"c" + i + "\",\"when\":{\"all\":[{\"segment\":\"w" + i + "\"},{\"any\":[{\"segment\":\"p" + i
-                    + "\"},{\"not\":{\"segment\":\"e" + i + "\"}}]},{\"not\":{\"segment\":\"rfm:lost\"}}]}}");
-        }
-        return "{\"segments\":[" + String.join(",", defs) + "]}";
-    }
 
     /** The plugin's {@code [position, lag]}. */
     static long[] plugin(HttpApi api) throws IOException, InterruptedException {

@@ -18,35 +18,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "segmentation.bench", matches = "true")
 class SegmentationBenchmark {
 
-    /** 50 rule segments: windows over categories and event types, profile comparisons, references and logic. */
-    static String fiftyRules() {
-        String[] categories = {"Shoes", "Electronics", "Books", "Home", "Toys", "Sports", "Fashion", "Beauty", "Grocery", "Garden"};
-        String[] events = {"Product Viewed", "Product Added", "Products Searched", "Order Completed", "page"};
-        List<String> defs = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            defs.add("{\"id\":\"w" + i + "\",\"when\":{\"event\":\"Product Viewed\",\"where\":{\"category\":\"" + categories[i % 10]
-                    + "\"},\"atLeast\":" + (1 + i % 4) + ",\"within\":\"P" + (1 + i % 7) + "D\"}}");
-        }
-        for (int i = 0; i < 10; i++) {
-            defs.add("{\"id\":\"e" + i + "\",\"when\":{\"event\":\"" + events[i % 5] + "\",\"atLeast\":" + (1 + i % 3) + ",\"within\":\"PT" + (6 + i) + "H\"}}");
-        }
-        String[] fields = {"revenue", "orders", "sessions", "events", "productViews", "daysSinceLastSeen", "daysSinceLastOrder", "cartAdds", "checkouts", "averageOrderValue"};
-        for (int i = 0; i < 10; i++) {
-            defs.add("{\"id\":\"p" + i + "\",\"when\":{\"profile\":\"" + fields[i] + "\",\"op\":\">\",\"value\":" + (i % 3 + 1) + "}}");
-        }
-        for (int i = 0; i < 10; i++) {
-            defs.add("{\"id\":\"c" + i + "\",\"when\":{\"all\":[{\"segment\":\"w" + i + "\"},{\"any\":[{\"segment\":\"p" + i
-                    + "\"},{\"not\":{\"segment\":\"e" + i + "\"}}]},{\"not\":{\"segment\":\"rfm:lost\"}}]}}");
-        }
-        return "{\"segments\":[" + String.join(",", defs) + "]}";
-    }
-
     @Test
     void incrementalEvaluationWithFiftyRuleSegments() {
         SimulatorConfig sim = SimulatorConfig.builder().seed(5).users(Integer.getInteger("segmentation.bench.simusers", 3_000)).days(14).build();
         Simulations.Simulation run = Simulations.run(sim);
         for (int round = 0; round < 2; round++) {  // the first round warms the JIT
-            try (PluginHarness h = PluginHarness.of(new SegmentationPlugin()).config(SegmentationPlugin.RULES, fiftyRules()).open()) {
+            try (PluginHarness h = PluginHarness.of(new SegmentationPlugin()).config(SegmentationPlugin.RULES, io.footfall.simulator.BenchmarkSegments.fiftyRules()).open()) {
                 long start = System.nanoTime();
                 h.feed(run.events());
                 double seconds = (System.nanoTime() - start) / 1e9;

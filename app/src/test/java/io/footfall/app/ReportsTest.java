@@ -88,10 +88,15 @@ class ReportsTest {
 
     private boolean planted;
 
+    /** The application's port, kept for {@link #enableChurnAgain} (RestAssured's is reset after the last test). */
+    private int port;
+
     /** The live churn plugin scores every user it sees; this test plants its scores, so the plugin sits this one out. */
     @org.junit.jupiter.api.AfterAll
     void enableChurnAgain() {
-        admin().post("/api/v1/plugins/churn/enable").then().statusCode(200);
+        if (port != 0) {
+            admin().port(port).post("/api/v1/plugins/churn/enable").then().statusCode(200);
+        }
     }
 
     /** Plants the traffic once per test instance (the class has one): RestAssured knows the app's port only inside tests. */
@@ -101,6 +106,7 @@ class ReportsTest {
             return;
         }
         planted = true;
+        port = RestAssured.port;
         admin().post("/api/v1/plugins/churn/disable").then().statusCode(200);
         List<String> day1 = new ArrayList<>();
         String shoeProps = "{" + product(shoe, "Shoes", "Acme") + "}";
@@ -194,7 +200,8 @@ class ReportsTest {
 
     private static void result(Connection c, String plugin, String type, String key, String user, String payload) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO plugin_result (plugin_id, result_type, result_key, user_id, payload, position, "
-                + "recorded_at) VALUES (?, ?, ?, ?, ?::jsonb, 0, now())")) {
+                + "recorded_at) VALUES (?, ?, ?, ?, ?::jsonb, 0, now()) ON CONFLICT (plugin_id, result_type, result_key) DO UPDATE SET "
+                + "user_id = EXCLUDED.user_id, payload = EXCLUDED.payload, position = 0, recorded_at = now()")) {
             s.setString(1, plugin);
             s.setString(2, type);
             s.setString(3, key);

@@ -208,6 +208,8 @@ public class IngestPipeline {
         try {
             uow.attachTransaction(log.transactions());
             try (Connection connection = dataSource.getConnection()) {
+                // the duplicate check and the append are one step for every writer of every instance (ADR 0012)
+                io.footfall.core.store.CopyEventStorageEngine.lockAppends(connection);
                 Set<String> inLog = alreadyStored(connection, group);
                 Set<String> seen = new HashSet<>();
                 List<BehaviorEvent> fresh = new ArrayList<>();

@@ -32,6 +32,18 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
             + "FROM STDIN WITH (FORMAT binary)";
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
+    /**
+     * Key of the transaction-scoped advisory lock every append holds from before its rows take their
+     * indexes until its transaction ends. Appends are thereby serialised: rows become visible in
+     * index order, so a reader never sees an index while an earlier one is still uncommitted (an
+     * in-flight gap). Without it, Axon's gap heuristics (a gap is dropped when the row read after it
+     * is more than {@link #GAP_TIMEOUT_MILLIS} old or {@link #MAX_GAP_OFFSET} indexes later) could
+     * drop a gap that a slow transaction later filled, and a processor would skip those events for
+     * good. See docs/adr/0012-serialised-appends.md.
+     */
+    static final long APPEND_LOCK = 0x466F6F7466616C6CL; // "Footfall"
+    private static final String LOCK_SQL = "SELECT pg_advisory_xact_lock(" + APPEND_LOCK + ")";
+
     private final TransactionManager transactions;
 
     /** Axon's defaults, which {@link #getTrackedEventData} repeats because the engine keeps them private. */
@@ -98,6 +110,17 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
         }
     }
 
+    /**
+     * Takes the append lock for the rest of the connection's transaction (re-entrant: an append later in the same
+     * transaction takes it again at no cost). A writer that must check the log and append atomically — the ingest
+     * writer's duplicate check, with several instances — takes it before checking.
+     */
+    public static void lockAppends(Connection connection) throws SQLException {
+        try (java.sql.Statement lock = connection.createStatement()) {
+            lock.execute(LOCK_SQL);
+        }
+    }
+
     @Override
     protected void appendEvents(List<? extends EventMessage<?>> events, Serializer serializer) {
         if (events.isEmpty()) {
@@ -106,6 +129,7 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
         byte[] rows = encode(events, serializer);
         transactions.executeInTransaction(() -> {
             try (Connection connection = getConnection()) {
+                lockAppends(connection);
                 CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
                 try {
                     copy.writeToCopy(rows, 0, rows.length);

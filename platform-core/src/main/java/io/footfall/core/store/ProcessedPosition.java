@@ -7,10 +7,9 @@ import org.axonframework.eventhandling.TrackingToken;
 
 /**
  * The position up to which a processor has handled <em>every</em> event. Axon's token position is
- * the highest index seen, but events commit out of index order (the ingest writer's COPY and a
- * plugin's result append take their indexes when they start and become visible when they commit),
- * so a processor can be at index N while an earlier, later-committed index is still a gap it will
- * fill. Lag measured against the highest index would then say "caught up" too early.
+ * the highest index seen; its gaps are indexes below that were not visible when read. Appends are
+ * serialised (ADR 0012), so today a gap is a rolled-back append; measuring up to the first gap keeps
+ * lag honest should a writer ever commit out of index order again.
  */
 public final class ProcessedPosition {
 

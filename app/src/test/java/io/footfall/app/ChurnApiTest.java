@@ -155,7 +155,8 @@ class ChurnApiTest {
             assertEquals(version, churn.getInt("modelVersion"), "the serving version computed it");
             assertEquals(number(stored(id, "churn-context"), "score"), churn.getDouble("customerValue"), 1e-3);
             assertTrue(churn.getDouble("customerValue") >= 0);
-            assertFalse(churn.getList("reasons").isEmpty(), churn.prettify());
+            // reasons are the contributions that push the risk up: a low-risk user may have none
+            assertTrue("low".equals(churn.getString("band")) || !churn.getList("reasons").isEmpty(), churn.prettify());
             churn.getList("reasons.text", String.class).forEach(t -> assertFalse(t.isBlank()));
             String action = (String) stored(id, "retention").get("band");
             if ("low".equals(churn.getString("band"))) {

@@ -60,6 +60,11 @@ final class AppProcess implements AutoCloseable {
         return this;
     }
 
+    /** The process id of the running app. */
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hooks, no draining. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -112,6 +112,9 @@ public class PluginHost implements PluginHostServices {
         }
     }
 
+    @Inject
+    io.footfall.core.config.InstanceRoles roles;
+
     void start(@Observes @Priority(30) StartupEvent startup) {
         reload();
     }
@@ -403,6 +406,11 @@ public class PluginHost implements PluginHostServices {
     @Override
     public ObjectMapper json() {
         return json;
+    }
+
+    @Override
+    public boolean processes() {
+        return roles.process();
     }
 
     @Override

@@ -47,4 +47,7 @@ interface PluginHostServices {
 
     /** Events per processor batch. */
     int batchSize();
+
+    /** Whether this instance runs processors (role {@code process}); without it plugins are opened but not fed. */
+    boolean processes();
 }

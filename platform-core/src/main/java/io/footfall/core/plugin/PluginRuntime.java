@@ -170,7 +170,9 @@ final class PluginRuntime {
                         .andInitialTrackingToken(StreamableMessageSource::createTailToken)
                         .andThreadFactory(name -> r -> daemon(r, "plugin-" + id + "-worker")))
                 .build();
-        processor.start();
+        if (host.processes()) {
+            processor.start();
+        }
         state = State.RUNNING;
     }
 

@@ -45,7 +45,13 @@ public class TrainingSchedule {
 
     private ScheduledExecutorService timer;
 
+    @Inject
+    io.footfall.core.config.InstanceRoles roles;
+
     void start(@Observes @Priority(40) StartupEvent startup) {
+        if (!roles.process()) {
+            return;
+        }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "plugin-training-schedule");
             t.setDaemon(true);

@@ -56,6 +56,9 @@ public class EventLog {
     jakarta.enterprise.inject.Instance<Projection> projections;
 
 
+    @Inject
+    io.footfall.core.config.InstanceRoles roles;
+
     @ConfigProperty(name = "footfall.projection.batch-size", defaultValue = "500")
     int projectionBatchSize;
 
@@ -96,8 +99,19 @@ public class EventLog {
                         .threadFactory(ProcessingThreads.named("event-store-reader", true))
                         .fetchDelay(200)
                         .build());
+        configurer.eventProcessing().registerTokenStore(c -> tokens);
+        if (roles.process()) {
+            registerProcessors(configurer);
+        }
+        axon = configurer.buildConfiguration();
+        axon.start();
+        running = true;
+        LOG.infof("Axon event log started (roles %s) with processors %s", roles.names(), processors().keySet());
+    }
+
+    /** The profile projection and every contributed projection, each on a tracking processor of its own. */
+    private void registerProcessors(Configurer configurer) {
         configurer.eventProcessing()
-                .registerTokenStore(c -> tokens)
                 // a tracking processor (one thread reads and folds); see PluginRuntime for why not pooled
                 .registerTrackingEventProcessor(PROFILES, Configuration::eventStore,
                         c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
@@ -110,10 +124,6 @@ public class EventLog {
         for (Projection projection : projections) {
             register(configurer, projection);
         }
-        axon = configurer.buildConfiguration();
-        axon.start();
-        running = true;
-        LOG.infof("Axon event log started with processors %s", axon.eventProcessingConfiguration().eventProcessors().keySet());
     }
 
     /** Registers a contributed projection as a single-threaded tracking processor of its own, from the log's tail. */
@@ -240,13 +250,13 @@ public class EventLog {
         return tokens;
     }
 
-    /** A streaming processor by name. */
+    /** A streaming processor by name; none on an instance without the {@code process} role. */
     public Optional<StreamingEventProcessor> processor(String name) {
-        return axon.eventProcessingConfiguration().eventProcessor(name, StreamingEventProcessor.class);
+        return roles.process() ? axon.eventProcessingConfiguration().eventProcessor(name, StreamingEventProcessor.class) : Optional.empty();
     }
 
-    /** All processor names. */
+    /** All processors by name; none on an instance without the {@code process} role. */
     public Map<String, org.axonframework.eventhandling.EventProcessor> processors() {
-        return axon.eventProcessingConfiguration().eventProcessors();
+        return roles.process() ? axon.eventProcessingConfiguration().eventProcessors() : Map.of();
     }
 }

@@ -1,0 +1,260 @@
+package io.footfall.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.footfall.simulator.ListSink;
+import io.footfall.simulator.Simulator;
+import io.footfall.simulator.SimulatorConfig;
+import io.restassured.path.json.JsonPath;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Footfall instances on one PostgreSQL under simulated storefront load, both running every role. The instance
+ * holding the profile projection is killed (SIGKILL) mid-load; the survivor claims its processors through the token
+ * store and goes on. Afterwards every acknowledged event is in the log exactly once and the live profiles equal a
+ * replay from scratch. The failover time (kill → the survivor owns the profile projection) is printed.
+ */
+class ClusterFailoverIT {
+
+    private static final String KEY = "cluster-key";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static PostgresTestResource database;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void database() {
+        database = new PostgresTestResource();
+        Map<String, String> config = database.start();
+        env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", config.get("quarkus.datasource.jdbc.url"));
+        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "");
+        env.put("FOOTFALL_BOOTSTRAP_ADMIN", "admin:admin-secret");
+        env.put("FOOTFALL_BOOTSTRAP_WRITE_KEY", KEY);
+    }
+
+    @AfterAll
+    static void drop() {
+        database.stop();
+    }
+
+    /** One request body and the message ids in it. */
+    private record Batch(String json, List<String> ids) {
+    }
+
+    @Test
+    void theSurvivorTakesOverAndNothingIsLostOrDoubled() throws Exception {
+        ListSink generated = new ListSink();
+        Simulator.run(SimulatorConfig.builder().seed(23).users(200).days(14).build(), generated);
+        ConcurrentLinkedQueue<Batch> pending = new ConcurrentLinkedQueue<>();
+        List<ObjectNode> messages = generated.messages();
+        for (int from = 0; from < messages.size(); from += 100) {
+            List<ObjectNode> slice = messages.subList(from, Math.min(messages.size(), from + 100));
+            ObjectNode body = JSON.createObjectNode();
+            body.putArray("batch").addAll(slice);
+            pending.add(new Batch(JSON.writeValueAsString(body), slice.stream().map(m -> m.get("messageId").asText()).toList()));
+        }
+        int total = messages.size();
+        assertTrue(total > 5_000, "enough load: " + total);
+
+        try (AppProcess a = new AppProcess(env, AppProcess.logFile("cluster-a.log").toPath());
+             AppProcess b = new AppProcess(env, AppProcess.logFile("cluster-b.log").toPath())) {
+            a.start();
+            b.start();
+            Map<Long, AppProcess> byPid = Map.of(a.pid(), a, b.pid(), b);
+            List<AppProcess> alive = new CopyOnWriteArrayList<>(List.of(a, b));
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            ExecutorService clients = send(pending, alive, acknowledged);
+
+            Poll.until(Duration.ofSeconds(120), acknowledged::size, n -> n >= total / 3);
+            long ownerPid = Poll.until(Duration.ofSeconds(60), () -> ownerPid("profiles"), pid -> byPid.containsKey(pid));
+            AppProcess victim = byPid.get(ownerPid);
+            AppProcess survivor = victim == a ? b : a;
+            alive.remove(victim);
+            long killedAt = System.nanoTime();
+            victim.kill();
+            Poll.until(Duration.ofSeconds(90), () -> ownerPid("profiles"), pid -> pid == survivor.pid());
+            double failover = (System.nanoTime() - killedAt) / 1e9;
+            int ackedAtTakeover = acknowledged.size();
+
+            clients.shutdown();
+            assertTrue(clients.awaitTermination(300, TimeUnit.SECONDS), "every batch acknowledged by some instance");
+            assertEquals(total, acknowledged.size(), "every message acknowledged");
+            assertStoredOnce(acknowledged);
+
+            JsonPath caughtUp = awaitCaughtUp(survivor, -1);
+            List<String> live = snapshot();
+            assertTrue(live.size() > 1000, "profiles were projected: " + live.size());
+            assertEquals(202, http(survivor, "POST", "/api/v1/projections/profiles/replay").statusCode());
+            awaitCaughtUp(survivor, caughtUp.getLong("head"));
+            assertEquals(live, snapshot(), "the live profiles after the failover equal a replay from scratch");
+            System.out.printf("CLUSTER-FAILOVER %d messages; profile projection owned by the survivor %.1f s after the kill "
+                    + "(%d of them acknowledged by then)%n", total, failover, ackedAtTakeover);
+        }
+    }
+
+    @Test
+    void anInstanceAnswersOnlyForItsRolesAndRefusesAnUnknownRole() throws Exception {
+        Map<String, String> processOnly = new HashMap<>(env);
+        processOnly.put("FOOTFALL_ROLES", "process");
+        try (AppProcess worker = new AppProcess(processOnly, AppProcess.logFile("cluster-process-only.log").toPath())) {
+            worker.start();
+            HttpResponse<String> track = HttpClient.newHttpClient().send(HttpRequest.newBuilder(worker.uri("/v1/batch"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8)))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, track.statusCode());
+            assertEquals("footfall.roles", new JsonPath(track.body()).getString("field"));
+            assertEquals("role_not_enabled", new JsonPath(track.body()).getString("error"));
+            HttpResponse<String> api = http(worker, "GET", "/api/v1/projections/profiles");
+            assertEquals(503, api.statusCode());
+            assertEquals("footfall.roles", new JsonPath(api.body()).getString("field"));
+            assertEquals(200, http(worker, "GET", "/q/health/ready").statusCode());
+            assertTrue(Poll.until(Duration.ofSeconds(60), () -> ownerPid("profiles"), pid -> pid == worker.pid()) > 0,
+                    "the process-only instance folds the profiles");
+        }
+
+        Map<String, String> misspelt = new HashMap<>(env);
+        misspelt.put("FOOTFALL_ROLES", "ingest,procss");
+        java.nio.file.Path log = AppProcess.logFile("cluster-bad-role.log").toPath();
+        try (AppProcess bad = new AppProcess(misspelt, log)) {
+            AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, bad::start);
+            assertTrue(refused.getMessage().contains("exited"), refused.getMessage());
+        }
+        assertTrue(java.nio.file.Files.readString(log).contains("footfall.roles: unknown role 'procss'"), "the log names the setting");
+    }
+
+    /** Four clients sending the pending batches to the live instances in turn, moving on to another on any failure. */
+    private static ExecutorService send(ConcurrentLinkedQueue<Batch> pending, List<AppProcess> alive, Set<String> acknowledged) {
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        AtomicInteger turn = new AtomicInteger();
+        for (int c = 0; c < 4; c++) {
+            clients.submit(() -> {
+                Batch batch;
+                while ((batch = pending.poll()) != null) {
+                    for (int attempt = 0; ; attempt++) {
+                        List<AppProcess> targets = List.copyOf(alive);
+                        AppProcess target = targets.get(Math.floorMod(turn.getAndIncrement(), targets.size()));
+                        try {
+                            HttpResponse<String> response = http.send(HttpRequest.newBuilder(target.uri("/v1/batch"))
+                                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8)))
+                                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                                    .POST(HttpRequest.BodyPublishers.ofString(batch.json())).build(), HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() == 200) {
+                                acknowledged.addAll(batch.ids());
+                                break;
+                            }
+                            if (response.statusCode() != 429 && response.statusCode() != 503) {
+                                throw new AssertionError("batch refused with " + response.statusCode() + ": " + response.body());
+                            }
+                        } catch (java.io.IOException e) {
+                            // the instance went away: another one takes the batch
+                        }
+                        if (attempt > 200) {
+                            throw new AssertionError("a batch was never acknowledged");
+                        }
+                        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(Math.min(1000, 20L * (attempt + 1))).toNanos());
+                    }
+                }
+                return null;
+            });
+        }
+        return clients;
+    }
+
+    /** The process id of the instance that holds a processor's segment 0 (Axon's owner is "pid@host"), -1 if none. */
+    private static long ownerPid(String processor) {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT owner FROM tokenentry WHERE processorname = ? AND segment = 0")) {
+            s.setString(1, processor);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next() || rs.getString(1) == null) {
+                    return -1;
+                }
+                String owner = rs.getString(1);
+                return Long.parseLong(owner.substring(0, owner.indexOf('@')));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonPath awaitCaughtUp(AppProcess app, long minHead) {
+        return Poll.until(Duration.ofSeconds(180), () -> new JsonPath(http(app, "GET", "/api/v1/projections/profiles").body()),
+                s -> s.getLong("lag") == 0 && s.getLong("head") >= minHead && s.getLong("position") >= Math.max(0, minHead));
+    }
+
+    private static HttpResponse<String> http(AppProcess app, String method, String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.uri(path))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin-secret".getBytes(StandardCharsets.UTF_8)))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertStoredOnce(Set<String> acknowledged) throws Exception {
+        Map<String, Integer> stored = new HashMap<>();
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT convert_from(payload, 'UTF8')::jsonb -> 'event' ->> 'messageId' FROM domainevententry WHERE payloadtype LIKE '%RecordedBehavior'");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                stored.merge(rs.getString(1), 1, Integer::sum);
+            }
+        }
+        assertEquals(List.of(), acknowledged.stream().filter(id -> !stored.containsKey(id)).limit(5).toList(), "acknowledged but not stored");
+        assertEquals(List.of(), stored.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).limit(5).toList(),
+                "stored twice");
+    }
+
+    /** Every profile, identity link and timeline row, as text. */
+    private static List<String> snapshot() throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = connect()) {
+            for (String sql : List.of(
+                    "SELECT person_id || ' ' || COALESCE(user_id, '-') || ' ' || state::text FROM profile ORDER BY person_id",
+                    "SELECT identifier || ' -> ' || person_id FROM identity_link ORDER BY identifier",
+                    "SELECT identifier || ' ' || global_index || ' ' || event_type FROM profile_timeline ORDER BY identifier, global_index")) {
+                try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static Connection connect() throws Exception {
+        return DriverManager.getConnection(env.get("QUARKUS_DATASOURCE_JDBC_URL"), "postgres", "");
+    }
+}

@@ -128,6 +128,10 @@ final class PluginRuntime {
         return processor;
     }
 
+    PluginHostServices host() {
+        return host;
+    }
+
     /** Opens the plugin with this configuration and starts feeding it from its stored position. */
     synchronized void start(PluginConfig newConfig) throws PluginCallGuard.PluginCallException {
         if (plugin == null) {
@@ -382,13 +386,16 @@ final class PluginRuntime {
      */
     private void commitResults(Connection c, Lane lane, long position) throws SQLException {
         List<EventMessage<?>> derived = emitted.drain(lane, c);
+        List<io.footfall.core.store.PluginResultRecorded> published = results.drain(lane);
+        if (!published.isEmpty()) {
+            ResultReadModel.upsert(c, published, position);
+        }
+        // the appends last: from the first one the transaction holds the log's append lock until it ends (ADR 0012)
         if (!derived.isEmpty()) {
             host.eventLog().appendInCurrentTransaction(derived);
         }
-        List<io.footfall.core.store.PluginResultRecorded> published = results.drain(lane);
         if (!published.isEmpty()) {
             host.eventLog().appendInCurrentTransaction(BufferedResultPublisher.messages(published));
-            ResultReadModel.upsert(c, published, position);
         }
     }
 

@@ -124,12 +124,13 @@ class ClusterFailoverIT {
     void anInstanceAnswersOnlyForItsRolesAndRefusesAnUnknownRole() throws Exception {
         Map<String, String> processOnly = new HashMap<>(env);
         processOnly.put("FOOTFALL_ROLES", "process");
-        try (AppProcess worker = new AppProcess(processOnly, AppProcess.logFile("cluster-process-only.log").toPath())) {
+        Map<String, String> frontOnly = new HashMap<>(env);
+        frontOnly.put("FOOTFALL_ROLES", "ingest, serve");
+        try (AppProcess worker = new AppProcess(processOnly, AppProcess.logFile("cluster-process-only.log").toPath());
+             AppProcess front = new AppProcess(frontOnly, AppProcess.logFile("cluster-front-only.log").toPath())) {
             worker.start();
-            HttpResponse<String> track = HttpClient.newHttpClient().send(HttpRequest.newBuilder(worker.uri("/v1/batch"))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8)))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"batch\":[]}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            front.start();
+            HttpResponse<String> track = track(worker, "{\"batch\":[]}");
             assertEquals(503, track.statusCode());
             assertEquals("footfall.roles", new JsonPath(track.body()).getString("field"));
             assertEquals("role_not_enabled", new JsonPath(track.body()).getString("error"));
@@ -138,7 +139,17 @@ class ClusterFailoverIT {
             assertEquals("footfall.roles", new JsonPath(api.body()).getString("field"));
             assertEquals(200, http(worker, "GET", "/q/health/ready").statusCode());
             assertTrue(Poll.until(Duration.ofSeconds(60), () -> ownerPid("profiles"), pid -> pid == worker.pid()) > 0,
-                    "the process-only instance folds the profiles");
+                    "the process-only instance holds the profile projection");
+
+            // the front takes events and answers the API; the worker folds them; the front sees the stored positions
+            String user = "roles-" + java.util.UUID.randomUUID();
+            HttpResponse<String> accepted = track(front, "{\"batch\":[{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\""
+                    + user + "\",\"messageId\":\"" + user + "\",\"properties\":{\"product_id\":\"p1\"}}]}");
+            assertEquals(200, accepted.statusCode(), accepted.body());
+            Poll.until(Duration.ofSeconds(60), () -> http(front, "GET", "/api/v1/profiles/" + user).statusCode(), status -> status == 200);
+            JsonPath status = awaitCaughtUp(front, 0);
+            assertTrue(status.getBoolean("running"), "claimed by a live instance: " + status.prettify());
+            assertEquals(503, http(front, "POST", "/api/v1/projections/profiles/replay").statusCode(), "replay needs the process role");
         }
 
         Map<String, String> misspelt = new HashMap<>(env);
@@ -188,6 +199,13 @@ class ClusterFailoverIT {
             });
         }
         return clients;
+    }
+
+    private static HttpResponse<String> track(AppProcess app, String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.uri("/v1/batch"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The process id of the instance that holds a processor's segment 0 (Axon's owner is "pid@host"), -1 if none. */

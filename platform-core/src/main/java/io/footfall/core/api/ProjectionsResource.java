@@ -28,6 +28,8 @@ public class ProjectionsResource {
     EventLog log;
     @Inject
     ProfileProjection profiles;
+    @Inject
+    javax.sql.DataSource dataSource;
 
     /**
      * A projection's state.
@@ -46,13 +48,15 @@ public class ProjectionsResource {
     @GET
     public List<Status> list() {
         long head = log.head();
-        return log.processors().keySet().stream().sorted().map(name -> status(name, head)).toList();
+        return names().stream().sorted().map(name -> status(name, head)).toList();
     }
 
     @GET
     @Path("/{name}")
     public Status get(@PathParam("name") String name) {
-        processor(name);
+        if (!names().contains(name)) {
+            throw Problem.notFound("projection " + name);
+        }
         return status(name, log.head());
     }
 
@@ -72,12 +76,32 @@ public class ProjectionsResource {
     }
 
     private StreamingEventProcessor processor(String name) {
-        return log.processor(name).orElseThrow(() -> Problem.notFound("projection " + name));
+        if (!names().contains(name)) {
+            throw Problem.notFound("projection " + name);
+        }
+        return log.processor(name).orElseThrow(() -> new jakarta.ws.rs.WebApplicationException(Problem.response(
+                Response.Status.SERVICE_UNAVAILABLE, new Problem("role_not_enabled", "footfall.roles",
+                        "this instance does not run processors; replay on an instance with the process role"))));
+    }
+
+    /** The profile projection and every contributed projection, whether or not this instance runs them. */
+    private java.util.Set<String> names() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        names.add(EventLog.PROFILES);
+        log.projections().forEach(p -> names.add(p.name()));
+        return names;
     }
 
     private Status status(String name, long head) {
-        StreamingEventProcessor p = processor(name);
-        Map<Integer, EventTrackerStatus> segments = p.processingStatus();
+        StreamingEventProcessor p = log.processor(name).orElse(null);
+        Map<Integer, EventTrackerStatus> segments = p == null ? Map.of() : p.processingStatus();
+        if (segments.isEmpty()) {
+            // another instance holds the segments (or none does yet): what the token store says
+            io.footfall.core.store.TokenPositions.Stored stored =
+                    io.footfall.core.store.TokenPositions.read(dataSource, log.serializer(), name);
+            long position = stored.position();
+            return new Status(name, stored.claimed(), stored.replaying(), position, head, Math.max(0, head - position), false);
+        }
         long position = segments.values().stream()
                 .mapToLong(io.footfall.core.store.ProcessedPosition::of).min().orElse(-1L);
         boolean replaying = segments.values().stream().anyMatch(EventTrackerStatus::isReplaying);

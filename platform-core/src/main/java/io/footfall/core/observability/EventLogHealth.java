@@ -19,10 +19,16 @@ public class EventLogHealth implements HealthCheck {
 
     @Inject
     EventLog log;
+    @Inject
+    io.footfall.core.config.InstanceRoles roles;
 
     @Override
     public HealthCheckResponse call() {
         var builder = HealthCheckResponse.named("footfall-event-log");
+        if (log.started() && !roles.process()) {
+            // appends only: the processors run on instances with the process role
+            return builder.up().withData("roles", String.join(",", roles.names())).build();
+        }
         var profiles = log.started() ? log.processor(EventLog.PROFILES) : java.util.Optional.<org.axonframework.eventhandling.StreamingEventProcessor>empty();
         if (profiles.isEmpty()) {
             return builder.down().withData("reason", "the event log is not started").build();

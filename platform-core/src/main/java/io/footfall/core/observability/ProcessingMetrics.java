@@ -97,7 +97,8 @@ public class ProcessingMetrics {
         List<String> projections = new ArrayList<>(List.of(EventLog.PROFILES));
         log.projections().forEach(p -> projections.add(p.name()));
         for (String name : projections) {
-            log.processor(name).ifPresent(p -> {
+            // only processors this instance folds: with several instances, each reports the segments it holds
+            log.processor(name).filter(p -> !p.processingStatus().isEmpty()).ifPresent(p -> {
                 Tags tags = Tags.of("processor", name);
                 lagRows.add(MultiGauge.Row.of(tags, lagOf(p, head)));
                 errorRows.add(MultiGauge.Row.of(tags, inError(p) ? 1 : 0));
@@ -109,8 +110,10 @@ public class ProcessingMetrics {
         for (PluginRuntimeView plugin : plugins.plugins()) {
             Tags tags = Tags.of("processor", "plugin:" + plugin.id());
             Tags pluginTags = Tags.of("plugin", plugin.id());
-            long position = plugin.position();
-            lagRows.add(MultiGauge.Row.of(tags, position < 0 ? head + 1 : Math.max(0, head - position)));
+            if (plugin.holdsSegments()) {
+                long position = plugin.position();
+                lagRows.add(MultiGauge.Row.of(tags, position < 0 ? head + 1 : Math.max(0, head - position)));
+            }
             // a plugin the host stopped for failing (FAILED, QUARANTINED) is in error; disabled is not
             String state = plugin.state();
             errorRows.add(MultiGauge.Row.of(tags, "FAILED".equals(state) || "QUARANTINED".equals(state) ? 1 : 0));

@@ -61,14 +61,27 @@ public final class PluginRuntimeView {
         return runtime.config() == null ? Map.of() : runtime.config().asMap();
     }
 
-    /** Lowest position over the processor's segments, -1 before the first event or when stopped. */
+    /**
+     * Lowest position over the processor's segments, -1 before the first event or when stopped. When another
+     * instance holds the segments, the position stored in the token store.
+     */
     public long position() {
         var processor = runtime.processor();
         if (processor == null) {
             return -1;
         }
+        if (!holdsSegments() && "RUNNING".equals(state())) {
+            return io.footfall.core.store.TokenPositions.read(runtime.host().dataSource(), runtime.host().eventLog().serializer(),
+                    PluginRuntime.processorName(id())).position();
+        }
         return processor.processingStatus().values().stream()
                 .mapToLong(io.footfall.core.store.ProcessedPosition::of).min().orElse(-1L);
+    }
+
+    /** Whether this instance holds (folds) a segment of the plugin's processor. */
+    public boolean holdsSegments() {
+        var processor = runtime.processor();
+        return processor != null && !processor.processingStatus().isEmpty();
     }
 
     /** Whether the processor is replaying. */

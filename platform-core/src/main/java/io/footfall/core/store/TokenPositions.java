@@ -1,0 +1,75 @@
+package io.footfall.core.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import javax.sql.DataSource;
+import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+
+/**
+ * A processor's position as stored in the token store, read without claiming it: what every instance sees,
+ * whichever instance holds the segments (several instances share one PostgreSQL, see {@code footfall.roles}).
+ */
+public final class TokenPositions {
+
+    /** A claim older than this is considered abandoned (Axon's claim timeout in {@link EventLog}). */
+    static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
+
+    private TokenPositions() {
+    }
+
+    /**
+     * The stored state of a processor over its segments.
+     *
+     * @param position  everything at or below it has been handled (lowest over segments), -1 before the first event
+     * @param claimed   whether every segment is claimed by a live instance (its claim renewed within the timeout)
+     * @param replaying whether a segment is replaying
+     * @param segments  how many segments are stored (0: the processor never ran)
+     */
+    public record Stored(long position, boolean claimed, boolean replaying, int segments) {
+    }
+
+    /** Reads a processor's stored tokens. */
+    public static Stored read(DataSource dataSource, Serializer serializer, String processor) {
+        long position = Long.MAX_VALUE;
+        boolean claimed = true;
+        boolean replaying = false;
+        int segments = 0;
+        Instant now = Instant.now();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT token, tokentype, timestamp, owner FROM tokenentry WHERE processorname = ?")) {
+            s.setString(1, processor);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    segments++;
+                    byte[] bytes = rs.getBytes(1);
+                    TrackingToken token = bytes == null ? null
+                            : serializer.deserialize(new SimpleSerializedObject<>(bytes, byte[].class, rs.getString(2), null));
+                    position = Math.min(position, ProcessedPosition.of(token));
+                    replaying |= token instanceof ReplayToken;
+                    String stamp = rs.getString(3);
+                    boolean fresh = stamp != null && claimedSince(stamp).plus(CLAIM_TIMEOUT).isAfter(now);
+                    claimed &= rs.getString(4) != null && fresh;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the token store", e);
+        }
+        return segments == 0 ? new Stored(-1, false, false, 0) : new Stored(position, claimed, replaying, segments);
+    }
+
+    /** Axon writes the claim time as ISO-8601; anything else counts as a claim made now. */
+    private static Instant claimedSince(String stamp) {
+        try {
+            return Instant.parse(stamp);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.now();
+        }
+    }
+}

@@ -181,7 +181,8 @@ class FootfallClientTest {
     @Test
     void messagesAreSegmentV2AndRequestsGzippedWithTheWriteKey() throws Exception {
         try (FakeFootfall server = new FakeFootfall()) {
-            FootfallClient client = client(server).build();
+            // no timed flush: close() sends the six messages as one batch, however slowly this thread runs
+            FootfallClient client = client(server).flushInterval(Duration.ofMinutes(10)).build();
             Identity who = Identity.of("alice", "anon-1");
             Instant at = Instant.parse("2026-11-01T10:00:00Z");
             client.enqueue(Ecommerce.productViewed(who, Product.of("p-1").name("Runner").category("Shoes").brand("Acme")

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.footfall.collector.kafka.KafkaCollector;
 import io.footfall.collector.kafka.KafkaCollectorSettings;
 import io.footfall.collector.segment.EventIds;
+import io.footfall.core.ingest.IngestPipeline;
 import io.footfall.core.source.SourceRegistry;
 import io.footfall.kafka.testbroker.KafkaTestBroker;
 import io.quarkus.test.junit.QuarkusTest;
@@ -322,6 +323,118 @@ class KafkaCollectorTest {
         // a poll in flight behind a refused one may have committed its failed event before the rewind read it again
         assertTrue(failedOf(topic) >= 1);
         Api.awaitProjectionsCaughtUp();
+    }
+
+    /**
+     * The pattern that once lost events, arranged on purpose: a request whose append is refused is still
+     * in the pipeline when the next poll's request finds the pipeline full; that next request (later
+     * records of the same partition, all of them acceptable) must never be committed, nor anything past
+     * the refused record, even while later appends succeed. Checked all along: every record below a
+     * committed offset has its event in the log.
+     */
+    @Test
+    void noOffsetPassesARefusedRecordWhileLaterAppendsSucceed() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "poison-" + run;
+        String group = "footfall-" + run;
+        kafka.createTopic(topic, 1);
+        int poisonAt = 10;
+        List<String> values = new ArrayList<>();
+        List<String> eventIds = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            // each event names a person; only the one at poisonAt names the refused one
+            String userId = i == poisonAt ? "poison-" + run : user(run, i % 20);
+            values.add("""
+                    {"type":"track","event":"Product Viewed","userId":"%s","messageId":"%s-x%d","context":{"ip":"10.2.%d.%d"},
+                     "properties":{"product_id":"p%d"}}""".formatted(userId, run, i, i / 250, i % 250, i % 30));
+            eventIds.add(EventIds.of(sourceId(), run + "-x" + i));
+        }
+        List<RecordMetadata> sent = sendOrdered(topic, values);
+        assertEquals(poisonAt, sent.get(poisonAt).offset());
+        KafkaCollector.Status before = collector.status();
+        // the database refuses the key of the poisoned person only, and slowly, so the refused request is still
+        // queued when the next poll's request is submitted
+        execute("CREATE FUNCTION footfall_test_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF NEW.subject LIKE '%poison-" + run + "%' THEN PERFORM pg_sleep(0.5); RAISE EXCEPTION 'refused by the test'; END IF; "
+                + "RETURN NEW; END $$");
+        execute("CREATE TRIGGER footfall_test_poison BEFORE INSERT ON subject_key FOR EACH ROW EXECUTE FUNCTION footfall_test_poison()");
+        // and the pipeline holds little more than one poll: the second poll's submit waits while the first is refused
+        Object pipeline = io.quarkus.arc.ClientProxy.unwrap(io.quarkus.arc.Arc.container().instance(IngestPipeline.class).get());
+        java.lang.reflect.Field limit = IngestPipeline.class.getDeclaredField("maxQueuedEvents");
+        limit.setAccessible(true);
+        long queueLimit = limit.getLong(pipeline);
+        try {
+            limit.setLong(pipeline, 60);
+            collector.start(KafkaCollectorSettings.of(kafka.bootstrapServers(), List.of(topic), group, Api.WRITE_KEY).withBatching(50, 3));
+            Poll.until(Duration.ofSeconds(90), () -> {
+                long[] committed = assertCommittedOnlyDurable(topic, group, sent, eventIds);
+                assertTrue(committed[0] <= poisonAt, "committed " + committed[0] + " past the refused record at " + poisonAt);
+                return collector.status();
+            }, st -> st.retries() - before.retries() >= 3);
+            assertTrue(collector.running(), "the collector keeps trying");
+        } finally {
+            limit.setLong(pipeline, queueLimit);
+            execute("DROP TRIGGER footfall_test_poison ON subject_key");
+            execute("DROP FUNCTION footfall_test_poison()");
+        }
+        Poll.until(Duration.ofSeconds(120), () -> {
+            assertCommittedOnlyDurable(topic, group, sent, eventIds);
+            return committedAndEnd(topic, group);
+        }, ce -> ce[0] == ce[1]);
+        assertEquals(eventIds.size(), inLog(new LinkedHashSet<>(eventIds)), "every event is in the log once the database accepts it");
+        assertEquals(eventIds.size(), collector.status().stored() - before.stored(), "each stored once");
+        Api.awaitProjectionsCaughtUp();
+    }
+
+    /**
+     * Checks that every record below the group's committed offset of its partition has its event in the
+     * log (committed offsets are read first, the log after: it only grows); returns the committed offsets
+     * by partition.
+     */
+    private long[] assertCommittedOnlyDurable(String topic, String group, List<RecordMetadata> sent, List<String> eventIds) {
+        int partitions = sent.stream().mapToInt(RecordMetadata::partition).max().orElse(0) + 1;
+        long[] committed = new long[partitions];
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        try (Admin admin = Admin.create(client)) {
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, o) -> {
+                        if (tp.topic().equals(topic) && o != null) {
+                            committed[tp.partition()] = o.offset();
+                        }
+                    });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        Set<String> below = new LinkedHashSet<>();
+        for (int i = 0; i < sent.size(); i++) {
+            if (sent.get(i).offset() < committed[sent.get(i).partition()]) {
+                below.add(eventIds.get(i));
+            }
+        }
+        assertEquals(below.size(), inLog(below), "every record below a committed offset is in the log; committed: "
+                + java.util.Arrays.toString(committed));
+        return committed;
+    }
+
+    /** Sends one record after the other (each acknowledged before the next), returning where each landed. */
+    private static List<RecordMetadata> sendOrdered(String topic, List<String> values) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        List<Future<RecordMetadata>> futures = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (String v : values) {
+                futures.add(producer.send(new ProducerRecord<>(topic, 0, null, v)));
+            }
+            List<RecordMetadata> sent = new ArrayList<>();
+            for (Future<RecordMetadata> f : futures) {
+                sent.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return sent;
+        }
     }
 
     private void execute(String sql) {

@@ -236,8 +236,14 @@ class KafkaCollectorTest {
 
         // what people see: the profile timeline holds each message once
         String u1 = user(run, 1);
-        Api.awaitProfile(u1, 25 + 2);
+        // the projection first catches up with the log (under load that alone can take a while), then the profile must hold them all
         Api.awaitProjectionsCaughtUp();
+        try {
+            Api.awaitProfile(u1, 25 + 2);
+        } catch (AssertionError e) {
+            throw new AssertionError("the caught-up profile of " + u1 + " lacks events: " + admin().get("/api/v1/profiles/{id}", u1).asString()
+                    + "; projection: " + admin().get("/api/v1/projections/profiles").asString(), e);
+        }
         List<String> messageIds = admin().get("/api/v1/profiles/{id}/events?limit=500", u1).then().statusCode(200)
                 .extract().jsonPath().getList("items.event.messageId", String.class);
         Map<String, Long> counts = messageIds.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));

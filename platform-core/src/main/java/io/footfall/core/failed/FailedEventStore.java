@@ -80,13 +80,13 @@ public class FailedEventStore {
         }
     }
 
-    private static final String SELECT = "SELECT id, status, source_id, received_at, reason, field, message, subject, raw, resolved_at FROM failed_event";
+    private static final String SELECT = "SELECT id, status, source_id, received_at, reason, field, message, subject, raw, resolved_at, origin_key FROM failed_event";
 
     private static Stored row(ResultSet rs) throws SQLException {
         Timestamp resolved = rs.getTimestamp(10);
         return new Stored(rs.getLong(1), Status.valueOf(rs.getString(2)),
                 new FailedEvent(rs.getString(3), rs.getTimestamp(4).toInstant(), FailureReason.valueOf(rs.getString(5)),
-                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)),
+                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(11)),
                 resolved == null ? null : resolved.toInstant());
     }
 }

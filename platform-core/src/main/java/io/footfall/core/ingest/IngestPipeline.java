@@ -308,8 +308,10 @@ public class IngestPipeline {
         if (group.stream().allMatch(j -> j.failed().isEmpty())) {
             return;
         }
+        // a failed event whose origin key is stored already (a Kafka record read again) is not stored twice
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO failed_event "
-                + "(source_id, received_at, reason, field, message, subject, raw) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + "(source_id, received_at, reason, field, message, subject, raw, origin_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (origin_key) DO NOTHING")) {
             for (Job job : group) {
                 for (FailedEvent f : job.failed()) {
                     insert.setString(1, f.sourceId());
@@ -319,6 +321,7 @@ public class IngestPipeline {
                     insert.setString(5, truncate(f.message(), 1000));
                     insert.setString(6, f.subject());
                     insert.setString(7, f.raw());
+                    insert.setString(8, f.originKey());
                     insert.addBatch();
                 }
             }

@@ -64,9 +64,15 @@ import org.jboss.logging.Logger;
  * order. A crash between the append and the offset commit makes Kafka deliver those records
  * again; their events have the same ids (from the source and the message id) and are dropped as
  * duplicates, so every event is in the log exactly once. Records that cannot be read go to the
- * failed-events store with a reason, in the same commit, and never block the partition. When the
- * append fails (database down), nothing is committed and the partitions are rewound to the first
- * uncommitted record, then retried after a pause.
+ * failed-events store with a reason, in the same commit, and never block the partition; their
+ * origin key (source, topic, partition, offset) keeps a record read twice from failing twice. When
+ * the append fails (database down), nothing more is committed and every partition is moved back to
+ * its first uncommitted record; requests handed over before that rewind are never committed, so a
+ * partition's committed offset never passes a record whose append is not durable.
+ *
+ * <p>A consumer that dies of an unexpected error (fenced, a commit that times out, a bug) is closed
+ * and replaced after a pause that doubles with every death in a row; meanwhile the state is
+ * {@link State#RESTARTING} and readiness ({@link KafkaCollectorHealth}) is DOWN.
  *
  * <p>Off by default ({@code footfall.collectors.kafka.enabled=false}): then nothing Kafka-related
  * starts and no broker is needed. Started from configuration at start-up when enabled, or at
@@ -98,9 +104,11 @@ public class KafkaCollector {
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong lag = new AtomicLong();
+    private final AtomicLong restarts = new AtomicLong();
     private final AtomicInteger crashAfterAppends = new AtomicInteger();
     private volatile Worker worker;
     private volatile String lastError;
+    private volatile State state = State.STOPPED;
     private Counter storedCounter;
     private Counter duplicateCounter;
     private Counter failedCounter;
@@ -119,9 +127,24 @@ public class KafkaCollector {
      * @param retries    appends that failed and were retried from the last committed offsets
      * @param lag        records behind the end of the assigned partitions at the last poll
      * @param lastError  the last error (no personal data), or null
+     * @param state      what the consumer thread is doing
+     * @param restarts   consumers replaced after they died of an unexpected error
      */
     public record Status(boolean running, List<String> topics, String groupId, long records, long stored, long duplicates,
-                         long failed, long commits, long retries, long lag, String lastError) {
+                         long failed, long commits, long retries, long lag, String lastError, State state, long restarts) {
+    }
+
+    /** What the collector's thread is doing. */
+    public enum State {
+        /** Not started, or stopped (by {@link #stop(Duration)}, at shutdown, or by the test fault injection). */
+        STOPPED,
+        /** A consumer is polling and appending. */
+        RUNNING,
+        /**
+         * The consumer died of an unexpected error; a new one is started after a pause (readiness is DOWN
+         * until it has polled).
+         */
+        RESTARTING
     }
 
     void onStart(@Observes @Priority(50) StartupEvent startup) {
@@ -155,6 +178,7 @@ public class KafkaCollector {
         lastError = null;
         Worker w = new Worker(settings, source.get().id(), crashAfterAppends.getAndSet(0));
         worker = w;
+        state = State.RUNNING;
         w.thread.start();
         LOG.infof("Kafka collector consuming %s as group %s", settings.topics(), settings.groupId());
     }
@@ -169,8 +193,7 @@ public class KafkaCollector {
         if (w == null) {
             return true;
         }
-        w.running = false;
-        w.consumer.wakeup();
+        w.requestStop();
         try {
             return w.stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -179,7 +202,7 @@ public class KafkaCollector {
         }
     }
 
-    /** Whether a consumer is running. */
+    /** Whether the collector runs (also while it restarts a consumer that died). */
     public boolean running() {
         Worker w = worker;
         return w != null && w.stopped.getCount() > 0;
@@ -189,7 +212,13 @@ public class KafkaCollector {
     public Status status() {
         Worker w = worker;
         return new Status(running(), w == null ? List.of() : w.settings.topics(), w == null ? null : w.settings.groupId(),
-                records.get(), stored.get(), duplicates.get(), failed.get(), commits.get(), retries.get(), lag.get(), lastError);
+                records.get(), stored.get(), duplicates.get(), failed.get(), commits.get(), retries.get(), lag.get(), lastError,
+                state, restarts.get());
+    }
+
+    /** What the collector's thread is doing now. */
+    public State state() {
+        return state;
     }
 
     /**
@@ -213,8 +242,12 @@ public class KafkaCollector {
                 .description("records behind the end of the assigned partitions at the last poll").register(registry);
     }
 
-    /** One request handed to the pipeline: the offsets to commit once it is durable. */
-    private record InFlight(Map<TopicPartition, Long> first, Map<TopicPartition, OffsetAndMetadata> next,
+
+    /**
+     * One request handed to the pipeline: where its records start and end per partition, and the
+     * rewind epoch it belongs to (a request of an older epoch is never committed).
+     */
+    private record InFlight(int epoch, Map<TopicPartition, Long> first, Map<TopicPartition, OffsetAndMetadata> next,
                             CompletableFuture<IngestOutcome> done) {
     }
 
@@ -225,24 +258,39 @@ public class KafkaCollector {
         }
     }
 
-    private final class Worker implements ConsumerRebalanceListener {
+    /** How a consumer session ended. */
+    private enum Ending { STOPPED, CRASHED, DIED }
+
+    /**
+     * The collector's thread: runs one consumer session after the other. A session that dies of an
+     * unexpected exception is replaced by a new consumer after a pause that doubles with every death
+     * in a row (up to the configured maximum); meanwhile the state is {@link State#RESTARTING} and
+     * readiness is DOWN.
+     */
+    private final class Worker {
         final KafkaCollectorSettings settings;
         final String sourceId;
-        final KafkaConsumer<byte[], byte[]> consumer;
         final Thread thread;
         final CountDownLatch stopped = new CountDownLatch(1);
-        final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+        final CountDownLatch stopSignal = new CountDownLatch(1);
         final RecordDecoder decoder = new RecordDecoder(new SegmentMapper(EventJson.create()), maxEventBytes);
         final int crashAfter;
-        int appends;
-        /** Set by the fault injection: close like a dead process, committing nothing (not even at revocation). */
-        boolean crashed;
         volatile boolean running = true;
+        volatile Session session;
+        private Session first;
+        int appends;
 
         Worker(KafkaCollectorSettings settings, String sourceId, int crashAfter) {
             this.settings = settings;
             this.sourceId = sourceId;
             this.crashAfter = crashAfter;
+            // the first consumer is created here, so that a configuration Kafka refuses fails start()
+            this.first = new Session(this, newConsumer());
+            this.thread = new Thread(this::supervise, "footfall-kafka-collector");
+            this.thread.setDaemon(true);
+        }
+
+        KafkaConsumer<byte[], byte[]> newConsumer() {
             Properties p = new Properties();
             p.putAll(settings.client());
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -252,21 +300,122 @@ public class KafkaCollector {
             p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(settings.maxPollRecords()));
             p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "footfall-collector");
             p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            this.thread = new Thread(this::run, "footfall-kafka-collector");
-            this.thread.setDaemon(true);
+            return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
 
-        void run() {
+        void requestStop() {
+            running = false;
+            stopSignal.countDown();
+            Session s = session;
+            if (s != null) {
+                s.consumer.wakeup();
+            }
+        }
+
+        void supervise() {
+            long backoff = settings.restartBackoff().toMillis();
+            Session s = first;
+            first = null;
             try {
-                consumer.subscribe(settings.topics(), this);
-                while (running) {
+                while (true) {
+                    if (s == null) {
+                        try {
+                            s = new Session(this, newConsumer());
+                        } catch (RuntimeException e) {
+                            lastError = SafeErrors.describe(e);
+                            LOG.errorf("Kafka collector: the consumer cannot be created, trying again in %d ms: %s", backoff, lastError);
+                            if (!pause(backoff)) {
+                                return;
+                            }
+                            backoff = Math.min(backoff * 2, settings.maxRestartBackoff().toMillis());
+                            continue;
+                        }
+                    }
+                    session = s;
+                    if (!running) {
+                        // stop() may have missed this consumer: close it unused
+                        s.close();
+                        return;
+                    }
+                    long began = System.nanoTime();
+                    Ending ending = s.run();
+                    session = null;
+                    s = null;
+                    if (ending != Ending.DIED || !running) {
+                        return;
+                    }
+                    // a session that consumed for longer than the longest pause was healthy: start the pauses over
+                    if (System.nanoTime() - began > TimeUnit.MILLISECONDS.toNanos(settings.maxRestartBackoff().toMillis())) {
+                        backoff = settings.restartBackoff().toMillis();
+                    }
+                    state = State.RESTARTING;
+                    restarts.incrementAndGet();
+                    LOG.errorf("Kafka collector: the consumer died, starting a new one in %d ms: %s", backoff, lastError);
+                    if (!pause(backoff)) {
+                        return;
+                    }
+                    backoff = Math.min(backoff * 2, settings.maxRestartBackoff().toMillis());
+                }
+            } finally {
+                if (state != State.STOPPED) {
+                    state = State.STOPPED;
+                }
+                lag.set(0);
+                stopped.countDown();
+                LOG.infof("Kafka collector stopped (%d records read, %d events stored in total)", records.get(), stored.get());
+            }
+        }
+
+        /** Waits, unless stop() is called; false when stopping. */
+        private boolean pause(long millis) {
+            try {
+                return !stopSignal.await(millis, TimeUnit.MILLISECONDS) && running;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /**
+     * One consumer from creation to close. Keeps, per partition, the offset from which nothing is
+     * committed yet ({@code resumeAt}); a failed append moves every partition back there, and a
+     * request handed over before that rewind (an older {@code epoch}) is never committed.
+     */
+    private final class Session implements ConsumerRebalanceListener {
+        final Worker worker;
+        final KafkaConsumer<byte[], byte[]> consumer;
+        final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+        /**
+         * Per assigned partition: the first offset not yet committed by this session (the offset
+         * after the last committed request, or the first record handed over since the assignment).
+         */
+        final Map<TopicPartition, Long> resumeAt = new HashMap<>();
+        /** Bumped by every rewind and rebalance. */
+        int epoch;
+        /** Set by the fault injection: close like a dead process, committing nothing (not even at revocation). */
+        boolean crashed;
+
+        Session(Worker worker, KafkaConsumer<byte[], byte[]> consumer) {
+            this.worker = worker;
+            this.consumer = consumer;
+        }
+
+        Ending run() {
+            Ending ending = Ending.STOPPED;
+            try {
+                consumer.subscribe(worker.settings.topics(), this);
+                while (worker.running) {
                     commitCompleted();
-                    if (inFlight.size() >= settings.maxInFlight()) {
+                    if (inFlight.size() >= worker.settings.maxInFlight()) {
                         awaitHead();
                         continue;
                     }
                     ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(inFlight.isEmpty() ? 500 : 5));
+                    if (state == State.RESTARTING) {
+                        state = State.RUNNING;
+                        LOG.info("Kafka collector consuming again");
+                    }
                     updateLag();
                     if (!batch.isEmpty()) {
                         handOver(batch);
@@ -276,35 +425,43 @@ public class KafkaCollector {
                 // stop() woke the poll
             } catch (SimulatedCrash e) {
                 crashed = true;
+                ending = Ending.CRASHED;
                 inFlight.clear();
                 lastError = e.getMessage();
                 LOG.warn(e.getMessage());
             } catch (RuntimeException | Error e) {
+                ending = Ending.DIED;
                 lastError = SafeErrors.describe(e);
-                LOG.errorf("Kafka collector stopped: %s", lastError);
+                LOG.errorf("Kafka collector: the consumer failed: %s", lastError);
             } finally {
                 try {
                     if (!crashed) {
                         drain(List.of());
                     }
                 } catch (RuntimeException e) {
-                    lastError = SafeErrors.describe(e);
-                    LOG.warnf("Kafka collector: offsets of the last appends not committed (they will be read again): %s", lastError);
-                } finally {
-                    try {
-                        consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
-                    } catch (RuntimeException e) {
-                        LOG.warnf("Kafka consumer did not close cleanly: %s", SafeErrors.describe(e));
+                    if (ending == Ending.STOPPED) {
+                        lastError = SafeErrors.describe(e);
                     }
-                    lag.set(0);
-                    stopped.countDown();
-                    LOG.infof("Kafka collector stopped (%d records read, %d events stored in total)", records.get(), stored.get());
+                    LOG.warnf("Kafka collector: offsets of the last appends not committed (they will be read again): %s",
+                            SafeErrors.describe(e));
+                } finally {
+                    close();
                 }
+            }
+            return ending;
+        }
+
+        void close() {
+            try {
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+            } catch (RuntimeException e) {
+                LOG.warnf("Kafka consumer did not close cleanly: %s", SafeErrors.describe(e));
             }
         }
 
         /** Decodes a poll's records and hands them to the pipeline as one request. */
         private void handOver(ConsumerRecords<byte[], byte[]> batch) {
+            int handedInEpoch = epoch;
             List<BehaviorEvent> events = new ArrayList<>(batch.count());
             List<FailedEvent> rejected = new ArrayList<>();
             Map<TopicPartition, Long> first = new HashMap<>();
@@ -313,23 +470,26 @@ public class KafkaCollector {
             for (TopicPartition tp : batch.partitions()) {
                 List<ConsumerRecord<byte[], byte[]>> list = batch.records(tp);
                 for (ConsumerRecord<byte[], byte[]> r : list) {
-                    RecordDecoder.Origin origin = new RecordDecoder.Origin(sourceId, r.topic(), r.partition(), r.offset(), now);
+                    RecordDecoder.Origin origin = new RecordDecoder.Origin(worker.sourceId, r.topic(), r.partition(), r.offset(), now);
                     int eventsBefore = events.size();
                     int rejectedBefore = rejected.size();
                     try {
-                        decoder.decode(r.value(), origin, events, rejected);
+                        worker.decoder.decode(r.value(), origin, events, rejected);
                     } catch (RuntimeException e) {
                         // a record the mapper cannot handle must not stop the partition: keep it as a failed event
                         events.subList(eventsBefore, events.size()).clear();
                         rejected.subList(rejectedBefore, rejected.size()).clear();
-                        rejected.add(new FailedEvent(sourceId, now, io.footfall.core.failed.FailureReason.MALFORMED, "value",
-                                "the record could not be read (" + e.getClass().getSimpleName() + ") (Kafka " + r.topic() + '/'
-                                        + r.partition() + '@' + r.offset() + ')', null,
-                                r.value() == null ? "" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                        rejected.add(new FailedEvent(worker.sourceId, now, io.footfall.core.failed.FailureReason.MALFORMED, "value",
+                                "the record could not be read (" + e.getClass().getSimpleName() + ")" + origin.where(), null,
+                                r.value() == null ? "" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8),
+                                origin.key(-1)));
                     }
                 }
-                first.put(tp, list.get(0).offset());
+                long firstOffset = list.get(0).offset();
+                first.put(tp, firstOffset);
                 next.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+                // before the submit: a rewind while it waits for room must move this partition back too
+                resumeAt.putIfAbsent(tp, firstOffset);
             }
             records.addAndGet(batch.count());
             CompletableFuture<IngestOutcome> done = events.isEmpty() && rejected.isEmpty()
@@ -339,7 +499,13 @@ public class KafkaCollector {
                 // stopping while the pipeline was full: nothing of this poll is committed, so it is read again
                 return;
             }
-            inFlight.add(new InFlight(first, next, done));
+            if (epoch != handedInEpoch) {
+                // a failed append was rewound while this request waited for room in the pipeline: the partitions
+                // were moved back to before these records, which come again; this request must never be committed
+                countWhenDone(done);
+                return;
+            }
+            inFlight.add(new InFlight(handedInEpoch, first, next, done));
         }
 
         /** Submits, waiting while the pipeline is full (back-pressure reaches Kafka as a slower poll). */
@@ -348,7 +514,7 @@ public class KafkaCollector {
                 try {
                     return pipeline.submit(events, rejected);
                 } catch (OverloadedException e) {
-                    if (!running) {
+                    if (!worker.running) {
                         return null;
                     }
                     if (!inFlight.isEmpty()) {
@@ -361,24 +527,40 @@ public class KafkaCollector {
             }
         }
 
-        /** Commits the offsets of every leading request that is durable; rewinds at the first failed one. */
+        /**
+         * Commits the offsets of every leading request that is durable (one commit for all of them);
+         * rewinds at the first failed one. A request is committed only after every request before it,
+         * so a partition's committed offset never passes a record whose append is not durable.
+         */
         private void commitCompleted() {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             while (!inFlight.isEmpty() && inFlight.peek().done().isDone()) {
                 InFlight head = inFlight.peek();
                 IngestOutcome outcome;
                 try {
                     outcome = head.done().join();
                 } catch (RuntimeException e) {
+                    commit(offsets);
                     rewind(e);
                     return;
                 }
+                if (head.epoch() != epoch) {
+                    throw new IllegalStateException("a request of an older epoch is in flight");
+                }
                 count(outcome);
-                if (crashAfter > 0 && ++appends >= crashAfter) {
+                if (worker.crashAfter > 0 && ++worker.appends >= worker.crashAfter) {
+                    commit(offsets);
                     throw new SimulatedCrash();
                 }
-                commit(head.next());
+                offsets.putAll(head.next());
                 inFlight.poll();
             }
+            commit(offsets);
+        }
+
+        /** Counts what a request that will not be committed stored anyway (its events come again as duplicates). */
+        private void countWhenDone(CompletableFuture<IngestOutcome> done) {
+            done.thenAccept(this::count);
         }
 
         private void count(IngestOutcome o) {
@@ -391,13 +573,17 @@ public class KafkaCollector {
         }
 
         private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (offsets.isEmpty()) {
+                return;
+            }
             try {
                 consumer.commitSync(offsets);
             } catch (WakeupException e) {
                 // stop() raced with the commit: commit still, then stop
                 consumer.commitSync(offsets);
-                running = false;
+                worker.running = false;
             }
+            offsets.forEach((tp, o) -> resumeAt.put(tp, o.offset()));
             commits.incrementAndGet();
         }
 
@@ -413,41 +599,47 @@ public class KafkaCollector {
                 // commitCompleted() handles the failure; a slow commit is waited for again
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                running = false;
+                worker.running = false;
             }
         }
 
         /**
-         * The append of the oldest request failed: commit nothing more, wait for the requests after
-         * it (they may succeed; their events will be duplicates when read again), move every
-         * assigned partition back to its first uncommitted record, and pause before retrying.
+         * The append of the oldest request failed: commit nothing more, wait (a while) for the requests
+         * after it (they may succeed; their events will be duplicates when read again), move every
+         * partition back to its first uncommitted record, and pause before retrying.
          */
         private void rewind(Throwable cause) {
             retries.incrementAndGet();
             lastError = SafeErrors.describe(cause);
             LOG.warnf("Kafka collector: append failed, reading again from the last committed offsets: %s", lastError);
-            Map<TopicPartition, Long> from = new HashMap<>();
+            inFlight.poll(); // the failed one
             for (InFlight f : inFlight) {
-                f.first().forEach((tp, offset) -> from.merge(tp, offset, Math::min));
+                countWhenDone(f.done());
                 try {
                     f.done().get(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    running = false;
+                    worker.running = false;
                 } catch (ExecutionException | TimeoutException e) {
                     // not committed either way
                 }
             }
             inFlight.clear();
-            Set<TopicPartition> assigned = consumer.assignment();
-            from.forEach((tp, offset) -> {
-                if (assigned.contains(tp)) {
+            seekBack(consumer.assignment());
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (worker.running && System.nanoTime() < until) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+
+        /** Moves these partitions back to their first uncommitted record; requests in flight become stale. */
+        private void seekBack(Collection<TopicPartition> partitions) {
+            epoch++;
+            for (TopicPartition tp : partitions) {
+                Long offset = resumeAt.get(tp);
+                if (offset != null) {
                     consumer.seek(tp, offset);
                 }
-            });
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            while (running && System.nanoTime() < until) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
         }
 
@@ -456,33 +648,41 @@ public class KafkaCollector {
          * failure; after a failure, the partitions that stay assigned are moved back so nothing is skipped.
          */
         private void drain(Collection<TopicPartition> leaving) {
-            Map<TopicPartition, Long> from = new HashMap<>();
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             boolean failedOnce = false;
             while (!inFlight.isEmpty()) {
                 InFlight head = inFlight.poll();
+                if (failedOnce) {
+                    countWhenDone(head.done());
+                    continue;
+                }
                 try {
                     IngestOutcome outcome = head.done().get(60, TimeUnit.SECONDS);
-                    if (!failedOnce) {
-                        count(outcome);
-                        commit(head.next());
-                        continue;
-                    }
+                    count(outcome);
+                    offsets.putAll(head.next());
+                    continue;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (ExecutionException | TimeoutException e) {
+                    countWhenDone(head.done());
+                } catch (TimeoutException e) {
+                    lastError = "an append took longer than 60 s";
+                    countWhenDone(head.done());
+                } catch (ExecutionException e) {
                     lastError = SafeErrors.describe(e.getCause() == null ? e : e.getCause());
                 }
                 failedOnce = true;
-                head.first().forEach((tp, offset) -> from.merge(tp, offset, Math::min));
             }
-            if (failedOnce) {
+            try {
+                commit(offsets);
+            } finally {
                 Set<TopicPartition> staying = new HashSet<>(consumer.assignment());
                 staying.removeAll(leaving);
-                from.forEach((tp, offset) -> {
-                    if (staying.contains(tp)) {
-                        consumer.seek(tp, offset);
-                    }
-                });
+                if (failedOnce) {
+                    seekBack(staying);
+                } else {
+                    epoch++;
+                }
+                resumeAt.keySet().removeAll(leaving);
             }
         }
 
@@ -508,16 +708,16 @@ public class KafkaCollector {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // positions come from the group's committed offsets
+            // positions come from the group's committed offsets; resumeAt starts at the first record handed over
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // another member may own them already: commit nothing, drop what is in flight (read again, deduplicated)
-            for (InFlight f : inFlight) {
-                f.done().handle((o, e) -> null);
-            }
+            inFlight.forEach(f -> countWhenDone(f.done()));
             inFlight.clear();
+            epoch++;
+            resumeAt.keySet().removeAll(partitions);
         }
     }
 }

@@ -1,9 +1,12 @@
 package io.footfall.collector.kafka;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -18,9 +21,19 @@ import org.eclipse.microprofile.config.Config;
  * @param maxInFlight      hand-overs waiting for their durable commit while the next poll runs
  * @param autoOffsetReset  where a group without committed offsets starts: {@code earliest} or {@code latest}
  * @param client           further Kafka consumer properties (TLS, SASL, timeouts), passed through as given
+ * @param restartBackoff   pause before a consumer that died of an unexpected error is replaced; doubles with
+ *                         every death in a row
+ * @param maxRestartBackoff the longest such pause; a consumer that ran longer than this before dying starts the
+ *                         pauses over
  */
 public record KafkaCollectorSettings(String bootstrapServers, List<String> topics, String groupId, String writeKey,
-                                     int maxPollRecords, int maxInFlight, String autoOffsetReset, Map<String, String> client) {
+                                     int maxPollRecords, int maxInFlight, String autoOffsetReset, Map<String, String> client,
+                                     Duration restartBackoff, Duration maxRestartBackoff) {
+
+    /** Default of {@code restart-backoff}. */
+    public static final Duration DEFAULT_RESTART_BACKOFF = Duration.ofSeconds(1);
+    /** Default of {@code max-restart-backoff}. */
+    public static final Duration DEFAULT_MAX_RESTART_BACKOFF = Duration.ofSeconds(60);
 
     /** Prefix of the collector's configuration. */
     public static final String PREFIX = "footfall.collectors.kafka.";
@@ -42,18 +55,47 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
         require(maxPollRecords >= 1 && maxPollRecords <= 50_000, "max-poll-records", "must be between 1 and 50000");
         require(maxInFlight >= 1 && maxInFlight <= 64, "max-in-flight", "must be between 1 and 64");
         require("earliest".equals(autoOffsetReset) || "latest".equals(autoOffsetReset), "auto-offset-reset", "must be earliest or latest");
+        restartBackoff = restartBackoff == null ? DEFAULT_RESTART_BACKOFF : restartBackoff;
+        maxRestartBackoff = maxRestartBackoff == null ? DEFAULT_MAX_RESTART_BACKOFF : maxRestartBackoff;
+        require(restartBackoff.toMillis() >= 10 && restartBackoff.compareTo(Duration.ofHours(1)) <= 0, "restart-backoff",
+                "must be between 10ms and 1h");
+        require(maxRestartBackoff.compareTo(restartBackoff) >= 0 && maxRestartBackoff.compareTo(Duration.ofHours(1)) <= 0,
+                "max-restart-backoff", "must be at least restart-backoff and at most 1h");
         topics = List.copyOf(topics);
         client = Map.copyOf(client == null ? Map.of() : client);
     }
 
+    /** Settings with the default restart pauses. */
+    public KafkaCollectorSettings(String bootstrapServers, List<String> topics, String groupId, String writeKey,
+                                  int maxPollRecords, int maxInFlight, String autoOffsetReset, Map<String, String> client) {
+        this(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, client,
+                DEFAULT_RESTART_BACKOFF, DEFAULT_MAX_RESTART_BACKOFF);
+    }
+
     /** Settings with the defaults for everything but the connection, topics, group and source. */
     public static KafkaCollectorSettings of(String bootstrapServers, List<String> topics, String groupId, String writeKey) {
-        return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, 2000, 4, "earliest", Map.of());
+        return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, 2000, 4, "earliest", Map.of(),
+                DEFAULT_RESTART_BACKOFF, DEFAULT_MAX_RESTART_BACKOFF);
     }
 
     /** The same settings with other batching limits. */
     public KafkaCollectorSettings withBatching(int maxPollRecords, int maxInFlight) {
-        return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, client);
+        return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, client,
+                restartBackoff, maxRestartBackoff);
+    }
+
+    /** The same settings with other pauses before a consumer that died is replaced. */
+    public KafkaCollectorSettings withRestartBackoff(Duration restartBackoff, Duration maxRestartBackoff) {
+        return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, client,
+                restartBackoff, maxRestartBackoff);
+    }
+
+    /** The same settings with these pass-through consumer properties added. */
+    public KafkaCollectorSettings withClient(Map<String, String> properties) {
+        Map<String, String> merged = new LinkedHashMap<>(client);
+        merged.putAll(properties);
+        return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, merged,
+                restartBackoff, maxRestartBackoff);
     }
 
     /** Reads {@code footfall.collectors.kafka.*}. */
@@ -77,7 +119,38 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
                 config.getOptionalValue(PREFIX + "max-poll-records", Integer.class).orElse(2000),
                 config.getOptionalValue(PREFIX + "max-in-flight", Integer.class).orElse(4),
                 config.getOptionalValue(PREFIX + "auto-offset-reset", String.class).orElse("earliest"),
-                client);
+                client,
+                duration(config, "restart-backoff", DEFAULT_RESTART_BACKOFF),
+                duration(config, "max-restart-backoff", DEFAULT_MAX_RESTART_BACKOFF));
+    }
+
+    /** A duration as {@code 500ms}, {@code 2s}, {@code 1m}, a number of seconds, or ISO-8601 ({@code PT2S}). */
+    private static Duration duration(Config config, String property, Duration fallback) {
+        Optional<String> raw = config.getOptionalValue(PREFIX + property, String.class);
+        if (raw.isEmpty() || raw.get().isBlank()) {
+            return fallback;
+        }
+        String v = raw.get().trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.startsWith("pt") || v.startsWith("p")) {
+                return Duration.parse(v.toUpperCase(Locale.ROOT));
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            }
+            if (v.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            }
+            return Duration.ofSeconds(Long.parseLong(v));
+        } catch (RuntimeException e) {
+            throw new InvalidSetting(PREFIX + property, PREFIX + property + " must be a duration such as 500ms, 2s or 1m");
+        }
     }
 
     private static void require(boolean ok, String property, String message) {
@@ -91,7 +164,7 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
     public String toString() {
         return "KafkaCollectorSettings[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId=" + groupId
                 + ", maxPollRecords=" + maxPollRecords + ", maxInFlight=" + maxInFlight + ", autoOffsetReset=" + autoOffsetReset
-                + ", client=" + client.keySet() + "]";
+                + ", client=" + client.keySet() + ", restartBackoff=" + restartBackoff + ", maxRestartBackoff=" + maxRestartBackoff + "]";
     }
 
     /** A setting is missing or out of range; {@link #property()} names it. */

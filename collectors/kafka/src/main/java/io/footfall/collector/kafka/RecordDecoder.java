@@ -63,6 +63,14 @@ public final class RecordDecoder {
         String where() {
             return " (Kafka " + topic + '/' + partition + '@' + offset + ')';
         }
+
+        /**
+         * The natural key of a failed event read from here ({@link FailedEvent#originKey()}):
+         * {@code kafka:<source>:<topic>:<partition>:<offset>}, plus {@code :<index>} for an item of a batch.
+         */
+        public String key(int index) {
+            return "kafka:" + sourceId + ':' + topic + ':' + partition + ':' + offset + (index < 0 ? "" : ":" + index);
+        }
     }
 
     /**
@@ -72,7 +80,7 @@ public final class RecordDecoder {
     public void decode(byte[] value, Origin origin, List<BehaviorEvent> events, List<FailedEvent> failed) {
         if (value == null || value.length == 0) {
             failed.add(new FailedEvent(origin.sourceId(), origin.receivedAt(), FailureReason.MALFORMED, "value",
-                    "the record has no value" + origin.where(), null, ""));
+                    "the record has no value" + origin.where(), null, "", origin.key(-1)));
             return;
         }
         JsonNode root;
@@ -82,12 +90,12 @@ public final class RecordDecoder {
             String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
             failed.add(new FailedEvent(origin.sourceId(), origin.receivedAt(), FailureReason.MALFORMED, "value",
                     "the record is not valid JSON (UTF-8): " + Fields.abbreviate(detail == null ? "" : detail) + origin.where(),
-                    null, new String(value, StandardCharsets.UTF_8)));
+                    null, new String(value, StandardCharsets.UTF_8), origin.key(-1)));
             return;
         }
         if (root == null || !root.isObject()) {
             failed.add(new FailedEvent(origin.sourceId(), origin.receivedAt(), FailureReason.SCHEMA_VIOLATION, "value",
-                    "the record must be a JSON object" + origin.where(), null, new String(value, StandardCharsets.UTF_8)));
+                    "the record must be a JSON object" + origin.where(), null, new String(value, StandardCharsets.UTF_8), origin.key(-1)));
             return;
         }
         JsonNode batch = root.get("batch");
@@ -97,7 +105,7 @@ public final class RecordDecoder {
         }
         if (!batch.isArray()) {
             failed.add(new FailedEvent(origin.sourceId(), origin.receivedAt(), FailureReason.SCHEMA_VIOLATION, "batch",
-                    "batch must be an array of events" + origin.where(), null, new String(value, StandardCharsets.UTF_8)));
+                    "batch must be an array of events" + origin.where(), null, new String(value, StandardCharsets.UTF_8), origin.key(-1)));
             return;
         }
         Instant sentAt;
@@ -105,7 +113,7 @@ public final class RecordDecoder {
             sentAt = Fields.instant(root.get("sentAt"), "sentAt");
         } catch (SegmentViolation v) {
             failed.add(new FailedEvent(origin.sourceId(), origin.receivedAt(), FailureReason.valueOf(v.reason().name()), v.field(),
-                    v.getMessage() + origin.where(), null, new String(value, StandardCharsets.UTF_8)));
+                    v.getMessage() + origin.where(), null, new String(value, StandardCharsets.UTF_8), origin.key(-1)));
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -131,7 +139,7 @@ public final class RecordDecoder {
         } catch (SegmentViolation v) {
             String field = v.field() == null || v.field().startsWith("batch[") ? v.field() : prefix + v.field();
             failed.add(new FailedEvent(origin.sourceId(), origin.receivedAt(), FailureReason.valueOf(v.reason().name()), field,
-                    v.getMessage() + origin.where(), Identifiers.subjectOf(item, Fields.MAX_ID), item.toString()));
+                    v.getMessage() + origin.where(), Identifiers.subjectOf(item, Fields.MAX_ID), item.toString(), origin.key(index)));
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,8 @@ class KafkaCollectorSettingsTest {
         assertEquals(4, s.maxInFlight());
         assertEquals("earliest", s.autoOffsetReset());
         assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "session.timeout.ms", "6000"), s.client());
+        assertEquals(Duration.ofSeconds(1), s.restartBackoff());
+        assertEquals(Duration.ofSeconds(60), s.maxRestartBackoff());
     }
 
     @Test
@@ -45,7 +48,11 @@ class KafkaCollectorSettingsTest {
                 "footfall.collectors.kafka.group-id", "shop-a",
                 "footfall.collectors.kafka.max-poll-records", "500",
                 "footfall.collectors.kafka.max-in-flight", "1",
-                "footfall.collectors.kafka.auto-offset-reset", "latest")));
+                "footfall.collectors.kafka.auto-offset-reset", "latest",
+                "footfall.collectors.kafka.restart-backoff", "500ms",
+                "footfall.collectors.kafka.max-restart-backoff", "2m")));
+        assertEquals(Duration.ofMillis(500), s.restartBackoff());
+        assertEquals(Duration.ofMinutes(2), s.maxRestartBackoff());
         assertEquals("shop-a", s.groupId());
         assertEquals(500, s.maxPollRecords());
         assertEquals(1, s.maxInFlight());
@@ -60,5 +67,15 @@ class KafkaCollectorSettingsTest {
                         "footfall.collectors.kafka.topics", "t", "footfall.collectors.kafka.write-key", "wk",
                         "footfall.collectors.kafka.auto-offset-reset", "none"))));
         assertEquals("footfall.collectors.kafka.auto-offset-reset", reset.property());
+        KafkaCollectorSettings.InvalidSetting backoff = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+                () -> KafkaCollectorSettings.fromConfig(config(Map.of("footfall.collectors.kafka.bootstrap-servers", "k:1",
+                        "footfall.collectors.kafka.topics", "t", "footfall.collectors.kafka.write-key", "wk",
+                        "footfall.collectors.kafka.restart-backoff", "soon"))));
+        assertEquals("footfall.collectors.kafka.restart-backoff", backoff.property());
+        KafkaCollectorSettings.InvalidSetting order = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+                () -> KafkaCollectorSettings.fromConfig(config(Map.of("footfall.collectors.kafka.bootstrap-servers", "k:1",
+                        "footfall.collectors.kafka.topics", "t", "footfall.collectors.kafka.write-key", "wk",
+                        "footfall.collectors.kafka.restart-backoff", "10s", "footfall.collectors.kafka.max-restart-backoff", "5s"))));
+        assertEquals("footfall.collectors.kafka.max-restart-backoff", order.property());
     }
 }

@@ -76,6 +76,7 @@ class RecordDecoderTest {
         assertTrue(f.message().endsWith("(Kafka shop-events/2@3)"), f.message());
         assertTrue(f.raw().contains("b-2"), f.raw());
         assertTrue(f.subject() != null && !f.subject().isEmpty(), "the subject is kept for erasure");
+        assertEquals("kafka:src_1:shop-events:2:3:1", f.originKey(), "where it was read, down to the item: unique in the store");
     }
 
     @Test
@@ -93,6 +94,9 @@ class RecordDecoderTest {
         assertEquals(List.of("value", "value", "value", "batch", "type", "value"), failed.stream().map(FailedEvent::field).toList());
         assertEquals("{\"type\":\"track\",", failed.get(0).raw(), "the raw value is kept for re-processing");
         assertNull(failed.get(0).subject());
+        assertEquals(List.of("kafka:src_1:shop-events:2:1", "kafka:src_1:shop-events:2:2", "kafka:src_1:shop-events:2:3",
+                "kafka:src_1:shop-events:2:4", "kafka:src_1:shop-events:2:5", "kafka:src_1:shop-events:2:6"),
+                failed.stream().map(FailedEvent::originKey).toList(), "one key per record");
     }
 
     @Test

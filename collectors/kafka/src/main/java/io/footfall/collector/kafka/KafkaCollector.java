@@ -91,6 +91,8 @@ public class KafkaCollector {
     Config config;
     @Inject
     MeterRegistry registry;
+    @Inject
+    io.footfall.core.config.InstanceRoles roles;
 
     @ConfigProperty(name = "footfall.collectors.kafka.enabled", defaultValue = "false")
     boolean enabled;
@@ -149,8 +151,10 @@ public class KafkaCollector {
 
     void onStart(@Observes @Priority(50) StartupEvent startup) {
         registerMetrics();
-        if (enabled) {
+        if (enabled && roles.ingest()) {
             start(KafkaCollectorSettings.fromConfig(config));
+        } else if (enabled) {
+            LOG.infof("Kafka collector enabled but not started: this instance has no ingest role (footfall.roles)");
         }
     }
 

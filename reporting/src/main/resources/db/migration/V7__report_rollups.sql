@@ -65,6 +65,25 @@ CREATE TABLE report_user_search (
     PRIMARY KEY (person, day, query)
 );
 
+-- The default funnel (Products Searched → Product Viewed → Product Added → Checkout Started → Order Completed, 7 days):
+-- every day with a step-1 occurrence of a person is an entry (that day, the person's previous such day, how many steps
+-- the person reached from that day's first step 1 within the window); report_funnel sums them. The funnel of [a, b]
+-- is the entries of days in [a, b] whose previous day is before a, per depth.
+CREATE TABLE report_funnel_entry (
+    person   VARCHAR(300) NOT NULL,
+    day      DATE         NOT NULL,
+    prev_day DATE         NOT NULL,
+    depth    INTEGER      NOT NULL,
+    PRIMARY KEY (person, day)
+);
+CREATE TABLE report_funnel (
+    day      DATE    NOT NULL,
+    prev_day DATE    NOT NULL,
+    depth    INTEGER NOT NULL,
+    n        BIGINT  NOT NULL,
+    PRIMARY KEY (day, prev_day, depth)
+);
+
 -- Affinity rows are now read per person (segment filter, merges, late events), never per category on request.
 ALTER TABLE report_affinity DROP CONSTRAINT report_affinity_pkey;
 DROP INDEX report_affinity_person;

@@ -56,6 +56,8 @@ public final class ReportFold {
     /** Metric of {@link #counters}: clicks in recommendation lists ({@code Product Clicked} with a {@code recommend…} list id). */
     public static final String REC_CLICK = "rec_click";
 
+    /** Step types of the rolled-up default funnel. */
+    private static final Set<String> FUNNEL_STEPS = Set.copyOf(ReportParams.DEFAULT_STEPS);
     /** Stands for "no previous day" in {@link #reach}: the contribution of a person's first day in a scope. */
     public static final LocalDate NONE = LocalDate.of(1, 1, 1);
     /** Scope dimension of active people (value {@code ""}). */
@@ -277,6 +279,8 @@ public final class ReportFold {
     final Map<PersonDayKey, long[]> userProducts = new TreeMap<>();
     /** Per person, day and query: searches, without result, without click. */
     final Map<PersonDayKey, long[]> userSearches = new TreeMap<>();
+    /** Persons (as folded) with an occurrence of a step of the default funnel in this batch. */
+    private final Set<String> funnelTouched = new HashSet<>();
     final Map<CounterKey, Long> counters = new TreeMap<>();
     final Map<PersonDay, Activity> activity = new TreeMap<>();
     final Map<PersonStep, Step> steps = new TreeMap<>();
@@ -360,6 +364,9 @@ public final class ReportFold {
         add(counters, new CounterKey(day, EVENTS, ""), 1);
         String type = e.typeLabel() != null ? e.typeLabel() : e.kind().wireName();
         add(counters, new CounterKey(day, TYPE, type), 1);
+        if (FUNNEL_STEPS.contains(type)) {
+            funnelTouched.add(id);
+        }
         Step s = steps.computeIfAbsent(new PersonStep(id, type, day), k -> new Step());
         s.first = s.first == null || t.isBefore(s.first) ? t : s.first;
         s.last = s.last == null || t.isAfter(s.last) ? t : s.last;
@@ -773,6 +780,15 @@ public final class ReportFold {
         Map<String, String> out = new LinkedHashMap<>();
         merges.keySet().forEach(f -> out.put(f, resolve(f)));
         newLinks.keySet().forEach(f -> out.put(f, resolve(f)));
+        return out;
+    }
+
+    /** The persons (after merges) whose default-funnel entries must be recomputed: new steps, or a merge into them. */
+    Set<String> funnelPersons() {
+        Set<String> out = new HashSet<>();
+        funnelTouched.forEach(p -> out.add(resolve(p)));
+        merges.keySet().forEach(p -> out.add(resolve(p)));
+        out.removeAll(merges.keySet());
         return out;
     }
 

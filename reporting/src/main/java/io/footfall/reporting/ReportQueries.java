@@ -192,6 +192,36 @@ public class ReportQueries {
      * whose occurrences span the previous step's time counts from that time.
      */
     public Reports.Funnel funnel(ReportParams.Range range, List<String> steps, Duration window, List<String> persons) {
+        if (persons == null && FunnelRollup.covers(steps, window)) {
+            try (Connection c = dataSource.getConnection()) {
+                return funnelOf(steps, FunnelRollup.read(c, range.from(), range.to(), steps.size()));
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the funnel", e);
+            }
+        }
+        return funnelLive(range, steps, window, persons);
+    }
+
+    /** Conversion and drop-off from the people who reached each step. */
+    private static Reports.Funnel funnelOf(List<String> steps, long[] reached) {
+        List<Reports.FunnelStep> out = new ArrayList<>();
+        long start = reached[0];
+        long previous = start;
+        for (int i = 0; i < steps.size(); i++) {
+            long users = reached[i];
+            double fromPrevious = i == 0 ? 1.0 : previous == 0 ? 0.0 : Reports.round((double) users / previous);
+            double fromStart = start == 0 ? 0.0 : Reports.round((double) users / start);
+            out.add(new Reports.FunnelStep(steps.get(i), users, fromPrevious, fromStart, i == 0 ? 0L : previous - users, null));
+            previous = users;
+        }
+        return new Reports.Funnel(out);
+    }
+
+    /**
+     * The funnel from the per-person step rows (any steps and window, a segment's members): one hash join per step.
+     * The default funnel of everyone is read from its rollup instead ({@link FunnelRollup}); both count the same.
+     */
+    public Reports.Funnel funnelLive(ReportParams.Range range, List<String> steps, Duration window, List<String> persons) {
         // set-based: each step is one hash join of the previous step's people with the rows of the step's type in
         // [from, to + window] (one index range scan per step), never a lookup per person
         String interval = window.getSeconds() + " seconds";
@@ -221,20 +251,14 @@ public class ReportQueries {
             for (int i = 0; i < args.size(); i++) {
                 s.setObject(i + 1, args.get(i));
             }
-            List<Reports.FunnelStep> out = new ArrayList<>();
+            long[] reached = new long[steps.size()];
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                long start = rs.getLong(1);
-                long previous = start;
-                for (int i = 0; i < steps.size(); i++) {
-                    long users = rs.getLong(i + 1);
-                    double fromPrevious = i == 0 ? 1.0 : previous == 0 ? 0.0 : Reports.round((double) users / previous);
-                    double fromStart = start == 0 ? 0.0 : Reports.round((double) users / start);
-                    out.add(new Reports.FunnelStep(steps.get(i), users, fromPrevious, fromStart, i == 0 ? 0L : previous - users, null));
-                    previous = users;
+                for (int i = 0; i < reached.length; i++) {
+                    reached[i] = rs.getLong(i + 1);
                 }
             }
-            return new Reports.Funnel(out);
+            return funnelOf(steps, reached);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the funnel", e);
         }

@@ -27,6 +27,7 @@ final class ReportWriter {
     static void write(Connection c, ReportFold fold) throws SQLException {
         writeDeltas(c, fold);
         moveMerged(c, fold.finalLinks(), fold.mergedAway());
+        FunnelRollup.update(c, fold.funnelPersons(), fold.mergedAway());
     }
 
     /** Writes the rows of a fold, all keyed by the person they were folded for. */

@@ -39,10 +39,10 @@ public class ReportingProjection implements Projection {
     /** Tables of the read model, cleared on replay. */
     static final List<String> TABLES = List.of("report_counter", "report_person", "report_user_day", "report_user_step",
             "report_affinity", "report_product_day", "report_product", "report_search_day", "report_reach", "report_cohort",
-            "report_span", "report_identity", "report_user_product", "report_user_search");
+            "report_span", "report_identity", "report_user_product", "report_user_search", "report_funnel", "report_funnel_entry");
     /** Tables with a {@code person} column, whose rows erasure deletes. */
     static final List<String> PERSON_TABLES = List.of("report_person", "report_user_day", "report_user_step", "report_affinity",
-            "report_span", "report_user_product", "report_user_search");
+            "report_span", "report_user_product", "report_user_search", "report_funnel_entry");
 
     private static final String BATCH = ReportingProjection.class.getName() + ".batch";
 
@@ -80,7 +80,8 @@ public class ReportingProjection implements Projection {
 
     /**
      * Deletes the rows of the persons of {@code identifiers} (also the persons they were merged into) and takes them
-     * out of the rollups: active people, cohorts and category/brand reach, and the per-day events and sessions.
+     * out of the rollups: active people, cohorts, category/brand reach, the default funnel, and the per-day events and
+     * sessions.
      * Event counts by type, products and searches per day are counts of things that happened, not of people: they stay.
      */
     @Override
@@ -122,6 +123,7 @@ public class ReportingProjection implements Projection {
         }
         scoped.forEach((k, days) -> rollback.contribute(k.dimension(), k.value(), days, -1));
         ReportWriter.writeRollups(c, rollback);
+        FunnelRollup.update(c, List.of(), persons);
         for (String table : PERSON_TABLES) {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE person = ANY (?)")) {
                 s.setArray(1, c.createArrayOf("varchar", ids));

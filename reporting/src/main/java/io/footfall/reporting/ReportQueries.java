@@ -310,9 +310,7 @@ public class ReportQueries {
     public Reports.Preferences preferences(ReportParams.Range range, int limit, List<String> persons) {
         try (Connection c = dataSource.getConnection()) {
             return new Reports.Preferences(shares(c, "c", range, limit, persons), shares(c, "b", range, limit, persons),
-                    new Reports.TopProducts(products(c, "views", range, limit, persons), products(c, "carts", range, limit, persons),
-                            products(c, "purchases", range, limit, persons)),
-                    new Reports.Searches(queries(c, "no_result", range, limit, persons), queries(c, "no_click", range, limit, persons)));
+                    topProducts(c, range, limit, persons), searches(c, range, limit, persons));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the preferences", e);
         }
@@ -373,46 +371,85 @@ public class ReportQueries {
         return out;
     }
 
-    private List<Reports.ProductCount> products(Connection c, String column, ReportParams.Range range, int limit, List<String> persons)
-            throws SQLException {
-        List<Reports.ProductCount> out = new ArrayList<>();
-        String counts = persons == null
-                ? "SELECT product_id, sum(" + column + ") AS n FROM report_product_day WHERE day BETWEEN ? AND ? GROUP BY product_id"
-                : "SELECT product_id, sum(" + column + ") AS n FROM report_user_product WHERE person = ANY (?) AND day BETWEEN ? AND ? GROUP BY product_id";
-        try (PreparedStatement s = c.prepareStatement("SELECT d.product_id, p.name, d.n FROM (" + counts + " HAVING sum(" + column + ") > 0 "
-                + "ORDER BY 2 DESC, 1 LIMIT ?) d LEFT JOIN report_product p ON p.product_id = d.product_id ORDER BY 3 DESC, 1")) {
+    /**
+     * Top products by views, cart adds and purchases with one scan of the range's rows (summed per product, ranked in
+     * memory), then the names of the listed products.
+     */
+    private Reports.TopProducts topProducts(Connection c, ReportParams.Range range, int limit, List<String> persons) throws SQLException {
+        String sql = persons == null
+                ? "SELECT product_id, sum(views), sum(carts), sum(purchases) FROM report_product_day WHERE day BETWEEN ? AND ? GROUP BY product_id"
+                : "SELECT product_id, sum(views), sum(carts), sum(purchases) FROM report_user_product WHERE person = ANY (?) AND day BETWEEN ? AND ? "
+                + "GROUP BY product_id";
+        List<Object[]> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             if (persons == null) {
-                bind(c, s, range.from(), range.to(), limit);
+                bind(c, s, range.from(), range.to());
             } else {
-                bind(c, s, persons, range.from(), range.to(), limit);
+                bind(c, s, persons, range.from(), range.to());
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Reports.ProductCount(rs.getString(1), rs.getString(2), rs.getLong(3), null));
+                    rows.add(new Object[] {rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)}});
                 }
             }
         }
-        return out;
+        List<List<Object[]>> top = new ArrayList<>();
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (int col = 0; col < 3; col++) {
+            int k = col;
+            List<Object[]> ranked = rows.stream().filter(r -> ((long[]) r[1])[k] > 0)
+                    .sorted((a, b) -> {
+                        int x = Long.compare(((long[]) b[1])[k], ((long[]) a[1])[k]);
+                        return x != 0 ? x : ((String) a[0]).compareTo((String) b[0]);
+                    }).limit(limit).toList();
+            ranked.forEach(r -> listed.add((String) r[0]));
+            top.add(ranked);
+        }
+        Map<String, String> names = new HashMap<>();
+        if (!listed.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT product_id, name FROM report_product WHERE product_id = ANY (?)")) {
+                bind(c, s, new ArrayList<>(listed));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        names.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+        }
+        List<List<Reports.ProductCount>> out = new ArrayList<>();
+        for (int col = 0; col < 3; col++) {
+            int k = col;
+            out.add(top.get(col).stream().map(r -> new Reports.ProductCount((String) r[0], names.get((String) r[0]), ((long[]) r[1])[k], null)).toList());
+        }
+        return new Reports.TopProducts(out.get(0), out.get(1), out.get(2));
     }
 
-    private List<Reports.QueryCount> queries(Connection c, String column, ReportParams.Range range, int limit, List<String> persons)
-            throws SQLException {
-        List<Reports.QueryCount> out = new ArrayList<>();
-        String table = persons == null ? "report_search_day WHERE " : "report_user_search WHERE person = ANY (?) AND ";
-        try (PreparedStatement s = c.prepareStatement("SELECT query, sum(" + column + ") FROM " + table + "day BETWEEN ? AND ? "
-                + "GROUP BY query HAVING sum(" + column + ") > 0 ORDER BY 2 DESC, 1 LIMIT ?")) {
+    /** Queries without results and without a click, with one scan of the range's rows. */
+    private Reports.Searches searches(Connection c, ReportParams.Range range, int limit, List<String> persons) throws SQLException {
+        String sql = "SELECT query, sum(no_result), sum(no_click) FROM " + (persons == null ? "report_search_day WHERE " : "report_user_search WHERE person = ANY (?) AND ")
+                + "day BETWEEN ? AND ? GROUP BY query HAVING sum(no_result) > 0 OR sum(no_click) > 0";
+        List<Object[]> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             if (persons == null) {
-                bind(c, s, range.from(), range.to(), limit);
+                bind(c, s, range.from(), range.to());
             } else {
-                bind(c, s, persons, range.from(), range.to(), limit);
+                bind(c, s, persons, range.from(), range.to());
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Reports.QueryCount(rs.getString(1), rs.getLong(2), null));
+                    rows.add(new Object[] {rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)}});
                 }
             }
         }
-        return out;
+        List<List<Reports.QueryCount>> out = new ArrayList<>();
+        for (int col = 0; col < 2; col++) {
+            int k = col;
+            out.add(rows.stream().filter(r -> ((long[]) r[1])[k] > 0).sorted((a, b) -> {
+                int x = Long.compare(((long[]) b[1])[k], ((long[]) a[1])[k]);
+                return x != 0 ? x : ((String) a[0]).compareTo((String) b[0]);
+            }).limit(limit).map(r -> new Reports.QueryCount((String) r[0], ((long[]) r[1])[k], null)).toList());
+        }
+        return new Reports.Searches(out.get(0), out.get(1));
     }
 
     /**

@@ -119,6 +119,35 @@ class ReportRollupTest {
                 product, null, null, EventContext.empty(), Map.of(), Map.of());
     }
 
+    private BehaviorEvent alias(String user, String previous, Instant at) {
+        return new BehaviorEvent("e" + ids++, "m" + ids, EventKind.ALIAS, null, user, null, previous, null, at, at, null, null, "src",
+                null, null, null, EventContext.empty(), Map.of(), Map.of());
+    }
+
+    /** A shared device stays with the first user who logged in on it; alias merges the previous user into the new one. */
+    @Test
+    void sharedDevicesAndAlias() {
+        Memory stored = new Memory();
+        Instant t = D0.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plusSeconds(36_000);
+        List<List<BehaviorEvent>> batches = List.of(
+                List.of(event(EventKind.PAGE, null, null, "a1", t, null), event(EventKind.IDENTIFY, null, "u1", "a1", t.plusSeconds(86_400), null)),
+                List.of(event(EventKind.IDENTIFY, null, "u2", "a1", t.plusSeconds(2 * 86_400), null),
+                        event(EventKind.PAGE, null, null, "a1", t.plusSeconds(3 * 86_400), null)),
+                List.of(alias("u3", "u2", t.plusSeconds(4 * 86_400))));
+        for (List<BehaviorEvent> batch : batches) {
+            ReportFold fold = new ReportFold(stored);
+            batch.forEach(fold::fold);
+            stored.apply(fold);
+        }
+        assertEquals(Map.of("user:u1", new TreeSet<>(List.of(D0, D0.plusDays(1), D0.plusDays(3))),
+                "user:u3", new TreeSet<>(List.of(D0.plusDays(2), D0.plusDays(4)))), stored.activeDays);
+        assertEquals(Set.of("user:u1", "user:u3"), stored.persons.keySet());
+        assertEquals("user:u1", stored.links.get("anon:a1"));
+        assertEquals("user:u3", stored.links.get("user:u2"));
+        assertEquals(2, reach(stored, "a", "", D0, D0.plusDays(4), false));
+        assertEquals(1, reach(stored, "a", "", D0.plusDays(2), D0.plusDays(2), true), "u3's first day is u2's");
+    }
+
     private static Product product(int category, int brand) {
         return new Product("p" + category + "-" + brand, null, null, "cat" + category, "brand" + brand, null, BigDecimal.ONE, "EUR", null, null, null);
     }

@@ -48,6 +48,8 @@ class ReportsTest {
 
     @Inject
     DataSource ds;
+    @Inject
+    io.footfall.reporting.ReportQueries queries;
 
     private final String p = "rp" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     private final String shoe = p + "-shoe";
@@ -280,6 +282,20 @@ class ReportsTest {
         assertEquals(List.of(0, 0), report("funnel", "from", "2025-06-03", "to", RANGE_TO, "steps", "Products Searched,Product Viewed").getList("steps.users"));
     }
 
+    /** The default funnel of everyone comes from its rollup; it counts what the per-person query counts. */
+    @Test
+    void theRolledUpDefaultFunnelEqualsTheLiveQuery() {
+        List<String> steps = io.footfall.reporting.ReportParams.DEFAULT_STEPS;
+        for (String[] range : new String[][] {{DAY1, RANGE_TO}, {DAY1, DAY1}, {"2025-06-03", RANGE_TO}, {"2025-05-26", "2025-06-08"}}) {
+            io.footfall.reporting.ReportParams.Range r = new io.footfall.reporting.ReportParams.Range(java.time.LocalDate.parse(range[0]),
+                    java.time.LocalDate.parse(range[1]));
+            assertEquals(queries.funnelLive(r, steps, Duration.ofDays(7), null), queries.funnel(r, steps, Duration.ofDays(7), null),
+                    range[0] + ".." + range[1]);
+        }
+        assertEquals(List.of(6L, 5L, 4L, 3L, 2L), queries.funnel(new io.footfall.reporting.ReportParams.Range(java.time.LocalDate.parse(DAY1),
+                java.time.LocalDate.parse(RANGE_TO)), steps, Duration.ofDays(7), null).steps().stream().map(s -> s.users()).toList());
+    }
+
     @Test
     void cohorts() {
         JsonPath c = report("cohorts", "from", DAY1, "to", "2025-06-22", "weeks", "3");
@@ -308,6 +324,71 @@ class ReportsTest {
 
         JsonPath segment = report("preferences", "from", DAY1, "to", RANGE_TO, "segment", vip, "limit", "1");
         assertEquals(List.of(Map.of("name", "Shoes", "users", 2, "share", 1.0f)), segment.getList("categories"));
+    }
+
+    @Test
+    void topProductsAndSearchesFollowTheSegment() {
+        // vip = u1 and u2: each viewed, carted and bought the shoe once and clicked after searching "running shoes"
+        JsonPath segment = report("preferences", "from", DAY1, "to", RANGE_TO, "segment", vip);
+        assertEquals(List.of(shoe), segment.getList("topProducts.viewed.productId"), "the book was viewed by u7 only");
+        assertEquals(List.of(2), segment.getList("topProducts.viewed.count"));
+        assertEquals("Name of " + shoe, segment.getString("topProducts.viewed[0].name"));
+        assertEquals(List.of(2), segment.getList("topProducts.carted.count"));
+        assertEquals(List.of(2), segment.getList("topProducts.purchased.count"));
+        assertEquals(List.of(), segment.getList("searches.noResult"), "u6's search without results is not the segment's");
+        assertEquals(List.of(), segment.getList("searches.noClick"));
+        // everyone: store-wide counts as before
+        JsonPath all = report("preferences", "from", DAY1, "to", RANGE_TO);
+        assertEquals(List.of(6, 1), all.getList("topProducts.viewed.count"));
+    }
+
+    /**
+     * Identity stitching: a shopper browses anonymously on Monday, logs in on Wednesday (the identify carries both
+     * ids), browses anonymously again on Thursday on the same device, and on Friday logs in from a second device
+     * that browsed on Tuesday. One person, new on Monday and returning after, in the overview and the cohorts.
+     */
+    @Test
+    void anonymousHistoryJoinsTheUserAtLogin() {
+        String user = p + "-stitched";
+        String phone = p + "-anon-phone";
+        String laptop = p + "-anon-laptop";
+        String mon = "2025-09-01";
+        send(List.of(anonymous("page", null, phone, at(mon, "10:00:00")),
+                anonymous("track", "Video Played", phone, at(mon, "10:01:00"))));
+        send(List.of(anonymous("page", null, laptop, at("2025-09-02", "10:00:00"))));
+        send(List.of(identify(user, phone, at("2025-09-03", "10:00:00")), page(user, at("2025-09-03", "10:01:00"))));
+        send(List.of(anonymous("page", null, phone, at("2025-09-04", "10:00:00"))));
+        send(List.of(identify(user, laptop, at("2025-09-05", "10:00:00"))));
+        awaitReporting();
+
+        JsonPath week = report("overview", "from", mon, "to", "2025-09-07");
+        assertEquals(Map.of("activeUsers", 1, "newUsers", 1, "returningUsers", 0, "sessions", 5, "events", 7), week.getMap("totals"));
+        assertEquals(List.of(mon, "2025-09-02", "2025-09-03", "2025-09-04", "2025-09-05"), week.getList("series.period"));
+        assertEquals(List.of(1, 1, 1, 1, 1), week.getList("series.activeUsers"));
+        assertEquals(List.of(1, 0, 0, 0, 0), week.getList("series.newUsers"), "the laptop's Tuesday is the same person's");
+        assertEquals(List.of(0, 1, 1, 1, 1), week.getList("series.returningUsers"));
+
+        JsonPath later = report("overview", "from", "2025-09-03", "to", "2025-09-07");
+        assertEquals(Map.of("activeUsers", 1, "newUsers", 0, "returningUsers", 1, "sessions", 3, "events", 4), later.getMap("totals"),
+                "first seen on Monday as an anonymous visitor: returning at login");
+
+        JsonPath cohorts = report("cohorts", "from", mon, "to", "2025-09-07", "weeks", "1");
+        assertEquals(List.of("2025-W36"), cohorts.getList("cohorts.cohort"));
+        assertEquals(List.of(1), cohorts.getList("cohorts.size"));
+
+        assertEquals(1, Db.count(ds, "SELECT count(*) FROM report_person WHERE person = ?", "user:" + user));
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM report_person WHERE person IN (?, ?)", "anon:" + phone, "anon:" + laptop));
+        assertEquals(5, Db.count(ds, "SELECT count(*) FROM report_user_day WHERE person = ?", "user:" + user));
+    }
+
+    private static String anonymous(String type, String event, String anonymousId, Instant at) {
+        return "{\"type\":\"" + type + "\"" + (event == null ? "" : ",\"event\":\"" + event + "\"") + ",\"anonymousId\":\"" + anonymousId
+                + "\",\"timestamp\":\"" + at + "\",\"properties\":{}}";
+    }
+
+    private static String identify(String user, String anonymousId, Instant at) {
+        return "{\"type\":\"identify\",\"userId\":\"" + user + "\",\"anonymousId\":\"" + anonymousId + "\",\"timestamp\":\"" + at
+                + "\",\"traits\":{}}";
     }
 
     @Test

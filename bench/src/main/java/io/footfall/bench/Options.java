@@ -37,6 +37,8 @@ final class Options {
     int reportEvents = 1_000_000;
     /** Timed requests per report ({@code reports} part). */
     int reportRequests = 40;
+    /** When above 0: the reports part fills the read models directly for this many people instead of loading events. */
+    int reportSyntheticPeople = 0;
     int segmentRate = 10_000;
     int segmentDuration = 60;
     /** Plugin-host configurations to run ({@code a,b,b2,c,d}); all by default. */
@@ -90,6 +92,7 @@ final class Options {
                 case "--fold-deadline" -> o.foldDeadlineSeconds = positive(args, ++i, a);
                 case "--report-events" -> o.reportEvents = positive(args, ++i, a);
                 case "--report-requests" -> o.reportRequests = positive(args, ++i, a);
+                case "--report-synthetic-people" -> o.reportSyntheticPeople = positive(args, ++i, a);
                 case "--segment-rate" -> o.segmentRate = positive(args, ++i, a);
                 case "--segment-duration" -> o.segmentDuration = positive(args, ++i, a);
                 case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
@@ -109,7 +112,7 @@ final class Options {
         }
         if (o.clients > 256 || o.reps > 20 || o.durationSeconds > 3_600 || o.events > 20_000_000 || o.rate > 1_000_000
                 || o.pluginEvents > 20_000_000 || o.foldDeadlineSeconds > 3_600 || o.reportEvents > 20_000_000
-                || o.reportRequests > 10_000) {
+                || o.reportRequests > 10_000 || o.reportSyntheticPeople > 2_000_000) {
             throw new IllegalArgumentException("a size is out of bounds (clients ≤ 256, reps ≤ 20, duration ≤ 3600 s, "
                     + "events ≤ 20,000,000, fold deadline ≤ 3600 s, rate ≤ 1,000,000/s)");
         }
@@ -145,6 +148,8 @@ final class Options {
                   --fold-deadline S longest wait for the processors to fold the log, per configuration (300)
                   --report-events N events loaded before timing the report API (1000000)
                   --report-requests N timed requests per report (40)
+                  --report-synthetic-people N  reports part: fill the read models directly with what N × 90 events produce
+                                    (N people, 5 active days each over 30 days) instead of loading events (off)
                   --segment-rate N  events/s offered in the segments part, 50 rule segments configured (10000)
                   --segment-duration S  seconds of load in the segments part (60); then up to --fold-deadline to catch up
                   --seed N          simulator seed (42)

@@ -52,6 +52,80 @@ public class ReportQueries {
      * first day (a person is active on their first day, so new people are a subset of the active ones).
      */
     public Reports.Overview overview(ReportParams.Range range, String granularity, List<String> persons) {
+        return persons == null ? overviewFromRollups(range, granularity) : overviewOfMembers(range, granularity, persons);
+    }
+
+    /**
+     * The overview of everyone from the rollups: people from {@code report_reach} (people active in a period are its
+     * days' contributions whose previous day is before the period's start, clipped to the range; new people have no
+     * previous day), sessions, events and events by type from {@code report_counter}. Reads a few rows per day.
+     */
+    private Reports.Overview overviewFromRollups(ReportParams.Range range, String granularity) {
+        String period = "date_trunc('" + granularity + "', day::timestamp)::date";
+        Map<LocalDate, long[]> rows = new TreeMap<>();
+        Map<LocalDate, Map<String, Long>> byType = new HashMap<>();
+        long active;
+        long fresh;
+        long sessions = 0;
+        long events = 0;
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + period + ", sum(n) FILTER (WHERE prev_day < GREATEST(" + period + ", ?)), "
+                    + "sum(n) FILTER (WHERE prev_day = ?) FROM report_reach WHERE dimension = 'a' AND value = '' AND day BETWEEN ? AND ? GROUP BY 1")) {
+                bind(c, s, range.from(), ReportFold.NONE, range.from(), range.to());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        if (rs.getLong(2) > 0) {
+                            rows.put(rs.getDate(1).toLocalDate(), new long[] {rs.getLong(2), rs.getLong(3), 0, 0});
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(sum(n) FILTER (WHERE prev_day < ?), 0), COALESCE(sum(n) FILTER "
+                    + "(WHERE prev_day = ?), 0) FROM report_reach WHERE dimension = 'a' AND value = '' AND day BETWEEN ? AND ?")) {
+                bind(c, s, range.from(), ReportFold.NONE, range.from(), range.to());
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    active = rs.getLong(1);
+                    fresh = rs.getLong(2);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT " + period + ", metric, key, sum(n) FROM report_counter WHERE day BETWEEN ? AND ? "
+                    + "AND metric IN ('" + ReportFold.TYPE + "', '" + ReportFold.SESSIONS + "', '" + ReportFold.EVENTS + "') GROUP BY 1, 2, 3")) {
+                bind(c, s, range.from(), range.to());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        LocalDate p = rs.getDate(1).toLocalDate();
+                        String metric = rs.getString(2);
+                        long n = rs.getLong(4);
+                        long[] row = rows.get(p);
+                        if (metric.equals(ReportFold.TYPE)) {
+                            byType.computeIfAbsent(p, k -> new TreeMap<>()).put(rs.getString(3), n);
+                        } else if (metric.equals(ReportFold.SESSIONS)) {
+                            sessions += n;
+                            if (row != null) {
+                                row[2] = n;
+                            }
+                        } else {
+                            events += n;
+                            if (row != null) {
+                                row[3] = n;
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the overview", e);
+        }
+        List<Reports.Period> series = new ArrayList<>();
+        rows.forEach((p, r) -> series.add(new Reports.Period(p.toString(), r[0], r[1], r[0] - r[1], r[2], r[3],
+                byType.getOrDefault(p, new TreeMap<>()), null)));
+        return new Reports.Overview(range.from().toString(), range.to().toString(), granularity, series,
+                new Reports.Totals(active, fresh, active - fresh, sessions, events, null));
+    }
+
+    /** The overview of a segment's members, from their per-person rows. */
+    private Reports.Overview overviewOfMembers(ReportParams.Range range, String granularity, List<String> persons) {
         String period = "date_trunc('" + granularity + "', d.day::timestamp)::date";
         String firstPeriod = "date_trunc('" + granularity + "', p.first_day::timestamp)::date";
         String members = persons != null ? "AND person = ANY (?) " : "";
@@ -118,6 +192,36 @@ public class ReportQueries {
      * whose occurrences span the previous step's time counts from that time.
      */
     public Reports.Funnel funnel(ReportParams.Range range, List<String> steps, Duration window, List<String> persons) {
+        if (persons == null && FunnelRollup.covers(steps, window)) {
+            try (Connection c = dataSource.getConnection()) {
+                return funnelOf(steps, FunnelRollup.read(c, range.from(), range.to(), steps.size()));
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the funnel", e);
+            }
+        }
+        return funnelLive(range, steps, window, persons);
+    }
+
+    /** Conversion and drop-off from the people who reached each step. */
+    private static Reports.Funnel funnelOf(List<String> steps, long[] reached) {
+        List<Reports.FunnelStep> out = new ArrayList<>();
+        long start = reached[0];
+        long previous = start;
+        for (int i = 0; i < steps.size(); i++) {
+            long users = reached[i];
+            double fromPrevious = i == 0 ? 1.0 : previous == 0 ? 0.0 : Reports.round((double) users / previous);
+            double fromStart = start == 0 ? 0.0 : Reports.round((double) users / start);
+            out.add(new Reports.FunnelStep(steps.get(i), users, fromPrevious, fromStart, i == 0 ? 0L : previous - users, null));
+            previous = users;
+        }
+        return new Reports.Funnel(out);
+    }
+
+    /**
+     * The funnel from the per-person step rows (any steps and window, a segment's members): one hash join per step.
+     * The default funnel of everyone is read from its rollup instead ({@link FunnelRollup}); both count the same.
+     */
+    public Reports.Funnel funnelLive(ReportParams.Range range, List<String> steps, Duration window, List<String> persons) {
         // set-based: each step is one hash join of the previous step's people with the rows of the step's type in
         // [from, to + window] (one index range scan per step), never a lookup per person
         String interval = window.getSeconds() + " seconds";
@@ -147,20 +251,14 @@ public class ReportQueries {
             for (int i = 0; i < args.size(); i++) {
                 s.setObject(i + 1, args.get(i));
             }
-            List<Reports.FunnelStep> out = new ArrayList<>();
+            long[] reached = new long[steps.size()];
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                long start = rs.getLong(1);
-                long previous = start;
-                for (int i = 0; i < steps.size(); i++) {
-                    long users = rs.getLong(i + 1);
-                    double fromPrevious = i == 0 ? 1.0 : previous == 0 ? 0.0 : Reports.round((double) users / previous);
-                    double fromStart = start == 0 ? 0.0 : Reports.round((double) users / start);
-                    out.add(new Reports.FunnelStep(steps.get(i), users, fromPrevious, fromStart, i == 0 ? 0L : previous - users, null));
-                    previous = users;
+                for (int i = 0; i < reached.length; i++) {
+                    reached[i] = rs.getLong(i + 1);
                 }
             }
-            return new Reports.Funnel(out);
+            return funnelOf(steps, reached);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the funnel", e);
         }
@@ -169,12 +267,20 @@ public class ReportQueries {
     /** Weekly cohorts of people first seen in the ISO weeks from the week of {@code from} to {@code to}. */
     public Reports.Cohorts cohorts(ReportParams.Range range, int weeks, List<String> persons) {
         LocalDate firstWeek = range.from().minusDays(range.from().getDayOfWeek().getValue() - 1L);
-        String cohort = "date_trunc('week', p.first_day::timestamp)::date";
         Map<LocalDate, long[]> active = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + cohort + ", (d.day - " + cohort
-                + ") / 7, count(DISTINCT p.person) FROM report_person p JOIN report_user_day d ON d.person = p.person "
-                + "WHERE p.first_day BETWEEN ? AND ? AND d.day >= " + cohort + " AND d.day < " + cohort + " + ? AND d.day <= ? "
-                + (persons != null ? "AND p.person = ANY (?) " : "") + "GROUP BY 1, 2")) {
+        String sql;
+        if (persons == null) {
+            // everyone: report_cohort counts each person once per week active, on their first day active in it
+            String cohort = "date_trunc('week', first_day::timestamp)::date";
+            sql = "SELECT " + cohort + ", (day - " + cohort + ") / 7, sum(n) FROM report_cohort WHERE first_day BETWEEN ? AND ? "
+                    + "AND day < " + cohort + " + ? AND day <= ? GROUP BY 1, 2 HAVING sum(n) > 0";
+        } else {
+            String cohort = "date_trunc('week', p.first_day::timestamp)::date";
+            sql = "SELECT " + cohort + ", (d.day - " + cohort + ") / 7, count(DISTINCT p.person) FROM report_person p "
+                    + "JOIN report_user_day d ON d.person = p.person WHERE p.first_day BETWEEN ? AND ? AND d.day >= " + cohort
+                    + " AND d.day < " + cohort + " + ? AND d.day <= ? AND p.person = ANY (?) GROUP BY 1, 2";
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             bind(c, s, firstWeek, range.to(), weeks * 7, range.to(), persons);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -200,18 +306,20 @@ public class ReportQueries {
         return new Reports.Cohorts(weeks, out);
     }
 
-    /** Preference analysis; top products and searches are store-wide (not restricted by {@code persons}). */
+    /** Preference analysis, every part restricted to {@code persons} when given. */
     public Reports.Preferences preferences(ReportParams.Range range, int limit, List<String> persons) {
         try (Connection c = dataSource.getConnection()) {
             return new Reports.Preferences(shares(c, "c", range, limit, persons), shares(c, "b", range, limit, persons),
-                    new Reports.TopProducts(products(c, "views", range, limit), products(c, "carts", range, limit), products(c, "purchases", range, limit)),
-                    new Reports.Searches(queries(c, "no_result", range, limit), queries(c, "no_click", range, limit)));
+                    topProducts(c, range, limit, persons), searches(c, range, limit, persons));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the preferences", e);
         }
     }
 
     private List<Reports.Share> shares(Connection c, String dimension, ReportParams.Range range, int limit, List<String> persons) throws SQLException {
+        if (persons == null) {
+            return sharesFromReach(c, dimension, range, limit);
+        }
         String where = "WHERE dimension = ? AND day BETWEEN ? AND ? " + (persons != null ? "AND person = ANY (?) " : "");
         long all;
         try (PreparedStatement s = c.prepareStatement("SELECT count(DISTINCT person) FROM report_affinity " + where)) {
@@ -235,33 +343,113 @@ public class ReportQueries {
         return out;
     }
 
-    private List<Reports.ProductCount> products(Connection c, String column, ReportParams.Range range, int limit) throws SQLException {
-        List<Reports.ProductCount> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT d.product_id, max(p.name), sum(d." + column + ") FROM report_product_day d "
-                + "LEFT JOIN report_product p ON p.product_id = d.product_id WHERE d.day BETWEEN ? AND ? GROUP BY d.product_id "
-                + "HAVING sum(d." + column + ") > 0 ORDER BY 3 DESC, 1 LIMIT ?")) {
-            bind(c, s, range.from(), range.to(), null, limit);
+    /**
+     * Category or brand shares of everyone from {@code report_reach}: the people of a value in the range are its days'
+     * contributions whose previous day is before the range (value {@code ''}: any category or brand, the denominator).
+     */
+    private List<Reports.Share> sharesFromReach(Connection c, String dimension, ReportParams.Range range, int limit) throws SQLException {
+        long all;
+        try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(sum(n), 0) FROM report_reach WHERE dimension = ? AND day BETWEEN ? AND ? "
+                + "AND value = '' AND prev_day < ?")) {
+            bind(c, s, dimension, range.from(), range.to(), range.from());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                all = rs.getLong(1);
+            }
+        }
+        List<Reports.Share> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT value, sum(n) FROM report_reach WHERE dimension = ? AND day BETWEEN ? AND ? "
+                + "AND value <> '' AND prev_day < ? GROUP BY value HAVING sum(n) > 0 ORDER BY 2 DESC, 1 LIMIT ?")) {
+            bind(c, s, dimension, range.from(), range.to(), range.from(), limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Reports.ProductCount(rs.getString(1), rs.getString(2), rs.getLong(3), null));
+                    long users = rs.getLong(2);
+                    out.add(new Reports.Share(rs.getString(1), users, all == 0 ? 0.0 : Reports.round((double) users / all), null));
                 }
             }
         }
         return out;
     }
 
-    private List<Reports.QueryCount> queries(Connection c, String column, ReportParams.Range range, int limit) throws SQLException {
-        List<Reports.QueryCount> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT query, sum(" + column + ") FROM report_search_day WHERE day BETWEEN ? AND ? "
-                + "GROUP BY query HAVING sum(" + column + ") > 0 ORDER BY 2 DESC, 1 LIMIT ?")) {
-            bind(c, s, range.from(), range.to(), null, limit);
+    /**
+     * Top products by views, cart adds and purchases with one scan of the range's rows (summed per product, ranked in
+     * memory), then the names of the listed products.
+     */
+    private Reports.TopProducts topProducts(Connection c, ReportParams.Range range, int limit, List<String> persons) throws SQLException {
+        String sql = persons == null
+                ? "SELECT product_id, sum(views), sum(carts), sum(purchases) FROM report_product_day WHERE day BETWEEN ? AND ? GROUP BY product_id"
+                : "SELECT product_id, sum(views), sum(carts), sum(purchases) FROM report_user_product WHERE person = ANY (?) AND day BETWEEN ? AND ? "
+                + "GROUP BY product_id";
+        List<Object[]> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            if (persons == null) {
+                bind(c, s, range.from(), range.to());
+            } else {
+                bind(c, s, persons, range.from(), range.to());
+            }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Reports.QueryCount(rs.getString(1), rs.getLong(2), null));
+                    rows.add(new Object[] {rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)}});
                 }
             }
         }
-        return out;
+        List<List<Object[]>> top = new ArrayList<>();
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (int col = 0; col < 3; col++) {
+            int k = col;
+            List<Object[]> ranked = rows.stream().filter(r -> ((long[]) r[1])[k] > 0)
+                    .sorted((a, b) -> {
+                        int x = Long.compare(((long[]) b[1])[k], ((long[]) a[1])[k]);
+                        return x != 0 ? x : ((String) a[0]).compareTo((String) b[0]);
+                    }).limit(limit).toList();
+            ranked.forEach(r -> listed.add((String) r[0]));
+            top.add(ranked);
+        }
+        Map<String, String> names = new HashMap<>();
+        if (!listed.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT product_id, name FROM report_product WHERE product_id = ANY (?)")) {
+                bind(c, s, new ArrayList<>(listed));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        names.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+        }
+        List<List<Reports.ProductCount>> out = new ArrayList<>();
+        for (int col = 0; col < 3; col++) {
+            int k = col;
+            out.add(top.get(col).stream().map(r -> new Reports.ProductCount((String) r[0], names.get((String) r[0]), ((long[]) r[1])[k], null)).toList());
+        }
+        return new Reports.TopProducts(out.get(0), out.get(1), out.get(2));
+    }
+
+    /** Queries without results and without a click, with one scan of the range's rows. */
+    private Reports.Searches searches(Connection c, ReportParams.Range range, int limit, List<String> persons) throws SQLException {
+        String sql = "SELECT query, sum(no_result), sum(no_click) FROM " + (persons == null ? "report_search_day WHERE " : "report_user_search WHERE person = ANY (?) AND ")
+                + "day BETWEEN ? AND ? GROUP BY query HAVING sum(no_result) > 0 OR sum(no_click) > 0";
+        List<Object[]> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            if (persons == null) {
+                bind(c, s, range.from(), range.to());
+            } else {
+                bind(c, s, persons, range.from(), range.to());
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Object[] {rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)}});
+                }
+            }
+        }
+        List<List<Reports.QueryCount>> out = new ArrayList<>();
+        for (int col = 0; col < 2; col++) {
+            int k = col;
+            out.add(rows.stream().filter(r -> ((long[]) r[1])[k] > 0).sorted((a, b) -> {
+                int x = Long.compare(((long[]) b[1])[k], ((long[]) a[1])[k]);
+                return x != 0 ? x : ((String) a[0]).compareTo((String) b[0]);
+            }).limit(limit).map(r -> new Reports.QueryCount((String) r[0], ((long[]) r[1])[k], null)).toList());
+        }
+        return new Reports.Searches(out.get(0), out.get(1));
     }
 
     /**
@@ -386,7 +574,7 @@ public class ReportQueries {
         }
     }
 
-    /** Binds arguments in order: dates as SQL dates, lists as varchar arrays; a null list is skipped (its SQL clause is left out). */
+    /** Binds arguments in order: dates as SQL dates (java.time), lists as varchar arrays; a null list is skipped (its SQL clause is left out). */
     private static void bind(Connection c, PreparedStatement s, Object... args) throws SQLException {
         int i = 1;
         for (Object a : args) {
@@ -394,7 +582,8 @@ public class ReportQueries {
                 continue;
             }
             if (a instanceof LocalDate d) {
-                s.setDate(i++, Date.valueOf(d));
+                // java.time binding: java.sql.Date would shift the year-1 marker of report_reach through the Julian calendar
+                s.setObject(i++, d);
             } else if (a instanceof List<?> list) {
                 Array array = c.createArrayOf("varchar", list.toArray());
                 s.setArray(i++, array);

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,11 @@ public class ReportingProjection implements Projection {
     public static final String NAME = "reporting";
     /** Tables of the read model, cleared on replay. */
     static final List<String> TABLES = List.of("report_counter", "report_person", "report_user_day", "report_user_step",
-            "report_affinity", "report_product_day", "report_product", "report_search_day");
+            "report_affinity", "report_product_day", "report_product", "report_search_day", "report_reach", "report_cohort",
+            "report_span", "report_identity", "report_user_product", "report_user_search", "report_funnel", "report_funnel_entry");
+    /** Tables with a {@code person} column, whose rows erasure deletes. */
+    static final List<String> PERSON_TABLES = List.of("report_person", "report_user_day", "report_user_step", "report_affinity",
+            "report_span", "report_user_product", "report_user_search", "report_funnel_entry");
 
     private static final String BATCH = ReportingProjection.class.getName() + ".batch";
 
@@ -73,14 +78,62 @@ public class ReportingProjection implements Projection {
         }
     }
 
+    /**
+     * Deletes the rows of the persons of {@code identifiers} (also the persons they were merged into) and takes them
+     * out of the rollups: active people, cohorts, category/brand reach, the default funnel, and the per-day events and
+     * sessions.
+     * Event counts by type, products and searches per day are counts of things that happened, not of people: they stay.
+     */
     @Override
     public void erase(Connection c, Set<String> identifiers) throws SQLException {
-        Object[] ids = identifiers.toArray();
-        for (String table : List.of("report_person", "report_user_day", "report_user_step", "report_affinity")) {
+        Set<String> persons = new HashSet<>(identifiers);
+        try (PreparedStatement s = c.prepareStatement("SELECT person FROM report_identity WHERE identifier = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("varchar", identifiers.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    persons.add(rs.getString(1));
+                }
+            }
+        }
+        Object[] ids = persons.toArray();
+        ReportFold rollback = new ReportFold(id -> null);
+        Map<String, java.util.NavigableSet<LocalDate>> active = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT person, day, events, sessions FROM report_user_day WHERE person = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("varchar", ids));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    LocalDate day = rs.getObject(2, LocalDate.class);
+                    active.computeIfAbsent(rs.getString(1), k -> new java.util.TreeSet<>()).add(day);
+                    rollback.counters.merge(new ReportFold.CounterKey(day, ReportFold.EVENTS, ""), -rs.getLong(3), Long::sum);
+                    rollback.counters.merge(new ReportFold.CounterKey(day, ReportFold.SESSIONS, ""), -rs.getLong(4), Long::sum);
+                }
+            }
+        }
+        active.values().forEach(days -> rollback.contribute(ReportFold.ACTIVE, "", days, -1));
+        Map<ReportFold.ScopeKey, java.util.NavigableSet<LocalDate>> scoped = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT person, dimension, value, day FROM report_affinity WHERE person = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("varchar", ids));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    LocalDate day = rs.getObject(4, LocalDate.class);
+                    scoped.computeIfAbsent(new ReportFold.ScopeKey(rs.getString(1), rs.getString(2), rs.getString(3)), k -> new java.util.TreeSet<>()).add(day);
+                    scoped.computeIfAbsent(new ReportFold.ScopeKey(rs.getString(1), rs.getString(2), ""), k -> new java.util.TreeSet<>()).add(day);
+                }
+            }
+        }
+        scoped.forEach((k, days) -> rollback.contribute(k.dimension(), k.value(), days, -1));
+        ReportWriter.writeRollups(c, rollback);
+        FunnelRollup.update(c, List.of(), persons);
+        for (String table : PERSON_TABLES) {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE person = ANY (?)")) {
                 s.setArray(1, c.createArrayOf("varchar", ids));
                 s.executeUpdate();
             }
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM report_identity WHERE identifier = ANY (?) OR person = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("varchar", ids));
+            s.setArray(2, c.createArrayOf("varchar", ids));
+            s.executeUpdate();
         }
     }
 
@@ -117,37 +170,198 @@ public class ReportingProjection implements Projection {
         });
     }
 
-    /** One processor batch: the persons it touches, loaded up front, and the fold's deltas. */
-    private final class Batch {
+    /**
+     * One processor batch: what it touches of the stored read model, mostly loaded up front with a few queries
+     * (identity links, persons, category and brand spans of the batch's events), and the fold's deltas.
+     */
+    private final class Batch implements ReportFold.Store {
         final Map<String, ReportFold.Person> loaded = new HashMap<>();
         final Set<String> prefetched = new HashSet<>();
+        final Map<String, String> links = new HashMap<>();
+        final Map<ReportFold.ScopeKey, ReportFold.Span> spans = new HashMap<>();
+        final Set<ReportFold.ScopeKey> spansRead = new HashSet<>();
         final Set<Long> positions = new HashSet<>();
-        final ReportFold fold = new ReportFold(this::load);
+        final ReportFold fold = new ReportFold(this);
 
         void prefetch(List<? extends Message<?>> messages) {
-            Set<String> ids = new HashSet<>();
+            Set<String> identifiers = new HashSet<>();
             for (Message<?> m : messages) {
                 if (m.getPayload() instanceof RecordedBehavior r) {
-                    ids.add(ReportFold.personOf(r.event()));
+                    BehaviorEvent e = r.event();
+                    identifiers.add(ReportFold.personOf(e));
+                    if (e.userId() != null && !e.userId().isBlank() && e.anonymousId() != null && !e.anonymousId().isBlank()) {
+                        identifiers.add("anon:" + e.anonymousId());
+                    }
+                    if (e.previousId() != null && !e.previousId().isBlank()) {
+                        identifiers.add("user:" + e.previousId());
+                        identifiers.add("anon:" + e.previousId());
+                    }
                 }
             }
-            read(ids);
+            readLinks(identifiers);
+            Set<String> people = new HashSet<>(identifiers);
+            identifiers.forEach(id -> {
+                if (links.get(id) != null) {
+                    people.add(links.get(id));
+                }
+            });
+            read(people);
+            Set<ReportFold.ScopeKey> keys = new HashSet<>();
+            for (Message<?> m : messages) {
+                if (m.getPayload() instanceof RecordedBehavior r) {
+                    String id = ReportFold.personOf(r.event());
+                    String person = links.get(id) != null ? links.get(id) : id;
+                    scopeKeys(person, r.event().product(), keys);
+                    if (r.event().order() != null) {
+                        r.event().order().products().forEach(p -> scopeKeys(person, p, keys));
+                    }
+                }
+            }
+            readSpans(keys);
         }
 
-        ReportFold.Person load(String id) {
+        private void scopeKeys(String person, io.footfall.api.event.Product p, Set<ReportFold.ScopeKey> keys) {
+            if (p == null) {
+                return;
+            }
+            if (p.category() != null && !p.category().isBlank()) {
+                keys.add(new ReportFold.ScopeKey(person, ReportFold.CATEGORY, p.category()));
+                keys.add(new ReportFold.ScopeKey(person, ReportFold.CATEGORY, ""));
+            }
+            if (p.brand() != null && !p.brand().isBlank()) {
+                keys.add(new ReportFold.ScopeKey(person, ReportFold.BRAND, p.brand()));
+                keys.add(new ReportFold.ScopeKey(person, ReportFold.BRAND, ""));
+            }
+        }
+
+        @Override
+        public ReportFold.Person person(String id) {
             if (!prefetched.contains(id)) {
                 read(Set.of(id));
             }
             return loaded.get(id);
         }
 
+        @Override
+        public String link(String identifier) {
+            if (!links.containsKey(identifier)) {
+                readLinks(Set.of(identifier));
+            }
+            return links.get(identifier);
+        }
+
+        @Override
+        public ReportFold.Span span(String person, String dimension, String value) {
+            ReportFold.ScopeKey k = new ReportFold.ScopeKey(person, dimension, value);
+            if (!spansRead.contains(k)) {
+                readSpans(Set.of(k));
+            }
+            return spans.get(k);
+        }
+
+        @Override
+        public java.util.NavigableSet<LocalDate> days(String person, String dimension, String value) {
+            java.util.NavigableSet<LocalDate> days = new java.util.TreeSet<>();
+            String sql = dimension.equals(ReportFold.ACTIVE) ? "SELECT day FROM report_user_day WHERE person = ?"
+                    : value.isEmpty() ? "SELECT DISTINCT day FROM report_affinity WHERE person = ? AND dimension = ?"
+                    : "SELECT day FROM report_affinity WHERE person = ? AND dimension = ? AND value = ?";
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, person);
+                if (!dimension.equals(ReportFold.ACTIVE)) {
+                    s.setString(2, dimension);
+                    if (!value.isEmpty()) {
+                        s.setString(3, value);
+                    }
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        days.add(rs.getObject(1, LocalDate.class));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read a person's reporting days", e);
+            }
+            return days;
+        }
+
+        @Override
+        public List<ReportFold.ScopeKey> scopes(String person) {
+            List<ReportFold.ScopeKey> out = new java.util.ArrayList<>();
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                    "SELECT dimension, value FROM report_span WHERE person = ?")) {
+                s.setString(1, person);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ReportFold.ScopeKey(person, rs.getString(1), rs.getString(2)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read a person's reporting scopes", e);
+            }
+            return out;
+        }
+
+        private void readLinks(Set<String> identifiers) {
+            Set<String> wanted = new HashSet<>(identifiers);
+            wanted.removeAll(links.keySet());
+            if (wanted.isEmpty()) {
+                return;
+            }
+            wanted.forEach(id -> links.put(id, null));
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                    "SELECT identifier, person FROM report_identity WHERE identifier = ANY (?)")) {
+                s.setArray(1, c.createArrayOf("varchar", wanted.toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        links.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read reporting identity links", e);
+            }
+        }
+
+        private void readSpans(Set<ReportFold.ScopeKey> keys) {
+            Set<ReportFold.ScopeKey> wanted = new HashSet<>(keys);
+            wanted.removeAll(spansRead);
+            if (wanted.isEmpty()) {
+                return;
+            }
+            spansRead.addAll(wanted);
+            List<String> persons = new java.util.ArrayList<>();
+            List<String> dimensions = new java.util.ArrayList<>();
+            List<String> values = new java.util.ArrayList<>();
+            wanted.forEach(k -> {
+                persons.add(k.person());
+                dimensions.add(k.dimension());
+                values.add(k.value());
+            });
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                    "SELECT r.person, r.dimension, r.value, r.first_day, r.last_day FROM report_span r "
+                            + "JOIN unnest(?::varchar[], ?::varchar[], ?::varchar[]) k(p, d, v) ON r.person = k.p AND r.dimension = k.d AND r.value = k.v")) {
+                s.setArray(1, c.createArrayOf("varchar", persons.toArray()));
+                s.setArray(2, c.createArrayOf("varchar", dimensions.toArray()));
+                s.setArray(3, c.createArrayOf("varchar", values.toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        spans.put(new ReportFold.ScopeKey(rs.getString(1), rs.getString(2), rs.getString(3)),
+                                new ReportFold.Span(rs.getObject(4, LocalDate.class), rs.getObject(5, LocalDate.class)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read reporting spans", e);
+            }
+        }
+
         private void read(Set<String> ids) {
-            if (ids.isEmpty()) {
+            Set<String> wanted = new HashSet<>(ids);
+            wanted.removeAll(prefetched);
+            if (wanted.isEmpty()) {
                 return;
             }
             try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                     "SELECT person, first_day, first_at, last_at, session_id, pending_query, pending_at FROM report_person WHERE person = ANY (?)")) {
-                s.setArray(1, c.createArrayOf("varchar", ids.toArray()));
+                s.setArray(1, c.createArrayOf("varchar", wanted.toArray()));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         java.sql.Timestamp pendingAt = rs.getTimestamp(7);
@@ -159,7 +373,7 @@ public class ReportingProjection implements Projection {
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot read reporting persons", e);
             }
-            prefetched.addAll(ids);
+            prefetched.addAll(wanted);
         }
 
         void flush() {

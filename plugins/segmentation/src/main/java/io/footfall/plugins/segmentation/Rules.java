@@ -136,10 +136,10 @@ final class Rules {
 
     /**
      * What one event changed of a user's state, for {@link #evaluate(UserState, long, Predicate, Touch)}: the counters
-     * it matched, its standard type (null for others), and the segments whose membership already changed with it
-     * (RFM, when it was an order).
+     * it matched, its type label, its standard type (null for others), and the segments whose membership already
+     * changed with it (RFM, when it was an order).
      */
-    record Touch(Set<String> counters, StandardEvent type, Set<String> changed) {
+    record Touch(Set<String> counters, String label, StandardEvent type, Set<String> changed) {
     }
 
     /** A counter: matching events of one type in a trailing window, keeping the {@code cap} most recent times. */
@@ -148,6 +148,11 @@ final class Rules {
             if (!event.equals(e.typeLabel())) {
                 return false;
             }
+            return matchesProducts(e);
+        }
+
+        /** The filters only, for an event already known to be of the counter's type. */
+        boolean matchesProducts(BehaviorEvent e) {
             if (category == null && brand == null && productId == null) {
                 return true;
             }
@@ -354,13 +359,20 @@ final class Rules {
     private final Map<String, Counter> counters;
     /** Per segment, in {@link #segments} order. */
     private final List<Triggers> triggers;
-    private final Set<String> ids;
+    /** Counters by the event type label they count. */
+    private final Map<String, List<Counter>> countersByEvent;
+    private final Map<String, Segment> byId;
 
     private Rules(List<Segment> segments, Map<String, Counter> counters) {
         this.segments = List.copyOf(segments);
         this.counters = Map.copyOf(counters);
         this.triggers = segments.stream().map(s -> Triggers.of(s.when())).toList();
-        this.ids = segments.stream().map(Segment::id).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        Map<String, Segment> byId = new HashMap<>();
+        segments.forEach(seg -> byId.put(seg.id(), seg));
+        this.byId = Map.copyOf(byId);
+        Map<String, List<Counter>> byEvent = new HashMap<>();
+        counters.values().forEach(c -> byEvent.computeIfAbsent(c.event(), e -> new ArrayList<>()).add(c));
+        this.countersByEvent = Map.copyOf(byEvent);
     }
 
     /** No rule segments. */
@@ -378,9 +390,19 @@ final class Rules {
         return counters.values();
     }
 
+    /** The counters of one event type label (what {@link BehaviorEvent#typeLabel} gives). */
+    List<Counter> countersOf(String typeLabel) {
+        return countersByEvent.getOrDefault(typeLabel, List.of());
+    }
+
     /** True when the id is a rule segment of this document. */
     boolean has(String id) {
-        return ids.contains(id);
+        return byId.containsKey(id);
+    }
+
+    /** The rule segment with this id, or null. */
+    Segment segment(String id) {
+        return byId.get(id);
     }
 
     /**

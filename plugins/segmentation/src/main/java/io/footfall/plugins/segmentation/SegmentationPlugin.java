@@ -49,8 +49,8 @@ import java.util.TreeSet;
  * (evaluated on every event, windows expiring as event time passes), and k-means++ behavioural clusters
  * (on training). See {@code docs/plugins/segmentation.md}.
  *
- * <p>Results: a {@link SegmentMembership} per user and segment on every transition — {@code member = true} is the
- * user's "Segment Entered" event in the log, {@code false} the "Segment Exited" one; a {@link UserScore}
+ * <p>Results: a {@link SegmentMembership} per user and segment whose membership changed — {@code member = true}
+ * after a "Segment Entered" event in the log, {@code false} after a "Segment Exited" one; a {@link UserScore}
  * {@value #RFM_SCORE} with the R, F and M scores; the {@link ReportTable}s {@value #DEFINITIONS_TABLE} (every
  * segment) and {@value #ERRORS_TABLE} (why the configured rules were rejected, empty when they were accepted). A
  * user's membership history is the {@code Segment Entered}/{@code Segment Exited} events in the log. A batch publishes
@@ -259,7 +259,7 @@ public final class SegmentationPlugin implements MiningPlugin {
                 }
                 // a new user, a merged visitor or a due expiry: every segment; otherwise those the event can change
                 boolean full = stitched || s.events == 1 || s.expiryAt <= meta.watermark;
-                Rules.Touch touch = full ? null : new Rules.Touch(matched, event.standardEvent().orElse(null), changed);
+                Rules.Touch touch = full ? null : new Rules.Touch(matched, event.typeLabel(), event.standardEvent().orElse(null), changed);
                 evaluate(w, user, s, meta.watermark, Math.min(at, meta.watermark), touch);
             }
             expire(w);
@@ -453,8 +453,8 @@ public final class SegmentationPlugin implements MiningPlugin {
                 }
             }
         }
-        for (Rules.Counter c : rules.counters()) {
-            if (c.matches(e)) {
+        for (Rules.Counter c : rules.countersOf(e.typeLabel())) {
+            if (c.matchesProducts(e)) {
                 s.count(c.key(), t, c.cap());
                 matched.add(c.key());
             }
@@ -543,7 +543,7 @@ public final class SegmentationPlugin implements MiningPlugin {
             s.windows.keySet().retainAll(live);
             w.schedule(user, s, rules.nextChange(s, now));
         } else {
-            for (Rules.Counter c : rules.counters()) {
+            for (Rules.Counter c : rules.countersOf(touch.label())) {
                 if (touch.counters().contains(c.key())) {
                     s.prune(c.key(), now, c.within());
                 }
@@ -816,10 +816,9 @@ public final class SegmentationPlugin implements MiningPlugin {
         } else if (segment.startsWith("cluster:")) {
             return "Cluster " + segment.substring("cluster:".length());
         } else {
-            for (Rules.Segment r : rules.segments()) {
-                if (r.id().equals(segment)) {
-                    return r.name();
-                }
+            Rules.Segment r = rules.segment(segment);
+            if (r != null) {
+                return r.name();
             }
         }
         return segment;

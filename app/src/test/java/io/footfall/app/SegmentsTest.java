@@ -5,6 +5,7 @@ import static io.footfall.app.Api.tracking;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -145,6 +146,110 @@ class SegmentsTest {
             admin().queryParam("limit", limit).get("/api/v1/segments/{id}/members", "rfm:champions").then().statusCode(400)
                     .body("error", equalTo("invalid_parameter")).body("field", equalTo("limit"));
         }
+    }
+
+    @jakarta.inject.Inject
+    javax.sql.DataSource ds;
+
+    private static String definition(String id, String name) {
+        return "{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"when\":{\"event\":\"Product Viewed\",\"where\":{\"category\":\""
+                + id + "\"},\"within\":\"P1D\"}}";
+    }
+
+    /** Runs {@code calls} at once (released together) and returns their responses in order. */
+    @SafeVarargs
+    private static List<io.restassured.response.Response> together(java.util.concurrent.Callable<io.restassured.response.Response>... calls)
+            throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(calls.length);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<io.restassured.response.Response>> futures = new java.util.ArrayList<>();
+            for (java.util.concurrent.Callable<io.restassured.response.Response> call : calls) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return call.call();
+                }));
+            }
+            go.countDown();
+            List<io.restassured.response.Response> out = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<io.restassured.response.Response> f : futures) {
+                out.add(f.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentChangesLoseNothingAndAStaleVersionIsAConflict() throws Exception {
+        String p = "sg" + UUID.randomUUID().toString().substring(0, 8);
+        String a = p + "-a";
+        String b = p + "-b";
+        configure("{\"segments\":[]}");
+        // two creates at once: both stored
+        List<io.restassured.response.Response> created = together(
+                () -> admin().contentType("application/json").body(definition(a, "A")).post("/api/v1/segments"),
+                () -> admin().contentType("application/json").body(definition(b, "B")).post("/api/v1/segments"));
+        assertEquals(List.of(201, 201), created.stream().map(io.restassured.response.Response::statusCode).toList());
+        assertTrue(admin().get("/api/v1/segments").jsonPath().getList("segments.id").containsAll(List.of(a, b)));
+
+        // the version: in the body and as ETag, the same for the same definition
+        io.restassured.response.Response read = admin().get("/api/v1/segments/{id}/definition", a);
+        String version = read.jsonPath().getString("version");
+        assertTrue(version != null && version.matches("[0-9a-f]{16}"), read.asString());
+        assertEquals("\"" + version + "\"", read.header("ETag"));
+        assertEquals(version, created.get(0).jsonPath().getString("version"));
+
+        // two replacements of the same version at once: one wins, the other is told the definition changed
+        List<io.restassured.response.Response> replaced = together(
+                () -> admin().contentType("application/json").header("If-Match", "\"" + version + "\"").body(definition(a, "A1"))
+                        .put("/api/v1/segments/{id}", a),
+                () -> admin().contentType("application/json").header("If-Match", "\"" + version + "\"").body(definition(a, "A2"))
+                        .put("/api/v1/segments/{id}", a));
+        List<Integer> statuses = replaced.stream().map(io.restassured.response.Response::statusCode).sorted().toList();
+        assertEquals(List.of(200, 409), statuses, replaced.get(0).asString() + " / " + replaced.get(1).asString());
+        io.restassured.response.Response won = replaced.get(0).statusCode() == 200 ? replaced.get(0) : replaced.get(1);
+        io.restassured.response.Response lost = replaced.get(0).statusCode() == 200 ? replaced.get(1) : replaced.get(0);
+        assertEquals("version_conflict", lost.jsonPath().getString("error"));
+        assertEquals("If-Match", lost.jsonPath().getString("field"));
+        String current = won.jsonPath().getString("version");
+        assertEquals(current, lost.jsonPath().getString("version"), "the conflict names the version now stored");
+        JsonPath stored = admin().get("/api/v1/segments/{id}/definition", a).jsonPath();
+        assertEquals(won.jsonPath().getString("name"), stored.getString("name"));
+        assertEquals(current, stored.getString("version"));
+
+        // the version in the body works the same way, and is not stored
+        admin().contentType("application/json").body(definition(a, "A3").replace("{\"id\"", "{\"version\":\"" + version + "\",\"id\""))
+                .put("/api/v1/segments/{id}", a).then().statusCode(409).body("error", equalTo("version_conflict")).body("field", equalTo("version"));
+        admin().contentType("application/json").body(definition(a, "A3").replace("{\"id\"", "{\"version\":\"" + current + "\",\"id\""))
+                .put("/api/v1/segments/{id}", a).then().statusCode(200).body("name", equalTo("A3"));
+        assertTrue(!admin().get("/api/v1/plugins/{id}", PLUGIN).jsonPath().getString("config.rules").contains(current));
+        admin().header("If-Match", "\"" + current + "\"").delete("/api/v1/segments/{id}", a).then().statusCode(409)
+                .body("error", equalTo("version_conflict"));
+
+        // without versions, two replacements of different segments at once: neither is lost
+        together(() -> admin().contentType("application/json").body(definition(a, "A4")).put("/api/v1/segments/{id}", a),
+                () -> admin().contentType("application/json").body(definition(b, "B4")).put("/api/v1/segments/{id}", b))
+                .forEach(r -> assertEquals(200, r.statusCode(), r.asString()));
+        assertEquals("A4", admin().get("/api/v1/segments/{id}/definition", a).jsonPath().getString("name"));
+        assertEquals("B4", admin().get("/api/v1/segments/{id}/definition", b).jsonPath().getString("name"));
+
+        // another instance's change holds the database lock: this one waits for it
+        try (java.sql.Connection other = ds.getConnection()) {
+            other.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, io.footfall.core.api.SegmentsResource.LOCK_KEY);
+                lock.execute();
+            }
+            java.util.concurrent.CompletableFuture<Integer> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> admin().delete("/api/v1/segments/{id}", b).statusCode());
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> waiting.get(2, java.util.concurrent.TimeUnit.SECONDS));
+            other.rollback();
+            assertEquals(204, waiting.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        admin().get("/api/v1/segments/{id}/definition", b).then().statusCode(404);
+        configure("{\"segments\":[]}");
     }
 
     /** Runs last: its events are later than the others', and "now" is the latest event time of the shared log. */

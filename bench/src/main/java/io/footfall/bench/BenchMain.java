@@ -479,6 +479,46 @@ public final class BenchMain {
 
     // ---- segments ---------------------------------------------------------------------------------------
 
+    /**
+     * What the plugin cost the database over the whole run (warm-up included): its state reads (index scans of
+     * {@code plugin_state}; one per key read, or per batch with {@code getAll}), the results it appended to the log and
+     * their bytes, per ingested event.
+     */
+    private void segmentsWrites(String db, SegmentsProbe.Outcome o) {
+        try (java.sql.Connection c = pg.connect(db); java.sql.Statement s = c.createStatement()) {
+            long scans = 0;
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT coalesce(idx_scan, 0) + coalesce(seq_scan, 0) FROM pg_stat_user_tables WHERE relname = 'plugin_state'")) {
+                if (rs.next()) {
+                    scans = rs.getLong(1);
+                }
+            }
+            long ingested = 0;
+            long results = 0;
+            long resultBytes = 0;
+            long derived = 0;
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE payloadtype LIKE '%PluginResultRecorded'), "
+                    + "coalesce(sum(octet_length(payload)) FILTER (WHERE payloadtype LIKE '%PluginResultRecorded'), 0), "
+                    + "count(*) FILTER (WHERE payloadtype NOT LIKE '%PluginResultRecorded' AND convert_from(payload, 'UTF8') LIKE '%plugin:segmentation%'), "
+                    + "count(*) FILTER (WHERE payloadtype NOT LIKE '%PluginResultRecorded' AND convert_from(payload, 'UTF8') NOT LIKE '%plugin:segmentation%') "
+                    + "FROM domainevententry")) {
+                rs.next();
+                results = rs.getLong(1);
+                resultBytes = rs.getLong(2);
+                derived = rs.getLong(3);
+                ingested = rs.getLong(4);
+            }
+            double per = Math.max(1, ingested);
+            System.out.printf(Locale.ROOT, "  plugin cost (whole run, warm-up included): %,d ingested events; plugin_state scans %,d (%.2f per event); "
+                            + "results in the log %,d (%.2f per event, %.0f payload bytes per event); derived events %,d (%.2f per event)%n",
+                    ingested, scans, scans / per, results, results / per, resultBytes / per, derived, derived / per);
+            report.row("segments: plugin_state reads / results / derived events per ingested event",
+                    String.format(Locale.ROOT, "%.2f / %.2f / %.2f", scans / per, results / per, derived / per), "",
+                    String.format(Locale.ROOT, "%.0f result payload bytes per event", resultBytes / per));
+        } catch (java.sql.SQLException e) {
+            problems.add("segments: could not read the plugin's database cost: " + e.getMessage());
+        }
+    }
+
     private void segmentsPart() throws Exception {
         Path builtPlugins = builtAppJar.getParent().resolve("plugins");
         Path segmentation = builtPlugins.resolve(SegmentsProbe.PLUGIN);
@@ -533,6 +573,7 @@ public final class BenchMain {
             if (Double.isNaN(o.catchUp())) {
                 problems.add("segments: the plugin did not fold the log within " + options.foldDeadlineSeconds + " s after the load");
             }
+            segmentsWrites(db, o);
         } finally {
             app.stop();
             pg.drop(db);

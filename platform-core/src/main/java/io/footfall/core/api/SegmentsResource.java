@@ -42,6 +42,12 @@ import java.util.Map;
  * and store it back through {@link PluginHost#reconfigure} (serialised with every other configuration change, and
  * validated by the plugin's own {@code validate} hook before anything is stored), and the list reads the rule
  * definitions from it, so a change shows at once.
+ *
+ * <p>Concurrent changes: every read-modify-write of the rules document holds a PostgreSQL advisory lock (so changes
+ * made through different instances of the app cannot lose one another either), and each definition has a
+ * {@code version} (a hash of its stored JSON, also its {@code ETag}): a {@code PUT} or {@code DELETE} that sends the
+ * version it read (body member {@code version} or {@code If-Match}) is refused with 409 {@code version_conflict}
+ * naming that field when the definition changed in between.
  */
 @Path("/api/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -69,6 +75,13 @@ public class SegmentsResource {
     private static final String TABLE = "REPORT_TABLE";
 
     private static final String RULES = "rules";
+    /** Body member carrying a definition's version (never stored). */
+    static final String VERSION = "version";
+    /**
+     * Key of the PostgreSQL advisory lock ({@code pg_advisory_xact_lock}) held around every change of the rules
+     * document through this resource ("segments" in ASCII), so that instances sharing the database serialise them.
+     */
+    public static final long LOCK_KEY = 0x7365676d656e7473L;
     private static final String NO_RULES = "{\"segments\":[]}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,6 +89,8 @@ public class SegmentsResource {
     PluginResults results;
     @Inject
     PluginHost host;
+    @Inject
+    javax.sql.DataSource dataSource;
 
     /**
      * A segment.
@@ -227,13 +242,73 @@ public class SegmentsResource {
      */
     @GET
     @Path("/{id}/definition")
-    public JsonNode definition(@PathParam("id") String id) {
+    public Response definition(@PathParam("id") String id) {
         ArrayNode defs = configuredDefinitions();
         int i = defs == null ? -1 : indexOf(defs, id);
         if (i < 0) {
             throw Problem.notFound("rule segment " + id);
         }
-        return defs.get(i);
+        return versioned(Response.ok(), (ObjectNode) defs.get(i));
+    }
+
+    /**
+     * A definition's version: the first 16 hex digits of the SHA-256 of its stored JSON (so equal definitions have
+     * equal versions, and any change gives a new one).
+     */
+    static String version(JsonNode definition) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(JSON.writeValueAsString(definition).getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The definition with its {@code version} member, and the version as ETag. */
+    private static Response versioned(Response.ResponseBuilder response, ObjectNode stored) {
+        String version = version(stored);
+        ObjectNode body = stored.deepCopy();
+        body.put(VERSION, version);
+        return response.type(MediaType.APPLICATION_JSON).tag(version).entity(body).build();
+    }
+
+    /**
+     * The version a request expects the stored definition to have, or null: {@code If-Match} (an ETag of
+     * {@link #definition}) wins over the body's {@code version} member, which is removed from the body.
+     */
+    private static Precondition precondition(String ifMatch, ObjectNode body) {
+        JsonNode v = body == null ? null : body.remove(VERSION);
+        if (ifMatch != null && !ifMatch.isBlank() && !ifMatch.trim().equals("*")) {
+            String tag = ifMatch.trim();
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            return new Precondition("If-Match", tag.replace("\"", ""));
+        }
+        if (v != null && !v.isNull()) {
+            if (!v.isTextual()) {
+                throw invalid(List.of(new DefinitionError("/" + VERSION, "must be the version string of GET /api/v1/segments/{id}/definition")));
+            }
+            return new Precondition(VERSION, v.asText());
+        }
+        return null;
+    }
+
+    /** An expected version and the request field that carried it. */
+    private record Precondition(String field, String version) {
+        void check(String id, JsonNode stored) {
+            String current = SegmentsResource.version(stored);
+            if (!current.equals(version)) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("error", "version_conflict");
+                body.put("field", field);
+                body.put("message", "rule segment " + id + " changed since version " + version + " was read (now " + current
+                        + "): read it again and re-apply the change");
+                body.put("version", current);
+                throw new WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON).entity(body).build());
+            }
+        }
     }
 
     /**
@@ -245,6 +320,7 @@ public class SegmentsResource {
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Response create(JsonNode body) throws Exception {
         ObjectNode definition = definitionBody(body);
+        definition.remove(VERSION); // a new definition has no version to check
         String id = definition.path("id").isTextual() ? definition.path("id").asText() : null;
         int[] index = new int[1];
         change(defs -> {
@@ -254,20 +330,22 @@ public class SegmentsResource {
             index[0] = defs.size();
             defs.add(definition);
         }, index, false);
-        return Response.status(Response.Status.CREATED).location(java.net.URI.create("/api/v1/segments/" + id))
-                .type(MediaType.APPLICATION_JSON).entity(definition).build();
+        return versioned(Response.status(Response.Status.CREATED).location(java.net.URI.create("/api/v1/segments/" + id)), definition);
     }
 
     /**
      * Replaces a rule segment's definition (same id: the body's {@code id}, when given, must be the path's). 200 with
-     * the stored definition; 400 with JSON pointers into the body; 404 for an unknown id.
+     * the stored definition and its new version; 400 with JSON pointers into the body; 404 for an unknown id; 409
+     * {@code version_conflict} when the request names the version it read ({@code If-Match} or body {@code version})
+     * and the definition has changed since.
      */
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
-    public JsonNode replace(@PathParam("id") String id, JsonNode body) throws Exception {
+    public Response replace(@PathParam("id") String id, @jakarta.ws.rs.HeaderParam("If-Match") String ifMatch, JsonNode body) throws Exception {
         ObjectNode definition = definitionBody(body);
+        Precondition expected = precondition(ifMatch, definition);
         JsonNode bodyId = definition.get("id");
         ObjectNode stored = JSON.createObjectNode();
         stored.put("id", id);
@@ -282,28 +360,36 @@ public class SegmentsResource {
             if (i < 0) {
                 throw Problem.notFound("rule segment " + id);
             }
+            if (expected != null) {
+                expected.check(id, defs.get(i));
+            }
             if (bodyId != null && !(bodyId.isTextual() && bodyId.asText().equals(id))) {
                 throw invalid(List.of(new DefinitionError("/id", "must be the segment's id \"" + id + "\" (ids cannot change: create a new segment)")));
             }
             index[0] = i;
             defs.set(i, stored);
         }, index, false);
-        return stored;
+        return versioned(Response.ok(), stored);
     }
 
     /**
      * Deletes a rule segment: 204; 404 for an unknown id; 409 when other rule segments refer to it (the errors name
-     * them). Its members leave it (a {@code Segment Exited} event each) as the plugin sweeps its users.
+     * them), or {@code version_conflict} when {@code If-Match} names a version the definition no longer has. Its
+     * members leave it (a {@code Segment Exited} event each) as the plugin sweeps its users.
      */
     @DELETE
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
-    public Response delete(@PathParam("id") String id) throws Exception {
+    public Response delete(@PathParam("id") String id, @jakarta.ws.rs.HeaderParam("If-Match") String ifMatch) throws Exception {
+        Precondition expected = precondition(ifMatch, null);
         int[] index = {-1};
         change(defs -> {
             int i = indexOf(defs, id);
             if (i < 0) {
                 throw Problem.notFound("rule segment " + id);
+            }
+            if (expected != null) {
+                expected.check(id, defs.get(i));
             }
             index[0] = i;
             defs.remove(i);
@@ -326,6 +412,22 @@ public class SegmentsResource {
      * into the rules document. After a delete, any validation error is a 409.
      */
     private void change(java.util.function.Consumer<ArrayNode> edit, int[] index, boolean deleting) throws Exception {
+        // the host serialises changes within this instance; the lock, held until this transaction ends, across instances
+        try (java.sql.Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try (java.sql.PreparedStatement s = lock.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                s.setLong(1, LOCK_KEY);
+                s.execute();
+            }
+            try {
+                reconfigure(edit, index, deleting);
+            } finally {
+                lock.rollback(); // nothing was written on this connection: ending the transaction releases the lock
+            }
+        }
+    }
+
+    private void reconfigure(java.util.function.Consumer<ArrayNode> edit, int[] index, boolean deleting) throws Exception {
         try {
             host.reconfigure(PLUGIN_ID, values -> {
                 ObjectNode document = document(values.getOrDefault(RULES, NO_RULES));

@@ -65,6 +65,42 @@ final class BufferedStateStore implements StateStore {
         });
     }
 
+    /** One {@code key = ANY(?)} query for the keys the caller's lane has not written (those answer from the buffer). */
+    @Override
+    public synchronized Map<String, byte[]> getAll(java.util.Collection<String> keys) {
+        Map<String, byte[]> pending = pending(Lane.current());
+        Map<String, byte[]> out = new HashMap<>();
+        List<String> read = new ArrayList<>();
+        for (String key : new java.util.LinkedHashSet<>(keys)) {
+            if (pending.containsKey(key)) {
+                byte[] value = pending.get(key);
+                if (value != null) {
+                    out.put(key, value);
+                }
+            } else {
+                read.add(key);
+            }
+        }
+        if (read.isEmpty()) {
+            return out;
+        }
+        return HostIo.call(() -> {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT key, value FROM plugin_state WHERE plugin_id = ? AND key = ANY (?)")) {
+                s.setString(1, pluginId);
+                s.setArray(2, c.createArrayOf("varchar", read.toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getBytes(2));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read plugin state", e);
+            }
+            return out;
+        });
+    }
+
     @Override
     public synchronized void put(String key, byte[] value) {
         check(key);

@@ -1,6 +1,9 @@
 package io.footfall.api.store;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,6 +17,26 @@ public interface StateStore {
 
     /** The value stored under the key. */
     Optional<byte[]> get(String key);
+
+    /**
+     * The values stored under several keys, read together: the host answers with one query instead of one per key,
+     * so a plugin that needs the state of every user of a batch reads it with one call. Keys without a value are
+     * absent from the map. Sees the batch's own pending writes, as {@link #get} does. The default reads the keys one
+     * by one.
+     *
+     * @param keys the keys (duplicates are read once)
+     * @return key → stored value, for the keys that have one (a mutable map the caller may keep)
+     * @since 1.3
+     */
+    default Map<String, byte[]> getAll(Collection<String> keys) {
+        Map<String, byte[]> out = new HashMap<>();
+        for (String key : keys) {
+            if (!out.containsKey(key)) {
+                get(key).ifPresent(value -> out.put(key, value));
+            }
+        }
+        return out;
+    }
 
     /** Stores a value (at most 16 MB) under the key (at most 512 characters). */
     void put(String key, byte[] value);

@@ -2,6 +2,7 @@ package io.footfall.plugins.segmentation;
 
 import io.footfall.api.event.BehaviorEvent;
 import io.footfall.api.event.Product;
+import io.footfall.api.event.StandardEvent;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -53,12 +54,105 @@ final class Rules {
     record Segment(String id, String name, String description, Condition when) {
     }
 
+    /**
+     * What can change a segment's value when one of the user's events arrives. Time alone changes a value only at the
+     * instants {@link Condition#nextChange} names, which the plugin's expiry schedule covers; so a segment none of whose
+     * triggers an event touches keeps its value, and is not evaluated again for that event.
+     *
+     * @param anyEvent  true when every event may change it (comparisons of events, sessions, daysSinceLastSeen)
+     * @param counters  keys of the counters it counts
+     * @param types     standard event types that change a profile field it compares (orders, views, cart adds, …)
+     * @param segments  segments it refers to (rule, RFM, cluster)
+     */
+    record Triggers(boolean anyEvent, Set<String> counters, Set<StandardEvent> types, Set<String> segments) {
+
+        static Triggers of(Condition c) {
+            Set<String> counters = new java.util.HashSet<>();
+            Set<StandardEvent> types = java.util.EnumSet.noneOf(StandardEvent.class);
+            Set<String> segments = new java.util.HashSet<>();
+            boolean any = collect(c, counters, types, segments);
+            return new Triggers(any, Set.copyOf(counters), types.isEmpty() ? Set.of() : java.util.EnumSet.copyOf(types), Set.copyOf(segments));
+        }
+
+        private static boolean collect(Condition c, Set<String> counters, Set<StandardEvent> types, Set<String> segments) {
+            if (c instanceof Count n) {
+                counters.add(n.counter().key());
+                return false;
+            }
+            if (c instanceof Compare cmp) {
+                switch (cmp.field()) {
+                    case "events", "sessions", "daysSinceLastSeen" -> {
+                        return true;
+                    }
+                    case "productViews" -> types.add(StandardEvent.PRODUCT_VIEWED);
+                    case "cartAdds" -> types.add(StandardEvent.PRODUCT_ADDED);
+                    case "checkouts" -> types.add(StandardEvent.CHECKOUT_STARTED);
+                    default -> types.add(StandardEvent.ORDER_COMPLETED); // revenue, orders, averageOrderValue, daysSinceLastOrder
+                }
+                return false;
+            }
+            if (c instanceof InSegment ref) {
+                segments.add(ref.segment());
+                return false;
+            }
+            if (c instanceof Not not) {
+                return collect(not.condition(), counters, types, segments);
+            }
+            if (c instanceof All all) {
+                return collectAll(all.conditions(), counters, types, segments);
+            }
+            return collectAll(((Any) c).conditions(), counters, types, segments);
+        }
+
+        private static boolean collectAll(List<Condition> parts, Set<String> counters, Set<StandardEvent> types, Set<String> segments) {
+            boolean any = false;
+            for (Condition part : parts) {
+                any |= collect(part, counters, types, segments);
+            }
+            return any;
+        }
+
+        /** True when the event (its matched counters, its type) or a changed segment may change the value. */
+        boolean touchedBy(Touch touch, Set<String> changed) {
+            if (anyEvent) {
+                return true;
+            }
+            for (String counter : counters) {
+                if (touch.counters().contains(counter)) {
+                    return true;
+                }
+            }
+            if (touch.type() != null && types.contains(touch.type())) {
+                return true;
+            }
+            for (String segment : segments) {
+                if (changed.contains(segment)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * What one event changed of a user's state, for {@link #evaluate(UserState, long, Predicate, Touch)}: the counters
+     * it matched, its type label, its standard type (null for others), and the segments whose membership already
+     * changed with it (RFM, when it was an order).
+     */
+    record Touch(Set<String> counters, String label, StandardEvent type, Set<String> changed) {
+    }
+
     /** A counter: matching events of one type in a trailing window, keeping the {@code cap} most recent times. */
     record Counter(String key, String event, String category, String brand, String productId, long within, int cap) {
         boolean matches(BehaviorEvent e) {
             if (!event.equals(e.typeLabel())) {
                 return false;
             }
+            return matchesProducts(e);
+        }
+
+        /** The filters only, for an event already known to be of the counter's type. */
+        boolean matchesProducts(BehaviorEvent e) {
             if (category == null && brand == null && productId == null) {
                 return true;
             }
@@ -263,10 +357,22 @@ final class Rules {
 
     private final List<Segment> segments;
     private final Map<String, Counter> counters;
+    /** Per segment, in {@link #segments} order. */
+    private final List<Triggers> triggers;
+    /** Counters by the event type label they count. */
+    private final Map<String, List<Counter>> countersByEvent;
+    private final Map<String, Segment> byId;
 
     private Rules(List<Segment> segments, Map<String, Counter> counters) {
         this.segments = List.copyOf(segments);
         this.counters = Map.copyOf(counters);
+        this.triggers = segments.stream().map(s -> Triggers.of(s.when())).toList();
+        Map<String, Segment> byId = new HashMap<>();
+        segments.forEach(seg -> byId.put(seg.id(), seg));
+        this.byId = Map.copyOf(byId);
+        Map<String, List<Counter>> byEvent = new HashMap<>();
+        counters.values().forEach(c -> byEvent.computeIfAbsent(c.event(), e -> new ArrayList<>()).add(c));
+        this.countersByEvent = Map.copyOf(byEvent);
     }
 
     /** No rule segments. */
@@ -284,14 +390,19 @@ final class Rules {
         return counters.values();
     }
 
+    /** The counters of one event type label (what {@link BehaviorEvent#typeLabel} gives). */
+    List<Counter> countersOf(String typeLabel) {
+        return countersByEvent.getOrDefault(typeLabel, List.of());
+    }
+
     /** True when the id is a rule segment of this document. */
     boolean has(String id) {
-        for (Segment s : segments) {
-            if (s.id().equals(id)) {
-                return true;
-            }
-        }
-        return false;
+        return byId.containsKey(id);
+    }
+
+    /** The rule segment with this id, or null. */
+    Segment segment(String id) {
+        return byId.get(id);
     }
 
     /**
@@ -578,7 +689,19 @@ final class Rules {
 
     /** Evaluates every rule segment for a user, in order; returns segment id → member. */
     Map<String, Boolean> evaluate(UserState state, long now, Predicate<String> otherMembership) {
+        return evaluate(state, now, otherMembership, null);
+    }
+
+    /**
+     * Evaluates, in order, the rule segments whose value the event ({@code touch}) may have changed — those it triggers
+     * and those referring to a segment whose membership changed — or every segment when {@code touch} is null. A
+     * segment left out keeps its current membership (read through {@code otherMembership}).
+     *
+     * @return segment id → member, for the segments evaluated
+     */
+    Map<String, Boolean> evaluate(UserState state, long now, Predicate<String> otherMembership, Touch touch) {
         Map<String, Boolean> out = new LinkedHashMap<>();
+        Set<String> changed = touch == null ? null : new java.util.HashSet<>(touch.changed());
         Subject subject = new Subject() {
             @Override
             public UserState state() {
@@ -596,10 +719,29 @@ final class Rules {
                 return rule != null ? rule : otherMembership.test(segment);
             }
         };
-        for (Segment s : segments) {
-            out.put(s.id(), s.when().test(subject));
+        for (int i = 0; i < segments.size(); i++) {
+            Segment s = segments.get(i);
+            if (touch != null && !triggers.get(i).touchedBy(touch, changed)) {
+                continue;
+            }
+            boolean member = s.when().test(subject);
+            out.put(s.id(), member);
+            if (changed != null && member != state.memberships.containsKey(s.id())) {
+                changed.add(s.id());
+            }
         }
         return out;
+    }
+
+    /** The earliest instant after {@code now} at which one of the given segments may change without a new event. */
+    long nextChange(UserState state, long now, Set<String> of) {
+        long next = Long.MAX_VALUE;
+        for (Segment s : segments) {
+            if (of.contains(s.id())) {
+                next = Math.min(next, s.when().nextChange(state, now));
+            }
+        }
+        return next;
     }
 
     /** The earliest instant after {@code now} at which some rule may change for this user without a new event. */

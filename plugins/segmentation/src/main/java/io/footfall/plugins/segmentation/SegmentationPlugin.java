@@ -49,11 +49,17 @@ import java.util.TreeSet;
  * (evaluated on every event, windows expiring as event time passes), and k-means++ behavioural clusters
  * (on training). See {@code docs/plugins/segmentation.md}.
  *
- * <p>Results: a {@link SegmentMembership} per user and segment on every transition — {@code member = true} is the
- * user's "Segment Entered" event in the log, {@code false} the "Segment Exited" one; a {@link UserScore}
+ * <p>Results: a {@link SegmentMembership} per user and segment whose membership changed — {@code member = true}
+ * after a "Segment Entered" event in the log, {@code false} after a "Segment Exited" one; a {@link UserScore}
  * {@value #RFM_SCORE} with the R, F and M scores; the {@link ReportTable}s {@value #DEFINITIONS_TABLE} (every
- * segment), {@value #ERRORS_TABLE} (why the configured rules were rejected, empty when they were accepted) and
- * {@value #HISTORY_PREFIX}{@code <user>} (the user's latest transitions with their event time).
+ * segment) and {@value #ERRORS_TABLE} (why the configured rules were rejected, empty when they were accepted). A
+ * user's membership history is the {@code Segment Entered}/{@code Segment Exited} events in the log. A batch publishes
+ * one membership per user and segment whose membership it changed (entering and leaving within one batch publish
+ * nothing), but emits an event for every transition.
+ *
+ * <p>Per batch the plugin reads the state of all the batch's users with one {@link StateStore#getAll} and, per event,
+ * evaluates only the rule segments the event can change (by its type, the counters it matches and the segments whose
+ * membership it changed, {@link Rules.Triggers}); a user whose scheduled expiry is due is evaluated in full.
  *
  * <p>Time: "now" is the latest event time seen (deterministic under replay), moved on by training to
  * {@code min(cutoff, clock)} when that is later, so windows expire even when no event arrives.
@@ -65,7 +71,7 @@ public final class SegmentationPlugin implements MiningPlugin {
     /** The plugin id. */
     public static final String ID = "segmentation";
     /** The plugin version. */
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = "0.2.0";
     /** Config property: the rule segment definitions (JSON). */
     public static final String RULES = "rules";
     /** Config property: the inactivity gap that ends a session. */
@@ -88,10 +94,6 @@ public final class SegmentationPlugin implements MiningPlugin {
     public static final String DEFINITIONS_TABLE = "segment-definitions";
     /** Name of the table of rule definition errors. */
     public static final String ERRORS_TABLE = "segment-definition-errors";
-    /** Prefix of the per-user membership history tables. */
-    public static final String HISTORY_PREFIX = "segment-history:";
-    /** Transitions kept in a user's history table. */
-    public static final int HISTORY_ROWS = 50;
     /** Name of the event a user's entering a segment is logged as. */
     public static final String SEGMENT_ENTERED = "Segment Entered";
     /** Name of the event a user's leaving a segment is logged as. */
@@ -101,6 +103,7 @@ public final class SegmentationPlugin implements MiningPlugin {
 
     static final String USER = "u/";
     static final String EXPIRY = "x/";
+    /** Keys of the per-user history tables of versions before 0.2 (no longer written; a replay clears them). */
     static final String HISTORY = "h/";
     static final String META = "g/meta";
     static final String ACTIVE_RULES = "g/rules";
@@ -226,28 +229,46 @@ public final class SegmentationPlugin implements MiningPlugin {
             StateStore state = context.state();
             Meta meta = Meta.load(state);
             Work w = new Work(state, meta);
+            // every user of the batch (and every visitor it identifies) in one read
+            Set<String> ids = new HashSet<>();
+            for (PositionedEvent positioned : batch.events()) {
+                BehaviorEvent event = positioned.event();
+                ids.add(event.primaryId());
+                if (!isBlank(event.userId()) && !isBlank(event.anonymousId())) {
+                    ids.add(event.anonymousId());
+                }
+            }
+            w.prefetch(ids);
             for (PositionedEvent positioned : batch.events()) {
                 BehaviorEvent event = positioned.event();
                 String user = event.primaryId();
                 String anonymous = event.anonymousId();
                 long at = event.occurredAt().toEpochMilli();
                 meta.watermark = Math.max(meta.watermark, at);
+                boolean stitched = false;
                 if (!isBlank(event.userId()) && !isBlank(anonymous) && !anonymous.equals(user)) {
-                    w.stitch(anonymous, user);
+                    stitched = w.stitch(anonymous, user);
                 }
                 UserState s = w.user(user);
                 s.anonymous = isBlank(event.userId());
-                boolean ordered = apply(s, event);
+                Set<String> matched = new HashSet<>();
+                boolean ordered = apply(s, event, matched);
+                Set<String> changed = new HashSet<>();
                 if (ordered || w.absorbedOrders(user)) {
-                    rescore(w, user, s, meta.watermark, Math.min(at, meta.watermark));
+                    changed = rescore(w, user, s, meta.watermark, Math.min(at, meta.watermark));
                 }
-                evaluate(w, user, s, meta.watermark, Math.min(at, meta.watermark));
+                // a new user, a merged visitor or a due expiry: every segment; otherwise those the event can change
+                boolean full = stitched || s.events == 1 || s.expiryAt <= meta.watermark;
+                Rules.Touch touch = full ? null : new Rules.Touch(matched, event.typeLabel(), event.standardEvent().orElse(null), changed);
+                evaluate(w, user, s, meta.watermark, Math.min(at, meta.watermark), touch);
             }
             expire(w);
             sweep(w);
             w.commit();
             meta.store(state);
             context.metrics().count("events", batch.events().size());
+            context.metrics().count("transitions", w.transitions);
+            context.metrics().count("evaluations", w.evaluations);
         }
     }
 
@@ -336,6 +357,7 @@ public final class SegmentationPlugin implements MiningPlugin {
                 meta.sweepCursor = null;
                 sweepKeys = null;
                 Work w = new Work(state, meta);
+                w.prefetch(keys.subList(from, Math.min(n, from + 1_000)).stream().map(k -> k.substring(USER.length())).toList());
                 for (int i = from; i < Math.min(n, from + 1_000); i++) {
                     String user = keys.get(i).substring(USER.length());
                     if (!w.exists(user)) {
@@ -392,8 +414,8 @@ public final class SegmentationPlugin implements MiningPlugin {
 
     // ------------------------------------------------------------------ folding and evaluation
 
-    /** Folds one event into the user's state; true when it was an order. */
-    private boolean apply(UserState s, BehaviorEvent e) {
+    /** Folds one event into the user's state, adding the keys of the counters it matched; true when it was an order. */
+    private boolean apply(UserState s, BehaviorEvent e, Set<String> matched) {
         long t = e.occurredAt().toEpochMilli();
         if (s.isEmpty()) {
             s.firstSeen = t;
@@ -431,9 +453,10 @@ public final class SegmentationPlugin implements MiningPlugin {
                 }
             }
         }
-        for (Rules.Counter c : rules.counters()) {
-            if (c.matches(e)) {
+        for (Rules.Counter c : rules.countersOf(e.typeLabel())) {
+            if (c.matchesProducts(e)) {
                 s.count(c.key(), t, c.cap());
+                matched.add(c.key());
             }
         }
         return order;
@@ -445,8 +468,9 @@ public final class SegmentationPlugin implements MiningPlugin {
         }
     }
 
-    /** Re-scores a buyer's RFM with the stored cut points and moves the user's RFM segment. */
-    private void rescore(Work w, String user, UserState s, long now, long at) {
+    /** Re-scores a buyer's RFM with the stored cut points and moves the user's RFM segment; returns the RFM segments left or entered. */
+    private Set<String> rescore(Work w, String user, UserState s, long now, long at) {
+        Set<String> changed = new HashSet<>();
         Rfm.CutPoints cuts = w.meta.cuts;
         int r = 0;
         int f = 0;
@@ -461,11 +485,13 @@ public final class SegmentationPlugin implements MiningPlugin {
         for (String seg : new ArrayList<>(s.memberships.keySet())) {
             if (seg.startsWith("rfm:") && !seg.equals(segment)) {
                 w.transition(user, s, seg, false, 0, at);
+                changed.add(seg);
             }
         }
         double score = (r + f + m) / 15.0;
         if (segment != null && !s.memberships.containsKey(segment)) {
             w.transition(user, s, segment, true, score, at);
+            changed.add(segment);
         } else if (segment != null) {
             s.memberships.put(segment, score);
         }
@@ -481,11 +507,22 @@ public final class SegmentationPlugin implements MiningPlugin {
                         new UserScore.Reason("monetary", m, String.format(Locale.ROOT, "M %d: revenue %.2f", m, s.revenue)))));
             }
         }
+        return changed;
     }
 
-    /** Evaluates the rule segments for a user at {@code now}, publishes transitions and reschedules expiry. */
+    /** Evaluates every rule segment for a user at {@code now}, publishes transitions and reschedules expiry. */
     private void evaluate(Work w, String user, UserState s, long now, long at) {
-        Map<String, Boolean> result = rules.evaluate(s, now, s.memberships::containsKey);
+        evaluate(w, user, s, now, at, null);
+    }
+
+    /**
+     * Evaluates a user's rule segments at {@code now} — all of them when {@code touch} is null, else those the event
+     * can change (the others keep their value: time changes them only at the scheduled expiry, which is not due) —
+     * publishes transitions and reschedules the expiry.
+     */
+    private void evaluate(Work w, String user, UserState s, long now, long at, Rules.Touch touch) {
+        Map<String, Boolean> result = rules.evaluate(s, now, s.memberships::containsKey, touch);
+        w.evaluations += result.size();
         for (Map.Entry<String, Boolean> e : result.entrySet()) {
             boolean was = s.memberships.containsKey(e.getKey());
             if (was != e.getValue()) {
@@ -493,17 +530,27 @@ public final class SegmentationPlugin implements MiningPlugin {
             }
         }
         for (String seg : new ArrayList<>(s.memberships.keySet())) {
-            if (!seg.startsWith("rfm:") && !seg.startsWith("cluster:") && !result.containsKey(seg)) {
+            if (!seg.startsWith("rfm:") && !seg.startsWith("cluster:") && !rules.has(seg)) {
                 w.transition(user, s, seg, false, 0, at); // the definition was removed
             }
         }
-        Set<String> live = new HashSet<>();
-        for (Rules.Counter c : rules.counters()) {
-            live.add(c.key());
-            s.prune(c.key(), now, c.within());
+        if (touch == null) {
+            Set<String> live = new HashSet<>();
+            for (Rules.Counter c : rules.counters()) {
+                live.add(c.key());
+                s.prune(c.key(), now, c.within());
+            }
+            s.windows.keySet().retainAll(live);
+            w.schedule(user, s, rules.nextChange(s, now));
+        } else {
+            for (Rules.Counter c : rules.countersOf(touch.label())) {
+                if (touch.counters().contains(c.key())) {
+                    s.prune(c.key(), now, c.within());
+                }
+            }
+            // the segments not evaluated keep their next change, which is not before the scheduled one (not due)
+            w.schedule(user, s, Math.min(s.expiryAt, rules.nextChange(s, now, result.keySet())));
         }
-        s.windows.keySet().retainAll(live);
-        w.schedule(user, s, rules.nextChange(s, now));
     }
 
     /** Re-evaluates the users whose windows or time comparisons changed by the current "now". */
@@ -511,6 +558,13 @@ public final class SegmentationPlugin implements MiningPlugin {
         while (true) {
             List<String> due = w.state.keys(EXPIRY, 256);
             boolean more = false;
+            List<String> dueUsers = new ArrayList<>();
+            for (String key : due) {
+                if (Long.parseLong(key.substring(EXPIRY.length(), EXPIRY.length() + 15)) <= w.meta.watermark) {
+                    dueUsers.add(key.substring(EXPIRY.length() + 16));
+                }
+            }
+            w.prefetch(dueUsers);
             for (String key : due) {
                 long at = Long.parseLong(key.substring(EXPIRY.length(), EXPIRY.length() + 15));
                 if (at > w.meta.watermark) {
@@ -543,6 +597,7 @@ public final class SegmentationPlugin implements MiningPlugin {
             start = 0;
         }
         int end = Math.min(sweepKeys.size(), start + SWEEP_CHUNK);
+        w.prefetch(sweepKeys.subList(start, end).stream().map(k -> k.substring(USER.length())).toList());
         for (int i = start; i < end; i++) {
             String user = sweepKeys.get(i).substring(USER.length());
             if (w.exists(user)) {
@@ -582,22 +637,51 @@ public final class SegmentationPlugin implements MiningPlugin {
 
     // ------------------------------------------------------------------ the state of one batch
 
-    /** Users read at most once per batch, changed in memory, written back at the end; results in order. */
+    /**
+     * Users read at most once per batch (all of a batch's with one {@link #prefetch}), changed in memory, written back
+     * at the end; results in order, memberships coalesced per user and segment.
+     */
     private final class Work {
         final StateStore state;
         final Meta meta;
         final Map<String, UserState> users = new LinkedHashMap<>();
         final Set<String> missing = new HashSet<>();
         final Set<String> deleted = new TreeSet<>();
-        final Map<String, List<List<Object>>> histories = new TreeMap<>();
         final Set<String> absorbedBuyers = new HashSet<>();
         final List<Result> results = new ArrayList<>();
+        /** user + NUL + segment → the latest membership of the batch. */
+        final Map<String, SegmentMembership> memberships = new LinkedHashMap<>();
+        /** user + NUL + segment → the membership score before the batch's first transition (null: not a member). */
+        final Map<String, Double> before = new HashMap<>();
         final List<DerivedEvent> derived = new ArrayList<>();
         int transitions;
+        long evaluations;
 
         Work(StateStore state, Meta meta) {
             this.state = state;
             this.meta = meta;
+        }
+
+        /** Reads the states of the users not read yet, with one query. */
+        void prefetch(java.util.Collection<String> ids) {
+            Map<String, String> keys = new HashMap<>();
+            for (String user : ids) {
+                if (!users.containsKey(user) && !missing.contains(user)) {
+                    keys.put(USER + user, user);
+                }
+            }
+            if (keys.isEmpty()) {
+                return;
+            }
+            Map<String, byte[]> found = state.getAll(keys.keySet());
+            keys.forEach((key, user) -> {
+                byte[] bytes = found.get(key);
+                if (bytes == null) {
+                    missing.add(user);
+                } else {
+                    users.put(user, UserState.decode(bytes));
+                }
+            });
         }
 
         boolean exists(String user) {
@@ -631,14 +715,14 @@ public final class SegmentationPlugin implements MiningPlugin {
             return absorbedBuyers.remove(user);
         }
 
-        /** The anonymous visitor's history joins the user; the visitor leaves its segments. */
-        void stitch(String anonymous, String user) {
+        /** The anonymous visitor's history joins the user; the visitor leaves its segments. True when there was one. */
+        boolean stitch(String anonymous, String user) {
             if (!exists(anonymous)) {
-                return;
+                return false;
             }
             UserState visitor = user(anonymous);
             if (visitor.isEmpty()) {
-                return;
+                return false;
             }
             UserState target = user(user);
             target.absorb(visitor);
@@ -652,16 +736,21 @@ public final class SegmentationPlugin implements MiningPlugin {
             users.remove(anonymous);
             missing.add(anonymous);
             deleted.add(anonymous);
+            return true;
         }
 
         void transition(String user, UserState s, String segment, boolean member, double score, long at) {
+            String coalesced = user + '\u0000' + segment;
+            if (!memberships.containsKey(coalesced)) {
+                before.put(coalesced, s.memberships.get(segment));
+            }
             if (member) {
                 s.memberships.put(segment, score);
             } else {
                 s.memberships.remove(segment);
             }
             transitions++;
-            results.add(new SegmentMembership(user, segment, member, score));
+            memberships.put(coalesced, new SegmentMembership(user, segment, member, score));
             String change = member ? "entered" : "exited";
             Map<String, Object> properties = new LinkedHashMap<>();
             properties.put("segmentId", segment);
@@ -670,11 +759,11 @@ public final class SegmentationPlugin implements MiningPlugin {
             if (member) {
                 properties.put("score", score);
             }
-            // the key names the fact: replaying the plugin emits the same keys, which the log appends only once
-            derived.add(new DerivedEvent(segment + "|" + change + "|" + at + "|" + user, s.anonymous ? null : user, s.anonymous ? user : null,
+            // the key names the fact: replaying the plugin emits the same keys, which the log appends only once; a
+            // second transition of the same kind within the same millisecond (enter, leave, enter again) is numbered
+            int repeat = s.repeatAt(segment + "|" + change, at);
+            derived.add(new DerivedEvent(derivedKey(segment, change, at, user, repeat), s.anonymous ? null : user, s.anonymous ? user : null,
                     member ? SEGMENT_ENTERED : SEGMENT_EXITED, Instant.ofEpochMilli(at), properties));
-            histories.computeIfAbsent(user, this::history).add(List.of(segment, member ? "entered" : "exited",
-                    Instant.ofEpochMilli(at).toString()));
         }
 
         void schedule(String user, UserState s, long next) {
@@ -690,21 +779,6 @@ public final class SegmentationPlugin implements MiningPlugin {
             s.expiryAt = next;
         }
 
-        private List<List<Object>> history(String user) {
-            List<List<Object>> rows = new ArrayList<>();
-            state.get(HISTORY + user).ifPresent(bytes -> {
-                try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-                    int n = in.readInt();
-                    for (int i = 0; i < n; i++) {
-                        rows.add(List.of(in.readUTF(), in.readUTF(), in.readUTF()));
-                    }
-                } catch (IOException e) {
-                    throw new IllegalStateException("corrupt segmentation history", e);
-                }
-            });
-            return rows;
-        }
-
         void commit() {
             for (String user : deleted) {
                 state.delete(USER + user);
@@ -714,24 +788,13 @@ public final class SegmentationPlugin implements MiningPlugin {
                     state.put(USER + e.getKey(), e.getValue().encode());
                 }
             }
-            for (Map.Entry<String, List<List<Object>>> e : histories.entrySet()) {
-                List<List<Object>> rows = e.getValue();
-                if (rows.size() > HISTORY_ROWS) {
-                    rows = new ArrayList<>(rows.subList(rows.size() - HISTORY_ROWS, rows.size()));
+            // one membership per user and segment whose membership (or score) the batch changed
+            for (Map.Entry<String, SegmentMembership> e : memberships.entrySet()) {
+                SegmentMembership now = e.getValue();
+                Double was = before.get(e.getKey());
+                if (now.member() != (was != null) || (now.member() && was != now.score())) {
+                    results.add(now);
                 }
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                try (DataOutputStream out = new DataOutputStream(bytes)) {
-                    out.writeInt(rows.size());
-                    for (List<Object> row : rows) {
-                        for (Object cell : row) {
-                            out.writeUTF((String) cell);
-                        }
-                    }
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-                state.put(HISTORY + e.getKey(), bytes.toByteArray());
-                results.add(new ReportTable(HISTORY_PREFIX + e.getKey(), List.of("segment", "change", "at"), rows));
             }
             if (!results.isEmpty()) {
                 context.results().publish(results);
@@ -753,17 +816,23 @@ public final class SegmentationPlugin implements MiningPlugin {
         } else if (segment.startsWith("cluster:")) {
             return "Cluster " + segment.substring("cluster:".length());
         } else {
-            for (Rules.Segment r : rules.segments()) {
-                if (r.id().equals(segment)) {
-                    return r.name();
-                }
+            Rules.Segment r = rules.segment(segment);
+            if (r != null) {
+                return r.name();
             }
         }
         return segment;
     }
 
+    /** The key of a derived Segment Entered/Exited event: segment, change, event time, user, and the repeat within that millisecond. */
+    static String derivedKey(String segment, String change, long at, String user, int repeat) {
+        return segment + "|" + change + "|" + at + "|" + user + (repeat == 0 ? "" : "|" + repeat);
+    }
+
     static String expiryKey(long at, String user) {
-        return EXPIRY + String.format(Locale.ROOT, "%015d", Math.max(0, at)) + "/" + user;
+        // zero-padded to 15 digits, as "%015d" would (without a Formatter per call: one per event in a thread dump)
+        String digits = Long.toString(Math.max(0, at));
+        return EXPIRY + "0".repeat(Math.max(0, 15 - digits.length())) + digits + "/" + user;
     }
 
     // ------------------------------------------------------------------ global state

@@ -19,8 +19,11 @@ import java.util.TreeMap;
  */
 final class UserState {
 
-    /** Format 2 added {@link #anonymous}; format 1 states (all keyed users) still decode. */
-    static final byte FORMAT = 2;
+    /**
+     * Format 3 added {@link #lastTransitionAt} and {@link #sameInstant}; format 2 added {@link #anonymous}; formats 1
+     * and 2 still decode.
+     */
+    static final byte FORMAT = 3;
     /** Most distinct categories kept per user. */
     static final int MAX_CATEGORIES = 200;
 
@@ -51,6 +54,23 @@ final class UserState {
     boolean anonymous;
     /** The instant of the user's scheduled re-evaluation (expiry index key), or {@link Long#MAX_VALUE}. */
     long expiryAt = Long.MAX_VALUE;
+    /** Event time of the user's latest segment transition. */
+    long lastTransitionAt = Long.MIN_VALUE;
+    /** "segment|change" → transitions of that kind at {@link #lastTransitionAt} so far. */
+    final TreeMap<String, Integer> sameInstant = new TreeMap<>();
+
+    /**
+     * Counts a transition ({@code fact} = "segment|change") at event time {@code at}; returns how many of the same
+     * kind the user had at that millisecond before it (0 for the first). Entering, leaving and re-entering a segment
+     * within one millisecond are three facts, and the third needs a key of its own.
+     */
+    int repeatAt(String fact, long at) {
+        if (at != lastTransitionAt) {
+            lastTransitionAt = at;
+            sameInstant.clear();
+        }
+        return sameInstant.merge(fact, 1, Integer::sum) - 1;
+    }
 
     boolean isEmpty() {
         return events == 0;
@@ -192,6 +212,12 @@ final class UserState {
                 out.writeDouble(e.getValue());
             }
             out.writeBoolean(anonymous);
+            out.writeLong(lastTransitionAt);
+            out.writeInt(sameInstant.size());
+            for (Map.Entry<String, Integer> e : sameInstant.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -202,7 +228,7 @@ final class UserState {
         UserState s = new UserState();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte format = in.readByte();
-            if (format != FORMAT && format != 1) {
+            if (format < 1 || format > FORMAT) {
                 throw new IllegalStateException("unknown segmentation state format " + format);
             }
             s.firstSeen = in.readLong();
@@ -240,6 +266,13 @@ final class UserState {
                 s.memberships.put(in.readUTF(), in.readDouble());
             }
             s.anonymous = format >= 2 && in.readBoolean();
+            if (format >= 3) {
+                s.lastTransitionAt = in.readLong();
+                n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    s.sameInstant.put(in.readUTF(), in.readInt());
+                }
+            }
         } catch (IOException e) {
             throw new IllegalStateException("corrupt segmentation state", e);
         }

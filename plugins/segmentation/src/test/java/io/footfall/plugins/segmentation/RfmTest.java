@@ -3,7 +3,6 @@ package io.footfall.plugins.segmentation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.footfall.api.result.ReportTable;
 import io.footfall.api.result.SegmentMembership;
 import io.footfall.api.result.UserScore;
 import io.footfall.testkit.Fixtures;
@@ -48,11 +47,10 @@ class RfmTest {
             h.feed(order("u4", 30, "80"));
             assertEquals("rfm:potential-loyalists", rfmSegments(h).get("u4"));
             assertEquals(533.0, rfmScores(h).get("u4"));
-            ReportTable history = h.results().reportTable(SegmentationPlugin.HISTORY_PREFIX + "u4").orElseThrow();
             assertEquals(List.of(
-                    List.of("rfm:hibernating", "entered", NOW.toString()),
-                    List.of("rfm:hibernating", "exited", NOW.toString()),
-                    List.of("rfm:potential-loyalists", "entered", NOW.toString())), history.rows());
+                    List.of("rfm:hibernating", "Segment Entered", NOW.toString()),
+                    List.of("rfm:hibernating", "Segment Exited", NOW.toString()),
+                    List.of("rfm:potential-loyalists", "Segment Entered", NOW.toString())), RulesTest.history(h, "u4"));
         }
     }
 

@@ -102,9 +102,9 @@ class RulesTest {
             assertEquals(List.of(true), transitions(h, "u1"));
             h.feed(Fixtures.productViewed("u2", "p-9", "Books", Fixtures.day(7).plusSeconds(2 * 3600)));
             assertEquals(List.of(true, false), transitions(h, "u1"));
-            ReportTable history = h.results().reportTable(SegmentationPlugin.HISTORY_PREFIX + "u1").orElseThrow();
-            assertEquals(List.of(List.of("shoe-browsers", "entered", Fixtures.T0.plusSeconds(2 * 3600).toString()),
-                    List.of("shoe-browsers", "exited", Fixtures.day(7).plusSeconds(2 * 3600).toString())), history.rows());
+            // the history is the Segment Entered/Exited events, at their event time
+            assertEquals(List.of(List.of("shoe-browsers", "Segment Entered", Fixtures.T0.plusSeconds(2 * 3600).toString()),
+                    List.of("shoe-browsers", "Segment Exited", Fixtures.day(7).plusSeconds(2 * 3600).toString())), history(h, "u1"));
             // re-entering needs three new views
             h.feed(views("u1", Fixtures.day(8), 2));
             assertEquals(List.of(true, false), transitions(h, "u1"));
@@ -151,6 +151,12 @@ class RulesTest {
             out[i] = Fixtures.productViewed(user, "p-" + i, "Shoes/Running", from.plusSeconds(3600L * i));
         }
         return out;
+    }
+
+    /** A user's Segment Entered/Exited events as (segment, event name, event time). */
+    static List<List<String>> history(PluginHarness h, String user) {
+        return h.events().of(user).stream()
+                .map(e -> List.of((String) e.properties().get("segmentId"), e.name(), e.occurredAt().toString())).toList();
     }
 
     static List<Boolean> transitions(PluginHarness h, String user) {

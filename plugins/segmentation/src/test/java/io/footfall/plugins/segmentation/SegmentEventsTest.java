@@ -2,6 +2,7 @@ package io.footfall.plugins.segmentation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.footfall.api.plugin.DerivedEvent;
 import io.footfall.testkit.Fixtures;
@@ -68,6 +69,29 @@ class SegmentEventsTest {
             h.feed(Fixtures.identify("u9", "anon-1", Fixtures.T0.plusSeconds(10)));
             assertEquals(List.of("Segment Entered", "Segment Exited"), names(h, "anon-1"));
             assertEquals(List.of("Segment Entered"), names(h, "u9"));
+        }
+    }
+
+    @Test
+    void enteringLeavingAndReenteringWithinOneMillisecondAreThreeEventsAndAReplayAddsNone() {
+        // events != 2: the 1st event enters, the 2nd leaves, the 3rd enters again, all at T0
+        String rules = "{\"segments\":[{\"id\":\"not-two\",\"when\":{\"profile\":\"events\",\"op\":\"!=\",\"value\":2}}]}";
+        for (int batch : new int[] {1, 3}) {
+            try (PluginHarness h = PluginHarness.of(new SegmentationPlugin()).config(SegmentationPlugin.RULES, rules).batchSize(batch).open()) {
+                h.feed(Fixtures.page("u1", "Home", Fixtures.T0), Fixtures.page("u1", "Cart", Fixtures.T0), Fixtures.page("u1", "Shoes", Fixtures.T0));
+                assertEquals(List.of("Segment Entered", "Segment Exited", "Segment Entered"), names(h, "u1"), "batches of " + batch);
+                assertEquals(0, h.events().duplicates(), "three facts, three keys");
+                assertEquals(3, h.events().all().stream().map(DerivedEvent::key).distinct().count());
+                assertTrue(h.events().all().stream().allMatch(e -> e.occurredAt().equals(Fixtures.T0)));
+                assertTrue(h.results().latest(io.footfall.api.result.SegmentMembership.class).values().stream()
+                        .anyMatch(m -> m.userId().equals("u1") && m.segment().equals("not-two") && m.member()), "a member at the end");
+                // the membership results of a batch are coalesced: one per change that outlives the batch
+                assertEquals(batch == 1 ? 3 : 1, h.results().segmentMemberships().size());
+
+                h.replay();
+                assertEquals(3, h.events().all().size(), "a replay derives the same three keys");
+                assertEquals(3, h.events().duplicates());
+            }
         }
     }
 

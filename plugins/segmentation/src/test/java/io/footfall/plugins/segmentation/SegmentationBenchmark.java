@@ -18,17 +18,33 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "segmentation.bench", matches = "true")
 class SegmentationBenchmark {
 
+    /** The host's batch size ({@code footfall.plugins.batch-size} in the app). */
+    static final int BATCH = 500;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .findAndRegisterModules();
+
     @Test
-    void incrementalEvaluationWithFiftyRuleSegments() {
+    void incrementalEvaluationWithFiftyRuleSegments() throws Exception {
         SimulatorConfig sim = SimulatorConfig.builder().seed(5).users(Integer.getInteger("segmentation.bench.simusers", 3_000)).days(14).build();
         Simulations.Simulation run = Simulations.run(sim);
         for (int round = 0; round < 2; round++) {  // the first round warms the JIT
-            try (PluginHarness h = PluginHarness.of(new SegmentationPlugin()).config(SegmentationPlugin.RULES, io.footfall.simulator.BenchmarkSegments.fiftyRules()).open()) {
+            try (PluginHarness h = PluginHarness.of(new SegmentationPlugin()).config(SegmentationPlugin.RULES, io.footfall.simulator.BenchmarkSegments.fiftyRules()).batchSize(BATCH).open()) {
                 long start = System.nanoTime();
                 h.feed(run.events());
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf(Locale.ROOT, "round %d: %d events, %d users, 50 rule segments: %.2f s, %.0f events/s, %d transitions%n",
-                        round, run.events().size(), sim.users(), seconds, run.events().size() / seconds, h.results().segmentMemberships().size());
+                // what the host has to write for it: every result is a log append and a read-model upsert, every derived
+                // event a log append (and a timeline entry in the profile projection)
+                int n = run.events().size();
+                long resultBytes = 0;
+                for (io.footfall.api.result.Result r : h.results().all()) {
+                    resultBytes += JSON.writeValueAsBytes(r).length;
+                }
+                System.out.printf(Locale.ROOT, "round %d: %d events, %d users, 50 rule segments, batches of %d: %.2f s, %.0f events/s; "
+                                + "%d derived events (%.2f per event), %d results (%.2f per event, %d membership, %d tables), "
+                                + "%.0f result JSON bytes per event, %.1f segments evaluated per event%n",
+                        round, n, sim.users(), BATCH, seconds, n / seconds, h.events().all().size(), h.events().all().size() / (double) n,
+                        h.results().size(), h.results().size() / (double) n, h.results().segmentMemberships().size(),
+                        h.results().reportTables().size(), resultBytes / (double) n, h.metrics().counter("evaluations") / (double) n);
             }
         }
     }

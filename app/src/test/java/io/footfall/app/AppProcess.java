@@ -87,6 +87,34 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** The environment of an app on this database, with the bootstrap admin {@code admin:admin-secret} and this write key. */
+    static Map<String, String> environment(String jdbcUrl, String writeKey) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
+        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "");
+        env.put("FOOTFALL_BOOTSTRAP_ADMIN", "admin:admin-secret");
+        env.put("FOOTFALL_BOOTSTRAP_WRITE_KEY", writeKey);
+        return env;
+    }
+
+    /** Fails unless every acknowledged message id is stored in the log, and none more than once. */
+    static void assertStoredOnce(String jdbcUrl, java.util.Set<String> acknowledged) throws java.sql.SQLException {
+        Map<String, Integer> stored = new java.util.HashMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, "postgres", "");
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT convert_from(payload, 'UTF8')::jsonb -> 'event' ->> 'messageId' "
+                     + "FROM domainevententry WHERE payloadtype LIKE '%RecordedBehavior'");
+             java.sql.ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                stored.merge(rs.getString(1), 1, Integer::sum);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(),
+                acknowledged.stream().filter(id -> !stored.containsKey(id)).limit(5).toList(), "acknowledged but not stored");
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(),
+                stored.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).limit(5).toList(), "stored twice");
+    }
+
     static File logFile(String name) {
         File dir = new File("target/it-logs");
         dir.mkdirs();

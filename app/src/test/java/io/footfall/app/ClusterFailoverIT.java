@@ -52,12 +52,7 @@ class ClusterFailoverIT {
     static void database() {
         database = new PostgresTestResource();
         Map<String, String> config = database.start();
-        env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", config.get("quarkus.datasource.jdbc.url"));
-        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-        env.put("QUARKUS_DATASOURCE_PASSWORD", "");
-        env.put("FOOTFALL_BOOTSTRAP_ADMIN", "admin:admin-secret");
-        env.put("FOOTFALL_BOOTSTRAP_WRITE_KEY", KEY);
+        env = AppProcess.environment(config.get("quarkus.datasource.jdbc.url"), KEY);
     }
 
     @AfterAll
@@ -107,7 +102,7 @@ class ClusterFailoverIT {
             clients.shutdown();
             assertTrue(clients.awaitTermination(300, TimeUnit.SECONDS), "every batch acknowledged by some instance");
             assertEquals(total, acknowledged.size(), "every message acknowledged");
-            assertStoredOnce(acknowledged);
+            AppProcess.assertStoredOnce(env.get("QUARKUS_DATASOURCE_JDBC_URL"), acknowledged);
 
             JsonPath caughtUp = awaitCaughtUp(survivor, -1);
             List<String> live = snapshot();
@@ -238,20 +233,6 @@ class ClusterFailoverIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void assertStoredOnce(Set<String> acknowledged) throws Exception {
-        Map<String, Integer> stored = new HashMap<>();
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
-                "SELECT convert_from(payload, 'UTF8')::jsonb -> 'event' ->> 'messageId' FROM domainevententry WHERE payloadtype LIKE '%RecordedBehavior'");
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                stored.merge(rs.getString(1), 1, Integer::sum);
-            }
-        }
-        assertEquals(List.of(), acknowledged.stream().filter(id -> !stored.containsKey(id)).limit(5).toList(), "acknowledged but not stored");
-        assertEquals(List.of(), stored.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).limit(5).toList(),
-                "stored twice");
     }
 
     /** Every profile, identity link and timeline row, as text. */

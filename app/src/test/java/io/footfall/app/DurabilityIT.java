@@ -41,12 +41,7 @@ class DurabilityIT {
     static void database() {
         database = new PostgresTestResource();
         Map<String, String> config = database.start();
-        env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", config.get("quarkus.datasource.jdbc.url"));
-        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-        env.put("QUARKUS_DATASOURCE_PASSWORD", "");
-        env.put("FOOTFALL_BOOTSTRAP_ADMIN", "admin:admin-secret");
-        env.put("FOOTFALL_BOOTSTRAP_WRITE_KEY", KEY);
+        env = AppProcess.environment(config.get("quarkus.datasource.jdbc.url"), KEY);
     }
 
     @AfterAll
@@ -63,13 +58,13 @@ class DurabilityIT {
             Stream killed = stream(app, "k", sent, acknowledged, 3_000);
             app.kill();
             killed.end();
-            assertStoredOnce(acknowledged);
+            AppProcess.assertStoredOnce(env.get("QUARKUS_DATASOURCE_JDBC_URL"), acknowledged);
 
             app.start();
             Stream stopped = stream(app, "t", sent, acknowledged, 3_000);
             int exit = app.stop();
             stopped.end();
-            assertStoredOnce(acknowledged);
+            AppProcess.assertStoredOnce(env.get("QUARKUS_DATASOURCE_JDBC_URL"), acknowledged);
             assertTrue(exit == 0 || exit == 143, "graceful stop, exit " + exit);
 
             app.start();
@@ -147,20 +142,6 @@ class DurabilityIT {
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-    }
-
-    private static void assertStoredOnce(Set<String> acknowledged) throws Exception {
-        Map<String, Integer> stored = new HashMap<>();
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
-                "SELECT convert_from(payload, 'UTF8')::jsonb -> 'event' ->> 'messageId' FROM domainevententry WHERE payloadtype LIKE '%RecordedBehavior'");
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                stored.merge(rs.getString(1), 1, Integer::sum);
-            }
-        }
-        List<String> missing = acknowledged.stream().filter(id -> !stored.containsKey(id)).limit(5).toList();
-        assertEquals(List.of(), missing, "acknowledged but not stored");
-        assertEquals(List.of(), stored.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).limit(5).toList(), "stored twice");
     }
 
     private static long count(String sql) throws Exception {

@@ -52,12 +52,7 @@ class KafkaDurabilityIT {
         Map<String, String> config = database.start();
         jdbcUrl = config.get("quarkus.datasource.jdbc.url");
         kafka = KafkaTestBroker.fork(System.getProperty("java.class.path"));
-        env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
-        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-        env.put("QUARKUS_DATASOURCE_PASSWORD", "");
-        env.put("FOOTFALL_BOOTSTRAP_ADMIN", "admin:admin-secret");
-        env.put("FOOTFALL_BOOTSTRAP_WRITE_KEY", KEY);
+        env = AppProcess.environment(jdbcUrl, KEY);
         env.put("FOOTFALL_COLLECTORS_KAFKA_ENABLED", "true");
         env.put("FOOTFALL_COLLECTORS_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("FOOTFALL_COLLECTORS_KAFKA_TOPICS", TOPIC);

@@ -35,10 +35,14 @@ public final class SegmentMapper {
             StandardEvent.ORDER_CANCELLED, StandardEvent.CART_VIEWED, StandardEvent.PAYMENT_INFO_ENTERED);
 
     private final ObjectMapper json;
+    /** Whether the mapper reads JSON floats as {@code BigDecimal} (EventJson does) rather than {@code Double}. */
+    private final boolean bigDecimalFloats;
 
     /** A mapper converting property maps with this JSON mapping. */
     public SegmentMapper(ObjectMapper json) {
         this.json = json;
+        this.bigDecimalFloats = json.getDeserializationConfig()
+                .isEnabled(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     /**
@@ -223,11 +227,64 @@ public final class SegmentMapper {
         return null;
     }
 
-    private Map<String, Object> toMap(JsonNode node) {
+    Map<String, Object> toMap(JsonNode node) {
         if (node == null) {
             return Map.of();
         }
+        if (node.isObject()) {
+            return objectValue(node);
+        }
         Map<String, Object> map = json.convertValue(node, MAP);
         return map == null ? Map.of() : new LinkedHashMap<>(map);
+    }
+
+    /**
+     * The Java value of a parsed tree, as {@code json.convertValue(node, Object.class)} gives it (maps in field
+     * order, lists, strings, booleans, {@code Integer}/{@code Long}/{@code BigInteger}, and floats as
+     * {@code BigDecimal} or {@code Double} as the mapper's {@code USE_BIG_DECIMAL_FOR_FLOATS} says), without the
+     * round through a token buffer that the conversion made for every event. Node types a parser never produces
+     * still go through {@code convertValue}.
+     */
+    private Object value(JsonNode node) {
+        switch (node.getNodeType()) {
+            case OBJECT:
+                return objectValue(node);
+            case ARRAY: {
+                List<Object> list = new ArrayList<>(node.size());
+                for (JsonNode item : node) {
+                    list.add(value(item));
+                }
+                return list;
+            }
+            case STRING:
+                return node.textValue();
+            case BOOLEAN:
+                return node.booleanValue();
+            case NULL:
+                return null;
+            case NUMBER:
+                if (node instanceof com.fasterxml.jackson.databind.node.IntNode
+                        || node instanceof com.fasterxml.jackson.databind.node.LongNode
+                        || node instanceof com.fasterxml.jackson.databind.node.BigIntegerNode
+                        || node instanceof com.fasterxml.jackson.databind.node.DecimalNode) {
+                    return node.numberValue();
+                }
+                if (node instanceof com.fasterxml.jackson.databind.node.DoubleNode && Double.isFinite(node.doubleValue())) {
+                    return bigDecimalFloats ? java.math.BigDecimal.valueOf(node.doubleValue()) : (Object) node.doubleValue();
+                }
+                return json.convertValue(node, Object.class);
+            default:
+                return json.convertValue(node, Object.class);
+        }
+    }
+
+    private Map<String, Object> objectValue(JsonNode node) {
+        Map<String, Object> map = new LinkedHashMap<>(Math.max(4, node.size() * 4 / 3 + 1));
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            map.put(field.getKey(), value(field.getValue()));
+        }
+        return map;
     }
 }

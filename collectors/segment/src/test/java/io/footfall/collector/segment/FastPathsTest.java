@@ -52,6 +52,51 @@ class FastPathsTest {
         }
     }
 
+    @Test
+    void depthLimitIsCheckedWhileConvertingAsTheTreeWalkChecksIt() throws Exception {
+        ObjectMapper parser = new ObjectMapper();
+        SegmentMapper mapper = new SegmentMapper(new ObjectMapper());
+        for (String field : new String[] {"properties", "traits"}) {
+            for (int depth = 1; depth <= 20; depth++) {
+                for (boolean arrays : new boolean[] {false, true}) {
+                    String nested = nested(1, depth, arrays);
+                    JsonNode tree = parser.readTree(nested);
+                    String expected = null;
+                    try {
+                        Fields.depth(tree, field, SegmentMapper.MAX_DEPTH);
+                    } catch (SegmentViolation v) {
+                        expected = v.field() + ": " + v.getMessage();
+                    }
+                    String actual = null;
+                    try {
+                        mapper.toMap(tree, field);
+                    } catch (SegmentViolation v) {
+                        actual = v.field() + ": " + v.getMessage();
+                    }
+                    assertEquals(expected, actual, nested);
+                    assertEquals(depth > SegmentMapper.MAX_DEPTH, actual != null, nested);
+                    String message = "{\"type\":\"identify\",\"userId\":\"u\",\"" + field + "\":" + nested + "}";
+                    String mapped = null;
+                    try {
+                        mapper.map(parser.readTree(message), null, new SegmentMapper.Envelope("s", java.time.Instant.now(), null, null));
+                    } catch (SegmentViolation v) {
+                        mapped = v.field() + ": " + v.getMessage();
+                    }
+                    assertEquals(expected, mapped, message);
+                }
+            }
+        }
+    }
+
+    /** A container nested {@code depth} levels (the top object is level 1); every second level an array when asked. */
+    private static String nested(int level, int depth, boolean arrays) {
+        String inner = level == depth ? "" : nested(level + 1, depth, arrays);
+        if (level > 1 && arrays && level % 2 == 0) {
+            return "[1" + (inner.isEmpty() ? "" : "," + inner) + "]";
+        }
+        return "{\"a\":1" + (inner.isEmpty() ? "" : ",\"n\":" + inner) + "}";
+    }
+
     private static String types(Object value) {
         if (value instanceof Map<?, ?> m) {
             StringBuilder b = new StringBuilder(m.getClass().getSimpleName()).append('{');

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.footfall.api.event.BehaviorEvent;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,42 +41,19 @@ public final class PersonalDataCodec {
         if (personalTraits.isEmpty() && ip == null) {
             return new Split(event, null);
         }
+        Map<String, Object> personal = new HashMap<>();
+        if (!personalTraits.isEmpty()) {
+            personal.put("traits", personalTraits);
+        }
+        if (ip != null) {
+            personal.put("ip", ip);
+        }
         try {
             return new Split(event.withTraitsAndContext(otherTraits, event.context().withoutPersonalData()),
-                    personalJson(personalTraits, ip));
+                    json.writeValueAsBytes(personal));
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise personal data", e);
         }
-    }
-
-    /**
-     * {@code {"traits":{…},"ip":"…"}} (each part only when present), written with the streaming generator:
-     * string traits directly, other values through the mapper. {@link #join} reads it back as a map.
-     */
-    private byte[] personalJson(Map<String, Object> personalTraits, String ip) throws IOException {
-        com.fasterxml.jackson.core.util.ByteArrayBuilder buffer = new com.fasterxml.jackson.core.util.ByteArrayBuilder(256);
-        try (com.fasterxml.jackson.core.JsonGenerator g = json.getFactory().createGenerator(buffer,
-                com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
-            g.setCodec(json);
-            g.writeStartObject();
-            if (!personalTraits.isEmpty()) {
-                g.writeObjectFieldStart("traits");
-                for (Map.Entry<String, Object> trait : personalTraits.entrySet()) {
-                    g.writeFieldName(trait.getKey());
-                    if (trait.getValue() instanceof String text) {
-                        g.writeString(text);
-                    } else {
-                        json.writeValue(g, trait.getValue());
-                    }
-                }
-                g.writeEndObject();
-            }
-            if (ip != null) {
-                g.writeStringField("ip", ip);
-            }
-            g.writeEndObject();
-        }
-        return buffer.toByteArray();
     }
 
     /** Puts opened personal data back into the event. */

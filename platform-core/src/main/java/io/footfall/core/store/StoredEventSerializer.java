@@ -21,9 +21,9 @@ import org.axonframework.serialization.Serializer;
  * safe; the profile projection and each plugin otherwise decoded every event again.</li>
  * <li>Decoding resolves the payload class once per type name instead of Axon's {@code Class.forName} per
  * payload (that lookup cost a quarter as much as the decoding itself).</li>
- * <li>Writing: {@link RecordedBehavior} payloads go through {@link RecordedBehaviorWriter} (the same bytes as
- * the mapper, without its reflective bean serializers), and empty metadata is written as {@code {}} without a
- * Jackson round; the ingest writer spent about half its time serialising.</li>
+ * <li>Writing: empty metadata (every ingested event's) is written as {@code {}} without a Jackson round.
+ * Payloads are written by the mapper: a hand-written streaming writer for {@link RecordedBehavior} was tried
+ * and measured no faster (the cost is the text itself: UTF-8, numbers, instants), so it was not kept.</li>
  * </ul>
  */
 final class StoredEventSerializer implements Serializer {
@@ -40,8 +40,6 @@ final class StoredEventSerializer implements Serializer {
     private final AtomicReferenceArray<Slot> decoded = new AtomicReferenceArray<>(SLOTS);
     /** The mapper behind the delegate when it is Jackson (always, in Footfall), for the fast paths. */
     private final com.fasterxml.jackson.databind.ObjectMapper json;
-    private final RecordedBehaviorWriter writer;
-    private final SerializedType recordedType;
     private final SerializedType metaDataType;
     /** Readers by payload type name (names come from the few event classes; unknown ones are not cached). */
     private final java.util.concurrent.ConcurrentHashMap<String, com.fasterxml.jackson.databind.ObjectReader> readers =
@@ -51,8 +49,6 @@ final class StoredEventSerializer implements Serializer {
         this.delegate = delegate;
         this.json = delegate instanceof org.axonframework.serialization.json.JacksonSerializer jackson
                 ? jackson.getObjectMapper() : null;
-        this.writer = json == null ? null : new RecordedBehaviorWriter(json);
-        this.recordedType = delegate.typeForClass(RecordedBehavior.class);
         this.metaDataType = delegate.typeForClass(MetaData.class);
     }
 
@@ -130,18 +126,8 @@ final class StoredEventSerializer implements Serializer {
     @Override
     @SuppressWarnings("unchecked")
     public <T> SerializedObject<T> serialize(Object object, Class<T> expectedRepresentation) {
-        if (expectedRepresentation == byte[].class && writer != null) {
-            if (object != null && object.getClass() == RecordedBehavior.class) {
-                try {
-                    return (SerializedObject<T>) new SimpleSerializedObject<>(writer.write((RecordedBehavior) object),
-                            byte[].class, recordedType);
-                } catch (RecordedBehaviorWriter.NotJsonShaped e) {
-                    return delegate.serialize(object, expectedRepresentation);
-                }
-            }
-            if (object instanceof MetaData meta && meta.isEmpty()) {
-                return (SerializedObject<T>) new SimpleSerializedObject<>(EMPTY.clone(), byte[].class, metaDataType);
-            }
+        if (expectedRepresentation == byte[].class && object instanceof MetaData meta && meta.isEmpty()) {
+            return (SerializedObject<T>) new SimpleSerializedObject<>(EMPTY.clone(), byte[].class, metaDataType);
         }
         return delegate.serialize(object, expectedRepresentation);
     }

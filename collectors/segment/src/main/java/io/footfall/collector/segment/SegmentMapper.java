@@ -35,10 +35,14 @@ public final class SegmentMapper {
             StandardEvent.ORDER_CANCELLED, StandardEvent.CART_VIEWED, StandardEvent.PAYMENT_INFO_ENTERED);
 
     private final ObjectMapper json;
+    /** Whether the mapper reads JSON floats as {@code BigDecimal} (EventJson does) rather than {@code Double}. */
+    private final boolean bigDecimalFloats;
 
     /** A mapper converting property maps with this JSON mapping. */
     public SegmentMapper(ObjectMapper json) {
         this.json = json;
+        this.bigDecimalFloats = json.getDeserializationConfig()
+                .isEnabled(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     /**
@@ -100,14 +104,15 @@ public final class SegmentMapper {
         }
 
         JsonNode properties = Fields.object(msg.get("properties"), "properties");
-        Fields.depth(properties, "properties", MAX_DEPTH);
+        // converted where their depth is checked (the same check, in the same order, without a second walk)
+        Map<String, Object> propertyMap = toMap(properties, "properties");
         JsonNode context = Fields.object(msg.get("context"), "context");
         Fields.depth(context, "context", MAX_DEPTH);
         JsonNode traits = Fields.object(msg.get("traits"), "traits");
         if (traits == null && context != null) {
             traits = Fields.object(context.get("traits"), "context.traits");
         }
-        Fields.depth(traits, "traits", MAX_DEPTH);
+        Map<String, Object> traitMap = toMap(traits, "traits");
 
         String name = null;
         String previousId = null;
@@ -157,7 +162,7 @@ public final class SegmentMapper {
         return new BehaviorEvent(EventIds.of(envelope.sourceId(), messageId), messageId, kind, name, userId, anonymousId,
                 previousId, groupId, occurredAt, envelope.receivedAt(), sentAt, timestamp != null ? timestamp : originalTimestamp,
                 envelope.sourceId(), product, order, query, ContextMapper.context(context, envelope.clientIp()),
-                toMap(properties), toMap(traits));
+                propertyMap, traitMap);
     }
 
     /** Segment's skew correction: the client's time shifted by how far the client's clock is off. */
@@ -223,11 +228,89 @@ public final class SegmentMapper {
         return null;
     }
 
-    private Map<String, Object> toMap(JsonNode node) {
+    /** The object as a map, as {@link #toMap(JsonNode, String)} gives it, without a depth limit. */
+    Map<String, Object> toMap(JsonNode node) {
+        try {
+            return toMap(node, null);
+        } catch (SegmentViolation e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The object as a map, failing like {@link Fields#depth} when it nests deeper than {@link #MAX_DEPTH}
+     * ({@code field} names it; null checks no depth).
+     */
+    Map<String, Object> toMap(JsonNode node, String field) throws SegmentViolation {
         if (node == null) {
             return Map.of();
         }
+        if (node.isObject()) {
+            return objectValue(node, 1, field);
+        }
+        if (field != null) {
+            Fields.depth(node, field, MAX_DEPTH);
+        }
         Map<String, Object> map = json.convertValue(node, MAP);
         return map == null ? Map.of() : new LinkedHashMap<>(map);
+    }
+
+    /**
+     * The Java value of a parsed tree, as {@code json.convertValue(node, Object.class)} gives it (maps in field
+     * order, lists, strings, booleans, {@code Integer}/{@code Long}/{@code BigInteger}, and floats as
+     * {@code BigDecimal} or {@code Double} as the mapper's {@code USE_BIG_DECIMAL_FOR_FLOATS} says), without the
+     * round through a token buffer that the conversion made for every event. Node types a parser never produces
+     * still go through {@code convertValue}. {@code level} is the nesting level of a container node (the
+     * top object is 1), checked against {@link #MAX_DEPTH} when {@code field} is not null.
+     */
+    private Object value(JsonNode node, int level, String field) throws SegmentViolation {
+        switch (node.getNodeType()) {
+            case OBJECT:
+                return objectValue(node, level, field);
+            case ARRAY: {
+                tooDeep(level, field);
+                List<Object> list = new ArrayList<>(node.size());
+                for (JsonNode item : node) {
+                    list.add(value(item, level + 1, field));
+                }
+                return list;
+            }
+            case STRING:
+                return node.textValue();
+            case BOOLEAN:
+                return node.booleanValue();
+            case NULL:
+                return null;
+            case NUMBER:
+                if (node instanceof com.fasterxml.jackson.databind.node.IntNode
+                        || node instanceof com.fasterxml.jackson.databind.node.LongNode
+                        || node instanceof com.fasterxml.jackson.databind.node.BigIntegerNode
+                        || node instanceof com.fasterxml.jackson.databind.node.DecimalNode) {
+                    return node.numberValue();
+                }
+                if (node instanceof com.fasterxml.jackson.databind.node.DoubleNode && Double.isFinite(node.doubleValue())) {
+                    return bigDecimalFloats ? java.math.BigDecimal.valueOf(node.doubleValue()) : (Object) node.doubleValue();
+                }
+                return json.convertValue(node, Object.class);
+            default:
+                return json.convertValue(node, Object.class);
+        }
+    }
+
+    private Map<String, Object> objectValue(JsonNode node, int level, String field) throws SegmentViolation {
+        tooDeep(level, field);
+        Map<String, Object> map = new LinkedHashMap<>(Math.max(4, node.size() * 4 / 3 + 1));
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var entry = fields.next();
+            map.put(entry.getKey(), value(entry.getValue(), level + 1, field));
+        }
+        return map;
+    }
+
+    private static void tooDeep(int level, String field) throws SegmentViolation {
+        if (field != null && level > MAX_DEPTH) {
+            throw SegmentViolation.schema(field, field + " nests deeper than " + MAX_DEPTH + " levels");
+        }
     }
 }

@@ -380,29 +380,12 @@ public class ReportQueries {
                 ? "SELECT product_id, sum(views), sum(carts), sum(purchases) FROM report_product_day WHERE day BETWEEN ? AND ? GROUP BY product_id"
                 : "SELECT product_id, sum(views), sum(carts), sum(purchases) FROM report_user_product WHERE person = ANY (?) AND day BETWEEN ? AND ? "
                 + "GROUP BY product_id";
-        List<Object[]> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            if (persons == null) {
-                bind(c, s, range.from(), range.to());
-            } else {
-                bind(c, s, persons, range.from(), range.to());
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Object[] {rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)}});
-                }
-            }
-        }
-        List<List<Object[]>> top = new ArrayList<>();
+        List<Tally> rows = tallies(c, sql, 3, range, persons);
+        List<List<Tally>> top = new ArrayList<>();
         java.util.Set<String> listed = new java.util.HashSet<>();
         for (int col = 0; col < 3; col++) {
-            int k = col;
-            List<Object[]> ranked = rows.stream().filter(r -> ((long[]) r[1])[k] > 0)
-                    .sorted((a, b) -> {
-                        int x = Long.compare(((long[]) b[1])[k], ((long[]) a[1])[k]);
-                        return x != 0 ? x : ((String) a[0]).compareTo((String) b[0]);
-                    }).limit(limit).toList();
-            ranked.forEach(r -> listed.add((String) r[0]));
+            List<Tally> ranked = Tally.top(rows, col, limit);
+            ranked.forEach(r -> listed.add(r.key()));
             top.add(ranked);
         }
         Map<String, String> names = new HashMap<>();
@@ -419,7 +402,7 @@ public class ReportQueries {
         List<List<Reports.ProductCount>> out = new ArrayList<>();
         for (int col = 0; col < 3; col++) {
             int k = col;
-            out.add(top.get(col).stream().map(r -> new Reports.ProductCount((String) r[0], names.get((String) r[0]), ((long[]) r[1])[k], null)).toList());
+            out.add(top.get(col).stream().map(r -> new Reports.ProductCount(r.key(), names.get(r.key()), r.counts()[k], null)).toList());
         }
         return new Reports.TopProducts(out.get(0), out.get(1), out.get(2));
     }
@@ -428,7 +411,28 @@ public class ReportQueries {
     private Reports.Searches searches(Connection c, ReportParams.Range range, int limit, List<String> persons) throws SQLException {
         String sql = "SELECT query, sum(no_result), sum(no_click) FROM " + (persons == null ? "report_search_day WHERE " : "report_user_search WHERE person = ANY (?) AND ")
                 + "day BETWEEN ? AND ? GROUP BY query HAVING sum(no_result) > 0 OR sum(no_click) > 0";
-        List<Object[]> rows = new ArrayList<>();
+        List<Tally> rows = tallies(c, sql, 2, range, persons);
+        List<List<Reports.QueryCount>> out = new ArrayList<>();
+        for (int col = 0; col < 2; col++) {
+            int k = col;
+            out.add(Tally.top(rows, col, limit).stream().map(r -> new Reports.QueryCount(r.key(), r.counts()[k], null)).toList());
+        }
+        return new Reports.Searches(out.get(0), out.get(1));
+    }
+
+    /** A key (product, search query) with its summed counts, one per counted column. */
+    private record Tally(String key, long[] counts) {
+        /** The keys with a positive count in the column, highest first (ties by key), at most {@code limit}. */
+        static List<Tally> top(List<Tally> rows, int column, int limit) {
+            return rows.stream().filter(r -> r.counts[column] > 0)
+                    .sorted(java.util.Comparator.comparingLong((Tally r) -> r.counts[column]).reversed().thenComparing(Tally::key))
+                    .limit(limit).toList();
+        }
+    }
+
+    /** Runs a range query (over the persons' rows when given) whose rows are a key and {@code columns} sums. */
+    private static List<Tally> tallies(Connection c, String sql, int columns, ReportParams.Range range, List<String> persons) throws SQLException {
+        List<Tally> rows = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             if (persons == null) {
                 bind(c, s, range.from(), range.to());
@@ -437,19 +441,15 @@ public class ReportQueries {
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Object[] {rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)}});
+                    long[] counts = new long[columns];
+                    for (int i = 0; i < columns; i++) {
+                        counts[i] = rs.getLong(i + 2);
+                    }
+                    rows.add(new Tally(rs.getString(1), counts));
                 }
             }
         }
-        List<List<Reports.QueryCount>> out = new ArrayList<>();
-        for (int col = 0; col < 2; col++) {
-            int k = col;
-            out.add(rows.stream().filter(r -> ((long[]) r[1])[k] > 0).sorted((a, b) -> {
-                int x = Long.compare(((long[]) b[1])[k], ((long[]) a[1])[k]);
-                return x != 0 ? x : ((String) a[0]).compareTo((String) b[0]);
-            }).limit(limit).map(r -> new Reports.QueryCount((String) r[0], ((long[]) r[1])[k], null)).toList());
-        }
-        return new Reports.Searches(out.get(0), out.get(1));
+        return rows;
     }
 
     /**

@@ -356,13 +356,7 @@ public class SegmentsResource {
         });
         int[] index = new int[1];
         change(defs -> {
-            int i = indexOf(defs, id);
-            if (i < 0) {
-                throw Problem.notFound("rule segment " + id);
-            }
-            if (expected != null) {
-                expected.check(id, defs.get(i));
-            }
+            int i = existing(defs, id, expected);
             if (bodyId != null && !(bodyId.isTextual() && bodyId.asText().equals(id))) {
                 throw invalid(List.of(new DefinitionError("/id", "must be the segment's id \"" + id + "\" (ids cannot change: create a new segment)")));
             }
@@ -384,13 +378,7 @@ public class SegmentsResource {
         Precondition expected = precondition(ifMatch, null);
         int[] index = {-1};
         change(defs -> {
-            int i = indexOf(defs, id);
-            if (i < 0) {
-                throw Problem.notFound("rule segment " + id);
-            }
-            if (expected != null) {
-                expected.check(id, defs.get(i));
-            }
+            int i = existing(defs, id, expected);
             index[0] = i;
             defs.remove(i);
         }, index, true);
@@ -490,6 +478,18 @@ public class SegmentsResource {
             // below
         }
         throw new IllegalStateException("the stored rules document is not {\"segments\": [...]}");
+    }
+
+    /** The index of an existing definition: 404 when there is none, 409 when it no longer has the expected version. */
+    private static int existing(ArrayNode defs, String id, Precondition expected) {
+        int i = indexOf(defs, id);
+        if (i < 0) {
+            throw Problem.notFound("rule segment " + id);
+        }
+        if (expected != null) {
+            expected.check(id, defs.get(i));
+        }
+        return i;
     }
 
     private static int indexOf(ArrayNode defs, String id) {

@@ -102,8 +102,7 @@ public class ProjectionsResource {
             long position = stored.position();
             return new Status(name, stored.claimed(), stored.replaying(), position, head, Math.max(0, head - position), false);
         }
-        long position = segments.values().stream()
-                .mapToLong(io.footfall.core.store.ProcessedPosition::of).min().orElse(-1L);
+        long position = io.footfall.core.store.ProcessedPosition.lowest(p);
         boolean replaying = segments.values().stream().anyMatch(EventTrackerStatus::isReplaying);
         boolean error = segments.values().stream().anyMatch(EventTrackerStatus::isErrorState);
         return new Status(name, p.isRunning(), replaying, position, head, Math.max(0, head - position), error);

@@ -129,8 +129,7 @@ public class ProcessingMetrics {
     }
 
     private static long lagOf(StreamingEventProcessor processor, long head) {
-        long position = processor.processingStatus().values().stream()
-                .mapToLong(io.footfall.core.store.ProcessedPosition::of).min().orElse(-1L);
+        long position = io.footfall.core.store.ProcessedPosition.lowest(processor);
         return Math.max(0, head - position);
     }
 

@@ -74,8 +74,7 @@ public final class PluginRuntimeView {
             return io.footfall.core.store.TokenPositions.read(runtime.host().dataSource(), runtime.host().eventLog().serializer(),
                     PluginRuntime.processorName(id())).position();
         }
-        return processor.processingStatus().values().stream()
-                .mapToLong(io.footfall.core.store.ProcessedPosition::of).min().orElse(-1L);
+        return io.footfall.core.store.ProcessedPosition.lowest(processor);
     }
 
     /** Whether this instance holds (folds) a segment of the plugin's processor. */

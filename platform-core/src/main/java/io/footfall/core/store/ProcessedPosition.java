@@ -21,6 +21,11 @@ public final class ProcessedPosition {
         return of(status.getTrackingToken());
     }
 
+    /** The lowest such position over a processor's segments in this instance, -1 when it holds none. */
+    public static long lowest(org.axonframework.eventhandling.StreamingEventProcessor processor) {
+        return processor.processingStatus().values().stream().mapToLong(ProcessedPosition::of).min().orElse(-1L);
+    }
+
     /** Everything at or below the returned index has been handled by the holder of this token. */
     public static long of(TrackingToken token) {
         TrackingToken current = token instanceof ReplayToken replay ? replay.getCurrentToken() : token;

@@ -594,7 +594,7 @@ class KafkaCollectorTest {
             KafkaCollector.Status before = collector.status();
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
-            long writer0 = threadCpu("footfall-ingest-writer");
+            long writer0 = ingestThreadsCpu();
             long c0 = System.nanoTime();
             collector.start(KafkaCollectorSettings.of(broker.bootstrapServers(), List.of(topic), group, Api.WRITE_KEY)
                     .withBatching(pollRecords, inFlight));
@@ -602,16 +602,21 @@ class KafkaCollectorTest {
             double seconds = (System.nanoTime() - c0) / 1e9;
             double cpuMicrosPerEvent = (os.getProcessCpuTime() - cpu0) / 1e3 / n;
             double consumerMicros = threadCpu("footfall-kafka-collector") / 1e3 / n;
-            double writerMicros = (threadCpu("footfall-ingest-writer") - writer0) / 1e3 / n;
+            double writerMicros = (ingestThreadsCpu() - writer0) / 1e3 / n;
             assertTrue(collector.stop(Duration.ofSeconds(60)));
             KafkaCollector.Status after = collector.status();
             assertEquals(n, after.stored() - before.stored());
             System.out.printf("KAFKA-BENCH events=%d partitions=%d pollRecords=%d inFlight=%d produce=%.1fs (%.0f/s) "
                             + "consume+append+commit=%.2fs -> %.0f events/s, CPU per event: app JVM %.0f us (consumer thread %.1f us, "
-                            + "ingest writer %.1f us), load average %.1f%n",
+                            + "ingest threads %.1f us), load average %.1f%n",
                     n, partitions, pollRecords, inFlight, produceSeconds, n / produceSeconds, seconds, n / seconds,
                     cpuMicrosPerEvent, consumerMicros, writerMicros, os.getSystemLoadAverage());
         }
+    }
+
+    /** CPU time of the ingest pipeline's two threads (prepare and commit). */
+    private static long ingestThreadsCpu() {
+        return threadCpu("ingest-prepare") + threadCpu("ingest-commit");
     }
 
     /** CPU time of the live thread with this name, 0 when there is none. */

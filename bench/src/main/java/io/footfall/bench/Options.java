@@ -53,6 +53,11 @@ final class Options {
     static final List<String> DEFAULT_APP_JVM_ARGS = List.of("-XX:-TieredCompilation");
     List<String> appJvmArgs = DEFAULT_APP_JVM_ARGS;
     Path logDir;
+    /**
+     * {@code FOOTFALL_ROLES} of the app in the ingest part: {@code all} (the embedded default's single instance) or
+     * {@code ingest} (an ingest-only instance of a scaled-out deployment, ADR 0013), which runs no projections.
+     */
+    String ingestRoles = "all";
 
     /** Parses {@code args}; throws {@link IllegalArgumentException} with a message for a bad command line. */
     static Options parse(String[] args, Path benchTarget) {
@@ -100,6 +105,7 @@ final class Options {
                 case "--pg-user" -> o.pgUser = value(args, ++i, a);
                 case "--app-jar" -> o.appJar = Path.of(value(args, ++i, a)).toAbsolutePath();
                 case "--app-jvm-args" -> o.appJvmArgs = splitArgs(value(args, ++i, a));
+                case "--ingest-roles" -> o.ingestRoles = roles(value(args, ++i, a));
                 case "--log-dir" -> o.logDir = Path.of(value(args, ++i, a)).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
@@ -156,8 +162,16 @@ final class Options {
                   --pg-port P       PostgreSQL port on 127.0.0.1 (5432), user --pg-user (postgres), trust auth
                   --app-jar PATH    (app/target/quarkus-app/quarkus-run.jar)
                   --app-jvm-args "ARGS"   JVM flags for the app (default: -XX:-TieredCompilation, as README's command 1)
+                  --ingest-roles R  FOOTFALL_ROLES of the app in the ingest part: all (default) or ingest (no projections)
                   --log-dir DIR     where app-*.log go (bench/target)
                 """;
+    }
+
+    private static String roles(String v) {
+        if (!v.equals("all") && !v.equals("ingest")) {
+            throw new IllegalArgumentException("--ingest-roles must be all or ingest");
+        }
+        return v;
     }
 
     private static Set<String> parts(String v) {

@@ -39,11 +39,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Durable, group-committed ingestion. Requests queue up (bounded: a full queue is an
- * {@link OverloadedException}, never memory growth); one writer thread takes as many queued
- * requests as fit in one commit, drops events already in the log (durable dedup by event id),
- * seals personal data, appends the rest through Axon's event store in one unit of work with the
- * rejected events, commits, and only then completes the requests' futures.
+ * Durable, group-committed ingestion in two stages. Requests queue up (bounded: a full queue is an
+ * {@link OverloadedException}, never memory growth). The preparing thread takes as many queued requests
+ * as fit in one commit, drops repeats within the group, seals personal data and encodes each event's
+ * stored row; the committing thread then drops events already in the log (durable dedup by event id,
+ * under the append lock), appends the rest through Axon's event store in one unit of work with the
+ * rejected events, commits, and only then completes the requests' futures. The next group is prepared
+ * while the previous one commits (docs/adr/0014-pipelined-ingest.md); groups commit in queue order.
  */
 @ApplicationScoped
 public class IngestPipeline {
@@ -58,6 +60,8 @@ public class IngestPipeline {
     PersonalDataVault vault;
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
+    @Inject
+    io.footfall.core.store.ProcessingPriority priority;
 
     @ConfigProperty(name = "footfall.ingest.max-queued-events", defaultValue = "50000")
     long maxQueuedEvents;
@@ -65,16 +69,20 @@ public class IngestPipeline {
     int maxEventsPerCommit;
 
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    /** Prepared groups waiting for the committer: one commits while at most one more waits, prepared. */
+    private final java.util.concurrent.ArrayBlockingQueue<Prepared> prepared = new java.util.concurrent.ArrayBlockingQueue<>(1);
     private final AtomicLong queuedEvents = new AtomicLong();
     private final AtomicLong committedEvents = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private volatile boolean accepting;
     private volatile boolean running;
-    private Thread writer;
+    private Thread preparer;
+    private Thread committer;
     private PersonalDataCodec codec;
 
     private io.micrometer.core.instrument.Timer requestLatency;
     private io.micrometer.core.instrument.Timer commitTime;
+    private io.micrometer.core.instrument.Timer prepareTime;
     private io.micrometer.core.instrument.DistributionSummary groupSize;
     private io.micrometer.core.instrument.Counter storedCounter;
     private io.micrometer.core.instrument.Counter duplicateCounter;
@@ -86,24 +94,37 @@ public class IngestPipeline {
         }
     }
 
+    /**
+     * A group ready to commit: its requests and, in queue order, the first occurrence of every event id in the
+     * group, sealed and encoded; or the failure that stopped its preparation.
+     */
+    private record Prepared(List<Job> jobs, List<EventMessage<?>> messages, RuntimeException failure) {
+        static final Prepared END = new Prepared(List.of(), List.of(), null);
+    }
+
     void start(@Observes @Priority(20) StartupEvent startup) {
         codec = new PersonalDataCodec(log.json());
         registerMetrics();
         running = true;
         accepting = true;
-        writer = new Thread(this::writeLoop, "footfall-ingest-writer");
-        writer.start();
+        committer = new Thread(this::commitLoop, "ingest-commit");
+        preparer = new Thread(this::prepareLoop, "ingest-prepare");
+        committer.start();
+        preparer.start();
     }
 
     void stop(@Observes @Priority(1) ShutdownEvent shutdown) {
         accepting = false;
         running = false;
-        if (writer != null) {
-            try {
-                writer.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            // the preparer drains the queue and then tells the committer to stop
+            for (Thread t : new Thread[] {preparer, committer}) {
+                if (t != null) {
+                    t.join(TimeUnit.SECONDS.toMillis(30));
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         Job job;
         while ((job = queue.poll()) != null) {
@@ -116,7 +137,10 @@ public class IngestPipeline {
                 .description("from a request's events being queued to their durable commit")
                 .publishPercentiles(0.5, 0.99).register(registry);
         commitTime = io.micrometer.core.instrument.Timer.builder("footfall.ingest.commit")
-                .description("time of one group commit (duplicate check, sealing, COPY, commit)")
+                .description("time of one group commit (append lock, duplicate check, COPY, commit)")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        prepareTime = io.micrometer.core.instrument.Timer.builder("footfall.ingest.prepare")
+                .description("time to prepare one group (sealing personal data, encoding the stored rows)")
                 .publishPercentiles(0.5, 0.99).register(registry);
         groupSize = io.micrometer.core.instrument.DistributionSummary.builder("footfall.ingest.group.commit.size")
                 .baseUnit("events").description("events and rejected events in one group commit")
@@ -150,9 +174,9 @@ public class IngestPipeline {
         return job.done();
     }
 
-    /** Whether the pipeline takes requests and its writer thread is alive. */
+    /** Whether the pipeline takes requests and its two threads are alive. */
     public boolean healthy() {
-        return accepting && writer != null && writer.isAlive();
+        return accepting && preparer != null && preparer.isAlive() && committer != null && committer.isAlive();
     }
 
     /** Events committed since start. */
@@ -170,14 +194,14 @@ public class IngestPipeline {
         return queuedEvents.get();
     }
 
-    private void writeLoop() {
-        List<Job> group = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
-            try {
+    private void prepareLoop() {
+        try {
+            while (running || !queue.isEmpty()) {
                 Job first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
+                List<Job> group = new ArrayList<>();
                 group.add(first);
                 int events = first.size();
                 Job next;
@@ -186,44 +210,122 @@ public class IngestPipeline {
                     group.add(queue.poll());
                     events += next.size();
                 }
-                commit(group);
+                Prepared ready;
+                try {
+                    ready = prepare(group);
+                } catch (SQLException | RuntimeException e) {
+                    ready = new Prepared(group, List.of(), e instanceof RuntimeException r ? r : new IllegalStateException(e));
+                }
+                prepared.put(ready);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                prepared.put(Prepared.END);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.errorf("ingest commit of %d requests failed: %s", group.size(), io.footfall.core.config.SafeErrors.describe(e));
-                group.forEach(j -> j.done().completeExceptionally(e));
-            } finally {
-                group.forEach(j -> queuedEvents.addAndGet(-j.size()));
-                group.clear();
             }
         }
     }
 
-    private void commit(List<Job> group) {
+    private void commitLoop() {
+        while (true) {
+            Prepared group;
+            try {
+                group = prepared.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (group == Prepared.END) {
+                return;
+            }
+            try {
+                if (group.failure() != null) {
+                    throw group.failure();
+                }
+                commit(group);
+            } catch (RuntimeException e) {
+                LOG.errorf("ingest commit of %d requests failed: %s", group.jobs().size(), io.footfall.core.config.SafeErrors.describe(e));
+                group.jobs().forEach(j -> j.done().completeExceptionally(e));
+            } finally {
+                group.jobs().forEach(j -> queuedEvents.addAndGet(-j.size()));
+            }
+        }
+    }
+
+    /**
+     * Seals and encodes the first occurrence of every event id in the group. Subject keys are created (and
+     * committed) here, before the events: a key whose events turn out to be duplicates stays unused, which is
+     * harmless, while events are never stored without their key.
+     */
+    private Prepared prepare(List<Job> group) throws SQLException {
+        long started = System.nanoTime();
+        Set<String> seen = new HashSet<>();
+        List<PersonalDataCodec.Split> splits = new ArrayList<>();
+        Set<String> subjects = new HashSet<>();
+        for (Job job : group) {
+            for (BehaviorEvent e : job.events()) {
+                if (seen.add(e.eventId())) {
+                    PersonalDataCodec.Split split = codec.split(e);
+                    splits.add(split);
+                    if (split.personal() != null) {
+                        subjects.add(subjectOf(e));
+                    }
+                }
+            }
+        }
+        Map<String, SecretKey> keys = Map.of();
+        if (!subjects.isEmpty()) {
+            try (Connection connection = dataSource.getConnection()) {
+                keys = vault.keysFor(connection, subjects);
+            }
+            vault.remember(keys);
+        }
+        List<EventMessage<?>> messages = new ArrayList<>(splits.size());
+        for (PersonalDataCodec.Split split : splits) {
+            BehaviorEvent e = split.event();
+            SealedPersonalData sealed = null;
+            if (split.personal() != null) {
+                String subject = subjectOf(e);
+                sealed = vault.seal(subject, keys.get(subject), split.personal());
+            }
+            messages.add(log.encode(new GenericEventMessage<>(e.eventId(), new RecordedBehavior(e, sealed),
+                    MetaData.emptyInstance(), e.receivedAt())));
+        }
+        prepareTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        return new Prepared(group, messages, null);
+    }
+
+    private void commit(Prepared prepared) {
+        List<Job> group = prepared.jobs();
         long started = System.nanoTime();
         UnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("ingest"));
         List<IngestOutcome> outcomes = new ArrayList<>(group.size());
-        Map<String, SecretKey> keys;
+        long newest = Long.MIN_VALUE;
         try {
             uow.attachTransaction(log.transactions());
             try (Connection connection = dataSource.getConnection()) {
                 // the duplicate check and the append are one step for every writer of every instance (ADR 0012)
                 io.footfall.core.store.CopyEventStorageEngine.lockAppends(connection);
-                Set<String> inLog = alreadyStored(connection, group);
+                Set<String> inLog = alreadyStored(connection, prepared.messages());
                 Set<String> seen = new HashSet<>();
-                List<BehaviorEvent> fresh = new ArrayList<>();
                 for (Job job : group) {
                     int stored = 0;
                     for (BehaviorEvent e : job.events()) {
                         if (!inLog.contains(e.eventId()) && seen.add(e.eventId())) {
-                            fresh.add(e);
                             stored++;
                         }
                     }
                     outcomes.add(new IngestOutcome(stored, job.events().size() - stored, job.failed().size()));
                 }
-                keys = append(connection, fresh);
+                List<EventMessage<?>> fresh = inLog.isEmpty() ? prepared.messages()
+                        : prepared.messages().stream().filter(m -> !inLog.contains(m.getIdentifier())).toList();
+                if (!fresh.isEmpty()) {
+                    log.publish(fresh);
+                    newest = fresh.stream().mapToLong(m -> m.getTimestamp().toEpochMilli()).max().getAsLong();
+                }
                 storeFailed(connection, group);
                 committedEvents.addAndGet(fresh.size());
             }
@@ -234,8 +336,10 @@ public class IngestPipeline {
             }
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
-        vault.remember(keys);
         commits.incrementAndGet();
+        if (newest != Long.MIN_VALUE) {
+            priority.committed(newest);
+        }
         long now = System.nanoTime();
         commitTime.record(now - started, TimeUnit.NANOSECONDS);
         int size = 0;
@@ -252,16 +356,18 @@ public class IngestPipeline {
         groupSize.record(size);
     }
 
-    private static Set<String> alreadyStored(Connection connection, List<Job> group) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        group.forEach(j -> j.events().forEach(e -> ids.add(e.eventId())));
+    private static Set<String> alreadyStored(Connection connection, List<EventMessage<?>> messages) throws SQLException {
         Set<String> found = new HashSet<>();
-        if (ids.isEmpty()) {
+        if (messages.isEmpty()) {
             return found;
+        }
+        String[] ids = new String[messages.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = messages.get(i).getIdentifier();
         }
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT eventidentifier FROM domainevententry WHERE eventidentifier = ANY (?)")) {
-            select.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
+            select.setArray(1, connection.createArrayOf("varchar", ids));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     found.add(rs.getString(1));
@@ -269,33 +375,6 @@ public class IngestPipeline {
             }
         }
         return found;
-    }
-
-    private Map<String, SecretKey> append(Connection connection, List<BehaviorEvent> fresh) throws SQLException {
-        List<PersonalDataCodec.Split> splits = new ArrayList<>(fresh.size());
-        Set<String> subjects = new HashSet<>();
-        for (BehaviorEvent e : fresh) {
-            PersonalDataCodec.Split split = codec.split(e);
-            splits.add(split);
-            if (split.personal() != null) {
-                subjects.add(subjectOf(e));
-            }
-        }
-        Map<String, SecretKey> keys = subjects.isEmpty() ? Map.of() : vault.keysFor(connection, subjects);
-        List<EventMessage<?>> messages = new ArrayList<>(fresh.size());
-        for (PersonalDataCodec.Split split : splits) {
-            BehaviorEvent e = split.event();
-            SealedPersonalData sealed = null;
-            if (split.personal() != null) {
-                String subject = subjectOf(e);
-                sealed = vault.seal(subject, keys.get(subject), split.personal());
-            }
-            messages.add(new GenericEventMessage<>(e.eventId(), new RecordedBehavior(e, sealed), MetaData.emptyInstance(), e.receivedAt()));
-        }
-        if (!messages.isEmpty()) {
-            log.publish(messages);
-        }
-        return keys;
     }
 
     /** The identifier whose key seals an event's personal data. */

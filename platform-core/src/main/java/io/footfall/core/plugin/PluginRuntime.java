@@ -165,7 +165,7 @@ final class PluginRuntime {
         processor = TrackingEventProcessor.builder()
                 .name(processorName(id))
                 .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(List.of(new Handler())).build())
-                .messageSource(host.eventLog().eventStore())
+                .messageSource(host.eventLog().secondarySource())
                 .tokenStore(host.eventLog().tokenStore())
                 .transactionManager(host.eventLog().transactions())
                 .errorHandler(PropagatingErrorHandler.instance())

@@ -51,6 +51,8 @@ public class ProfileProjection {
 
     @Inject
     io.micrometer.core.instrument.MeterRegistry metrics;
+    @Inject
+    io.footfall.core.store.ProcessingPriority priority;
 
     private final ObjectMapper json = EventJson.create();
     private volatile io.micrometer.core.instrument.Timer freshness;
@@ -308,10 +310,15 @@ public class ProfileProjection {
         void recordFreshness() {
             io.micrometer.core.instrument.Timer timer = freshness();
             Instant now = Instant.now();
+            long newest = Long.MIN_VALUE;
             for (Instant received : receivedAt) {
                 if (received != null) {
                     timer.record(java.time.Duration.between(received, now));
+                    newest = Math.max(newest, received.toEpochMilli());
                 }
+            }
+            if (newest != Long.MIN_VALUE) {
+                priority.folded(newest);
             }
         }
 

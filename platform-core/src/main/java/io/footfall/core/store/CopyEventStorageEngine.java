@@ -145,38 +145,61 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
         });
     }
 
-    private static byte[] encode(List<? extends EventMessage<?>> events, Serializer serializer) {
+    static byte[] encode(List<? extends EventMessage<?>> events, Serializer serializer) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(events.size() * 1024);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
             out.write(HEADER);
             for (EventMessage<?> event : events) {
-                SerializedObject<byte[]> payload = event.serializePayload(serializer, byte[].class);
-                SerializedObject<byte[]> metaData = event.serializeMetaData(serializer, byte[].class);
-                String aggregateId = event.getIdentifier();
-                long sequence = 0;
-                String type = null;
-                if (event instanceof DomainEventMessage<?> domain) {
-                    aggregateId = domain.getAggregateIdentifier();
-                    sequence = domain.getSequenceNumber();
-                    type = domain.getType();
+                if (event instanceof EncodedEventMessage<?> encoded) {
+                    out.write(encoded.copyRow());
+                } else {
+                    writeRow(out, event, serializer);
                 }
-                out.writeShort(9);
-                text(out, event.getIdentifier());
-                text(out, aggregateId);
-                out.writeInt(8);
-                out.writeLong(sequence);
-                text(out, type);
-                text(out, InstantCodec.formatMillis(event.getTimestamp()));
-                text(out, payload.getType().getName());
-                text(out, payload.getType().getRevision());
-                bytes(out, payload.getData());
-                bytes(out, metaData.getData());
             }
             out.writeShort(-1);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode events for COPY", e);
         }
         return buffer.toByteArray();
+    }
+
+    /**
+     * One event as a row of the binary {@code COPY} stream, exactly as {@link #appendEvents} would write it. Writers
+     * that prepare events ahead of their append (the ingest pipeline) encode them here, off the append's critical
+     * path, and hand them over as {@link EncodedEventMessage}s.
+     */
+    static byte[] encodeRow(EventMessage<?> event, Serializer serializer) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            writeRow(out, event, serializer);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode an event for COPY", e);
+        }
+        return buffer.toByteArray();
+    }
+
+    private static void writeRow(DataOutputStream out, EventMessage<?> event, Serializer serializer) throws IOException {
+        SerializedObject<byte[]> payload = event.serializePayload(serializer, byte[].class);
+        SerializedObject<byte[]> metaData = event.serializeMetaData(serializer, byte[].class);
+        String aggregateId = event.getIdentifier();
+        long sequence = 0;
+        String type = null;
+        if (event instanceof DomainEventMessage<?> domain) {
+            aggregateId = domain.getAggregateIdentifier();
+            sequence = domain.getSequenceNumber();
+            type = domain.getType();
+        }
+        out.writeShort(9);
+        text(out, event.getIdentifier());
+        text(out, aggregateId);
+        out.writeInt(8);
+        out.writeLong(sequence);
+        text(out, type);
+        text(out, InstantCodec.formatMillis(event.getTimestamp()));
+        text(out, payload.getType().getName());
+        text(out, payload.getType().getRevision());
+        bytes(out, payload.getData());
+        bytes(out, metaData.getData());
     }
 
     private static void text(DataOutputStream out, String value) throws IOException {

@@ -58,6 +58,8 @@ public class EventLog {
 
     @Inject
     io.footfall.core.config.InstanceRoles roles;
+    @Inject
+    ProcessingPriority priority;
 
     @ConfigProperty(name = "footfall.projection.batch-size", defaultValue = "500")
     int projectionBatchSize;
@@ -132,7 +134,7 @@ public class EventLog {
         Object handler = projection.handler();
         int batchSize = projection.batchSize();
         configurer.eventProcessing()
-                .registerTrackingEventProcessor(name, Configuration::eventStore,
+                .registerTrackingEventProcessor(name, c -> priority.secondary(c.eventStore()),
                         c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                                 .andBatchSize(batchSize)
                                 .andInitialTrackingToken(StreamableMessageSource::createTailToken)
@@ -184,6 +186,14 @@ public class EventLog {
         return axon.eventStore();
     }
 
+    /**
+     * The event store as secondary processors (contributed projections, plugins) read it: holding back while the
+     * profile projection is behind this instance's ingest ({@link ProcessingPriority}).
+     */
+    public StreamableMessageSource<org.axonframework.eventhandling.TrackedEventMessage<?>> secondarySource() {
+        return priority.secondary(axon.eventStore());
+    }
+
     /** The serializer of stored payloads. */
     public Serializer serializer() {
         return serializer;
@@ -202,6 +212,14 @@ public class EventLog {
     /** The JSON mapping of stored events. */
     public ObjectMapper json() {
         return json;
+    }
+
+    /**
+     * The message with its stored row encoded now rather than at the append: for a writer that prepares the next
+     * batch while the previous one commits. Appending it writes exactly what appending {@code message} would.
+     */
+    public <T> EncodedEventMessage<T> encode(EventMessage<T> message) {
+        return new EncodedEventMessage<>(message, CopyEventStorageEngine.encodeRow(message, engine.getEventSerializer()));
     }
 
     /** Appends messages; the caller's transaction or unit of work decides when they commit. */

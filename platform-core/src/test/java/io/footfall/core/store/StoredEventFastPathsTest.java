@@ -50,6 +50,29 @@ class StoredEventFastPathsTest {
     }
 
     @Test
+    void rowsEncodedAheadOfTheAppendAreTheRowsTheAppendWouldWrite() {
+        Random random = new Random(11);
+        List<org.axonframework.eventhandling.EventMessage<?>> plain = new ArrayList<>();
+        List<org.axonframework.eventhandling.EventMessage<?>> encoded = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            BehaviorEvent e = event(random);
+            var message = new org.axonframework.eventhandling.GenericEventMessage<>(e.eventId(), new RecordedBehavior(e,
+                    random.nextBoolean() ? null : new SealedPersonalData("user:" + text(random), bytes(random))),
+                    MetaData.emptyInstance(), Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt(1_000_000)));
+            plain.add(message);
+            encoded.add(new EncodedEventMessage<>(message, CopyEventStorageEngine.encodeRow(message, stored)));
+        }
+        byte[] expected = CopyEventStorageEngine.encode(plain, stored);
+        assertArrayEquals(expected, CopyEventStorageEngine.encode(encoded, stored));
+        // mixed: some rows encoded ahead, some at the append
+        List<org.axonframework.eventhandling.EventMessage<?>> mixed = new ArrayList<>();
+        for (int i = 0; i < plain.size(); i++) {
+            mixed.add(i % 3 == 0 ? plain.get(i) : encoded.get(i));
+        }
+        assertArrayEquals(expected, CopyEventStorageEngine.encode(mixed, stored));
+    }
+
+    @Test
     void unknownAndEmptyTypesAreLeftToAxon() {
         SerializedObject<byte[]> unknown = new org.axonframework.serialization.SimpleSerializedObject<>(
                 "{\"a\":1}".getBytes(StandardCharsets.UTF_8), byte[].class, "com.example.Gone", "3");

@@ -27,6 +27,8 @@ public class ProcessingPriority {
 
     @Inject
     EventLog log;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @ConfigProperty(name = "footfall.processing.secondary-yield", defaultValue = "true")
     boolean enabled;
@@ -55,6 +57,12 @@ public class ProcessingPriority {
         this.primaryLag = primaryLag;
         this.maxDeferral = maxDeferral;
         this.primaryRunsHere = primaryRunsHere;
+    }
+
+    void registerMetrics(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent startup) {
+        io.micrometer.core.instrument.FunctionCounter.builder("footfall.processing.secondary.deferrals", deferrals, AtomicLong::get)
+                .description("times a plugin or contributed projection held back because the profile projection lagged ingest")
+                .register(registry);
     }
 
     /** Ingest committed events received up to this instant. */

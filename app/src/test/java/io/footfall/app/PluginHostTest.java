@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -175,6 +176,31 @@ class PluginHostTest {
         admin().contentType("application/json").body("{\"every\":null}").put("/api/v1/plugins/{id}/schedule", BROKEN)
                 .then().statusCode(200);
         admin().get("/api/v1/plugins/{id}/schedule", BROKEN).then().statusCode(200).body("every", equalTo(null));
+    }
+
+    @jakarta.inject.Inject
+    io.footfall.core.plugin.TrainingSchedule schedule;
+    @jakarta.inject.Inject
+    javax.sql.DataSource dataSource;
+
+    @Test
+    @Order(8)
+    void aDueScheduledRunStartsOnceWhateverTheNumberOfInstances() throws Exception {
+        java.time.Instant seen;
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement(
+                "SELECT last_scheduled_training FROM plugin_config WHERE plugin_id = ?")) {
+            s.setString(1, BROKEN);
+            try (var rs = s.executeQuery()) {
+                assertTrue(rs.next());
+                seen = rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant();
+            }
+        }
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        // two instances found the run due after reading the same last start: one wins, the other does not start it
+        assertTrue(schedule.claimDue(BROKEN, seen, now));
+        assertFalse(schedule.claimDue(BROKEN, seen, now.plusMillis(1)));
+        // the next run goes to whoever read the new last start
+        assertTrue(schedule.claimDue(BROKEN, now, now.plusMillis(2)));
     }
 
     @Test

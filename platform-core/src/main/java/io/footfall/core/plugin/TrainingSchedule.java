@@ -25,6 +25,8 @@ import org.jboss.logging.Logger;
 /**
  * Trains plugins on a schedule: each plugin may have an interval ({@code train_every}); when the
  * last scheduled run is older than that, a training job starts with the current time as cutoff.
+ * Every instance with the {@code process} role checks the schedule, but a due run starts once: the
+ * instance whose compare-and-set of {@code last_scheduled_training} succeeds runs it (see {@link #claim}).
  */
 @ApplicationScoped
 public class TrainingSchedule {
@@ -100,7 +102,7 @@ public class TrainingSchedule {
     void tick() {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT plugin_id, train_every, last_scheduled_training FROM plugin_config WHERE train_every IS NOT NULL AND enabled")) {
-            Instant now = Instant.now();
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
@@ -114,21 +116,57 @@ public class TrainingSchedule {
                     if (last != null && last.toInstant().plus(every).isAfter(now) || host.plugin(id).isEmpty()) {
                         continue;
                     }
+                    if (!claim(c, id, last, now)) {
+                        continue; // another instance started this run
+                    }
                     try {
                         jobs.start(id, now);
-                        try (PreparedStatement mark = c.prepareStatement(
-                                "UPDATE plugin_config SET last_scheduled_training = ? WHERE plugin_id = ?")) {
-                            mark.setTimestamp(1, Timestamp.from(now));
-                            mark.setString(2, id);
-                            mark.executeUpdate();
-                        }
                     } catch (TrainingJobs.AlreadyTraining running) {
-                        // the next tick tries again
+                        release(c, id, last, now); // the next tick (here or elsewhere) tries again
                     }
                 }
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("training schedule check failed: %s", io.footfall.core.config.SafeErrors.describe(e));
+        }
+    }
+
+    /**
+     * Claims a due scheduled run: sets the plugin's last scheduled start to {@code now} only if it still holds
+     * {@code seen}, the value this instance read. Of several instances that found the run due, exactly one wins.
+     *
+     * @return whether this instance won and should start the run
+     */
+    static boolean claim(Connection c, String pluginId, Timestamp seen, Instant now) throws SQLException {
+        try (PreparedStatement claim = c.prepareStatement("UPDATE plugin_config SET last_scheduled_training = ? "
+                + "WHERE plugin_id = ? AND last_scheduled_training IS NOT DISTINCT FROM ?")) {
+            claim.setTimestamp(1, Timestamp.from(now));
+            claim.setString(2, pluginId);
+            claim.setTimestamp(3, seen);
+            return claim.executeUpdate() == 1;
+        }
+    }
+
+    /** Gives back a claimed run that could not start, so that it is due again. */
+    private static void release(Connection c, String pluginId, Timestamp seen, Instant now) throws SQLException {
+        try (PreparedStatement release = c.prepareStatement("UPDATE plugin_config SET last_scheduled_training = ? "
+                + "WHERE plugin_id = ? AND last_scheduled_training = ?")) {
+            release.setTimestamp(1, seen);
+            release.setString(2, pluginId);
+            release.setTimestamp(3, Timestamp.from(now));
+            release.executeUpdate();
+        }
+    }
+
+    /**
+     * Claims a due run as the schedule check does, on a connection of its own: whether the last scheduled start
+     * still was {@code seen} (null: never) and is now {@code now}.
+     */
+    public boolean claimDue(String pluginId, Instant seen, Instant now) {
+        try (Connection c = dataSource.getConnection()) {
+            return claim(c, pluginId, seen == null ? null : Timestamp.from(seen), now);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

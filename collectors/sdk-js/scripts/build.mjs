@@ -18,7 +18,8 @@ await build({
   minify: true,
   outfile: 'dist/footfall.umd.js',
   banner: { js: '(function(g,f){typeof exports=="object"&&typeof module!="undefined"?module.exports=f():typeof define=="function"&&define.amd?define(f):(g=typeof globalThis!="undefined"?globalThis:g||self,g.footfall=f())})(this,function(){' },
-  footer: { js: 'return __footfall});' },
+  // loaded by the asynchronous snippet: replay its queue, and the global becomes the client it initialised
+  footer: { js: 'var q=typeof globalThis!="undefined"&&globalThis.footfall;return Array.isArray(q)&&__footfall.fromSnippet(q)||__footfall});' },
 });
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' });

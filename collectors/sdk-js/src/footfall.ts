@@ -642,3 +642,19 @@ for (const k of Object.keys(ECOMMERCE) as (keyof typeof ECOMMERCE)[]) {
 export function init(options: Options): Footfall {
   return new Footfall(options);
 }
+
+/**
+ * Replays what the asynchronous snippet (docs/sdk-js.md) queued before this bundle loaded: `queue` holds
+ * `[method, ...args]` entries. Its first `init` creates the client; every other call is then made on that
+ * client, in the order the page made it. Returns the client, which the UMD bundle puts in place of the
+ * snippet's queue, or undefined when nothing was initialised.
+ */
+export function fromSnippet(queue: unknown[][]): Footfall | undefined {
+  const at = queue.findIndex(c => c && c[0] === 'init');
+  if (at < 0) return undefined;
+  const ff: any = init(queue[at][1] as Options);
+  queue.forEach((c, i) => {
+    if (i !== at && c && typeof ff[c[0] as string] === 'function') ff[c[0] as string](...c.slice(1));
+  });
+  return ff;
+}

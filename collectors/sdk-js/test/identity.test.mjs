@@ -187,3 +187,38 @@ test('the UMD bundle works as CommonJS and exposes init', async () => {
 test('a write key is required', () => {
   assert.throws(() => new World().client({ writeKey: '' }), /writeKey/);
 });
+
+test('the asynchronous snippet: calls queued before the bundle loads are made in order, then the global is the client', async () => {
+  const { readFileSync } = await import('node:fs');
+  const vm = await import('node:vm');
+  const w = new World();
+  // what the snippet in docs/sdk-js.md sets up before the bundle arrives
+  const queue = [];
+  for (const m of ['init', 'track', 'page', 'identify', 'productViewed']) queue[m] = (...args) => { queue.push([m, ...args]); };
+  queue.init({ writeKey: 'wk', host: 'https://ff.example.com', env: w.env(), batchSize: 100 });
+  queue.page();
+  queue.identify('alice', { plan: 'pro' });
+  queue.productViewed({ product_id: 'p-1' });
+  queue.push(['cartViewed', { cart_id: 'c-1' }]); // any method, queued by hand
+  queue.push(['noSuchMethod', 1]); // ignored
+  const sandbox = { footfall: queue };
+  vm.runInNewContext(readFileSync(new URL('../dist/footfall.umd.js', import.meta.url), 'utf8'), sandbox);
+  const ff = sandbox.footfall;
+  assert.ok(!Array.isArray(ff), 'the global became the client');
+  assert.equal(typeof ff.track, 'function');
+  ff.track('After Load');
+  await ff.flush();
+  const msgs = w.requests.flatMap(r => r.body.batch);
+  assert.deepEqual(msgs.map(m => m.type + ':' + (m.event || '')), ['page:', 'identify:', 'track:Product Viewed', 'track:Cart Viewed', 'track:After Load']);
+  assert.ok(msgs.slice(2).every(m => m.userId === 'alice'), 'identify applied to what followed it');
+  assert.equal(new Set(msgs.map(m => m.messageId)).size, msgs.length);
+});
+
+test('without a queued init the bundle leaves the namespace as the global', async () => {
+  const { readFileSync } = await import('node:fs');
+  const vm = await import('node:vm');
+  const sandbox = { footfall: [['track', 'Early']] };
+  vm.runInNewContext(readFileSync(new URL('../dist/footfall.umd.js', import.meta.url), 'utf8'), sandbox);
+  assert.equal(typeof sandbox.footfall.init, 'function');
+  assert.equal(sandbox.footfall.VERSION, VERSION);
+});

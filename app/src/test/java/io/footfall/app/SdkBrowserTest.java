@@ -2,6 +2,7 @@ package io.footfall.app;
 
 import static io.footfall.app.Api.admin;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +137,27 @@ class SdkBrowserTest {
             System.out.printf("SdkBrowserTest: %d events; tracking requests seen by the proxy: %s; duplicates reported by the app: %d; retry %d ms after the 429%n",
                     expected.size(), proxy.seen.stream().collect(Collectors.groupingBy(FaultProxy.Seen::outcome, Collectors.counting())),
                     proxy.duplicatesReported(), Duration.ofNanos(retry.atNanos() - overloaded.atNanos()).toMillis());
+        }
+    }
+
+    @Test
+    void theAsynchronousSnippetDeliversCallsMadeBeforeTheBundleLoaded() throws Exception {
+        String user = "snippet-" + java.util.UUID.randomUUID();
+        try (Browser browser = Browser.start()) {
+            var driver = browser.driver();
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            driver.get("http://localhost:" + RestAssured.port + "/demo/async.html?writeKey=" + Api.WRITE_KEY + "&user=" + user);
+            // the global became the client once the bundle replayed the queue
+            browser.await(DEADLINE, d -> (Boolean) js.executeScript("return !Array.isArray(window.footfall) && typeof footfall.user === 'function'"));
+            List<String> types = Poll.until(DEADLINE, () -> {
+                var response = admin().get("/api/v1/profiles/{id}/events?limit=50", user);
+                return response.statusCode() == 404 ? List.<String>of()
+                        : response.then().statusCode(200).extract().jsonPath().getList("items.event.name", String.class);
+            }, t -> t.contains("Product Viewed"));
+            assertEquals(1, types.stream().filter("Product Viewed"::equals).count(), "queued before load, sent once: " + types);
+            // the page view queued before identify is the same visitor's, stitched into the user's profile
+            admin().get("/api/v1/profiles/{id}", user).then().statusCode(200)
+                    .body("eventCounts.'Product Viewed'", equalTo(1)).body("eventCounts.page", equalTo(1));
         }
     }
 

@@ -462,6 +462,150 @@ class AdminUiTest {
         signOut();
     }
 
+    private static final String FIXTURE = "broken-fixture";
+
+    private static void configureFixture(String mode) {
+        admin().contentType("application/json").body(Map.of("mode", mode)).put("/api/v1/plugins/{id}/config", FIXTURE)
+                .then().statusCode(200).body("config.mode", equalTo(mode));
+    }
+
+    private static List<Long> letters(String status) {
+        return longs(admin().queryParam("status", status).get("/api/v1/plugins/{id}/dead-letters", FIXTURE)
+                .then().statusCode(200).extract().jsonPath().getList("id"));
+    }
+
+    /** Makes the fixture plugin park one more batch and returns its dead letter's id. */
+    private static long parkOneBatch() {
+        List<Long> before = letters("PARKED");
+        String user = "ui-dead-" + UUID.randomUUID();
+        tracking().body("{\"batch\":[{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"" + user
+                + "\",\"properties\":{\"product_id\":\"p-dead\"}}]}").post("/v1/batch").then().statusCode(200);
+        List<Long> after = Poll.until(WAIT, () -> letters("PARKED"), l -> !before.containsAll(l));
+        return after.stream().filter(id -> !before.contains(id)).findFirst().orElseThrow();
+    }
+
+    /** The dead-letter table's row of this letter on the plugin page, once listed. */
+    private static WebElement letterRow(long letter) {
+        return browser.await(WAIT, d -> d.findElements(By.cssSelector("[data-region=dead-letters] tbody tr")).stream()
+                .filter(tr -> tr.findElement(By.tagName("td")).getText().trim().equals(String.valueOf(letter))).findFirst().orElse(null));
+    }
+
+    /** Accepts the confirmation dialog a destructive action opens, as the operator would. */
+    private static void acceptConfirmation() {
+        browser.await(WAIT, d -> {
+            try {
+                d.switchTo().alert().accept();
+                return true;
+            } catch (org.openqa.selenium.NoAlertPresentException e) {
+                return null;
+            }
+        });
+    }
+
+    @Test
+    @Order(7)
+    void deadLettersAreRetriedAndDroppedFromThePluginPage() {
+        configureFixture("throw");
+        long toRetry = parkOneBatch();
+        long toDrop = parkOneBatch();
+        configureFixture("ok");
+
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/plugins/" + FIXTURE);
+        assertEquals("ready", settled("dead-letters"));
+        browser.screenshot("admin-ui-11-dead-letters");
+        letterRow(toRetry).findElement(By.xpath(".//button[text()='Retry']")).click();
+        Poll.until(WAIT, () -> letters("RETRIED"), l -> l.contains(toRetry));
+        browser.await(WAIT, d -> d.findElements(By.cssSelector("[data-region=dead-letters] tbody tr")).stream()
+                .noneMatch(tr -> tr.getText().startsWith(toRetry + " ")) ? true : null);
+
+        letterRow(toDrop).findElement(By.xpath(".//button[text()='Drop']")).click();
+        acceptConfirmation(); // dropping asks first
+        Poll.until(WAIT, () -> letters("DROPPED"), l -> l.contains(toDrop));
+        assertFalse(letters("PARKED").contains(toDrop));
+        assertFalse(letters("PARKED").contains(toRetry));
+    }
+
+    @Test
+    @Order(8)
+    void aModelVersionIsPromotedAndRolledBackFromTheModelsPage() {
+        // a second version of basket-rules (test 4 trained the first)
+        String job = admin().post("/api/v1/plugins/basket-rules/train").then().statusCode(202).extract().jsonPath().getString("id");
+        Poll.until(Duration.ofSeconds(120), () -> admin().get("/api/v1/plugins/basket-rules/jobs/{job}", job).jsonPath().getString("status"),
+                status -> !status.equals("RUNNING"));
+        List<Map<String, Object>> versions = admin().get("/api/v1/plugins/basket-rules/models").jsonPath().getList("$");
+        assertTrue(versions.size() >= 2, versions.toString());
+        int target = versions.stream().filter(v -> !Boolean.TRUE.equals(v.get("serving")))
+                .mapToInt(v -> ((Number) v.get("version")).intValue()).min().orElseThrow();
+        Integer servingBefore = versions.stream().filter(v -> Boolean.TRUE.equals(v.get("serving")))
+                .map(v -> ((Number) v.get("version")).intValue()).findFirst().orElse(null);
+
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/models?plugin=basket-rules");
+        assertEquals("ready", settled("models-basket-rules"));
+        WebElement row = browser.await(WAIT, d -> d.findElements(By.cssSelector("[data-region=models-basket-rules] tbody tr")).stream()
+                .filter(tr -> tr.findElement(By.tagName("td")).getText().trim().equals(String.valueOf(target))).findFirst().orElse(null));
+        row.findElement(By.xpath(".//button[text()='Promote']")).click();
+        Poll.until(WAIT, () -> servingVersion("basket-rules"), v -> v != null && v == target);
+        browser.screenshot("admin-ui-12-model-promoted");
+
+        if (servingBefore != null) {
+            // rolling back serves the version that served before the promotion again
+            settled("models-basket-rules");
+            browser.await(WAIT, d -> d.findElements(By.xpath("//button[text()='Roll back to the previous promoted version']")).isEmpty() ? null : true);
+            driver().findElement(By.xpath("//button[text()='Roll back to the previous promoted version']")).click();
+            Poll.until(WAIT, () -> servingVersion("basket-rules"), v -> v != null && v.equals(servingBefore));
+        }
+    }
+
+    private static Integer servingVersion(String plugin) {
+        List<Map<String, Object>> versions = admin().get("/api/v1/plugins/{id}/models", plugin).jsonPath().getList("$");
+        return versions.stream().filter(v -> Boolean.TRUE.equals(v.get("serving"))).map(v -> ((Number) v.get("version")).intValue())
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    @Order(9)
+    void aReplayStartedFromThePluginPageRebuildsThePluginFromTheLog() {
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/plugins/" + FIXTURE);
+        assertEquals("ready", settled("plugin"));
+        long head = admin().get("/api/v1/projections/profiles").then().statusCode(200).extract().jsonPath().getLong("head");
+        long processedBefore = admin().get("/api/v1/plugins/{id}", FIXTURE).jsonPath().getLong("processedEvents");
+        driver().findElement(By.id("replay")).click();
+        acceptConfirmation(); // a replay clears the plugin's state: it asks first
+        browser.await(WAIT, d -> text("[data-region=replay]").startsWith("Replaying") ? true : null);
+        // the plugin went back to the start of the log and folded it again, up to the head
+        Poll.until(Duration.ofSeconds(120), () -> admin().get("/api/v1/plugins/{id}", FIXTURE).jsonPath(),
+                p -> !p.getBoolean("replaying") && p.getLong("position") >= head && p.getLong("processedEvents") - processedBefore >= head / 2);
+        browser.screenshot("admin-ui-13-replay");
+    }
+
+    @Test
+    @Order(10)
+    void aSourceCreatedInTheUiTakesEventsWithTheKeyShownOnce() {
+        String name = "ui-source-" + UUID.randomUUID().toString().substring(0, 8);
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/sources");
+        assertEquals("ready", settled("sources"));
+        driver().findElement(By.id("s-name")).sendKeys(name);
+        driver().findElement(By.xpath("//button[text()='Create source']")).click();
+        String key = browser.await(WAIT, d -> "created".equals(d.findElement(By.cssSelector("[data-region=new-source]")).getDomAttribute("data-state"))
+                ? text("[data-region=new-source] [data-field=write-key]") : null);
+        browser.await(WAIT, d -> text("[data-region=sources]").contains(name) ? true : null);
+        browser.screenshot("admin-ui-14-source-created");
+        String user = "ui-src-" + UUID.randomUUID();
+        RestAssured.given().auth().preemptive().basic(key, "").contentType("application/json")
+                .body("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"" + user + "\",\"properties\":{\"product_id\":\"p-src\"}}")
+                .post("/v1/track").then().statusCode(200);
+        Api.awaitProfile(user, 1);
+        // the key is not shown again: the list has names and ids only
+        driver().navigate().refresh();
+        assertEquals("ready", settled("sources"));
+        assertFalse(text("main").contains(key), "a write key is shown only in the answer to its creation");
+        signOut();
+    }
+
     private static ObjectNode prefixed(ObjectNode message, String prefix) {
         for (String field : List.of("userId", "anonymousId", "previousId", "messageId")) {
             if (message.hasNonNull(field)) {

@@ -606,6 +606,40 @@ class AdminUiTest {
         signOut();
     }
 
+    /** The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it is now, one line each. */
+    private static List<String> accessibilityViolations(String page) {
+        com.deque.html.axecore.results.Results results = new com.deque.html.axecore.selenium.AxeBuilder()
+                .withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze(driver());
+        assertTrue(results.getPasses().size() > 10, page + ": axe-core ran its checks");
+        List<String> found = new ArrayList<>();
+        for (com.deque.html.axecore.results.Rule rule : results.getViolations()) {
+            if ("serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact())) {
+                rule.getNodes().forEach(n -> found.add(page + ": " + rule.getId() + " (" + rule.getImpact() + ") at " + n.getTarget()));
+            }
+        }
+        return found;
+    }
+
+    @Test
+    @Order(11)
+    void everyPageHasNoSeriousOrCriticalAccessibilityViolation() {
+        List<String> violations = new ArrayList<>();
+        driver().get(base() + "/admin/login.html");
+        browser.await(WAIT, d -> d.findElements(By.id("j_username")).isEmpty() ? null : true);
+        violations.addAll(accessibilityViolations("login"));
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        for (String page : List.of("#/dashboard", "#/profiles", "#/segments", "#/plugins", "#/plugins/basket-rules", "#/models",
+                "#/ingestion", "#/sources")) {
+            open(page);
+            driver().navigate().refresh();
+            browser.await(WAIT, d -> (Boolean) js("return document.querySelector('main') !== null && document.querySelector('main').children.length > 0"
+                    + " && document.querySelectorAll('[data-state=loading]').length === 0") ? true : null);
+            violations.addAll(accessibilityViolations(page));
+        }
+        assertEquals(List.of(), violations);
+        signOut();
+    }
+
     private static ObjectNode prefixed(ObjectNode message, String prefix) {
         for (String field : List.of("userId", "anonymousId", "previousId", "messageId")) {
             if (message.hasNonNull(field)) {

@@ -6,6 +6,18 @@ import { draw, color } from '../charts.js';
 
 const DEFAULT_STEPS = 'Products Searched,Product Viewed,Product Added,Checkout Started,Order Completed';
 
+/** The heat map's colour at full intensity (over white below it). */
+const HEAT = [31, 95, 191];
+
+/**
+ * Black or white, whichever reads on this background: black from a relative luminance of 0.18 up, where it has
+ * a contrast of at least 4.6:1, white below it (WCAG 2.1 AA asks 4.5:1 for text).
+ */
+function textOn(rgb) {
+  const [r, g, b] = rgb.map((c) => { const s = c / 255; return s <= 0.04045 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4); });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b >= 0.18 ? '#000' : '#fff';
+}
+
 export function render(main, ctx) {
   const q = ctx.query;
   const today = new Date();
@@ -145,7 +157,8 @@ export function render(main, ctx) {
       const cell = (v) => {
         if (v === null || v === undefined) return h('td', { class: 'cell' }, '');
         const alpha = Math.max(0.05, Math.min(1, v));
-        return h('td', { class: 'cell', style: `background:rgba(31,95,191,${alpha.toFixed(2)});color:${alpha > 0.5 ? '#fff' : '#1d2430'}` }, pct(v, 0));
+        const background = HEAT.map((c) => Math.round(255 - alpha * (255 - c)));
+        return h('td', { class: 'cell', style: `background:rgb(${background.join(',')});color:${textOn(background)}` }, pct(v, 0));
       };
       return h('div', { class: 'table-wrap' }, h('table', { class: 'heat', 'aria-label': 'Share of each weekly cohort active in the weeks after its first' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Cohort'), h('th', { scope: 'col' }, 'Start'), h('th', { scope: 'col', class: 'num' }, 'Users'),

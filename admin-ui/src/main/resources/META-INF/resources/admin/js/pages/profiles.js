@@ -92,7 +92,7 @@ function renderProfile(p) {
     h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === null || v === undefined ? '—' : String(v))])),
     h('h3', {}, 'Events by type'),
     counts.length ? table([{ label: 'Type', value: (r) => r[0] }, { label: 'Count', value: (r) => num(r[1]), num: true }], counts) : h('p', { class: 'muted' }, 'none'),
-    Object.keys(p.traits || {}).length ? [h('h3', {}, 'Traits'), h('pre', { class: 'raw' }, JSON.stringify(p.traits, null, 2))] : null);
+    Object.keys(p.traits || {}).length ? [h('h3', {}, 'Traits'), h('pre', { class: 'raw', tabindex: '0' }, JSON.stringify(p.traits, null, 2))] : null);
 }
 
 function renderChurn(c) {
@@ -128,7 +128,7 @@ function loadTimeline(target, id) {
       rows.append(h('tr', { 'data-position': item.position },
         h('td', {}, when(e.occurredAt)), h('td', {}, (e.kind || '').toLowerCase()), h('td', { 'data-field': 'name' }, e.name || ''),
         h('td', {}, summary(e)),
-        h('td', {}, h('details', {}, h('summary', {}, 'raw'), h('pre', { class: 'raw' }, JSON.stringify(e, null, 2))))));
+        h('td', {}, h('details', {}, h('summary', {}, 'raw'), h('pre', { class: 'raw', tabindex: '0' }, JSON.stringify(e, null, 2))))));
     }
     more.replaceChildren();
     if (p.nextBefore !== undefined && p.nextBefore !== null) {

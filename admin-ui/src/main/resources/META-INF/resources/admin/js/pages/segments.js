@@ -97,7 +97,7 @@ function renderEditor(target, ctx, onSaved) {
     h('div', { class: 'editor' },
       h('div', {}, h('label', { for: 'rules' }, 'Rules document (JSON)'), text, h('div', { class: 'actions' }, save)),
       h('div', {}, errors,
-        h('p', { class: 'hint', id: 'rules-hint' }, editable ? ['Example:', h('pre', { class: 'raw' }, JSON.stringify(EXAMPLE, null, 2))] : 'Read-only: your role cannot change rule segments.'))));
+        h('p', { class: 'hint', id: 'rules-hint' }, editable ? ['Example:', h('pre', { class: 'raw', tabindex: '0' }, JSON.stringify(EXAMPLE, null, 2))] : 'Read-only: your role cannot change rule segments.'))));
     return form;
   }, 'Rule definitions');
 }

@@ -545,6 +545,55 @@ class KafkaCollectorTest {
         assertEquals(ids.size(), inLog(ids), "what was produced while it restarted is in the log");
     }
 
+    /**
+     * Bootstrap servers where nothing listens (a closed local port): the collector keeps trying, and its readiness
+     * check is DOWN with a reason (where it cannot connect, no record contents) instead of UP while nothing is read;
+     * once a broker listens at that port, it is UP again and consumes what was produced there.
+     */
+    @Test
+    void readinessIsDownWhileNoBrokerAnswersAndUpOnceOneDoes() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "unreachable-" + run;
+        String group = "footfall-" + run;
+        int port = KafkaTestBroker.closedPort();
+        String bootstrap = "127.0.0.1:" + port;
+        long recordsBefore = collector.status().records();
+        // no answer for a second is unreachable here (the default is 15 s)
+        collector.start(KafkaCollectorSettings.of(bootstrap, List.of(topic), group, Api.WRITE_KEY).withUnreachableAfter(Duration.ofSeconds(1)));
+        Map<String, Object> down = Poll.until(Duration.ofSeconds(20), KafkaCollectorTest::readinessCheck,
+                c -> "DOWN".equals(c.get("status")));
+        Object reason = ((Map<?, ?>) down.get("data")).get("reason");
+        assertTrue(String.valueOf(reason).contains(bootstrap), "the reason says where it cannot connect: " + down);
+        assertEquals("UNREACHABLE", ((Map<?, ?>) down.get("data")).get("state"));
+        assertEquals(KafkaCollector.State.UNREACHABLE, collector.status().state());
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(503);
+        assertTrue(collector.running(), "it keeps trying");
+        assertEquals(recordsBefore, collector.status().records(), "nothing read");
+
+        List<String> values = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < 20; i++) {
+            values.add("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"" + user(run, i % 3) + "\",\"messageId\":\""
+                    + run + "-u" + i + "\"}");
+            ids.add(EventIds.of(sourceId(), run + "-u" + i));
+        }
+        try (KafkaTestBroker late = KafkaTestBroker.startOnPort(port, Map.of())) {
+            late.createTopic(topic, 1);
+            send(bootstrap, topic, values);
+            Poll.until(Duration.ofSeconds(60), KafkaCollectorTest::readinessCheck, c -> "UP".equals(c.get("status")));
+            Poll.until(Duration.ofSeconds(60), () -> committedAndEnd(bootstrap, topic, group), ce -> ce[0] == ce[1] && ce[1] == values.size());
+            assertEquals(ids.size(), inLog(ids), "what was produced once the broker answered is in the log");
+            // stopped while the broker still runs, so the last offsets are committed
+            assertTrue(collector.stop(Duration.ofSeconds(60)));
+        }
+    }
+
+    /** The Kafka collector's readiness check as JSON (name, status, data). */
+    private static Map<String, Object> readinessCheck() {
+        return io.restassured.RestAssured.given().get("/q/health/ready").then().extract().jsonPath()
+                .getMap("checks.find { it.name == 'footfall-kafka-collector' }");
+    }
+
     /** Status of the Kafka collector's readiness check. */
     private static String readiness() {
         return io.restassured.RestAssured.given().get("/q/health/ready").then().extract().jsonPath()

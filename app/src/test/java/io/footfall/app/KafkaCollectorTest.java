@@ -60,6 +60,8 @@ class KafkaCollectorTest {
     DataSource ds;
     @Inject
     SourceRegistry sources;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @BeforeAll
     static void startBroker() {
@@ -469,6 +471,9 @@ class KafkaCollectorTest {
         }
         sendOrdered(topic, values);
         KafkaCollector.Status before = collector.status();
+        double ingestFailedBefore = ingestFailed();
+        double collectorFailedBefore = registry.find("footfall.collector.kafka.events").tag("outcome", "failed").counter() == null ? 0
+                : registry.get("footfall.collector.kafka.events").tag("outcome", "failed").counter().count();
         KafkaCollectorSettings settings = KafkaCollectorSettings.of(kafka.bootstrapServers(), List.of(topic), group, Api.WRITE_KEY)
                 .withBatching(500, 1);
         // the first run dies right after its first append (everything), before committing its offsets
@@ -484,6 +489,11 @@ class KafkaCollectorTest {
         assertEquals(2L * values.size(), after.records() - before.records(), "every record was read twice");
         assertEquals(ids.size(), inLog(ids));
         assertEquals(4, failedOf(topic), "each failure is stored once although its record was read twice");
+        // and counted once: the collector's counter and the pipeline's metric count what was stored, not what was read
+        assertEquals(4, after.failed() - before.failed(), "the collector counts each failed record once");
+        assertEquals(4.0, ingestFailed() - ingestFailedBefore, "footfall.ingest.events{outcome=failed} counts each failure once");
+        assertEquals(4.0, registry.get("footfall.collector.kafka.events").tag("outcome", "failed").counter().count()
+                - collectorFailedBefore, "footfall.collector.kafka.events{outcome=failed} counts each failure once");
         assertEquals(List.of("kafka:" + sourceId() + ":" + topic + ":0:0", "kafka:" + sourceId() + ":" + topic + ":0:1",
                         "kafka:" + sourceId() + ":" + topic + ":0:2:0", "kafka:" + sourceId() + ":" + topic + ":0:2:1"),
                 Db.strings(ds, "SELECT origin_key FROM failed_event WHERE message LIKE ? ORDER BY origin_key", "%(Kafka " + topic + "/%"));
@@ -592,6 +602,12 @@ class KafkaCollectorTest {
     private static Map<String, Object> readinessCheck() {
         return io.restassured.RestAssured.given().get("/q/health/ready").then().extract().jsonPath()
                 .getMap("checks.find { it.name == 'footfall-kafka-collector' }");
+    }
+
+    /** The ingest pipeline's count of failed events stored (footfall.ingest.events{outcome=failed}). */
+    private double ingestFailed() {
+        io.micrometer.core.instrument.Counter c = registry.find("footfall.ingest.events").tag("outcome", "failed").counter();
+        return c == null ? 0 : c.count();
     }
 
     /** Status of the Kafka collector's readiness check. */

@@ -456,12 +456,18 @@ public class KafkaCollector {
                 return;
             }
             long quiet = now - lastAnswer;
-            if (state == State.RUNNING && quiet > worker.settings.unreachableAfter().toNanos()) {
-                lastError = "no answer from any Kafka broker (bootstrap.servers " + worker.settings.bootstrapServers() + ") for "
-                        + String.format(java.util.Locale.ROOT, "%.1f", quiet / 1e9) + " s; still trying";
-                unreachableReason = lastError;
+            if (quiet <= worker.settings.unreachableAfter().toNanos()) {
+                return;
+            }
+            String reason = "no answer from any Kafka broker (bootstrap.servers " + worker.settings.bootstrapServers() + ") for "
+                    + String.format(java.util.Locale.ROOT, "%.1f", quiet / 1e9) + " s; still trying";
+            if (state == State.RUNNING) {
+                lastError = reason;
+                unreachableReason = reason;
                 state = State.UNREACHABLE;
-                LOG.warnf("Kafka collector: %s", lastError);
+                LOG.warnf("Kafka collector: %s", reason);
+            } else if (state == State.UNREACHABLE) {
+                unreachableReason = reason; // readiness tells how long it has been
             }
         }
 

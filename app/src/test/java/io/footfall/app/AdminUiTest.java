@@ -100,6 +100,11 @@ class AdminUiTest {
         return driver().findElement(By.cssSelector(css)).getText();
     }
 
+    /** Clears a region's data-state, so that waiting for a state sees the next change, not the last one. */
+    private static void resetState(String id) {
+        ((org.openqa.selenium.JavascriptExecutor) driver()).executeScript("document.getElementById(arguments[0]).dataset.state = 'none'", id);
+    }
+
     private static void open(String hash) {
         driver().get(base() + "/admin/" + hash);
     }
@@ -305,6 +310,21 @@ class AdminUiTest {
                 + "\"where\":{\"productId\":\"" + p + "-item\"},\"within\":\"P30D\"}}]}");
         driver().findElement(By.id("rules-save")).click();
         browser.await(WAIT, d -> "saved".equals(d.findElement(By.id("rules-errors")).getDomAttribute("data-state")));
+        // saved again from the same page: the editor sends the version its own save stored
+        resetState("rules-errors");
+        driver().findElement(By.id("rules-save")).click();
+        browser.await(WAIT, d -> "saved".equals(d.findElement(By.id("rules-errors")).getDomAttribute("data-state")));
+        // a rule segment created through the API meanwhile: saving the page's (now stale) document is refused, not
+        // silently dropping that segment (the editor sends If-Match with the configuration version it loaded)
+        String viaApi = p + "-api";
+        admin().contentType("application/json").body("{\"id\":\"" + viaApi + "\",\"when\":{\"event\":\"Order Completed\",\"within\":\"P1D\"}}")
+                .post("/api/v1/segments").then().statusCode(201);
+        resetState("rules-errors");
+        driver().findElement(By.id("rules-save")).click();
+        browser.await(WAIT, d -> "conflict".equals(d.findElement(By.id("rules-errors")).getDomAttribute("data-state")));
+        assertEquals("If-Match", driver().findElement(By.cssSelector("#rules-errors [data-error=version_conflict]")).getDomAttribute("data-field"));
+        admin().get("/api/v1/segments/{id}/definition", viaApi).then().statusCode(200);
+        admin().get("/api/v1/segments/{id}/definition", segment).then().statusCode(200);
         Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<String> buyers = List.of(p + "-ann", p + "-ben");
         StringBuilder batch = new StringBuilder("{\"batch\":[");

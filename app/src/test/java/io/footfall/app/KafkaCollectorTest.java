@@ -60,6 +60,8 @@ class KafkaCollectorTest {
     DataSource ds;
     @Inject
     SourceRegistry sources;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @BeforeAll
     static void startBroker() {
@@ -469,6 +471,9 @@ class KafkaCollectorTest {
         }
         sendOrdered(topic, values);
         KafkaCollector.Status before = collector.status();
+        double ingestFailedBefore = ingestFailed();
+        double collectorFailedBefore = registry.find("footfall.collector.kafka.events").tag("outcome", "failed").counter() == null ? 0
+                : registry.get("footfall.collector.kafka.events").tag("outcome", "failed").counter().count();
         KafkaCollectorSettings settings = KafkaCollectorSettings.of(kafka.bootstrapServers(), List.of(topic), group, Api.WRITE_KEY)
                 .withBatching(500, 1);
         // the first run dies right after its first append (everything), before committing its offsets
@@ -484,6 +489,11 @@ class KafkaCollectorTest {
         assertEquals(2L * values.size(), after.records() - before.records(), "every record was read twice");
         assertEquals(ids.size(), inLog(ids));
         assertEquals(4, failedOf(topic), "each failure is stored once although its record was read twice");
+        // and counted once: the collector's counter and the pipeline's metric count what was stored, not what was read
+        assertEquals(4, after.failed() - before.failed(), "the collector counts each failed record once");
+        assertEquals(4.0, ingestFailed() - ingestFailedBefore, "footfall.ingest.events{outcome=failed} counts each failure once");
+        assertEquals(4.0, registry.get("footfall.collector.kafka.events").tag("outcome", "failed").counter().count()
+                - collectorFailedBefore, "footfall.collector.kafka.events{outcome=failed} counts each failure once");
         assertEquals(List.of("kafka:" + sourceId() + ":" + topic + ":0:0", "kafka:" + sourceId() + ":" + topic + ":0:1",
                         "kafka:" + sourceId() + ":" + topic + ":0:2:0", "kafka:" + sourceId() + ":" + topic + ":0:2:1"),
                 Db.strings(ds, "SELECT origin_key FROM failed_event WHERE message LIKE ? ORDER BY origin_key", "%(Kafka " + topic + "/%"));
@@ -543,6 +553,61 @@ class KafkaCollectorTest {
         assertEquals("UP", readiness());
         awaitCommittedToEnd(topic, group);
         assertEquals(ids.size(), inLog(ids), "what was produced while it restarted is in the log");
+    }
+
+    /**
+     * Bootstrap servers where nothing listens (a closed local port): the collector keeps trying, and its readiness
+     * check is DOWN with a reason (where it cannot connect, no record contents) instead of UP while nothing is read;
+     * once a broker listens at that port, it is UP again and consumes what was produced there.
+     */
+    @Test
+    void readinessIsDownWhileNoBrokerAnswersAndUpOnceOneDoes() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "unreachable-" + run;
+        String group = "footfall-" + run;
+        int port = KafkaTestBroker.closedPort();
+        String bootstrap = "127.0.0.1:" + port;
+        long recordsBefore = collector.status().records();
+        // no answer for a second is unreachable here (the default is 15 s)
+        collector.start(KafkaCollectorSettings.of(bootstrap, List.of(topic), group, Api.WRITE_KEY).withUnreachableAfter(Duration.ofSeconds(1)));
+        Map<String, Object> down = Poll.until(Duration.ofSeconds(20), KafkaCollectorTest::readinessCheck,
+                c -> "DOWN".equals(c.get("status")));
+        Object reason = ((Map<?, ?>) down.get("data")).get("reason");
+        assertTrue(String.valueOf(reason).contains(bootstrap), "the reason says where it cannot connect: " + down);
+        assertEquals("UNREACHABLE", ((Map<?, ?>) down.get("data")).get("state"));
+        assertEquals(KafkaCollector.State.UNREACHABLE, collector.status().state());
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(503);
+        assertTrue(collector.running(), "it keeps trying");
+        assertEquals(recordsBefore, collector.status().records(), "nothing read");
+
+        List<String> values = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < 20; i++) {
+            values.add("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"" + user(run, i % 3) + "\",\"messageId\":\""
+                    + run + "-u" + i + "\"}");
+            ids.add(EventIds.of(sourceId(), run + "-u" + i));
+        }
+        try (KafkaTestBroker late = KafkaTestBroker.startOnPort(port, Map.of())) {
+            late.createTopic(topic, 1);
+            send(bootstrap, topic, values);
+            Poll.until(Duration.ofSeconds(60), KafkaCollectorTest::readinessCheck, c -> "UP".equals(c.get("status")));
+            Poll.until(Duration.ofSeconds(60), () -> committedAndEnd(bootstrap, topic, group), ce -> ce[0] == ce[1] && ce[1] == values.size());
+            assertEquals(ids.size(), inLog(ids), "what was produced once the broker answered is in the log");
+            // stopped while the broker still runs, so the last offsets are committed
+            assertTrue(collector.stop(Duration.ofSeconds(60)));
+        }
+    }
+
+    /** The Kafka collector's readiness check as JSON (name, status, data). */
+    private static Map<String, Object> readinessCheck() {
+        return io.restassured.RestAssured.given().get("/q/health/ready").then().extract().jsonPath()
+                .getMap("checks.find { it.name == 'footfall-kafka-collector' }");
+    }
+
+    /** The ingest pipeline's count of failed events stored (footfall.ingest.events{outcome=failed}). */
+    private double ingestFailed() {
+        io.micrometer.core.instrument.Counter c = registry.find("footfall.ingest.events").tag("outcome", "failed").counter();
+        return c == null ? 0 : c.count();
     }
 
     /** Status of the Kafka collector's readiness check. */

@@ -252,6 +252,129 @@ class SegmentsTest {
         configure("{\"segments\":[]}");
     }
 
+    /**
+     * The whole-document configuration PUT (what the admin UI's rule editor sends) and segment CRUD on the same rules
+     * document: the PUT takes the same database lock, and with the version it read ({@code If-Match}, the plugin's
+     * {@code configVersion}) it is refused with 409 naming the field instead of silently dropping a segment created
+     * in between; under concurrent creates and read-modify-write PUTs (starting from {@code storedConfig}, read with
+     * the version), nothing is lost.
+     */
+    @Test
+    void aWholeConfigPutNeverOverwritesAConcurrentSegmentChange() throws Exception {
+        String p = "sg" + UUID.randomUUID().toString().substring(0, 8);
+        String a = p + "-a";
+        String b = p + "-b";
+        configure("{\"segments\":[]}");
+        JsonPath read = admin().get("/api/v1/plugins/{id}", PLUGIN).then().statusCode(200).extract().jsonPath();
+        String version = read.getString("configVersion");
+        assertTrue(version != null && version.matches("[0-9a-f]{16}"), "the plugin shows the version of its stored configuration");
+
+        // meanwhile a segment is created through the CRUD API ...
+        admin().contentType("application/json").body(definition(a, "A")).post("/api/v1/segments").then().statusCode(201);
+        String current = admin().get("/api/v1/plugins/{id}", PLUGIN).jsonPath().getString("configVersion");
+        assertTrue(!current.equals(version), "a segment change is a new configuration version");
+        // ... so the whole document as read before, with another segment added, is refused: it would drop segment a
+        io.restassured.response.Response stale = admin().contentType("application/json").header("If-Match", "\"" + version + "\"")
+                .body(Map.of("rules", "{\"segments\":[" + definition(b, "B") + "]}")).put("/api/v1/plugins/{id}/config", PLUGIN);
+        assertEquals(409, stale.statusCode(), stale.asString());
+        assertEquals("version_conflict", stale.jsonPath().getString("error"));
+        assertEquals("If-Match", stale.jsonPath().getString("field"));
+        assertEquals(current, stale.jsonPath().getString("version"), "the conflict names the version now stored");
+        admin().get("/api/v1/segments/{id}/definition", a).then().statusCode(200);
+        admin().get("/api/v1/segments/{id}/definition", b).then().statusCode(404);
+
+        // read again and PUT with the current version: stored, and the answer carries the new version as ETag
+        String rules = admin().get("/api/v1/plugins/{id}", PLUGIN).jsonPath().getString("storedConfig.rules");
+        io.restassured.response.Response fresh = admin().contentType("application/json").header("If-Match", "\"" + current + "\"")
+                .body(Map.of("rules", withSegment(rules, definition(b, "B")))).put("/api/v1/plugins/{id}/config", PLUGIN);
+        assertEquals(200, fresh.statusCode(), fresh.asString());
+        String after = fresh.jsonPath().getString("configVersion");
+        assertEquals("\"" + after + "\"", fresh.header("ETag"));
+        assertEquals(after, admin().get("/api/v1/plugins/{id}", PLUGIN).jsonPath().getString("configVersion"));
+        admin().get("/api/v1/segments/{id}/definition", a).then().statusCode(200);
+        admin().get("/api/v1/segments/{id}/definition", b).then().statusCode(200);
+        // a malformed If-Match is a version that does not match either
+        admin().contentType("application/json").header("If-Match", "\"nonsense\"").body(Map.of("rules", rules))
+                .put("/api/v1/plugins/{id}/config", PLUGIN).then().statusCode(409).body("field", equalTo("If-Match"));
+
+        // another instance's segment change holds the database lock: the whole-document PUT waits for it
+        try (java.sql.Connection other = ds.getConnection()) {
+            other.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, io.footfall.core.api.SegmentsResource.LOCK_KEY);
+                lock.execute();
+            }
+            String v = admin().get("/api/v1/plugins/{id}", PLUGIN).jsonPath().getString("configVersion");
+            String r = admin().get("/api/v1/plugins/{id}", PLUGIN).jsonPath().getString("storedConfig.rules");
+            java.util.concurrent.CompletableFuture<Integer> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> admin().contentType("application/json").header("If-Match", "\"" + v + "\"").body(Map.of("rules", r))
+                            .put("/api/v1/plugins/{id}/config", PLUGIN).statusCode());
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> waiting.get(2, java.util.concurrent.TimeUnit.SECONDS));
+            other.rollback();
+            assertEquals(200, waiting.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+
+        // creates through CRUD and read-modify-write PUTs of the whole document at once: every segment survives
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<String> expected = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(a, b));
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int thread = t;
+                work.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < 3; i++) {
+                        String id = p + "-c" + thread + i;
+                        admin().contentType("application/json").body(definition(id, id)).post("/api/v1/segments").then().statusCode(201);
+                        expected.add(id);
+                    }
+                    return null;
+                }));
+                work.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < 3; i++) {
+                        String id = p + "-w" + thread + i;
+                        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                        while (true) {
+                            JsonPath plugin = admin().get("/api/v1/plugins/{id}", PLUGIN).jsonPath();
+                            io.restassured.response.Response put = admin().contentType("application/json")
+                                    .header("If-Match", "\"" + plugin.getString("configVersion") + "\"")
+                                    .body(Map.of("rules", withSegment(plugin.getString("storedConfig.rules"), definition(id, id))))
+                                    .put("/api/v1/plugins/{id}/config", PLUGIN);
+                            if (put.statusCode() == 200) {
+                                break;
+                            }
+                            assertEquals(409, put.statusCode(), put.asString());
+                            assertTrue(System.nanoTime() < deadline, "a PUT kept conflicting for 60 s");
+                        }
+                        expected.add(id);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<?> f : work) {
+                f.get(180, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> stored = JsonPath.from(admin().get("/api/v1/plugins/{id}", PLUGIN).jsonPath().getString("storedConfig.rules"))
+                .getList("segments.id", String.class);
+        assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(stored), "no segment was lost");
+        configure("{\"segments\":[]}");
+    }
+
+    /** The rules document with one more definition appended. */
+    private static String withSegment(String rules, String definition) {
+        String doc = rules == null || rules.isBlank() ? "{\"segments\":[]}" : rules;
+        JsonPath parsed = JsonPath.from(doc);
+        String sep = parsed.getList("segments").isEmpty() ? "" : ",";
+        int end = doc.lastIndexOf(']');
+        return doc.substring(0, end) + sep + definition + doc.substring(end);
+    }
+
     /** Runs last: its events are later than the others', and "now" is the latest event time of the shared log. */
     @Test
     @org.junit.jupiter.api.Order(Integer.MAX_VALUE)

@@ -42,11 +42,12 @@ export function url(path, query) {
 /**
  * Calls the API. Resolves with the parsed JSON (or text), rejects with ApiError.
  * @param {string} path e.g. /api/v1/segments
- * @param {{method?: string, query?: object, body?: any, text?: string}} options body is sent as JSON, text as is
+ * @param {{method?: string, query?: object, body?: any, text?: string, headers?: object}} options body is sent as JSON,
+ *   text as is; headers are added (e.g. If-Match)
  */
 export async function api(path, options = {}) {
   const method = options.method || 'GET';
-  const headers = { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
+  const headers = Object.assign({ Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' }, options.headers || {});
   let body;
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';

@@ -66,10 +66,17 @@ public class PluginsResource {
      * @param stateReason     why the plugin is FAILED or QUARANTINED, or null
      * @param abandonedThreads plugin threads that ran over a limit, could not be stopped and still run
      * @param retainedBytes   latest estimate of the heap it retains (-1 before the first check)
+     * @param storedConfig    its stored configuration, property → text as last set (properties never set are absent
+     *                        and take their default): what a whole-configuration {@code PUT …/config} should start from
+     *                        (the applied {@code config} of a plugin being reopened or disabled may be older)
+     * @param configVersion   version of {@code storedConfig}, read with it (changes with every change of any property);
+     *                        send it as {@code If-Match} with {@code PUT …/config} so a change made in between is not
+     *                        overwritten
      */
     public record PluginStatus(String id, PluginDescriptor descriptor, String state, Map<String, Object> config, long position, long lag,
                                boolean replaying, long processedEvents, long failedBatches, long deadLetters, String lastError,
-                               String stateReason, int abandonedThreads, long retainedBytes) {
+                               String stateReason, int abandonedThreads, long retainedBytes, Map<String, String> storedConfig,
+                               String configVersion) {
     }
 
     /**
@@ -103,25 +110,82 @@ public class PluginsResource {
         return Map.of("started", host.reload(), "refused", host.refusals());
     }
 
+    /**
+     * Replaces a plugin's whole configuration (properties not sent take their defaults). With {@code If-Match} (the
+     * {@code configVersion} it read, also the answer's ETag) it is refused with 409 {@code version_conflict}, field
+     * {@code If-Match}, when the stored configuration changed in between (e.g. a rule segment created through the
+     * segments API), instead of overwriting that change. Holds the same database lock as the segments API's changes
+     * of the segmentation plugin's rules (one lock per plugin), so it is serialised with them across instances.
+     */
     @PUT
     @Path("/{id}/config")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
-    public PluginStatus configure(@PathParam("id") String id, Map<String, Object> config) throws Exception {
+    public Response configure(@PathParam("id") String id, @jakarta.ws.rs.HeaderParam("If-Match") String ifMatch,
+                              Map<String, Object> config) throws Exception {
         view(id);
         if (config == null) {
             throw Problem.badRequest("body", "send the configuration as a JSON object of property → value");
         }
+        String expected = expectedVersion(ifMatch);
         Map<String, String> raw = new java.util.LinkedHashMap<>();
         config.forEach((k, v) -> raw.put(k, v == null ? null : String.valueOf(v)));
-        try {
-            host.configure(id, raw);
-        } catch (InvalidConfigException e) {
-            throw new WebApplicationException(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", "invalid_config", "field", e.errors().get(0).property(), "message", e.getMessage(),
-                            "errors", e.errors())).build());
+        try (java.sql.Connection lock = dataSource.getConnection()) {
+            // the host serialises changes within this instance; the lock, held until this transaction ends, across instances
+            lock.setAutoCommit(false);
+            try (java.sql.PreparedStatement s = lock.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                s.setLong(1, configLockKey(id));
+                s.execute();
+            }
+            try {
+                if (expected != null) {
+                    String current = host.configVersion(id);
+                    if (!current.equals(expected)) {
+                        Map<String, Object> body = new java.util.LinkedHashMap<>();
+                        body.put("error", "version_conflict");
+                        body.put("field", "If-Match");
+                        body.put("message", "the configuration of plugin " + id + " changed since version " + expected
+                                + " was read (now " + current + "): read it again and re-apply the change");
+                        body.put("version", current);
+                        throw new WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                                .entity(body).build());
+                    }
+                }
+                host.configure(id, raw);
+            } catch (InvalidConfigException e) {
+                throw new WebApplicationException(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                        .entity(Map.of("error", "invalid_config", "field", e.errors().get(0).property(), "message", e.getMessage(),
+                                "errors", e.errors())).build());
+            } finally {
+                lock.rollback(); // nothing was written on this connection: ending the transaction releases the lock
+            }
         }
-        return get(id);
+        PluginStatus status = get(id);
+        return Response.ok(status).tag(status.configVersion()).build();
+    }
+
+    /**
+     * Key of the advisory lock around changes of a plugin's configuration: the segments API's
+     * ({@link SegmentsResource#LOCK_KEY}) for the segmentation plugin, so whole-document PUTs and rule segment
+     * changes exclude each other; for other plugins one derived from the id.
+     */
+    static long configLockKey(String pluginId) {
+        if (SegmentsResource.PLUGIN_ID.equals(pluginId)) {
+            return SegmentsResource.LOCK_KEY;
+        }
+        return 0x706c7567L << 32 | (pluginId.hashCode() & 0xffffffffL); // "plug" and the id's hash
+    }
+
+    /** The version {@code If-Match} names (an ETag, quoted or weak), or null without one (or with {@code *}). */
+    private static String expectedVersion(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return null;
+        }
+        String tag = ifMatch.trim();
+        if (tag.startsWith("W/")) {
+            tag = tag.substring(2);
+        }
+        return tag.replace("\"", "");
     }
 
     @POST
@@ -319,9 +383,10 @@ public class PluginsResource {
     }
 
     private PluginStatus status(PluginRuntimeView p, long head) {
+        PluginHost.StoredConfiguration stored = host.storedConfiguration(p.id());
         long position = p.position();
         return new PluginStatus(p.id(), p.descriptor(), p.state(), p.config(), position, position < 0 ? head + 1 : Math.max(0, head - position),
                 p.replaying(), p.processedEvents(), p.failedBatches(), deadLetters.parked(p.id()), p.lastError(),
-                p.stateReason(), p.abandonedThreads(), p.retainedBytes());
+                p.stateReason(), p.abandonedThreads(), p.retainedBytes(), stored.values(), stored.version());
     }
 }

@@ -47,7 +47,9 @@ import java.util.Map;
  * made through different instances of the app cannot lose one another either), and each definition has a
  * {@code version} (a hash of its stored JSON, also its {@code ETag}): a {@code PUT} or {@code DELETE} that sends the
  * version it read (body member {@code version} or {@code If-Match}) is refused with 409 {@code version_conflict}
- * naming that field when the definition changed in between.
+ * naming that field when the definition changed in between. The whole-document {@code PUT /api/v1/plugins/segmentation/config}
+ * takes the same lock ({@link #LOCK_KEY}) and, with {@code If-Match}, checks the whole configuration's version
+ * ({@link PluginsResource}), so it cannot silently drop a segment changed here after the document was read.
  */
 @Path("/api/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -79,7 +81,8 @@ public class SegmentsResource {
     static final String VERSION = "version";
     /**
      * Key of the PostgreSQL advisory lock ({@code pg_advisory_xact_lock}) held around every change of the rules
-     * document through this resource ("segments" in ASCII), so that instances sharing the database serialise them.
+     * document through this resource and around {@code PUT /api/v1/plugins/segmentation/config} ("segments" in
+     * ASCII), so that instances sharing the database serialise them.
      */
     public static final long LOCK_KEY = 0x7365676d656e7473L;
     private static final String NO_RULES = "{\"segments\":[]}";

@@ -326,7 +326,11 @@ public class IngestPipeline {
                     log.publish(fresh);
                     newest = fresh.stream().mapToLong(m -> m.getTimestamp().toEpochMilli()).max().getAsLong();
                 }
-                storeFailed(connection, group);
+                int[] failedStored = storeFailed(connection, group);
+                for (int i = 0; i < group.size(); i++) {
+                    IngestOutcome o = outcomes.get(i);
+                    outcomes.set(i, new IngestOutcome(o.stored(), o.duplicates(), failedStored[i]));
+                }
                 committedEvents.addAndGet(fresh.size());
             }
             uow.commit();
@@ -383,9 +387,24 @@ public class IngestPipeline {
         return user != null ? user : Identifiers.anonymous(e.anonymousId());
     }
 
-    private static void storeFailed(Connection connection, List<Job> group) throws SQLException {
+    /**
+     * Stores the group's failed events; returns, per request, how many were newly stored. A failed event whose
+     * origin key is stored already (a Kafka record read again) is not stored, nor counted, twice. The count is
+     * exact because the append lock, held by this transaction, serialises every writer's failed events.
+     */
+    private static int[] storeFailed(Connection connection, List<Job> group) throws SQLException {
+        int[] stored = new int[group.size()];
         if (group.stream().allMatch(j -> j.failed().isEmpty())) {
-            return;
+            return stored;
+        }
+        // executeBatch's update counts cannot tell (reWriteBatchedInserts answers SUCCESS_NO_INFO): look the keys up
+        Set<String> known = storedOriginKeys(connection, group);
+        for (int i = 0; i < group.size(); i++) {
+            for (FailedEvent f : group.get(i).failed()) {
+                if (f.originKey() == null || known.add(f.originKey())) {
+                    stored[i]++;
+                }
+            }
         }
         // a failed event whose origin key is stored already (a Kafka record read again) is not stored twice
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO failed_event "
@@ -406,6 +425,30 @@ public class IngestPipeline {
             }
             insert.executeBatch();
         }
+        return stored;
+    }
+
+    /** The origin keys of the group's failed events that are stored already. */
+    private static Set<String> storedOriginKeys(Connection connection, List<Job> group) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        group.forEach(j -> j.failed().forEach(f -> {
+            if (f.originKey() != null) {
+                keys.add(f.originKey());
+            }
+        }));
+        Set<String> found = new HashSet<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement select = connection.prepareStatement("SELECT origin_key FROM failed_event WHERE origin_key = ANY (?)")) {
+            select.setArray(1, connection.createArrayOf("varchar", keys.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+        }
+        return found;
     }
 
     private static String truncate(String s, int max) {

@@ -276,6 +276,37 @@ public class PluginHost implements PluginHostServices {
     }
 
     /**
+     * A plugin's stored configuration and its version, read together (one snapshot).
+     *
+     * @param values  property → text value as last set (properties never set are absent and take their default)
+     * @param version the first 16 hex digits of the SHA-256 of the values as JSON with sorted keys, so every change of
+     *                any property (a rule segment created through the segments API as well as a whole-document PUT)
+     *                gives a new version
+     */
+    public record StoredConfiguration(Map<String, String> values, String version) {
+    }
+
+    /**
+     * The stored configuration with its version. Reads the database without waiting for a configuration change in
+     * progress; a read-modify-write of the whole configuration should start from these values (the applied ones of
+     * a plugin that is restarting or disabled may be older) and name this version.
+     */
+    public StoredConfiguration storedConfiguration(String id) {
+        Map<String, String> values = new LinkedHashMap<>(storedConfig(id).values());
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(json.writeValueAsBytes(new java.util.TreeMap<>(values)));
+            return new StoredConfiguration(java.util.Collections.unmodifiableMap(values), java.util.HexFormat.of().formatHex(hash, 0, 8));
+        } catch (java.security.NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The version of the stored configuration ({@link StoredConfiguration#version()}). */
+    public String configVersion(String id) {
+        return storedConfiguration(id).version();
+    }
+
+    /**
      * Read-modify-write of a plugin's configuration: reads the stored values, applies {@code change} and configures
      * the plugin with the result, as {@link #configure} does. Serialised with every other configuration change of
      * this host, so two concurrent changes cannot lose one another.

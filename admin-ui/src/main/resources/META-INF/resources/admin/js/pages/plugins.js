@@ -2,7 +2,7 @@
 // progress, replay, enable/disable and dead letters (retry/drop).
 import { api } from '../api.js';
 import { h, region, load, empty, ready, failed, table, num, pct, when, show, badge, field, problemText, actionButton, metric } from '../ui.js';
-import { textOf } from './segments.js';
+import { textOf, ifMatch, conflictText } from './segments.js';
 
 export function render(main, ctx) {
   const id = ctx.args[0];
@@ -155,8 +155,11 @@ function renderPlugin(main, ctx, id) {
     const controls = {};
     const errors = {};
     const rows = spec.map((prop) => {
+      // the stored text (what configVersion is the version of), else the applied value, else the default
+      const stored = (p.storedConfig || {})[prop.name];
       const current = (p.config || {})[prop.name];
-      const value = current === undefined || current === null ? (prop.defaultValue || '') : textOf(prop.type, current);
+      const value = stored !== undefined && stored !== null ? stored
+        : (current === undefined || current === null ? (prop.defaultValue || '') : textOf(prop.type, current));
       let control;
       if (prop.type === 'BOOLEAN') {
         control = h('select', {}, ['true', 'false'].map((v) => h('option', { value: v, selected: v === value }, v)));
@@ -193,7 +196,10 @@ function renderPlugin(main, ctx, id) {
       for (const [k, c] of Object.entries(controls)) body[k] = c.value;
       save.disabled = true;
       try {
-        await api(`${base}/config`, { method: 'PUT', body });
+        // If-Match: refused (409 version_conflict) when the configuration changed since the form was filled
+        const saved = await api(`${base}/config`, { method: 'PUT', headers: ifMatch(p), body });
+        p.configVersion = saved.configVersion; // the next save from this form names the version just stored
+        p.storedConfig = saved.storedConfig;
         outcome.dataset.state = 'saved';
         show(outcome, h('p', { class: 'ok-box', role: 'status' }, 'Saved; the plugin was reopened with it.'));
         loadStatus();
@@ -205,7 +211,8 @@ function renderPlugin(main, ctx, id) {
           errors[x.property].textContent = x.message;
           controls[x.property].setAttribute('aria-invalid', 'true');
         }
-        show(outcome, h('div', { class: 'state ' + (err.status === 403 ? 'forbidden' : 'error'), role: 'alert' }, problemText(err)));
+        show(outcome, h('div', { class: 'state ' + (err.status === 403 ? 'forbidden' : 'error'), role: 'alert' },
+          err.status === 409 && err.body && err.body.error === 'version_conflict' ? conflictText(err) : problemText(err)));
       } finally {
         save.disabled = !editable;
       }

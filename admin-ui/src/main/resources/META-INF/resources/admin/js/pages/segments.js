@@ -58,7 +58,8 @@ export function render(main, ctx) {
 
 function renderEditor(target, ctx, onSaved) {
   load(target, () => api('/api/v1/plugins/' + PLUGIN), (plugin) => {
-    const current = (plugin.config && plugin.config.rules) || '{"segments":[]}';
+    // the stored document (what configVersion is the version of); the applied one may lag while the plugin reopens
+    const current = (plugin.storedConfig && plugin.storedConfig.rules) || (plugin.config && plugin.config.rules) || '{"segments":[]}';
     let pretty = current;
     try { pretty = JSON.stringify(JSON.parse(current), null, 2); } catch (e) { /* show as stored */ }
     const editable = ctx.can('segments.edit');
@@ -80,13 +81,20 @@ function renderEditor(target, ctx, onSaved) {
       }
       save.disabled = true;
       try {
-        await api(`/api/v1/plugins/${PLUGIN}/config`, { method: 'PUT', body: Object.assign(configText(plugin), { rules: JSON.stringify(doc) }) });
+        // If-Match: refused (409 version_conflict) when the rules changed since they were loaded, e.g. a segment created
+        // through the segments API meanwhile, instead of overwriting that change
+        const saved = await api(`/api/v1/plugins/${PLUGIN}/config`, { method: 'PUT', headers: ifMatch(plugin),
+          body: Object.assign(storedText(plugin), { rules: JSON.stringify(doc) }) });
+        // the next save from this form names the version just stored
+        plugin.configVersion = saved.configVersion;
+        plugin.storedConfig = saved.storedConfig;
+        plugin.config = saved.config;
         errors.dataset.state = 'saved';
         text.removeAttribute('aria-invalid');
         show(errors, h('p', { class: 'ok-box', role: 'status' }, 'Saved. Members are evaluated as events arrive; sizes update after the plugin\u2019s next batch.'));
         onSaved();
       } catch (err) {
-        errors.dataset.state = err.status === 403 ? 'forbidden' : 'invalid';
+        errors.dataset.state = err.status === 403 ? 'forbidden' : (err.status === 409 ? 'conflict' : 'invalid');
         if (err.status === 400) text.setAttribute('aria-invalid', 'true');
         show(errors, inlineErrors(err));
         errors.scrollIntoView({ block: 'nearest' });
@@ -102,9 +110,24 @@ function renderEditor(target, ctx, onSaved) {
   }, 'Rule definitions');
 }
 
+/** The If-Match header for PUT …/config: the version of the configuration the form was filled from. */
+export function ifMatch(plugin) {
+  return plugin && plugin.configVersion ? { 'If-Match': `"${plugin.configVersion}"` } : {};
+}
+
+/** What a 409 version_conflict of PUT …/config tells the operator. */
+export function conflictText(err) {
+  return 'The configuration changed since this page loaded it (someone else saved, or a rule segment was created, changed or '
+    + 'deleted). Nothing was saved: copy your changes, reload, and apply them again.';
+}
+
 /** The 400 of PUT …/config: field, and every error with its JSON pointer (the message starts with the pointer). */
 export function inlineErrors(err) {
   const b = err.body || {};
+  if (err.status === 409 && b.error === 'version_conflict') {
+    return h('div', { class: 'error-box', role: 'alert', 'data-field': b.field || '', 'data-error': 'version_conflict' },
+      h('strong', {}, 'Not saved: '), conflictText(err));
+  }
   if (err.status === 400 && Array.isArray(b.errors)) {
     return h('div', { class: 'error-box', role: 'alert', 'data-field': b.field || '' },
       h('strong', {}, `Refused (${b.error || 'invalid'}), field “${b.field || '?'}”:`),
@@ -114,6 +137,14 @@ export function inlineErrors(err) {
       })));
   }
   return h('div', { class: 'state ' + (err.status === 403 ? 'forbidden' : 'error'), role: 'alert' }, problemText(err));
+}
+
+/**
+ * The plugin's stored configuration as PUT …/config takes it (other properties keep their values): the stored texts,
+ * read with configVersion; the applied values converted to text for a server that does not send them.
+ */
+export function storedText(plugin) {
+  return plugin.storedConfig ? Object.assign({}, plugin.storedConfig) : configText(plugin);
 }
 
 /** The plugin's applied configuration as the text values PUT …/config takes (other properties keep their values). */

@@ -68,7 +68,7 @@ public final class KafkaTestBroker implements AutoCloseable {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return startOnce(overrides);
+                return startOnce(0, overrides);
             } catch (RuntimeException e) {
                 // the free ports may have been taken between probing and binding: try new ones
                 last = e;
@@ -77,7 +77,31 @@ public final class KafkaTestBroker implements AutoCloseable {
         throw last;
     }
 
-    private static KafkaTestBroker startOnce(Map<String, String> overrides) {
+    /**
+     * Starts a broker whose clients' listener is on the given loopback port (the controller's port is a free
+     * one); ready for clients when this returns. For tests of clients that were pointed at that port before
+     * anything listened there. Fails when the port is taken.
+     *
+     * @param port      the port of {@code bootstrap.servers} ({@code 127.0.0.1:port})
+     * @param overrides broker properties set after the defaults
+     */
+    public static KafkaTestBroker startOnPort(int port, Map<String, String> overrides) {
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 1 and 65535: " + port);
+        }
+        return startOnce(port, overrides);
+    }
+
+    /** A loopback port nothing listens on right now (bound and released again), e.g. for an unreachable broker. */
+    public static int closedPort() {
+        try {
+            return freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static KafkaTestBroker startOnce(int fixedPort, Map<String, String> overrides) {
         Path dir;
         try {
             dir = Files.createTempDirectory("footfall-kafka-");
@@ -86,7 +110,7 @@ public final class KafkaTestBroker implements AutoCloseable {
         }
         KafkaRaftServer server = null;
         try {
-            int port = freePort();
+            int port = fixedPort > 0 ? fixedPort : freePort();
             int controllerPort = freePort();
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");

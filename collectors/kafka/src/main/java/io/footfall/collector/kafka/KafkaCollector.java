@@ -72,7 +72,9 @@ import org.jboss.logging.Logger;
  *
  * <p>A consumer that dies of an unexpected error (fenced, a commit that times out, a bug) is closed
  * and replaced after a pause that doubles with every death in a row; meanwhile the state is
- * {@link State#RESTARTING} and readiness ({@link KafkaCollectorHealth}) is DOWN.
+ * {@link State#RESTARTING} and readiness ({@link KafkaCollectorHealth}) is DOWN. A consumer that no
+ * broker has answered for {@code unreachable-after} (Kafka's client only logs and retries) is
+ * {@link State#UNREACHABLE}, readiness DOWN too, until a broker answers again.
  *
  * <p>Off by default ({@code footfall.collectors.kafka.enabled=false}): then nothing Kafka-related
  * starts and no broker is needed. Started from configuration at start-up when enabled, or at
@@ -110,6 +112,8 @@ public class KafkaCollector {
     private final AtomicInteger crashAfterAppends = new AtomicInteger();
     private volatile Worker worker;
     private volatile String lastError;
+    /** Why the collector is {@link State#UNREACHABLE} (where it cannot connect, for how long), or null. */
+    private volatile String unreachableReason;
     private volatile State state = State.STOPPED;
     private Counter storedCounter;
     private Counter duplicateCounter;
@@ -146,7 +150,13 @@ public class KafkaCollector {
          * The consumer died of an unexpected error; a new one is started after a pause (readiness is DOWN
          * until it has polled).
          */
-        RESTARTING
+        RESTARTING,
+        /**
+         * A consumer runs but no broker has answered it for longer than {@code unreachable-after} (nothing
+         * listens at the bootstrap servers, the network is cut, the cluster is down); it keeps trying and is
+         * {@link #RUNNING} again at the first answer. Readiness is DOWN meanwhile.
+         */
+        UNREACHABLE
     }
 
     void onStart(@Observes @Priority(50) StartupEvent startup) {
@@ -223,6 +233,11 @@ public class KafkaCollector {
     /** What the collector's thread is doing now. */
     public State state() {
         return state;
+    }
+
+    /** While {@link State#UNREACHABLE}: why (no answer from which bootstrap servers, for how long); else null. */
+    public String unreachableReason() {
+        return state == State.UNREACHABLE ? unreachableReason : null;
     }
 
     /**
@@ -399,10 +414,61 @@ public class KafkaCollector {
         int epoch;
         /** Set by the fault injection: close like a dead process, committing nothing (not even at revocation). */
         boolean crashed;
+        /** The consumer's count of responses received from brokers (metric {@code consumer-metrics/response-total}). */
+        private org.apache.kafka.common.Metric responses;
+        private double responsesSeen;
+        /** When a broker last answered (or the session began). */
+        private long lastAnswer = System.nanoTime();
 
         Session(Worker worker, KafkaConsumer<byte[], byte[]> consumer) {
             this.worker = worker;
             this.consumer = consumer;
+        }
+
+        /**
+         * After a poll: whether any broker answered lately. Kafka's consumer keeps retrying an unreachable
+         * cluster without an error (poll just returns nothing), so the count of responses it received is what
+         * tells: a reachable cluster answers at least every heartbeat and fetch wait. No answer for
+         * {@code unreachable-after} makes the collector {@link State#UNREACHABLE}; the next answer makes it
+         * {@link State#RUNNING} again.
+         */
+        private void checkReachable() {
+            if (responses == null) {
+                for (var e : consumer.metrics().entrySet()) {
+                    if (e.getKey().name().equals("response-total") && e.getKey().group().equals("consumer-metrics")) {
+                        responses = e.getValue();
+                        break;
+                    }
+                }
+                if (responses == null) {
+                    return; // a client without that metric: never report it unreachable on a guess
+                }
+            }
+            double seen = responses.metricValue() instanceof Number n ? n.doubleValue() : responsesSeen;
+            long now = System.nanoTime();
+            if (seen != responsesSeen) {
+                responsesSeen = seen;
+                lastAnswer = now;
+                if (state == State.UNREACHABLE) {
+                    state = State.RUNNING;
+                    LOG.info("Kafka collector: the brokers answer again");
+                }
+                return;
+            }
+            long quiet = now - lastAnswer;
+            if (quiet <= worker.settings.unreachableAfter().toNanos()) {
+                return;
+            }
+            String reason = "no answer from any Kafka broker (bootstrap.servers " + worker.settings.bootstrapServers() + ") for "
+                    + String.format(java.util.Locale.ROOT, "%.1f", quiet / 1e9) + " s; still trying";
+            if (state == State.RUNNING) {
+                lastError = reason;
+                unreachableReason = reason;
+                state = State.UNREACHABLE;
+                LOG.warnf("Kafka collector: %s", reason);
+            } else if (state == State.UNREACHABLE) {
+                unreachableReason = reason; // readiness tells how long it has been
+            }
         }
 
         Ending run() {
@@ -420,6 +486,7 @@ public class KafkaCollector {
                         state = State.RUNNING;
                         LOG.info("Kafka collector consuming again");
                     }
+                    checkReachable();
                     updateLag();
                     if (!batch.isEmpty()) {
                         handOver(batch);

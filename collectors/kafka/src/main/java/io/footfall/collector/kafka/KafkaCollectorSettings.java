@@ -25,15 +25,21 @@ import org.eclipse.microprofile.config.Config;
  *                         every death in a row
  * @param maxRestartBackoff the longest such pause; a consumer that ran longer than this before dying starts the
  *                         pauses over
+ * @param unreachableAfter how long the consumer may go without an answer from any broker before the collector
+ *                         reports it unreachable ({@link KafkaCollector.State#UNREACHABLE}, readiness DOWN); longer
+ *                         than Kafka's {@code heartbeat.interval.ms} and {@code fetch.max.wait.ms}, which bound the
+ *                         quiet between two answers of a reachable broker
  */
 public record KafkaCollectorSettings(String bootstrapServers, List<String> topics, String groupId, String writeKey,
                                      int maxPollRecords, int maxInFlight, String autoOffsetReset, Map<String, String> client,
-                                     Duration restartBackoff, Duration maxRestartBackoff) {
+                                     Duration restartBackoff, Duration maxRestartBackoff, Duration unreachableAfter) {
 
     /** Default of {@code restart-backoff}. */
     public static final Duration DEFAULT_RESTART_BACKOFF = Duration.ofSeconds(1);
     /** Default of {@code max-restart-backoff}. */
     public static final Duration DEFAULT_MAX_RESTART_BACKOFF = Duration.ofSeconds(60);
+    /** Default of {@code unreachable-after}. */
+    public static final Duration DEFAULT_UNREACHABLE_AFTER = Duration.ofSeconds(15);
 
     /** Prefix of the collector's configuration. */
     public static final String PREFIX = "footfall.collectors.kafka.";
@@ -61,33 +67,50 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
                 "must be between 10ms and 1h");
         require(maxRestartBackoff.compareTo(restartBackoff) >= 0 && maxRestartBackoff.compareTo(Duration.ofHours(1)) <= 0,
                 "max-restart-backoff", "must be at least restart-backoff and at most 1h");
+        unreachableAfter = unreachableAfter == null ? DEFAULT_UNREACHABLE_AFTER : unreachableAfter;
+        require(unreachableAfter.toMillis() >= 100 && unreachableAfter.compareTo(Duration.ofHours(1)) <= 0, "unreachable-after",
+                "must be between 100ms and 1h");
         topics = List.copyOf(topics);
         client = Map.copyOf(client == null ? Map.of() : client);
     }
 
-    /** Settings with the default restart pauses. */
+    /** Settings with the default restart pauses and unreachability limit. */
     public KafkaCollectorSettings(String bootstrapServers, List<String> topics, String groupId, String writeKey,
                                   int maxPollRecords, int maxInFlight, String autoOffsetReset, Map<String, String> client) {
         this(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, client,
-                DEFAULT_RESTART_BACKOFF, DEFAULT_MAX_RESTART_BACKOFF);
+                DEFAULT_RESTART_BACKOFF, DEFAULT_MAX_RESTART_BACKOFF, DEFAULT_UNREACHABLE_AFTER);
+    }
+
+    /** Settings with the default unreachability limit. */
+    public KafkaCollectorSettings(String bootstrapServers, List<String> topics, String groupId, String writeKey,
+                                  int maxPollRecords, int maxInFlight, String autoOffsetReset, Map<String, String> client,
+                                  Duration restartBackoff, Duration maxRestartBackoff) {
+        this(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, client,
+                restartBackoff, maxRestartBackoff, DEFAULT_UNREACHABLE_AFTER);
     }
 
     /** Settings with the defaults for everything but the connection, topics, group and source. */
     public static KafkaCollectorSettings of(String bootstrapServers, List<String> topics, String groupId, String writeKey) {
         return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, 2000, 4, "earliest", Map.of(),
-                DEFAULT_RESTART_BACKOFF, DEFAULT_MAX_RESTART_BACKOFF);
+                DEFAULT_RESTART_BACKOFF, DEFAULT_MAX_RESTART_BACKOFF, DEFAULT_UNREACHABLE_AFTER);
     }
 
     /** The same settings with other batching limits. */
     public KafkaCollectorSettings withBatching(int maxPollRecords, int maxInFlight) {
         return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, client,
-                restartBackoff, maxRestartBackoff);
+                restartBackoff, maxRestartBackoff, unreachableAfter);
     }
 
     /** The same settings with other pauses before a consumer that died is replaced. */
     public KafkaCollectorSettings withRestartBackoff(Duration restartBackoff, Duration maxRestartBackoff) {
         return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, client,
-                restartBackoff, maxRestartBackoff);
+                restartBackoff, maxRestartBackoff, unreachableAfter);
+    }
+
+    /** The same settings with another limit for how long no broker may answer before the collector is unreachable. */
+    public KafkaCollectorSettings withUnreachableAfter(Duration unreachableAfter) {
+        return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, client,
+                restartBackoff, maxRestartBackoff, unreachableAfter);
     }
 
     /** The same settings with these pass-through consumer properties added. */
@@ -95,7 +118,7 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
         Map<String, String> merged = new LinkedHashMap<>(client);
         merged.putAll(properties);
         return new KafkaCollectorSettings(bootstrapServers, topics, groupId, writeKey, maxPollRecords, maxInFlight, autoOffsetReset, merged,
-                restartBackoff, maxRestartBackoff);
+                restartBackoff, maxRestartBackoff, unreachableAfter);
     }
 
     /** Reads {@code footfall.collectors.kafka.*}. */
@@ -121,7 +144,8 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
                 config.getOptionalValue(PREFIX + "auto-offset-reset", String.class).orElse("earliest"),
                 client,
                 duration(config, "restart-backoff", DEFAULT_RESTART_BACKOFF),
-                duration(config, "max-restart-backoff", DEFAULT_MAX_RESTART_BACKOFF));
+                duration(config, "max-restart-backoff", DEFAULT_MAX_RESTART_BACKOFF),
+                duration(config, "unreachable-after", DEFAULT_UNREACHABLE_AFTER));
     }
 
     /** A duration as {@code 500ms}, {@code 2s}, {@code 1m}, a number of seconds, or ISO-8601 ({@code PT2S}). */
@@ -164,7 +188,8 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
     public String toString() {
         return "KafkaCollectorSettings[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId=" + groupId
                 + ", maxPollRecords=" + maxPollRecords + ", maxInFlight=" + maxInFlight + ", autoOffsetReset=" + autoOffsetReset
-                + ", client=" + client.keySet() + ", restartBackoff=" + restartBackoff + ", maxRestartBackoff=" + maxRestartBackoff + "]";
+                + ", client=" + client.keySet() + ", restartBackoff=" + restartBackoff + ", maxRestartBackoff=" + maxRestartBackoff
+                + ", unreachableAfter=" + unreachableAfter + "]";
     }
 
     /** A setting is missing or out of range; {@link #property()} names it. */

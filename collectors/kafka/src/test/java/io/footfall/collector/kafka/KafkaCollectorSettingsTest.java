@@ -37,6 +37,7 @@ class KafkaCollectorSettingsTest {
         assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "session.timeout.ms", "6000"), s.client());
         assertEquals(Duration.ofSeconds(1), s.restartBackoff());
         assertEquals(Duration.ofSeconds(60), s.maxRestartBackoff());
+        assertEquals(Duration.ofSeconds(15), s.unreachableAfter());
     }
 
     @Test
@@ -50,7 +51,9 @@ class KafkaCollectorSettingsTest {
                 "footfall.collectors.kafka.max-in-flight", "1",
                 "footfall.collectors.kafka.auto-offset-reset", "latest",
                 "footfall.collectors.kafka.restart-backoff", "500ms",
-                "footfall.collectors.kafka.max-restart-backoff", "2m")));
+                "footfall.collectors.kafka.max-restart-backoff", "2m",
+                "footfall.collectors.kafka.unreachable-after", "30s")));
+        assertEquals(Duration.ofSeconds(30), s.unreachableAfter());
         assertEquals(Duration.ofMillis(500), s.restartBackoff());
         assertEquals(Duration.ofMinutes(2), s.maxRestartBackoff());
         assertEquals("shop-a", s.groupId());
@@ -77,5 +80,10 @@ class KafkaCollectorSettingsTest {
                         "footfall.collectors.kafka.topics", "t", "footfall.collectors.kafka.write-key", "wk",
                         "footfall.collectors.kafka.restart-backoff", "10s", "footfall.collectors.kafka.max-restart-backoff", "5s"))));
         assertEquals("footfall.collectors.kafka.max-restart-backoff", order.property());
+        KafkaCollectorSettings.InvalidSetting unreachable = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+                () -> KafkaCollectorSettings.fromConfig(config(Map.of("footfall.collectors.kafka.bootstrap-servers", "k:1",
+                        "footfall.collectors.kafka.topics", "t", "footfall.collectors.kafka.write-key", "wk",
+                        "footfall.collectors.kafka.unreachable-after", "10ms"))));
+        assertEquals("footfall.collectors.kafka.unreachable-after", unreachable.property());
     }
 }

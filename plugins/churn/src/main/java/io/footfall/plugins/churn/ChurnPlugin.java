@@ -364,7 +364,7 @@ public final class ChurnPlugin implements MiningPlugin {
                 } else {
                     ModelBundle.Prediction p = predictions.get(next++);
                     probability = Math.round(p.probability() * 1e6) / 1e6;
-                    why = Reasons.top(x[i], p.contributions(), reasons);
+                    why = Reasons.top(x[i], p.contributions(), serving.reference(target), reasons);
                 }
                 String band = band(probability);
                 out.add(new UserScore(ids.get(i), churn ? CHURN_SCORE : PROPENSITY_SCORE, probability, band, why));

@@ -137,7 +137,7 @@ class ChurnSimulationTest {
             }
             float[] f = FeatureExtractor.extract(h, cutoff);
             ModelBundle.Prediction p = outcome.bundle().explain(Trainer.CHURN, new float[][] {f}).get(0);
-            List<UserScore.Reason> reasons = Reasons.top(f, p.contributions(), 3);
+            List<UserScore.Reason> reasons = Reasons.top(f, p.contributions(), outcome.bundle().reference(Trainer.CHURN), 3);
             boolean discountReason = reasons.stream().anyMatch(r -> DISCOUNT_FEATURES.contains(r.feature()));
             boolean tenureReason = reasons.stream().anyMatch(r -> r.feature().equals(TENURE_FEATURE));
             double discountContribution = 0;

@@ -354,6 +354,7 @@ public final class ChurnPlugin implements MiningPlugin {
             }
             List<ModelBundle.Prediction> predictions = serving.explain(target, warmX.toArray(float[][]::new));
             boolean churn = Trainer.CHURN.equals(target);
+            float[] reference = serving.reference(target);
             int next = 0;
             for (int i = 0; i < rows.length; i++) {
                 double probability;
@@ -364,7 +365,7 @@ public final class ChurnPlugin implements MiningPlugin {
                 } else {
                     ModelBundle.Prediction p = predictions.get(next++);
                     probability = Math.round(p.probability() * 1e6) / 1e6;
-                    why = Reasons.top(x[i], p.contributions(), serving.reference(target), reasons);
+                    why = Reasons.top(x[i], p.contributions(), reference, reasons);
                 }
                 String band = band(probability);
                 out.add(new UserScore(ids.get(i), churn ? CHURN_SCORE : PROPENSITY_SCORE, probability, band, why));

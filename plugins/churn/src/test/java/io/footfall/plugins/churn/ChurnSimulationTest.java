@@ -115,10 +115,16 @@ class ChurnSimulationTest {
      * least sensitive users (seed 1: 4.2% vs 2.2%, seed 7: 15.9% vs 6.8%, so the bound is only "more often"); an
      * account-age reason for 87.0% of 115 accounts younger than 275 days vs 0% of 159 older than 820 days (seeds 1, 7:
      * 25% and 63% vs 0%); these figures are from single-feature reasons with the earlier hyper-parameters. Now, on
-     * seed 3: 65.3% vs 25.0% and 100% vs 0%. Of the 54 planted churners of the next 14 days, 36 have a planted driver
-     * among their top three reasons, 12 as the first (the issue asks for 70%: not met; the first reason of 29 is the
-     * days since first seen, a proxy of the cutoff date in a simulation where everyone exists from day 0; see
-     * docs/plugins/churn.md, Not done yet).
+     * seed 3: 68.6% vs 27.4% and 100% vs 0%.
+     *
+     * <p>Planted churners (those who churn in the 14 days after the cutoff): before reasons were taken relative to the
+     * current population, the first reason of 29 of the 54 was the days since first seen — the age of the log for
+     * everybody in a simulation where everyone exists from day 0, which added the same +0.14 log-odds to every score
+     * at the held-out cutoff — and a planted driver came first for 12. Relative to the population (see
+     * {@link Reasons}): a planted driver first for 22 of 54 (seed 3), 20 of 55 (seed 1), 14 of 44 (seed 7), so the
+     * bound is a quarter; the days since first seen first for 1, 2 and 0 (bound: a tenth). The issue asks for 70%: not
+     * met, and not reachable on this simulator (docs/plugins/churn.md, Measured and
+     * Not done yet: even the hidden drivers given to the model as exact features give 24 of 54).
      */
     @Test
     void reasonsNameThePlantedDrivers() {
@@ -127,6 +133,7 @@ class ChurnSimulationTest {
         int[] discount = new int[4];
         int[] tenure = new int[4];
         int[] futureChurners = new int[4];
+        int historyFirst = 0;
         double[] discountShap = new double[2];
         double[] tenureShap = new double[2];
         java.util.Map<String, Integer> firstGroups = new java.util.TreeMap<>();
@@ -168,6 +175,7 @@ class ChurnSimulationTest {
                 futureChurners[0]++;
                 futureChurners[1] += discountReason || tenureReason ? 1 : 0;
                 futureChurners[2] += !reasons.isEmpty() && planted(reasons.get(0)) ? 1 : 0;
+                historyFirst += !reasons.isEmpty() && reasons.get(0).feature().equals("days_since_first_seen") ? 1 : 0;
                 firstGroups.merge(reasons.isEmpty() ? "none" : reasons.get(0).feature(), 1, Integer::sum);
                 List<UserScore.Reason> single = Reasons.topFeatures(f, p.contributions(), 1);
                 futureChurners[3] += !single.isEmpty() && planted(single.get(0)) ? 1 : 0;
@@ -190,5 +198,9 @@ class ChurnSimulationTest {
         assertTrue(newAccounts > 2 * oldAccounts, "account-age reasons: " + newAccounts + " vs " + oldAccounts);
         assertTrue(discountGap > MIN_DISCOUNT_GAP, "discount contribution gap " + discountGap);
         assertTrue(tenureGap > MIN_TENURE_GAP, "account-age contribution gap " + tenureGap);
+        assertTrue(historyFirst * 10 <= futureChurners[0], "days since first seen first for " + historyFirst + " of "
+                + futureChurners[0] + " planted churners: a shift every current user shares is no reason");
+        assertTrue(futureChurners[2] * 4 >= futureChurners[0], "a planted driver first for " + futureChurners[2] + " of "
+                + futureChurners[0] + " planted churners");
     }
 }

@@ -162,7 +162,7 @@ public final class ChurnPlugin implements MiningPlugin {
                     ConfigProperty.bounded(MIN_CHILD_WEIGHT, ConfigType.DOUBLE, "5.0", "0.0", "100.0", "XGBoost min_child_weight."),
                     ConfigProperty.bounded(SUBSAMPLE, ConfigType.DOUBLE, "0.8", "0.1", "1.0", "XGBoost row subsample per tree."),
                     ConfigProperty.bounded(COLSAMPLE, ConfigType.DOUBLE, "0.8", "0.1", "1.0", "XGBoost column subsample per tree."),
-                    ConfigProperty.bounded(LAMBDA, ConfigType.DOUBLE, "1.0", "0.0", "1000.0", "XGBoost L2 regularisation (lambda)."),
+                    ConfigProperty.bounded(LAMBDA, ConfigType.DOUBLE, "5.0", "0.0", "1000.0", "XGBoost L2 regularisation (lambda)."),
                     ConfigProperty.bounded(THREADS, ConfigType.INT, "2", "1", "64", "XGBoost threads (nthread) for training."),
                     ConfigProperty.bounded(SEED, ConfigType.INT, "42", "0", "2147483647", "XGBoost random seed."),
                     ConfigProperty.of(BOOST_FROM_BASELINE, ConfigType.BOOLEAN, "false",

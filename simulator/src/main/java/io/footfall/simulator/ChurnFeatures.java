@@ -9,7 +9,8 @@ import java.util.List;
  *                            chance of applying a coupon at checkout, so it is partly observable in the events
  * @param deliveryDelayDays   mean delivery delay the user has experienced, in days, in [0, 10]
  * @param supportTickets      number of support tickets the user has filed, 0 or more
- * @param tenureDays          days the account existed before the simulation start; observable as the
+ * @param tenureDays          days the account existed before the user's first simulated day (the simulation start,
+ *                            or 0 for a newcomer, whose account is created on arrival); observable as the
  *                            {@code createdAt} identify trait
  */
 public record ChurnFeatures(double discountSensitivity, double deliveryDelayDays, int supportTickets, int tenureDays) {

@@ -100,7 +100,7 @@ final class MessageRenderer {
         t.put("lastName", s.lastName);
         t.put("plan", s.plan);
         t.put("createdAt", Timestamps.iso(start.toEpochMilli()
-                - s.features.tenureDays() * SessionPlanner.DAY_MS));
+                + (s.arrivalDay - (long) s.features.tenureDays()) * SessionPlanner.DAY_MS));
         return t;
     }
 

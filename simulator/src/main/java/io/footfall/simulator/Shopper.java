@@ -28,6 +28,8 @@ final class Shopper {
     final SplittableRandom rng;
     /** Churn stream, separate so that the hazard settings do not disturb behaviour before churn. */
     final SplittableRandom churnRng;
+    /** First day on which the user exists (0, or a newcomer's arrival day); their account is created that day. */
+    final int arrivalDay;
 
     long identifiedAt = NEVER;
     int churnDay = -1;
@@ -43,7 +45,7 @@ final class Shopper {
 
     Shopper(int index, int cluster, String anonymousId, String userId, String firstName, String lastName, String plan,
             ChurnFeatures features, double dailyHazard, double sessionRate, String userAgent, String ip,
-            String locale, SplittableRandom rng, SplittableRandom churnRng) {
+            String locale, SplittableRandom rng, SplittableRandom churnRng, int arrivalDay) {
         this.index = index;
         this.cluster = cluster;
         this.anonymousId = anonymousId;
@@ -59,6 +61,7 @@ final class Shopper {
         this.locale = locale;
         this.rng = rng;
         this.churnRng = churnRng;
+        this.arrivalDay = arrivalDay;
     }
 
     boolean identified() {

@@ -91,10 +91,10 @@ public final class Simulator {
         for (int d = 0; d < config.days(); d++) {
             long dayStart = start + d * SessionPlanner.DAY_MS;
             for (Shopper s : shoppers) {
-                if (s.churned()) {
+                if (s.churned() || d < s.arrivalDay) {
                     continue;
                 }
-                if (d > 0 && s.churnRng.nextDouble() < s.dailyHazard) {
+                if (d > s.arrivalDay && s.churnRng.nextDouble() < s.dailyHazard) {
                     s.churnDay = d;
                     s.churnAt = dayStart;
                     continue;
@@ -137,7 +137,7 @@ public final class Simulator {
             users.add(new UserTruth(s.index, s.cluster, s.anonymousId, s.userId,
                     s.identified() ? Instant.ofEpochMilli(s.identifiedAt) : null,
                     s.churned(), s.churnDay, s.churned() ? Instant.ofEpochMilli(s.churnAt) : null,
-                    s.features, s.dailyHazard, s.sessionRate, s.events));
+                    s.features, s.dailyHazard, s.sessionRate, s.events, s.arrivalDay));
         }
         return new GroundTruth(config, store.catalogue, store.clusters, store.pairs, users, byLabel);
     }

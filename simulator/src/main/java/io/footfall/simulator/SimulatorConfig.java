@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param identifyFraction       fraction of users who have an account and log in ({@code identify}) at some point
  * @param sessionsPerUserPerDay  mean number of sessions per active user and day (per-user rates vary around it)
  * @param hazard                 planted churn model
+ * @param newcomerFraction       share of users who are new customers arriving during the run: each arrives on a
+ *                               day drawn uniformly from {@code 1..days-1}, emits nothing before it, and has an
+ *                               account created that day (tenure 0); the others exist from day 0 (default 0:
+ *                               everyone exists from day 0, the output of earlier versions)
  */
 public record SimulatorConfig(
         long seed,
@@ -42,7 +46,8 @@ public record SimulatorConfig(
         double coPurchaseProbability,
         double identifyFraction,
         double sessionsPerUserPerDay,
-        HazardModel hazard) {
+        HazardModel hazard,
+        double newcomerFraction) {
 
     /** Default start: 2026-01-01T00:00:00Z. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
@@ -68,6 +73,7 @@ public record SimulatorConfig(
         probability("clusterAffinity", clusterAffinity);
         probability("coPurchaseProbability", coPurchaseProbability);
         probability("identifyFraction", identifyFraction);
+        probability("newcomerFraction", newcomerFraction);
         if (!(brandBoost >= 1.0)) {
             throw new IllegalArgumentException("brandBoost must be >= 1: " + brandBoost);
         }
@@ -120,6 +126,7 @@ public record SimulatorConfig(
         private double identifyFraction = 0.6;
         private double sessionsPerUserPerDay = 0.3;
         private HazardModel hazard = HazardModel.DEFAULT;
+        private double newcomerFraction = 0.0;
 
         private Builder() {
         }
@@ -140,6 +147,7 @@ public record SimulatorConfig(
             identifyFraction = c.identifyFraction;
             sessionsPerUserPerDay = c.sessionsPerUserPerDay;
             hazard = c.hazard;
+            newcomerFraction = c.newcomerFraction;
         }
 
         public Builder seed(long v) { seed = v; return this; }
@@ -157,6 +165,7 @@ public record SimulatorConfig(
         public Builder identifyFraction(double v) { identifyFraction = v; return this; }
         public Builder sessionsPerUserPerDay(double v) { sessionsPerUserPerDay = v; return this; }
         public Builder hazard(HazardModel v) { hazard = v; return this; }
+        public Builder newcomerFraction(double v) { newcomerFraction = v; return this; }
 
         /**
          * Builds and validates the configuration.
@@ -166,7 +175,7 @@ public record SimulatorConfig(
         public SimulatorConfig build() {
             return new SimulatorConfig(seed, users, days, start, products, categories, brands, clusters,
                     clusterAffinity, brandBoost, coPurchasePairs, coPurchaseProbability, identifyFraction,
-                    sessionsPerUserPerDay, hazard);
+                    sessionsPerUserPerDay, hazard, newcomerFraction);
         }
     }
 }

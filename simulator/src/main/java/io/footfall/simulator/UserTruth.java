@@ -19,8 +19,11 @@ import java.time.Instant;
  * @param dailyHazard    {@code min(1, base × exp(β · x))}, see {@link HazardModel}
  * @param sessionsPerDay the user's mean sessions per active day
  * @param events         number of messages emitted for this user
+ * @param arrivalDay     first simulated day of the user: 0, or a newcomer's arrival day (see
+ *                       {@link SimulatorConfig#newcomerFraction()}); nothing is emitted before it, and churn can
+ *                       happen from the next day on
  */
 public record UserTruth(int index, int cluster, String anonymousId, String userId, Instant identifiedAt,
                         boolean churned, int churnDay, Instant churnInstant, ChurnFeatures features,
-                        double dailyHazard, double sessionsPerDay, long events) {
+                        double dailyHazard, double sessionsPerDay, long events, int arrivalDay) {
 }

@@ -139,8 +139,9 @@ public class PluginResults {
             args.add(with.get(j) + ":");
         }
         String like = (name + ":").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        sql.append(" WHERE m.plugin_id = ? AND m.result_type = 'USER_SCORE' AND m.result_key LIKE ? ESCAPE '\\'"
-                + " AND m.payload ->> 'name' = ?");
+        // the predicates and the order match the partial index plugin_result_user_score_rank (V9)
+        sql.append(" WHERE m.plugin_id = ? AND m.result_type = 'USER_SCORE' AND jsonb_typeof(m.payload -> 'score') = 'number'"
+                + " AND m.result_key LIKE ? ESCAPE '\\' AND m.payload ->> 'name' = ?");
         args.add(pluginId);
         args.add(like);
         args.add(name);
@@ -153,7 +154,10 @@ public class PluginResults {
             args.add(minValue);
         }
         if (beforeScore != null) {
-            sql.append(" AND ((m.payload ->> 'score')::float8 < ? OR ((m.payload ->> 'score')::float8 = ? AND m.user_id > ?))");
+            // the first bound is a range on the index, so that a page starts where the previous one ended
+            sql.append(" AND (m.payload ->> 'score')::float8 <= ?"
+                    + " AND ((m.payload ->> 'score')::float8 < ? OR ((m.payload ->> 'score')::float8 = ? AND m.user_id > ?))");
+            args.add(beforeScore);
             args.add(beforeScore);
             args.add(beforeScore);
             args.add(afterUser == null ? "" : afterUser);

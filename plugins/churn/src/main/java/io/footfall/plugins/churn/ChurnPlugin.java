@@ -162,7 +162,7 @@ public final class ChurnPlugin implements MiningPlugin {
                     ConfigProperty.bounded(MIN_CHILD_WEIGHT, ConfigType.DOUBLE, "5.0", "0.0", "100.0", "XGBoost min_child_weight."),
                     ConfigProperty.bounded(SUBSAMPLE, ConfigType.DOUBLE, "0.8", "0.1", "1.0", "XGBoost row subsample per tree."),
                     ConfigProperty.bounded(COLSAMPLE, ConfigType.DOUBLE, "0.8", "0.1", "1.0", "XGBoost column subsample per tree."),
-                    ConfigProperty.bounded(LAMBDA, ConfigType.DOUBLE, "1.0", "0.0", "1000.0", "XGBoost L2 regularisation (lambda)."),
+                    ConfigProperty.bounded(LAMBDA, ConfigType.DOUBLE, "5.0", "0.0", "1000.0", "XGBoost L2 regularisation (lambda)."),
                     ConfigProperty.bounded(THREADS, ConfigType.INT, "2", "1", "64", "XGBoost threads (nthread) for training."),
                     ConfigProperty.bounded(SEED, ConfigType.INT, "42", "0", "2147483647", "XGBoost random seed."),
                     ConfigProperty.of(BOOST_FROM_BASELINE, ConfigType.BOOLEAN, "false",
@@ -354,6 +354,7 @@ public final class ChurnPlugin implements MiningPlugin {
             }
             List<ModelBundle.Prediction> predictions = serving.explain(target, warmX.toArray(float[][]::new));
             boolean churn = Trainer.CHURN.equals(target);
+            float[] reference = serving.reference(target);
             int next = 0;
             for (int i = 0; i < rows.length; i++) {
                 double probability;
@@ -364,7 +365,7 @@ public final class ChurnPlugin implements MiningPlugin {
                 } else {
                     ModelBundle.Prediction p = predictions.get(next++);
                     probability = Math.round(p.probability() * 1e6) / 1e6;
-                    why = Reasons.top(x[i], p.contributions(), reasons);
+                    why = Reasons.top(x[i], p.contributions(), reference, reasons);
                 }
                 String band = band(probability);
                 out.add(new UserScore(ids.get(i), churn ? CHURN_SCORE : PROPENSITY_SCORE, probability, band, why));

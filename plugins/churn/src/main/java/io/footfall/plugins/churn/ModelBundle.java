@@ -23,13 +23,13 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  *
  * <p>Binary form: magic {@code FFCM}, format byte, the feature column names (a model over other columns is refused),
  * then per target its name, the number of trees to use, the calibration offset, the decision thresholds, whether the
- * trees were boosted from the baseline (format 2; format 1 artefacts read as not), the
- * booster in XGBoost's UBJSON form, and the baseline. Boosters hold native memory: {@link #close()} frees it.
+ * trees were boosted from the baseline (format 2; format 1 artefacts read as not), the reference contributions
+ * (format 3; older artefacts read as zeros), the booster in XGBoost's UBJSON form, and the baseline. Boosters hold native memory: {@link #close()} frees it.
  */
 final class ModelBundle implements AutoCloseable {
 
     private static final int MAGIC = 0x4646434D; // "FFCM"
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT = 3;
 
     /**
      * One target's model.
@@ -43,9 +43,30 @@ final class ModelBundle implements AutoCloseable {
      * @param baselineThreshold its decision threshold
      * @param fromBaseline whether the trees were boosted from the baseline's log-odds (XGBoost {@code base_margin}):
      *                     the model's log-odds are then the baseline's plus the trees'
+     * @param reference the mean contribution of each feature over the rows of the latest held-out cutoff (the
+     *                  population the model scores next); {@link Reasons} rank a user's contributions relative to it,
+     *                  so that what every current user shares (such as the age of the log) is no reason
      */
     record Target(Booster booster, int trees, double offset, double threshold, LogisticBaseline baseline,
-                  double baselineThreshold, boolean fromBaseline) {
+                  double baselineThreshold, boolean fromBaseline, float[] reference) {
+
+        Target {
+            reference = reference == null ? new float[Feature.COUNT] : reference.clone();
+            if (reference.length != Feature.COUNT) {
+                throw new IllegalArgumentException("reference of " + reference.length + " features, expected " + Feature.COUNT);
+            }
+        }
+
+        /** A target without reference contributions (zeros: reasons relative to the training mean). */
+        Target(Booster booster, int trees, double offset, double threshold, LogisticBaseline baseline,
+               double baselineThreshold, boolean fromBaseline) {
+            this(booster, trees, offset, threshold, baseline, baselineThreshold, fromBaseline, null);
+        }
+
+        /** A copy with reference contributions. */
+        Target withReference(float[] reference) {
+            return new Target(booster, trees, offset, threshold, baseline, baselineThreshold, fromBaseline, reference);
+        }
     }
 
     /** A calibrated probability and, when asked, the per-feature contributions to its log-odds. */
@@ -74,6 +95,30 @@ final class ModelBundle implements AutoCloseable {
     /** True when the bundle has a model for the target. */
     boolean has(String target) {
         return targets.containsKey(target);
+    }
+
+    /** The reference contributions of a target (see {@link Target#reference()}), a copy. */
+    float[] reference(String target) {
+        return targets.get(target).reference().clone();
+    }
+
+    /**
+     * The mean contribution of each feature (bias excluded) over {@code rows}: the reference of
+     * {@link Target#reference()}. Zeros when there are no rows.
+     */
+    float[] meanContributions(String target, float[][] rows) {
+        float[] mean = new float[Feature.COUNT];
+        List<Prediction> predictions = explain(target, rows);
+        double[] sum = new double[Feature.COUNT];
+        for (Prediction p : predictions) {
+            for (int j = 0; j < Feature.COUNT; j++) {
+                sum[j] += p.contributions()[j];
+            }
+        }
+        for (int j = 0; j < Feature.COUNT && !predictions.isEmpty(); j++) {
+            mean[j] = (float) (sum[j] / predictions.size());
+        }
+        return mean;
     }
 
     /** Calibrated probabilities of rows of features. */
@@ -192,6 +237,9 @@ final class ModelBundle implements AutoCloseable {
                 out.writeDouble(t.threshold());
                 out.writeDouble(t.baselineThreshold());
                 out.writeBoolean(t.fromBaseline());
+                for (float r : t.reference()) {
+                    out.writeFloat(r);
+                }
                 byte[] booster = t.booster().toByteArray("ubj");
                 out.writeInt(booster.length);
                 out.write(booster);
@@ -218,7 +266,7 @@ final class ModelBundle implements AutoCloseable {
                 throw new IllegalArgumentException("not a churn model artefact");
             }
             byte format = in.readByte();
-            if (format != FORMAT && format != 1) {
+            if (format < 1 || format > FORMAT) {
                 throw new IllegalArgumentException("unknown churn model format " + format);
             }
             int n = in.readInt();
@@ -243,6 +291,13 @@ final class ModelBundle implements AutoCloseable {
                 double threshold = in.readDouble();
                 double baselineThreshold = in.readDouble();
                 boolean fromBaseline = format >= 2 && in.readBoolean();
+                float[] reference = new float[n];
+                for (int j = 0; j < n && format >= 3; j++) {
+                    reference[j] = in.readFloat();
+                    if (!Float.isFinite(reference[j])) {
+                        throw new IllegalArgumentException("corrupt churn model artefact: bad reference of " + name);
+                    }
+                }
                 int length = in.readInt();
                 if (length <= 0 || length > bytes.length) {
                     throw new IllegalArgumentException("corrupt churn model artefact: booster of " + length + " bytes");
@@ -256,7 +311,7 @@ final class ModelBundle implements AutoCloseable {
                     throw new IllegalArgumentException("corrupt churn model artefact: bad calibration of " + name);
                 }
                 targets.put(name, new Target(XGBoost.loadModel(booster), trees, offset, threshold, baseline, baselineThreshold,
-                        fromBaseline));
+                        fromBaseline, reference));
             }
             if (in.read() != -1) {
                 throw new IllegalArgumentException("corrupt churn model artefact: trailing bytes");

@@ -18,22 +18,40 @@ import java.util.Locale;
  * are additive, so a reason is a group of features ({@link #group(Feature)}: inactivity, purchase lapse, discount,
  * friction, tenure, engagement, history) with the sum of their contributions, named and phrased after its strongest
  * risk-raising member. Only groups whose sum pushes the score up are reasons; the strongest come first.
+ *
+ * <p><b>Relative to the current population.</b> TreeSHAP contributions are relative to the mean prediction over
+ * the training rows, which come from several cutoffs. A feature whose value every current user shares but the
+ * training rows did not — the days since first seen while the log itself is young, which equal the age of the log
+ * for everybody who was there from its start — then adds the same contribution to every user's score, a shift of
+ * the base rate between cutoffs and no reason to single out one user. So each contribution is taken relative to the
+ * feature's mean contribution over the rows of the latest held-out cutoff ({@link ModelBundle.Target#reference()}):
+ * a reason is what makes this user riskier than the users the model currently scores. The reported contribution is
+ * that difference, in log-odds.
  */
 final class Reasons {
 
     private Reasons() {
     }
 
-    /** The {@code n} strongest risk-raising reason groups of one row, each named after its strongest member. */
+    /** The {@code n} strongest risk-raising reason groups of one row, relative to the training mean (no reference). */
     static List<UserScore.Reason> top(float[] features, float[] contributions, int n) {
+        return top(features, contributions, new float[Feature.COUNT], n);
+    }
+
+    /**
+     * The {@code n} strongest risk-raising reason groups of one row, each named after its strongest member, with
+     * contributions taken relative to {@code reference} (the mean contributions of the current population).
+     */
+    static List<UserScore.Reason> top(float[] features, float[] contributions, float[] reference, int n) {
         Feature[] all = Feature.values();
         java.util.Map<String, double[]> groups = new java.util.LinkedHashMap<>(); // group -> {sum, best member, its contribution}
         for (int j = 0; j < Feature.COUNT; j++) {
+            double c = (double) contributions[j] - reference[j];
             double[] g = groups.computeIfAbsent(group(all[j]), k -> new double[] {0, -1, 0});
-            g[0] += contributions[j];
-            if (contributions[j] > 0 && (g[1] < 0 || contributions[j] > g[2])) {
+            g[0] += c;
+            if (c > 0 && (g[1] < 0 || c > g[2])) {
                 g[1] = j;
-                g[2] = contributions[j];
+                g[2] = c;
             }
         }
         List<double[]> order = new ArrayList<>();

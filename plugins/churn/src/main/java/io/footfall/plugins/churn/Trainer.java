@@ -303,6 +303,8 @@ final class Trainer {
                 : Evaluation.bestF1Threshold(one.baselineProbabilities(target, xTune), yTune);
         ModelBundle.Target t = new ModelBundle.Target(booster, trees, Math.log(weight), threshold, baseline, baselineThreshold,
                 fromBaseline);
+        // reasons are ranked relative to the mean contributions at the latest held-out cutoff (see Reasons)
+        t = t.withReference(new ModelBundle(Map.of(target, t)).meanContributions(target, xTest));
         ModelBundle scored = new ModelBundle(Map.of(target, t));
         Evaluation xgb = Evaluation.of(scored.probabilities(target, xTest), yTest, threshold);
         Evaluation lr = Evaluation.of(scored.baselineProbabilities(target, xTest), yTest, baselineThreshold);

@@ -60,7 +60,7 @@ record TrainingSettings(String churnLabel, int horizonDays, int stepDays, int cu
 
     /** The defaults of the config spec. */
     static TrainingSettings defaults() {
-        return new TrainingSettings("no-visit", 14, 7, 8, 1, 30, 14, true, true, 0, 3, 0.05, 300, 50, 5, 0.8, 0.8, 1, 2, 42, 7, NEXT_DAYS, false);
+        return new TrainingSettings("no-visit", 14, 7, 8, 1, 30, 14, true, true, 0, 3, 0.05, 300, 50, 5, 0.8, 0.8, 5, 2, 42, 7, NEXT_DAYS, false);
     }
 
     /** A copy with other cutoff settings. */

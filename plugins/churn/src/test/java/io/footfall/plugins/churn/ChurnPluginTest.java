@@ -335,6 +335,9 @@ class ChurnPluginTest {
             float[][] x = rows.toArray(float[][]::new);
             try (ModelBundle a = ModelBundle.decode(bytes); ModelBundle b = ModelBundle.decode(a.encode())) {
                 for (String target : List.of("churn", "propensity")) {
+                    assertArrayEquals(a.reference(target), b.reference(target), "the reasons' reference contributions");
+                    assertTrue(java.util.stream.IntStream.range(0, Feature.COUNT).anyMatch(j -> a.reference(target)[j] != 0),
+                            "a trained model stores the mean contributions of its latest held-out cutoff");
                     assertArrayEquals(a.probabilities(target, x), b.probabilities(target, x));
                     assertArrayEquals(a.baselineProbabilities(target, x), b.baselineProbabilities(target, x));
                     List<ModelBundle.Prediction> pa = a.explain(target, x);

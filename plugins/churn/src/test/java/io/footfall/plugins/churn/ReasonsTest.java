@@ -63,4 +63,26 @@ class ReasonsTest {
         assertEquals("used a coupon in 100% of checkouts", reasons.get(0).text());
         assertEquals(1, Reasons.top(features, contributions, 1).size());
     }
+
+    /**
+     * Reasons are relative to the current population: a contribution every current user has (here the days since
+     * first seen, +0.3 for everybody) is no reason, and one below the population's mean is none either.
+     */
+    @Test
+    void aContributionEveryCurrentUserSharesIsNoReason() {
+        float[] features = new float[Feature.COUNT];
+        Arrays.fill(features, 1f);
+        float[] contributions = new float[Feature.COUNT + 1];
+        float[] reference = new float[Feature.COUNT];
+        contributions[Feature.DAYS_SINCE_FIRST_SEEN.ordinal()] = 0.3f;
+        reference[Feature.DAYS_SINCE_FIRST_SEEN.ordinal()] = 0.3f;
+        contributions[Feature.ACCOUNT_AGE_DAYS.ordinal()] = 0.2f;
+        reference[Feature.ACCOUNT_AGE_DAYS.ordinal()] = -0.1f;
+        contributions[Feature.COUPON_RATE_90.ordinal()] = 0.1f;
+        reference[Feature.COUPON_RATE_90.ordinal()] = 0.15f;
+        assertEquals("days_since_first_seen", Reasons.top(features, contributions, 1).get(0).feature(), "relative to the training mean");
+        List<UserScore.Reason> reasons = Reasons.top(features, contributions, reference, 3);
+        assertEquals(List.of("account_age_days"), reasons.stream().map(UserScore.Reason::feature).toList());
+        assertEquals(0.3, reasons.get(0).contribution(), 1e-6, "the difference to the population's mean");
+    }
 }

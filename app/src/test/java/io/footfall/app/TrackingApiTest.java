@@ -60,6 +60,53 @@ class TrackingApiTest {
         assertEquals(2, timeline.jsonPath().getList("items").size(), "the resent events were not stored again");
     }
 
+    /** The ingest pipeline's counter of group commits redone with the duplicate check under the append lock. */
+    private static double commitsRetried() {
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("footfall_ingest_commit_retried_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void theSameBatchSentManyTimesAtOnceIsStoredOnce() throws Exception {
+        // requests that land in consecutive group commits: the later group is prepared before the earlier one
+        // commits, so its append meets the earlier one's ids and is redone with the check under the lock
+        double retriedBefore = commitsRetried();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 30 && (round < 3 || commitsRetried() == retriedBefore); round++) {
+                String user = "same-" + UUID.randomUUID();
+                StringBuilder batch = new StringBuilder("{\"batch\":[");
+                for (int i = 0; i < 100; i++) {
+                    batch.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"")
+                            .append(user).append("\",\"messageId\":\"m-").append(i).append("-").append(user)
+                            .append("\",\"properties\":{\"product_id\":\"p").append(i).append("\"}}");
+                }
+                String body = batch.append("]}").toString();
+                java.util.List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+                for (int r = 0; r < 16; r++) {
+                    answers.add(pool.submit(() -> tracking().body(body).post("/v1/batch")));
+                }
+                int stored = 0;
+                int duplicates = 0;
+                for (var answer : answers) {
+                    Response response = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertEquals(200, response.statusCode(), response.asString());
+                    stored += response.jsonPath().getInt("stored");
+                    duplicates += response.jsonPath().getInt("duplicates");
+                }
+                assertEquals(100, stored, "round " + round + ": each event stored by exactly one request");
+                assertEquals(1500, duplicates, "round " + round);
+                Api.awaitProfile(user, 100);
+                admin().get("/api/v1/profiles/{id}", user).then().statusCode(200).body("eventCounts.'Product Viewed'", equalTo(100));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(commitsRetried() > retriedBefore,
+                "the redo path (an id committed between preparation and append) was taken at least once");
+    }
+
     @Test
     void analyticsNextLoadsItsSettingsFromFootfall() {
         // analytics-next with cdnURL pointing here: the settings send its events to this server's /v1

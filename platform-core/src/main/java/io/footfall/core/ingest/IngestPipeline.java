@@ -41,10 +41,12 @@ import org.jboss.logging.Logger;
 /**
  * Durable, group-committed ingestion in two stages. Requests queue up (bounded: a full queue is an
  * {@link OverloadedException}, never memory growth). The preparing thread takes as many queued requests
- * as fit in one commit, drops repeats within the group, seals personal data and encodes each event's
- * stored row; the committing thread then drops events already in the log (durable dedup by event id,
- * under the append lock), appends the rest through Axon's event store in one unit of work with the
- * rejected events, commits, and only then completes the requests' futures. The next group is prepared
+ * as fit in one commit, drops repeats within the group and events already in the log (durable dedup by
+ * event id), seals personal data and encodes each remaining event's stored row; the committing thread
+ * takes the append lock, appends the rows through Axon's event store in one unit of work with the
+ * rejected events, commits, and only then completes the requests' futures. An id committed between the
+ * two steps fails the append on the log's unique event id, and the group is committed again with the
+ * duplicate check under the lock, so every event is stored exactly once. The next group is prepared
  * while the previous one commits (docs/adr/0014-pipelined-ingest.md); groups commit in queue order.
  */
 @ApplicationScoped
@@ -87,6 +89,7 @@ public class IngestPipeline {
     private io.micrometer.core.instrument.Counter storedCounter;
     private io.micrometer.core.instrument.Counter duplicateCounter;
     private io.micrometer.core.instrument.Counter failedCounter;
+    private io.micrometer.core.instrument.Counter racedDuplicates;
 
     private record Job(List<BehaviorEvent> events, List<FailedEvent> failed, CompletableFuture<IngestOutcome> done, long queuedAt) {
         int size() {
@@ -98,8 +101,12 @@ public class IngestPipeline {
      * A group ready to commit: its requests and, in queue order, the first occurrence of every event id in the
      * group, sealed and encoded; or the failure that stopped its preparation.
      */
-    private record Prepared(List<Job> jobs, List<EventMessage<?>> messages, RuntimeException failure) {
-        static final Prepared END = new Prepared(List.of(), List.of(), null);
+    private record Prepared(List<Job> jobs, List<EventMessage<?>> messages, Set<String> inLog, RuntimeException failure) {
+        static final Prepared END = new Prepared(List.of(), List.of(), Set.of(), null);
+    }
+
+    /** What one commit stored: outcome per request, events appended, newest receivedAt appended. */
+    private record Committed(List<IngestOutcome> outcomes, int appended, long newest) {
     }
 
     void start(@Observes @Priority(20) StartupEvent startup) {
@@ -150,6 +157,9 @@ public class IngestPipeline {
                 .description("events handled by the ingest pipeline, by outcome").register(registry);
         duplicateCounter = io.micrometer.core.instrument.Counter.builder(events).tag("outcome", "duplicate").register(registry);
         failedCounter = io.micrometer.core.instrument.Counter.builder(events).tag("outcome", "failed").register(registry);
+        racedDuplicates = io.micrometer.core.instrument.Counter.builder("footfall.ingest.commit.retried")
+                .description("group commits done again with the duplicate check under the append lock, because an event id "
+                        + "was committed between preparation and append").register(registry);
         io.micrometer.core.instrument.Gauge.builder("footfall.ingest.queued", queuedEvents, AtomicLong::get).baseUnit("events")
                 .description("events waiting for a commit (429 above footfall.ingest.max-queued-events)").register(registry);
     }
@@ -214,7 +224,7 @@ public class IngestPipeline {
                 try {
                     ready = prepare(group);
                 } catch (SQLException | RuntimeException e) {
-                    ready = new Prepared(group, List.of(), e instanceof RuntimeException r ? r : new IllegalStateException(e));
+                    ready = new Prepared(group, List.of(), Set.of(), e instanceof RuntimeException r ? r : new IllegalStateException(e));
                 }
                 prepared.put(ready);
             }
@@ -256,18 +266,33 @@ public class IngestPipeline {
     }
 
     /**
-     * Seals and encodes the first occurrence of every event id in the group. Subject keys are created (and
-     * committed) here, before the events: a key whose events turn out to be duplicates stays unused, which is
-     * harmless, while events are never stored without their key.
+     * Seals and encodes the first occurrence of every event id in the group that is not in the log yet. Looking the
+     * ids up here, outside the append lock, takes that query off the commit's critical path: an id committed since
+     * (by another writer, or by the group committing now) makes the append fail on the log's unique event id, and
+     * the commit then checks again under the lock ({@link #commit}). Ids found here are in the log for good (it is
+     * append-only), so their events are neither sealed nor encoded. Subject keys are created (and committed) here,
+     * before the events: a key whose events turn out to be duplicates stays unused, which is harmless, while events
+     * are never stored without their key.
      */
     private Prepared prepare(List<Job> group) throws SQLException {
         long started = System.nanoTime();
         Set<String> seen = new HashSet<>();
-        List<PersonalDataCodec.Split> splits = new ArrayList<>();
-        Set<String> subjects = new HashSet<>();
+        List<BehaviorEvent> firsts = new ArrayList<>();
         for (Job job : group) {
             for (BehaviorEvent e : job.events()) {
                 if (seen.add(e.eventId())) {
+                    firsts.add(e);
+                }
+            }
+        }
+        Set<String> inLog;
+        List<PersonalDataCodec.Split> splits = new ArrayList<>(firsts.size());
+        Set<String> subjects = new HashSet<>();
+        Map<String, SecretKey> keys = Map.of();
+        try (Connection connection = dataSource.getConnection()) {
+            inLog = alreadyStored(connection, firsts.stream().map(BehaviorEvent::eventId).toList());
+            for (BehaviorEvent e : firsts) {
+                if (!inLog.contains(e.eventId())) {
                     PersonalDataCodec.Split split = codec.split(e);
                     splits.add(split);
                     if (split.personal() != null) {
@@ -275,14 +300,11 @@ public class IngestPipeline {
                     }
                 }
             }
-        }
-        Map<String, SecretKey> keys = Map.of();
-        if (!subjects.isEmpty()) {
-            try (Connection connection = dataSource.getConnection()) {
+            if (!subjects.isEmpty()) {
                 keys = vault.keysFor(connection, subjects);
             }
-            vault.remember(keys);
         }
+        vault.remember(keys);
         List<EventMessage<?>> messages = new ArrayList<>(splits.size());
         for (PersonalDataCodec.Split split : splits) {
             BehaviorEvent e = split.event();
@@ -295,61 +317,38 @@ public class IngestPipeline {
                     MetaData.emptyInstance(), e.receivedAt())));
         }
         prepareTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        return new Prepared(group, messages, null);
+        return new Prepared(group, messages, inLog, null);
     }
 
+    /**
+     * Commits a prepared group and completes its requests. The fast path appends what preparation found missing from
+     * the log; when an id was committed in between, the append fails on the log's unique event id, nothing of it is
+     * kept, and the group is committed again with the ids checked under the append lock (ADR 0012, ADR 0014).
+     */
     private void commit(Prepared prepared) {
         List<Job> group = prepared.jobs();
         long started = System.nanoTime();
-        UnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("ingest"));
-        List<IngestOutcome> outcomes = new ArrayList<>(group.size());
-        long newest = Long.MIN_VALUE;
+        Committed done;
         try {
-            uow.attachTransaction(log.transactions());
-            try (Connection connection = dataSource.getConnection()) {
-                // the duplicate check and the append are one step for every writer of every instance (ADR 0012)
-                io.footfall.core.store.CopyEventStorageEngine.lockAppends(connection);
-                Set<String> inLog = alreadyStored(connection, prepared.messages());
-                Set<String> seen = new HashSet<>();
-                for (Job job : group) {
-                    int stored = 0;
-                    for (BehaviorEvent e : job.events()) {
-                        if (!inLog.contains(e.eventId()) && seen.add(e.eventId())) {
-                            stored++;
-                        }
-                    }
-                    outcomes.add(new IngestOutcome(stored, job.events().size() - stored, job.failed().size()));
-                }
-                List<EventMessage<?>> fresh = inLog.isEmpty() ? prepared.messages()
-                        : prepared.messages().stream().filter(m -> !inLog.contains(m.getIdentifier())).toList();
-                if (!fresh.isEmpty()) {
-                    log.publish(fresh);
-                    newest = fresh.stream().mapToLong(m -> m.getTimestamp().toEpochMilli()).max().getAsLong();
-                }
-                int[] failedStored = storeFailed(connection, group);
-                for (int i = 0; i < group.size(); i++) {
-                    IngestOutcome o = outcomes.get(i);
-                    outcomes.set(i, new IngestOutcome(o.stored(), o.duplicates(), failedStored[i]));
-                }
-                committedEvents.addAndGet(fresh.size());
+            done = commitOnce(prepared, false);
+        } catch (RuntimeException e) {
+            if (!uniqueViolation(e)) {
+                throw e;
             }
-            uow.commit();
-        } catch (SQLException | RuntimeException e) {
-            if (uow.isActive()) {
-                uow.rollback(e);
-            }
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            racedDuplicates.increment();
+            done = commitOnce(prepared, true);
         }
         commits.incrementAndGet();
-        if (newest != Long.MIN_VALUE) {
-            priority.committed(newest);
+        committedEvents.addAndGet(done.appended());
+        if (done.newest() != Long.MIN_VALUE) {
+            priority.committed(done.newest());
         }
         long now = System.nanoTime();
         commitTime.record(now - started, TimeUnit.NANOSECONDS);
         int size = 0;
         for (int i = 0; i < group.size(); i++) {
             Job job = group.get(i);
-            IngestOutcome outcome = outcomes.get(i);
+            IngestOutcome outcome = done.outcomes().get(i);
             size += job.size();
             storedCounter.increment(outcome.stored());
             duplicateCounter.increment(outcome.duplicates());
@@ -360,18 +359,77 @@ public class IngestPipeline {
         groupSize.record(size);
     }
 
-    private static Set<String> alreadyStored(Connection connection, List<EventMessage<?>> messages) throws SQLException {
-        Set<String> found = new HashSet<>();
-        if (messages.isEmpty()) {
-            return found;
+    /** One attempt: append lock, (optionally) the duplicate check, COPY, rejected events, commit. */
+    private Committed commitOnce(Prepared prepared, boolean checkUnderLock) {
+        List<Job> group = prepared.jobs();
+        UnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("ingest"));
+        List<IngestOutcome> outcomes = new ArrayList<>(group.size());
+        long newest = Long.MIN_VALUE;
+        int appended;
+        try {
+            uow.attachTransaction(log.transactions());
+            try (Connection connection = dataSource.getConnection()) {
+                // appends are serialised across writers and instances (ADR 0012); under this lock the log only grows by us
+                io.footfall.core.store.CopyEventStorageEngine.lockAppends(connection);
+                Set<String> inLog = prepared.inLog();
+                List<EventMessage<?>> fresh = prepared.messages();
+                if (checkUnderLock) {
+                    Set<String> now = alreadyStored(connection, fresh.stream().map(EventMessage::getIdentifier).toList());
+                    if (!now.isEmpty()) {
+                        inLog = new HashSet<>(inLog);
+                        inLog.addAll(now);
+                        fresh = fresh.stream().filter(m -> !now.contains(m.getIdentifier())).toList();
+                    }
+                }
+                Set<String> seen = new HashSet<>();
+                for (Job job : group) {
+                    int stored = 0;
+                    for (BehaviorEvent e : job.events()) {
+                        if (!inLog.contains(e.eventId()) && seen.add(e.eventId())) {
+                            stored++;
+                        }
+                    }
+                    outcomes.add(new IngestOutcome(stored, job.events().size() - stored, job.failed().size()));
+                }
+                if (!fresh.isEmpty()) {
+                    log.publish(fresh);
+                    newest = fresh.stream().mapToLong(m -> m.getTimestamp().toEpochMilli()).max().getAsLong();
+                }
+                int[] failedStored = storeFailed(connection, group);
+                for (int i = 0; i < group.size(); i++) {
+                    IngestOutcome o = outcomes.get(i);
+                    outcomes.set(i, new IngestOutcome(o.stored(), o.duplicates(), failedStored[i]));
+                }
+                appended = fresh.size();
+            }
+            uow.commit();
+        } catch (SQLException | RuntimeException e) {
+            if (uow.isActive()) {
+                uow.rollback(e);
+            }
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
-        String[] ids = new String[messages.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = messages.get(i).getIdentifier();
+        return new Committed(outcomes, appended, newest);
+    }
+
+    /** Whether the failure is a unique-key violation (SQLSTATE 23505) of the log, anywhere in its causes. */
+    private static boolean uniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<String> alreadyStored(Connection connection, List<String> ids) throws SQLException {
+        Set<String> found = new HashSet<>();
+        if (ids.isEmpty()) {
+            return found;
         }
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT eventidentifier FROM domainevententry WHERE eventidentifier = ANY (?)")) {
-            select.setArray(1, connection.createArrayOf("varchar", ids));
+            select.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     found.add(rs.getString(1));

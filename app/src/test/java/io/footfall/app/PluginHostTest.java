@@ -350,4 +350,26 @@ class PluginHostTest {
             }
         }
     }
+
+    private void storeAsAnotherInstanceWould(String sql) throws Exception {
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement(sql)) {
+            s.setString(1, BROKEN);
+            assertEquals(1, s.executeUpdate());
+        }
+    }
+
+    @Test
+    @Order(14)
+    void aConfigurationAnotherInstanceStoredIsAppliedHere() throws Exception {
+        configure("ok");
+        // another instance changed the stored configuration; this instance's API was not called
+        storeAsAnotherInstanceWould("UPDATE plugin_config SET config = jsonb_set(config, '{sleep-ms}', '\"1234\"') WHERE plugin_id = ?");
+        Poll.until(Duration.ofSeconds(30), () -> listed(BROKEN),
+                p -> "RUNNING".equals(p.getString("state")) && p.getLong("config.sleep-ms") == 1234);
+        storeAsAnotherInstanceWould("UPDATE plugin_config SET enabled = FALSE WHERE plugin_id = ?");
+        Poll.until(Duration.ofSeconds(30), () -> listed(BROKEN), p -> "DISABLED".equals(p.getString("state")));
+        storeAsAnotherInstanceWould("UPDATE plugin_config SET enabled = TRUE WHERE plugin_id = ?");
+        Poll.until(Duration.ofSeconds(30), () -> listed(BROKEN), p -> "RUNNING".equals(p.getString("state")));
+    }
+
 }

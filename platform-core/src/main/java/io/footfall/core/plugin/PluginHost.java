@@ -228,7 +228,12 @@ public class PluginHost implements PluginHostServices {
         return dirs;
     }
 
-    /** Loaded plugins by id. */
+    /** The ids of the loaded plugins. */
+    public List<String> ids() {
+        return List.copyOf(plugins.keySet());
+    }
+
+    /** Every loaded plugin, for the API. */
     public Collection<PluginRuntimeView> plugins() {
         return plugins.values().stream().map(PluginRuntimeView::new).toList();
     }
@@ -343,6 +348,50 @@ public class PluginHost implements PluginHostServices {
         } else if (!enabled && runtime.state() != PluginRuntime.State.DISABLED) {
             runtime.stop(PluginRuntime.State.DISABLED);
         }
+    }
+
+    /**
+     * Brings a plugin in line with what is stored, when another instance changed it: starts or stops it as its
+     * stored {@code enabled} says, and restarts it when its stored configuration differs from the one it runs with.
+     * Only a running or disabled plugin is touched (a failed, stopped or quarantined one waits for an operator), and
+     * nothing is stored. Serialised with every configuration change of this host, and what is stored is read under
+     * the same lock, so a change this host is making cannot be undone by an older read.
+     *
+     * @return whether the plugin was changed
+     */
+    synchronized boolean follow(String id) throws PluginCallGuard.PluginCallException {
+        PluginRuntime runtime = plugins.get(id);
+        if (runtime == null) {
+            return false;
+        }
+        StoredConfig stored = storedConfig(id);
+        boolean enabled = stored.enabled();
+        Map<String, String> values = stored.values();
+        PluginRuntime.State state = runtime.state();
+        if (!enabled) {
+            if (state != PluginRuntime.State.RUNNING) {
+                return false;
+            }
+            runtime.stop(PluginRuntime.State.DISABLED);
+            return true;
+        }
+        if (state != PluginRuntime.State.RUNNING && state != PluginRuntime.State.DISABLED) {
+            return false;
+        }
+        PluginConfig config;
+        try {
+            config = runtime.descriptor.config().validate(values);
+        } catch (InvalidConfigException e) {
+            return false; // what is stored was validated where it was stored; another plugin version may read it otherwise
+        }
+        if (state == PluginRuntime.State.RUNNING) {
+            if (config.equals(runtime.config())) {
+                return false;
+            }
+            runtime.stop(PluginRuntime.State.STOPPED);
+        }
+        runtime.start(config);
+        return true;
     }
 
     /**

@@ -172,7 +172,7 @@ final class PluginRuntime {
                 .trackingEventProcessorConfiguration(TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                         .andBatchSize(host.batchSize())
                         .andInitialTrackingToken(StreamableMessageSource::createTailToken)
-                        .andThreadFactory(name -> r -> daemon(r, "plugin-" + id + "-worker")))
+                        .andThreadFactory(name -> r -> daemon(host.eventLog().priority().secondaryThread(r), "plugin-" + id + "-worker")))
                 .build();
         if (host.processes()) {
             processor.start();

@@ -24,6 +24,8 @@ public class TrainingJobs {
     @Inject
     PluginHost host;
     @Inject
+    io.footfall.core.store.EventLog log;
+    @Inject
     EventLogReader reader;
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -102,7 +104,7 @@ public class TrainingJobs {
                 return job.cancelled;
             }
         };
-        Thread thread = new Thread(() -> {
+        Thread thread = new Thread(log.priority().secondaryThread(() -> {
             try {
                 job.report = runtime.train(context);
                 job.status = job.cancelled ? "CANCELLED" : "SUCCEEDED";
@@ -115,7 +117,7 @@ public class TrainingJobs {
             } finally {
                 job.finishedAt = Instant.now();
             }
-        }, "train-" + pluginId);
+        }), "train-" + pluginId);
         thread.setDaemon(true);
         thread.start();
         return job.view();

@@ -138,7 +138,8 @@ public class EventLog {
                         c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                                 .andBatchSize(batchSize)
                                 .andInitialTrackingToken(StreamableMessageSource::createTailToken)
-                                .andThreadFactory(n -> ProcessingThreads.named(name + "-processor", false)))
+                                .andThreadFactory(n -> r -> ProcessingThreads.named(name + "-processor", false)
+                                        .newThread(priority.secondaryThread(r))))
                 .registerEventHandler(c -> handler)
                 .assignHandlerInstancesMatching(name, h -> h == handler);
     }
@@ -192,6 +193,11 @@ public class EventLog {
      */
     public StreamableMessageSource<org.axonframework.eventhandling.TrackedEventMessage<?>> secondarySource() {
         return priority.secondary(axon.eventStore());
+    }
+
+    /** Who folds first: the profile projection before contributed projections and plugins (ADR 0014). */
+    public ProcessingPriority priority() {
+        return priority;
     }
 
     /** The serializer of stored payloads. */

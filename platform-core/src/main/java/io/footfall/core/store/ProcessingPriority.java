@@ -34,8 +34,10 @@ public class ProcessingPriority {
     boolean enabled;
     @ConfigProperty(name = "footfall.processing.primary-lag", defaultValue = "PT0.25S")
     Duration primaryLag;
-    @ConfigProperty(name = "footfall.processing.max-deferral", defaultValue = "PT2S")
+    @ConfigProperty(name = "footfall.processing.max-deferral", defaultValue = "PT30S")
     Duration maxDeferral;
+    @ConfigProperty(name = "footfall.processing.secondary-nice", defaultValue = "10")
+    int secondaryNice;
 
     /** Epoch millis of the newest receivedAt this instance's ingest committed. */
     private final AtomicLong newestCommitted = new AtomicLong(Long.MIN_VALUE);
@@ -63,6 +65,19 @@ public class ProcessingPriority {
         io.micrometer.core.instrument.FunctionCounter.builder("footfall.processing.secondary.deferrals", deferrals, AtomicLong::get)
                 .description("times a plugin or contributed projection held back because the profile projection lagged ingest")
                 .register(registry);
+    }
+
+    /**
+     * The task, run on a thread of secondary work (a contributed projection's or plugin's processor, a training job):
+     * the thread first lowers its operating-system priority to {@code footfall.processing.secondary-nice} (default
+     * 10; 0 leaves it alone), so the scheduler serves ingest and the profile projection first ({@link ThreadNiceness}).
+     */
+    public Runnable secondaryThread(Runnable task) {
+        int nice = enabled ? secondaryNice : 0;
+        return () -> {
+            ThreadNiceness.lowerCurrentThread(nice);
+            task.run();
+        };
     }
 
     /** Ingest committed events received up to this instant. */

@@ -39,19 +39,11 @@ public class ProcessingPriority {
     @ConfigProperty(name = "footfall.processing.secondary-nice", defaultValue = "10")
     int secondaryNice;
 
-    /** Events per batch of a secondary while the primary was recently behind. */
-    static final int SMALL_BATCH = 50;
-    /** How long after the primary was last behind secondaries keep their batches small. */
-    static final long UNDER_PRESSURE_NANOS = TimeUnit.SECONDS.toNanos(5);
-
     /** Epoch millis of the newest receivedAt this instance's ingest committed. */
     private final AtomicLong newestCommitted = new AtomicLong(Long.MIN_VALUE);
     /** Epoch millis of the newest receivedAt whose profile this instance committed. */
     private final AtomicLong newestFolded = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong deferrals = new AtomicLong();
-    /** When the primary was last seen behind (nanoTime); batches stay small for a while after. */
-    private volatile long lastBehindAt;
-    private volatile boolean everBehind;
     private volatile long primaryCheckedAt;
     private volatile boolean primaryHere;
     /** Whether the profile processor runs here, undisturbed; the event log's processor status unless a test sets it. */
@@ -112,17 +104,7 @@ public class ProcessingPriority {
         if (committed == Long.MIN_VALUE || committed - newestFolded.get() <= primaryLag.toMillis()) {
             return false;
         }
-        if (!primaryFoldsHere()) {
-            return false;
-        }
-        lastBehindAt = System.nanoTime();
-        everBehind = true;
-        return true;
-    }
-
-    /** Whether the primary was behind within the last {@link #UNDER_PRESSURE_NANOS}. */
-    private boolean recentlyBehind(long now) {
-        return everBehind && now - lastBehindAt < UNDER_PRESSURE_NANOS;
+        return primaryFoldsHere();
     }
 
     /** Whether this instance's profile processor holds a segment and is not replaying (checked once a second). */
@@ -170,7 +152,6 @@ public class ProcessingPriority {
     /** A stream that reports nothing available while the primary is behind, up to the maximum deferral. */
     private final class YieldingStream implements BlockingStream<TrackedEventMessage<?>> {
         private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-        private int taken;
         /** How long a batch may go on taking events once its deferral ran out. */
         private static final long PASS_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
         private final BlockingStream<TrackedEventMessage<?>> delegate;
@@ -187,11 +168,6 @@ public class ProcessingPriority {
         public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
             long now = System.nanoTime();
             long deadline = now + unit.toNanos(timeout);
-            if (timeout > 0) {
-                taken = 0; // Axon's processor starts a batch with a timed wait and fills it with untimed ones
-            } else if (taken >= SMALL_BATCH && recentlyBehind(now)) {
-                return false; // shortly after the primary was behind, batches stay short: shorter bursts on the cores
-            }
             if (passing && now - passUntil >= 0) {
                 passing = false;
             }
@@ -228,7 +204,6 @@ public class ProcessingPriority {
 
         @Override
         public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
-            taken++;
             return delegate.nextAvailable();
         }
 

@@ -70,37 +70,6 @@ class ProcessingPriorityTest {
     }
 
     @Test
-    void shortlyAfterThePrimaryWasBehindSecondaryBatchesStaySmall() throws Exception {
-        ProcessingPriority priority = new ProcessingPriority(LAG, Duration.ofSeconds(30), () -> true);
-        priority.committed(10_000);
-        priority.folded(10_000);
-        BlockingStream<TrackedEventMessage<?>> calm = priority.secondary(source(200)).openStream(null);
-        assertEquals(200, batch(calm), "no pressure: the batch takes everything there is");
-
-        priority.committed(11_000);
-        assertTrue(priority.primaryBehind(), "1 s behind");
-        priority.folded(11_000); // caught up again, moments ago
-        assertFalse(priority.primaryBehind());
-        BlockingStream<TrackedEventMessage<?>> stream = priority.secondary(source(200)).openStream(null);
-        assertEquals(ProcessingPriority.SMALL_BATCH, batch(stream));
-        assertEquals(ProcessingPriority.SMALL_BATCH, batch(stream), "and the next batch goes on where it stopped");
-    }
-
-    /** Takes one batch as Axon's tracking processor does: a timed wait, then untimed ones up to 1,000 events. */
-    private static int batch(BlockingStream<TrackedEventMessage<?>> stream) throws Exception {
-        int n = 0;
-        if (stream.hasNextAvailable(100, TimeUnit.MILLISECONDS)) {
-            stream.nextAvailable();
-            n++;
-            while (n < 1_000 && stream.hasNextAvailable()) {
-                stream.nextAvailable();
-                n++;
-            }
-        }
-        return n;
-    }
-
-    @Test
     void nothingIsHeldBackWhereTheProfileProjectionDoesNotRun() throws Exception {
         ProcessingPriority priority = new ProcessingPriority(LAG, Duration.ofSeconds(30), () -> false);
         priority.committed(10_000);

@@ -382,25 +382,21 @@ public class IngestPipeline {
                 io.footfall.core.store.CopyEventStorageEngine.lockAppends(connection);
                 Set<String> inLog = prepared.inLog();
                 List<EventMessage<?>> fresh = prepared.messages();
-                Set<String> last = lastAppended;
-                Set<String> before = appendedBefore;
-                java.util.function.Predicate<String> previous = id -> last.contains(id) || before.contains(id);
-                if (fresh.stream().anyMatch(m -> previous.test(m.getIdentifier()))) {
-                    inLog = new HashSet<>(inLog);
-                    for (EventMessage<?> m : fresh) {
-                        if (previous.test(m.getIdentifier())) {
-                            inLog.add(m.getIdentifier());
-                        }
+                // ids stored since preparation looked them up: by this thread's last two appends, and under the lock by anyone
+                Set<String> dropped = new HashSet<>();
+                for (EventMessage<?> m : fresh) {
+                    if (lastAppended.contains(m.getIdentifier()) || appendedBefore.contains(m.getIdentifier())) {
+                        dropped.add(m.getIdentifier());
                     }
-                    fresh = fresh.stream().filter(m -> !previous.test(m.getIdentifier())).toList();
                 }
                 if (checkUnderLock) {
-                    Set<String> now = alreadyStored(connection, fresh.stream().map(EventMessage::getIdentifier).toList());
-                    if (!now.isEmpty()) {
-                        inLog = new HashSet<>(inLog);
-                        inLog.addAll(now);
-                        fresh = fresh.stream().filter(m -> !now.contains(m.getIdentifier())).toList();
-                    }
+                    dropped.addAll(alreadyStored(connection, fresh.stream().map(EventMessage::getIdentifier)
+                            .filter(id -> !dropped.contains(id)).toList()));
+                }
+                if (!dropped.isEmpty()) {
+                    inLog = new HashSet<>(inLog);
+                    inLog.addAll(dropped);
+                    fresh = fresh.stream().filter(m -> !dropped.contains(m.getIdentifier())).toList();
                 }
                 Set<String> seen = new HashSet<>();
                 for (Job job : group) {

@@ -35,11 +35,7 @@ public class PluginConfigFollower {
     private ScheduledExecutorService timer;
 
     void start(@Observes @Priority(45) StartupEvent startup) {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "plugin-config-follower");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Executors.newSingleThreadScheduledExecutor(io.footfall.core.store.ProcessingThreads.named("plugin-config-follower", true));
         timer.scheduleWithFixedDelay(this::check, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 

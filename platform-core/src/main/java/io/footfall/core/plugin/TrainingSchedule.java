@@ -54,11 +54,7 @@ public class TrainingSchedule {
         if (!roles.process()) {
             return;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "plugin-training-schedule");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Executors.newSingleThreadScheduledExecutor(io.footfall.core.store.ProcessingThreads.named("plugin-training-schedule", true));
         timer.scheduleWithFixedDelay(this::tick, check.toMillis(), check.toMillis(), TimeUnit.MILLISECONDS);
     }
 

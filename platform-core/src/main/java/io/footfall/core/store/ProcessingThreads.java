@@ -4,7 +4,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Named threads for the work that reads the log (the profile projection, the store's reader), so
+ * Named threads for Footfall's own background work (the profile projection, the store's reader, schedules), so
  * thread dumps, profilers and the benchmark's per-thread CPU figures say what each thread does.
  */
 public final class ProcessingThreads {

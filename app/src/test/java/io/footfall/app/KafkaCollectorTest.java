@@ -598,6 +598,23 @@ class KafkaCollectorTest {
         }
     }
 
+    /**
+     * A start right after a stop that returned true succeeds: the stopped collector's thread is gone, not still
+     * exiting (CI once failed a test that started the collector right after the previous test had stopped it).
+     */
+    @Test
+    void aStartRightAfterAStopSucceeds() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        KafkaCollectorSettings settings = KafkaCollectorSettings.of(kafka.bootstrapServers(), List.of("restart-" + run),
+                "footfall-" + run, Api.WRITE_KEY);
+        for (int i = 0; i < 20; i++) {
+            collector.start(settings);
+            assertTrue(collector.running());
+            assertTrue(collector.stop(Duration.ofSeconds(60)), "stop " + i);
+            assertFalse(collector.running(), "stopped " + i);
+        }
+    }
+
     /** The Kafka collector's readiness check as JSON (name, status, data). */
     private static Map<String, Object> readinessCheck() {
         return io.restassured.RestAssured.given().get("/q/health/ready").then().extract().jsonPath()

@@ -180,7 +180,9 @@ public class KafkaCollector {
      * @throws IllegalStateException                 when a consumer is already running
      */
     public synchronized void start(KafkaCollectorSettings settings) {
-        if (worker != null && worker.thread.isAlive()) {
+        // running() is false once the worker's thread has finished its work (stop() returned true), even while the
+        // thread itself is still exiting: checking Thread.isAlive here made a start right after a stop fail now and then
+        if (running()) {
             throw new IllegalStateException("the Kafka collector is already running");
         }
         Optional<Source> source = sources.authenticate(settings.writeKey());
@@ -209,7 +211,13 @@ public class KafkaCollector {
         }
         w.requestStop();
         try {
-            return w.stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            if (!w.stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            // the thread only logs after the latch; wait for it so no thread of a stopped collector outlives stop()
+            w.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

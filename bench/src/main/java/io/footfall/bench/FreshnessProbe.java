@@ -61,7 +61,22 @@ final class FreshnessProbe {
      */
     record Result(Paced load, Map<String, Double> metric, double windowCount, double windowMean, double[] markerMs,
                   double[] afterAckMs, int markerTimeouts, int markerFailures, long[] projection, Map<String, Double> cores,
-                  Map<String, Double> appThreads) {
+                  Map<String, Double> appThreads, Map<String, Double> before, Map<String, Double> after) {
+
+        /**
+         * Share of the events folded during the load whose freshness was at most {@code le} seconds (one of the
+         * metric's bucket bounds: 0.25, 0.5, 1.0, 2.0, 5.0), from the cumulative buckets before and after: exact
+         * over the load, unlike the decaying-window quantiles.
+         */
+        double shareWithin(String le) {
+            double bucket = find(after, METRIC + "_bucket{", "le=\"" + le + "\"") - find(before, METRIC + "_bucket{", "le=\"" + le + "\"");
+            return windowCount > 0 ? bucket / windowCount : Double.NaN;
+        }
+
+        /** A quantile of another footfall metric's decaying window at the end of the load (NaN when absent). */
+        double quantile(String metric, String q) {
+            return find(after, metric + "{", "quantile=\"" + q + "\"");
+        }
     }
 
     private FreshnessProbe() {
@@ -140,7 +155,7 @@ final class FreshnessProbe {
     static Result measure(HttpApi api, List<Workload.Batch> batches, int rate, String runId, ProcStats.CpuSampler cpu,
                           ProcStats.ThreadSampler threads)
             throws InterruptedException, IOException {
-        Map<String, Double> before = api.metrics(METRIC);
+        Map<String, Double> before = api.metrics("footfall_");
         Prober prober = new Prober(api, runId);
         Thread probe = new Thread(prober, "freshness-prober");
         probe.setDaemon(true);
@@ -153,7 +168,7 @@ final class FreshnessProbe {
         Map<String, Double> cores = cpu.stop();
         Map<String, Double> appThreads = threads.stop();
         long[] projection = api.projection();
-        Map<String, Double> after = api.metrics(METRIC);
+        Map<String, Double> after = api.metrics("footfall_");
         Map<String, Double> metric = new TreeMap<>();
         for (String q : List.of("0.5", "0.9", "0.99")) {
             metric.put(q, find(after, METRIC + "{", "quantile=\"" + q + "\""));
@@ -162,7 +177,7 @@ final class FreshnessProbe {
         double dCount = find(after, METRIC + "_count", "") - find(before, METRIC + "_count", "");
         double dSum = find(after, METRIC + "_sum", "") - find(before, METRIC + "_sum", "");
         return new Result(load, metric, dCount, dCount > 0 ? dSum / dCount : Double.NaN, prober.latencies(false),
-                prober.latencies(true), prober.timeouts, prober.failures, projection, cores, appThreads);
+                prober.latencies(true), prober.timeouts, prober.failures, projection, cores, appThreads, before, after);
     }
 
     private static double find(Map<String, Double> samples, String prefix, String label) {

@@ -375,6 +375,7 @@ public class IngestPipeline {
         long newest = Long.MIN_VALUE;
         int appended;
         Set<String> appendedIds;
+        List<EventMessage<?>> appendedMessages = List.of();
         try {
             uow.attachTransaction(log.transactions());
             try (Connection connection = dataSource.getConnection()) {
@@ -418,6 +419,7 @@ public class IngestPipeline {
                     outcomes.set(i, new IngestOutcome(o.stored(), o.duplicates(), failedStored[i]));
                 }
                 appended = fresh.size();
+                appendedMessages = fresh;
                 appendedIds = fresh.stream().map(EventMessage::getIdentifier).collect(java.util.stream.Collectors.toSet());
             }
             uow.commit();
@@ -427,6 +429,8 @@ public class IngestPipeline {
             }
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
+        // the profile projection reads these rows next: it finds their payloads decoded already
+        log.committed(appendedMessages);
         appendedBefore = lastAppended;
         lastAppended = appendedIds;
         return new Committed(outcomes, appended, newest);

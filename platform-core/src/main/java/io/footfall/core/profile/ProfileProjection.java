@@ -56,6 +56,8 @@ public class ProfileProjection {
 
     private final ObjectMapper json = EventJson.create();
     private volatile io.micrometer.core.instrument.Timer freshness;
+    private volatile io.micrometer.core.instrument.Timer batchTime;
+    private volatile io.micrometer.core.instrument.DistributionSummary batchSize;
 
     @EventHandler
     public void on(RecordedBehavior recorded, TrackingToken token) {
@@ -305,10 +307,13 @@ public class ProfileProjection {
             timeline.clear();
         }
         final List<Instant> receivedAt = new java.util.ArrayList<>();
+        final long started = System.nanoTime();
 
-        /** How long after the collector received each event its profile was committed. */
+        /** How long after the collector received each event its profile was committed; the batch's own time and size. */
         void recordFreshness() {
             io.micrometer.core.instrument.Timer timer = freshness();
+            batchTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            batchSize.record(positions.size());
             Instant now = Instant.now();
             long newest = Long.MIN_VALUE;
             for (Instant received : receivedAt) {
@@ -369,9 +374,25 @@ public class ProfileProjection {
 
     private io.micrometer.core.instrument.Timer freshness() {
         if (freshness == null) {
+            // the batch meters first: freshness, set last, says all three exist
+            batchTime = io.micrometer.core.instrument.Timer.builder("footfall.profile.batch")
+                    .description("time the profile projection spends on one batch, from its first event to its commit")
+                    .publishPercentiles(0.5, 0.99)
+                    .distributionStatisticExpiry(java.time.Duration.ofMinutes(1))
+                    .distributionStatisticBufferLength(2)
+                    .register(metrics);
+            batchSize = io.micrometer.core.instrument.DistributionSummary.builder("footfall.profile.batch.size")
+                    .baseUnit("events").description("events in one batch of the profile projection")
+                    .publishPercentiles(0.5, 0.99)
+                    .distributionStatisticExpiry(java.time.Duration.ofMinutes(1))
+                    .distributionStatisticBufferLength(2)
+                    .register(metrics);
             freshness = io.micrometer.core.instrument.Timer.builder("footfall.profile.freshness")
                     .description("time from an event's arrival at the collector to its profile being committed")
                     .publishPercentiles(0.5, 0.9, 0.99)
+                    // cumulative buckets: the share of events fresher than 1 s over any interval, from two scrapes
+                    .serviceLevelObjectives(java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(500),
+                            java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(5))
                     .distributionStatisticExpiry(java.time.Duration.ofMinutes(1))
                     .distributionStatisticBufferLength(2)
                     .register(metrics);

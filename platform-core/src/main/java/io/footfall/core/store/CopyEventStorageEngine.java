@@ -168,17 +168,22 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
      * that prepare events ahead of their append (the ingest pipeline) encode them here, off the append's critical
      * path, and hand them over as {@link EncodedEventMessage}s.
      */
-    static byte[] encodeRow(EventMessage<?> event, Serializer serializer) {
+    static EncodedRow encodeRow(EventMessage<?> event, Serializer serializer) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+        SerializedObject<byte[]> payload;
         try (DataOutputStream out = new DataOutputStream(buffer)) {
-            writeRow(out, event, serializer);
+            payload = writeRow(out, event, serializer);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode an event for COPY", e);
         }
-        return buffer.toByteArray();
+        return new EncodedRow(buffer.toByteArray(), payload);
     }
 
-    private static void writeRow(DataOutputStream out, EventMessage<?> event, Serializer serializer) throws IOException {
+    /** One encoded row of the {@code COPY} stream and the serialized payload inside it. */
+    record EncodedRow(byte[] row, SerializedObject<byte[]> payload) {
+    }
+
+    private static SerializedObject<byte[]> writeRow(DataOutputStream out, EventMessage<?> event, Serializer serializer) throws IOException {
         SerializedObject<byte[]> payload = event.serializePayload(serializer, byte[].class);
         SerializedObject<byte[]> metaData = event.serializeMetaData(serializer, byte[].class);
         String aggregateId = event.getIdentifier();
@@ -200,6 +205,7 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
         text(out, payload.getType().getRevision());
         bytes(out, payload.getData());
         bytes(out, metaData.getData());
+        return payload;
     }
 
     private static void text(DataOutputStream out, String value) throws IOException {

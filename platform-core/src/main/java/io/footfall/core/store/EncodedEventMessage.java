@@ -14,10 +14,17 @@ import org.axonframework.eventhandling.GenericEventMessage;
 public final class EncodedEventMessage<T> extends GenericEventMessage<T> {
 
     private final byte[] copyRow;
+    private final org.axonframework.serialization.SerializedObject<byte[]> storedPayload;
 
-    EncodedEventMessage(EventMessage<T> message, byte[] copyRow) {
+    EncodedEventMessage(EventMessage<T> message, CopyEventStorageEngine.EncodedRow row) {
         super(message.getIdentifier(), message.getPayload(), message.getMetaData(), message.getTimestamp());
-        this.copyRow = copyRow;
+        this.copyRow = row.row();
+        this.storedPayload = row.payload();
+    }
+
+    /** The payload as it is stored in the row (type, revision, bytes). */
+    org.axonframework.serialization.SerializedObject<byte[]> storedPayload() {
+        return storedPayload;
     }
 
     /** The encoded row; not copied, callers must not change it. */

@@ -68,6 +68,7 @@ public class EventLog {
     private Configuration axon;
     private volatile boolean running;
     private Serializer serializer;
+    private StoredEventSerializer storedSerializer;
     private CopyEventStorageEngine engine;
     private TokenStore tokens;
     private TransactionManager transactions;
@@ -79,7 +80,7 @@ public class EventLog {
         JdbcEventStorageEngine.Builder engineBuilder = JdbcEventStorageEngine.builder()
                 .connectionProvider(dataSource::getConnection)
                 .transactionManager(transactions)
-                .eventSerializer(new StoredEventSerializer(serializer))
+                .eventSerializer(storedSerializer = new StoredEventSerializer(serializer))
                 .snapshotSerializer(serializer)
                 .dataType(byte[].class)
                 .upcasterChain(upcasters)
@@ -226,6 +227,23 @@ public class EventLog {
      */
     public <T> EncodedEventMessage<T> encode(EventMessage<T> message) {
         return new EncodedEventMessage<>(message, CopyEventStorageEngine.encodeRow(message, engine.getEventSerializer()));
+    }
+
+    /**
+     * Tells the log's readers that these messages, encoded by {@link #encode}, are now committed: their payload
+     * objects go into the decoding cache, so processors in this instance read them without decoding. Call after the
+     * commit only (a rolled-back row must not be remembered under bytes another append may store).
+     */
+    public void committed(List<? extends EventMessage<?>> messages) {
+        StoredEventSerializer cache = storedSerializer;
+        if (cache == null) {
+            return;
+        }
+        for (EventMessage<?> message : messages) {
+            if (message instanceof EncodedEventMessage<?> encoded) {
+                cache.remember(encoded.storedPayload(), encoded.getPayload());
+            }
+        }
     }
 
     /** Appends messages; the caller's transaction or unit of work decides when they commit. */

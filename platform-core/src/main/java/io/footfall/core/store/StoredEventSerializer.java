@@ -77,6 +77,17 @@ final class StoredEventSerializer implements Serializer {
     }
 
     /**
+     * Puts a payload its writer still holds into the cache, as if a reader had just decoded {@code data}: the
+     * ingest writer hands over what it appended, so the first processor to read those rows (the profile projection)
+     * compares bytes instead of decoding them. Only for objects that decoding {@code data} gives back equal
+     * (StoredEventFastPathsTest, and SegmentRoundTripTest for what the collectors produce).
+     */
+    void remember(SerializedObject<byte[]> stored, Object value) {
+        byte[] bytes = stored.getData();
+        decoded.set(slot(bytes), new Slot(bytes, stored.getType().getName(), stored.getType().getRevision(), value));
+    }
+
+    /**
      * What {@code JacksonSerializer.deserialize} does for byte payloads (read with the mapper's reader for the
      * type's class), with the class and reader looked up once per type name. Anything else (an empty or unknown
      * type, a class that does not load) goes to the delegate as before.

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 class ProcessedPositionTest {
 
     @Test
-    void aGapBelowTheHighestIndexMeansNotEverythingBelowItIsHandled() {
-        // index 350 handled while 100..349 (an ingest commit that started earlier) are still gaps
+    void aGapBelowTheHighestIndexIsARolledBackAppendNotAPendingOne() {
+        // appends are serialised (ADR 0012): with 350 visible, 100, 101 and 349 were taken by appends that rolled back
         GapAwareTrackingToken token = GapAwareTrackingToken.newInstance(350, List.of(100L, 101L, 349L));
-        assertEquals(99, ProcessedPosition.of(token));
+        assertEquals(350, ProcessedPosition.of(token));
         assertEquals(350, ProcessedPosition.of(GapAwareTrackingToken.newInstance(350, List.of())));
         assertEquals(-1, ProcessedPosition.of((org.axonframework.eventhandling.TrackingToken) null));
     }

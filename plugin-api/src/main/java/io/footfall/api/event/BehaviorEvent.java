@@ -32,7 +32,9 @@ import java.util.Set;
  * @param searchQuery       the query of {@code Products Searched}, if any
  * @param context           device, page and network context, never null
  * @param properties        the remaining event properties, never null; unmodifiable, nested maps
- *                          and lists included (one event object is shared by all its readers)
+ *                          and lists included (one event object is shared by all its readers);
+ *                          keys whose value is null are dropped in every nested map, as the log
+ *                          stores them (null list elements stay)
  * @param traits            user or group traits ({@code identify}/{@code group}), never null; the
  *                          keys in {@link #PERSONAL_TRAITS} are personal data
  * @since 0.1
@@ -136,7 +138,12 @@ public record BehaviorEvent(
     private static Object frozenValue(Object value) {
         if (value instanceof Map<?, ?> nested) {
             Map<Object, Object> copy = new java.util.LinkedHashMap<>();
-            nested.forEach((k, v) -> copy.put(k, frozenValue(v)));
+            // entries with a null value are dropped at every level, as the log stores them (list elements stay)
+            nested.forEach((k, v) -> {
+                if (v != null) {
+                    copy.put(k, frozenValue(v));
+                }
+            });
             return java.util.Collections.unmodifiableMap(copy);
         }
         if (value instanceof java.util.Collection<?> nested) {

@@ -61,7 +61,7 @@ final class FreshnessProbe {
      */
     record Result(Paced load, Map<String, Double> metric, double windowCount, double windowMean, double[] markerMs,
                   double[] afterAckMs, int markerTimeouts, int markerFailures, long[] projection, Map<String, Double> cores,
-                  Map<String, Double> appThreads, Map<String, Double> before, Map<String, Double> after) {
+                  Map<String, Double> appThreads, Map<String, Double> before, Map<String, Double> after, List<Double> windows) {
 
         /**
          * Share of the events folded during the load whose freshness was at most {@code le} seconds (one of the
@@ -162,7 +162,14 @@ final class FreshnessProbe {
         cpu.start();
         threads.start();
         probe.start();
+        WindowSampler sampler = new WindowSampler(api);
+        Thread sampling = new Thread(sampler, "freshness-windows");
+        sampling.setDaemon(true);
+        sampling.start();
         Paced load = paced(api, batches, rate);
+        sampler.stop = true;
+        sampling.interrupt();
+        sampling.join(15_000L);
         prober.stop = true;
         probe.join(POLL_DEADLINE_MS + 15_000L);
         Map<String, Double> cores = cpu.stop();
@@ -177,7 +184,8 @@ final class FreshnessProbe {
         double dCount = find(after, METRIC + "_count", "") - find(before, METRIC + "_count", "");
         double dSum = find(after, METRIC + "_sum", "") - find(before, METRIC + "_sum", "");
         return new Result(load, metric, dCount, dCount > 0 ? dSum / dCount : Double.NaN, prober.latencies(false),
-                prober.latencies(true), prober.timeouts, prober.failures, projection, cores, appThreads, before, after);
+                prober.latencies(true), prober.timeouts, prober.failures, projection, cores, appThreads, before, after,
+                List.copyOf(sampler.shares));
     }
 
     private static double find(Map<String, Double> samples, String prefix, String label) {
@@ -195,6 +203,40 @@ final class FreshnessProbe {
             if (errors.size() < 10) {
                 errors.add(error);
             }
+        }
+    }
+
+    /** Every 10 s, the share of the events folded in those 10 s whose freshness was at most 1 s. */
+    private static final class WindowSampler implements Runnable {
+        private final HttpApi api;
+        final List<Double> shares = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean stop;
+
+        WindowSampler(HttpApi api) {
+            this.api = api;
+        }
+
+        @Override
+        public void run() {
+            try {
+                double[] last = read();
+                while (!stop) {
+                    Thread.sleep(10_000);
+                    double[] now = read();
+                    double count = now[1] - last[1];
+                    shares.add(count > 0 ? (now[0] - last[0]) / count : Double.NaN);
+                    last = now;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                shares.add(Double.NaN);
+            }
+        }
+
+        private double[] read() throws IOException, InterruptedException {
+            Map<String, Double> m = api.metrics(METRIC);
+            return new double[] {find(m, METRIC + "_bucket{", "le=\"1.0\""), find(m, METRIC + "_count", "")};
         }
     }
 

@@ -154,6 +154,28 @@ final class HttpApi {
         throw new IOException("no profiles projection in /api/v1/projections: " + list);
     }
 
+    /** The largest lag of any processor other than the profile projection: contributed projections and plugins. */
+    long maxSecondaryLag() throws IOException, InterruptedException {
+        long max = 0;
+        JsonNode projections = getJson("/api/v1/projections");
+        if (projections != null) {
+            for (JsonNode p : projections) {
+                if (!"profiles".equals(p.path("name").asText())) {
+                    max = Math.max(max, p.path("lag").asLong());
+                }
+            }
+        }
+        JsonNode plugins = getJson("/api/v1/plugins");
+        if (plugins != null) {
+            for (JsonNode p : plugins.path("plugins")) {
+                if ("RUNNING".equals(p.path("state").asText())) {
+                    max = Math.max(max, p.path("lag").asLong());
+                }
+            }
+        }
+        return max;
+    }
+
     /** Samples of {@code /q/metrics} whose name starts with {@code prefix}, keyed by name plus labels. */
     Map<String, Double> metrics(String prefix) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/q/metrics")).timeout(Duration.ofSeconds(10))

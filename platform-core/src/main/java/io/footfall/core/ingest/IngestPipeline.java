@@ -85,6 +85,7 @@ public class IngestPipeline {
     private io.micrometer.core.instrument.Timer requestLatency;
     private io.micrometer.core.instrument.Timer commitTime;
     private io.micrometer.core.instrument.Timer prepareTime;
+    private io.micrometer.core.instrument.Timer lockWait;
     private io.micrometer.core.instrument.DistributionSummary groupSize;
     private io.micrometer.core.instrument.Counter storedCounter;
     private io.micrometer.core.instrument.Counter duplicateCounter;
@@ -153,6 +154,10 @@ public class IngestPipeline {
                 .publishPercentiles(0.5, 0.99).register(registry);
         commitTime = io.micrometer.core.instrument.Timer.builder("footfall.ingest.commit")
                 .description("time of one group commit (append lock, duplicate check, COPY, commit)")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        lockWait = io.micrometer.core.instrument.Timer.builder("footfall.ingest.commit.lock.wait")
+                .description("time a group commit waits for the log's append lock (held by other appends: plugin results, "
+                        + "other instances)")
                 .publishPercentiles(0.5, 0.99).register(registry);
         prepareTime = io.micrometer.core.instrument.Timer.builder("footfall.ingest.prepare")
                 .description("time to prepare one group (sealing personal data, encoding the stored rows)")
@@ -380,7 +385,9 @@ public class IngestPipeline {
             uow.attachTransaction(log.transactions());
             try (Connection connection = dataSource.getConnection()) {
                 // appends are serialised across writers and instances (ADR 0012); under this lock the log only grows by us
+                long waiting = System.nanoTime();
                 io.footfall.core.store.CopyEventStorageEngine.lockAppends(connection);
+                lockWait.record(System.nanoTime() - waiting, TimeUnit.NANOSECONDS);
                 Set<String> inLog = prepared.inLog();
                 List<EventMessage<?>> fresh = prepared.messages();
                 // ids stored since preparation looked them up: by this thread's last two appends, and under the lock by anyone

@@ -58,6 +58,7 @@ final class PluginCallGuard implements AutoCloseable {
     private final AtomicReference<Thread> worker = new AtomicReference<>();
     private final List<Thread> abandoned = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private final java.util.function.Consumer<Thread> starter;
 
     /** A guard that uses {@code Thread.stop} where the JDK has it. */
     PluginCallGuard(String pluginId) {
@@ -69,8 +70,17 @@ final class PluginCallGuard implements AutoCloseable {
      *                        effective on JDKs that have it); false abandons it instead
      */
     PluginCallGuard(String pluginId, boolean allowThreadStop) {
+        this(pluginId, allowThreadStop, Thread::start);
+    }
+
+    /**
+     * @param allowThreadStop whether a runaway thread may be stopped with {@code Thread.stop}
+     * @param starter         starts each call's thread (the host starts them at the secondary priority)
+     */
+    PluginCallGuard(String pluginId, boolean allowThreadStop, java.util.function.Consumer<Thread> starter) {
         this.pluginId = pluginId;
         this.useThreadStop = allowThreadStop && JDK_CAN_STOP_THREADS;
+        this.starter = starter;
         threads.setThreadAllocatedMemoryEnabled(true);
     }
 
@@ -94,7 +104,7 @@ final class PluginCallGuard implements AutoCloseable {
         thread.setDaemon(true);
         worker.set(thread);
         long start = System.nanoTime();
-        thread.start();
+        starter.accept(thread);
         long allocatedAtStart = allocated(thread);
         try {
             while (true) {

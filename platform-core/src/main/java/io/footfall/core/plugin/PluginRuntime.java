@@ -86,7 +86,8 @@ final class PluginRuntime {
         this.loader = loader;
         this.directory = directory;
         this.host = host;
-        this.guard = new PluginCallGuard(id, host.allowThreadStop());
+        // the plugin's code runs lowered; its processor thread, which commits and holds the append lock, does not
+        this.guard = new PluginCallGuard(id, host.allowThreadStop(), t -> host.eventLog().priority().startSecondary(t));
     }
 
     State state() {
@@ -172,7 +173,7 @@ final class PluginRuntime {
                 .trackingEventProcessorConfiguration(TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                         .andBatchSize(host.batchSize())
                         .andInitialTrackingToken(StreamableMessageSource::createTailToken)
-                        .andThreadFactory(name -> r -> daemon(host.eventLog().priority().secondaryThread(r), "plugin-" + id + "-worker")))
+                        .andThreadFactory(name -> r -> daemon(r, "plugin-" + id + "-worker")))
                 .build();
         if (host.processes()) {
             processor.start();

@@ -56,6 +56,7 @@ public class ProcessingPriority {
     /** For tests: the given settings, and whether the profile processor runs here. */
     ProcessingPriority(Duration primaryLag, Duration maxDeferral, java.util.function.BooleanSupplier primaryRunsHere) {
         this.enabled = true;
+        this.secondaryNice = 10;
         this.primaryLag = primaryLag;
         this.maxDeferral = maxDeferral;
         this.primaryRunsHere = primaryRunsHere;
@@ -78,6 +79,39 @@ public class ProcessingPriority {
             ThreadNiceness.lowerCurrentThread(nice);
             task.run();
         };
+    }
+
+    /** Starts threads of secondary work, so that they inherit its lowered priority; created on first use. */
+    private volatile java.util.concurrent.ExecutorService starter;
+
+    /**
+     * Starts a thread that runs secondary work for a short while (one plugin call) at the secondary priority. Linux
+     * threads inherit the nice value of the thread that starts them, and lowering it costs a process start
+     * ({@link ThreadNiceness}), so one long-lived, lowered starter thread starts them all. A plugin's processor thread
+     * itself stays at normal priority: it holds the log's append lock from its results' append until its commit, and a
+     * starved holder would make ingest wait (priority inversion, ADR 0014); only the plugin's own code runs lowered.
+     */
+    public void startSecondary(Thread thread) {
+        int nice = enabled ? secondaryNice : 0;
+        if (nice <= 0) {
+            thread.start();
+            return;
+        }
+        java.util.concurrent.ExecutorService s = starter;
+        if (s == null) {
+            synchronized (this) {
+                s = starter;
+                if (s == null) {
+                    s = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                        Thread t = new Thread(secondaryThread(r), "secondary-starter");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    starter = s;
+                }
+            }
+        }
+        java.util.concurrent.CompletableFuture.runAsync(thread::start, s).join();
     }
 
     /** Ingest committed events received up to this instant. */

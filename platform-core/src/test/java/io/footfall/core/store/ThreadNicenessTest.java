@@ -41,6 +41,20 @@ class ThreadNicenessTest {
     }
 
     @Test
+    void callsStartedAsSecondaryRunLoweredWhileTheirCallerDoesNot() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/proc/thread-self/stat")), "Linux only");
+        int mine = ThreadNiceness.currentThread();
+        Assumptions.assumeTrue(mine < 10, "the test runs at nice " + mine + " already");
+        ProcessingPriority priority = new ProcessingPriority(java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(30), () -> true);
+        for (int call = 0; call < 3; call++) {
+            CompletableFuture<Integer> nice = new CompletableFuture<>();
+            priority.startSecondary(new Thread(() -> nice.complete(ThreadNiceness.currentThread())));
+            assertEquals(10, nice.get(30, TimeUnit.SECONDS), "a plugin call's thread runs at nice 10 (call " + call + ")");
+        }
+        assertEquals(mine, ThreadNiceness.currentThread(), "the caller (a plugin's processor thread, which commits) is untouched");
+    }
+
+    @Test
     void zeroLeavesTheThreadAlone() {
         assertTrue(!ThreadNiceness.lowerCurrentThread(0));
     }

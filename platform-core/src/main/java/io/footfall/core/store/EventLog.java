@@ -236,7 +236,8 @@ public class EventLog {
      */
     public void committed(List<? extends EventMessage<?>> messages) {
         StoredEventSerializer cache = storedSerializer;
-        if (cache == null) {
+        if (cache == null || !roles.process()) {
+            // no processor reads the log in this instance (an ingest-only instance): nothing to hand over
             return;
         }
         for (EventMessage<?> message : messages) {

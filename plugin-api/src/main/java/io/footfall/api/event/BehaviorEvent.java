@@ -77,8 +77,8 @@ public record BehaviorEvent(
             throw new IllegalArgumentException("userId or anonymousId is required");
         }
         context = context == null ? EventContext.empty() : context;
-        properties = properties == null ? Map.of() : Map.copyOf(frozen(withoutNullValues(properties)));
-        traits = traits == null ? Map.of() : Map.copyOf(frozen(withoutNullValues(traits)));
+        properties = frozenTop(properties);
+        traits = frozenTop(traits);
     }
 
     /** The standard e-commerce event this is, if it is a {@code track} event with a standard name. */
@@ -118,24 +118,25 @@ public record BehaviorEvent(
     }
 
     /**
-     * The map with nested maps and lists replaced by unmodifiable copies: an event is shared by
-     * every processor and plugin that reads it, so no reader may change what another sees.
+     * The map as an unmodifiable copy in the same order, without null values, with nested maps and lists frozen too:
+     * an event is shared by every processor and plugin that reads it, so no reader may change what another sees. A
+     * map frozen before (another event's, when personal data is split off or put back) is taken as it is.
      */
-    private static Map<String, Object> frozen(Map<String, Object> map) {
-        Map<String, Object> copy = null;
-        for (Map.Entry<String, Object> entry : map.entrySet()) {
-            Object value = entry.getValue();
-            if (value instanceof Map<?, ?> || value instanceof java.util.Collection<?>) {
-                if (copy == null) {
-                    copy = new java.util.LinkedHashMap<>(map);
-                }
-                copy.put(entry.getKey(), frozenValue(value));
-            }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Map<String, Object> frozenTop(Map<String, Object> map) {
+        if (map == null || map.isEmpty()) {
+            return (Map) FrozenMap.EMPTY;
         }
-        return copy == null ? map : copy;
+        if (((Object) map) instanceof FrozenMap) {
+            return map;
+        }
+        return (Map) frozenValue(map);
     }
 
     private static Object frozenValue(Object value) {
+        if (value instanceof FrozenMap || value instanceof FrozenList) {
+            return value;
+        }
         if (value instanceof Map<?, ?> nested) {
             Map<Object, Object> copy = new java.util.LinkedHashMap<>();
             // entries with a null value are dropped at every level, as the log stores them (list elements stay)
@@ -144,33 +145,68 @@ public record BehaviorEvent(
                     copy.put(k, frozenValue(v));
                 }
             });
-            return java.util.Collections.unmodifiableMap(copy);
+            return new FrozenMap(copy);
         }
         if (value instanceof java.util.Collection<?> nested) {
             java.util.List<Object> copy = new java.util.ArrayList<>(nested.size());
             nested.forEach(v -> copy.add(frozenValue(v)));
-            return java.util.Collections.unmodifiableList(copy);
+            return new FrozenList(copy);
         }
         return value;
     }
 
-    private static Map<String, Object> withoutNullValues(Map<String, Object> map) {
-        boolean hasNull = false;
-        for (Object v : map.values()) {
-            if (v == null) {
-                hasNull = true;
-                break;
-            }
+    /**
+     * A nested map of an event: unmodifiable, in insertion order, and recognisable, so that an event built from another
+     * event's maps (personal data split off, opened again) does not copy them again.
+     */
+    private static final class FrozenMap extends java.util.AbstractMap<Object, Object> {
+        static final FrozenMap EMPTY = new FrozenMap(new java.util.LinkedHashMap<>());
+        private final Map<Object, Object> entries;
+        private final java.util.Set<Map.Entry<Object, Object>> view;
+
+        FrozenMap(Map<Object, Object> owned) {
+            this.entries = owned;
+            this.view = java.util.Collections.unmodifiableMap(owned).entrySet();
         }
-        if (!hasNull) {
-            return map;
+
+        @Override
+        public java.util.Set<Map.Entry<Object, Object>> entrySet() {
+            return view;
         }
-        Map<String, Object> copy = new java.util.LinkedHashMap<>();
-        map.forEach((k, v) -> {
-            if (v != null) {
-                copy.put(k, v);
-            }
-        });
-        return copy;
+
+        @Override
+        public Object get(Object key) {
+            return entries.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return entries.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return entries.size();
+        }
     }
+
+    /** A nested list of an event: unmodifiable and recognisable (see {@link FrozenMap}). */
+    private static final class FrozenList extends java.util.AbstractList<Object> implements java.util.RandomAccess {
+        private final java.util.List<Object> items;
+
+        FrozenList(java.util.List<Object> owned) {
+            this.items = owned;
+        }
+
+        @Override
+        public Object get(int index) {
+            return items.get(index);
+        }
+
+        @Override
+        public int size() {
+            return items.size();
+        }
+    }
+
 }

@@ -22,8 +22,17 @@ import java.time.Instant;
  * @param arrivalDay     first simulated day of the user: 0, or a newcomer's arrival day (see
  *                       {@link SimulatorConfig#newcomerFraction()}); nothing is emitted before it, and churn can
  *                       happen from the next day on
+ * @param dominantDriver the planted driver that dominated a churner's hazard on the churn day (one of
+ *                       {@link ObservableHazard#DRIVERS}: the largest term above its reference), or {@code null}: not
+ *                       churned, no term above its reference, or {@link ChurnDrivers#STATIC} drivers
+ * @param driverTerms    a churner's hazard terms {@code β_j × x_j} on the churn day by driver
+ *                       ({@link ChurnDrivers#OBSERVABLE} only; empty otherwise)
+ * @param lateDeliveries late {@code Order Delivered} events emitted for this user (observable drivers only)
+ * @param supportTickets {@code Support Ticket Opened} events emitted for this user (observable drivers only)
  */
 public record UserTruth(int index, int cluster, String anonymousId, String userId, Instant identifiedAt,
                         boolean churned, int churnDay, Instant churnInstant, ChurnFeatures features,
-                        double dailyHazard, double sessionsPerDay, long events, int arrivalDay) {
+                        double dailyHazard, double sessionsPerDay, long events, int arrivalDay,
+                        String dominantDriver, java.util.Map<String, Double> driverTerms, int lateDeliveries,
+                        int supportTickets) {
 }

@@ -11,7 +11,9 @@ import java.util.List;
  * {@link ChurnFeatures#deliveryDelayDays()}, say where they live) it is 1 + Poisson(1.5) days late. The delivery
  * is an {@code Order Delivered} event. On every day a user exists, they open a support ticket ({@code Support
  * Ticket Opened}) with probability {@code ticketRatePerDay × supportTickets} (the user's
- * {@link ChurnFeatures#supportTickets()}, their disposition to contact support; 0 never does). At the start of
+ * {@link ChurnFeatures#supportTickets()}, their disposition to contact support; 0 never does). Discount sensitivity
+ * shows more clearly than with static drivers: a coupon is applied at checkout with probability
+ * {@code couponBase + couponPerSensitivity × discountSensitivity}. At the start of
  * every day {@code d} after their first, a user who is still active churns with probability
  * <pre>
  *   h = min(1, base × exp(η)),
@@ -24,8 +26,8 @@ import java.util.List;
  * term above its reference ({@link #REFERENCE}: discount sensitivity 0.5, the others 0) dominates a churner's
  * hazard ({@link UserTruth#dominantDriver()}).
  *
- * <p>{@link #DEFAULT}: base 0.0015/day, β = (1.0, 1.6, 1.4, 1.6), late probability 0.2 per day of
- * {@code deliveryDelayDays} (at most 0.9), ticket rate 0.015 per disposition unit and day.
+ * <p>{@link #DEFAULT}: base 0.0003/day, β = (1.0, 2.6, 2.4, 2.6), late probability 0.2 per day of
+ * {@code deliveryDelayDays} (at most 0.9), ticket rate 0.015 per disposition unit and day, coupon probability 0.02 + 0.8 × discountSensitivity.
  *
  * @param base                       baseline daily hazard (η = 0)
  * @param betaDiscountSensitivity    per unit of discount sensitivity (0..1)
@@ -35,10 +37,13 @@ import java.util.List;
  * @param lateProbabilityPerDelayDay probability that an order is late, per day of {@code deliveryDelayDays}
  * @param maxLateProbability         cap of that probability
  * @param ticketRatePerDay           daily probability of a support ticket per unit of {@code supportTickets}
+ * @param couponBase                 probability of a coupon at checkout at discount sensitivity 0 (static drivers: 0.05)
+ * @param couponPerSensitivity       added per unit of discount sensitivity (static drivers: 0.45)
  */
 public record ObservableHazard(double base, double betaDiscountSensitivity, double betaLateDeliveries30,
                                double betaSupportTickets30, double betaNewCustomer, double lateProbabilityPerDelayDay,
-                               double maxLateProbability, double ticketRatePerDay) {
+                               double maxLateProbability, double ticketRatePerDay, double couponBase,
+                               double couponPerSensitivity) {
 
     /** Days from order to an on-time delivery. */
     public static final int PROMISED_DAYS = 3;
@@ -51,7 +56,7 @@ public record ObservableHazard(double base, double betaDiscountSensitivity, doub
     public static final List<Double> REFERENCE = List.of(0.5, 0.0, 0.0, 0.0);
 
     /** The default model, documented above. */
-    public static final ObservableHazard DEFAULT = new ObservableHazard(0.0015, 1.0, 1.6, 1.4, 1.6, 0.2, 0.9, 0.015);
+    public static final ObservableHazard DEFAULT = new ObservableHazard(0.0003, 1.0, 2.6, 2.4, 2.6, 0.2, 0.9, 0.015, 0.02, 0.8);
 
     public ObservableHazard {
         if (!(base >= 0.0 && base <= 1.0)) {
@@ -59,6 +64,9 @@ public record ObservableHazard(double base, double betaDiscountSensitivity, doub
         }
         if (!(lateProbabilityPerDelayDay >= 0 && maxLateProbability >= 0 && maxLateProbability <= 1)) {
             throw new IllegalArgumentException("late probabilities must be in [0, 1]");
+        }
+        if (!(couponBase >= 0 && couponPerSensitivity >= 0 && couponBase + couponPerSensitivity <= 1)) {
+            throw new IllegalArgumentException("coupon probabilities must be in [0, 1]: " + couponBase + " + " + couponPerSensitivity);
         }
         if (!(ticketRatePerDay >= 0 && ticketRatePerDay <= 1)) {
             throw new IllegalArgumentException("ticketRatePerDay must be in [0, 1]: " + ticketRatePerDay);

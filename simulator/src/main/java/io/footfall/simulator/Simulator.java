@@ -85,7 +85,9 @@ public final class Simulator {
             throw new IllegalStateException("a Simulator runs once; create a new one");
         }
         Pages pages = new Pages(store.catalogue);
-        SessionPlanner planner = new SessionPlanner(store, pages, config.coPurchaseProbability());
+        SessionPlanner planner = config.churnDrivers() == ChurnDrivers.OBSERVABLE
+                ? new SessionPlanner(store, pages, config.coPurchaseProbability(), drivers.couponBase(), drivers.couponPerSensitivity())
+                : new SessionPlanner(store, pages, config.coPurchaseProbability());
         MessageRenderer renderer = new MessageRenderer(store.catalogue, pages, config.start(), config.seed());
         long[] counts = new long[EventKind.values().length];
         List<PlannedEvent> day = new ArrayList<>();
@@ -225,7 +227,9 @@ public final class Simulator {
                     s.churned(), s.churnDay, s.churned() ? Instant.ofEpochMilli(s.churnAt) : null,
                     s.features, s.dailyHazard, s.sessionRate, s.events, s.arrivalDay,
                     s.churnTerms == null ? null : drivers.dominant(s.churnTerms),
-                    s.churnTerms == null ? Map.of() : terms(s.churnTerms), s.lateDeliveries, s.tickets));
+                    s.churnTerms == null ? Map.of() : terms(s.churnTerms), s.lateDeliveries, s.tickets,
+                    s.lateTimes.stream().map(Instant::ofEpochMilli).toList(),
+                    s.ticketTimes.stream().map(Instant::ofEpochMilli).toList()));
         }
         return new GroundTruth(config, store.catalogue, store.clusters, store.pairs, users, byLabel);
     }

@@ -43,8 +43,13 @@ final class UserHistory {
     static final int RETENTION_DAYS = 400;
     /** Distinct category or brand hashes kept per day. */
     static final int MAX_TAGS_PER_DAY = 32;
-    /** Version of the binary form. */
-    static final byte FORMAT = 1;
+    /** Version of the binary form (1: without the service signals, still read). */
+    static final byte FORMAT = 2;
+    /** Track event names read as a delivery outcome ({@code late}, or {@code delay_days}/{@code delayDays} above 0). */
+    static final java.util.Set<String> DELIVERY_EVENTS = java.util.Set.of("order delivered", "order shipment delivered");
+    /** Track event names read as a support contact. */
+    static final java.util.Set<String> TICKET_EVENTS =
+            java.util.Set.of("support ticket opened", "support ticket created", "ticket opened", "ticket created");
 
     private static final long DAY_MS = 86_400_000L;
     private static final long SESSION_GAP_MS = SESSION_GAP_MINUTES * 60_000L;
@@ -107,7 +112,30 @@ final class UserHistory {
         }
     }
 
+    /**
+     * The service signals of one UTC day: deliveries and support tickets. They come from the shop's backend (or a
+     * support desk), not from a visit, so they are kept apart from the day buckets: they are no activity, start no
+     * session and do not count for the no-visit label.
+     */
+    static final class Service {
+        int deliveries;
+        int lateDeliveries;
+        int tickets;
+        /** Milliseconds into the day of the last late delivery and of the last ticket (−1: none). */
+        int lastLateMs = -1;
+        int lastTicketMs = -1;
+
+        void merge(Service o) {
+            deliveries += o.deliveries;
+            lateDeliveries += o.lateDeliveries;
+            tickets += o.tickets;
+            lastLateMs = Math.max(lastLateMs, o.lastLateMs);
+            lastTicketMs = Math.max(lastTicketMs, o.lastTicketMs);
+        }
+    }
+
     private final TreeMap<Integer, Day> days = new TreeMap<>();
+    private final TreeMap<Integer, Service> service = new TreeMap<>();
     private long lastEventMillis = Long.MIN_VALUE;
     /** Account creation (epoch day) from an identify trait, and when that became known; MIN_VALUE: unknown. */
     private long accountCreatedDay = Long.MIN_VALUE;
@@ -118,7 +146,12 @@ final class UserHistory {
         return days;
     }
 
-    /** True when no event was added. */
+    /** The service signals by epoch day (live view; callers must not change it). */
+    TreeMap<Integer, Service> service() {
+        return service;
+    }
+
+    /** True when no visit was added (service signals alone do not count). */
     boolean isEmpty() {
         return days.isEmpty();
     }
@@ -142,6 +175,9 @@ final class UserHistory {
         long t = e.occurredAt().toEpochMilli();
         int epochDay = (int) Math.floorDiv(t, DAY_MS);
         int ms = (int) Math.floorMod(t, DAY_MS);
+        if (serviceSignal(e, epochDay, ms)) {
+            return;
+        }
         Day d = days.computeIfAbsent(epochDay, k -> new Day());
         d.events++;
         d.firstMs = Math.min(d.firstMs, ms);
@@ -183,6 +219,53 @@ final class UserHistory {
             }
         }
         prune(epochDay);
+    }
+
+    /** Folds a delivery or support ticket into the service signals; false when the event is neither. */
+    private boolean serviceSignal(BehaviorEvent e, int epochDay, int ms) {
+        if (e.kind() != EventKind.TRACK || e.name() == null || e.standardEvent().isPresent()) {
+            return false;
+        }
+        String name = e.name().trim().toLowerCase(java.util.Locale.ROOT);
+        if (DELIVERY_EVENTS.contains(name)) {
+            Service s = service.computeIfAbsent(epochDay, k -> new Service());
+            s.deliveries++;
+            if (late(e.properties())) {
+                s.lateDeliveries++;
+                s.lastLateMs = Math.max(s.lastLateMs, ms);
+            }
+        } else if (TICKET_EVENTS.contains(name)) {
+            Service s = service.computeIfAbsent(epochDay, k -> new Service());
+            s.tickets++;
+            s.lastTicketMs = Math.max(s.lastTicketMs, ms);
+        } else {
+            return false;
+        }
+        prune(epochDay);
+        return true;
+    }
+
+    /** A delivery is late when {@code late} is true, or else when {@code delay_days} (or {@code delayDays}) is above 0. */
+    static boolean late(Map<String, Object> properties) {
+        Object late = properties.get("late");
+        if (late instanceof Boolean b) {
+            return b;
+        }
+        if (late instanceof String text && !text.isBlank()) {
+            return Boolean.parseBoolean(text.trim());
+        }
+        Object delay = properties.containsKey("delay_days") ? properties.get("delay_days") : properties.get("delayDays");
+        if (delay instanceof Number n) {
+            return n.doubleValue() > 0;
+        }
+        if (delay instanceof String text) {
+            try {
+                return Double.parseDouble(text.trim()) > 0;
+            } catch (NumberFormatException notNumber) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static void order(Day d, Order order, int ms) {
@@ -267,19 +350,25 @@ final class UserHistory {
         while (!days.isEmpty() && days.firstKey() < latestDay - RETENTION_DAYS) {
             days.pollFirstEntry();
         }
+        while (!service.isEmpty() && service.firstKey() < latestDay - RETENTION_DAYS) {
+            service.pollFirstEntry();
+        }
     }
 
     /** Adds another history (an anonymous visitor's, once identified) to this one. */
     void absorb(UserHistory other) {
         other.days.forEach((day, d) -> days.computeIfAbsent(day, k -> new Day()).merge(d));
+        other.service.forEach((day, d) -> service.computeIfAbsent(day, k -> new Service()).merge(d));
         lastEventMillis = Math.max(lastEventMillis, other.lastEventMillis);
         if (other.accountKnownMillis != Long.MIN_VALUE
                 && (accountKnownMillis == Long.MIN_VALUE || other.accountKnownMillis < accountKnownMillis)) {
             accountKnownMillis = other.accountKnownMillis;
             accountCreatedDay = other.accountCreatedDay;
         }
-        if (!days.isEmpty()) {
-            prune(days.lastKey());
+        int latest = Math.max(days.isEmpty() ? Integer.MIN_VALUE : days.lastKey(),
+                service.isEmpty() ? Integer.MIN_VALUE : service.lastKey());
+        if (latest != Integer.MIN_VALUE) {
+            prune(latest);
         }
     }
 
@@ -305,6 +394,16 @@ final class UserHistory {
                 writeTags(out, d.categories);
                 writeTags(out, d.brands);
             }
+            out.writeInt(service.size());
+            for (Map.Entry<Integer, Service> e : service.entrySet()) {
+                Service d = e.getValue();
+                out.writeInt(e.getKey());
+                out.writeInt(d.deliveries);
+                out.writeInt(d.lateDeliveries);
+                out.writeInt(d.tickets);
+                out.writeInt(d.lastLateMs);
+                out.writeInt(d.lastTicketMs);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -327,7 +426,7 @@ final class UserHistory {
         UserHistory h = new UserHistory();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != 1) {
                 throw new IllegalStateException("unknown churn history format " + format);
             }
             h.lastEventMillis = in.readLong();
@@ -364,6 +463,20 @@ final class UserHistory {
                 d.categories = readTags(in);
                 d.brands = readTags(in);
                 h.days.put(day, d);
+            }
+            int m = format == 1 ? 0 : in.readInt();
+            if (m < 0 || m > RETENTION_DAYS + 2) {
+                throw new IllegalStateException("corrupt churn history: " + m + " service days");
+            }
+            for (int i = 0; i < m; i++) {
+                int day = in.readInt();
+                Service d = new Service();
+                d.deliveries = in.readInt();
+                d.lateDeliveries = in.readInt();
+                d.tickets = in.readInt();
+                d.lastLateMs = in.readInt();
+                d.lastTicketMs = in.readInt();
+                h.service.put(day, d);
             }
         } catch (IOException e) {
             throw new IllegalStateException("corrupt churn history", e);

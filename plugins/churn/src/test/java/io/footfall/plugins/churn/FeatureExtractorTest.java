@@ -46,6 +46,13 @@ class FeatureExtractorTest {
         events.add(Fixtures.track("Coupon Applied").user("u1").at(at(20, 8).plusSeconds(40)).property("order_id", "o-2").build());
         events.add(Fixtures.orderCompleted("u1", "o-2", at(20, 8).plusSeconds(60), Fixtures.product("p-3", "Garden", "40.00", 1)));
         events.add(Fixtures.track("Products Searched").user("u1").at(at(25, 18)).property("query", "lamp").build());
+        // service signals from the shop's backend: no visits
+        events.add(Fixtures.track("Order Delivered").user("u1").at(at(3, 12)).property("order_id", "o-1")
+                .property("delay_days", 0).property("late", false).build());
+        events.add(Fixtures.track("Order Delivered").user("u1").at(at(24, 12)).property("order_id", "o-2")
+                .property("delay_days", 1).property("late", true).build());
+        events.add(Fixtures.track("Support Ticket Opened").user("u1").at(at(5, 6)).property("ticket_id", "t-1").build());
+        events.add(Fixtures.track("Support Ticket Opened").user("u1").at(at(26, 12)).property("ticket_id", "t-2").build());
         return events;
     }
 
@@ -71,6 +78,49 @@ class FeatureExtractorTest {
         assertEquals(1, value(f, Feature.SEARCHES_30));
         assertEquals(1, value(f, Feature.SEARCH_NO_PURCHASE_DAYS_90));
         assertEquals(0, value(f, Feature.REFUNDS_90));
+        assertEquals(1, value(f, Feature.LATE_DELIVERIES_7), "day 24 is within the 7 days before day 30");
+        assertEquals(1, value(f, Feature.LATE_DELIVERIES_30));
+        assertEquals(1, value(f, Feature.LATE_DELIVERIES_90));
+        assertEquals(0.5f, value(f, Feature.LATE_DELIVERY_SHARE_90), 1e-6, "one of two deliveries late");
+        assertEquals(5.5f, value(f, Feature.DAYS_SINCE_LATE_DELIVERY), 1e-4, "late delivery on day 24 at noon");
+        assertEquals(1, value(f, Feature.SUPPORT_TICKETS_7));
+        assertEquals(2, value(f, Feature.SUPPORT_TICKETS_30));
+        assertEquals(2, value(f, Feature.SUPPORT_TICKETS_90));
+        assertEquals(3.5f, value(f, Feature.DAYS_SINCE_SUPPORT_TICKET), 1e-4, "ticket on day 26 at noon");
+    }
+
+    @Test
+    void deliveriesAndTicketsAreNoVisits() {
+        List<BehaviorEvent> visits = customer().stream().filter(e -> !"Order Delivered".equals(e.name())
+                && !"Support Ticket Opened".equals(e.name())).toList();
+        float[] with = FeatureExtractor.extract(fold(customer()), Fixtures.day(30));
+        float[] without = FeatureExtractor.extract(fold(visits), Fixtures.day(30));
+        for (Feature feature : Feature.values()) {
+            if (Retention.group(feature.column()).equals("delivery") || Retention.group(feature.column()).equals("support")) {
+                continue;
+            }
+            assertEquals(without[feature.ordinal()], with[feature.ordinal()], 0f, feature.column());
+        }
+        assertEquals(0, value(without, Feature.LATE_DELIVERIES_30));
+        assertTrue(Float.isNaN(value(without, Feature.DAYS_SINCE_SUPPORT_TICKET)));
+        // a person known only from service signals has no visit to learn from
+        UserHistory onlyService = fold(List.of(Fixtures.track("Support Ticket Opened").user("u1").at(at(2, 9)).build()));
+        assertTrue(onlyService.isEmpty());
+        assertEquals(1, value(FeatureExtractor.extract(onlyService, Fixtures.day(5)), Feature.SUPPORT_TICKETS_7));
+        assertTrue(!FeatureExtractor.activeBetween(onlyService, 0, 100_000), "a ticket is no activity for the no-visit label");
+    }
+
+    @Test
+    void aDeliveryIsLateByItsFlagOrItsDelay() {
+        assertTrue(UserHistory.late(Map.of("late", true)));
+        assertTrue(!UserHistory.late(Map.of("late", false, "delay_days", 3)), "the flag wins");
+        assertTrue(UserHistory.late(Map.of("late", "true")));
+        assertTrue(UserHistory.late(Map.of("delay_days", 2)));
+        assertTrue(UserHistory.late(Map.of("delayDays", 0.5)));
+        assertTrue(UserHistory.late(Map.of("delay_days", "1")));
+        assertTrue(!UserHistory.late(Map.of("delay_days", 0)));
+        assertTrue(!UserHistory.late(Map.of("delay_days", "soon")));
+        assertTrue(!UserHistory.late(Map.of()));
     }
 
     @Test
@@ -81,12 +131,18 @@ class FeatureExtractorTest {
         more.add(Fixtures.productViewed("u1", "p-9", "Shoes", at(31, 5)));
         more.add(Fixtures.track("Order Refunded").user("u1").at(at(40, 5)).property("order_id", "o-1").build());
         more.add(Fixtures.identify("u1", "a1", at(33, 9), Map.of("createdAt", "2020-01-01T00:00:00Z")));
+        more.add(Fixtures.track("Order Delivered").user("u1").at(at(30, 0)).property("late", true).build());
+        more.add(Fixtures.track("Order Delivered").user("u1").at(at(34, 10)).property("delay_days", 4).build());
+        more.add(Fixtures.track("Support Ticket Opened").user("u1").at(at(30, 0)).build());
+        more.add(Fixtures.track("Support Ticket Opened").user("u1").at(at(36, 9)).build());
         UserHistory after = fold(more);
         for (Instant cutoff : List.of(Fixtures.day(30), Fixtures.day(30).minusMillis(1), Fixtures.day(21), at(20, 8))) {
             assertArrayEquals(FeatureExtractor.extract(before, cutoff), FeatureExtractor.extract(after, cutoff),
                     "features at " + cutoff + " saw a later event");
         }
         assertEquals(3, value(FeatureExtractor.extract(after, Fixtures.day(31)), Feature.ORDERS_90), "the later order counts once the cutoff passes it");
+        assertEquals(2, value(FeatureExtractor.extract(after, Fixtures.day(31)), Feature.LATE_DELIVERIES_30), "so does the later late delivery");
+        assertEquals(3, value(FeatureExtractor.extract(after, Fixtures.day(31)), Feature.SUPPORT_TICKETS_30), "and the later ticket");
     }
 
     /**
@@ -104,6 +160,16 @@ class FeatureExtractorTest {
             int n = 5 + random.nextInt(120);
             for (int i = 0; i < n; i++) {
                 Instant t = Fixtures.T0.plusSeconds(random.nextInt(120 * 86_400));
+                int service = random.nextInt(10);
+                if (service == 0) {
+                    events.add(Fixtures.track("Order Delivered").user("u1").at(t).property("order_id", "o-" + i)
+                            .property("delay_days", random.nextInt(3)).build());
+                    continue;
+                }
+                if (service == 1) {
+                    events.add(Fixtures.track("Support Ticket Opened").user("u1").at(t).property("ticket_id", "t-" + i).build());
+                    continue;
+                }
                 StandardEvent k = kinds[random.nextInt(kinds.length)];
                 events.add(switch (k) {
                     case ORDER_COMPLETED -> Fixtures.orderCompleted("u1", "o-" + i, t,
@@ -149,6 +215,19 @@ class FeatureExtractorTest {
         UserHistory back = UserHistory.decode(h.encode());
         assertArrayEquals(h.encode(), back.encode());
         assertArrayEquals(FeatureExtractor.extract(h, Fixtures.day(40)), FeatureExtractor.extract(back, Fixtures.day(40)));
+        assertEquals(2, value(FeatureExtractor.extract(back, Fixtures.day(40)), Feature.SUPPORT_TICKETS_90));
+    }
+
+    @Test
+    void aHistoryOfTheFormatBeforeServiceSignalsStillReads() {
+        List<BehaviorEvent> visits = customer().stream().filter(e -> !"Order Delivered".equals(e.name())
+                && !"Support Ticket Opened".equals(e.name())).toList();
+        UserHistory h = fold(visits);
+        byte[] now = h.encode();
+        // format 1 is format 2 without the trailing count of service days (0 here)
+        byte[] old = java.util.Arrays.copyOf(now, now.length - 4);
+        old[0] = 1;
+        assertArrayEquals(now, UserHistory.decode(old).encode());
     }
 
     @Test

@@ -106,8 +106,10 @@ class ObservableChurnTest {
                 truth.users().stream().mapToInt(UserTruth::lateDeliveries).sum(), truth.count(EventKind.SUPPORT_TICKET_OPENED),
                 truth.totalEvents());
         assertTrue(churned > 0.2 * truth.users().size() && churned < 0.7 * truth.users().size(), "churned " + churned);
+        // discount sensitivity (β 1.0 on 0..1, above its reference 0.5) dominates only churners with nothing else
         for (String driver : ObservableHazard.DRIVERS) {
-            assertTrue(dominant.getOrDefault(driver, 0) >= 0.05 * churned, driver + " dominates too few: " + dominant);
+            double least = driver.equals("discountSensitivity") ? 0.01 : 0.05;
+            assertTrue(dominant.getOrDefault(driver, 0) >= least * churned, driver + " dominates too few: " + dominant);
         }
     }
 

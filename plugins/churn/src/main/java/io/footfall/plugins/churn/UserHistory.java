@@ -33,6 +33,10 @@ import java.util.TreeMap;
  * time of the later event's day. This needs the time of the previous event ({@link #lastEventMillis}), which is
  * bookkeeping, never a feature.
  *
+ * <p>Service signals — deliveries ({@link #DELIVERY_EVENTS}) and support tickets ({@link #TICKET_EVENTS}), custom
+ * track events of a shop's backend — are kept in buckets of their own ({@link Service}): they are no visit, start no
+ * session and leave the day buckets (and so the activity and the no-visit label) alone.
+ *
  * <p>Days older than {@value #RETENTION_DAYS} days before the latest event are dropped, keeping state bounded.
  */
 final class UserHistory {

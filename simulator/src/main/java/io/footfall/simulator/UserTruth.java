@@ -16,7 +16,8 @@ import java.time.Instant;
  * @param churnDay       day index (≥ 1) of churn, or -1
  * @param churnInstant   start of the churn day, or {@code null}; the user has no message at or after it
  * @param features       the churn covariates
- * @param dailyHazard    {@code min(1, base × exp(β · x))}, see {@link HazardModel}
+ * @param dailyHazard    {@code min(1, base × exp(β · x))} of the static model, see {@link HazardModel} (with
+ *                       {@link ChurnDrivers#OBSERVABLE} the hazard changes daily: see {@link #driverTerms()})
  * @param sessionsPerDay the user's mean sessions per active day
  * @param events         number of messages emitted for this user
  * @param arrivalDay     first simulated day of the user: 0, or a newcomer's arrival day (see

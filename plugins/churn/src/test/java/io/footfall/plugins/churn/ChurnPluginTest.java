@@ -268,6 +268,55 @@ class ChurnPluginTest {
         }
     }
 
+    /**
+     * With a shop that logs deliveries and support tickets (the simulator's observable churn drivers), the delivery
+     * and support reasons reach the published scores and call for customer care; a late delivery and a ticket that
+     * arrive without a visit re-score the user at the same cutoff and raise the risk.
+     */
+    @Test
+    void deliveriesAndTicketsReachTheScoresAndTheirReasons() {
+        SimulatorConfig observable = SIMULATION.toBuilder().churnDrivers(io.footfall.simulator.ChurnDrivers.OBSERVABLE).build();
+        try (PluginHarness h = open(SHORT)) {
+            GroundTruth truth = h.feedSimulation(observable);
+            TrainingReport report = h.train(END);
+            assertTrue(report.model().serving(), report.summary());
+            Map<String, UserScore> churn = scores(h, ChurnPlugin.CHURN_SCORE);
+            Map<String, UserScore> actions = scores(h, ChurnPlugin.RETENTION_SCORE);
+            List<UserScore> serviceFirst = churn.values().stream().filter(s -> !s.reasons().isEmpty()
+                    && Set.of("delivery", "support").contains(Retention.group(s.reasons().get(0).feature()))).toList();
+            assertFalse(serviceFirst.isEmpty(), "some scores have a delivery or support reason first");
+            for (UserScore s : serviceFirst) {
+                String text = s.reasons().get(0).text();
+                assertTrue(text.contains("deliver") || text.contains("support ticket"), text);
+                if (!s.band().equals("low")) {
+                    assertEquals("customer-care", actions.get(s.userId()).band(), s.toString());
+                }
+            }
+            UserTruth stayer = truth.users().stream().filter(u -> u.userId() != null && !u.churned() && u.lateDeliveries() == 0
+                    && u.supportTickets() == 0 && churn.containsKey(u.userId())).findFirst().orElseThrow();
+            h.feed(Fixtures.productViewed(stayer.userId(), "p-00001", "Books", END.plusSeconds(3600)));
+            UserScore visited = scores(h, ChurnPlugin.CHURN_SCORE).get(stayer.userId());
+            int published = h.results().all().size();
+            h.feed(Fixtures.track("Order Delivered").user(stayer.userId()).at(END.plusSeconds(7200)).property("order_id", "o-x")
+                            .property("delay_days", 4).property("late", true).build(),
+                    Fixtures.track("Support Ticket Opened").user(stayer.userId()).at(END.plusSeconds(7300))
+                            .property("ticket_id", "t-x").build());
+            assertTrue(h.results().all().size() > published, "the service events re-scored the user");
+            UserScore after = scores(h, ChurnPlugin.CHURN_SCORE).get(stayer.userId());
+            assertTrue(after.score() > visited.score(), "a late delivery and a ticket raise the risk: " + visited.score() + " → "
+                    + after.score() + " " + after.reasons());
+            System.out.printf("churn plugin test: a late delivery and a ticket moved %s from %.3f to %.3f %s%n", stayer.userId(),
+                    visited.score(), after.score(), after.reasons());
+            UserHistory stored = UserHistory.decode(h.state().snapshot().get(ChurnPlugin.USER_PREFIX + stayer.userId()));
+            assertEquals(1, stored.service().values().stream().mapToInt(d -> d.lateDeliveries).sum());
+            assertEquals(1, stored.service().values().stream().mapToInt(d -> d.tickets).sum());
+            float[] f = FeatureExtractor.extract(stored, FeatureExtractor.endOfDay(END.plusSeconds(7300)));
+            assertEquals(1, f[Feature.LATE_DELIVERIES_7.ordinal()], "the live cutoff (end of today) sees today's late delivery");
+            assertEquals(1, f[Feature.SUPPORT_TICKETS_7.ordinal()]);
+            assertEquals(1 - 3600 / 86400f, f[Feature.DAYS_SINCE_LAST_VISIT.ordinal()], 1e-4, "the last visit is the view at 01:00: the ticket is no visit");
+        }
+    }
+
     @Test
     void historiesAreKeptPerPersonAndMoveToTheUserAtLogin() {
         try (PluginHarness h = open(SHORT)) {

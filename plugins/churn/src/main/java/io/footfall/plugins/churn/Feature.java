@@ -57,7 +57,13 @@ enum Feature {
     SUPPORT_TICKETS_7("support_tickets_7", "support tickets opened (Support Ticket Opened), last 7 days"),
     SUPPORT_TICKETS_30("support_tickets_30", "support tickets opened, last 30 days"),
     SUPPORT_TICKETS_90("support_tickets_90", "support tickets opened, last 90 days"),
-    DAYS_SINCE_SUPPORT_TICKET("days_since_support_ticket", "days since the latest support ticket (missing: none kept)");
+    DAYS_SINCE_SUPPORT_TICKET("days_since_support_ticket", "days since the latest support ticket (missing: none kept)"),
+    SESSION_EVENTS("session_events", "events of the current session so far (session propensity only; missing otherwise)"),
+    SESSION_PRODUCT_VIEWS("session_product_views", "product views of the current session so far (session propensity only)"),
+    SESSION_CART_ADDS("session_cart_adds", "cart adds of the current session so far (session propensity only)"),
+    SESSION_CHECKOUTS("session_checkouts", "checkouts started in the current session so far (session propensity only)"),
+    SESSION_SEARCHES("session_searches", "searches of the current session so far (session propensity only)"),
+    SESSION_MINUTES("session_minutes", "minutes since the current session started (session propensity only)");
 
     /** Number of features. */
     static final int COUNT = values().length;

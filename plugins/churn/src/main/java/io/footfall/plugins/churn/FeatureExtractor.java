@@ -242,6 +242,25 @@ final class FeatureExtractor {
         }
     }
 
+    /**
+     * The features of an in-session prediction: {@code dayFeatures} (as of the midnight that starts the session's day,
+     * {@link #extract}) with the session features set from a snapshot of {@link UserHistory} (the session's counts up
+     * to the prediction point). A copy; {@code snapshot} null leaves them missing.
+     */
+    static float[] withSession(float[] dayFeatures, int[] snapshot, int offset) {
+        float[] f = dayFeatures.clone();
+        if (snapshot == null) {
+            return f;
+        }
+        set(f, Feature.SESSION_EVENTS, snapshot[offset + 1]);
+        set(f, Feature.SESSION_PRODUCT_VIEWS, snapshot[offset + 2]);
+        set(f, Feature.SESSION_CART_ADDS, snapshot[offset + 3]);
+        set(f, Feature.SESSION_CHECKOUTS, snapshot[offset + 4]);
+        set(f, Feature.SESSION_SEARCHES, snapshot[offset + 5]);
+        set(f, Feature.SESSION_MINUTES, snapshot[offset + 6] / 60.0);
+        return f;
+    }
+
     /** The midnight (UTC) that ends the day of {@code instant}: the cutoff of live scores. */
     static Instant endOfDay(Instant instant) {
         return Instant.ofEpochMilli((Math.floorDiv(instant.toEpochMilli(), DAY_MS) + 1) * DAY_MS);

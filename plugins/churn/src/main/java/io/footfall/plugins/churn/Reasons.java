@@ -159,6 +159,13 @@ final class Reasons {
             case SUPPORT_TICKETS_90 -> count(v, "support ticket", "support tickets") + " in the last 90 days";
             case DAYS_SINCE_SUPPORT_TICKET -> missing ? "no support ticket known" : v < 1 ? "a support ticket in the last day"
                     : "last support ticket " + days(v) + " ago";
+            case SESSION_EVENTS -> missing ? "no session in progress" : count(v, "interaction", "interactions") + " in this session";
+            case SESSION_PRODUCT_VIEWS -> count(v, "product view", "product views") + " in this session";
+            case SESSION_CART_ADDS -> count(v, "cart add", "cart adds") + " in this session";
+            case SESSION_CHECKOUTS -> v >= 1 ? "started checkout in this session" : "no checkout in this session yet";
+            case SESSION_SEARCHES -> count(v, "search", "searches") + " in this session";
+            case SESSION_MINUTES -> missing ? "no session in progress"
+                    : String.format(Locale.ROOT, "in this session for %.1f minutes", v);
         };
     }
 

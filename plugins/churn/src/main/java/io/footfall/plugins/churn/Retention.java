@@ -26,7 +26,7 @@ record Retention(List<Rule> rules) {
             + "*:high:customer-care,*:*:recommendations";
 
     private static final List<String> GROUPS = List.of("inactivity", "purchase-lapse", "discount", "friction", "delivery",
-            "support", "tenure", "engagement", "*");
+            "support", "tenure", "session", "engagement", "*");
 
     /**
      * One rule.
@@ -94,6 +94,8 @@ record Retention(List<Rule> rules) {
                  "days_since_late_delivery" -> "delivery";
             case "support_tickets_7", "support_tickets_30", "support_tickets_90", "days_since_support_ticket" -> "support";
             case "account_age_days", "days_since_first_seen" -> "tenure";
+            case "session_events", "session_product_views", "session_cart_adds", "session_checkouts", "session_searches",
+                 "session_minutes" -> "session";
             default -> "engagement";
         };
     }

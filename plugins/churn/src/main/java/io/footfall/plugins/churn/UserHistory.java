@@ -47,8 +47,19 @@ final class UserHistory {
     static final int RETENTION_DAYS = 400;
     /** Distinct category or brand hashes kept per day. */
     static final int MAX_TAGS_PER_DAY = 32;
-    /** Version of the binary form (1: without the service signals, still read). */
-    static final byte FORMAT = 2;
+    /** Version of the binary form (1: without the service signals, 2: without the session snapshots; both still read). */
+    static final byte FORMAT = 3;
+    /**
+     * The events of a session after which a snapshot is taken for in-session propensity (the prediction points): the
+     * session's counts so far, and later whether an order followed in the same session.
+     */
+    static final int[] SNAPSHOT_POINTS = {5, 10, 20};
+    /** Ints per snapshot: point, events, views, adds, checkouts, searches, seconds since the session's start, label. */
+    static final int SNAPSHOT_FIELDS = 8;
+    /** Snapshots kept per day at most (a robot's hundreds of sessions are not a shopper's). */
+    static final int MAX_SNAPSHOTS_PER_DAY = 64;
+    /** Running counters of the current session: events, views, adds, checkouts, searches, orders. */
+    static final int SESSION_COUNTERS = 6;
     /** Track event names read as a delivery outcome ({@code late}, or {@code delay_days}/{@code delayDays} above 0). */
     static final java.util.Set<String> DELIVERY_EVENTS = java.util.Set.of("order delivered", "order shipment delivered");
     /** Track event names read as a support contact. */
@@ -84,6 +95,8 @@ final class UserHistory {
         int lastOrderMs = -1;
         int[] categories = new int[0];
         int[] brands = new int[0];
+        /** Snapshots of the sessions that started this day, {@link #SNAPSHOT_FIELDS} ints each. */
+        int[] snapshots = new int[0];
 
         void merge(Day o) {
             events += o.events;
@@ -112,6 +125,11 @@ final class UserHistory {
             }
             for (int b : o.brands) {
                 brands = addTag(brands, b);
+            }
+            if (o.snapshots.length > 0) {
+                int[] both = Arrays.copyOf(snapshots, snapshots.length + o.snapshots.length);
+                System.arraycopy(o.snapshots, 0, both, snapshots.length, o.snapshots.length);
+                snapshots = both;
             }
         }
     }
@@ -144,6 +162,11 @@ final class UserHistory {
     /** Account creation (epoch day) from an identify trait, and when that became known; MIN_VALUE: unknown. */
     private long accountCreatedDay = Long.MIN_VALUE;
     private long accountKnownMillis = Long.MIN_VALUE;
+    /** The current (latest) session: its start, the day it started, its first snapshot's index there, its counters. */
+    private long sessionStartMillis = Long.MIN_VALUE;
+    private int sessionDay;
+    private int sessionFirstSnapshot;
+    private int[] session = new int[SESSION_COUNTERS];
 
     /** The day buckets by epoch day (live view; callers must not change it). */
     TreeMap<Integer, Day> days() {
@@ -188,10 +211,15 @@ final class UserHistory {
         d.lastMs = Math.max(d.lastMs, ms);
         if (lastEventMillis == Long.MIN_VALUE || t - lastEventMillis > SESSION_GAP_MS || t < lastEventMillis - SESSION_GAP_MS) {
             d.sessions++;
+            sessionStartMillis = t;
+            sessionDay = epochDay;
+            sessionFirstSnapshot = d.snapshots.length / SNAPSHOT_FIELDS;
+            session = new int[SESSION_COUNTERS];
         } else if (t > lastEventMillis) {
             d.sessionSeconds += (int) ((t - lastEventMillis) / 1000);
         }
         lastEventMillis = Math.max(lastEventMillis, t);
+        inSession(e, t);
 
         if (e.kind() == EventKind.PAGE || e.kind() == EventKind.SCREEN) {
             d.pages++;
@@ -223,6 +251,58 @@ final class UserHistory {
             }
         }
         prune(epochDay);
+    }
+
+    /**
+     * Counts an event into the current session: an order labels the session's snapshots so far (an order followed
+     * them); after the event, a session that reached a prediction point without an order gets a snapshot.
+     */
+    private void inSession(BehaviorEvent e, long t) {
+        Day start = days.get(sessionDay);
+        if (start == null) {
+            return; // pruned
+        }
+        StandardEvent type = e.standardEvent().orElse(null);
+        if (type == StandardEvent.ORDER_COMPLETED) {
+            for (int i = sessionFirstSnapshot * SNAPSHOT_FIELDS; i < start.snapshots.length; i += SNAPSHOT_FIELDS) {
+                start.snapshots[i + SNAPSHOT_FIELDS - 1] = 1;
+            }
+            session[5]++;
+        }
+        session[0]++;
+        if (type == StandardEvent.PRODUCT_VIEWED) {
+            session[1]++;
+        } else if (type == StandardEvent.PRODUCT_ADDED || type == StandardEvent.WISHLIST_PRODUCT_ADDED_TO_CART) {
+            session[2]++;
+        } else if (type == StandardEvent.CHECKOUT_STARTED) {
+            session[3]++;
+        } else if (type == StandardEvent.PRODUCTS_SEARCHED) {
+            session[4]++;
+        }
+        if (session[5] == 0 && start.snapshots.length < MAX_SNAPSHOTS_PER_DAY * SNAPSHOT_FIELDS
+                && Arrays.stream(SNAPSHOT_POINTS).anyMatch(p -> p == session[0])) {
+            int[] more = Arrays.copyOf(start.snapshots, start.snapshots.length + SNAPSHOT_FIELDS);
+            int at = start.snapshots.length;
+            more[at] = session[0];
+            System.arraycopy(session, 0, more, at + 1, 5);
+            more[at + 6] = (int) Math.max(0, (t - sessionStartMillis) / 1000);
+            start.snapshots = more;
+        }
+    }
+
+    /**
+     * The current session's counts as a snapshot (label 0), when it started on {@code epochDay}; else null. Live
+     * in-session propensity reads it.
+     */
+    int[] currentSession(int epochDay) {
+        if (sessionStartMillis == Long.MIN_VALUE || sessionDay != epochDay) {
+            return null;
+        }
+        int[] snapshot = new int[SNAPSHOT_FIELDS];
+        snapshot[0] = session[0];
+        System.arraycopy(session, 0, snapshot, 1, 5);
+        snapshot[6] = (int) Math.max(0, (lastEventMillis - sessionStartMillis) / 1000);
+        return snapshot;
     }
 
     /** Folds a delivery or support ticket into the service signals; false when the event is neither. */
@@ -361,6 +441,14 @@ final class UserHistory {
 
     /** Adds another history (an anonymous visitor's, once identified) to this one. */
     void absorb(UserHistory other) {
+        int before = days.containsKey(other.sessionDay) ? days.get(other.sessionDay).snapshots.length / SNAPSHOT_FIELDS : 0;
+        if (other.sessionStartMillis != Long.MIN_VALUE && other.sessionStartMillis >= sessionStartMillis) {
+            // the visitor's session is the latest: it goes on as the user's (a login within a visit)
+            sessionStartMillis = other.sessionStartMillis;
+            sessionDay = other.sessionDay;
+            sessionFirstSnapshot = before + other.sessionFirstSnapshot;
+            session = other.session.clone();
+        }
         other.days.forEach((day, d) -> days.computeIfAbsent(day, k -> new Day()).merge(d));
         other.service.forEach((day, d) -> service.computeIfAbsent(day, k -> new Service()).merge(d));
         lastEventMillis = Math.max(lastEventMillis, other.lastEventMillis);
@@ -397,6 +485,10 @@ final class UserHistory {
                 out.writeDouble(d.discount);
                 writeTags(out, d.categories);
                 writeTags(out, d.brands);
+                out.writeShort(d.snapshots.length);
+                for (int v : d.snapshots) {
+                    out.writeInt(v);
+                }
             }
             out.writeInt(service.size());
             for (Map.Entry<Integer, Service> e : service.entrySet()) {
@@ -407,6 +499,12 @@ final class UserHistory {
                 out.writeInt(d.tickets);
                 out.writeInt(d.lastLateMs);
                 out.writeInt(d.lastTicketMs);
+            }
+            out.writeLong(sessionStartMillis);
+            out.writeInt(sessionDay);
+            out.writeInt(sessionFirstSnapshot);
+            for (int v : session) {
+                out.writeInt(v);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -430,7 +528,7 @@ final class UserHistory {
         UserHistory h = new UserHistory();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte format = in.readByte();
-            if (format != FORMAT && format != 1) {
+            if (format < 1 || format > FORMAT) {
                 throw new IllegalStateException("unknown churn history format " + format);
             }
             h.lastEventMillis = in.readLong();
@@ -466,6 +564,16 @@ final class UserHistory {
                 d.discount = in.readDouble();
                 d.categories = readTags(in);
                 d.brands = readTags(in);
+                if (format >= 3) {
+                    int k = in.readUnsignedShort();
+                    if (k % SNAPSHOT_FIELDS != 0) {
+                        throw new IllegalStateException("corrupt churn history: " + k + " snapshot ints");
+                    }
+                    d.snapshots = new int[k];
+                    for (int j = 0; j < k; j++) {
+                        d.snapshots[j] = in.readInt();
+                    }
+                }
                 h.days.put(day, d);
             }
             int m = format == 1 ? 0 : in.readInt();
@@ -481,6 +589,14 @@ final class UserHistory {
                 d.lastLateMs = in.readInt();
                 d.lastTicketMs = in.readInt();
                 h.service.put(day, d);
+            }
+            if (format >= 3) {
+                h.sessionStartMillis = in.readLong();
+                h.sessionDay = in.readInt();
+                h.sessionFirstSnapshot = in.readInt();
+                for (int j = 0; j < SESSION_COUNTERS; j++) {
+                    h.session[j] = in.readInt();
+                }
             }
         } catch (IOException e) {
             throw new IllegalStateException("corrupt churn history", e);

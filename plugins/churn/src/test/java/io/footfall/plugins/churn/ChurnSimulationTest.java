@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Ticket Opened}) of the last 30 days, with discount sensitivity (seen as coupon use at checkout) and for new accounts
  * (seen as the identify trait {@code createdAt}); the ground truth names the driver that dominated each churner's
  * hazard. The model is trained with the default configuration (14-day no-visit label, weekly cutoffs) and evaluated on
- * the latest cutoff, held out in time. Seed {@code -Dchurn.sim.seed=} (default 3; measured on 3, 1, 7 and 11, the
+ * the latest cutoff, held out in time. Seed {@code -Dchurn.sim.seed=} (default 3; measured on 3, 1, 7, 11, 5 and 13, the
  * simulator's parameters were chosen on seed 11).
  *
  * <p>Experiment knobs (not for CI): {@code -Dchurn.sim.users=}, {@code -Dchurn.sim.sessions=},
@@ -57,13 +57,15 @@ class ChurnSimulationTest {
     /**
      * Least mean log-odds the discount features add for the most over the least discount-sensitive quarter. Measured
      * +0.157 (seed 3), +0.079 (seed 1), +0.081 (seed 7) with the earlier hyper-parameters; with the current ones
-     * (lambda 5) +0.168, +0.071, +0.044: the bound was half the smallest of the first three.
+     * (lambda 5) +0.168, +0.071, +0.044: the bound was half the smallest of the first three (static-driver simulation).
+     * On the observable-driver simulation: +0.223 (seed 3), +0.137 (1), +0.071 (7), +0.078 (11), +0.197 (5), +0.179 (13).
      */
     static final double MIN_DISCOUNT_GAP = 0.04;
     /**
      * Least mean log-odds the account age adds for accounts younger than 275 days over those older than 820. Measured
      * +0.844 (seed 3), +0.630 (seed 1), +0.522 (seed 7) with the earlier hyper-parameters; with the current ones
-     * +0.640, +0.629, +0.428: the bound is about half the smallest.
+     * +0.640, +0.629, +0.428: the bound is about half the smallest (static-driver simulation). On the observable-driver
+     * simulation: +0.472 (seed 3), +0.489 (1), +0.408 (7), +0.519 (11), +0.703 (5), +0.698 (13).
      */
     static final double MIN_TENURE_GAP = 0.25;
 
@@ -108,8 +110,8 @@ class ChurnSimulationTest {
 
     /**
      * Measured (seed 3, 2,156 test rows at one held-out cutoff): churn ROC-AUC 0.944 vs 0.929 for the logistic
-     * baseline; PR-AUC 0.925 vs 0.913 at a positive rate of 0.326; top-decile lift 3.07; Brier 0.077 (base rate:
-     * 0.220). Other seeds ({@code -Dchurn.sim.seed=}): 0.947 vs 0.936 (seed 1), 0.945 vs 0.935 (seed 7), 0.944 vs
+     * baseline; PR-AUC 0.924 vs 0.912 at a positive rate of 0.326; top-decile lift 3.06; Brier 0.077 (base rate:
+     * 0.220). Other seeds ({@code -Dchurn.sim.seed=}): 0.947 vs 0.936 (seed 1), 0.945 vs 0.935 (seed 7), 0.945 vs
      * 0.928 (seed 11). (On the static-driver simulation before: 0.865 vs 0.849, seed 3.) The issue
      * asks for ROC-AUC ≥ 0.80 on later cutoffs; the lift bound is what a useful at-risk list needs (bound 2.5).
      * Training and data are seeded, so these numbers repeat exactly.
@@ -130,7 +132,7 @@ class ChurnSimulationTest {
      * Propensity (an order in the next 14 days) is close to linear in these features, and the logistic baseline is
      * strong. With the default hyper-parameters (depth 3, eta 0.05, min_child_weight 5, lambda 5, chosen with
      * {@link TuningExperiment} on seeds 3, 7 and 1 of the static-driver simulation) XGBoost beats it on each seed of
-     * this one: 0.823 vs 0.804 (seed 3), 0.847 vs 0.825 (seed 1), 0.824 vs 0.813 (seed 7), 0.821 vs 0.803 (seed 11).
+     * this one: 0.823 vs 0.803 (seed 3), 0.845 vs 0.825 (seed 1), 0.825 vs 0.813 (seed 7), 0.821 vs 0.803 (seed 11).
      * On the static-driver simulation the margins were 0.002–0.011 (docs/plugins/churn.md, Measured).
      */
     @Test
@@ -138,6 +140,26 @@ class ChurnSimulationTest {
         assertTrue(metric("propensity.roc_auc") >= 0.72, "ROC-AUC " + metric("propensity.roc_auc"));
         assertTrue(metric("propensity.roc_auc") > metric("propensity.baseline.roc_auc"),
                 "XGBoost " + metric("propensity.roc_auc") + " vs baseline " + metric("propensity.baseline.roc_auc"));
+    }
+
+    /**
+     * Session propensity ({@code propensity-label=session}): an order later in the current session, predicted at the
+     * session's 5th, 10th and 20th event from the history before the day plus the session's counts so far. Measured
+     * ROC-AUC 0.628 (seed 3), 0.623 (1), 0.628 (7), 0.643 (11), 0.630 (5), 0.635 (13); with day features only it was
+     * 0.46–0.53. The logistic baseline is as good (0.628–0.649), so only learnability is asserted.
+     */
+    @Test
+    void sessionPropensityIsLearnedFromTheSessionSoFar() throws Exception {
+        Trainer.Outcome session = Trainer.train(book.touched(), END, TrainingSettings.defaults().withPropensityLabel(TrainingSettings.SESSION),
+                () -> false);
+        try (ModelBundle ignored = session.bundle()) {
+            Map<String, Double> m = session.metrics();
+            System.out.printf("session propensity: ROC-AUC %.3f (baseline %.3f), PR-AUC %.3f (baseline %.3f), positive rate %.3f, %.0f training"
+                            + " / %.0f test rows%n", m.get("propensity.roc_auc"), m.get("propensity.baseline.roc_auc"), m.get("propensity.pr_auc"),
+                    m.get("propensity.baseline.pr_auc"), m.get("propensity.positive_rate_test"), m.get("propensity.rows_train"),
+                    m.get("propensity.rows_test"));
+            assertTrue(m.get("propensity.roc_auc") >= 0.60, "in-session propensity is learnable: " + m);
+        }
     }
 
     /**
@@ -150,11 +172,13 @@ class ChurnSimulationTest {
      * <p><b>Planted churners</b> (who churn in the 14 days after the cutoff): the issue asks that a planted driver be the
      * first reason for at least 70 % of them. Asserted two ways (docs/plugins/churn.md, Measured):
      * <ul>
-     *   <li>any planted driver (a reason of the groups discount, delivery, support or tenure) first: at least 70 %;</li>
+     *   <li>any planted driver (a reason of the groups discount, delivery, support or tenure) first: at least 70 %
+     *   (measured 79–86 %);</li>
      *   <li>stricter, the churner's own dominant driver first, from the ground truth: the driver whose hazard term rises
      *   most above its reference, averaged over the 14 days from the cutoff and counting only the late deliveries and
      *   tickets that happened before the cutoff ({@link UserTruth#dominantDriverOver}) — what a prediction made at the
-     *   cutoff can know: at least 60 % (measured 69–81 %, so 70 % is not met on every seed).</li>
+     *   cutoff can know: at least 60 % (measured 70–80 % on seeds 3, 1, 7, 11, 5, 13; seed 7 at 70.1 %, too close to
+     *   assert 70 %).</li>
      * </ul>
      * Also printed: the dominant driver on the churn day ({@link UserTruth#dominantDriver()}, which may come from a late
      * delivery after the cutoff) and on the cutoff day.

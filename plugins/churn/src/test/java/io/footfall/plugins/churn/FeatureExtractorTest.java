@@ -218,16 +218,80 @@ class FeatureExtractorTest {
         assertEquals(2, value(FeatureExtractor.extract(back, Fixtures.day(40)), Feature.SUPPORT_TICKETS_90));
     }
 
+    /** Formats 1 (before service signals) and 2 (before session snapshots) still read. */
     @Test
-    void aHistoryOfTheFormatBeforeServiceSignalsStillReads() {
-        List<BehaviorEvent> visits = customer().stream().filter(e -> !"Order Delivered".equals(e.name())
-                && !"Support Ticket Opened".equals(e.name())).toList();
-        UserHistory h = fold(visits);
-        byte[] now = h.encode();
-        // format 1 is format 2 without the trailing count of service days (0 here)
-        byte[] old = java.util.Arrays.copyOf(now, now.length - 4);
-        old[0] = 1;
-        assertArrayEquals(now, UserHistory.decode(old).encode());
+    void historiesOfEarlierFormatsStillRead() throws Exception {
+        for (int format = 1; format <= 2; format++) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+                out.writeByte(format);
+                out.writeLong(Fixtures.day(3).toEpochMilli() + 5000);
+                out.writeLong(Long.MIN_VALUE);
+                out.writeLong(Long.MIN_VALUE);
+                out.writeInt(1);
+                out.writeInt((int) (Fixtures.day(3).toEpochMilli() / 86_400_000L));
+                for (int v : new int[] {3, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 5, 0, 0, 5000, 4000}) {
+                    out.writeInt(v); // events … orders … sessions, seconds, discounted, first, last, last order
+                }
+                out.writeDouble(20.0);
+                out.writeDouble(0.0);
+                out.writeByte(0);
+                out.writeByte(0);
+                if (format == 2) {
+                    out.writeInt(1);
+                    out.writeInt((int) (Fixtures.day(2).toEpochMilli() / 86_400_000L));
+                    for (int v : new int[] {1, 1, 0, 3600_000, -1}) {
+                        out.writeInt(v);
+                    }
+                }
+            }
+            UserHistory h = UserHistory.decode(bytes.toByteArray());
+            float[] f = FeatureExtractor.extract(h, Fixtures.day(5));
+            assertEquals(1, value(f, Feature.ORDERS_7), "format " + format);
+            assertEquals(format == 2 ? 1 : 0, value(f, Feature.LATE_DELIVERIES_7), "format " + format);
+            assertArrayEquals(h.encode(), UserHistory.decode(h.encode()).encode());
+        }
+    }
+
+    /**
+     * Session snapshots for in-session propensity: at the session's 5th, 10th and 20th event, its counts so far, and
+     * the label "an order later in the session"; none after an order; the next session starts afresh.
+     */
+    @Test
+    void sessionsAreSnapshotAtTheirPredictionPointsAndLabelledByALaterOrder() {
+        List<BehaviorEvent> events = new ArrayList<>();
+        Instant t = at(2, 10);
+        for (int i = 0; i < 11; i++) { // 11 views, then an add and an order: snapshots at 5 and 10, both bought
+            events.add(Fixtures.productViewed("u1", "p-" + i, "Books", t.plusSeconds(60L * i)));
+        }
+        events.add(Fixtures.productAdded("u1", "p-1", "Books", t.plusSeconds(700)));
+        events.add(Fixtures.orderCompleted("u1", "o-1", t.plusSeconds(760), Fixtures.product("p-1", "Books", "10.00", 1)));
+        events.add(Fixtures.productViewed("u1", "p-9", "Books", t.plusSeconds(800))); // 14th event: no point, and ordered
+        Instant u = at(2, 15); // a second session: 6 events, no order: one snapshot at 5, not bought
+        events.add(Fixtures.track("Products Searched").user("u1").at(u).property("query", "lamp").build());
+        for (int i = 0; i < 4; i++) {
+            events.add(Fixtures.productViewed("u1", "p-" + i, "Books", u.plusSeconds(30L * (i + 1))));
+        }
+        events.add(Fixtures.productAdded("u1", "p-2", "Books", u.plusSeconds(200)));
+        Instant v = at(3, 9); // a short session that orders at its 3rd event: no snapshot
+        events.add(Fixtures.productViewed("u1", "p-5", "Books", v));
+        events.add(Fixtures.productAdded("u1", "p-5", "Books", v.plusSeconds(20)));
+        events.add(Fixtures.orderCompleted("u1", "o-2", v.plusSeconds(40), Fixtures.product("p-5", "Books", "10.00", 1)));
+        UserHistory h = fold(events);
+        int day2 = (int) (Fixtures.day(2).toEpochMilli() / 86_400_000L);
+        int[] s = h.days().get(day2).snapshots;
+        assertArrayEquals(new int[] {5, 5, 5, 0, 0, 0, 240, 1, 10, 10, 10, 0, 0, 0, 540, 1, 5, 5, 4, 0, 0, 1, 120, 0}, s);
+        assertEquals(0, h.days().get(day2 + 1).snapshots.length);
+        float[] f = FeatureExtractor.withSession(FeatureExtractor.extract(h, Fixtures.day(2)), s, 8);
+        assertEquals(10, value(f, Feature.SESSION_PRODUCT_VIEWS), "the counts up to the point, not the add and order after it");
+        assertEquals(0, value(f, Feature.SESSION_CART_ADDS));
+        assertEquals(9, value(f, Feature.SESSION_MINUTES), 1e-6);
+        assertEquals(0, value(f, Feature.ORDERS_7), "the day's own order is not in the day features");
+        assertTrue(Float.isNaN(value(FeatureExtractor.extract(h, Fixtures.day(4)), Feature.SESSION_EVENTS)), "no session features for other rows");
+        UserHistory back = UserHistory.decode(h.encode());
+        assertArrayEquals(s, back.days().get(day2).snapshots);
+        assertArrayEquals(h.currentSession(day2 + 1), back.currentSession(day2 + 1));
+        assertEquals(3, h.currentSession(day2 + 1)[0], "the current session: 3 events");
     }
 
     @Test

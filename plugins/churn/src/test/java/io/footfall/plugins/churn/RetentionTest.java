@@ -32,7 +32,7 @@ class RetentionTest {
     @Test
     void everyFeatureBelongsToAGroupAndBadRulesAreRefusedByText() {
         for (Feature f : Feature.values()) {
-            assertTrue(List.of("inactivity", "purchase-lapse", "discount", "friction", "delivery", "support", "tenure", "engagement")
+            assertTrue(List.of("inactivity", "purchase-lapse", "discount", "friction", "delivery", "support", "tenure", "session", "engagement")
                     .contains(Retention.group(f.column())), f.column());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -20,7 +20,7 @@ record CliOptions(SimulatorConfig config, Path out, URI url, String writeKey, in
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: SimulatorMain [--seed N] [--users N] [--days N] [--products N] [--clusters N] [--pairs N]",
-            "                     [--start 2026-01-01T00:00:00Z]",
+            "                     [--start 2026-01-01T00:00:00Z] [--churn-drivers static|observable]",
             "                     (--out FILE.ndjson[.gz] | --url URL --write-key KEY [--batch N] [--concurrency N])",
             "  With neither --out nor --url, messages are generated and counted only (a benchmark).");
 
@@ -55,6 +55,11 @@ record CliOptions(SimulatorConfig config, Path out, URI url, String writeKey, in
                 case "--clusters" -> config.clusters(integer(arg, v));
                 case "--pairs" -> config.coPurchasePairs(integer(arg, v));
                 case "--start" -> config.start(Instant.parse(v));
+                case "--churn-drivers" -> config.churnDrivers(switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                    case "static" -> ChurnDrivers.STATIC;
+                    case "observable" -> ChurnDrivers.OBSERVABLE;
+                    default -> throw new IllegalArgumentException("--churn-drivers needs static or observable: " + v);
+                });
                 case "--out" -> out = Path.of(v);
                 case "--url" -> url = URI.create(v);
                 case "--write-key" -> writeKey = v;

@@ -2,7 +2,8 @@ package io.footfall.simulator;
 
 /**
  * The Segment messages the simulator emits: the two non-track calls ({@code page}, {@code identify}) and the
- * track events of the Segment e-commerce spec v2 that a storefront session produces.
+ * track events of the Segment e-commerce spec v2 that a storefront session produces; with
+ * {@link ChurnDrivers#OBSERVABLE} also two custom track events of the shop's backend (deliveries, support tickets).
  */
 public enum EventKind {
     PAGE("page", "page"),
@@ -18,7 +19,14 @@ public enum EventKind {
     CART_VIEWED("track", "Cart Viewed"),
     CHECKOUT_STARTED("track", "Checkout Started"),
     COUPON_APPLIED("track", "Coupon Applied"),
-    ORDER_COMPLETED("track", "Order Completed");
+    ORDER_COMPLETED("track", "Order Completed"),
+    /**
+     * A delivery outcome ({@code delivery_days}, {@code delay_days}, {@code late}); only with
+     * {@link ChurnDrivers#OBSERVABLE}. Not in the e-commerce spec: a custom event a shop's backend would send.
+     */
+    ORDER_DELIVERED("track", "Order Delivered"),
+    /** A support contact ({@code ticket_id}, {@code channel}, {@code topic}); only with {@link ChurnDrivers#OBSERVABLE}. */
+    SUPPORT_TICKET_OPENED("track", "Support Ticket Opened");
 
     private final String type;
     private final String label;

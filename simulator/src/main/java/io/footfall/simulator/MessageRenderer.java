@@ -23,6 +23,8 @@ final class MessageRenderer {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final TextNode CURRENCY = TextNode.valueOf(Catalogue.CURRENCY);
     private static final long SHIPPING_CENTS = 490;
+    private static final String[] TICKET_CHANNELS = {"email", "chat", "phone"};
+    private static final String[] TICKET_TOPICS = {"payment", "product question", "account", "returns", "website"};
     private static final long FREE_SHIPPING_FROM_CENTS = 5000;
 
     private final Catalogue catalogue;
@@ -179,6 +181,18 @@ final class MessageRenderer {
                 p.set("discount", money(subtotal(e) * c.percent() / 100));
             }
             case ORDER_COMPLETED -> order(p, e, s);
+            case ORDER_DELIVERED -> {
+                p.put("order_id", orderId(s, e));
+                p.put("promised_days", ObservableHazard.PROMISED_DAYS);
+                p.put("delivery_days", ObservableHazard.PROMISED_DAYS + e.position);
+                p.put("delay_days", e.position);
+                p.put("late", e.position > 0);
+            }
+            case SUPPORT_TICKET_OPENED -> {
+                p.put("ticket_id", "t-" + userKey(s) + "-" + e.number);
+                p.put("channel", TICKET_CHANNELS[e.subject % TICKET_CHANNELS.length]);
+                p.put("topic", TICKET_TOPICS[e.quantity % TICKET_TOPICS.length]);
+            }
             default -> throw new IllegalStateException("no properties for " + e.kind);
         }
         return p;

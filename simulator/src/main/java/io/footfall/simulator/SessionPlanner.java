@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
  *   no add: Product Added to Wishlist 4%;  any view: Product Reviewed 2%
  *   cart not empty: Product Removed 12% (never a planted-pair item), Cart Viewed 75%,
  *     Checkout Started 55% (an account holder logs in first: identify) → Coupon Applied with probability
- *     0.05 + 0.45 × discountSensitivity → Order Completed 70% (80% with a coupon)
+ *     0.05 + 0.45 × discountSensitivity (observable churn drivers: see {@link ObservableHazard}) → Order Completed
+ *     70% (80% with a coupon)
  * </pre>
  */
 final class SessionPlanner {
@@ -42,11 +43,20 @@ final class SessionPlanner {
     private final Storefront store;
     private final Pages pages;
     private final double pairProbability;
+    private final double couponBase;
+    private final double couponPerSensitivity;
 
     SessionPlanner(Storefront store, Pages pages, double pairProbability) {
+        this(store, pages, pairProbability, 0.05, 0.45);
+    }
+
+    /** With the coupon probability at checkout {@code couponBase + couponPerSensitivity × discountSensitivity}. */
+    SessionPlanner(Storefront store, Pages pages, double pairProbability, double couponBase, double couponPerSensitivity) {
         this.store = store;
         this.pages = pages;
         this.pairProbability = pairProbability;
+        this.couponBase = couponBase;
+        this.couponPerSensitivity = couponPerSensitivity;
     }
 
     /** Appends the events of {@code s}'s sessions on the day starting at {@code dayStart} to {@code out}. */
@@ -217,7 +227,7 @@ final class SessionPlanner {
             page(PageType.CHECKOUT, -1, null);
             withCart(emit(EventKind.CHECKOUT_STARTED, 45)).number = checkoutNo;
             int coupon = -1;
-            if (Draws.chance(r, 0.05 + 0.45 * s.features.discountSensitivity())) {
+            if (Draws.chance(r, couponBase + couponPerSensitivity * s.features.discountSensitivity())) {
                 coupon = r.nextInt(NameTables.COUPONS.size());
                 PlannedEvent applied = withCart(emit(EventKind.COUPON_APPLIED, 20));
                 applied.number = checkoutNo;

@@ -28,6 +28,8 @@ final class Shopper {
     final SplittableRandom rng;
     /** Churn stream, separate so that the hazard settings do not disturb behaviour before churn. */
     final SplittableRandom churnRng;
+    /** Delivery and support stream ({@link ChurnDrivers#OBSERVABLE} only), separate from the others. */
+    final SplittableRandom serviceRng;
     /** First day on which the user exists (0, or a newcomer's arrival day); their account is created that day. */
     final int arrivalDay;
 
@@ -40,12 +42,21 @@ final class Shopper {
     int reviews;
     int seq;
     long events;
+    int tickets;
+    int lateDeliveries;
+    /** Deliveries planned but not yet made: delivery time, checkout number, delay days, identified flag. */
+    final java.util.List<long[]> pendingDeliveries = new java.util.ArrayList<>();
+    /** Times of the late deliveries and of the support tickets so far (for the 30-day windows of the hazard). */
+    final java.util.List<Long> lateTimes = new java.util.ArrayList<>();
+    final java.util.List<Long> ticketTimes = new java.util.ArrayList<>();
+    /** The hazard terms on the churn day ({@link ObservableHazard#terms}), or null. */
+    double[] churnTerms;
     private final int[] recentPurchases = new int[4];
     private int purchaseCount;
 
     Shopper(int index, int cluster, String anonymousId, String userId, String firstName, String lastName, String plan,
             ChurnFeatures features, double dailyHazard, double sessionRate, String userAgent, String ip,
-            String locale, SplittableRandom rng, SplittableRandom churnRng, int arrivalDay) {
+            String locale, SplittableRandom rng, SplittableRandom churnRng, SplittableRandom serviceRng, int arrivalDay) {
         this.index = index;
         this.cluster = cluster;
         this.anonymousId = anonymousId;
@@ -61,6 +72,7 @@ final class Shopper {
         this.locale = locale;
         this.rng = rng;
         this.churnRng = churnRng;
+        this.serviceRng = serviceRng;
         this.arrivalDay = arrivalDay;
     }
 

@@ -50,6 +50,7 @@ final class ShopperFactory {
                 Draws.pick(r, NameTables.FIRST_NAMES), Draws.pick(r, NameTables.LAST_NAMES), plan,
                 features, config.hazard().dailyHazard(features),
                 config.sessionsPerUserPerDay() * Draws.gamma2(r, 1.0),
-                Draws.pick(r, NameTables.USER_AGENTS), ip, Draws.pick(r, NameTables.LOCALES), r, churn, arrivalDay);
+                Draws.pick(r, NameTables.USER_AGENTS), ip, Draws.pick(r, NameTables.LOCALES), r, churn,
+                new SplittableRandom(Draws.mix(config.seed() ^ Draws.mix(0x5E7B1CEL * 37 + index))), arrivalDay);
     }
 }

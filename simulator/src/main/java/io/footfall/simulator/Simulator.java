@@ -33,12 +33,14 @@ public final class Simulator {
     private final SimulatorConfig config;
     private final Storefront store;
     private final Shopper[] shoppers;
+    private final ObservableHazard drivers;
     private GroundTruth truth;
 
     /** Plants the storefront and the users; nothing is emitted until {@link #run(EventSink)}. */
     public Simulator(SimulatorConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.store = Storefront.plant(config);
+        this.drivers = config.observableHazard();
         ShopperFactory factory = new ShopperFactory(config);
         this.shoppers = new Shopper[config.users()];
         for (int i = 0; i < shoppers.length; i++) {
@@ -83,15 +85,36 @@ public final class Simulator {
             throw new IllegalStateException("a Simulator runs once; create a new one");
         }
         Pages pages = new Pages(store.catalogue);
-        SessionPlanner planner = new SessionPlanner(store, pages, config.coPurchaseProbability());
+        SessionPlanner planner = config.churnDrivers() == ChurnDrivers.OBSERVABLE
+                ? new SessionPlanner(store, pages, config.coPurchaseProbability(), drivers.couponBase(), drivers.couponPerSensitivity())
+                : new SessionPlanner(store, pages, config.coPurchaseProbability());
         MessageRenderer renderer = new MessageRenderer(store.catalogue, pages, config.start(), config.seed());
         long[] counts = new long[EventKind.values().length];
         List<PlannedEvent> day = new ArrayList<>();
         long start = config.start().toEpochMilli();
+        boolean observable = config.churnDrivers() == ChurnDrivers.OBSERVABLE;
         for (int d = 0; d < config.days(); d++) {
             long dayStart = start + d * SessionPlanner.DAY_MS;
             for (Shopper s : shoppers) {
                 if (s.churned() || d < s.arrivalDay) {
+                    continue;
+                }
+                if (observable) {
+                    if (d > s.arrivalDay) {
+                        double[] terms = drivers.terms(s.features.discountSensitivity(),
+                                since(s.lateTimes, dayStart - WINDOW_MS), since(s.ticketTimes, dayStart - WINDOW_MS),
+                                s.features.tenureDays() + d - s.arrivalDay);
+                        if (s.churnRng.nextDouble() < drivers.dailyHazard(terms)) {
+                            s.churnDay = d;
+                            s.churnAt = dayStart;
+                            s.churnTerms = terms;
+                            s.pendingDeliveries.clear();
+                            continue;
+                        }
+                    }
+                    int planned = day.size();
+                    planner.planDay(s, dayStart, day);
+                    service(s, dayStart, day, planned);
                     continue;
                 }
                 if (d > s.arrivalDay && s.churnRng.nextDouble() < s.dailyHazard) {
@@ -127,17 +150,86 @@ public final class Simulator {
         return truth;
     }
 
+    private static final long WINDOW_MS = ObservableHazard.WINDOW_DAYS * SessionPlanner.DAY_MS;
+
+    private static Map<String, Double> terms(double[] terms) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int j = 0; j < terms.length; j++) {
+            out.put(ObservableHazard.DRIVERS.get(j), terms[j]);
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** Number of times at or after {@code from}. */
+    private static int since(List<Long> times, long from) {
+        int n = 0;
+        for (int i = times.size() - 1; i >= 0 && times.get(i) >= from; i--) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * The backend events of one user and day ({@link ChurnDrivers#OBSERVABLE}): a delivery planned for each order the
+     * user placed today (events from index {@code planned} of {@code day} on), the deliveries due today, and maybe a
+     * support ticket. Draws come from the user's own service stream only.
+     */
+    private void service(Shopper s, long dayStart, List<PlannedEvent> day, int planned) {
+        java.util.SplittableRandom r = s.serviceRng;
+        for (int i = planned, n = day.size(); i < n; i++) {
+            PlannedEvent e = day.get(i);
+            if (e.kind == EventKind.ORDER_COMPLETED && e.user == s.index) {
+                boolean late = Draws.chance(r, drivers.lateProbability(s.features.deliveryDelayDays()));
+                int delay = late ? 1 + Draws.poisson(r, 1.5) : 0;
+                long at = dayStart + (ObservableHazard.PROMISED_DAYS + delay) * SessionPlanner.DAY_MS
+                        + 8 * SessionPlanner.HOUR_MS + (long) (r.nextDouble() * 11 * SessionPlanner.HOUR_MS);
+                s.pendingDeliveries.add(new long[] {at, e.number, delay});
+            }
+        }
+        long dayEnd = dayStart + SessionPlanner.DAY_MS;
+        s.pendingDeliveries.sort(java.util.Comparator.comparingLong(x -> x[0]));
+        while (!s.pendingDeliveries.isEmpty() && s.pendingDeliveries.get(0)[0] < dayEnd) {
+            long[] due = s.pendingDeliveries.remove(0);
+            PlannedEvent delivered = new PlannedEvent(due[0], s.index, s.seq++, EventKind.ORDER_DELIVERED, s.identified(),
+                    Math.max(0, s.sessions - 1));
+            delivered.number = (int) due[1];
+            delivered.position = (int) due[2];
+            day.add(delivered);
+            if (due[2] > 0) {
+                s.lateDeliveries++;
+                s.lateTimes.add(due[0]);
+            }
+        }
+        if (Draws.chance(r, drivers.ticketProbability(s.features.supportTickets()))) {
+            long at = dayStart + 8 * SessionPlanner.HOUR_MS + (long) (r.nextDouble() * 12 * SessionPlanner.HOUR_MS);
+            PlannedEvent ticket = new PlannedEvent(at, s.index, s.seq++, EventKind.SUPPORT_TICKET_OPENED, s.identified(),
+                    Math.max(0, s.sessions - 1));
+            ticket.number = s.tickets++;
+            ticket.subject = r.nextInt(3);
+            ticket.quantity = r.nextInt(5);
+            day.add(ticket);
+            s.ticketTimes.add(at);
+        }
+    }
+
     private GroundTruth groundTruth(long[] counts) {
         Map<String, Long> byLabel = new LinkedHashMap<>();
+        boolean observable = config.churnDrivers() == ChurnDrivers.OBSERVABLE;
         for (EventKind k : EventKind.values()) {
-            byLabel.put(k.label(), counts[k.ordinal()]);
+            if (observable || (k != EventKind.ORDER_DELIVERED && k != EventKind.SUPPORT_TICKET_OPENED)) {
+                byLabel.put(k.label(), counts[k.ordinal()]);
+            }
         }
         List<UserTruth> users = new ArrayList<>(shoppers.length);
         for (Shopper s : shoppers) {
             users.add(new UserTruth(s.index, s.cluster, s.anonymousId, s.userId,
                     s.identified() ? Instant.ofEpochMilli(s.identifiedAt) : null,
                     s.churned(), s.churnDay, s.churned() ? Instant.ofEpochMilli(s.churnAt) : null,
-                    s.features, s.dailyHazard, s.sessionRate, s.events, s.arrivalDay));
+                    s.features, s.dailyHazard, s.sessionRate, s.events, s.arrivalDay,
+                    s.churnTerms == null ? null : drivers.dominant(s.churnTerms),
+                    s.churnTerms == null ? Map.of() : terms(s.churnTerms), s.lateDeliveries, s.tickets,
+                    s.lateTimes.stream().map(Instant::ofEpochMilli).toList(),
+                    s.ticketTimes.stream().map(Instant::ofEpochMilli).toList()));
         }
         return new GroundTruth(config, store.catalogue, store.clusters, store.pairs, users, byLabel);
     }

@@ -30,6 +30,11 @@ import java.util.Objects;
  *                               day drawn uniformly from {@code 1..days-1}, emits nothing before it, and has an
  *                               account created that day (tenure 0); the others exist from day 0 (default 0:
  *                               everyone exists from day 0, the output of earlier versions)
+ * @param churnDrivers           how churn is driven: {@link ChurnDrivers#STATIC} (default: {@link #hazard()}, static
+ *                               covariates, byte-identical to earlier versions) or {@link ChurnDrivers#OBSERVABLE}
+ *                               ({@link #observableHazard()}: deliveries and support tickets are emitted as events and
+ *                               the hazard follows them)
+ * @param observableHazard       the churn model of {@link ChurnDrivers#OBSERVABLE} (ignored otherwise)
  */
 public record SimulatorConfig(
         long seed,
@@ -47,7 +52,9 @@ public record SimulatorConfig(
         double identifyFraction,
         double sessionsPerUserPerDay,
         HazardModel hazard,
-        double newcomerFraction) {
+        double newcomerFraction,
+        ChurnDrivers churnDrivers,
+        ObservableHazard observableHazard) {
 
     /** Default start: 2026-01-01T00:00:00Z. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
@@ -55,6 +62,8 @@ public record SimulatorConfig(
     public SimulatorConfig {
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(hazard, "hazard");
+        Objects.requireNonNull(churnDrivers, "churnDrivers");
+        Objects.requireNonNull(observableHazard, "observableHazard");
         positive("users", users);
         positive("days", days);
         positive("categories", categories);
@@ -127,6 +136,8 @@ public record SimulatorConfig(
         private double sessionsPerUserPerDay = 0.3;
         private HazardModel hazard = HazardModel.DEFAULT;
         private double newcomerFraction = 0.0;
+        private ChurnDrivers churnDrivers = ChurnDrivers.STATIC;
+        private ObservableHazard observableHazard = ObservableHazard.DEFAULT;
 
         private Builder() {
         }
@@ -148,6 +159,8 @@ public record SimulatorConfig(
             sessionsPerUserPerDay = c.sessionsPerUserPerDay;
             hazard = c.hazard;
             newcomerFraction = c.newcomerFraction;
+            churnDrivers = c.churnDrivers;
+            observableHazard = c.observableHazard;
         }
 
         public Builder seed(long v) { seed = v; return this; }
@@ -166,6 +179,8 @@ public record SimulatorConfig(
         public Builder sessionsPerUserPerDay(double v) { sessionsPerUserPerDay = v; return this; }
         public Builder hazard(HazardModel v) { hazard = v; return this; }
         public Builder newcomerFraction(double v) { newcomerFraction = v; return this; }
+        public Builder churnDrivers(ChurnDrivers v) { churnDrivers = v; return this; }
+        public Builder observableHazard(ObservableHazard v) { observableHazard = v; return this; }
 
         /**
          * Builds and validates the configuration.
@@ -175,7 +190,7 @@ public record SimulatorConfig(
         public SimulatorConfig build() {
             return new SimulatorConfig(seed, users, days, start, products, categories, brands, clusters,
                     clusterAffinity, brandBoost, coPurchasePairs, coPurchaseProbability, identifyFraction,
-                    sessionsPerUserPerDay, hazard, newcomerFraction);
+                    sessionsPerUserPerDay, hazard, newcomerFraction, churnDrivers, observableHazard);
         }
     }
 }

@@ -339,13 +339,15 @@ public final class ChurnPlugin implements MiningPlugin {
             boolean[] coldX = cold;
             List<float[]> warmX = warm;
             if (Trainer.PROPENSITY.equals(target) && servingSessionPropensity) {
-                // an order during today's visit, from the history before today
+                // an order during today's visit: the history before today plus today's latest session so far
                 Instant dayStart = cutoff.minus(Duration.ofDays(1));
                 x = new float[rows.length][];
                 coldX = new boolean[rows.length];
                 warmX = new ArrayList<>(rows.length);
+                int day = (int) Math.floorDiv(dayStart.toEpochMilli(), 86_400_000L);
                 for (int i = 0; i < rows.length; i++) {
-                    x[i] = FeatureExtractor.extract(users.get(ids.get(i)), dayStart);
+                    UserHistory h = users.get(ids.get(i));
+                    x[i] = FeatureExtractor.withSession(FeatureExtractor.extract(h, dayStart), h.currentSession(day), 0);
                     coldX[i] = ColdStart.is(x[i], settings.coldStartDays());
                     if (!coldX[i]) {
                         warmX.add(x[i]);

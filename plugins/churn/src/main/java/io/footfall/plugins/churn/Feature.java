@@ -48,7 +48,22 @@ enum Feature {
     SEARCHES_30("searches_30", "product searches, last 30 days"),
     SEARCH_NO_PURCHASE_DAYS_90("search_no_purchase_days_90", "days with a search but no order, last 90 days"),
     WISHLIST_ADDS_90("wishlist_adds_90", "products added to a wishlist, last 90 days"),
-    REVIEWS_90("reviews_90", "product reviews written, last 90 days");
+    REVIEWS_90("reviews_90", "product reviews written, last 90 days"),
+    LATE_DELIVERIES_7("late_deliveries_7", "late deliveries (Order Delivered with late or a delay), last 7 days"),
+    LATE_DELIVERIES_30("late_deliveries_30", "late deliveries, last 30 days"),
+    LATE_DELIVERIES_90("late_deliveries_90", "late deliveries, last 90 days"),
+    LATE_DELIVERY_SHARE_90("late_delivery_share_90", "share of deliveries that were late, last 90 days (missing: no delivery)"),
+    DAYS_SINCE_LATE_DELIVERY("days_since_late_delivery", "days since the latest late delivery (missing: none kept)"),
+    SUPPORT_TICKETS_7("support_tickets_7", "support tickets opened (Support Ticket Opened), last 7 days"),
+    SUPPORT_TICKETS_30("support_tickets_30", "support tickets opened, last 30 days"),
+    SUPPORT_TICKETS_90("support_tickets_90", "support tickets opened, last 90 days"),
+    DAYS_SINCE_SUPPORT_TICKET("days_since_support_ticket", "days since the latest support ticket (missing: none kept)"),
+    SESSION_EVENTS("session_events", "events of the current session so far (session propensity only; missing otherwise)"),
+    SESSION_PRODUCT_VIEWS("session_product_views", "product views of the current session so far (session propensity only)"),
+    SESSION_CART_ADDS("session_cart_adds", "cart adds of the current session so far (session propensity only)"),
+    SESSION_CHECKOUTS("session_checkouts", "checkouts started in the current session so far (session propensity only)"),
+    SESSION_SEARCHES("session_searches", "searches of the current session so far (session propensity only)"),
+    SESSION_MINUTES("session_minutes", "minutes since the current session started (session propensity only)");
 
     /** Number of features. */
     static final int COUNT = values().length;

@@ -41,6 +41,7 @@ final class FeatureExtractor {
 
         float[] f = new float[Feature.COUNT];
         java.util.Arrays.fill(f, Float.NaN);
+        service(history, cutoffMs, cutoffDay, f);
         Window w7 = new Window(reference - 6);
         Window w30 = new Window(reference - 29);
         Window prev30 = new Window(reference - 59);
@@ -182,6 +183,81 @@ final class FeatureExtractor {
         set(f, Feature.SEARCH_NO_PURCHASE_DAYS_90, searchNoPurchaseDays);
         set(f, Feature.WISHLIST_ADDS_90, w90.wishlist);
         set(f, Feature.REVIEWS_90, w90.reviews);
+        return f;
+    }
+
+    /**
+     * The delivery and support features, from the service signals of the days before the cutoff's day (recencies from
+     * the cutoff); counts are 0 and recencies and the late share missing when nothing is known.
+     */
+    private static void service(UserHistory history, long cutoffMs, int cutoffDay, float[] f) {
+        int reference = cutoffDay - 1;
+        int late7 = 0;
+        int late30 = 0;
+        int late90 = 0;
+        int delivered90 = 0;
+        int tickets7 = 0;
+        int tickets30 = 0;
+        int tickets90 = 0;
+        long lastLate = Long.MIN_VALUE;
+        long lastTicket = Long.MIN_VALUE;
+        for (Map.Entry<Integer, UserHistory.Service> e : history.service().headMap(cutoffDay, false).entrySet()) {
+            int day = e.getKey();
+            UserHistory.Service s = e.getValue();
+            if (s.lastLateMs >= 0) {
+                lastLate = day * DAY_MS + s.lastLateMs;
+            }
+            if (s.lastTicketMs >= 0) {
+                lastTicket = day * DAY_MS + s.lastTicketMs;
+            }
+            if (day < reference - 89) {
+                continue;
+            }
+            late90 += s.lateDeliveries;
+            delivered90 += s.deliveries;
+            tickets90 += s.tickets;
+            if (day >= reference - 29) {
+                late30 += s.lateDeliveries;
+                tickets30 += s.tickets;
+            }
+            if (day >= reference - 6) {
+                late7 += s.lateDeliveries;
+                tickets7 += s.tickets;
+            }
+        }
+        set(f, Feature.LATE_DELIVERIES_7, late7);
+        set(f, Feature.LATE_DELIVERIES_30, late30);
+        set(f, Feature.LATE_DELIVERIES_90, late90);
+        if (delivered90 > 0) {
+            set(f, Feature.LATE_DELIVERY_SHARE_90, Math.min(1.0, (double) late90 / delivered90));
+        }
+        if (lastLate != Long.MIN_VALUE) {
+            set(f, Feature.DAYS_SINCE_LATE_DELIVERY, (cutoffMs - lastLate) / DAY);
+        }
+        set(f, Feature.SUPPORT_TICKETS_7, tickets7);
+        set(f, Feature.SUPPORT_TICKETS_30, tickets30);
+        set(f, Feature.SUPPORT_TICKETS_90, tickets90);
+        if (lastTicket != Long.MIN_VALUE) {
+            set(f, Feature.DAYS_SINCE_SUPPORT_TICKET, (cutoffMs - lastTicket) / DAY);
+        }
+    }
+
+    /**
+     * The features of an in-session prediction: {@code dayFeatures} (as of the midnight that starts the session's day,
+     * {@link #extract}) with the session features set from a snapshot of {@link UserHistory} (the session's counts up
+     * to the prediction point). A copy; {@code snapshot} null leaves them missing.
+     */
+    static float[] withSession(float[] dayFeatures, int[] snapshot, int offset) {
+        float[] f = dayFeatures.clone();
+        if (snapshot == null) {
+            return f;
+        }
+        set(f, Feature.SESSION_EVENTS, snapshot[offset + 1]);
+        set(f, Feature.SESSION_PRODUCT_VIEWS, snapshot[offset + 2]);
+        set(f, Feature.SESSION_CART_ADDS, snapshot[offset + 3]);
+        set(f, Feature.SESSION_CHECKOUTS, snapshot[offset + 4]);
+        set(f, Feature.SESSION_SEARCHES, snapshot[offset + 5]);
+        set(f, Feature.SESSION_MINUTES, snapshot[offset + 6] / 60.0);
         return f;
     }
 

@@ -16,7 +16,7 @@ import java.util.Locale;
  * discount". TreeSHAP splits the credit of one underlying cause between its correlated features, so that ranking
  * single features favours causes that many features express and hides a cause whose credit is split. Contributions
  * are additive, so a reason is a group of features ({@link #group(Feature)}: inactivity, purchase lapse, discount,
- * friction, tenure, engagement, history) with the sum of their contributions, named and phrased after its strongest
+ * friction, delivery, support, tenure, engagement, history) with the sum of their contributions, named and phrased after its strongest
  * risk-raising member. Only groups whose sum pushes the score up are reasons; the strongest come first.
  *
  * <p><b>Relative to the current population.</b> TreeSHAP contributions are relative to the mean prediction over
@@ -148,6 +148,24 @@ final class Reasons {
             case SEARCH_NO_PURCHASE_DAYS_90 -> count(v, "day", "days") + " of searching without buying in 90 days";
             case WISHLIST_ADDS_90 -> count(v, "wishlist add", "wishlist adds") + " in 90 days";
             case REVIEWS_90 -> count(v, "review", "reviews") + " in 90 days";
+            case LATE_DELIVERIES_7 -> count(v, "late delivery", "late deliveries") + " in the last 7 days";
+            case LATE_DELIVERIES_30 -> count(v, "late delivery", "late deliveries") + " in the last 30 days";
+            case LATE_DELIVERIES_90 -> count(v, "late delivery", "late deliveries") + " in the last 90 days";
+            case LATE_DELIVERY_SHARE_90 -> missing ? "no delivery in the last 90 days" : percent(v) + " of deliveries late in 90 days";
+            case DAYS_SINCE_LATE_DELIVERY -> missing ? "no late delivery known" : v < 1 ? "a late delivery in the last day"
+                    : "last late delivery " + days(v) + " ago";
+            case SUPPORT_TICKETS_7 -> count(v, "support ticket", "support tickets") + " in the last 7 days";
+            case SUPPORT_TICKETS_30 -> count(v, "support ticket", "support tickets") + " in the last 30 days";
+            case SUPPORT_TICKETS_90 -> count(v, "support ticket", "support tickets") + " in the last 90 days";
+            case DAYS_SINCE_SUPPORT_TICKET -> missing ? "no support ticket known" : v < 1 ? "a support ticket in the last day"
+                    : "last support ticket " + days(v) + " ago";
+            case SESSION_EVENTS -> missing ? "no session in progress" : count(v, "interaction", "interactions") + " in this session";
+            case SESSION_PRODUCT_VIEWS -> count(v, "product view", "product views") + " in this session";
+            case SESSION_CART_ADDS -> count(v, "cart add", "cart adds") + " in this session";
+            case SESSION_CHECKOUTS -> v >= 1 ? "started checkout in this session" : "no checkout in this session yet";
+            case SESSION_SEARCHES -> count(v, "search", "searches") + " in this session";
+            case SESSION_MINUTES -> missing ? "no session in progress"
+                    : String.format(Locale.ROOT, "in this session for %.1f minutes", v);
         };
     }
 

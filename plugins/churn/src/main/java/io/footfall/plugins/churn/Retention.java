@@ -20,12 +20,13 @@ import java.util.Locale;
 record Retention(List<Rule> rules) {
 
     /** The default table, as the {@code retention-rules} property spells it. */
-    static final String DEFAULT = "discount:*:coupon,inactivity:high:customer-care,inactivity:*:recommendations,"
+    static final String DEFAULT = "discount:*:coupon,delivery:*:customer-care,support:*:customer-care,"
+            + "inactivity:high:customer-care,inactivity:*:recommendations,"
             + "purchase-lapse:high:customer-care,purchase-lapse:*:coupon,friction:*:customer-care,tenure:*:onboarding,"
             + "*:high:customer-care,*:*:recommendations";
 
-    private static final List<String> GROUPS = List.of("inactivity", "purchase-lapse", "discount", "friction", "tenure",
-            "engagement", "*");
+    private static final List<String> GROUPS = List.of("inactivity", "purchase-lapse", "discount", "friction", "delivery",
+            "support", "tenure", "session", "engagement", "*");
 
     /**
      * One rule.
@@ -89,7 +90,12 @@ record Retention(List<Rule> rules) {
             case "coupon_rate_90", "discount_share_90", "discounted_orders_share" -> "discount";
             case "cart_abandonment_90", "checkout_abandonment_90", "cart_to_purchase_90", "refunds_90",
                  "search_no_purchase_days_90", "cart_removes_90" -> "friction";
+            case "late_deliveries_7", "late_deliveries_30", "late_deliveries_90", "late_delivery_share_90",
+                 "days_since_late_delivery" -> "delivery";
+            case "support_tickets_7", "support_tickets_30", "support_tickets_90", "days_since_support_ticket" -> "support";
             case "account_age_days", "days_since_first_seen" -> "tenure";
+            case "session_events", "session_product_views", "session_cart_adds", "session_checkouts", "session_searches",
+                 "session_minutes" -> "session";
             default -> "engagement";
         };
     }

@@ -213,21 +213,25 @@ final class Trainer {
     }
 
     /**
-     * Rows of the session propensity label: for each day of {@code [cutoffDay, cutoffDay + days)}, every person with
-     * an event that day, with the features as of the day's midnight and the label "an order that day".
+     * Rows of the session propensity label: for each day of {@code [cutoffDay, cutoffDay + days)}, every snapshot of a
+     * session that started that day (a prediction point: the session's {@link UserHistory#SNAPSHOT_POINTS k-th} event,
+     * before any order), with the features as of the day's midnight plus the session's counts up to the point, and the
+     * label "an order later in that session".
      */
     private static void sessionRows(Map<String, UserHistory> histories, int cutoffDay, int days, Rows main, Rows tuning) {
         for (int day = cutoffDay; day < cutoffDay + days; day++) {
             Instant midnight = Instant.ofEpochMilli(day * DAY_MS);
             for (Map.Entry<String, UserHistory> e : histories.entrySet()) {
                 UserHistory.Day visit = e.getValue().days().get(day);
-                if (visit == null) {
+                if (visit == null || visit.snapshots.length == 0) {
                     continue;
                 }
                 float[] f = FeatureExtractor.extract(e.getValue(), midnight);
-                boolean ordered = visit.orders > 0;
                 Rows into = Math.floorMod(mix(e.getKey()), 5) == 0 ? tuning : main;
-                into.add(e.getKey(), f, new boolean[] {ordered, ordered});
+                for (int i = 0; i < visit.snapshots.length; i += UserHistory.SNAPSHOT_FIELDS) {
+                    boolean ordered = visit.snapshots[i + UserHistory.SNAPSHOT_FIELDS - 1] == 1;
+                    into.add(e.getKey(), FeatureExtractor.withSession(f, visit.snapshots, i), new boolean[] {ordered, ordered});
+                }
             }
         }
     }

@@ -20,6 +20,13 @@ class ReasonsTest {
         assertEquals("1 session in the last 7 days", Reasons.text(Feature.SESSIONS_7, 1f));
         assertEquals("visited in the last day", Reasons.text(Feature.DAYS_SINCE_LAST_VISIT, 0.3f));
         assertEquals("has never bought", Reasons.text(Feature.DAYS_SINCE_LAST_PURCHASE, Float.NaN));
+        assertEquals("2 late deliveries in the last 30 days", Reasons.text(Feature.LATE_DELIVERIES_30, 2f));
+        assertEquals("1 late delivery in the last 7 days", Reasons.text(Feature.LATE_DELIVERIES_7, 1f));
+        assertEquals("3 support tickets in the last 30 days", Reasons.text(Feature.SUPPORT_TICKETS_30, 3f));
+        assertEquals("last late delivery 4 days ago", Reasons.text(Feature.DAYS_SINCE_LATE_DELIVERY, 4.6f));
+        assertEquals("last support ticket 1 day ago", Reasons.text(Feature.DAYS_SINCE_SUPPORT_TICKET, 1.2f));
+        assertEquals("40% of deliveries late in 90 days", Reasons.text(Feature.LATE_DELIVERY_SHARE_90, 0.4f));
+        assertEquals("no late delivery known", Reasons.text(Feature.DAYS_SINCE_LATE_DELIVERY, Float.NaN));
         for (Feature f : Feature.values()) {
             for (float v : new float[] {Float.NaN, 0f, 1f, 12.5f, -1f}) {
                 assertFalse(Reasons.text(f, v).isBlank(), f.column());

@@ -24,12 +24,15 @@ class RetentionTest {
         assertEquals("onboarding", rules.action(List.of(reason("account_age_days")), false));
         assertEquals("recommendations", rules.action(List.of(reason("reviews_90")), false), "engagement: no rule, the catch-all");
         assertEquals("customer-care", rules.action(List.of(), true), "no reason: the catch-all of the tier");
+        assertEquals("customer-care", rules.action(List.of(reason("late_deliveries_30"), reason("coupon_rate_90")), false),
+                "a late delivery calls for customer care, whatever the tier");
+        assertEquals("customer-care", rules.action(List.of(reason("days_since_support_ticket")), false));
     }
 
     @Test
     void everyFeatureBelongsToAGroupAndBadRulesAreRefusedByText() {
         for (Feature f : Feature.values()) {
-            assertTrue(List.of("inactivity", "purchase-lapse", "discount", "friction", "tenure", "engagement")
+            assertTrue(List.of("inactivity", "purchase-lapse", "discount", "friction", "delivery", "support", "tenure", "session", "engagement")
                     .contains(Retention.group(f.column())), f.column());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

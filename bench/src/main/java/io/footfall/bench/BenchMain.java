@@ -113,7 +113,7 @@ public final class BenchMain {
                 options.idleSeconds, options.pluginEvents, options.appJvmArgs.isEmpty() ? "(default)" : String.join(" ", options.appJvmArgs));
 
         if (options.runs("ingest") || options.runs("freshness") || options.runs("rss") || options.runs("plugins")
-                || options.runs("reports") || options.runs("segments")) {
+                || options.runs("reports") || options.runs("segments") || options.runs("recs")) {
             Path built = options.appJar;
             builtAppJar = built;
             snapshot = Files.createTempDirectory("footfall-bench-app-");
@@ -159,6 +159,9 @@ public final class BenchMain {
         }
         if (options.runs("segments")) {
             guarded("segments", this::segmentsPart);
+        }
+        if (options.runs("recs")) {
+            guarded("recs", this::recsPart);
         }
 
         System.out.println();
@@ -551,6 +554,50 @@ public final class BenchMain {
                     String.format(Locale.ROOT, "%.0f result payload bytes per event", resultBytes / per));
         } catch (java.sql.SQLException e) {
             problems.add("segments: could not read the plugin's database cost: " + e.getMessage());
+        }
+    }
+
+    // ---- recs ---------------------------------------------------------------------------------------------
+
+    private void recsPart() throws Exception {
+        Path recommender = builtAppJar.getParent().resolve("plugins").resolve("recommender");
+        AppProcess.replacePlugins(options.appJar, Files.isDirectory(recommender) ? List.of(recommender) : List.of());
+        String db = pg.createDatabase("recs");
+        AppProcess app = startApp("recs", db);
+        try {
+            long t0 = System.nanoTime();
+            long rows;
+            try (java.sql.Connection c = pg.connect(db)) {
+                rows = RecsProbe.fill(c, options.recUsers, options.recItems, options.seed);
+            }
+            System.out.printf(Locale.ROOT, "  read model: %,d recommender rows (%,d users × 20 recommended + 5 purchased, %,d items × 20 similar) "
+                    + "written in %.1f s (not timed)%n", rows, options.recUsers, options.recItems, (System.nanoTime() - t0) / 1e9);
+            // a short warm-up at the same rate (JIT, connection pool, PostgreSQL's cache), not counted
+            RecsProbe.load(app.base(), ADMIN_USER, ADMIN_PASSWORD, options.recUsers, options.recItems, options.recRate,
+                    Math.min(20, options.recDuration), options.seed + 1);
+            ProcStats.CpuSampler cpu = appCpu(app).start();
+            RecsProbe.Result r = RecsProbe.load(app.base(), ADMIN_USER, ADMIN_PASSWORD, options.recUsers, options.recItems,
+                    options.recRate, options.recDuration, options.seed + 2);
+            Map<String, Double> cores = cpu.stop();
+            double[] ms = r.latenciesMs();
+            System.out.printf(Locale.ROOT, "  load: %,d requests at %,d/s in %.1f s, %,d answered 200, statuses %s, skipped %,d; "
+                            + "latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms   [%s]%n", r.sent(), options.recRate, r.seconds(),
+                    r.ok(), r.statuses(), r.skipped(), Stats.percentile(ms, 50), Stats.percentile(ms, 90), Stats.percentile(ms, 99),
+                    Stats.max(ms), ProcStats.format(cores));
+            String at = " at " + Report.fmt(options.recRate, 0) + " requests/s, " + Report.fmt(options.recItems, 0) + " items, "
+                    + Report.fmt(options.recUsers, 0) + " users";
+            report.row("recommendations: answered 200" + at, Report.fmt(r.ok(), 0) + " of " + Report.fmt(r.sent(), 0), "", "");
+            report.row("recommendations p50" + at, String.format(Locale.ROOT, "%.2f ms", Stats.percentile(ms, 50)), "", "");
+            report.check("recommendations p99" + at, Stats.percentile(ms, 99), String.format(Locale.ROOT, "%.2f ms",
+                    Stats.percentile(ms, 99)), 10, false, "≤ 10 ms");
+            report.note("Recommendations CPU: " + ProcStats.format(cores) + ". 30 % of the requests carry context=item:<id>.");
+            if (r.ok() != r.sent()) {
+                problems.add("recs: " + (r.sent() - r.ok()) + " of " + r.sent() + " requests not answered 200: " + r.statuses());
+            }
+        } finally {
+            app.stop();
+            pg.drop(db);
+            appProblems(app.log(), app.alive());
         }
     }
 

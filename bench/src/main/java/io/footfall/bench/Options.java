@@ -15,7 +15,7 @@ import java.util.Set;
 final class Options {
 
     /** The parts of the benchmark that can be selected with {@code --only}. */
-    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins", "reports", "segments");
+    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins", "reports", "segments", "recs");
     /** The parts run without {@code --only}: {@code reports} (a large load) and {@code segments} (a few minutes more) run only when asked for. */
     static final List<String> DEFAULT_PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins");
 
@@ -40,6 +40,10 @@ final class Options {
     /** When above 0: the reports part fills the read models directly for this many people instead of loading events. */
     int reportSyntheticPeople = 0;
     int segmentRate = 10_000;
+    int recUsers = 1_000_000;
+    int recItems = 50_000;
+    int recRate = 1_000;
+    int recDuration = 60;
     int segmentDuration = 60;
     /** Plugin-host configurations to run ({@code a,b,b2,c,d}); all by default. */
     Set<String> pluginConfigs = new LinkedHashSet<>(List.of("a", "b", "b2", "c", "d"));
@@ -99,6 +103,10 @@ final class Options {
                 case "--report-requests" -> o.reportRequests = positive(args, ++i, a);
                 case "--report-synthetic-people" -> o.reportSyntheticPeople = positive(args, ++i, a);
                 case "--segment-rate" -> o.segmentRate = positive(args, ++i, a);
+                case "--rec-users" -> o.recUsers = positive(args, ++i, a);
+                case "--rec-items" -> o.recItems = positive(args, ++i, a);
+                case "--rec-rate" -> o.recRate = positive(args, ++i, a);
+                case "--rec-duration" -> o.recDuration = positive(args, ++i, a);
                 case "--segment-duration" -> o.segmentDuration = positive(args, ++i, a);
                 case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
                 case "--pg-port" -> o.pgPort = positive(args, ++i, a);
@@ -157,6 +165,8 @@ final class Options {
                   --report-synthetic-people N  reports part: fill the read models directly with what N × 90 events produce
                                     (N people, 5 active days each over 30 days) instead of loading events (off)
                   --segment-rate N  events/s offered in the segments part, 50 rule segments configured (10000)
+                  --rec-users N --rec-items N   recs part: read model of N users and N items (1000000, 50000)
+                  --rec-rate R --rec-duration S recs part: GET /api/v1/recommendations at R requests/s for S s (1000, 60)
                   --segment-duration S  seconds of load in the segments part (60); then up to --fold-deadline to catch up
                   --seed N          simulator seed (42)
                   --pg-port P       PostgreSQL port on 127.0.0.1 (5432), user --pg-user (postgres), trust auth

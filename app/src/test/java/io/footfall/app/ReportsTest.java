@@ -435,6 +435,21 @@ class ReportsTest {
                 Db.strings(ds, "SELECT dimension || '|' || value || '|' || person FROM report_affinity WHERE person IN (?, ?) "
                         + "ORDER BY person, dimension DESC", "anon:" + phone, "user:" + user));
 
+        // a second unmerge re-folds the user's history again: the phone's earlier unmerge holds
+        admin().contentType("application/json").body(Map.of("userId", user, "anonymousId", laptop)).post("/api/v1/identity/unmerge")
+                .then().statusCode(202);
+        awaitReporting();
+        JsonPath three = report("overview", "from", mon, "to", sun);
+        assertEquals(Map.of("activeUsers", 3, "newUsers", 3, "returningUsers", 0, "sessions", 6, "events", 11), three.getMap("totals"));
+        assertEquals(List.of(1, 1, 1, 0, 0, 0), three.getList("series.newUsers"), "phone Monday, laptop Tuesday, user Wednesday");
+        assertEquals(List.of("2025-10-06|2025-10-09|2025-10-11"), Db.strings(ds,
+                "SELECT string_agg(day::text, '|' ORDER BY day) FROM report_user_day WHERE person = ?", "anon:" + phone));
+        assertEquals(List.of("2025-10-07"), Db.strings(ds,
+                "SELECT string_agg(day::text, '|' ORDER BY day) FROM report_user_day WHERE person = ?", "anon:" + laptop));
+        assertEquals(List.of("2025-10-08|2025-10-10"), Db.strings(ds,
+                "SELECT string_agg(day::text, '|' ORDER BY day) FROM report_user_day WHERE person = ?", "user:" + user));
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM report_identity WHERE person = ?", "user:" + user));
+
         Map<String, Object> before = unmergeSnapshot(user, phone, laptop, mon, sun);
         admin().post("/api/v1/projections/reporting/replay").then().statusCode(202);
         awaitReporting();

@@ -381,6 +381,115 @@ class ReportsTest {
         assertEquals(5, Db.count(ds, "SELECT count(*) FROM report_user_day WHERE person = ?", "user:" + user));
     }
 
+    /**
+     * An unmerge splits the reporting person again: a phone browses anonymously on Monday (a search answered by a
+     * view, a search without a click, a view in a category), a laptop on Tuesday; the shopper logs in on the phone on
+     * Wednesday (and adds to the cart), the phone browses anonymously on Thursday, the laptop logs in on Friday. An
+     * operator then unmerges the phone, which browses again on Saturday. The phone's anonymous history (Monday,
+     * Thursday, Saturday) is a person of its own, new on Monday; the user keeps the laptop; and every read model of
+     * the week is what a replay of the log gives.
+     */
+    @Test
+    void anUnmergeSplitsThePersonAsAReplayWould() {
+        String user = p + "-split";
+        String phone = p + "-split-phone";
+        String laptop = p + "-split-laptop";
+        String mon = "2025-10-06";
+        String sun = "2025-10-12";
+        String rake = "{" + product(p + "-rake", "Garden", "Rake") + "}";
+        send(List.of(anonymous("page", null, phone, at(mon, "10:00:00")),
+                anonymousTrack("Products Searched", phone, at(mon, "10:01:00"), "{\"query\":\"garden rake\",\"results\":3}"),
+                anonymousTrack("Product Viewed", phone, at(mon, "10:02:00"), rake),
+                anonymousTrack("Products Searched", phone, at(mon, "10:04:00"), "{\"query\":\"" + p + " hose\",\"results\":5}")));
+        send(List.of(anonymous("page", null, laptop, at("2025-10-07", "10:00:00"))));
+        send(List.of(identify(user, phone, at("2025-10-08", "10:00:00")), page(user, at("2025-10-08", "10:01:00")),
+                track("Product Added", user, at("2025-10-08", "10:02:00"), rake)));
+        send(List.of(anonymous("page", null, phone, at("2025-10-09", "10:00:00"))));
+        send(List.of(identify(user, laptop, at("2025-10-10", "10:00:00"))));
+        awaitReporting();
+        JsonPath merged = report("overview", "from", mon, "to", sun);
+        assertEquals(Map.of("activeUsers", 1, "newUsers", 1, "returningUsers", 0, "sessions", 5, "events", 10), merged.getMap("totals"));
+        assertEquals(List.of(1, 1, 1, 0, 0), report("funnel", "from", mon, "to", sun).getList("steps.users"),
+                "searched and viewed as the phone, added to the cart as the user: one person");
+
+        admin().contentType("application/json").body(Map.of("userId", user, "anonymousId", phone)).post("/api/v1/identity/unmerge").then().statusCode(202);
+        send(List.of(anonymous("page", null, phone, at("2025-10-11", "10:00:00"))));
+        awaitReporting();
+
+        JsonPath week = report("overview", "from", mon, "to", sun);
+        assertEquals(Map.of("activeUsers", 2, "newUsers", 2, "returningUsers", 0, "sessions", 6, "events", 11), week.getMap("totals"));
+        assertEquals(List.of(mon, "2025-10-07", "2025-10-08", "2025-10-09", "2025-10-10", "2025-10-11"), week.getList("series.period"));
+        assertEquals(List.of(1, 1, 1, 1, 1, 1), week.getList("series.activeUsers"));
+        assertEquals(List.of(1, 1, 0, 0, 0, 0), week.getList("series.newUsers"), "the phone is new on Monday, the user on Tuesday");
+        assertEquals(List.of(1, 1, 0, 0, 0), report("funnel", "from", mon, "to", sun).getList("steps.users"),
+                "the phone searched and viewed; the user never searched");
+        JsonPath cohorts = report("cohorts", "from", mon, "to", sun, "weeks", "1");
+        assertEquals(List.of(2), cohorts.getList("cohorts.size"));
+        assertEquals(List.of("2025-10-06|2025-10-09|2025-10-11"), Db.strings(ds,
+                "SELECT string_agg(day::text, '|' ORDER BY day) FROM report_user_day WHERE person = ?", "anon:" + phone));
+        assertEquals(List.of("2025-10-07|2025-10-08|2025-10-10"), Db.strings(ds,
+                "SELECT string_agg(day::text, '|' ORDER BY day) FROM report_user_day WHERE person = ?", "user:" + user));
+        assertEquals(List.of("user:" + user), Db.strings(ds, "SELECT person FROM report_identity WHERE identifier = ?", "anon:" + laptop));
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM report_identity WHERE identifier = ?", "anon:" + phone));
+        assertEquals(List.of("c|Garden|anon:" + phone, "b|Rake|anon:" + phone, "c|Garden|user:" + user, "b|Rake|user:" + user),
+                Db.strings(ds, "SELECT dimension || '|' || value || '|' || person FROM report_affinity WHERE person IN (?, ?) "
+                        + "ORDER BY person, dimension DESC", "anon:" + phone, "user:" + user));
+
+        // a second unmerge re-folds the user's history again: the phone's earlier unmerge holds
+        admin().contentType("application/json").body(Map.of("userId", user, "anonymousId", laptop)).post("/api/v1/identity/unmerge")
+                .then().statusCode(202);
+        awaitReporting();
+        JsonPath three = report("overview", "from", mon, "to", sun);
+        assertEquals(Map.of("activeUsers", 3, "newUsers", 3, "returningUsers", 0, "sessions", 6, "events", 11), three.getMap("totals"));
+        assertEquals(List.of(1, 1, 1, 0, 0, 0), three.getList("series.newUsers"), "phone Monday, laptop Tuesday, user Wednesday");
+        assertEquals(List.of("2025-10-06|2025-10-09|2025-10-11"), Db.strings(ds,
+                "SELECT string_agg(day::text, '|' ORDER BY day) FROM report_user_day WHERE person = ?", "anon:" + phone));
+        assertEquals(List.of("2025-10-07"), Db.strings(ds,
+                "SELECT string_agg(day::text, '|' ORDER BY day) FROM report_user_day WHERE person = ?", "anon:" + laptop));
+        assertEquals(List.of("2025-10-08|2025-10-10"), Db.strings(ds,
+                "SELECT string_agg(day::text, '|' ORDER BY day) FROM report_user_day WHERE person = ?", "user:" + user));
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM report_identity WHERE person = ?", "user:" + user));
+
+        Map<String, Object> before = unmergeSnapshot(user, phone, laptop, mon, sun);
+        admin().post("/api/v1/projections/reporting/replay").then().statusCode(202);
+        awaitReporting();
+        Map<String, Object> replayed = unmergeSnapshot(user, phone, laptop, mon, sun);
+        for (String k : before.keySet()) {
+            assertEquals(before.get(k), replayed.get(k), k + " after a replay");
+        }
+    }
+
+    /** The reports of a week and every stored row of these people and of the week's rollups (zero sums left out). */
+    private Map<String, Object> unmergeSnapshot(String user, String phone, String laptop, String from, String to) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (String r : List.of("overview", "funnel", "preferences")) {
+            out.put(r, admin().queryParam("from", from).queryParam("to", to).get("/api/v1/reports/" + r).asString());
+        }
+        out.put("cohorts", admin().queryParam("from", from).queryParam("to", to).queryParam("weeks", "2").get("/api/v1/reports/cohorts").asString());
+        Object[] people = {"user:" + user, "anon:" + phone, "anon:" + laptop};
+        for (String table : List.of("report_person", "report_user_day", "report_user_step", "report_affinity", "report_span",
+                "report_user_product", "report_user_search", "report_funnel_entry")) {
+            out.put(table, Db.strings(ds, "SELECT t::text FROM " + table + " t WHERE person IN (?, ?, ?) ORDER BY 1", people));
+        }
+        out.put("report_identity", Db.strings(ds, "SELECT t::text FROM report_identity t WHERE identifier IN (?, ?, ?) OR person IN (?, ?, ?) ORDER BY 1",
+                people[0], people[1], people[2], people[0], people[1], people[2]));
+        java.time.LocalDate a = java.time.LocalDate.parse(from);
+        java.time.LocalDate b = java.time.LocalDate.parse(to);
+        out.put("report_reach", Db.strings(ds, "SELECT t::text FROM report_reach t WHERE day BETWEEN ? AND ? AND n <> 0 ORDER BY 1", a, b));
+        out.put("report_cohort", Db.strings(ds, "SELECT t::text FROM report_cohort t WHERE first_day BETWEEN ? AND ? AND n <> 0 ORDER BY 1", a, b));
+        out.put("report_counter", Db.strings(ds, "SELECT t::text FROM report_counter t WHERE day BETWEEN ? AND ? AND n <> 0 ORDER BY 1", a, b));
+        out.put("report_funnel", Db.strings(ds, "SELECT t::text FROM report_funnel t WHERE day BETWEEN ? AND ? AND n <> 0 ORDER BY 1", a, b));
+        out.put("report_search_day", Db.strings(ds, "SELECT t::text FROM report_search_day t WHERE day BETWEEN ? AND ? "
+                + "AND (searches, no_result, no_click) <> (0, 0, 0) ORDER BY 1", a, b));
+        out.put("report_product_day", Db.strings(ds, "SELECT t::text FROM report_product_day t WHERE day BETWEEN ? AND ? ORDER BY 1", a, b));
+        return out;
+    }
+
+    private static String anonymousTrack(String event, String anonymousId, Instant at, String properties) {
+        return "{\"type\":\"track\",\"event\":\"" + event + "\",\"anonymousId\":\"" + anonymousId + "\",\"timestamp\":\"" + at
+                + "\",\"properties\":" + properties + "}";
+    }
+
     private static String anonymous(String type, String event, String anonymousId, Instant at) {
         return "{\"type\":\"" + type + "\"" + (event == null ? "" : ",\"event\":\"" + event + "\"") + ",\"anonymousId\":\"" + anonymousId
                 + "\",\"timestamp\":\"" + at + "\",\"properties\":{}}";

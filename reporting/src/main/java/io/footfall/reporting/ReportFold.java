@@ -291,6 +291,11 @@ public final class ReportFold {
     /** Per query and day: searches, without result, without click. */
     final Map<DayKey, long[]> searches = new TreeMap<>();
     private long events;
+    /**
+     * Merges not to make: {@code (identifier, person)} pairs that an unmerge later in the log separated. Only the
+     * re-fold of an unmerge sets it (see {@code ReportingProjection}); the live fold stitches every login.
+     */
+    java.util.function.BiPredicate<String, String> keepApart = (identifier, person) -> false;
 
     /**
      * A fold for one batch.
@@ -527,7 +532,9 @@ public final class ReportFold {
         if (e.kind() == EventKind.ALIAS && nonBlank(e.previousId()) != null) {
             String previousUser = "user:" + e.previousId();
             String from = resolve(known(previousUser) ? previousUser : "anon:" + e.previousId());
-            join(from, person);
+            if (!keepApart.test(from, person)) {
+                join(from, person);
+            }
             return person;
         }
         if (nonBlank(e.anonymousId()) == null) {
@@ -535,7 +542,7 @@ public final class ReportFold {
         }
         String anonymous = resolve("anon:" + e.anonymousId());
         // an anonymous id already stitched into another user stays there (shared devices)
-        if (anonymous.startsWith("anon:")) {
+        if (anonymous.startsWith("anon:") && !keepApart.test(anonymous, person)) {
             join(anonymous, person);
         }
         return person;

@@ -2,6 +2,8 @@ package io.footfall.reporting;
 
 import io.footfall.api.event.BehaviorEvent;
 import io.footfall.core.privacy.ErasedSubjects;
+import io.footfall.core.store.EventLogReader;
+import io.footfall.core.store.IdentityUnlinked;
 import io.footfall.core.store.Projection;
 import io.footfall.core.store.RecordedBehavior;
 import jakarta.inject.Inject;
@@ -50,6 +52,11 @@ public class ReportingProjection implements Projection {
     DataSource dataSource;
     @Inject
     ErasedSubjects erased;
+    @Inject
+    EventLogReader reader;
+
+    /** Positions read from the log per query when an unmerge re-folds the persons' histories. */
+    static final int UNLINK_READ_CHUNK = 5000;
 
     @ConfigProperty(name = "footfall.reports.batch-size", defaultValue = "1000")
     int batchSize;
@@ -153,6 +160,113 @@ public class ReportingProjection implements Projection {
         batch.fold.fold(event);
     }
 
+    /**
+     * An unmerge: the identifier ({@code anon:<id>}, else an aliased {@code user:<id>}) that was stitched into the
+     * user becomes its own person again, as of this point in the log. When the identifier currently counts for
+     * {@code user:<userId>}, the batch folded so far is written, the user's person is taken out of the read model
+     * ({@link #erase}, which also rolls back the rollups; the searches without a click are rolled back too), and the
+     * behaviour events before this position of every identifier of that person are folded again in log order, with
+     * the merges that this or an earlier unmerge separated left out. Counts of things that happened (events by type,
+     * products, searches) are not folded twice. Otherwise nothing happens (as in the profiles).
+     */
+    @EventHandler
+    public void on(IdentityUnlinked unlinked, TrackingToken token) {
+        Batch batch = batch();
+        long position = token.position().orElseThrow();
+        if (!batch.positions.add(position)) {
+            return;
+        }
+        batch.flush();
+        batch.reset();
+        try (Connection c = dataSource.getConnection()) {
+            unlink(c, unlinked, position);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot apply an unmerge to the reporting read model", e);
+        }
+    }
+
+    private void unlink(Connection c, IdentityUnlinked unlinked, long position) throws SQLException {
+        if (unlinked.userId() == null || unlinked.anonymousId() == null) {
+            return;
+        }
+        String user = "user:" + unlinked.userId();
+        List<String> candidates = List.of("anon:" + unlinked.anonymousId(), "user:" + unlinked.anonymousId());
+        boolean linked = false;
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM report_identity WHERE identifier = ANY (?) AND person = ?")) {
+            s.setArray(1, c.createArrayOf("varchar", candidates.toArray()));
+            s.setString(2, user);
+            try (ResultSet rs = s.executeQuery()) {
+                linked = rs.next();
+            }
+        }
+        if (!linked) {
+            return;
+        }
+        Set<String> identifiers = new HashSet<>();
+        identifiers.add(user);
+        try (PreparedStatement s = c.prepareStatement("SELECT identifier FROM report_identity WHERE person = ?")) {
+            s.setString(1, user);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    identifiers.add(rs.getString(1));
+                }
+            }
+        }
+        // searches without a click depend on who is one person: take the user's out, the re-fold adds them again
+        try (PreparedStatement s = c.prepareStatement("UPDATE report_search_day d SET no_click = d.no_click - u.n FROM "
+                + "(SELECT day, query, sum(no_click) n FROM report_user_search WHERE person = ? GROUP BY day, query) u "
+                + "WHERE d.day = u.day AND d.query = u.query AND u.n <> 0")) {
+            s.setString(1, user);
+            s.executeUpdate();
+        }
+        erase(c, Set.of(user));
+        // the unmerges up to this one, and the persons' behaviour events before it, in log order
+        List<long[]> apart = new java.util.ArrayList<>();
+        Map<Long, String[]> pairs = new HashMap<>();
+        List<EventLogReader.LoggedPayload> events = new java.util.ArrayList<>();
+        for (long from = 0; from < position; from += UNLINK_READ_CHUNK) {
+            for (EventLogReader.LoggedPayload p : reader.readRange(from, Math.min(from + UNLINK_READ_CHUNK, position))) {
+                if (p.payload() instanceof RecordedBehavior r) {
+                    if (identifiers.contains(ReportFold.personOf(r.event())) && !isErased(r.event())) {
+                        events.add(p);
+                    }
+                } else if (p.payload() instanceof IdentityUnlinked u && u.userId() != null && u.anonymousId() != null) {
+                    pairs.put(p.globalIndex(), new String[] {"user:" + u.userId(), u.anonymousId()});
+                }
+            }
+        }
+        pairs.put(position, new String[] {user, unlinked.anonymousId()});
+        Batch refold = new Batch();
+        long[] at = {0};
+        refold.fold.keepApart = (identifier, person) -> {
+            for (Map.Entry<Long, String[]> e : pairs.entrySet()) {
+                String[] pair = e.getValue();
+                if (e.getKey() > at[0] && pair[0].equals(person)
+                        && (identifier.equals("anon:" + pair[1]) || identifier.equals("user:" + pair[1]))) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        for (EventLogReader.LoggedPayload p : events) {
+            at[0] = p.globalIndex();
+            refold.fold.fold(((RecordedBehavior) p.payload()).event());
+        }
+        if (refold.fold.isEmpty()) {
+            return;
+        }
+        // counts of things that happened were folded when the events came: keep only what depends on the persons
+        refold.fold.counters.keySet().removeIf(k -> !k.metric().equals(ReportFold.EVENTS) && !k.metric().equals(ReportFold.SESSIONS));
+        refold.fold.products.clear();
+        refold.fold.productInfo.clear();
+        refold.fold.searches.values().forEach(row -> {
+            row[0] = 0;
+            row[1] = 0;
+        });
+        refold.fold.searches.values().removeIf(row -> row[2] == 0);
+        ReportWriter.write(c, refold.fold);
+    }
+
     private boolean isErased(BehaviorEvent e) {
         return (e.userId() != null && erased.contains("user:" + e.userId()))
                 || (e.anonymousId() != null && erased.contains("anon:" + e.anonymousId()));
@@ -181,7 +295,17 @@ public class ReportingProjection implements Projection {
         final Map<ReportFold.ScopeKey, ReportFold.Span> spans = new HashMap<>();
         final Set<ReportFold.ScopeKey> spansRead = new HashSet<>();
         final Set<Long> positions = new HashSet<>();
-        final ReportFold fold = new ReportFold(this);
+        ReportFold fold = new ReportFold(this);
+
+        /** Forgets what was read and folded (written by {@link #flush}): the read model changed under it. */
+        void reset() {
+            loaded.clear();
+            prefetched.clear();
+            links.clear();
+            spans.clear();
+            spansRead.clear();
+            fold = new ReportFold(this);
+        }
 
         void prefetch(List<? extends Message<?>> messages) {
             Set<String> identifiers = new HashSet<>();

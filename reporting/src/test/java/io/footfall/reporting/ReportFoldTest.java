@@ -130,6 +130,27 @@ class ReportFoldTest {
     }
 
     @Test
+    void aMergeKeptApartByAnUnmergeIsNotMade() {
+        BehaviorEvent login = new BehaviorEvent("e" + ids++, "m" + ids, EventKind.IDENTIFY, null, "u1", "a1", null, null,
+                T.plusSeconds(120), T.plusSeconds(120), null, null, "src", null, null, null, EventContext.empty(), Map.of(), Map.of());
+        ReportFold merged = new ReportFold(id -> null);
+        merged.fold(page("a1", T));
+        merged.fold(login);
+        assertEquals("user:u1", merged.finalLinks().get("anon:a1"));
+        assertEquals(List.of("user:u1"), List.copyOf(merged.personIds()));
+
+        ReportFold apart = new ReportFold(id -> null);
+        apart.keepApart = (identifier, person) -> identifier.equals("anon:a1") && person.equals("user:u1");
+        apart.fold(page("a1", T));
+        apart.fold(login);
+        apart.fold(page("a1", T.plusSeconds(180)));
+        assertEquals(Map.of(), apart.finalLinks());
+        assertEquals(List.of("anon:a1", "user:u1"), List.copyOf(apart.personIds()));
+        assertEquals(2, apart.activity.get(new ReportFold.PersonDay("anon:a1", DAY)).events);
+        assertEquals(1, apart.activity.get(new ReportFold.PersonDay("user:u1", DAY)).events);
+    }
+
+    @Test
     void suppressionAndCsv() {
         Reports.Funnel funnel = new Reports.Funnel(List.of(new Reports.FunnelStep("A", 12L, 1.0, 1.0, 0L, null),
                 new Reports.FunnelStep("B, =x", 9L, 0.75, 0.75, 3L, null), new Reports.FunnelStep("C", 0L, 0.0, 0.0, 9L, null)));

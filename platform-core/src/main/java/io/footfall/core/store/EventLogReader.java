@@ -62,6 +62,43 @@ public class EventLogReader {
     }
 
     /**
+     * A stored payload of any type with its position: a {@link RecordedBehavior} (personal data not opened), an
+     * {@link IdentityUnlinked}, …
+     *
+     * @param globalIndex position in the log
+     * @param payload     the deserialised payload
+     */
+    public record LoggedPayload(long globalIndex, Object payload) {
+    }
+
+    /**
+     * Reads every payload at positions in [{@code from}, {@code to}), in log order, without opening personal data.
+     * Usable inside a caller's transaction (no auto-commit changes), so call it with bounded ranges.
+     */
+    public List<LoggedPayload> readRange(long from, long to) {
+        List<LoggedPayload> out = new ArrayList<>();
+        if (from >= to) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT globalindex, payloadtype, payloadrevision, payload, "
+                     + "eventidentifier, aggregateidentifier, timestamp, metadata "
+                     + "FROM domainevententry WHERE globalindex >= ? AND globalindex < ? ORDER BY globalindex")) {
+            select.setLong(1, from);
+            select.setLong(2, to);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    long position = rs.getLong(1);
+                    payloads(rs).forEach(p -> out.add(new LoggedPayload(position, p)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the event log", e);
+        }
+        return out;
+    }
+
+    /**
      * Streams every behaviour event of the log in log order (a server-side cursor; memory stays flat).
      *
      * @return the number of events streamed
@@ -96,16 +133,23 @@ public class EventLogReader {
 
     private List<LoggedEvent> decode(ResultSet rs, boolean withPersonalData) throws SQLException {
         long position = rs.getLong(1);
+        List<LoggedEvent> out = new ArrayList<>(1);
+        payloads(rs).forEach(payload -> {
+            if (payload instanceof RecordedBehavior recorded) {
+                out.add(new LoggedEvent(position, withPersonalData ? open(recorded) : recorded.event()));
+            }
+        });
+        return out;
+    }
+
+    /** The upcast, deserialised payloads of the current row. */
+    private List<Object> payloads(ResultSet rs) throws SQLException {
         GenericDomainEventEntry<byte[]> entry = new GenericDomainEventEntry<>(null, rs.getString(6), 0,
                 rs.getString(5), rs.getString(7), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getBytes(8));
-        List<LoggedEvent> out = new ArrayList<>(1);
+        List<Object> out = new ArrayList<>(1);
         log.upcasters().upcast(Stream.of(new InitialEventRepresentation(entry, log.serializer())))
                 .map(upcast -> log.serializer().deserialize(upcast.getData()))
-                .forEach(payload -> {
-                    if (payload instanceof RecordedBehavior recorded) {
-                        out.add(new LoggedEvent(position, withPersonalData ? open(recorded) : recorded.event()));
-                    }
-                });
+                .forEach(out::add);
         return out;
     }
 

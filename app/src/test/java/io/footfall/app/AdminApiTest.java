@@ -5,6 +5,7 @@ import static io.footfall.app.Api.tracking;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -41,6 +42,38 @@ class AdminApiTest {
                 .post("/api/v1/accounts").then().statusCode(400).body("field", equalTo("password"));
         admin().contentType("application/json").body(Map.of("username", "x" + name, "password", "long-enough-1", "roles", List.of("root")))
                 .post("/api/v1/accounts").then().statusCode(400).body("field", equalTo("roles"));
+    }
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    /** Requests sent at once with new credentials share one bcrypt check; later ones use the remembered result. */
+    @Test
+    void concurrentRequestsWithTheSameCredentialsPayOneBcrypt() throws Exception {
+        String name = "burst-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().contentType("application/json").body(Map.of("username", name, "password", "burst-password", "roles", List.of("analyst")))
+                .post("/api/v1/accounts").then().statusCode(201);
+        double before = registry.counter("footfall.auth.password.checks").count();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return RestAssured.given().auth().preemptive().basic(name, "burst-password").get("/api/v1/profiles/nobody").statusCode();
+                }));
+            }
+            go.countDown();
+            for (var answer : answers) {
+                assertEquals(404, answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(before + 1, registry.counter("footfall.auth.password.checks").count(), "one bcrypt for 32 requests");
+        // a wrong password is still refused, and checked on its own
+        RestAssured.given().auth().preemptive().basic(name, "wrong-password").get("/api/v1/profiles/nobody").then().statusCode(401);
     }
 
     @Test

@@ -29,7 +29,10 @@ import javax.sql.DataSource;
 /**
  * Authenticates HTTP Basic credentials against the local {@code account} table (bcrypt). A
  * successful check is remembered for a minute under a SHA-256 of the credentials, so a client
- * polling the API does not pay a bcrypt per request.
+ * polling the API does not pay a bcrypt per request. When the minute is over, one request checks
+ * the credentials again and the others sent meanwhile with the same credentials wait for that
+ * check: before, every request arriving during the check ran a bcrypt of its own, and at 1,000
+ * requests/s that stalled the API for seconds once a minute (docs/benchmarks.md, run 8).
  */
 @ApplicationScoped
 public class AccountIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
@@ -40,9 +43,13 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
     }
 
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    /** Checks in progress, by fingerprint: concurrent requests with the same credentials share one bcrypt. */
+    private final Map<String, java.util.concurrent.CompletableFuture<Set<String>>> checking = new ConcurrentHashMap<>();
 
     @Inject
     DataSource dataSource;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
 
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "footfall.auth.mode", defaultValue = "local")
     String mode;
@@ -67,14 +74,41 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
             if (hit != null && hit.until() > System.nanoTime()) {
                 roles = hit.roles();
             } else {
-                roles = check(username, password);
-                verified.put(fingerprint, new Verified(roles, System.nanoTime() + REMEMBER_NANOS));
+                roles = checkOnce(fingerprint, username, password);
             }
             return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(username)).addRoles(roles).build();
         });
     }
 
+    /** Checks the credentials, or waits for the check another request with the same credentials is running. */
+    private Set<String> checkOnce(String fingerprint, String username, String password) {
+        java.util.concurrent.CompletableFuture<Set<String>> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Set<String>> running = checking.putIfAbsent(fingerprint, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof AuthenticationFailedException failed) {
+                    throw failed;
+                }
+                throw new AuthenticationFailedException("cannot check the credentials", e.getCause());
+            }
+        }
+        try {
+            Set<String> roles = check(username, password);
+            verified.put(fingerprint, new Verified(roles, System.nanoTime() + REMEMBER_NANOS));
+            mine.complete(roles);
+            return roles;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            checking.remove(fingerprint, mine);
+        }
+    }
+
     private Set<String> check(String username, String password) {
+        metrics.counter("footfall.auth.password.checks").increment();
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement("SELECT password_hash, roles FROM account WHERE username = ?")) {
             select.setString(1, username);

@@ -110,10 +110,14 @@ final class RecsProbe {
         return (int) Math.min(n - 1, Math.floor(Math.pow(n, random.nextDouble())) - 1);
     }
 
+    /** An HTTP/1.1 client for {@link #load}; the warm-up and the load share it, as a storefront keeps its connections. */
+    static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
     /** The open-loop load: {@code rate} requests/s for {@code seconds}. */
-    static Result load(URI base, String user, String password, int users, int items, int rate, int seconds, long seed)
-            throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    static Result load(HttpClient client, URI base, String user, String password, int users, int items, int rate, int seconds,
+                       long seed) throws InterruptedException {
         String auth = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         SplittableRandom random = new SplittableRandom(seed);
         long total = (long) rate * seconds;

@@ -378,9 +378,7 @@ public class IngestPipeline {
         UnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("ingest"));
         List<IngestOutcome> outcomes = new ArrayList<>(group.size());
         long newest = Long.MIN_VALUE;
-        int appended;
-        Set<String> appendedIds;
-        List<EventMessage<?>> appendedMessages = List.of();
+        List<EventMessage<?>> appendedMessages;
         try {
             uow.attachTransaction(log.transactions());
             try (Connection connection = dataSource.getConnection()) {
@@ -425,9 +423,7 @@ public class IngestPipeline {
                     IngestOutcome o = outcomes.get(i);
                     outcomes.set(i, new IngestOutcome(o.stored(), o.duplicates(), failedStored[i]));
                 }
-                appended = fresh.size();
                 appendedMessages = fresh;
-                appendedIds = fresh.stream().map(EventMessage::getIdentifier).collect(java.util.stream.Collectors.toSet());
             }
             uow.commit();
         } catch (SQLException | RuntimeException e) {
@@ -439,8 +435,8 @@ public class IngestPipeline {
         // the profile projection reads these rows next: it finds their payloads decoded already
         log.committed(appendedMessages);
         appendedBefore = lastAppended;
-        lastAppended = appendedIds;
-        return new Committed(outcomes, appended, newest);
+        lastAppended = appendedMessages.stream().map(EventMessage::getIdentifier).collect(java.util.stream.Collectors.toSet());
+        return new Committed(outcomes, appendedMessages.size(), newest);
     }
 
     /** Whether the failure is a unique-key violation (SQLSTATE 23505) of the log, anywhere in its causes. */

@@ -49,6 +49,9 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
     /** Checks in progress, by fingerprint: concurrent requests with the same credentials share one bcrypt. */
     private final Map<String, java.util.concurrent.CompletableFuture<Set<String>>> checking = new ConcurrentHashMap<>();
+    /** Runs the background renewals (a bcrypt and a query each): a thread of its own, started on first use. */
+    private final java.util.concurrent.ExecutorService renewals = java.util.concurrent.Executors.newSingleThreadExecutor(
+            io.footfall.core.store.ProcessingThreads.named("credential-renewal", true));
 
     @Inject
     DataSource dataSource;
@@ -79,7 +82,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
             if (hit != null && hit.until() > now) {
                 roles = hit.roles();
                 if (hit.until() - now < RENEW_NANOS && !checking.containsKey(fingerprint)) {
-                    java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    renewals.execute(() -> {
                         try {
                             checkOnce(fingerprint, username, password);
                         } catch (RuntimeException e) {

@@ -102,11 +102,8 @@ public class ProcessingPriority {
             synchronized (this) {
                 s = starter;
                 if (s == null) {
-                    s = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                        Thread t = new Thread(secondaryThread(r), "secondary-starter");
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    s = java.util.concurrent.Executors.newSingleThreadExecutor(
+                            r -> ProcessingThreads.named("secondary-starter", true).newThread(secondaryThread(r)));
                     starter = s;
                 }
             }

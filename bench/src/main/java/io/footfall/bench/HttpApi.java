@@ -59,9 +59,46 @@ final class HttpApi {
         return base;
     }
 
-    /** {@code POST /v1/batch} of a pre-serialised JSON array, with {@code sentAt} = now; waits for the answer. */
+    /**
+     * {@code POST /v1/batch} of a pre-serialised JSON array, with {@code sentAt} = now; waits for the answer. Sent over
+     * the calling thread's own kept-alive connection ({@link BatchSocket}), opened on first use and again after an error.
+     */
     Answer post(byte[] array) throws IOException, InterruptedException {
-        return answer(client.send(batchRequest(array), HttpResponse.BodyHandlers.ofString()));
+        BatchSocket socket = sockets.get();
+        if (socket == null) {
+            socket = new BatchSocket(base, writeAuth);
+            sockets.set(socket);
+        }
+        byte[] close = (",\"sentAt\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.US_ASCII);
+        BatchSocket.Response response;
+        try {
+            response = socket.post(BATCH_OPEN, array, close);
+        } catch (IOException | RuntimeException e) {
+            sockets.remove();
+            socket.close();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+        if (!response.keepAlive()) {
+            sockets.remove();
+            socket.close();
+        }
+        return answer(response.status(), response.retryAfter(), response.body());
+    }
+
+    /** Each closed-loop client thread's connection for {@link #post}. */
+    private final ThreadLocal<BatchSocket> sockets = new ThreadLocal<>();
+
+    /** Closes the calling thread's {@link #post} connection, if it has one. */
+    void closeThreadConnection() {
+        BatchSocket socket = sockets.get();
+        sockets.remove();
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
 
     /** Like {@link #post}, asynchronously. */
@@ -80,7 +117,6 @@ final class HttpApi {
     }
 
     private static Answer answer(HttpResponse<String> response) {
-        int status = response.statusCode();
         int retryAfter = response.headers().firstValue("Retry-After").map(v -> {
             try {
                 return Integer.parseInt(v.trim());
@@ -88,12 +124,16 @@ final class HttpApi {
                 return 1;
             }
         }).orElse(-1);
+        return answer(response.statusCode(), retryAfter, response.body());
+    }
+
+    private static Answer answer(int status, int retryAfter, String text) {
         int stored = 0;
         int duplicates = 0;
         int failed = 0;
         if (status == 200 || status == 400) {
             try {
-                JsonNode body = MAPPER.readTree(response.body());
+                JsonNode body = MAPPER.readTree(text);
                 stored = body.path("stored").asInt();
                 duplicates = body.path("duplicates").asInt();
                 failed = body.path("failed").asInt();
@@ -101,7 +141,7 @@ final class HttpApi {
                 failed = -1;
             }
         }
-        return new Answer(status, stored, duplicates, failed, retryAfter, response.body());
+        return new Answer(status, stored, duplicates, failed, retryAfter, text);
     }
 
     /** GET an admin endpoint as JSON; null for 404. */

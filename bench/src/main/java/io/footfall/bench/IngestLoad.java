@@ -120,6 +120,7 @@ final class IngestLoad {
                         lost.addAndGet(batch.events());
                     }
                 }
+                api.closeThreadConnection();
             }, "ingest-client-" + t);
             thread.setDaemon(true);
             thread.start();

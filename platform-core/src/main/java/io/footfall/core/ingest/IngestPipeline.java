@@ -41,8 +41,8 @@ import org.jboss.logging.Logger;
 /**
  * Durable, group-committed ingestion in two stages. Requests queue up (bounded: a full queue is an
  * {@link OverloadedException}, never memory growth). The preparing thread takes as many queued requests
- * as fit in one commit, drops repeats within the group and events already in the log (durable dedup by
- * event id), seals personal data and encodes each remaining event's stored row; the committing thread
+ * as fit in one commit, drops repeats within the group and, while duplicates are recent, events already in
+ * the log (durable dedup by event id: otherwise the append's unique event id finds them), seals personal data and encodes each remaining event's stored row; the committing thread
  * takes the append lock, appends the rows through Axon's event store in one unit of work with the
  * rejected events, commits, and only then completes the requests' futures. An id committed between the
  * two steps fails the append on the log's unique event id, and the group is committed again with the
@@ -99,6 +99,15 @@ public class IngestPipeline {
      */
     private Set<String> lastAppended = Set.of();
     private Set<String> appendedBefore = Set.of();
+    /**
+     * When a commit last met an id already in the log ({@link System#nanoTime}). Preparation looks a group's ids up in
+     * the log only within {@link #LOOK_UP_WINDOW_NANOS} of that: otherwise the append itself is the check (the log's
+     * unique event id), which saves PostgreSQL a second index probe per event. A group with a stored id then fails
+     * its append once and is committed again with the look-up, and the look-up stays on while duplicates keep coming
+     * (a client resending, a backfill run again).
+     */
+    private volatile long duplicateSeenAt;
+    static final long LOOK_UP_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private record Job(List<BehaviorEvent> events, List<FailedEvent> failed, CompletableFuture<IngestOutcome> done, long queuedAt) {
         int size() {
@@ -120,6 +129,7 @@ public class IngestPipeline {
 
     void start(@Observes @Priority(20) StartupEvent startup) {
         codec = new PersonalDataCodec(log.json());
+        duplicateSeenAt = System.nanoTime() - 2 * LOOK_UP_WINDOW_NANOS;
         registerMetrics();
         running = true;
         accepting = true;
@@ -279,8 +289,10 @@ public class IngestPipeline {
     }
 
     /**
-     * Seals and encodes the first occurrence of every event id in the group that is not in the log yet. Looking the
-     * ids up here, outside the append lock, takes that query off the commit's critical path: an id committed since
+     * Seals and encodes the first occurrence of every event id in the group that is not in the log yet, as far as
+     * preparation knows: it looks the ids up only while duplicates are recent ({@link #duplicateSeenAt}); otherwise
+     * the append finds any stored id. Looking the ids up here, outside the append lock, takes that query off the
+     * commit's critical path: an id committed since
      * (by another writer, or by the group committing now) makes the append fail on the log's unique event id, and
      * the commit then checks again under the lock ({@link #commit}). Ids found here are in the log for good (it is
      * append-only), so their events are neither sealed nor encoded. Subject keys are created (and committed) here,
@@ -298,12 +310,15 @@ public class IngestPipeline {
                 }
             }
         }
-        Set<String> inLog;
+        Set<String> inLog = Set.of();
         List<PersonalDataCodec.Split> splits = new ArrayList<>(firsts.size());
         Set<String> subjects = new HashSet<>();
         Map<String, SecretKey> keys = Map.of();
+        boolean lookUp = System.nanoTime() - duplicateSeenAt < LOOK_UP_WINDOW_NANOS;
         try (Connection connection = dataSource.getConnection()) {
-            inLog = alreadyStored(connection, firsts.stream().map(BehaviorEvent::eventId).toList());
+            if (lookUp) {
+                inLog = alreadyStored(connection, firsts.stream().map(BehaviorEvent::eventId).toList());
+            }
             for (BehaviorEvent e : firsts) {
                 if (!inLog.contains(e.eventId())) {
                     PersonalDataCodec.Split split = codec.split(e);
@@ -349,6 +364,7 @@ public class IngestPipeline {
                 throw e;
             }
             racedDuplicates.increment();
+            duplicateSeenAt = System.nanoTime();
             done = commitOnce(prepared, true);
         }
         commits.incrementAndGet();
@@ -403,6 +419,9 @@ public class IngestPipeline {
                     inLog = new HashSet<>(inLog);
                     inLog.addAll(dropped);
                     fresh = fresh.stream().filter(m -> !dropped.contains(m.getIdentifier())).toList();
+                }
+                if (!inLog.isEmpty()) {
+                    duplicateSeenAt = System.nanoTime();
                 }
                 Set<String> seen = new HashSet<>();
                 for (Job job : group) {

@@ -27,9 +27,17 @@ import org.postgresql.copy.CopyIn;
  */
 public class CopyEventStorageEngine extends JdbcEventStorageEngine {
 
-    private static final String COPY_SQL = "COPY domainevententry (eventidentifier, aggregateidentifier, "
+    private static final String COPY_SQL = "COPY domainevententry (globalindex, eventidentifier, aggregateidentifier, "
             + "sequencenumber, type, timestamp, payloadtype, payloadrevision, payload, metadata) "
             + "FROM STDIN WITH (FORMAT binary)";
+    /**
+     * Under the append lock: the highest index in the log, with the column's sequence moved past the rows about to be
+     * appended (for any writer that still takes its indexes from the column default). See {@link #appendEvents}.
+     */
+    private static final String NEXT_INDEX_SQL = "SELECT m FROM (SELECT COALESCE(MAX(globalindex), 0) AS m FROM domainevententry) h, "
+            + "LATERAL setval('domainevententry_globalindex_seq', m + ?) s";
+    /** Bytes of one row's field count and {@code globalindex} field in the binary COPY format. */
+    private static final int INDEX_FIELD_BYTES = 2 + 4 + 8;
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
     /**
@@ -121,15 +129,24 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
         }
     }
 
+    /**
+     * Appends through binary {@code COPY}, with the rows' {@code globalindex} values assigned here, under the append
+     * lock: the next ones after the highest index in the log. Appends are serialised by that lock (ADR 0012), so the
+     * values are contiguous, and an append that rolls back (an event id stored meanwhile, ADR 0014) leaves no gap:
+     * the next append takes the same values again. Taking them from the column's sequence, as before, left a gap of
+     * up to a whole group in every processor's token for a minute (the sequence does not roll back). The sequence is
+     * still moved past every append, so a writer that inserts without an index cannot collide.
+     */
     @Override
     protected void appendEvents(List<? extends EventMessage<?>> events, Serializer serializer) {
         if (events.isEmpty()) {
             return;
         }
-        byte[] rows = encode(events, serializer);
         transactions.executeInTransaction(() -> {
             try (Connection connection = getConnection()) {
                 lockAppends(connection);
+                long first = highestIndex(connection, events.size()) + 1;
+                byte[] rows = encode(events, serializer, first);
                 CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
                 try {
                     copy.writeToCopy(rows, 0, rows.length);
@@ -145,16 +162,34 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
         });
     }
 
-    static byte[] encode(List<? extends EventMessage<?>> events, Serializer serializer) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(events.size() * 1024);
+    /** The highest index in the log (0 when empty); moves the column's sequence {@code count} past it. */
+    private static long highestIndex(Connection connection, int count) throws SQLException {
+        try (java.sql.PreparedStatement next = connection.prepareStatement(NEXT_INDEX_SQL)) {
+            next.setLong(1, count);
+            try (java.sql.ResultSet rs = next.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The binary {@code COPY} stream of the events, their indexes counting up from {@code firstIndex}. */
+    static byte[] encode(List<? extends EventMessage<?>> events, Serializer serializer, long firstIndex) {
+        int size = HEADER.length + 2;
+        for (EventMessage<?> event : events) {
+            size += event instanceof EncodedEventMessage<?> encoded ? INDEX_FIELD_BYTES + encoded.encodedSize() - 2 : 2048;
+        }
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(size);
+        long index = firstIndex;
         try (DataOutputStream out = new DataOutputStream(buffer)) {
             out.write(HEADER);
             for (EventMessage<?> event : events) {
-                if (event instanceof EncodedEventMessage<?> encoded) {
-                    out.write(encoded.copyRow());
-                } else {
-                    writeRow(out, event, serializer);
-                }
+                byte[] row = event instanceof EncodedEventMessage<?> encoded ? encoded.copyRow() : encodeRow(event, serializer).row();
+                // the row's own field count (2 bytes) is replaced by one that counts the index field written first
+                out.writeShort(10);
+                out.writeInt(8);
+                out.writeLong(index++);
+                out.write(row, 2, row.length - 2);
             }
             out.writeShort(-1);
         } catch (IOException e) {
@@ -164,26 +199,11 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
     }
 
     /**
-     * One event as a row of the binary {@code COPY} stream, exactly as {@link #appendEvents} would write it. Writers
+     * One event as a row of the binary {@code COPY} stream without its index (which {@link #encode} puts in front). Writers
      * that prepare events ahead of their append (the ingest pipeline) encode them here, off the append's critical
      * path, and hand them over as {@link EncodedEventMessage}s.
      */
     static EncodedRow encodeRow(EventMessage<?> event, Serializer serializer) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
-        SerializedObject<byte[]> payload;
-        try (DataOutputStream out = new DataOutputStream(buffer)) {
-            payload = writeRow(out, event, serializer);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode an event for COPY", e);
-        }
-        return new EncodedRow(buffer.toByteArray(), payload);
-    }
-
-    /** One encoded row of the {@code COPY} stream and the serialized payload inside it. */
-    record EncodedRow(byte[] row, SerializedObject<byte[]> payload) {
-    }
-
-    private static SerializedObject<byte[]> writeRow(DataOutputStream out, EventMessage<?> event, Serializer serializer) throws IOException {
         SerializedObject<byte[]> payload = event.serializePayload(serializer, byte[].class);
         SerializedObject<byte[]> metaData = event.serializeMetaData(serializer, byte[].class);
         String aggregateId = event.getIdentifier();
@@ -194,22 +214,38 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
             sequence = domain.getSequenceNumber();
             type = domain.getType();
         }
-        out.writeShort(9);
-        text(out, event.getIdentifier());
-        text(out, aggregateId);
-        out.writeInt(8);
-        out.writeLong(sequence);
-        text(out, type);
-        text(out, InstantCodec.formatMillis(event.getTimestamp()));
-        text(out, payload.getType().getName());
-        text(out, payload.getType().getRevision());
-        bytes(out, payload.getData());
-        bytes(out, metaData.getData());
-        return payload;
+        byte[][] texts = {utf8(event.getIdentifier()), utf8(aggregateId), utf8(type), utf8(InstantCodec.formatMillis(event.getTimestamp())),
+            utf8(payload.getType().getName()), utf8(payload.getType().getRevision())};
+        // sized exactly: field count, 8 length words, the sequence number and the values
+        int size = 2 + 8 * 4 + 8 + payload.getData().length + metaData.getData().length;
+        for (byte[] text : texts) {
+            size += text == null ? 0 : text.length;
+        }
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(size);
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeShort(9);
+            bytes(out, texts[0]);
+            bytes(out, texts[1]);
+            out.writeInt(8);
+            out.writeLong(sequence);
+            bytes(out, texts[2]);
+            bytes(out, texts[3]);
+            bytes(out, texts[4]);
+            bytes(out, texts[5]);
+            bytes(out, payload.getData());
+            bytes(out, metaData.getData());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode an event for COPY", e);
+        }
+        return new EncodedRow(buffer.toByteArray(), payload);
     }
 
-    private static void text(DataOutputStream out, String value) throws IOException {
-        bytes(out, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    /** One encoded row of the {@code COPY} stream and the serialized payload inside it. */
+    record EncodedRow(byte[] row, SerializedObject<byte[]> payload) {
+    }
+
+    private static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void bytes(DataOutputStream out, byte[] value) throws IOException {

@@ -36,31 +36,38 @@ public final class InstantCodec {
 
     /** The same text as {@link Instant#toString()}. */
     public static String format(Instant instant) {
+        char[] text = new char[MAX_CHARS];
+        int length = formatInto(instant, text);
+        return length < 0 ? instant.toString() : new String(text, 0, length);
+    }
+
+    /** Longest text {@link #formatInto} writes: {@code yyyy-MM-ddTHH:mm:ss.nnnnnnnnnZ}. */
+    static final int MAX_CHARS = 30;
+
+    /**
+     * Writes {@link Instant#toString()}'s text into {@code out} (at least {@link #MAX_CHARS} long) and returns its
+     * length, or -1 for years outside 0000–9999 (which the caller formats through the JDK).
+     */
+    static int formatInto(Instant instant, char[] out) {
         long seconds = instant.getEpochSecond();
         // 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z; the JDK handles the rest
         if (seconds < -62_167_219_200L || seconds > 253_402_300_799L) {
-            return instant.toString();
+            return -1;
         }
-        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
-        StringBuilder b = new StringBuilder(30);
-        digits(b, t.getYear(), 4).append('-');
-        digits(b, t.getMonthValue(), 2).append('-');
-        digits(b, t.getDayOfMonth(), 2).append('T');
-        digits(b, t.getHour(), 2).append(':');
-        digits(b, t.getMinute(), 2).append(':');
-        digits(b, t.getSecond(), 2);
+        int at = dateTime(seconds, out);
         int nano = instant.getNano();
         if (nano != 0) {
-            b.append('.');
+            out[at++] = '.';
             if (nano % 1_000_000 == 0) {
-                digits(b, nano / 1_000_000, 3);
+                at = digits(out, at, nano / 1_000_000, 3);
             } else if (nano % 1_000 == 0) {
-                digits(b, nano / 1_000, 6);
+                at = digits(out, at, nano / 1_000, 6);
             } else {
-                digits(b, nano, 9);
+                at = digits(out, at, nano, 9);
             }
         }
-        return b.append('Z').toString();
+        out[at++] = 'Z';
+        return at;
     }
 
     /**
@@ -72,16 +79,28 @@ public final class InstantCodec {
         if (seconds < -62_167_219_200L || seconds > 253_402_300_799L) {
             return org.axonframework.common.DateTimeUtils.formatInstant(instant);
         }
+        char[] out = new char[24];
+        int at = dateTime(seconds, out);
+        out[at++] = '.';
+        at = digits(out, at, instant.getNano() / 1_000_000, 3);
+        out[at++] = 'Z';
+        return new String(out, 0, at);
+    }
+
+    /** Writes {@code yyyy-MM-ddTHH:mm:ss} of an epoch second in 0000–9999 at the start of {@code out}; returns 19. */
+    private static int dateTime(long seconds, char[] out) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
-        StringBuilder b = new StringBuilder(24);
-        digits(b, t.getYear(), 4).append('-');
-        digits(b, t.getMonthValue(), 2).append('-');
-        digits(b, t.getDayOfMonth(), 2).append('T');
-        digits(b, t.getHour(), 2).append(':');
-        digits(b, t.getMinute(), 2).append(':');
-        digits(b, t.getSecond(), 2).append('.');
-        digits(b, instant.getNano() / 1_000_000, 3);
-        return b.append('Z').toString();
+        int at = digits(out, 0, t.getYear(), 4);
+        out[at++] = '-';
+        at = digits(out, at, t.getMonthValue(), 2);
+        out[at++] = '-';
+        at = digits(out, at, t.getDayOfMonth(), 2);
+        out[at++] = 'T';
+        at = digits(out, at, t.getHour(), 2);
+        out[at++] = ':';
+        at = digits(out, at, t.getMinute(), 2);
+        out[at++] = ':';
+        return digits(out, at, t.getSecond(), 2);
     }
 
     /**
@@ -146,12 +165,13 @@ public final class InstantCodec {
         return value;
     }
 
-    private static StringBuilder digits(StringBuilder b, int value, int width) {
-        String s = Integer.toString(value);
-        for (int i = s.length(); i < width; i++) {
-            b.append('0');
+    /** Writes {@code value} (0 ≤ value < 10^width) as {@code width} digits, zero-padded, at {@code at}; returns the end. */
+    private static int digits(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
         }
-        return b.append(s);
+        return at + width;
     }
 
     private static final class Serializer extends StdScalarSerializer<Instant> {
@@ -159,10 +179,19 @@ public final class InstantCodec {
             super(Instant.class);
         }
 
+        /** Written from a per-thread buffer: no string per instant (a stored event has four or five). */
         @Override
         public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(format(value));
+            char[] text = BUFFER.get();
+            int length = formatInto(value, text);
+            if (length < 0) {
+                gen.writeString(value.toString());
+            } else {
+                gen.writeString(text, 0, length);
+            }
         }
+
+        private static final ThreadLocal<char[]> BUFFER = ThreadLocal.withInitial(() -> new char[MAX_CHARS]);
     }
 
     private static final class Deserializer extends StdScalarDeserializer<Instant> {

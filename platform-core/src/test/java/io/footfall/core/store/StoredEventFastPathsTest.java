@@ -62,14 +62,47 @@ class StoredEventFastPathsTest {
             plain.add(message);
             encoded.add(new EncodedEventMessage<>(message, CopyEventStorageEngine.encodeRow(message, stored)));
         }
-        byte[] expected = CopyEventStorageEngine.encode(plain, stored);
-        assertArrayEquals(expected, CopyEventStorageEngine.encode(encoded, stored));
+        byte[] expected = CopyEventStorageEngine.encode(plain, stored, 42);
+        assertArrayEquals(expected, CopyEventStorageEngine.encode(encoded, stored, 42));
+        // read back field by field: every row carries its index, counting up, then Axon's columns
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(expected);
+        in.position(19);
+        for (int i = 0; i < plain.size(); i++) {
+            var message = plain.get(i);
+            assertEquals(10, in.getShort(), "field count of row " + i);
+            assertEquals(8, in.getInt());
+            assertEquals(42 + i, in.getLong(), "index of row " + i);
+            assertEquals(message.getIdentifier(), field(in), "event id");
+            assertEquals(message.getIdentifier(), field(in), "aggregate id");
+            assertEquals(8, in.getInt());
+            assertEquals(0, in.getLong(), "sequence number");
+            assertEquals(-1, in.getInt(), "type is null");
+            assertEquals(InstantCodec.formatMillis(message.getTimestamp()), field(in), "timestamp");
+            assertEquals(RecordedBehavior.class.getName(), field(in), "payload type");
+            field(in); // revision
+            byte[] payload = new byte[in.getInt()];
+            in.get(payload);
+            assertArrayEquals(stored.serialize(message.getPayload(), byte[].class).getData(), payload, "payload of row " + i);
+            assertEquals("{}", field(in), "metadata");
+        }
+        assertEquals(-1, in.getShort(), "trailer");
+        assertEquals(0, in.remaining());
         // mixed: some rows encoded ahead, some at the append
         List<org.axonframework.eventhandling.EventMessage<?>> mixed = new ArrayList<>();
         for (int i = 0; i < plain.size(); i++) {
             mixed.add(i % 3 == 0 ? plain.get(i) : encoded.get(i));
         }
-        assertArrayEquals(expected, CopyEventStorageEngine.encode(mixed, stored));
+        assertArrayEquals(expected, CopyEventStorageEngine.encode(mixed, stored, 42));
+    }
+
+    private static String field(java.nio.ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @Test

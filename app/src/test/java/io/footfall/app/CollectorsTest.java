@@ -112,14 +112,93 @@ class CollectorsTest {
         return o == null ? Map.of() : (Map<String, Object>) o;
     }
 
-    private static int backfill(String format, Path file, StringBuilder output) {
+    private static int backfill(String format, Path file, StringBuilder output, String... more) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = LogsMain.run(new String[]{"backfill", "--format", format, "--url", app().toString(), "--write-key", Api.WRITE_KEY,
-                "--batch", "100", file.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        List<String> args = new java.util.ArrayList<>(List.of("backfill", "--format", format, "--url", app().toString(),
+                "--write-key", Api.WRITE_KEY, "--batch", "100"));
+        args.addAll(List.of(more));
+        args.add(file.toString());
+        int status = LogsMain.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         output.setLength(0);
-        output.append(out.toString(StandardCharsets.UTF_8));
+        output.append(out.toString(StandardCharsets.UTF_8)).append(err.toString(StandardCharsets.UTF_8));
         return status;
+    }
+
+    /**
+     * {@code backfill --server}: the file travels as lines, in pieces, and the server maps and validates the rows. The
+     * same rows get the same message ids as the client-side backfill (either way, each row is stored once), bad rows
+     * are reported with their line numbers across pieces, and the events keep their historical times.
+     */
+    @Test
+    void serverSideImportStoresEachRowOnceWhicheverSideMapsIt() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Path file = Files.createTempDirectory("import").resolve("UserBehavior-" + run + ".csv");
+        StringBuilder rows = new StringBuilder("user,item,category,behavior,timestamp\r\n");
+        long t0 = 1511539200L;
+        String[] behaviors = {"pv", "pv", "cart", "fav", "buy"};
+        int good = 0;
+        String user = "srv-" + run;
+        for (int i = 0; i < 3000; i++) {
+            rows.append(user).append('-').append(i % 3).append(',').append(500 + i % 40).append(",12,")
+                    .append(behaviors[i % behaviors.length]).append(',').append(t0 + i * 60L).append(i % 2 == 0 ? "\r\n" : "\n");
+            good++;
+            if (i == 2000) {
+                rows.append(user).append(",1,2,pv,yesterday\n"); // bad: line 2003 (header, 2001 rows, this)
+            }
+        }
+        Files.writeString(file, rows);
+        StringBuilder output = new StringBuilder();
+        // pieces of 64 KiB: the file (about 100 KB) goes in two, so line numbers must carry across pieces
+        assertEquals(0, backfill("userbehavior", file, output, "--server", "--piece-bytes", "65536"), output.toString());
+        assertTrue(output.toString().contains(String.format(java.util.Locale.ROOT, "%,d events (%,d stored, 0 already there", good, good)),
+                output.toString());
+        assertTrue(output.toString().contains("1 bad rows"), output.toString());
+        assertTrue(output.toString().contains("line 2003: timestamp is not an integer"), output.toString());
+        // the client-side backfill of the same file and tag finds every row stored
+        assertEquals(0, backfill("userbehavior", file, output), output.toString());
+        String allThere = String.format(java.util.Locale.ROOT, "0 stored, %,d already there", good);
+        assertTrue(output.toString().contains(allThere), output.toString());
+        assertEquals(0, backfill("userbehavior", file, output, "--server"), output.toString());
+        assertTrue(output.toString().contains(allThere), output.toString());
+
+        Api.awaitProfile(user + "-0", 1000);
+        Api.awaitProjectionsCaughtUp();
+        JsonPath profile = admin().get("/api/v1/profiles/{id}", user + "-0").then().statusCode(200).extract().jsonPath();
+        assertEquals(Instant.ofEpochSecond(t0), Instant.parse(profile.getString("firstSeen")), "the first row's time, kept");
+        assertEquals(Instant.ofEpochSecond(t0 + 2997 * 60L), Instant.parse(profile.getString("lastSeen")), "the last row's time");
+        // the importing machine's address is not the shoppers'
+        assertEquals(null, admin().get("/api/v1/profiles/{id}/events?limit=1", user + "-0").jsonPath()
+                .getString("items[0].event.context.ipTruncated"));
+
+        // formats that assemble orders from several rows stay client-side; the command says so
+        assertEquals(2, backfill("online-retail", file, output, "--server"), output.toString());
+        assertTrue(output.toString().contains("leave out --server"), output.toString());
+    }
+
+    /** Bad requests to {@code POST /v1/import} are answered with the parameter at fault, and nothing is stored. */
+    @Test
+    void importRequestsNameWhatIsWrong() {
+        String rows = "u1,1,2,pv,1511539200\n";
+        java.util.function.Supplier<io.restassured.specification.RequestSpecification> writer = () -> RestAssured.given()
+                .baseUri(app().toString()).auth().preemptive().basic(Api.WRITE_KEY, "").contentType("text/csv");
+        writer.get().body(rows).post("/v1/import?tag=t").then().statusCode(400).body("field", org.hamcrest.Matchers.equalTo("format"));
+        writer.get().body(rows).post("/v1/import?format=online-retail&tag=t").then().statusCode(400)
+                .body("field", org.hamcrest.Matchers.equalTo("format"));
+        writer.get().body(rows).post("/v1/import?format=userbehavior").then().statusCode(400)
+                .body("field", org.hamcrest.Matchers.equalTo("tag"));
+        writer.get().body(rows).post("/v1/import?format=userbehavior&tag=t&firstLine=0").then().statusCode(400)
+                .body("field", org.hamcrest.Matchers.equalTo("firstLine"));
+        writer.get().body("").post("/v1/import?format=userbehavior&tag=t").then().statusCode(400)
+                .body("field", org.hamcrest.Matchers.equalTo("body"));
+        io.restassured.RestAssured.given().baseUri(app().toString()).auth().preemptive().basic("not-a-key", "")
+                .body(rows).post("/v1/import?format=userbehavior&tag=t").then().statusCode(401)
+                .body("field", org.hamcrest.Matchers.equalTo("writeKey"));
+        // a bad row is an answer about that row, with its line number counted from firstLine
+        writer.get().body("u1,1,2,pv,1511539200\nu1,1,2,pv,soon\n").post("/v1/import?format=userbehavior&tag=bad-" + UUID.randomUUID()
+                + "&firstLine=41").then().statusCode(200).body("events", org.hamcrest.Matchers.equalTo(1))
+                .body("badRows", org.hamcrest.Matchers.equalTo(1)).body("bad[0].line", org.hamcrest.Matchers.equalTo(42));
     }
 
     @Test

@@ -257,6 +257,14 @@ public class TrackingRequestHandler {
 
 
     private byte[] decode(byte[] body, String encoding) throws IOException {
+        return decode(body, encoding, maxRequestBytes);
+    }
+
+    /**
+     * The body as sent ({@code identity} or none) or gunzipped; {@link TooLarge} once it grows beyond {@code limit}
+     * bytes, any other {@code IOException} for a body that is not valid gzip or an unsupported encoding.
+     */
+    static byte[] decode(byte[] body, String encoding, long limit) throws IOException {
         if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
             return body;
         }
@@ -269,7 +277,7 @@ public class TrackingRequestHandler {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 out.write(buffer, 0, n);
-                if (out.size() > maxRequestBytes) {
+                if (out.size() > limit) {
                     throw new TooLarge();
                 }
             }
@@ -277,7 +285,8 @@ public class TrackingRequestHandler {
         }
     }
 
-    private static final class TooLarge extends IOException {
+    /** A decompressed body beyond its limit. */
+    static final class TooLarge extends IOException {
     }
 
     static String basicUser(String authorization) {

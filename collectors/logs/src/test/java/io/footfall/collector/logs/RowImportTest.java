@@ -1,0 +1,121 @@
+package io.footfall.collector.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server-side import maps a file's rows exactly as the client-side backfill does (same JSON, hence the same
+ * message ids; same bad rows and line numbers), whether the file comes whole or in pieces of whole lines.
+ */
+class RowImportTest {
+
+    @Test
+    void piecesOfAFileMapAsTheWholeFileDoesClientSide() throws IOException {
+        Random random = new Random(5);
+        StringBuilder file = new StringBuilder("user,item,category,behavior,timestamp\r\n");
+        String[] behaviors = {"pv", "cart", "fav", "buy", "click"};
+        for (int i = 0; i < 2000; i++) {
+            if (i % 97 == 0) {
+                file.append('\n'); // blank lines count as lines
+            }
+            String time = i % 151 == 0 ? "never" : String.valueOf(1_511_539_200L + random.nextInt(1_000_000));
+            file.append(random.nextInt(50)).append(',').append(random.nextInt(300)).append(',').append(random.nextInt(9)).append(',')
+                    .append(behaviors[random.nextInt(behaviors.length)]).append(',').append(time).append(i % 2 == 0 ? "\r\n" : "\n");
+        }
+        file.append("7,8,9,pv,1511539200"); // no newline at the end
+        List<String> expected = clientSide(file.toString());
+
+        for (int pieces : new int[] {1, 2, 7, 40}) {
+            List<String> got = new ArrayList<>();
+            String[] lines = file.toString().split("(?<=\n)");
+            long firstLine = 1;
+            long total = 0;
+            int per = (lines.length + pieces - 1) / pieces;
+            for (int from = 0; from < lines.length; from += per) {
+                String text = String.join("", java.util.Arrays.asList(lines).subList(from, Math.min(lines.length, from + per)));
+                long read = RowImport.of("userbehavior", "t").map(text, firstLine, sink(got));
+                assertEquals(Math.min(lines.length, from + per) - from, read, "lines read in a piece");
+                firstLine += read;
+                total += read;
+            }
+            assertEquals(lines.length, total);
+            assertEquals(expected, got, pieces + " pieces");
+        }
+        // line 3 is the first row (i = 0, after the header and a blank line): its time is "never"
+        assertTrue(expected.contains("bad 3: timestamp is not an integer"), "a bad row, with its line number");
+        assertTrue(expected.stream().anyMatch(e -> e.endsWith("behavior is not one of pv, cart, fav, buy")));
+    }
+
+    @Test
+    void onlyFormatsWithOneEventPerRow() {
+        assertTrue(RowImport.supports("userbehavior"));
+        assertTrue(RowImport.supports("MovieLens"));
+        assertFalse(RowImport.supports("online-retail"));
+        assertFalse(RowImport.supports("retailrocket"));
+        assertFalse(RowImport.supports(null));
+        assertThrows(IllegalArgumentException.class, () -> RowImport.of("online-retail", "t"));
+    }
+
+    /** What the client-side backfill makes of the file: its reader, its format, its line numbers. */
+    private static List<String> clientSide(String file) throws IOException {
+        List<String> out = new ArrayList<>();
+        RowFormat format = LogsMain.format("userbehavior", "t", ZoneOffset.UTC);
+        RowImport.Sink sink = sink(out);
+        RowFormat.Emitter emitter = new RowFormat.Emitter() {
+            @Override
+            public void emit(RowFormat.Out event) {
+                sink.event(event.json(), event.firstLine());
+            }
+
+            @Override
+            public void bad(long line, String reason) {
+                sink.bad(line, reason);
+            }
+        };
+        try (BufferedReader reader = new BufferedReader(new StringReader(file))) {
+            String raw;
+            long line = 0;
+            while ((raw = reader.readLine()) != null) {
+                line++;
+                if (raw.isBlank()) {
+                    continue;
+                }
+                try {
+                    List<String> fields = format.split(raw);
+                    if (line == 1 && format.isHeader(fields)) {
+                        continue;
+                    }
+                    format.row(fields, line, raw.strip(), emitter);
+                } catch (BadRow e) {
+                    sink.bad(line, e.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static RowImport.Sink sink(List<String> out) {
+        return new RowImport.Sink() {
+            @Override
+            public void event(String json, long line) {
+                out.add(line + " " + json);
+            }
+
+            @Override
+            public void bad(long line, String reason) {
+                out.add("bad " + line + ": " + reason);
+            }
+        };
+    }
+}

@@ -39,4 +39,32 @@ class JsonTest {
         assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\":1"));
         assertThrows(IllegalArgumentException.class, () -> Json.parse("[1] x"));
     }
+
+    @org.junit.jupiter.api.Test
+    void quotingEscapesExactlyTheCharactersJsonAndJavaScriptNeedEscaped() {
+        java.util.Random random = new java.util.Random(3);
+        char[] alphabet = {'a', 'Z', '0', ' ', '"', '\\', '\n', '\r', '\t', '\u0000', '\u001f', '\u007f', 'é', '\u2028', '\u2029', '€',
+            '\ud83d', '\ude00'};
+        for (int n = 0; n < 5000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                text.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            StringBuilder expected = new StringBuilder("\"");
+            for (char c : text.toString().toCharArray()) {
+                switch (c) {
+                    case '"' -> expected.append("\\\"");
+                    case '\\' -> expected.append("\\\\");
+                    case '\n' -> expected.append("\\n");
+                    case '\r' -> expected.append("\\r");
+                    case '\t' -> expected.append("\\t");
+                    default -> expected.append(c < 0x20 || c == '\u2028' || c == '\u2029' ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+                }
+            }
+            expected.append('"');
+            StringBuilder got = new StringBuilder();
+            Json.quote(text, got);
+            org.junit.jupiter.api.Assertions.assertEquals(expected.toString(), got.toString());
+        }
+    }
 }

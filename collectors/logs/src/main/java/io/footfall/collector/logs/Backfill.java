@@ -90,7 +90,11 @@ final class Backfill {
             return t;
         });
         Semaphore window = new Semaphore(options.concurrency() * 2);
-        Thread reporter = progressReporter(size, started);
+        ProgressBar bar = new ProgressBar(progress, () -> bytesRead.get() / (double) size, seconds -> {
+            long counted = options.dryRun() ? events.get() : acknowledged.get();
+            return String.format("%,d lines  %,d events %s  %,.0f events/s  %,d bad rows", lines.get(), counted,
+                    options.dryRun() ? "valid" : "acknowledged", counted / seconds, badRows.get());
+        }).start();
         Batch batch = new Batch();
         RowFormat.Emitter emitter = new RowFormat.Emitter() {
             @Override
@@ -123,18 +127,7 @@ final class Backfill {
             while (!stop.get() && (raw = reader.readLine()) != null && line < options.limit()) {
                 line++;
                 lines.set(line);
-                if (raw.isBlank()) {
-                    continue;
-                }
-                try {
-                    List<String> fields = format.split(raw);
-                    if (line == 1 && format.isHeader(fields)) {
-                        continue;
-                    }
-                    format.row(fields, line, raw.strip(), emitter);
-                } catch (BadRow e) {
-                    badRow(line, e.getMessage());
-                }
+                RowFormat.line(format, raw, line, emitter);
             }
             if (!stop.get()) {
                 format.finish(emitter);
@@ -149,11 +142,9 @@ final class Backfill {
         } finally {
             pool.shutdown();
             pool.awaitTermination(1, TimeUnit.DAYS);
-            reporter.interrupt();
-            reporter.join();
+            bar.finish();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        printProgress(size, started, true);
         synchronized (failures) {
             return new Report(lines.get(), events.get(), stored.get(), duplicates.get(), rejected.get(), badRows.get(),
                     List.copyOf(badSamples), List.copyOf(failures), seconds);
@@ -238,45 +229,6 @@ final class Backfill {
         synchronized (failures) {
             failures.add("lines " + first + "–" + last + " (" + batch.jsons.size() + " events) not imported: " + why);
         }
-    }
-
-    private Thread progressReporter(long size, long started) {
-        Thread t = new Thread(() -> {
-            try {
-                while (true) {
-                    Thread.sleep(1000); // a progress tick, not synchronisation
-                    printProgress(size, started, false);
-                }
-            } catch (InterruptedException done) {
-                // finished
-            }
-        }, "backfill-progress");
-        t.setDaemon(true);
-        if (progress != null) {
-            t.start();
-        }
-        return t;
-    }
-
-    private void printProgress(long size, long started, boolean last) {
-        if (progress == null) {
-            return;
-        }
-        double fraction = Math.min(1.0, bytesRead.get() / (double) size);
-        int width = 30;
-        int done = (int) Math.round(fraction * width);
-        double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-        long counted = options.dryRun() ? events.get() : acknowledged.get();
-        String bar = "[" + "#".repeat(done) + "-".repeat(width - done) + "]";
-        String text = String.format("%s %5.1f%%  %,d lines  %,d events %s  %,.0f events/s  %,d bad rows",
-                bar, fraction * 100, lines.get(), counted, options.dryRun() ? "valid" : "acknowledged",
-                counted / seconds, badRows.get());
-        if (System.console() != null) {
-            progress.print("\r" + text + (last ? "\n" : ""));
-        } else {
-            progress.println(text);
-        }
-        progress.flush();
     }
 
     /** Counts bytes read, for the progress bar. */

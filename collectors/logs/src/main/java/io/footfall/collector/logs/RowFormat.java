@@ -32,6 +32,25 @@ interface RowFormat {
     /** Maps one row (line number {@code line}, 1-based). */
     void row(List<String> fields, long line, String raw, Emitter out) throws BadRow;
 
+    /**
+     * Maps one line of a file as every importer does: blank lines are skipped, a header is recognised on the file's
+     * first line only, the row is given stripped (message ids derive from it), and a bad row goes to {@code out}.
+     */
+    static void line(RowFormat format, String raw, long line, Emitter out) {
+        if (raw.isBlank()) {
+            return;
+        }
+        try {
+            List<String> fields = format.split(raw);
+            if (line == 1 && format.isHeader(fields)) {
+                return;
+            }
+            format.row(fields, line, raw.strip(), out);
+        } catch (BadRow e) {
+            out.bad(line, e.getMessage());
+        }
+    }
+
     /** Called after the last row: emits events assembled from several rows. */
     default void finish(Emitter out) {
     }

@@ -1,7 +1,6 @@
 package io.footfall.collector.logs;
 
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -83,18 +82,7 @@ public final class RowImport {
             String raw = text.substring(from, stop);
             from = end + 1;
             line++;
-            if (raw.isBlank()) {
-                continue;
-            }
-            try {
-                List<String> fields = format.split(raw);
-                if (line == 1 && format.isHeader(fields)) {
-                    continue;
-                }
-                format.row(fields, line, raw.strip(), emitter);
-            } catch (BadRow e) {
-                sink.bad(line, e.getMessage());
-            }
+            RowFormat.line(format, raw, line, emitter);
         }
         return line - firstLine + 1;
     }

@@ -89,7 +89,9 @@ final class ServerImport {
         });
         Semaphore window = new Semaphore(options.concurrency());
         long lines = 0;
-        Thread reporter = progressReporter(size, started);
+        ProgressBar bar = new ProgressBar(progress, () -> bytesDone.get() / (double) size, seconds -> String.format(
+                "%,d events committed by the server  %,.0f events/s  %,d bad rows", events.get(), events.get() / seconds,
+                badRows.get())).start();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] carry = new byte[0];
             long nextLine = 1;
@@ -130,11 +132,9 @@ final class ServerImport {
         } finally {
             pool.shutdown();
             pool.awaitTermination(1, TimeUnit.DAYS);
-            reporter.interrupt();
-            reporter.join();
+            bar.finish();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        printProgress(size, started, true);
         List<String> samples = new ArrayList<>();
         synchronized (badLines) {
             Integer[] order = new Integer[badLines.size()];
@@ -266,42 +266,5 @@ final class ServerImport {
 
     private static String abbreviate(String s) {
         return s == null ? "" : s.length() <= 300 ? s : s.substring(0, 300) + "…";
-    }
-
-    private Thread progressReporter(long size, long started) {
-        Thread t = new Thread(() -> {
-            try {
-                while (true) {
-                    Thread.sleep(1000); // a progress tick, not synchronisation
-                    printProgress(size, started, false);
-                }
-            } catch (InterruptedException done) {
-                // finished
-            }
-        }, "import-progress");
-        t.setDaemon(true);
-        if (progress != null) {
-            t.start();
-        }
-        return t;
-    }
-
-    private void printProgress(long size, long started, boolean last) {
-        if (progress == null) {
-            return;
-        }
-        double fraction = Math.min(1.0, bytesDone.get() / (double) size);
-        int width = 30;
-        int done = (int) Math.round(fraction * width);
-        double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-        String bar = "[" + "#".repeat(done) + "-".repeat(width - done) + "]";
-        String text = String.format("%s %5.1f%%  %,d events committed by the server  %,.0f events/s  %,d bad rows",
-                bar, fraction * 100, events.get(), events.get() / seconds, badRows.get());
-        if (System.console() != null) {
-            progress.print("\r" + text + (last ? "\n" : ""));
-        } else {
-            progress.println(text);
-        }
-        progress.flush();
     }
 }

@@ -489,8 +489,11 @@ public final class RecommenderPlugin implements MiningPlugin {
             metrics.put("lossFirst", losses[0]);
             metrics.put("lossLast", losses[losses.length - 1]);
         }
-        Map<String, String> metadata = Map.of("model", model, "cutoff", training.cutoff().toString(),
-                "categories", String.valueOf(new HashSet<>(categories.values()).size()));
+        Map<String, String> metadata = new TreeMap<>(Map.of("model", model, "cutoff", training.cutoff().toString(),
+                "categories", String.valueOf(new HashSet<>(categories.values()).size())));
+        if (ease != null) {
+            metadata.put("inverse", ease.inverse().name().toLowerCase(java.util.Locale.ROOT)); // native LAPACK or EJML
+        }
         ModelVersion saved = context.models().save(new ModelArtifact(
                 Codec.encode(out -> out.writeUTF(model)), metrics, metadata));
         context.models().promote(saved.version());

@@ -19,11 +19,23 @@ class AlgorithmsTest {
                 .build();
     }
 
+    /** The inverses this machine has: EJML always, the system's LAPACK where one is installed (CI installs it). */
+    private static java.util.List<SpdInverse> inverses() {
+        return SpdInverse.best() == SpdInverse.NATIVE ? java.util.List.of(SpdInverse.EJML, SpdInverse.NATIVE)
+                : java.util.List.of(SpdInverse.EJML);
+    }
+
     @Test
     void easeEqualsTheHandComputedClosedForm() {
+        for (SpdInverse inverse : inverses()) {
+            easeEqualsTheHandComputedClosedForm(inverse);
+        }
+    }
+
+    private void easeEqualsTheHandComputedClosedForm(SpdInverse inverse) {
         // XᵀX = [[2,2,1],[2,3,2],[1,2,2]]; λ = 1: G = [[3,2,1],[2,4,2],[1,2,3]], det 16,
         // P = G⁻¹ = [[.5,-.25,0],[-.25,.5,-.25],[0,-.25,.5]], B_ij = -P_ij / P_jj, B_jj = 0
-        Ease ease = new Ease(1.0);
+        Ease ease = new Ease(1.0, inverse);
         ease.fit(small());
         double[][] expected = {{0, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0}};
         for (int i = 0; i < 3; i++) {
@@ -38,14 +50,53 @@ class AlgorithmsTest {
 
     @Test
     void easeWithAnotherLambda() {
-        // λ = 2: G = [[4,2,1],[2,5,2],[1,2,4]], det = 4·16 − 2·6 + 1·(−1) = 51;
-        // adj: C00 = 16, C01 = -6, C02 = -1, C11 = 15, C12 = -6, C22 = 16 → P = adj / 51
-        Ease ease = new Ease(2.0);
-        ease.fit(small());
-        assertEquals(6.0 / 15.0, ease.weight(0, 1), 1e-12);   // -P01 / P11 = (6/51) / (15/51)
-        assertEquals(1.0 / 16.0, ease.weight(0, 2), 1e-12);   // -P02 / P22
-        assertEquals(6.0 / 16.0, ease.weight(1, 0), 1e-12);   // -P10 / P00
-        assertEquals(0.0, ease.weight(2, 2), 0.0);
+        for (SpdInverse inverse : inverses()) {
+            // λ = 2: G = [[4,2,1],[2,5,2],[1,2,4]], det = 4·16 − 2·6 + 1·(−1) = 51;
+            // adj: C00 = 16, C01 = -6, C02 = -1, C11 = 15, C12 = -6, C22 = 16 → P = adj / 51
+            Ease ease = new Ease(2.0, inverse);
+            ease.fit(small());
+            assertEquals(6.0 / 15.0, ease.weight(0, 1), 1e-12);   // -P01 / P11 = (6/51) / (15/51)
+            assertEquals(1.0 / 16.0, ease.weight(0, 2), 1e-12);   // -P02 / P22
+            assertEquals(6.0 / 16.0, ease.weight(1, 0), 1e-12);   // -P10 / P00
+            assertEquals(0.0, ease.weight(2, 2), 0.0);
+        }
+    }
+
+    /**
+     * On a larger random catalogue (EJML's blocked path starts at 1,000 items) the native LAPACK inverse gives the
+     * same B as EJML's, to rounding. Where LAPACK is installed (CI installs Debian's OpenBLAS), it is the one used.
+     */
+    @Test
+    void theNativeInverseGivesEjmlsWeights() {
+        boolean installed = java.nio.file.Files.exists(java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/liblapack.so.3"));
+        assertEquals(installed, SpdInverse.best() == SpdInverse.NATIVE, "a system LAPACK is used exactly when installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue(installed, "no system LAPACK here");
+        java.util.Random random = new java.util.Random(7);
+        Interactions.Builder b = Interactions.builder();
+        int n = 1100;
+        for (int i = 0; i < n; i++) {
+            b.item("i" + i);
+        }
+        for (int u = 0; u < 4000; u++) {
+            for (int k = 0; k < 15; k++) {
+                b.add("u" + u, "i" + (int) Math.min(n - 1, Math.floor(Math.pow(random.nextDouble(), 2) * n)), 1);
+            }
+        }
+        Interactions data = b.build();
+        Ease ejml = new Ease(50, SpdInverse.EJML);
+        Ease lapack = new Ease(50, SpdInverse.NATIVE);
+        ejml.fit(data);
+        lapack.fit(data);
+        double largest = 0;
+        double worst = 0;
+        for (int i = 0; i < data.itemCount(); i++) {
+            for (int j = 0; j < data.itemCount(); j++) {
+                largest = Math.max(largest, Math.abs(ejml.weight(i, j)));
+                worst = Math.max(worst, Math.abs(ejml.weight(i, j) - lapack.weight(i, j)));
+            }
+        }
+        assertTrue(largest > 0.01, "a model with weight");
+        assertTrue(worst < 1e-9 * largest, "largest difference " + worst + " of weights up to " + largest);
     }
 
     @Test

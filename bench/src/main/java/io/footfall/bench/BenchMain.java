@@ -891,6 +891,47 @@ public final class BenchMain {
                 + "requests one at a time over the 30 days after the reporting processor's lag was 0.");
     }
 
+    /** Segment of the synthetic read models: every fifth person ({@code reports-synthetic-segment.sql}). */
+    static final String SYNTHETIC_SEGMENT = "bench-fifth";
+
+    /**
+     * Plants the segment {@link #SYNTHETIC_SEGMENT} as the segmentation plugin publishes memberships (the segment
+     * filter's "is it a segment" check and the requests without rollups read them) and, when the app has segment
+     * rollups ({@code report_segment_member}), fills them from the members' per-person rows as entering the segment
+     * does ({@code reports-synthetic-segment-rollups.sql}). Returns the members.
+     */
+    private long fillSyntheticSegment(String db) throws Exception {
+        try (java.sql.Connection c = pg.connect(db); java.sql.Statement s = c.createStatement()) {
+            s.execute("INSERT INTO plugin_result (plugin_id, result_type, result_key, user_id, payload, position, recorded_at) "
+                    + "SELECT 'segmentation', 'SEGMENT_MEMBERSHIP', '" + SYNTHETIC_SEGMENT + ":s' || i, 's' || i, jsonb_build_object('userId', 's' || i, "
+                    + "'segment', '" + SYNTHETIC_SEGMENT + "', 'member', true, 'score', 1.0), 0, now() FROM generate_series(5, "
+                    + options.reportSyntheticPeople + ", 5) i");
+            boolean rollups;
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT to_regclass('report_segment_member') IS NOT NULL")) {
+                rs.next();
+                rollups = rs.getBoolean(1);
+            }
+            if (rollups) {
+                String sql;
+                try (java.io.InputStream in = BenchMain.class.getResourceAsStream("reports-synthetic-segment-rollups.sql")) {
+                    sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("${segment}", SYNTHETIC_SEGMENT);
+                }
+                for (String statement : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+                    if (!statement.isBlank()) {
+                        s.execute(statement);
+                    }
+                }
+            } else {
+                System.out.println("  the app has no segment rollups: segment-filtered reports read the members' per-person rows");
+            }
+            s.execute("ANALYZE");
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM plugin_result WHERE result_type = 'SEGMENT_MEMBERSHIP'")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** Fills the reporting read models of {@code db} with {@code reports-synthetic.sql} for {@code --report-synthetic-people} people. */
     private void fillSyntheticReadModels(String db) throws Exception {
         String sql;
@@ -905,7 +946,9 @@ public final class BenchMain {
                 }
             }
         }
+        long members = fillSyntheticSegment(db);
         long events = options.reportSyntheticPeople * 90L;
+        System.out.printf(Locale.ROOT, "  segment %s: %,d members%n", SYNTHETIC_SEGMENT, members);
         System.out.printf(Locale.ROOT, "  filled the read models for %,d people (%,d events' worth) in %.1f s%n", options.reportSyntheticPeople,
                 events, (System.nanoTime() - t0) / 1e9);
         report.row("reports: events the read models stand for (filled directly)", String.format(Locale.ROOT, "%,d", events), "10,000,000",
@@ -958,6 +1001,14 @@ public final class BenchMain {
             reports.put("recommendations", "/api/v1/reports/recommendations?" + range);
             reports.put("models", "/api/v1/reports/models");
             reports.put("overview CSV export", "/api/v1/reports/overview?format=csv&" + range);
+            if (options.reportSyntheticPeople > 0) {
+                String segment = "&segment=" + SYNTHETIC_SEGMENT;
+                reports.put("overview (day), segment", "/api/v1/reports/overview?" + range + segment);
+                reports.put("overview (week), segment", "/api/v1/reports/overview?granularity=week&" + range + segment);
+                reports.put("funnel (default), segment", "/api/v1/reports/funnel?" + range + segment);
+                reports.put("cohorts (8 weeks), segment", "/api/v1/reports/cohorts?" + range + segment);
+                reports.put("preferences, segment", "/api/v1/reports/preferences?" + range + segment);
+            }
             List<Double> all = new ArrayList<>();
             for (Map.Entry<String, String> r : reports.entrySet()) {
                 for (int i = 0; i < 3; i++) {

@@ -52,7 +52,7 @@ public class ReportsResource {
         String f = ReportParams.format(format, accept);
         ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
         String g = ReportParams.granularity(granularity);
-        Reports.Overview report = queries.overview(range, g, persons(segment));
+        Reports.Overview report = queries.overview(range, g, segment(segment));
         return answer("overview", f, report, r -> r.suppress(minGroupSize), Reports.Overview::csv);
     }
 
@@ -63,7 +63,7 @@ public class ReportsResource {
                            @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         String f = ReportParams.format(format, accept);
         ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
-        Reports.Funnel report = queries.funnel(range, ReportParams.steps(steps), ReportParams.window(window), persons(segment));
+        Reports.Funnel report = queries.funnel(range, ReportParams.steps(steps), ReportParams.window(window), segment(segment));
         return answer("funnel", f, report, r -> r.suppress(minGroupSize), Reports.Funnel::csv);
     }
 
@@ -75,7 +75,7 @@ public class ReportsResource {
         String f = ReportParams.format(format, accept);
         ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
         int w = ReportParams.integer(weeks, "weeks", 8, 1, 52);
-        Reports.Cohorts report = queries.cohorts(range, w, persons(segment));
+        Reports.Cohorts report = queries.cohorts(range, w, segment(segment));
         return answer("cohorts", f, report, r -> r.suppress(minGroupSize), Reports.Cohorts::csv);
     }
 
@@ -87,7 +87,7 @@ public class ReportsResource {
         String f = ReportParams.format(format, accept);
         ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
         int n = ReportParams.integer(limit, "limit", 10, 1, MAX_LIMIT);
-        Reports.Preferences report = queries.preferences(range, n, persons(segment));
+        Reports.Preferences report = queries.preferences(range, n, segment(segment));
         return answer("preferences", f, report, r -> r.suppress(minGroupSize), Reports.Preferences::csv);
     }
 
@@ -142,20 +142,26 @@ public class ReportsResource {
                 .header("Content-Disposition", "attachment; filename=\"" + name + ".json\"").build();
     }
 
-    /** The identifiers ({@code user:…}) of a segment's current members, or null without a segment. */
-    private List<String> persons(String segment) {
-        List<String> members = members(segment);
-        return members == null ? null : members.stream().map(m -> "user:" + m).toList();
-    }
-
-    /** A segment's current members' user ids, or null without a segment; 400 naming {@code segment} when it is unknown. */
-    private List<String> members(String segment) {
+    /**
+     * A known segment's id, or null without a segment; 400 naming {@code segment} when it is unknown. The reports read
+     * the segment's rollups, whose members come from the segmentation plugin's events in the log.
+     */
+    private String segment(String segment) {
         if (segment == null || segment.isBlank()) {
             return null;
         }
         String id = segment.trim();
         if (!known(id)) {
             throw Problem.badRequest("segment", "unknown segment; see GET /api/v1/segments");
+        }
+        return id;
+    }
+
+    /** A segment's current members' user ids, or null without a segment; 400 naming {@code segment} when it is unknown. */
+    private List<String> members(String segment) {
+        String id = segment(segment);
+        if (id == null) {
+            return null;
         }
         List<String> members = new ArrayList<>();
         String after = null;

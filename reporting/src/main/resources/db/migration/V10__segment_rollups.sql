@@ -74,6 +74,38 @@ CREATE TABLE report_seg_funnel (
     PRIMARY KEY (segment, day, prev_day, depth)
 );
 
+-- Saved funnels (POST /api/v1/reports/funnels): definitions with their backfill's progress, and per funnel the
+-- entries and their sums, kept like report_funnel_entry / report_funnel (the default funnel). A replay empties the
+-- entries and sums, not the definitions.
+CREATE TABLE report_saved_funnel (
+    id             VARCHAR(64)   PRIMARY KEY,
+    name           VARCHAR(200),
+    steps          VARCHAR(200)[] NOT NULL,
+    window_seconds BIGINT        NOT NULL,
+    created_at     TIMESTAMPTZ   NOT NULL,
+    backfill_state VARCHAR(16)   NOT NULL,
+    backfill_done  BIGINT        NOT NULL,
+    backfill_total BIGINT        NOT NULL,
+    backfill_after VARCHAR(300),
+    backfill_error TEXT
+);
+CREATE TABLE report_saved_funnel_entry (
+    funnel   VARCHAR(64)  NOT NULL REFERENCES report_saved_funnel (id) ON DELETE CASCADE,
+    person   VARCHAR(300) NOT NULL,
+    day      DATE         NOT NULL,
+    prev_day DATE         NOT NULL,
+    depth    INTEGER      NOT NULL,
+    PRIMARY KEY (funnel, person, day)
+);
+CREATE TABLE report_saved_funnel_rollup (
+    funnel   VARCHAR(64) NOT NULL REFERENCES report_saved_funnel (id) ON DELETE CASCADE,
+    day      DATE        NOT NULL,
+    prev_day DATE        NOT NULL,
+    depth    INTEGER     NOT NULL,
+    n        BIGINT      NOT NULL,
+    PRIMARY KEY (funnel, day, prev_day, depth)
+);
+
 -- Rebuild from the log: memberships and the derived events' new treatment need every event folded again.
 TRUNCATE report_counter, report_person, report_user_day, report_user_step, report_affinity, report_product_day,
     report_product, report_search_day, report_reach, report_cohort, report_span, report_identity, report_user_product,

@@ -891,6 +891,32 @@ public final class BenchMain {
                 + "requests one at a time over the 30 days after the reporting processor's lag was 0.");
     }
 
+    /**
+     * Saves the funnel of the bench's "other steps" (when the app has saved funnels) and waits for its backfill over
+     * the synthetic read models, reporting how long it took. Returns whether it is saved and backfilled.
+     */
+    private boolean saveSyntheticFunnel(HttpApi api) throws Exception {
+        if (api.getJson("/api/v1/reports/funnels") == null) {
+            System.out.println("  the app has no saved funnels");
+            return false;
+        }
+        long t0 = System.nanoTime();
+        api.postJson("/api/v1/reports/funnels", "{\"id\":\"bench-three\",\"steps\":[\"Products Searched\",\"Product Viewed\","
+                + "\"Product Added\"],\"window\":\"P3D\"}");
+        com.fasterxml.jackson.databind.JsonNode f;
+        do {
+            Thread.sleep(500);
+            f = api.getJson("/api/v1/reports/funnels/bench-three");
+        } while (f != null && "running".equals(f.path("backfill").path("state").asText()) && System.nanoTime() - t0 < 1_800_000_000_000L);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String state = f == null ? "gone" : f.path("backfill").path("state").asText();
+        System.out.printf(Locale.ROOT, "  saved funnel bench-three: backfill %s after %.1f s (%s persons)%n", state, seconds,
+                f == null ? "?" : f.path("backfill").path("done").asText());
+        report.row("reports: saved funnel backfill (3 steps, " + String.format(Locale.ROOT, "%,d", options.reportSyntheticPeople) + " people)",
+                String.format(Locale.ROOT, "%.1f s", seconds), "", state);
+        return "done".equals(state);
+    }
+
     /** Segment of the synthetic read models: every fifth person ({@code reports-synthetic-segment.sql}). */
     static final String SYNTHETIC_SEGMENT = "bench-fifth";
 
@@ -1001,6 +1027,8 @@ public final class BenchMain {
             reports.put("recommendations", "/api/v1/reports/recommendations?" + range);
             reports.put("models", "/api/v1/reports/models");
             reports.put("overview CSV export", "/api/v1/reports/overview?format=csv&" + range);
+            String custom = "steps=Products%20Searched,Product%20Viewed,Product%20Added&window=P3D&";
+            reports.put("funnel (3 other steps, P3D), on request", "/api/v1/reports/funnel?" + custom + range);
             if (options.reportSyntheticPeople > 0) {
                 String segment = "&segment=" + SYNTHETIC_SEGMENT;
                 reports.put("overview (day), segment", "/api/v1/reports/overview?" + range + segment);
@@ -1008,6 +1036,10 @@ public final class BenchMain {
                 reports.put("funnel (default), segment", "/api/v1/reports/funnel?" + range + segment);
                 reports.put("cohorts (8 weeks), segment", "/api/v1/reports/cohorts?" + range + segment);
                 reports.put("preferences, segment", "/api/v1/reports/preferences?" + range + segment);
+                reports.put("funnel (3 other steps), segment, on request", "/api/v1/reports/funnel?" + custom + range + segment);
+                if (saveSyntheticFunnel(api)) {
+                    reports.put("funnel (the 3 steps saved, rollup)", "/api/v1/reports/funnel?funnel=bench-three&" + range);
+                }
             }
             List<Double> all = new ArrayList<>();
             for (Map.Entry<String, String> r : reports.entrySet()) {

@@ -43,6 +43,8 @@ public class ReportQueries {
 
     @Inject
     DataSource dataSource;
+    @Inject
+    SavedFunnels savedFunnels;
 
     private final ObjectMapper json = EventJson.create();
 
@@ -136,6 +138,17 @@ public class ReportQueries {
             }
         }
         return funnelLive(range, steps, window, segment);
+    }
+
+    /**
+     * A saved funnel: from its rollup once its backfill is done; with a segment, or while the backfill runs, counted
+     * on request ({@link #funnelLive}), which counts the same.
+     */
+    public Reports.Funnel savedFunnel(ReportParams.Range range, SavedFunnels.Funnel f, String segment) {
+        if (segment == null && SavedFunnels.DONE.equals(f.backfill().state())) {
+            return funnelOf(f.steps(), savedFunnels.read(f, range.from(), range.to()));
+        }
+        return funnelLive(range, f.steps(), f.duration(), segment);
     }
 
     /** Conversion and drop-off from the people who reached each step. */

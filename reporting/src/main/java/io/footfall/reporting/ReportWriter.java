@@ -38,6 +38,7 @@ final class ReportWriter {
         java.util.Set<String> persons = new java.util.HashSet<>(fold.deltaPersons());
         persons.addAll(merged);
         membership.keySet().forEach(m -> persons.add(m.person()));
+        java.util.List<SavedFunnels.Def> funnels = SavedFunnels.lockAll(c);
         Map<String, java.util.List<String>> segments = SegmentRollups.segmentsOf(c, persons);
         Map<String, java.util.List<String>> mergedMembers = new java.util.HashMap<>();
         merged.forEach(p -> {
@@ -50,6 +51,7 @@ final class ReportWriter {
         SegmentRollups.Deltas deltas = new SegmentRollups.Deltas(segments, merged).add(fold);
         moveMerged(c, fold.finalLinks(), fold.mergedAway());
         FunnelRollup.update(c, fold.funnelPersons(), fold.mergedAway(), deltas::funnel);
+        SavedFunnels.maintain(c, funnels, fold);
         deltas.write(c);
         SegmentRollups.apply(c, mergedMembers, 1);
         SegmentRollups.changeMembership(c, membership, segments);

@@ -44,7 +44,7 @@ public class ReportingProjection implements Projection {
             "report_affinity", "report_product_day", "report_product", "report_search_day", "report_reach", "report_cohort",
             "report_span", "report_identity", "report_user_product", "report_user_search", "report_funnel", "report_funnel_entry",
             "report_segment_member", "report_seg_reach", "report_seg_cohort", "report_seg_counter", "report_seg_product_day",
-            "report_seg_search_day", "report_seg_funnel");
+            "report_seg_search_day", "report_seg_funnel", "report_saved_funnel_entry", "report_saved_funnel_rollup");
     /** Tables with a {@code person} column, whose rows erasure deletes. */
     static final List<String> PERSON_TABLES = List.of("report_person", "report_user_day", "report_user_step", "report_affinity",
             "report_span", "report_user_product", "report_user_search", "report_funnel_entry");
@@ -154,6 +154,7 @@ public class ReportingProjection implements Projection {
         scoped.forEach((k, days) -> rollback.contribute(k.person(), k.dimension(), k.value(), days, -1));
         ReportWriter.writeRollups(c, rollback);
         FunnelRollup.update(c, List.of(), persons);
+        SavedFunnels.erase(c, persons);
         for (String table : PERSON_TABLES) {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE person = ANY (?)")) {
                 s.setArray(1, c.createArrayOf("varchar", ids));

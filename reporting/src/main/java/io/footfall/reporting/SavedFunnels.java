@@ -57,6 +57,9 @@ public class SavedFunnels {
     @Inject
     DataSource dataSource;
 
+    /** Set when the app stops: a backfill cut then stays {@code running} and resumes at the next start. */
+    private volatile boolean stopping;
+
     private final ExecutorService backfills = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "report-funnel-backfill");
         t.setDaemon(true);
@@ -112,6 +115,7 @@ public class SavedFunnels {
 
     @PreDestroy
     void stop() {
+        stopping = true;
         backfills.shutdownNow();
     }
 
@@ -242,6 +246,9 @@ public class SavedFunnels {
                 // next chunk
             }
         } catch (Exception e) {
+            if (stopping) {
+                return;
+            }
             LOG.warnf("backfill of saved funnel %s failed: %s", id, e.getMessage());
             try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                     "UPDATE report_saved_funnel SET backfill_state = ?, backfill_error = ? WHERE id = ?")) {
@@ -284,7 +291,9 @@ public class SavedFunnels {
                         }
                     }
                 }
-                update(c, def, persons, List.of());
+                if (!persons.isEmpty()) {
+                    update(c, def, persons, List.of(), new String[] {after == null ? "" : after, persons.get(persons.size() - 1)});
+                }
                 boolean more = persons.size() == BACKFILL_CHUNK;
                 try (PreparedStatement s = c.prepareStatement("UPDATE report_saved_funnel SET backfill_done = backfill_done + ?, "
                         + "backfill_after = COALESCE(?, backfill_after), backfill_state = ? WHERE id = ?")) {
@@ -335,23 +344,25 @@ public class SavedFunnels {
             });
             fold.mergedAway().forEach(p -> persons.add(fold.resolve(p)));
             persons.removeAll(fold.mergedAway());
-            update(c, def, persons, fold.mergedAway());
+            update(c, def, persons, fold.mergedAway(), null);
         }
     }
 
     /** Takes erased (or unmerged, before their re-fold) persons out of every saved funnel. */
     static void erase(Connection c, Set<String> persons) throws SQLException {
         for (Def def : lockAll(c)) {
-            update(c, def, List.of(), persons);
+            update(c, def, List.of(), persons, null);
         }
     }
 
     /**
      * Recomputes the entries of {@code persons} for one funnel from their {@code report_user_step} rows and drops
      * those of {@code gone}, writing the differences into {@code report_saved_funnel_rollup} (as
-     * {@link FunnelRollup#update} does for the default funnel).
+     * {@link FunnelRollup#update} does for the default funnel). {@code range} (after, last], when given, holds exactly
+     * {@code persons} (a backfill chunk): their old entries are found by an index range scan rather than a list, which
+     * the planner may turn into a scan of the whole (growing) table.
      */
-    static void update(Connection c, Def def, Collection<String> persons, Collection<String> gone) throws SQLException {
+    static void update(Connection c, Def def, Collection<String> persons, Collection<String> gone, String[] range) throws SQLException {
         Set<String> all = new HashSet<>(persons);
         all.addAll(gone);
         if (all.isEmpty()) {
@@ -362,10 +373,15 @@ public class SavedFunnels {
             x = x != 0 ? x : a.prev().compareTo(b.prev());
             return x != 0 ? x : Integer.compare(a.depth(), b.depth());
         });
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM report_saved_funnel_entry WHERE funnel = ? AND person = ANY (?) "
-                + "RETURNING day, prev_day, depth")) {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM report_saved_funnel_entry WHERE funnel = ? AND "
+                + (range == null ? "person = ANY (?)" : "person > ? AND person <= ?") + " RETURNING day, prev_day, depth")) {
             s.setString(1, def.id());
-            s.setArray(2, c.createArrayOf("varchar", all.toArray()));
+            if (range == null) {
+                s.setArray(2, c.createArrayOf("varchar", all.toArray()));
+            } else {
+                s.setString(2, range[0]);
+                s.setString(3, range[1]);
+            }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     delta.merge(new FunnelRollup.Entry(rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class), rs.getInt(3)), -1L, Long::sum);

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.TestInstance;
  * test writes to (so every number is exact although the app and its log are shared): 7 people on Monday 2 June of
  * whom 3 come back in the second week, 2 new people in the second week, a funnel with one drop-off per step (and one
  * person who viewed before searching), a search without results and without a click, products in two categories,
- * recommendation lists shown and clicked. A segment's memberships, churn scores, recommendation lists and model
+ * recommendation lists shown and clicked. A segment's memberships (also as the plugin's {@code Segment Entered} /
+ * {@code Segment Exited} events in the log, which the segment rollups follow), churn scores, recommendation lists and model
  * versions are planted in the plugin results read model and the model store (with ids only this test uses), as the
  * segmentation, churn, recommender and other plugins would write them. Then: every report's numbers, the segment filter, CSV and JSON exports with small-group
  * suppression, a replay of the reporting projection, bad parameters and roles.

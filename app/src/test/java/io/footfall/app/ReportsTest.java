@@ -34,7 +34,8 @@ import org.junit.jupiter.api.TestInstance;
  * test writes to (so every number is exact although the app and its log are shared): 7 people on Monday 2 June of
  * whom 3 come back in the second week, 2 new people in the second week, a funnel with one drop-off per step (and one
  * person who viewed before searching), a search without results and without a click, products in two categories,
- * recommendation lists shown and clicked. A segment's memberships, churn scores, recommendation lists and model
+ * recommendation lists shown and clicked. A segment's memberships (also as the plugin's {@code Segment Entered} /
+ * {@code Segment Exited} events in the log, which the segment rollups follow), churn scores, recommendation lists and model
  * versions are planted in the plugin results read model and the model store (with ids only this test uses), as the
  * segmentation, churn, recommender and other plugins would write them. Then: every report's numbers, the segment filter, CSV and JSON exports with small-group
  * suppression, a replay of the reporting projection, bad parameters and roles.
@@ -50,6 +51,8 @@ class ReportsTest {
     DataSource ds;
     @Inject
     io.footfall.reporting.ReportQueries queries;
+    @Inject
+    io.footfall.core.store.EventLog log;
 
     private final String p = "rp" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     private final String shoe = p + "-shoe";
@@ -143,10 +146,16 @@ class ReportsTest {
         }
         day1.add(track("Product Clicked", user(7), at(DAY1, "10:36:00"), "{\"list_id\":\"recommended\"," + product(book, "Books", "Paper") + "}"));
         send(day1);
+        // the segment vip: u1, u2 and u3 enter after day 1 (their history joins the segment's rollups), u3 leaves after
+        // week 2 (whose events folded into the segment's rollups meanwhile)
+        for (int i = 1; i <= 3; i++) {
+            segmentEvent(user(i), vip, true, at(DAY1, "11:00:00"));
+        }
         // week 2: three come back, two are new
         send(List.of(page(user(1), at("2025-06-10", "09:00:00")), page(user(2), at("2025-06-10", "09:00:00")),
                 page(user(3), at("2025-06-10", "09:00:00")), page(user(8), at("2025-06-11", "09:00:00")),
                 page(user(9), at("2025-06-11", "09:00:00"))));
+        segmentEvent(user(3), vip, false, at("2025-06-11", "12:00:00"));
         plantPluginResults();
         awaitReporting();
         admin().get("/api/v1/segments/{id}/members", vip).then().statusCode(200).body("members.userId", equalTo(List.of(user(1), user(2))));
@@ -198,6 +207,19 @@ class ReportsTest {
                 s.executeUpdate();
             }
         }
+    }
+
+    /**
+     * Appends a {@code Segment Entered} or {@code Segment Exited} event of a user as the segmentation plugin derives it
+     * (source {@code plugin:segmentation}, property {@code segmentId}).
+     */
+    private void segmentEvent(String user, String segment, boolean entered, Instant at) {
+        String id = UUID.randomUUID().toString();
+        io.footfall.api.event.BehaviorEvent e = new io.footfall.api.event.BehaviorEvent(id, id, io.footfall.api.event.EventKind.TRACK,
+                entered ? "Segment Entered" : "Segment Exited", user, null, null, null, at, Instant.now(), null, null, "plugin:segmentation",
+                null, null, null, io.footfall.api.event.EventContext.empty(), Map.of("segmentId", segment, "segmentKind", "rule"), Map.of());
+        log.appendNow(List.of(new org.axonframework.eventhandling.GenericEventMessage<>(id, new io.footfall.core.store.RecordedBehavior(e, null),
+                org.axonframework.messaging.MetaData.emptyInstance(), Instant.now())));
     }
 
     private static void result(Connection c, String plugin, String type, String key, String user, String payload) throws SQLException {
@@ -277,12 +299,15 @@ class ReportsTest {
 
         JsonPath segment = report("funnel", "from", DAY1, "to", RANGE_TO, "segment", vip);
         assertEquals(List.of(2, 2, 2, 2, 2), segment.getList("steps.users"));
+        // other steps with a segment: counted on request over the members of report_segment_member
+        assertEquals(List.of(2, 2), report("funnel", "from", DAY1, "to", RANGE_TO, "segment", vip, "steps", "Products Searched,Product Viewed")
+                .getList("steps.users"));
 
         // the first step must happen in the range
         assertEquals(List.of(0, 0), report("funnel", "from", "2025-06-03", "to", RANGE_TO, "steps", "Products Searched,Product Viewed").getList("steps.users"));
     }
 
-    /** The default funnel of everyone comes from its rollup; it counts what the per-person query counts. */
+    /** The default funnel of everyone and of a segment comes from its rollup; it counts what the per-person query counts. */
     @Test
     void theRolledUpDefaultFunnelEqualsTheLiveQuery() {
         List<String> steps = io.footfall.reporting.ReportParams.DEFAULT_STEPS;
@@ -291,6 +316,8 @@ class ReportsTest {
                     java.time.LocalDate.parse(range[1]));
             assertEquals(queries.funnelLive(r, steps, Duration.ofDays(7), null), queries.funnel(r, steps, Duration.ofDays(7), null),
                     range[0] + ".." + range[1]);
+            assertEquals(queries.funnelLive(r, steps, Duration.ofDays(7), vip), queries.funnel(r, steps, Duration.ofDays(7), vip),
+                    "segment " + range[0] + ".." + range[1]);
         }
         assertEquals(List.of(6L, 5L, 4L, 3L, 2L), queries.funnel(new io.footfall.reporting.ReportParams.Range(java.time.LocalDate.parse(DAY1),
                 java.time.LocalDate.parse(RANGE_TO)), steps, Duration.ofDays(7), null).steps().stream().map(s -> s.users()).toList());
@@ -407,8 +434,15 @@ class ReportsTest {
         send(List.of(anonymous("page", null, phone, at("2025-10-09", "10:00:00"))));
         send(List.of(identify(user, laptop, at("2025-10-10", "10:00:00"))));
         awaitReporting();
+        // the user is in a segment: its rollups follow the person through both unmerges
+        String segment = p + "-split-seg";
+        plantMembership(segment, user);
+        segmentEvent(user, segment, true, at("2025-10-10", "12:00:00"));
+        awaitReporting();
         JsonPath merged = report("overview", "from", mon, "to", sun);
         assertEquals(Map.of("activeUsers", 1, "newUsers", 1, "returningUsers", 0, "sessions", 5, "events", 10), merged.getMap("totals"));
+        assertEquals(merged.getMap("totals"), report("overview", "from", mon, "to", sun, "segment", segment).getMap("totals"),
+                "the segment holds the stitched person");
         assertEquals(List.of(1, 1, 1, 0, 0), report("funnel", "from", mon, "to", sun).getList("steps.users"),
                 "searched and viewed as the phone, added to the cart as the user: one person");
 
@@ -425,6 +459,9 @@ class ReportsTest {
                 "the phone searched and viewed; the user never searched");
         JsonPath cohorts = report("cohorts", "from", mon, "to", sun, "weeks", "1");
         assertEquals(List.of(2), cohorts.getList("cohorts.size"));
+        assertEquals(Map.of("activeUsers", 1, "newUsers", 1, "returningUsers", 0, "sessions", 3, "events", 5),
+                report("overview", "from", mon, "to", sun, "segment", segment).getMap("totals"), "the phone's history left the segment with it");
+        assertEquals(List.of(0, 0, 0, 0, 0), report("funnel", "from", mon, "to", sun, "segment", segment).getList("steps.users"));
         assertEquals(List.of("2025-10-06|2025-10-09|2025-10-11"), Db.strings(ds,
                 "SELECT string_agg(day::text, '|' ORDER BY day) FROM report_user_day WHERE person = ?", "anon:" + phone));
         assertEquals(List.of("2025-10-07|2025-10-08|2025-10-10"), Db.strings(ds,
@@ -449,13 +486,147 @@ class ReportsTest {
         assertEquals(List.of("2025-10-08|2025-10-10"), Db.strings(ds,
                 "SELECT string_agg(day::text, '|' ORDER BY day) FROM report_user_day WHERE person = ?", "user:" + user));
         assertEquals(0, Db.count(ds, "SELECT count(*) FROM report_identity WHERE person = ?", "user:" + user));
+        assertEquals(Map.of("activeUsers", 1, "newUsers", 1, "returningUsers", 0, "sessions", 2, "events", 4),
+                report("overview", "from", mon, "to", sun, "segment", segment).getMap("totals"));
 
         Map<String, Object> before = unmergeSnapshot(user, phone, laptop, mon, sun);
+        before.putAll(segmentSnapshot(segment));
         admin().post("/api/v1/projections/reporting/replay").then().statusCode(202);
         awaitReporting();
         Map<String, Object> replayed = unmergeSnapshot(user, phone, laptop, mon, sun);
+        replayed.putAll(segmentSnapshot(segment));
         for (String k : before.keySet()) {
             assertEquals(before.get(k), replayed.get(k), k + " after a replay");
+        }
+    }
+
+    /** Every row of a segment's rollups (zero sums left out) and its members. */
+    private Map<String, Object> segmentSnapshot(String segment) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (String table : List.of("report_seg_reach", "report_seg_cohort", "report_seg_counter", "report_seg_funnel")) {
+            out.put(table, Db.strings(ds, "SELECT t::text FROM " + table + " t WHERE segment = ? AND n <> 0 ORDER BY 1", segment));
+        }
+        out.put("report_seg_product_day", Db.strings(ds, "SELECT t::text FROM report_seg_product_day t WHERE segment = ? "
+                + "AND (views, carts, purchases) <> (0, 0, 0) ORDER BY 1", segment));
+        out.put("report_seg_search_day", Db.strings(ds, "SELECT t::text FROM report_seg_search_day t WHERE segment = ? "
+                + "AND (searches, no_result, no_click) <> (0, 0, 0) ORDER BY 1", segment));
+        out.put("report_segment_member", Db.strings(ds, "SELECT person FROM report_segment_member WHERE segment = ? ORDER BY 1", segment));
+        return out;
+    }
+
+    /**
+     * Segment rollups follow the log: a member's anonymous history joins the segment when a login stitches it, a
+     * member who left is out, a {@code Segment Entered} sent by a client is behaviour (not a membership) while the
+     * plugin's are not behaviour, a replay rebuilds the same rows, and erasure takes the person out of the segment.
+     */
+    @Test
+    void segmentRollupsFollowStitchingExitsErasureAndReplay() throws SQLException {
+        String segment = p + "-seg";
+        String a = p + "-sa";
+        String b = p + "-sb";
+        String c = p + "-sc";
+        String phone = p + "-sa-phone";
+        String mon = "2025-11-03";
+        String sun = "2025-11-09";
+        plantMembership(segment, a);
+        send(List.of(page(a, at(mon, "10:00:00")), track("Product Viewed", a, at(mon, "10:01:00"), "{" + product(shoe, "Shoes", "Acme") + "}"),
+                page(b, at(mon, "10:00:00")), page(c, at(mon, "10:00:00")),
+                track("Segment Entered", c, at(mon, "10:02:00"), "{\"segmentId\":\"" + segment + "\"}")));
+        segmentEvent(a, segment, true, at(mon, "12:00:00"));
+        segmentEvent(b, segment, true, at(mon, "12:00:00"));
+        segmentEvent(b, segment, false, at(mon, "13:00:00"));
+        send(List.of(anonymous("page", null, phone, at("2025-11-04", "10:00:00"))));
+        send(List.of(identify(a, phone, at("2025-11-05", "10:00:00"))));
+        awaitReporting();
+
+        JsonPath o = report("overview", "from", mon, "to", sun, "segment", segment);
+        assertEquals(Map.of("activeUsers", 1, "newUsers", 1, "returningUsers", 0, "sessions", 3, "events", 4), o.getMap("totals"),
+                "a with the phone's Tuesday; b left; c's own Segment Entered is not a membership");
+        assertEquals(List.of(mon, "2025-11-04", "2025-11-05"), o.getList("series.period"));
+        assertEquals(Map.of("page", 1, "Product Viewed", 1), o.getMap("series[0].eventsByType"));
+        assertEquals(List.of(Map.of("name", "Shoes", "users", 1, "share", 1.0f)), report("preferences", "from", mon, "to", sun, "segment", segment)
+                .getList("categories"));
+        assertEquals(List.of(1), report("cohorts", "from", mon, "to", sun, "weeks", "1", "segment", segment).getList("cohorts.size"));
+        JsonPath all = report("overview", "from", mon, "to", sun);
+        assertEquals(Map.of("activeUsers", 3, "newUsers", 3, "returningUsers", 0, "sessions", 5, "events", 7), all.getMap("totals"),
+                "the plugin's transitions are not behaviour, the client's event is");
+        assertEquals(Map.of("page", 3, "Product Viewed", 1, "Segment Entered", 1), all.getMap("series[0].eventsByType"));
+        assertEquals(List.of("user:" + a), Db.strings(ds, "SELECT person FROM report_segment_member WHERE segment = ?", segment));
+
+        Map<String, Object> before = segmentSnapshot(segment);
+        admin().post("/api/v1/projections/reporting/replay").then().statusCode(202);
+        awaitReporting();
+        assertEquals(before, segmentSnapshot(segment), "a replay rebuilds the segment's rollups");
+
+        admin().delete("/api/v1/customers/{id}", a).then().statusCode(200);
+        assertEquals(Map.of("activeUsers", 0, "newUsers", 0, "returningUsers", 0, "sessions", 0, "events", 0),
+                report("overview", "from", mon, "to", sun, "segment", segment).getMap("totals"));
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM report_segment_member WHERE segment = ?", segment));
+    }
+
+    /**
+     * A saved funnel: refused without the operator role or with bad fields, backfilled from the history in the
+     * background, then read from its rollup with the numbers the query on request gives, kept current by new events,
+     * rebuilt by a replay, counted on request with a segment, and gone after a delete.
+     */
+    @Test
+    void savedFunnelsAreBackfilledKeptCurrentAndReadFromTheirRollup() {
+        String id = p + "-three";
+        Map<String, Object> body = Map.of("id", id, "name", "Search to cart in a minute",
+                "steps", List.of("Products Searched", "Product Viewed", "Product Added"), "window", "PT1M");
+        RestAssured.given().auth().preemptive().basic(analystUser, "analyst-password").contentType("application/json").body(body)
+                .post("/api/v1/reports/funnels").then().statusCode(403);
+        admin().contentType("application/json").body(body).post("/api/v1/reports/funnels").then().statusCode(201)
+                .body("id", equalTo(id)).body("window", equalTo("PT1M")).body("steps.size()", equalTo(3));
+        admin().contentType("application/json").body(body).post("/api/v1/reports/funnels").then().statusCode(409).body("field", equalTo("id"));
+        admin().contentType("application/json").body(Map.of("id", "Bad Id", "steps", List.of("a", "b"))).post("/api/v1/reports/funnels")
+                .then().statusCode(400).body("field", equalTo("id"));
+        admin().contentType("application/json").body(Map.of("id", p + "-x", "steps", List.of("a"))).post("/api/v1/reports/funnels")
+                .then().statusCode(400).body("field", equalTo("steps"));
+        admin().contentType("application/json").body(Map.of("id", p + "-x", "steps", List.of("a", "b"), "window", "P100D"))
+                .post("/api/v1/reports/funnels").then().statusCode(400).body("field", equalTo("window"));
+        JsonPath done = Poll.until(Duration.ofSeconds(120), () -> new JsonPath(admin().get("/api/v1/reports/funnels/{id}", id).asString()),
+                f -> "done".equals(f.getString("backfill.state")));
+        assertTrue(done.getLong("backfill.done") > 0, "every person was recomputed");
+        RestAssured.given().auth().preemptive().basic(analystUser, "analyst-password").get("/api/v1/reports/funnels").then().statusCode(200)
+                .body("funnels.id", org.hamcrest.Matchers.hasItem(id));
+
+        JsonPath saved = report("funnel", "from", DAY1, "to", RANGE_TO, "funnel", id);
+        assertEquals(List.of(6, 5, 0), saved.getList("steps.users"), "the view 60 s after the search counts, the cart add 120 s after does not");
+        assertEquals(report("funnel", "from", DAY1, "to", RANGE_TO, "steps", "Products Searched,Product Viewed,Product Added", "window", "PT1M")
+                .getList("steps"), saved.getList("steps"));
+        assertEquals(List.of(2, 2, 0), report("funnel", "from", DAY1, "to", RANGE_TO, "funnel", id, "segment", vip).getList("steps.users"));
+
+        // kept current from the moment it was saved
+        String mon = "2025-12-01";
+        String quick = p + "-quick";
+        send(List.of(track("Products Searched", quick, at(mon, "10:00:00"), "{\"query\":\"rake\",\"results\":1}"),
+                track("Product Viewed", quick, at(mon, "10:00:20"), "{" + product(shoe, "Shoes", "Acme") + "}"),
+                track("Product Added", quick, at(mon, "10:00:40"), "{" + product(shoe, "Shoes", "Acme") + "}")));
+        awaitReporting();
+        assertEquals(List.of(1, 1, 1), report("funnel", "from", mon, "to", "2025-12-07", "funnel", id).getList("steps.users"));
+
+        String before = admin().queryParam("from", DAY1).queryParam("to", "2025-12-07").queryParam("funnel", id).get("/api/v1/reports/funnel").asString();
+        admin().post("/api/v1/projections/reporting/replay").then().statusCode(202);
+        awaitReporting();
+        assertEquals(before, admin().queryParam("from", DAY1).queryParam("to", "2025-12-07").queryParam("funnel", id).get("/api/v1/reports/funnel")
+                .asString(), "a replay rebuilds the saved funnel's rollup");
+
+        bad("funnel", "funnel", id, "steps", "a,b", "funnel");
+        admin().delete("/api/v1/reports/funnels/{id}", id).then().statusCode(204);
+        admin().get("/api/v1/reports/funnels/{id}", id).then().statusCode(404);
+        admin().delete("/api/v1/reports/funnels/{id}", id).then().statusCode(404);
+        bad("funnel", "funnel", id, "funnel");
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM report_saved_funnel_entry WHERE funnel = ?", id));
+    }
+
+    /** A user's membership as the segmentation plugin publishes it (the segment filter checks the segment exists). */
+    private void plantMembership(String segment, String user) {
+        try (Connection c = ds.getConnection()) {
+            result(c, "segmentation", "SEGMENT_MEMBERSHIP", segment + ":" + user, user, "{\"userId\":\"" + user + "\",\"segment\":\""
+                    + segment + "\",\"member\":true,\"score\":1.0}");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -111,6 +111,16 @@ class SegmentsTest {
         assertEquals("user_id,score,recorded_at", lines.get(0));
         assertEquals(List.of(alice, carol), lines.subList(1, lines.size()).stream().map(l -> l.split(",")[0]).toList());
 
+        // the segment reports follow the plugin's Segment Entered/Exited events in the log (reporting's rollups)
+        String from = t.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        String to = t.plusSeconds(11).atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        JsonPath bigReport = Poll.until(Duration.ofSeconds(60), () -> admin().queryParam("from", from).queryParam("to", to)
+                .queryParam("segment", big).get("/api/v1/reports/overview").then().statusCode(200).extract().jsonPath(),
+                j -> j.getInt("totals.activeUsers") == 2);
+        assertEquals(4, bigReport.getInt("totals.events"), "alice's views and order, carol's order; the plugin's own events are not behaviour");
+        assertEquals(0, admin().queryParam("from", from).queryParam("to", to).queryParam("segment", shoes).get("/api/v1/reports/overview")
+                .then().statusCode(200).extract().jsonPath().getInt("totals.activeUsers"), "alice left the shoe burst");
+
         // RFM after a training run
         String job = admin().post("/api/v1/plugins/{id}/train", PLUGIN).then().statusCode(202).extract().path("id");
         JsonPath done = Poll.until(Duration.ofSeconds(120), () -> admin().get("/api/v1/plugins/{id}/jobs/{job}", PLUGIN, job).jsonPath(),

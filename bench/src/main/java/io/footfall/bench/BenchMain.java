@@ -891,6 +891,73 @@ public final class BenchMain {
                 + "requests one at a time over the 30 days after the reporting processor's lag was 0.");
     }
 
+    /**
+     * Saves the funnel of the bench's "other steps" (when the app has saved funnels) and waits for its backfill over
+     * the synthetic read models, reporting how long it took. Returns whether it is saved and backfilled.
+     */
+    private boolean saveSyntheticFunnel(HttpApi api) throws Exception {
+        if (api.getJson("/api/v1/reports/funnels") == null) {
+            System.out.println("  the app has no saved funnels");
+            return false;
+        }
+        long t0 = System.nanoTime();
+        api.postJson("/api/v1/reports/funnels", "{\"id\":\"bench-three\",\"steps\":[\"Products Searched\",\"Product Viewed\","
+                + "\"Product Added\"],\"window\":\"P3D\"}");
+        com.fasterxml.jackson.databind.JsonNode f;
+        do {
+            Thread.sleep(500);
+            f = api.getJson("/api/v1/reports/funnels/bench-three");
+        } while (f != null && "running".equals(f.path("backfill").path("state").asText()) && System.nanoTime() - t0 < 1_800_000_000_000L);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String state = f == null ? "gone" : f.path("backfill").path("state").asText();
+        System.out.printf(Locale.ROOT, "  saved funnel bench-three: backfill %s after %.1f s (%s persons)%n", state, seconds,
+                f == null ? "?" : f.path("backfill").path("done").asText());
+        report.row("reports: saved funnel backfill (3 steps, " + String.format(Locale.ROOT, "%,d", options.reportSyntheticPeople) + " people)",
+                String.format(Locale.ROOT, "%.1f s", seconds), "", state);
+        return "done".equals(state);
+    }
+
+    /** Segment of the synthetic read models: every fifth person ({@code reports-synthetic-segment.sql}). */
+    static final String SYNTHETIC_SEGMENT = "bench-fifth";
+
+    /**
+     * Plants the segment {@link #SYNTHETIC_SEGMENT} as the segmentation plugin publishes memberships (the segment
+     * filter's "is it a segment" check and the requests without rollups read them) and, when the app has segment
+     * rollups ({@code report_segment_member}), fills them from the members' per-person rows as entering the segment
+     * does ({@code reports-synthetic-segment-rollups.sql}). Returns the members.
+     */
+    private long fillSyntheticSegment(String db) throws Exception {
+        try (java.sql.Connection c = pg.connect(db); java.sql.Statement s = c.createStatement()) {
+            s.execute("INSERT INTO plugin_result (plugin_id, result_type, result_key, user_id, payload, position, recorded_at) "
+                    + "SELECT 'segmentation', 'SEGMENT_MEMBERSHIP', '" + SYNTHETIC_SEGMENT + ":s' || i, 's' || i, jsonb_build_object('userId', 's' || i, "
+                    + "'segment', '" + SYNTHETIC_SEGMENT + "', 'member', true, 'score', 1.0), 0, now() FROM generate_series(5, "
+                    + options.reportSyntheticPeople + ", 5) i");
+            boolean rollups;
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT to_regclass('report_segment_member') IS NOT NULL")) {
+                rs.next();
+                rollups = rs.getBoolean(1);
+            }
+            if (rollups) {
+                String sql;
+                try (java.io.InputStream in = BenchMain.class.getResourceAsStream("reports-synthetic-segment-rollups.sql")) {
+                    sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("${segment}", SYNTHETIC_SEGMENT);
+                }
+                for (String statement : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+                    if (!statement.isBlank()) {
+                        s.execute(statement);
+                    }
+                }
+            } else {
+                System.out.println("  the app has no segment rollups: segment-filtered reports read the members' per-person rows");
+            }
+            s.execute("ANALYZE");
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM plugin_result WHERE result_type = 'SEGMENT_MEMBERSHIP'")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** Fills the reporting read models of {@code db} with {@code reports-synthetic.sql} for {@code --report-synthetic-people} people. */
     private void fillSyntheticReadModels(String db) throws Exception {
         String sql;
@@ -905,7 +972,9 @@ public final class BenchMain {
                 }
             }
         }
+        long members = fillSyntheticSegment(db);
         long events = options.reportSyntheticPeople * 90L;
+        System.out.printf(Locale.ROOT, "  segment %s: %,d members%n", SYNTHETIC_SEGMENT, members);
         System.out.printf(Locale.ROOT, "  filled the read models for %,d people (%,d events' worth) in %.1f s%n", options.reportSyntheticPeople,
                 events, (System.nanoTime() - t0) / 1e9);
         report.row("reports: events the read models stand for (filled directly)", String.format(Locale.ROOT, "%,d", events), "10,000,000",
@@ -958,6 +1027,20 @@ public final class BenchMain {
             reports.put("recommendations", "/api/v1/reports/recommendations?" + range);
             reports.put("models", "/api/v1/reports/models");
             reports.put("overview CSV export", "/api/v1/reports/overview?format=csv&" + range);
+            String custom = "steps=Products%20Searched,Product%20Viewed,Product%20Added&window=P3D&";
+            reports.put("funnel (3 other steps, P3D), on request", "/api/v1/reports/funnel?" + custom + range);
+            if (options.reportSyntheticPeople > 0) {
+                String segment = "&segment=" + SYNTHETIC_SEGMENT;
+                reports.put("overview (day), segment", "/api/v1/reports/overview?" + range + segment);
+                reports.put("overview (week), segment", "/api/v1/reports/overview?granularity=week&" + range + segment);
+                reports.put("funnel (default), segment", "/api/v1/reports/funnel?" + range + segment);
+                reports.put("cohorts (8 weeks), segment", "/api/v1/reports/cohorts?" + range + segment);
+                reports.put("preferences, segment", "/api/v1/reports/preferences?" + range + segment);
+                reports.put("funnel (3 other steps), segment, on request", "/api/v1/reports/funnel?" + custom + range + segment);
+                if (saveSyntheticFunnel(api)) {
+                    reports.put("funnel (the 3 steps saved, rollup)", "/api/v1/reports/funnel?funnel=bench-three&" + range);
+                }
+            }
             List<Double> all = new ArrayList<>();
             for (Map.Entry<String, String> r : reports.entrySet()) {
                 for (int i = 0; i < 3; i++) {

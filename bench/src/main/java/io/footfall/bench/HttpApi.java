@@ -181,6 +181,18 @@ final class HttpApi {
         return response.body();
     }
 
+    /** POST JSON to an admin endpoint; the answer's body, or an IOException for a status other than 201. */
+    String postJson(String path, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120))
+                .header("Authorization", adminAuth).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IOException("POST " + path + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
+        }
+        return response.body();
+    }
+
     /** The profiles projection's {@code [position, head, lag]} from {@code /api/v1/projections}. */
     long[] projection() throws IOException, InterruptedException {
         JsonNode list = getJson("/api/v1/projections");

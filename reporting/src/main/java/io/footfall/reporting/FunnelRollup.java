@@ -87,6 +87,19 @@ final class FunnelRollup {
      * into another person or erased), writing the differences into {@code report_funnel}.
      */
     static void update(Connection c, Collection<String> persons, Collection<String> gone) throws SQLException {
+        update(c, persons, gone, (person, e, n) -> {
+        });
+    }
+
+    /** Receives the change of each person's entries. */
+    @FunctionalInterface
+    interface EntrySink {
+        /** {@code n} (1 or −1) times the entry {@code e} of {@code person}. */
+        void add(String person, Entry e, long n);
+    }
+
+    /** As {@link #update(Connection, Collection, Collection)}, telling {@code sink} every person's entry changes. */
+    static void update(Connection c, Collection<String> persons, Collection<String> gone, EntrySink sink) throws SQLException {
         Map<Entry, Long> delta = new TreeMap<>((a, b) -> {
             int x = a.day().compareTo(b.day());
             x = x != 0 ? x : a.prev().compareTo(b.prev());
@@ -97,11 +110,13 @@ final class FunnelRollup {
         if (all.isEmpty()) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM report_funnel_entry WHERE person = ANY (?) RETURNING day, prev_day, depth")) {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM report_funnel_entry WHERE person = ANY (?) RETURNING day, prev_day, depth, person")) {
             s.setArray(1, c.createArrayOf("varchar", all.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    delta.merge(new Entry(rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class), rs.getInt(3)), -1L, Long::sum);
+                    Entry e = new Entry(rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class), rs.getInt(3));
+                    delta.merge(e, -1L, Long::sum);
+                    sink.add(rs.getString(4), e, -1);
                 }
             }
         }
@@ -132,6 +147,7 @@ final class FunnelRollup {
             for (Map.Entry<String, List<List<Occurrences>>> p : steps.entrySet()) {
                 for (Entry e : entries(p.getValue(), WINDOW)) {
                     delta.merge(e, 1L, Long::sum);
+                    sink.add(p.getKey(), e, 1);
                     s.setString(1, p.getKey());
                     s.setObject(2, e.day());
                     s.setObject(3, e.prev());
@@ -163,13 +179,18 @@ final class FunnelRollup {
         }
     }
 
-    /** People per depth (index 0 = depth 1) entering in [from, to]. */
-    static long[] read(Connection c, LocalDate from, LocalDate to, int steps) throws SQLException {
+    /** People per depth (index 0 = depth 1) entering in [from, to], of everyone or of a segment's current members. */
+    static long[] read(Connection c, LocalDate from, LocalDate to, int steps, String segment) throws SQLException {
         long[] atDepth = new long[steps];
-        try (PreparedStatement s = c.prepareStatement("SELECT depth, sum(n) FROM report_funnel WHERE day BETWEEN ? AND ? AND prev_day < ? GROUP BY depth")) {
-            s.setObject(1, from);
-            s.setObject(2, to);
-            s.setObject(3, from);
+        try (PreparedStatement s = c.prepareStatement("SELECT depth, sum(n) FROM " + ReportQueries.table("report_funnel", segment) + " WHERE "
+                + ReportQueries.of(segment) + "day BETWEEN ? AND ? AND prev_day < ? GROUP BY depth")) {
+            int i = 1;
+            if (segment != null) {
+                s.setString(i++, segment);
+            }
+            s.setObject(i++, from);
+            s.setObject(i++, to);
+            s.setObject(i, from);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     atDepth[rs.getInt(1) - 1] += rs.getLong(2);

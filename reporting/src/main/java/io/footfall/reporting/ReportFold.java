@@ -134,6 +134,10 @@ public final class ReportFold {
         }
     }
 
+    /** A rollup key under the person whose contribution it is. */
+    public record PersonKey<K>(String person, K key) {
+    }
+
     /** Key of a per-person, per-day row of a product or a query. */
     public record PersonDayKey(String person, LocalDate day, String key) implements Comparable<PersonDayKey> {
         @Override
@@ -275,6 +279,10 @@ public final class ReportFold {
     final java.util.NavigableMap<ScopeKey, Scope> scopes = new TreeMap<>();
     final Map<ReachKey, Long> reach = new TreeMap<>();
     final Map<CohortKey, Long> cohorts = new TreeMap<>();
+    /** {@link #reach} by the person whose contribution changed (for the segment rollups). */
+    final Map<PersonKey<ReachKey>, Long> personReach = new HashMap<>();
+    /** {@link #cohorts} by the person whose contribution changed (for the segment rollups). */
+    final Map<PersonKey<CohortKey>, Long> personCohorts = new HashMap<>();
     /** Per person, day and product: views, carts, purchases. */
     final Map<PersonDayKey, long[]> userProducts = new TreeMap<>();
     /** Per person, day and query: searches, without result, without click. */
@@ -617,9 +625,9 @@ public final class ReportFold {
             load(si, target);
             NavigableSet<LocalDate> union = new TreeSet<>(si.days);
             union.addAll(sf.days);
-            contribute(k.dimension(), k.value(), sf.days, -1);
-            contribute(k.dimension(), k.value(), si.days, -1);
-            contribute(k.dimension(), k.value(), union, 1);
+            contribute(from, k.dimension(), k.value(), sf.days, -1);
+            contribute(into, k.dimension(), k.value(), si.days, -1);
+            contribute(into, k.dimension(), k.value(), union, 1);
             si.days = union;
             si.first = union.isEmpty() ? null : union.first();
             si.last = union.isEmpty() ? null : union.last();
@@ -703,9 +711,9 @@ public final class ReportFold {
             }
             if (d.isAfter(s.last)) {
                 // in order: the common case, placed without reading the person's days
-                add(reach, new ReachKey(k.dimension(), d, k.value(), s.last), 1);
+                reach(k.person(), new ReachKey(k.dimension(), d, k.value(), s.last), 1);
                 if (active && !monday(d).equals(monday(s.last))) {
-                    add(cohorts, new CohortKey(s.first, d), 1);
+                    cohort(k.person(), new CohortKey(s.first, d), 1);
                 }
                 s.last = d;
                 s.added.add(d);
@@ -719,26 +727,26 @@ public final class ReportFold {
         }
         LocalDate prev = s.days.lower(d);
         LocalDate next = s.days.higher(d);
-        add(reach, new ReachKey(k.dimension(), d, k.value(), prev == null ? NONE : prev), 1);
+        reach(k.person(), new ReachKey(k.dimension(), d, k.value(), prev == null ? NONE : prev), 1);
         if (next != null) {
-            add(reach, new ReachKey(k.dimension(), next, k.value(), prev == null ? NONE : prev), -1);
-            add(reach, new ReachKey(k.dimension(), next, k.value(), d), 1);
+            reach(k.person(), new ReachKey(k.dimension(), next, k.value(), prev == null ? NONE : prev), -1);
+            reach(k.person(), new ReachKey(k.dimension(), next, k.value(), d), 1);
         }
         if (active) {
             if (prev == null && next != null) {
                 // a new first day: the person moves to another cohort
-                cohortContributions(s.days, -1);
+                cohortContributions(k.person(), s.days, -1);
                 s.days.add(d);
-                cohortContributions(s.days, 1);
+                cohortContributions(k.person(), s.days, 1);
             } else {
                 LocalDate first = prev == null ? d : s.days.first();
                 LocalDate week = monday(d);
                 LocalDate old = s.days.ceiling(week);
                 if (old == null || !old.isBefore(week.plusDays(7))) {
-                    add(cohorts, new CohortKey(first, d), 1);
+                    cohort(k.person(), new CohortKey(first, d), 1);
                 } else if (old.isAfter(d)) {
-                    add(cohorts, new CohortKey(first, old), -1);
-                    add(cohorts, new CohortKey(first, d), 1);
+                    cohort(k.person(), new CohortKey(first, old), -1);
+                    cohort(k.person(), new CohortKey(first, d), 1);
                 }
                 s.days.add(d);
             }
@@ -751,18 +759,18 @@ public final class ReportFold {
     }
 
     /** Adds (or with {@code sign} −1 removes) the reach and, for active people, cohort contributions of a person's days. */
-    void contribute(String dimension, String value, NavigableSet<LocalDate> days, int sign) {
+    void contribute(String person, String dimension, String value, NavigableSet<LocalDate> days, int sign) {
         LocalDate prev = NONE;
         for (LocalDate d : days) {
-            add(reach, new ReachKey(dimension, d, value, prev), sign);
+            reach(person, new ReachKey(dimension, d, value, prev), sign);
             prev = d;
         }
         if (dimension.equals(ACTIVE)) {
-            cohortContributions(days, sign);
+            cohortContributions(person, days, sign);
         }
     }
 
-    private void cohortContributions(NavigableSet<LocalDate> days, int sign) {
+    private void cohortContributions(String person, NavigableSet<LocalDate> days, int sign) {
         if (days.isEmpty()) {
             return;
         }
@@ -771,10 +779,22 @@ public final class ReportFold {
         for (LocalDate d : days) {
             LocalDate w = monday(d);
             if (!w.equals(week)) {
-                add(cohorts, new CohortKey(first, d), sign);
+                cohort(person, new CohortKey(first, d), sign);
                 week = w;
             }
         }
+    }
+
+    /** A change of a person's contributions to {@link #reach}, also kept per person ({@link #personReach}). */
+    private void reach(String person, ReachKey key, long n) {
+        add(reach, key, n);
+        add(personReach, new PersonKey<>(person, key), n);
+    }
+
+    /** A change of a person's contributions to {@link #cohorts}, also kept per person ({@link #personCohorts}). */
+    private void cohort(String person, CohortKey key, long n) {
+        add(cohorts, key, n);
+        add(personCohorts, new PersonKey<>(person, key), n);
     }
 
     /** The Monday of a day's ISO week. */
@@ -796,6 +816,25 @@ public final class ReportFold {
         funnelTouched.forEach(p -> out.add(resolve(p)));
         merges.keySet().forEach(p -> out.add(resolve(p)));
         out.removeAll(merges.keySet());
+        return out;
+    }
+
+    /** Persons a merge of this batch involves: those merged away and the persons they ended up in. */
+    Set<String> mergeInvolved() {
+        Set<String> out = new HashSet<>(merges.keySet());
+        merges.keySet().forEach(f -> out.add(resolve(f)));
+        return out;
+    }
+
+    /** Persons with a per-person delta in this batch (rows, reach or cohort contributions). */
+    Set<String> deltaPersons() {
+        Set<String> out = new HashSet<>(persons.keySet());
+        activity.keySet().forEach(k -> out.add(k.person()));
+        steps.keySet().forEach(k -> out.add(k.person()));
+        userProducts.keySet().forEach(k -> out.add(k.person()));
+        userSearches.keySet().forEach(k -> out.add(k.person()));
+        personReach.keySet().forEach(k -> out.add(k.person()));
+        personCohorts.keySet().forEach(k -> out.add(k.person()));
         return out;
     }
 

@@ -27,8 +27,8 @@ import javax.sql.DataSource;
 
 /**
  * Reads the reports from the reporting read models and, for churn, recommendations and models, from the plugin
- * results read model and the model store. A {@code persons} argument, when not null, restricts a report to those
- * identifiers (a segment's current members).
+ * results read model and the model store. A {@code segment} argument, when not null, restricts a report to the
+ * segment's current members: the rollups of everyone have segment versions ({@link SegmentRollups}).
  */
 @ApplicationScoped
 public class ReportQueries {
@@ -43,24 +43,20 @@ public class ReportQueries {
 
     @Inject
     DataSource dataSource;
+    @Inject
+    SavedFunnels savedFunnels;
 
     private final ObjectMapper json = EventJson.create();
 
     /**
-     * The behaviour overview; {@code granularity} is {@code day}, {@code week} or {@code month} (checked by the caller).
-     * Active people, sessions and events come from {@code report_user_day}; new people from {@code report_person} by
-     * first day (a person is active on their first day, so new people are a subset of the active ones).
+     * The behaviour overview; {@code granularity} is {@code day}, {@code week} or {@code month} (checked by the caller),
+     * of everyone or of a segment's current members ({@code segment} not null), from the rollups: people from
+     * {@code report_reach} (people active in a period are its days' contributions whose previous day is before the
+     * period's start, clipped to the range; new people have no previous day), sessions, events and events by type from
+     * {@code report_counter}; a segment's from {@code report_seg_reach} and {@code report_seg_counter}. Reads a few rows
+     * per day.
      */
-    public Reports.Overview overview(ReportParams.Range range, String granularity, List<String> persons) {
-        return persons == null ? overviewFromRollups(range, granularity) : overviewOfMembers(range, granularity, persons);
-    }
-
-    /**
-     * The overview of everyone from the rollups: people from {@code report_reach} (people active in a period are its
-     * days' contributions whose previous day is before the period's start, clipped to the range; new people have no
-     * previous day), sessions, events and events by type from {@code report_counter}. Reads a few rows per day.
-     */
-    private Reports.Overview overviewFromRollups(ReportParams.Range range, String granularity) {
+    public Reports.Overview overview(ReportParams.Range range, String granularity, String segment) {
         String period = "date_trunc('" + granularity + "', day::timestamp)::date";
         Map<LocalDate, long[]> rows = new TreeMap<>();
         Map<LocalDate, Map<String, Long>> byType = new HashMap<>();
@@ -70,8 +66,9 @@ public class ReportQueries {
         long events = 0;
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement s = c.prepareStatement("SELECT " + period + ", sum(n) FILTER (WHERE prev_day < GREATEST(" + period + ", ?)), "
-                    + "sum(n) FILTER (WHERE prev_day = ?) FROM report_reach WHERE dimension = 'a' AND value = '' AND day BETWEEN ? AND ? GROUP BY 1")) {
-                bind(c, s, range.from(), ReportFold.NONE, range.from(), range.to());
+                    + "sum(n) FILTER (WHERE prev_day = ?) FROM " + table("report_reach", segment) + " WHERE " + of(segment)
+                    + "dimension = 'a' AND value = '' AND day BETWEEN ? AND ? GROUP BY 1")) {
+                bind(c, s, range.from(), ReportFold.NONE, segment, range.from(), range.to());
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         if (rs.getLong(2) > 0) {
@@ -81,17 +78,19 @@ public class ReportQueries {
                 }
             }
             try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(sum(n) FILTER (WHERE prev_day < ?), 0), COALESCE(sum(n) FILTER "
-                    + "(WHERE prev_day = ?), 0) FROM report_reach WHERE dimension = 'a' AND value = '' AND day BETWEEN ? AND ?")) {
-                bind(c, s, range.from(), ReportFold.NONE, range.from(), range.to());
+                    + "(WHERE prev_day = ?), 0) FROM " + table("report_reach", segment) + " WHERE " + of(segment)
+                    + "dimension = 'a' AND value = '' AND day BETWEEN ? AND ?")) {
+                bind(c, s, range.from(), ReportFold.NONE, segment, range.from(), range.to());
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     active = rs.getLong(1);
                     fresh = rs.getLong(2);
                 }
             }
-            try (PreparedStatement s = c.prepareStatement("SELECT " + period + ", metric, key, sum(n) FROM report_counter WHERE day BETWEEN ? AND ? "
+            try (PreparedStatement s = c.prepareStatement("SELECT " + period + ", metric, key, sum(n) FROM " + table("report_counter", segment) + " WHERE "
+                    + of(segment) + "day BETWEEN ? AND ? "
                     + "AND metric IN ('" + ReportFold.TYPE + "', '" + ReportFold.SESSIONS + "', '" + ReportFold.EVENTS + "') GROUP BY 1, 2, 3")) {
-                bind(c, s, range.from(), range.to());
+                bind(c, s, segment, range.from(), range.to());
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         LocalDate p = rs.getDate(1).toLocalDate();
@@ -124,82 +123,32 @@ public class ReportQueries {
                 new Reports.Totals(active, fresh, active - fresh, sessions, events, null));
     }
 
-    /** The overview of a segment's members, from their per-person rows. */
-    private Reports.Overview overviewOfMembers(ReportParams.Range range, String granularity, List<String> persons) {
-        String period = "date_trunc('" + granularity + "', d.day::timestamp)::date";
-        String firstPeriod = "date_trunc('" + granularity + "', p.first_day::timestamp)::date";
-        String members = persons != null ? "AND person = ANY (?) " : "";
-        Map<LocalDate, long[]> rows = new TreeMap<>();
-        Map<LocalDate, Map<String, Long>> byType = new HashMap<>();
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement("SELECT " + period + ", count(DISTINCT d.person), sum(d.sessions), sum(d.events) "
-                    + "FROM report_user_day d WHERE d.day BETWEEN ? AND ? " + members + "GROUP BY 1")) {
-                bind(c, s, range.from(), range.to(), persons);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        rows.put(rs.getDate(1).toLocalDate(), new long[] {rs.getLong(2), 0, rs.getLong(3), rs.getLong(4)});
-                    }
-                }
-            }
-            long fresh = 0;
-            try (PreparedStatement s = c.prepareStatement("SELECT " + firstPeriod + ", count(*) FROM report_person p "
-                    + "WHERE p.first_day BETWEEN ? AND ? " + members + "GROUP BY 1")) {
-                bind(c, s, range.from(), range.to(), persons);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        long[] row = rows.get(rs.getDate(1).toLocalDate());
-                        if (row != null) {
-                            row[1] = rs.getLong(2);
-                        }
-                        fresh += rs.getLong(2);
-                    }
-                }
-            }
-            String types = persons == null
-                    ? "SELECT " + period + ", d.key, sum(d.n) FROM report_counter d WHERE d.metric = 'type' AND d.day BETWEEN ? AND ? GROUP BY 1, 2"
-                    : "SELECT " + period + ", d.event_type, sum(d.n) FROM report_user_step d WHERE d.day BETWEEN ? AND ? AND d.person = ANY (?) GROUP BY 1, 2";
-            try (PreparedStatement s = c.prepareStatement(types)) {
-                bind(c, s, range.from(), range.to(), persons);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        byType.computeIfAbsent(rs.getDate(1).toLocalDate(), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
-                    }
-                }
-            }
-            List<Reports.Period> series = new ArrayList<>();
-            rows.forEach((p, r) -> series.add(new Reports.Period(p.toString(), r[0], r[1], r[0] - r[1], r[2], r[3],
-                    byType.getOrDefault(p, new TreeMap<>()), null)));
-            Reports.Totals totals;
-            try (PreparedStatement s = c.prepareStatement("SELECT count(DISTINCT person), COALESCE(sum(sessions), 0), COALESCE(sum(events), 0) "
-                    + "FROM report_user_day WHERE day BETWEEN ? AND ? " + members)) {
-                bind(c, s, range.from(), range.to(), persons);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    long active = rs.getLong(1);
-                    totals = new Reports.Totals(active, fresh, active - fresh, rs.getLong(2), rs.getLong(3), null);
-                }
-            }
-            return new Reports.Overview(range.from().toString(), range.to().toString(), granularity, series, totals);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the overview", e);
-        }
-    }
-
     /**
      * A funnel: people whose first occurrence of step 1 in the range starts a chain in which every next step happens
      * at or after the previous one and no later than {@code window} after step 1 (later steps may fall after the
      * range's end). Occurrences are known per person, type and day as first and last time; a next step on a day
      * whose occurrences span the previous step's time counts from that time.
      */
-    public Reports.Funnel funnel(ReportParams.Range range, List<String> steps, Duration window, List<String> persons) {
-        if (persons == null && FunnelRollup.covers(steps, window)) {
+    public Reports.Funnel funnel(ReportParams.Range range, List<String> steps, Duration window, String segment) {
+        if (FunnelRollup.covers(steps, window)) {
             try (Connection c = dataSource.getConnection()) {
-                return funnelOf(steps, FunnelRollup.read(c, range.from(), range.to(), steps.size()));
+                return funnelOf(steps, FunnelRollup.read(c, range.from(), range.to(), steps.size(), segment));
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot read the funnel", e);
             }
         }
-        return funnelLive(range, steps, window, persons);
+        return funnelLive(range, steps, window, segment);
+    }
+
+    /**
+     * A saved funnel: from its rollup once its backfill is done; with a segment, or while the backfill runs, counted
+     * on request ({@link #funnelLive}), which counts the same.
+     */
+    public Reports.Funnel savedFunnel(ReportParams.Range range, SavedFunnels.Funnel f, String segment) {
+        if (segment == null && SavedFunnels.DONE.equals(f.backfill().state())) {
+            return funnelOf(f.steps(), savedFunnels.read(f, range.from(), range.to()));
+        }
+        return funnelLive(range, f.steps(), f.duration(), segment);
     }
 
     /** Conversion and drop-off from the people who reached each step. */
@@ -218,16 +167,18 @@ public class ReportQueries {
     }
 
     /**
-     * The funnel from the per-person step rows (any steps and window, a segment's members): one hash join per step.
-     * The default funnel of everyone is read from its rollup instead ({@link FunnelRollup}); both count the same.
+     * The funnel from the per-person step rows (any steps and window, of everyone or of a segment's current members):
+     * one hash join per step. The default funnel is read from its rollups instead ({@link FunnelRollup}); both count
+     * the same.
      */
-    public Reports.Funnel funnelLive(ReportParams.Range range, List<String> steps, Duration window, List<String> persons) {
+    public Reports.Funnel funnelLive(ReportParams.Range range, List<String> steps, Duration window, String segment) {
         // set-based: each step is one hash join of the previous step's people with the rows of the step's type in
         // [from, to + window] (one index range scan per step), never a lookup per person
         String interval = window.getSeconds() + " seconds";
         LocalDate lastDay = range.to().plusDays((window.getSeconds() + 86_399) / 86_400 + 1);
         StringBuilder sql = new StringBuilder("WITH s1 AS (SELECT person, min(first_at) AS t0, min(first_at) AS t FROM report_user_step "
-                + "WHERE event_type = ? AND day BETWEEN ? AND ? " + (persons != null ? "AND person = ANY (?) " : "") + "GROUP BY person)");
+                + "WHERE event_type = ? AND day BETWEEN ? AND ? " + (segment != null ? "AND person IN (SELECT person FROM report_segment_member "
+                + "WHERE segment = ?) " : "") + "GROUP BY person)");
         for (int i = 2; i <= steps.size(); i++) {
             sql.append(", s").append(i).append(" AS (SELECT p.person, p.t0, min(GREATEST(u.first_at, p.t)) AS t FROM s").append(i - 1)
                     .append(" p JOIN report_user_step u ON u.person = p.person WHERE u.event_type = ? AND u.day BETWEEN ? AND ? ")
@@ -239,8 +190,8 @@ public class ReportQueries {
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
             List<Object> args = new ArrayList<>(List.of(steps.get(0), Date.valueOf(range.from()), Date.valueOf(range.to())));
-            if (persons != null) {
-                args.add(c.createArrayOf("varchar", persons.toArray()));
+            if (segment != null) {
+                args.add(segment);
             }
             for (int i = 1; i < steps.size(); i++) {
                 args.add(steps.get(i));
@@ -264,24 +215,19 @@ public class ReportQueries {
         }
     }
 
-    /** Weekly cohorts of people first seen in the ISO weeks from the week of {@code from} to {@code to}. */
-    public Reports.Cohorts cohorts(ReportParams.Range range, int weeks, List<String> persons) {
+    /**
+     * Weekly cohorts of people first seen in the ISO weeks from the week of {@code from} to {@code to}, of everyone or
+     * of a segment's current members.
+     */
+    public Reports.Cohorts cohorts(ReportParams.Range range, int weeks, String segment) {
         LocalDate firstWeek = range.from().minusDays(range.from().getDayOfWeek().getValue() - 1L);
         Map<LocalDate, long[]> active = new TreeMap<>();
-        String sql;
-        if (persons == null) {
-            // everyone: report_cohort counts each person once per week active, on their first day active in it
-            String cohort = "date_trunc('week', first_day::timestamp)::date";
-            sql = "SELECT " + cohort + ", (day - " + cohort + ") / 7, sum(n) FROM report_cohort WHERE first_day BETWEEN ? AND ? "
-                    + "AND day < " + cohort + " + ? AND day <= ? GROUP BY 1, 2 HAVING sum(n) > 0";
-        } else {
-            String cohort = "date_trunc('week', p.first_day::timestamp)::date";
-            sql = "SELECT " + cohort + ", (d.day - " + cohort + ") / 7, count(DISTINCT p.person) FROM report_person p "
-                    + "JOIN report_user_day d ON d.person = p.person WHERE p.first_day BETWEEN ? AND ? AND d.day >= " + cohort
-                    + " AND d.day < " + cohort + " + ? AND d.day <= ? AND p.person = ANY (?) GROUP BY 1, 2";
-        }
+        // report_cohort (a segment's: report_seg_cohort) counts each person once per week active, on their first day active in it
+        String cohort = "date_trunc('week', first_day::timestamp)::date";
+        String sql = "SELECT " + cohort + ", (day - " + cohort + ") / 7, sum(n) FROM " + table("report_cohort", segment) + " WHERE "
+                + of(segment) + "first_day BETWEEN ? AND ? AND day < " + cohort + " + ? AND day <= ? GROUP BY 1, 2 HAVING sum(n) > 0";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(c, s, firstWeek, range.to(), weeks * 7, range.to(), persons);
+            bind(c, s, segment, firstWeek, range.to(), weeks * 7, range.to());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     active.computeIfAbsent(rs.getDate(1).toLocalDate(), k -> new long[weeks])[rs.getInt(2)] = rs.getLong(3);
@@ -306,61 +252,36 @@ public class ReportQueries {
         return new Reports.Cohorts(weeks, out);
     }
 
-    /** Preference analysis, every part restricted to {@code persons} when given. */
-    public Reports.Preferences preferences(ReportParams.Range range, int limit, List<String> persons) {
+    /** Preference analysis of everyone or, every part, of a segment's current members (from the segment's rollups). */
+    public Reports.Preferences preferences(ReportParams.Range range, int limit, String segment) {
         try (Connection c = dataSource.getConnection()) {
-            return new Reports.Preferences(shares(c, "c", range, limit, persons), shares(c, "b", range, limit, persons),
-                    topProducts(c, range, limit, persons), searches(c, range, limit, persons));
+            return new Reports.Preferences(shares(c, "c", range, limit, segment), shares(c, "b", range, limit, segment),
+                    topProducts(c, range, limit, segment), searches(c, range, limit, segment));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the preferences", e);
         }
     }
 
-    private List<Reports.Share> shares(Connection c, String dimension, ReportParams.Range range, int limit, List<String> persons) throws SQLException {
-        if (persons == null) {
-            return sharesFromReach(c, dimension, range, limit);
-        }
-        String where = "WHERE dimension = ? AND day BETWEEN ? AND ? " + (persons != null ? "AND person = ANY (?) " : "");
-        long all;
-        try (PreparedStatement s = c.prepareStatement("SELECT count(DISTINCT person) FROM report_affinity " + where)) {
-            bind(c, s, dimension, range.from(), range.to(), persons);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                all = rs.getLong(1);
-            }
-        }
-        List<Reports.Share> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT value, count(DISTINCT person) FROM report_affinity " + where
-                + "GROUP BY value ORDER BY 2 DESC, 1 LIMIT ?")) {
-            bind(c, s, dimension, range.from(), range.to(), persons, limit);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    long users = rs.getLong(2);
-                    out.add(new Reports.Share(rs.getString(1), users, all == 0 ? 0.0 : Reports.round((double) users / all), null));
-                }
-            }
-        }
-        return out;
-    }
-
     /**
-     * Category or brand shares of everyone from {@code report_reach}: the people of a value in the range are its days'
-     * contributions whose previous day is before the range (value {@code ''}: any category or brand, the denominator).
+     * Category or brand shares from {@code report_reach} (a segment's: {@code report_seg_reach}): the people of a value
+     * in the range are its days' contributions whose previous day is before the range (value {@code ''}: any category
+     * or brand, the denominator).
      */
-    private List<Reports.Share> sharesFromReach(Connection c, String dimension, ReportParams.Range range, int limit) throws SQLException {
+    private List<Reports.Share> shares(Connection c, String dimension, ReportParams.Range range, int limit, String segment) throws SQLException {
+        String from = " FROM " + table("report_reach", segment) + " WHERE " + of(segment);
         long all;
-        try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(sum(n), 0) FROM report_reach WHERE dimension = ? AND day BETWEEN ? AND ? "
+        try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(sum(n), 0)" + from + "dimension = ? AND day BETWEEN ? AND ? "
                 + "AND value = '' AND prev_day < ?")) {
-            bind(c, s, dimension, range.from(), range.to(), range.from());
+            bind(c, s, segment, dimension, range.from(), range.to(), range.from());
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 all = rs.getLong(1);
             }
         }
         List<Reports.Share> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT value, sum(n) FROM report_reach WHERE dimension = ? AND day BETWEEN ? AND ? "
+        try (PreparedStatement s = c.prepareStatement("SELECT value, sum(n)" + from + "dimension = ? AND day BETWEEN ? AND ? "
                 + "AND value <> '' AND prev_day < ? GROUP BY value HAVING sum(n) > 0 ORDER BY 2 DESC, 1 LIMIT ?")) {
-            bind(c, s, dimension, range.from(), range.to(), range.from(), limit);
+            bind(c, s, segment, dimension, range.from(), range.to(), range.from(), limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     long users = rs.getLong(2);
@@ -372,15 +293,14 @@ public class ReportQueries {
     }
 
     /**
-     * Top products by views, cart adds and purchases with one scan of the range's rows (summed per product, ranked in
-     * memory), then the names of the listed products.
+     * Top products by views, cart adds and purchases with one scan of the range's rows of {@code report_product_day}
+     * (a segment's: {@code report_seg_product_day}), summed per product and ranked in memory, then the names of the
+     * listed products.
      */
-    private Reports.TopProducts topProducts(Connection c, ReportParams.Range range, int limit, List<String> persons) throws SQLException {
-        String sql = persons == null
-                ? "SELECT product_id, sum(views), sum(carts), sum(purchases) FROM report_product_day WHERE day BETWEEN ? AND ? GROUP BY product_id"
-                : "SELECT product_id, sum(views), sum(carts), sum(purchases) FROM report_user_product WHERE person = ANY (?) AND day BETWEEN ? AND ? "
-                + "GROUP BY product_id";
-        List<Tally> rows = tallies(c, sql, 3, range, persons);
+    private Reports.TopProducts topProducts(Connection c, ReportParams.Range range, int limit, String segment) throws SQLException {
+        String sql = "SELECT product_id, sum(views), sum(carts), sum(purchases) FROM " + table("report_product_day", segment) + " WHERE "
+                + of(segment) + "day BETWEEN ? AND ? GROUP BY product_id";
+        List<Tally> rows = tallies(c, sql, 3, range, segment);
         List<List<Tally>> top = new ArrayList<>();
         java.util.Set<String> listed = new java.util.HashSet<>();
         for (int col = 0; col < 3; col++) {
@@ -408,10 +328,10 @@ public class ReportQueries {
     }
 
     /** Queries without results and without a click, with one scan of the range's rows. */
-    private Reports.Searches searches(Connection c, ReportParams.Range range, int limit, List<String> persons) throws SQLException {
-        String sql = "SELECT query, sum(no_result), sum(no_click) FROM " + (persons == null ? "report_search_day WHERE " : "report_user_search WHERE person = ANY (?) AND ")
+    private Reports.Searches searches(Connection c, ReportParams.Range range, int limit, String segment) throws SQLException {
+        String sql = "SELECT query, sum(no_result), sum(no_click) FROM " + table("report_search_day", segment) + " WHERE " + of(segment)
                 + "day BETWEEN ? AND ? GROUP BY query HAVING sum(no_result) > 0 OR sum(no_click) > 0";
-        List<Tally> rows = tallies(c, sql, 2, range, persons);
+        List<Tally> rows = tallies(c, sql, 2, range, segment);
         List<List<Reports.QueryCount>> out = new ArrayList<>();
         for (int col = 0; col < 2; col++) {
             int k = col;
@@ -430,15 +350,11 @@ public class ReportQueries {
         }
     }
 
-    /** Runs a range query (over the persons' rows when given) whose rows are a key and {@code columns} sums. */
-    private static List<Tally> tallies(Connection c, String sql, int columns, ReportParams.Range range, List<String> persons) throws SQLException {
+    /** Runs a range query (of a segment's rollup when given) whose rows are a key and {@code columns} sums. */
+    private static List<Tally> tallies(Connection c, String sql, int columns, ReportParams.Range range, String segment) throws SQLException {
         List<Tally> rows = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            if (persons == null) {
-                bind(c, s, range.from(), range.to());
-            } else {
-                bind(c, s, persons, range.from(), range.to());
-            }
+            bind(c, s, segment, range.from(), range.to());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     long[] counts = new long[columns];
@@ -565,6 +481,16 @@ public class ReportQueries {
         List<Reports.PluginModels> out = new ArrayList<>();
         byPlugin.forEach((id, versions) -> out.add(new Reports.PluginModels(id, versions)));
         return new Reports.Models(out);
+    }
+
+    /** The rollup table of everyone, or its segment version ({@code report_seg_…}) when {@code segment} is given. */
+    static String table(String table, String segment) {
+        return segment == null ? table : table.replace("report_", "report_seg_");
+    }
+
+    /** The condition on the segment (followed by {@code AND}), nothing for everyone; binds the segment first. */
+    static String of(String segment) {
+        return segment == null ? "" : "segment = ? AND ";
     }
 
     private static long single(Connection c, String sql) throws SQLException {

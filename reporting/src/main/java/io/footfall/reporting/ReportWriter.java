@@ -17,7 +17,7 @@ final class ReportWriter {
 
     /** Binds one row's parameters. */
     @FunctionalInterface
-    private interface Binder<T> {
+    interface Binder<T> {
         void bind(PreparedStatement s, T row) throws SQLException;
     }
 
@@ -25,9 +25,36 @@ final class ReportWriter {
     }
 
     static void write(Connection c, ReportFold fold) throws SQLException {
+        write(c, fold, Map.of());
+    }
+
+    /**
+     * Writes a folded batch and the segment rollups: the per-person deltas of current members go into their
+     * segments; persons a merge involves leave their segments' rollups before the batch and come back after it (their
+     * rows move); then the batch's net membership changes ({@code membership}) add or take out whole persons.
+     */
+    static void write(Connection c, ReportFold fold, Map<SegmentRollups.Member, Boolean> membership) throws SQLException {
+        java.util.Set<String> merged = fold.mergeInvolved();
+        java.util.Set<String> persons = new java.util.HashSet<>(fold.deltaPersons());
+        persons.addAll(merged);
+        membership.keySet().forEach(m -> persons.add(m.person()));
+        java.util.List<SavedFunnels.Def> funnels = SavedFunnels.lockAll(c);
+        Map<String, java.util.List<String>> segments = SegmentRollups.segmentsOf(c, persons);
+        Map<String, java.util.List<String>> mergedMembers = new java.util.HashMap<>();
+        merged.forEach(p -> {
+            if (segments.containsKey(p)) {
+                mergedMembers.put(p, segments.get(p));
+            }
+        });
+        SegmentRollups.apply(c, mergedMembers, -1);
         writeDeltas(c, fold);
+        SegmentRollups.Deltas deltas = new SegmentRollups.Deltas(segments, merged).add(fold);
         moveMerged(c, fold.finalLinks(), fold.mergedAway());
-        FunnelRollup.update(c, fold.funnelPersons(), fold.mergedAway());
+        FunnelRollup.update(c, fold.funnelPersons(), fold.mergedAway(), deltas::funnel);
+        SavedFunnels.maintain(c, funnels, fold);
+        deltas.write(c);
+        SegmentRollups.apply(c, mergedMembers, 1);
+        SegmentRollups.changeMembership(c, membership, segments);
     }
 
     /** Writes the rows of a fold, all keyed by the person they were folded for. */
@@ -226,6 +253,11 @@ final class ReportWriter {
     }
 
     /** One batched statement over the {@code rows} that pass {@code keep}; nothing is sent when none do. */
+    static <T> void upsertRows(Connection c, Collection<T> rows, String sql, Binder<T> binder, java.util.function.Predicate<T> keep)
+            throws SQLException {
+        upsert(c, rows, sql, binder, keep);
+    }
+
     private static <T> void upsert(Connection c, Collection<T> rows, String sql, Binder<T> binder, java.util.function.Predicate<T> keep)
             throws SQLException {
         PreparedStatement s = null;

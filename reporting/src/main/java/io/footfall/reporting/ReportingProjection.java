@@ -2,6 +2,7 @@ package io.footfall.reporting;
 
 import io.footfall.api.event.BehaviorEvent;
 import io.footfall.core.privacy.ErasedSubjects;
+import io.footfall.core.profile.ProfileFolder;
 import io.footfall.core.store.EventLogReader;
 import io.footfall.core.store.IdentityUnlinked;
 import io.footfall.core.store.Projection;
@@ -41,7 +42,9 @@ public class ReportingProjection implements Projection {
     /** Tables of the read model, cleared on replay. */
     static final List<String> TABLES = List.of("report_counter", "report_person", "report_user_day", "report_user_step",
             "report_affinity", "report_product_day", "report_product", "report_search_day", "report_reach", "report_cohort",
-            "report_span", "report_identity", "report_user_product", "report_user_search", "report_funnel", "report_funnel_entry");
+            "report_span", "report_identity", "report_user_product", "report_user_search", "report_funnel", "report_funnel_entry",
+            "report_segment_member", "report_seg_reach", "report_seg_cohort", "report_seg_counter", "report_seg_product_day",
+            "report_seg_search_day", "report_seg_funnel", "report_saved_funnel_entry", "report_saved_funnel_rollup");
     /** Tables with a {@code person} column, whose rows erasure deletes. */
     static final List<String> PERSON_TABLES = List.of("report_person", "report_user_day", "report_user_step", "report_affinity",
             "report_span", "report_user_product", "report_user_search", "report_funnel_entry");
@@ -54,6 +57,13 @@ public class ReportingProjection implements Projection {
     ErasedSubjects erased;
     @Inject
     EventLogReader reader;
+
+    /** Source of the segmentation plugin's derived events (membership transitions). */
+    static final String SEGMENT_SOURCE = "plugin:segmentation";
+    /** Type label of a transition into a segment. */
+    static final String SEGMENT_ENTERED = "Segment Entered";
+    /** Type label of a transition out of a segment. */
+    static final String SEGMENT_EXITED = "Segment Exited";
 
     /** Positions read from the log per query when an unmerge re-folds the persons' histories. */
     static final int UNLINK_READ_CHUNK = 5000;
@@ -93,6 +103,14 @@ public class ReportingProjection implements Projection {
      */
     @Override
     public void erase(Connection c, Set<String> identifiers) throws SQLException {
+        eraseRows(c, identifiers, true);
+    }
+
+    /**
+     * Takes the persons of {@code identifiers} out of the read model (see {@link #erase}); their segment memberships
+     * are forgotten when {@code forget} (erasure), kept otherwise (an unmerge folds the persons again).
+     */
+    private void eraseRows(Connection c, Set<String> identifiers, boolean forget) throws SQLException {
         Set<String> persons = new HashSet<>(identifiers);
         try (PreparedStatement s = c.prepareStatement("SELECT person FROM report_identity WHERE identifier = ANY (?)")) {
             s.setArray(1, c.createArrayOf("varchar", identifiers.toArray()));
@@ -103,6 +121,11 @@ public class ReportingProjection implements Projection {
             }
         }
         Object[] ids = persons.toArray();
+        if (forget) {
+            SegmentRollups.erase(c, persons);
+        } else {
+            SegmentRollups.apply(c, SegmentRollups.segmentsOf(c, persons), -1);
+        }
         ReportFold rollback = new ReportFold(id -> null);
         Map<String, java.util.NavigableSet<LocalDate>> active = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement("SELECT person, day, events, sessions FROM report_user_day WHERE person = ANY (?)")) {
@@ -116,7 +139,7 @@ public class ReportingProjection implements Projection {
                 }
             }
         }
-        active.values().forEach(days -> rollback.contribute(ReportFold.ACTIVE, "", days, -1));
+        active.forEach((person, days) -> rollback.contribute(person, ReportFold.ACTIVE, "", days, -1));
         Map<ReportFold.ScopeKey, java.util.NavigableSet<LocalDate>> scoped = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement("SELECT person, dimension, value, day FROM report_affinity WHERE person = ANY (?)")) {
             s.setArray(1, c.createArrayOf("varchar", ids));
@@ -128,9 +151,10 @@ public class ReportingProjection implements Projection {
                 }
             }
         }
-        scoped.forEach((k, days) -> rollback.contribute(k.dimension(), k.value(), days, -1));
+        scoped.forEach((k, days) -> rollback.contribute(k.person(), k.dimension(), k.value(), days, -1));
         ReportWriter.writeRollups(c, rollback);
         FunnelRollup.update(c, List.of(), persons);
+        SavedFunnels.erase(c, persons);
         for (String table : PERSON_TABLES) {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE person = ANY (?)")) {
                 s.setArray(1, c.createArrayOf("varchar", ids));
@@ -157,7 +181,30 @@ public class ReportingProjection implements Projection {
             // a replaying processor can hand the same event twice in one batch; count it once
             return;
         }
+        if (ProfileFolder.isDerived(event)) {
+            // a plugin's derived event is not the user's behaviour (as in the profiles); segment transitions are memberships
+            SegmentRollups.Member m = membership(event);
+            if (m != null) {
+                batch.membership.put(m, event.typeLabel().equals(SEGMENT_ENTERED));
+            }
+            return;
+        }
         batch.fold.fold(event);
+    }
+
+    /**
+     * The (segment, person) a {@code Segment Entered}/{@code Segment Exited} event of the segmentation plugin is about,
+     * or null for any other event and for a visitor's (the segment filter counts users: {@code user:<userId>}).
+     */
+    static SegmentRollups.Member membership(BehaviorEvent e) {
+        if (!SEGMENT_SOURCE.equals(e.sourceId()) || !(SEGMENT_ENTERED.equals(e.typeLabel()) || SEGMENT_EXITED.equals(e.typeLabel()))) {
+            return null;
+        }
+        Object segment = e.properties().get("segmentId");
+        if (e.userId() == null || e.userId().isBlank() || !(segment instanceof String id) || id.isBlank()) {
+            return null;
+        }
+        return new SegmentRollups.Member(id, "user:" + e.userId());
     }
 
     /**
@@ -219,7 +266,7 @@ public class ReportingProjection implements Projection {
             s.setString(1, user);
             s.executeUpdate();
         }
-        erase(c, Set.of(user));
+        eraseRows(c, Set.of(user), false);
         // the unmerges up to this one, and the persons' behaviour events before it, in log order
         List<long[]> apart = new java.util.ArrayList<>();
         Map<Long, String[]> pairs = new HashMap<>();
@@ -227,7 +274,7 @@ public class ReportingProjection implements Projection {
         for (long from = 0; from < position; from += UNLINK_READ_CHUNK) {
             for (EventLogReader.LoggedPayload p : reader.readRange(from, Math.min(from + UNLINK_READ_CHUNK, position))) {
                 if (p.payload() instanceof RecordedBehavior r) {
-                    if (identifiers.contains(ReportFold.personOf(r.event())) && !isErased(r.event())) {
+                    if (identifiers.contains(ReportFold.personOf(r.event())) && !isErased(r.event()) && !ProfileFolder.isDerived(r.event())) {
                         events.add(p);
                     }
                 } else if (p.payload() instanceof IdentityUnlinked u && u.userId() != null && u.anonymousId() != null) {
@@ -295,6 +342,8 @@ public class ReportingProjection implements Projection {
         final Map<ReportFold.ScopeKey, ReportFold.Span> spans = new HashMap<>();
         final Set<ReportFold.ScopeKey> spansRead = new HashSet<>();
         final Set<Long> positions = new HashSet<>();
+        /** Membership transitions of this batch: (segment, person) → member after the latest one. */
+        final Map<SegmentRollups.Member, Boolean> membership = new java.util.LinkedHashMap<>();
         ReportFold fold = new ReportFold(this);
 
         /** Forgets what was read and folded (written by {@link #flush}): the read model changed under it. */
@@ -304,13 +353,14 @@ public class ReportingProjection implements Projection {
             links.clear();
             spans.clear();
             spansRead.clear();
+            membership.clear();
             fold = new ReportFold(this);
         }
 
         void prefetch(List<? extends Message<?>> messages) {
             Set<String> identifiers = new HashSet<>();
             for (Message<?> m : messages) {
-                if (m.getPayload() instanceof RecordedBehavior r) {
+                if (m.getPayload() instanceof RecordedBehavior r && !ProfileFolder.isDerived(r.event())) {
                     BehaviorEvent e = r.event();
                     identifiers.add(ReportFold.personOf(e));
                     if (e.userId() != null && !e.userId().isBlank() && e.anonymousId() != null && !e.anonymousId().isBlank()) {
@@ -501,11 +551,11 @@ public class ReportingProjection implements Projection {
         }
 
         void flush() {
-            if (fold.isEmpty()) {
+            if (fold.isEmpty() && membership.isEmpty()) {
                 return;
             }
             try (Connection c = dataSource.getConnection()) {
-                ReportWriter.write(c, fold);
+                ReportWriter.write(c, fold, membership);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot write the reporting read model", e);
             }

@@ -6,7 +6,11 @@ import io.footfall.core.plugin.PluginResults;
 import io.footfall.core.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,6 +34,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST})
 public class ReportsResource {
 
+    private static final java.util.regex.Pattern SAVED_FUNNEL_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
     /** Plugin whose segment memberships the {@code segment} filter reads. */
     public static final String SEGMENT_PLUGIN = "segmentation";
     /** Most rows a list of a report may hold. */
@@ -40,6 +46,8 @@ public class ReportsResource {
     ReportQueries queries;
     @Inject
     PluginResults results;
+    @Inject
+    SavedFunnels savedFunnels;
 
     @ConfigProperty(name = "footfall.reports.min-group-size", defaultValue = "5")
     int minGroupSize;
@@ -52,19 +60,106 @@ public class ReportsResource {
         String f = ReportParams.format(format, accept);
         ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
         String g = ReportParams.granularity(granularity);
-        Reports.Overview report = queries.overview(range, g, persons(segment));
+        Reports.Overview report = queries.overview(range, g, segment(segment));
         return answer("overview", f, report, r -> r.suppress(minGroupSize), Reports.Overview::csv);
     }
 
     @GET
     @Path("/funnel")
     public Response funnel(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("segment") String segment,
-                           @QueryParam("steps") String steps, @QueryParam("window") String window, @QueryParam("format") String format,
-                           @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+                           @QueryParam("steps") String steps, @QueryParam("window") String window, @QueryParam("funnel") String funnel,
+                           @QueryParam("format") String format, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         String f = ReportParams.format(format, accept);
         ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
-        Reports.Funnel report = queries.funnel(range, ReportParams.steps(steps), ReportParams.window(window), persons(segment));
+        Reports.Funnel report;
+        if (funnel != null && !funnel.isBlank()) {
+            if (steps != null || window != null) {
+                throw Problem.badRequest("funnel", "give either a saved funnel or steps and window");
+            }
+            SavedFunnels.Funnel saved = savedFunnels.get(funnel.trim())
+                    .orElseThrow(() -> Problem.badRequest("funnel", "unknown funnel; see GET /api/v1/reports/funnels"));
+            report = queries.savedFunnel(range, saved, segment(segment));
+        } else {
+            report = queries.funnel(range, ReportParams.steps(steps), ReportParams.window(window), segment(segment));
+        }
         return answer("funnel", f, report, r -> r.suppress(minGroupSize), Reports.Funnel::csv);
+    }
+
+    /**
+     * A funnel to save.
+     *
+     * @param id     {@code [a-z0-9][a-z0-9-]{0,62}}
+     * @param name   optional, at most 200 characters
+     * @param steps  2 to 10 event types
+     * @param window ISO-8601 duration up to P90D, default P7D
+     */
+    public record FunnelRequest(String id, String name, List<String> steps, String window) {
+    }
+
+    /** Saved funnels with their backfill's progress. */
+    public record FunnelList(List<SavedFunnels.Funnel> funnels) {
+    }
+
+    @GET
+    @Path("/funnels")
+    @Produces(MediaType.APPLICATION_JSON)
+    public FunnelList funnels() {
+        return new FunnelList(savedFunnels.list());
+    }
+
+    @GET
+    @Path("/funnels/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public SavedFunnels.Funnel savedFunnel(@PathParam("id") String id) {
+        return savedFunnels.get(id).orElseThrow(() -> Problem.notFound("funnel " + id));
+    }
+
+    /**
+     * Saves a funnel (admin, operator): materialised from now on, its history backfilled in the background (progress
+     * in {@code backfill}); {@code GET /funnel?funnel=<id>} reads it.
+     */
+    @POST
+    @Path("/funnels")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public Response saveFunnel(FunnelRequest body) {
+        if (body == null) {
+            throw Problem.badRequest("id", "a JSON body with id and steps is required");
+        }
+        if (body.id() == null || !SAVED_FUNNEL_ID.matcher(body.id()).matches()) {
+            throw Problem.badRequest("id", "id must match [a-z0-9][a-z0-9-]{0,62}");
+        }
+        if (body.name() != null && body.name().length() > 200) {
+            throw Problem.badRequest("name", "a name has at most 200 characters");
+        }
+        if (body.steps() == null || body.steps().stream().anyMatch(s -> s == null || s.contains(","))) {
+            throw Problem.badRequest("steps", "steps must be 2 to 10 event names without commas");
+        }
+        List<String> steps = ReportParams.steps(String.join(",", body.steps()));
+        java.time.Duration window = ReportParams.window(body.window());
+        try {
+            return savedFunnels.create(body.id(), body.name(), steps, window)
+                    .map(f -> Response.status(Response.Status.CREATED).entity(f).build())
+                    .orElseGet(() -> Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                            .entity(new Problem("conflict", "id", "a funnel with this id is saved already")).build());
+        } catch (IllegalStateException e) {
+            if (e.getCause() != null) {
+                throw e;
+            }
+            return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                    .entity(new Problem("conflict", "id", e.getMessage())).build();
+        }
+    }
+
+    @DELETE
+    @Path("/funnels/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public Response deleteFunnel(@PathParam("id") String id) {
+        if (!savedFunnels.delete(id)) {
+            throw Problem.notFound("funnel " + id);
+        }
+        return Response.noContent().build();
     }
 
     @GET
@@ -75,7 +170,7 @@ public class ReportsResource {
         String f = ReportParams.format(format, accept);
         ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
         int w = ReportParams.integer(weeks, "weeks", 8, 1, 52);
-        Reports.Cohorts report = queries.cohorts(range, w, persons(segment));
+        Reports.Cohorts report = queries.cohorts(range, w, segment(segment));
         return answer("cohorts", f, report, r -> r.suppress(minGroupSize), Reports.Cohorts::csv);
     }
 
@@ -87,7 +182,7 @@ public class ReportsResource {
         String f = ReportParams.format(format, accept);
         ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
         int n = ReportParams.integer(limit, "limit", 10, 1, MAX_LIMIT);
-        Reports.Preferences report = queries.preferences(range, n, persons(segment));
+        Reports.Preferences report = queries.preferences(range, n, segment(segment));
         return answer("preferences", f, report, r -> r.suppress(minGroupSize), Reports.Preferences::csv);
     }
 
@@ -142,20 +237,26 @@ public class ReportsResource {
                 .header("Content-Disposition", "attachment; filename=\"" + name + ".json\"").build();
     }
 
-    /** The identifiers ({@code user:…}) of a segment's current members, or null without a segment. */
-    private List<String> persons(String segment) {
-        List<String> members = members(segment);
-        return members == null ? null : members.stream().map(m -> "user:" + m).toList();
-    }
-
-    /** A segment's current members' user ids, or null without a segment; 400 naming {@code segment} when it is unknown. */
-    private List<String> members(String segment) {
+    /**
+     * A known segment's id, or null without a segment; 400 naming {@code segment} when it is unknown. The reports read
+     * the segment's rollups, whose members come from the segmentation plugin's events in the log.
+     */
+    private String segment(String segment) {
         if (segment == null || segment.isBlank()) {
             return null;
         }
         String id = segment.trim();
         if (!known(id)) {
             throw Problem.badRequest("segment", "unknown segment; see GET /api/v1/segments");
+        }
+        return id;
+    }
+
+    /** A segment's current members' user ids, or null without a segment; 400 naming {@code segment} when it is unknown. */
+    private List<String> members(String segment) {
+        String id = segment(segment);
+        if (id == null) {
+            return null;
         }
         List<String> members = new ArrayList<>();
         String after = null;

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * The rollups the reports read without a segment ({@code report_reach}, {@code report_cohort}) against brute force
  * over the per-person rows, and identity stitching: random traffic of people who browse anonymously, log in (some on
  * several devices, some never), with events arriving late and out of order, folded in random batches into an
- * in-memory copy of the read model that applies each batch's deltas and merges as {@link ReportWriter} does.
+ * in-memory copy of the read model that applies each batch's deltas and merges as {@link ReportWriter} does. Also
+ * the per-person deltas the segment rollups ({@link SegmentRollups}) sum: each person's contribution stays what their
+ * days give.
  */
 class ReportRollupTest {
 
@@ -42,6 +44,11 @@ class ReportRollupTest {
         final Map<ReportFold.ScopeKey, TreeSet<LocalDate>> affinityDays = new HashMap<>();
         final Map<ReportFold.ReachKey, Long> reach = new TreeMap<>();
         final Map<ReportFold.CohortKey, Long> cohorts = new TreeMap<>();
+        /**
+         * Each person's reach and cohort contributions as the segment rollups keep them: the fold's per-person deltas,
+         * except for persons a merge involves, whose contributions are recomputed from their days after the batch.
+         */
+        final Map<String, Map<Object, Long>> contributions = new HashMap<>();
 
         @Override
         public ReportFold.Person person(String id) {
@@ -88,6 +95,17 @@ class ReportRollupTest {
 
         /** What ReportWriter does with a folded batch: deltas under the persons they were folded for, then the merges. */
         void apply(ReportFold fold) {
+            Set<String> involved = fold.mergeInvolved();
+            fold.personReach.forEach((k, n) -> {
+                if (!involved.contains(k.person())) {
+                    contributions.computeIfAbsent(k.person(), x -> new HashMap<>()).merge(k.key(), n, Long::sum);
+                }
+            });
+            fold.personCohorts.forEach((k, n) -> {
+                if (!involved.contains(k.person())) {
+                    contributions.computeIfAbsent(k.person(), x -> new HashMap<>()).merge(k.key(), n, Long::sum);
+                }
+            });
             fold.persons().values().forEach(p -> persons.put(p.id, p));
             fold.activity.keySet().forEach(k -> activeDays.computeIfAbsent(k.person(), x -> new TreeSet<>()).add(k.day()));
             fold.affinity.keySet().forEach(k -> affinityDays.computeIfAbsent(new ReportFold.ScopeKey(k.person(), k.dimension(), k.value()),
@@ -111,6 +129,27 @@ class ReportRollupTest {
                 links.replaceAll((i, p) -> p.equals(from) ? to : p);
             }
             links.putAll(finals);
+            involved.forEach(p -> contributions.put(p, fromDays(p)));
+        }
+
+        /** A person's contributions computed from their stored days (what the segment rollups' SQL does on entering). */
+        Map<Object, Long> fromDays(String person) {
+            ReportFold f = new ReportFold(id -> null);
+            if (activeDays.containsKey(person)) {
+                f.contribute(person, ReportFold.ACTIVE, "", activeDays.get(person), 1);
+            }
+            Map<String, TreeSet<LocalDate>> any = new HashMap<>();
+            affinityDays.forEach((k, d) -> {
+                if (k.person().equals(person)) {
+                    f.contribute(person, k.dimension(), k.value(), d, 1);
+                    any.computeIfAbsent(k.dimension(), x -> new TreeSet<>()).addAll(d);
+                }
+            });
+            any.forEach((dimension, d) -> f.contribute(person, dimension, "", d, 1));
+            Map<Object, Long> out = new HashMap<>();
+            f.personReach.forEach((k, n) -> out.merge(k.key(), n, Long::sum));
+            f.personCohorts.forEach((k, n) -> out.merge(k.key(), n, Long::sum));
+            return out;
         }
     }
 
@@ -220,6 +259,14 @@ class ReportRollupTest {
         }
         assertEquals(expected, stored.activeDays, "seed " + seed + ": one person per user and their anonymous ids");
         assertEquals(expected.keySet(), stored.persons.keySet(), "seed " + seed);
+        // the per-person deltas the segment rollups sum keep each person's contribution equal to what their days give
+        Set<String> everyone = new HashSet<>(stored.contributions.keySet());
+        everyone.addAll(expected.keySet());
+        for (String person : everyone) {
+            Map<Object, Long> kept = new HashMap<>(stored.contributions.getOrDefault(person, Map.of()));
+            kept.values().removeIf(n -> n == 0);
+            assertEquals(stored.fromDays(person), kept, "seed " + seed + ": contributions of " + person);
+        }
 
         for (int k = 0; k < 60; k++) {
             LocalDate a = D0.plusDays(r.nextInt(42) - 1);

@@ -66,13 +66,61 @@ public class ProjectionsResource {
     public Response replay(@PathParam("name") String name) throws Exception {
         StreamingEventProcessor processor = processor(name);
         processor.shutdownAsync().get(30, TimeUnit.SECONDS);
-        if (EventLog.PROFILES.equals(name)) {
-            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(profiles::clear);
+        try {
+            if (EventLog.PROFILES.equals(name)) {
+                clear(profiles::clear);
+            }
+            log.projection(name).ifPresent(projection -> clear(projection::clear));
+        } catch (RuntimeException e) {
+            // nothing was cleared (each clear is one transaction that rolled back): the processor goes on where it was
+            processor.start();
+            throw new jakarta.ws.rs.WebApplicationException(Problem.response(Response.Status.SERVICE_UNAVAILABLE,
+                    new Problem("replay_not_started", null, "the read model could not be cleared ("
+                            + io.footfall.core.config.SafeErrors.describe(e) + "); nothing changed, try again")));
         }
-        log.projection(name).ifPresent(projection -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(projection::clear));
         processor.resetTokens();
         processor.start();
         return Response.accepted(Map.of("status", "replaying", "name", name)).build();
+    }
+
+    /** Attempts at clearing a read model that lost a deadlock. */
+    static final int CLEAR_ATTEMPTS = 5;
+
+    /**
+     * Clears a read model in a transaction of its own. Its {@code TRUNCATE} takes exclusive locks table by table, so a
+     * reader that holds one of them and waits for another (an API or plugin read of profiles and identity links) can
+     * deadlock with it; PostgreSQL then aborts one side, and when that is the clear, it is tried again.
+     */
+    private static void clear(Runnable clear) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(clear);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= CLEAR_ATTEMPTS || !deadlock(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether PostgreSQL aborted the transaction to break a deadlock (SQLSTATE 40P01, which Hibernate reports as a
+     * {@code PessimisticLockException}), anywhere in the causes or the suppressed exceptions.
+     */
+    static boolean deadlock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "40P01".equals(sql.getSQLState())
+                    || t instanceof jakarta.persistence.PessimisticLockException) {
+                return true;
+            }
+            for (Throwable s : t.getSuppressed()) {
+                if (s != t && deadlock(s)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private StreamingEventProcessor processor(String name) {

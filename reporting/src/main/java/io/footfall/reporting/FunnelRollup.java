@@ -122,26 +122,7 @@ final class FunnelRollup {
         }
         Set<String> live = new HashSet<>(persons);
         live.removeAll(gone);
-        Map<String, List<List<Occurrences>>> steps = new HashMap<>();
-        List<String> types = ReportParams.DEFAULT_STEPS;
-        if (!live.isEmpty()) {
-            try (PreparedStatement s = c.prepareStatement("SELECT person, event_type, day, first_at, last_at FROM report_user_step "
-                    + "WHERE person = ANY (?) AND event_type = ANY (?) ORDER BY person, day")) {
-                s.setArray(1, c.createArrayOf("varchar", live.toArray()));
-                s.setArray(2, c.createArrayOf("varchar", types.toArray()));
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        List<List<Occurrences>> mine = steps.computeIfAbsent(rs.getString(1), k -> {
-                            List<List<Occurrences>> l = new ArrayList<>();
-                            types.forEach(t -> l.add(new ArrayList<>()));
-                            return l;
-                        });
-                        mine.get(types.indexOf(rs.getString(2))).add(new Occurrences(rs.getObject(3, LocalDate.class),
-                                rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant()));
-                    }
-                }
-            }
-        }
+        Map<String, List<List<Occurrences>>> steps = steps(c, live, ReportParams.DEFAULT_STEPS);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO report_funnel_entry (person, day, prev_day, depth) VALUES (?, ?, ?, ?)")) {
             boolean any = false;
             for (Map.Entry<String, List<List<Occurrences>>> p : steps.entrySet()) {
@@ -177,6 +158,39 @@ final class FunnelRollup {
                 s.executeBatch();
             }
         }
+    }
+
+    /**
+     * The stored step occurrences of these persons, per person and per step of {@code types} in order, by day (a type
+     * listed as several steps feeds each of them). Empty for no persons.
+     */
+    static Map<String, List<List<Occurrences>>> steps(Connection c, Collection<String> persons, List<String> types) throws SQLException {
+        Map<String, List<List<Occurrences>>> steps = new HashMap<>();
+        if (persons.isEmpty()) {
+            return steps;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT person, event_type, day, first_at, last_at FROM report_user_step "
+                + "WHERE person = ANY (?) AND event_type = ANY (?) ORDER BY person, day")) {
+            s.setArray(1, c.createArrayOf("varchar", persons.toArray()));
+            s.setArray(2, c.createArrayOf("varchar", types.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    List<List<Occurrences>> mine = steps.computeIfAbsent(rs.getString(1), k -> {
+                        List<List<Occurrences>> l = new ArrayList<>();
+                        types.forEach(t -> l.add(new ArrayList<>()));
+                        return l;
+                    });
+                    Occurrences o = new Occurrences(rs.getObject(3, LocalDate.class), rs.getTimestamp(4).toInstant(),
+                            rs.getTimestamp(5).toInstant());
+                    for (int i = 0; i < types.size(); i++) {
+                        if (types.get(i).equals(rs.getString(2))) {
+                            mine.get(i).add(o);
+                        }
+                    }
+                }
+            }
+        }
+        return steps;
     }
 
     /** People per depth (index 0 = depth 1) entering in [from, to], of everyone or of a segment's current members. */

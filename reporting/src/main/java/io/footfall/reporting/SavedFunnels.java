@@ -390,32 +390,7 @@ public class SavedFunnels {
         }
         Set<String> live = new HashSet<>(persons);
         live.removeAll(gone);
-        List<String> types = def.steps();
-        Map<String, List<List<FunnelRollup.Occurrences>>> steps = new HashMap<>();
-        if (!live.isEmpty()) {
-            try (PreparedStatement s = c.prepareStatement("SELECT person, event_type, day, first_at, last_at FROM report_user_step "
-                    + "WHERE person = ANY (?) AND event_type = ANY (?) ORDER BY person, day")) {
-                s.setArray(1, c.createArrayOf("varchar", live.toArray()));
-                s.setArray(2, c.createArrayOf("varchar", types.toArray()));
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        List<List<FunnelRollup.Occurrences>> mine = steps.computeIfAbsent(rs.getString(1), k -> {
-                            List<List<FunnelRollup.Occurrences>> l = new ArrayList<>();
-                            types.forEach(t -> l.add(new ArrayList<>()));
-                            return l;
-                        });
-                        FunnelRollup.Occurrences o = new FunnelRollup.Occurrences(rs.getObject(3, LocalDate.class),
-                                rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant());
-                        // a type may be several steps of one funnel
-                        for (int i = 0; i < types.size(); i++) {
-                            if (types.get(i).equals(rs.getString(2))) {
-                                mine.get(i).add(o);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        Map<String, List<List<FunnelRollup.Occurrences>>> steps = FunnelRollup.steps(c, live, def.steps());
         try (PreparedStatement s = c.prepareStatement("INSERT INTO report_saved_funnel_entry (funnel, person, day, prev_day, depth) VALUES (?, ?, ?, ?, ?)")) {
             boolean any = false;
             for (Map.Entry<String, List<List<FunnelRollup.Occurrences>>> p : steps.entrySet()) {

@@ -314,10 +314,11 @@ class ReportsTest {
         for (String[] range : new String[][] {{DAY1, RANGE_TO}, {DAY1, DAY1}, {"2025-06-03", RANGE_TO}, {"2025-05-26", "2025-06-08"}}) {
             io.footfall.reporting.ReportParams.Range r = new io.footfall.reporting.ReportParams.Range(java.time.LocalDate.parse(range[0]),
                     java.time.LocalDate.parse(range[1]));
-            assertEquals(queries.funnelLive(r, steps, Duration.ofDays(7), null), queries.funnel(r, steps, Duration.ofDays(7), null),
+            assertEquals(queries.funnelLive(r, steps, Duration.ofDays(7), null).steps(), queries.funnel(r, steps, Duration.ofDays(7), null).steps(),
                     range[0] + ".." + range[1]);
-            assertEquals(queries.funnelLive(r, steps, Duration.ofDays(7), vip), queries.funnel(r, steps, Duration.ofDays(7), vip),
+            assertEquals(queries.funnelLive(r, steps, Duration.ofDays(7), vip).steps(), queries.funnel(r, steps, Duration.ofDays(7), vip).steps(),
                     "segment " + range[0] + ".." + range[1]);
+            assertEquals("rollup", queries.funnel(r, steps, Duration.ofDays(7), vip).source());
         }
         assertEquals(List.of(6L, 5L, 4L, 3L, 2L), queries.funnel(new io.footfall.reporting.ReportParams.Range(java.time.LocalDate.parse(DAY1),
                 java.time.LocalDate.parse(RANGE_TO)), steps, Duration.ofDays(7), null).steps().stream().map(s -> s.users()).toList());
@@ -595,7 +596,14 @@ class ReportsTest {
         assertEquals(List.of(6, 5, 0), saved.getList("steps.users"), "the view 60 s after the search counts, the cart add 120 s after does not");
         assertEquals(report("funnel", "from", DAY1, "to", RANGE_TO, "steps", "Products Searched,Product Viewed,Product Added", "window", "PT1M")
                 .getList("steps"), saved.getList("steps"));
-        assertEquals(List.of(2, 2, 0), report("funnel", "from", DAY1, "to", RANGE_TO, "funnel", id, "segment", vip).getList("steps.users"));
+        assertEquals("saved", saved.getString("source"), "read from the funnel's rollup, not counted on request");
+        JsonPath ofSegment = report("funnel", "from", DAY1, "to", RANGE_TO, "funnel", id, "segment", vip);
+        assertEquals(List.of(2, 2, 0), ofSegment.getList("steps.users"));
+        assertEquals("saved", ofSegment.getString("source"), "a segment's saved funnel counts the members' entries");
+        JsonPath onRequest = report("funnel", "from", DAY1, "to", RANGE_TO, "segment", vip, "steps", "Products Searched,Product Viewed,Product Added",
+                "window", "PT1M");
+        assertEquals("on-request", onRequest.getString("source"));
+        assertEquals(onRequest.getList("steps"), ofSegment.getList("steps"), "the members' entries count what the query on request counts");
 
         // kept current from the moment it was saved
         String mon = "2025-12-01";

@@ -1039,6 +1039,7 @@ public final class BenchMain {
                 reports.put("funnel (3 other steps), segment, on request", "/api/v1/reports/funnel?" + custom + range + segment);
                 if (saveSyntheticFunnel(api)) {
                     reports.put("funnel (the 3 steps saved, rollup)", "/api/v1/reports/funnel?funnel=bench-three&" + range);
+                    reports.put("funnel (the 3 steps saved), segment, members' entries", "/api/v1/reports/funnel?funnel=bench-three&" + range + segment);
                 }
             }
             List<Double> all = new ArrayList<>();

@@ -132,7 +132,7 @@ public class ReportQueries {
     public Reports.Funnel funnel(ReportParams.Range range, List<String> steps, Duration window, String segment) {
         if (FunnelRollup.covers(steps, window)) {
             try (Connection c = dataSource.getConnection()) {
-                return funnelOf(steps, FunnelRollup.read(c, range.from(), range.to(), steps.size(), segment));
+                return funnelOf(steps, FunnelRollup.read(c, range.from(), range.to(), steps.size(), segment), Reports.Funnel.ROLLUP);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot read the funnel", e);
             }
@@ -141,18 +141,19 @@ public class ReportQueries {
     }
 
     /**
-     * A saved funnel: from its rollup once its backfill is done; with a segment, or while the backfill runs, counted
-     * on request ({@link #funnelLive}), which counts the same.
+     * A saved funnel once its backfill is done: of everyone from its rollup, of a segment from its members' entries
+     * ({@link SavedFunnels#read}); while the backfill runs, counted on request ({@link #funnelLive}), which counts the
+     * same.
      */
     public Reports.Funnel savedFunnel(ReportParams.Range range, SavedFunnels.Funnel f, String segment) {
-        if (segment == null && SavedFunnels.DONE.equals(f.backfill().state())) {
-            return funnelOf(f.steps(), savedFunnels.read(f, range.from(), range.to()));
+        if (SavedFunnels.DONE.equals(f.backfill().state())) {
+            return funnelOf(f.steps(), savedFunnels.read(f, range.from(), range.to(), segment), Reports.Funnel.SAVED);
         }
         return funnelLive(range, f.steps(), f.duration(), segment);
     }
 
     /** Conversion and drop-off from the people who reached each step. */
-    private static Reports.Funnel funnelOf(List<String> steps, long[] reached) {
+    private static Reports.Funnel funnelOf(List<String> steps, long[] reached, String source) {
         List<Reports.FunnelStep> out = new ArrayList<>();
         long start = reached[0];
         long previous = start;
@@ -163,7 +164,7 @@ public class ReportQueries {
             out.add(new Reports.FunnelStep(steps.get(i), users, fromPrevious, fromStart, i == 0 ? 0L : previous - users, null));
             previous = users;
         }
-        return new Reports.Funnel(out);
+        return new Reports.Funnel(out, source);
     }
 
     /**
@@ -209,7 +210,7 @@ public class ReportQueries {
                     reached[i] = rs.getLong(i + 1);
                 }
             }
-            return funnelOf(steps, reached);
+            return funnelOf(steps, reached, Reports.Funnel.ON_REQUEST);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the funnel", e);
         }

@@ -117,11 +117,20 @@ public final class Reports {
     /**
      * A funnel.
      *
-     * @param steps the steps in order
+     * @param steps  the steps in order
+     * @param source where the counts come from: {@code rollup} (the default funnel's pre-aggregated rollup),
+     *               {@code saved} (a saved funnel's per-person entries or their rollup) or {@code on-request} (counted
+     *               now from the per-person step rows: steps given as parameters, or a saved funnel whose backfill
+     *               is still running; save a funnel to have it kept pre-aggregated)
      */
-    public record Funnel(List<FunnelStep> steps) {
+    public record Funnel(List<FunnelStep> steps, String source) {
+        /** {@link #source} values. */
+        static final String ROLLUP = "rollup";
+        static final String SAVED = "saved";
+        static final String ON_REQUEST = "on-request";
+
         Funnel suppress(int k) {
-            return new Funnel(steps.stream().map(s -> s.suppress(k)).toList());
+            return new Funnel(steps.stream().map(s -> s.suppress(k)).toList(), source);
         }
 
         Csv csv() {

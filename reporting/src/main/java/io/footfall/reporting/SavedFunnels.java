@@ -39,6 +39,7 @@ import org.jboss.logging.Logger;
  * the funnel's row. Both recompute a person's entries from scratch and take the funnel's row lock, so they can run in
  * any order. Saving takes the table's lock first, so a processor batch that read the funnels before the save commits
  * before the backfill starts. Until the backfill is done, {@code funnel=<id>} is answered by the query on request.
+ * With a segment it counts the entries of the segment's current members (no per-segment copy of each saved funnel).
  */
 @ApplicationScoped
 public class SavedFunnels {
@@ -193,16 +194,26 @@ public class SavedFunnels {
         }
     }
 
-    /** People per step (index 0 = step 1) entering a saved funnel in [from, to], from its rollup. */
-    public long[] read(Funnel f, LocalDate from, LocalDate to) {
+    /**
+     * People per step (index 0 = step 1) entering a saved funnel in [from, to]: of everyone from its rollup; of a
+     * segment's current members ({@code report_segment_member}, kept by the same processor transactions as the
+     * entries) by counting their entries, one index probe per member, not their step occurrences.
+     */
+    public long[] read(Funnel f, LocalDate from, LocalDate to, String segment) {
         int steps = f.steps().size();
         long[] atDepth = new long[steps];
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT depth, sum(n) FROM report_saved_funnel_rollup "
-                + "WHERE funnel = ? AND day BETWEEN ? AND ? AND prev_day < ? GROUP BY depth")) {
+        String sql = segment == null
+                ? "SELECT depth, sum(n) FROM report_saved_funnel_rollup WHERE funnel = ? AND day BETWEEN ? AND ? AND prev_day < ? GROUP BY depth"
+                : "SELECT e.depth, count(*) FROM report_segment_member m JOIN report_saved_funnel_entry e ON e.funnel = ? AND e.person = m.person "
+                        + "WHERE e.day BETWEEN ? AND ? AND e.prev_day < ? AND m.segment = ? GROUP BY e.depth";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, f.id());
             s.setObject(2, from);
             s.setObject(3, to);
             s.setObject(4, from);
+            if (segment != null) {
+                s.setString(5, segment);
+            }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     atDepth[rs.getInt(1) - 1] += rs.getLong(2);

@@ -153,7 +153,7 @@ class ReportFoldTest {
     @Test
     void suppressionAndCsv() {
         Reports.Funnel funnel = new Reports.Funnel(List.of(new Reports.FunnelStep("A", 12L, 1.0, 1.0, 0L, null),
-                new Reports.FunnelStep("B, =x", 9L, 0.75, 0.75, 3L, null), new Reports.FunnelStep("C", 0L, 0.0, 0.0, 9L, null)));
+                new Reports.FunnelStep("B, =x", 9L, 0.75, 0.75, 3L, null), new Reports.FunnelStep("C", 0L, 0.0, 0.0, 9L, null)), Reports.Funnel.ON_REQUEST);
         String csv = funnel.suppress(5).csv().text();
         assertEquals("step,name,users,conversion_from_previous,conversion_from_start,drop_off,suppressed\n"
                 + "1,A,12,1.0,1.0,0,false\n"

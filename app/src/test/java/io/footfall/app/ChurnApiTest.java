@@ -234,6 +234,24 @@ class ChurnApiTest {
         assertEquals(own.getList("strategies.action"), first.getList("users[0].strategies.action"));
         assertFalse(first.getList("users[0].strategies").isEmpty(), "the riskiest user gets a strategy: " + first.prettify());
 
+        // the churn report (issue 8) shows the same riskiest users, high and medium bands only, with the value the plugin
+        // scored (its churn-context score) and the same reasons
+        JsonPath report = admin().queryParam("limit", 10).get("/api/v1/reports/churn").then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> reported = report.getList("users");
+        assertFalse(reported.isEmpty(), report.prettify());
+        double previous = 1.0;
+        for (Map<String, Object> u : reported) {
+            String id = (String) u.get("userId");
+            Map<String, Object> churn = stored(id, "churn");
+            assertTrue(List.of("high", "medium").contains(churn.get("band")), id + " is at risk");
+            assertEquals(number(churn, "score"), ((Number) u.get("probability")).doubleValue(), 1e-3);
+            assertTrue(((Number) u.get("probability")).doubleValue() <= previous + 1e-12, "riskiest first");
+            previous = ((Number) u.get("probability")).doubleValue();
+            assertNotNull(u.get("value"), "the customer's value is shown: " + u);
+            assertEquals(number(stored(id, "churn-context"), "score"), ((Number) u.get("value")).doubleValue(), 1e-3);
+            assertEquals(texts(churn), u.get("reasons"));
+        }
+
         // pages: disjoint, in order, to the end
         Set<String> seen = new HashSet<>();
         double last = 1.0;

@@ -184,9 +184,12 @@ class ReportsTest {
                     + "\"band\":\"medium\",\"reasons\":[]}");
             result(c, "churn", "USER_SCORE", "churn:" + user(3), user(3), "{\"userId\":\"" + user(3) + "\",\"name\":\"churn\",\"score\":0.1,"
                     + "\"band\":\"low\",\"reasons\":[]}");
-            result(c, "churn", "REPORT_TABLE", "churn-at-risk", null, "{\"name\":\"churn-at-risk\",\"columns\":[\"user_id\",\"probability\","
-                    + "\"band\",\"value\",\"reason\",\"action\"],\"rows\":[[\"" + user(1) + "\",0.9,\"high\",1200.0,\"\",\"win-back-voucher\"],"
-                    + "[\"" + user(2) + "\",0.6,\"medium\",50.0,\"\",\"none\"]]}");
+            // the customer's value, as the plugin publishes it (ChurnPlugin.CONTEXT_SCORE: revenue of the last 90 days)
+            for (int i = 1; i <= 2; i++) {
+                result(c, "churn", "USER_SCORE", io.footfall.plugins.churn.ChurnPlugin.CONTEXT_SCORE + ":" + user(i), user(i), "{\"userId\":\""
+                        + user(i) + "\",\"name\":\"" + io.footfall.plugins.churn.ChurnPlugin.CONTEXT_SCORE + "\",\"score\":" + (i == 1 ? "1200.0" : "50.0")
+                        + ",\"band\":\"model\",\"reasons\":[]}");
+            }
             for (int i = 1; i <= 3; i++) {
                 result(c, "recommender", "RANKED_ITEMS", "recommended:user:" + p + "-r" + i, p + "-r" + i, "{\"list\":\"recommended\",\"userId\":\""
                         + p + "-r" + i + "\",\"items\":[{\"itemId\":\"" + p + "-rec\",\"score\":1.0}]}");
@@ -693,9 +696,19 @@ class ReportsTest {
         assertTrue(report("churn", "limit", "1000").getList("users.userId").containsAll(List.of(user(1), user(2))));
         assertFalse(report("churn", "limit", "1000").getList("users.userId").contains(user(3)), "low risk is not at risk");
 
-        JsonPath rec = report("recommendations", "from", DAY1, "to", RANGE_TO, "limit", "1000");
+        // the lists are counted on a timer (every 0.5 s in tests), not per request
+        JsonPath rec = Poll.until(Duration.ofSeconds(60), () -> report("recommendations", "from", DAY1, "to", RANGE_TO, "limit", "1000"),
+                r -> r.get("mostRecommended.find { it.itemId == '" + p + "-rec' }") != null);
         assertEquals(0.25f, rec.getFloat("clickThrough"), "1 click on 4 lists shown");
         assertEquals(3, rec.getInt("mostRecommended.find { it.itemId == '" + p + "-rec' }.count"));
+        assertTrue(rec.getLong("lists") >= 3, rec.prettify());
+        assertTrue(Instant.parse(rec.getString("countedAt")).isAfter(Instant.now().minusSeconds(120)), rec.prettify());
+        String recCsv = admin().queryParam("from", DAY1).queryParam("to", RANGE_TO).queryParam("limit", "1000").queryParam("format", "csv")
+                .get("/api/v1/reports/recommendations").then().statusCode(200).header("Content-Disposition", containsString("recommendations.csv"))
+                .extract().asString();
+        assertTrue(recCsv.startsWith("section,item_id,value,suppressed\ncoverage,,"), recCsv);
+        assertTrue(recCsv.contains("\nclick_through,,0.25,false\n"), recCsv);
+        assertTrue(recCsv.contains("\nmost_recommended," + p + "-rec,,true\n"), "3 lists: below 5, suppressed in the export\n" + recCsv);
         assertTrue(rec.getDouble("coverage") > 0 && rec.getDouble("coverage") <= 1, rec.prettify());
         String quiet = admin().queryParam("from", "2025-07-01").queryParam("to", "2025-07-02").get("/api/v1/reports/recommendations").asString();
         assertTrue(quiet.contains("\"clickThrough\":null"), quiet);

@@ -958,6 +958,26 @@ public final class BenchMain {
         }
     }
 
+    /** Waits until the recommendation report has counted {@code lists} users' lists (or the app has no such count). */
+    private void awaitRecommendationCount(HttpApi api, long lists) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            com.fasterxml.jackson.databind.JsonNode r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(api.getText("/api/v1/reports/recommendations?limit=1"));
+            if (!r.has("lists")) {
+                System.out.println("  the app does not count recommendation lists on a timer");
+                return;
+            }
+            if (r.path("lists").asLong() >= lists) {
+                System.out.printf(Locale.ROOT, "  recommendation lists counted: %,d, %.1f s after the fill%n", r.path("lists").asLong(),
+                        (System.nanoTime() - t0) / 1e9);
+                return;
+            }
+            Thread.sleep(500); // polling a background job's progress, not a test
+        }
+        System.out.println("  the recommendation lists were not counted within 5 minutes");
+    }
+
     /** Fills the reporting read models of {@code db} with {@code reports-synthetic.sql} for {@code --report-synthetic-people} people. */
     private void fillSyntheticReadModels(String db) throws Exception {
         String sql;
@@ -967,6 +987,16 @@ public final class BenchMain {
         long t0 = System.nanoTime();
         try (java.sql.Connection c = pg.connect(db); java.sql.Statement s = c.createStatement()) {
             for (String statement : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+                if (!statement.isBlank()) {
+                    s.execute(statement);
+                }
+            }
+        }
+        try (java.io.InputStream in = BenchMain.class.getResourceAsStream("reports-synthetic-plugin-results.sql");
+             java.sql.Connection c = pg.connect(db); java.sql.Statement s = c.createStatement()) {
+            String results = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("${people}", Integer.toString(options.reportSyntheticPeople));
+            for (String statement : results.replaceAll("(?m)^--.*$", "").split(";")) {
                 if (!statement.isBlank()) {
                     s.execute(statement);
                 }
@@ -1001,10 +1031,13 @@ public final class BenchMain {
         AppProcess.replacePlugins(options.appJar, List.of());
         String db = pg.createDatabase("reports");
         try {
-            AppProcess app = startApp("reports", db);
+            // the recommendation report's counts are recomputed on a timer (RecommendationSummary): often, so that the
+            // synthetic lists are counted soon after the fill
+            AppProcess app = startApp("reports", db, Map.of("FOOTFALL_REPORTS_RECOMMENDATIONS_REFRESH", "PT2S"));
             HttpApi api = new HttpApi(app.base());
             if (options.reportSyntheticPeople > 0) {
                 fillSyntheticReadModels(db);
+                awaitRecommendationCount(api, options.reportSyntheticPeople);
             } else {
                 loadReportEvents(app, api);
             }
@@ -1037,6 +1070,8 @@ public final class BenchMain {
                 reports.put("cohorts (8 weeks), segment", "/api/v1/reports/cohorts?" + range + segment);
                 reports.put("preferences, segment", "/api/v1/reports/preferences?" + range + segment);
                 reports.put("funnel (3 other steps), segment, on request", "/api/v1/reports/funnel?" + custom + range + segment);
+                reports.put("churn, segment", "/api/v1/reports/churn?" + range + segment);
+                reports.put("churn, minValue 1500, limit 500", "/api/v1/reports/churn?minValue=1500&limit=500&" + range);
                 if (saveSyntheticFunnel(api)) {
                     reports.put("funnel (the 3 steps saved, rollup)", "/api/v1/reports/funnel?funnel=bench-three&" + range);
                     reports.put("funnel (the 3 steps saved), segment, members' entries", "/api/v1/reports/funnel?funnel=bench-three&" + range + segment);

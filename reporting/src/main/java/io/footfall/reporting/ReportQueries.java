@@ -45,6 +45,8 @@ public class ReportQueries {
     DataSource dataSource;
     @Inject
     SavedFunnels savedFunnels;
+    @Inject
+    RecommendationSummary summary;
 
     private final ObjectMapper json = EventJson.create();
 
@@ -371,53 +373,37 @@ public class ReportQueries {
 
     /**
      * At-risk users of the churn plugin (band {@code high} or {@code medium}), highest probability first, with the
-     * reasons of their churn score, the retention action as strategy and the value from the latest at-risk list.
+     * reasons of their churn score, the retention action as strategy and their value (the plugin's
+     * {@code churn-context} score: revenue of the last 90 days); of everyone or of a segment's current members
+     * ({@code report_segment_member}, as every other report). Reads the scores in rank order through the score index
+     * ({@code plugin_result_user_score_rank}, V9) and stops at {@code limit}: no sort of all scores per request.
      */
-    public Reports.Churn churn(int limit, Double minValue, List<String> userIds) {
-        Map<String, Double> values = new HashMap<>();
+    public Reports.Churn churn(int limit, Double minValue, String segment) {
         List<Reports.ChurnUser> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement("SELECT payload::text FROM plugin_result WHERE plugin_id = ? "
-                    + "AND result_type = 'REPORT_TABLE' AND result_key = 'churn-at-risk'")) {
-                s.setString(1, CHURN_PLUGIN);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (rs.next()) {
-                        JsonNode table = json.readTree(rs.getString(1));
-                        List<String> columns = new ArrayList<>();
-                        table.path("columns").forEach(n -> columns.add(n.asText()));
-                        int user = Math.max(0, columns.indexOf("user_id"));
-                        int value = columns.indexOf("value");
-                        for (JsonNode row : table.path("rows")) {
-                            if (value >= 0 && row.path(value).isNumber()) {
-                                values.put(row.path(user).asText(), row.path(value).asDouble());
-                            }
-                        }
+        String sql = "SELECT c.user_id, (c.payload ->> 'score')::float8, c.payload ->> 'band', c.payload -> 'reasons', r.payload ->> 'band', "
+                + "CASE WHEN jsonb_typeof(v.payload -> 'score') = 'number' THEN (v.payload ->> 'score')::float8 END FROM plugin_result c "
+                + "LEFT JOIN plugin_result r ON r.plugin_id = c.plugin_id AND r.result_type = 'USER_SCORE' AND r.result_key = 'retention:' || c.user_id "
+                + "LEFT JOIN plugin_result v ON v.plugin_id = c.plugin_id AND v.result_type = 'USER_SCORE' AND v.result_key = 'churn-context:' || c.user_id "
+                // the index's predicate and key, so that the scan runs in rank order and stops at the limit
+                + "WHERE c.plugin_id = ? AND c.result_type = 'USER_SCORE' AND jsonb_typeof(c.payload -> 'score') = 'number' "
+                + "AND c.payload ->> 'name' = 'churn' AND c.payload ->> 'band' IN ('high', 'medium') "
+                + (segment != null ? "AND EXISTS (SELECT 1 FROM report_segment_member m WHERE m.segment = ? AND m.person = 'user:' || c.user_id) " : "")
+                + (minValue != null ? "AND jsonb_typeof(v.payload -> 'score') = 'number' AND (v.payload ->> 'score')::float8 >= ? " : "")
+                + "ORDER BY (c.payload ->> 'score')::float8 DESC, c.user_id LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            bind(c, s, CHURN_PLUGIN, segment, minValue, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    List<String> reasons = new ArrayList<>();
+                    String r = rs.getString(4);
+                    if (r != null) {
+                        json.readTree(r).forEach(n -> reasons.add(n.path("text").asText()));
                     }
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement("SELECT c.user_id, (c.payload ->> 'score')::float8, c.payload ->> 'band', "
-                    + "c.payload -> 'reasons', r.payload ->> 'band' FROM plugin_result c LEFT JOIN plugin_result r ON r.plugin_id = c.plugin_id "
-                    + "AND r.result_type = 'USER_SCORE' AND r.result_key = 'retention:' || c.user_id "
-                    + "WHERE c.plugin_id = ? AND c.result_type = 'USER_SCORE' AND c.result_key LIKE 'churn:%' "
-                    + "AND c.payload ->> 'band' IN ('high', 'medium') " + (userIds != null ? "AND c.user_id = ANY (?) " : "")
-                    + "ORDER BY 2 DESC, 1")) {
-                bind(c, s, CHURN_PLUGIN, userIds);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next() && out.size() < limit) {
-                        String user = rs.getString(1);
-                        Double value = values.get(user);
-                        if (minValue != null && (value == null || value < minValue)) {
-                            continue;
-                        }
-                        List<String> reasons = new ArrayList<>();
-                        String r = rs.getString(4);
-                        if (r != null) {
-                            json.readTree(r).forEach(n -> reasons.add(n.path("text").asText()));
-                        }
-                        String action = rs.getString(5);
-                        List<String> strategies = action == null || action.equals("none") ? List.of() : List.of(action);
-                        out.add(new Reports.ChurnUser(user, Reports.round(rs.getDouble(2)), rs.getString(3), value, reasons, strategies));
-                    }
+                    String action = rs.getString(5);
+                    List<String> strategies = action == null || action.equals("none") ? List.of() : List.of(action);
+                    double v = rs.getDouble(6);
+                    Double value = rs.wasNull() ? null : v;
+                    out.add(new Reports.ChurnUser(rs.getString(1), Reports.round(rs.getDouble(2)), rs.getString(3), value, reasons, strategies));
                 }
             }
         } catch (SQLException | IOException e) {
@@ -426,25 +412,23 @@ public class ReportQueries {
         return new Reports.Churn(out);
     }
 
-    /** Coverage and most recommended items of the recommender's current per-user lists; click-through in the range. */
+    /**
+     * Coverage and most recommended items of the recommender's current per-user lists, from their counts
+     * ({@link RecommendationSummary}, recomputed on a timer: {@code countedAt} says when); click-through in the range.
+     */
     public Reports.Recommendations recommendations(ReportParams.Range range, int limit) {
         try (Connection c = dataSource.getConnection()) {
             List<Reports.ItemCount> most = new ArrayList<>();
-            long recommended;
-            try (PreparedStatement s = c.prepareStatement("SELECT i ->> 'itemId', count(*) FROM plugin_result, jsonb_array_elements(payload -> 'items') i "
-                    + "WHERE plugin_id = ? AND result_type = 'RANKED_ITEMS' AND result_key LIKE 'recommended:user:%' GROUP BY 1 ORDER BY 2 DESC, 1")) {
-                s.setString(1, RECOMMENDER_PLUGIN);
+            try (PreparedStatement s = c.prepareStatement("SELECT item_id, n FROM report_recommended_item WHERE n > 0 ORDER BY n DESC, item_id LIMIT ?")) {
+                s.setInt(1, limit);
                 try (ResultSet rs = s.executeQuery()) {
-                    long n = 0;
                     while (rs.next()) {
-                        n++;
-                        if (most.size() < limit) {
-                            most.add(new Reports.ItemCount(rs.getString(1), rs.getLong(2), null));
-                        }
+                        most.add(new Reports.ItemCount(rs.getString(1), rs.getLong(2), null));
                     }
-                    recommended = n;
                 }
             }
+            long recommended = single(c, "SELECT count(*) FROM report_recommended_item WHERE n > 0");
+            RecommendationSummary.State counted = summary.state(c);
             long catalogue = single(c, "SELECT count(*) FROM report_product");
             Double clickThrough;
             try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(sum(n) FILTER (WHERE metric = 'rec_impression'), 0), "
@@ -458,7 +442,8 @@ public class ReportQueries {
                 }
             }
             double coverage = catalogue == 0 ? 0.0 : Reports.round(Math.min(1.0, (double) recommended / catalogue));
-            return new Reports.Recommendations(coverage, most, clickThrough);
+            return new Reports.Recommendations(coverage, most, clickThrough,
+                    counted.refreshedAt() == null ? null : counted.refreshedAt().toString(), counted.lists());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the recommendation report", e);
         }

@@ -323,7 +323,7 @@ public final class Reports {
      * @param userId      user
      * @param probability churn probability
      * @param band        {@code high} or {@code medium}
-     * @param value       revenue of the last 90 days, when the latest at-risk list holds the user
+     * @param value       the customer's value: revenue of the last 90 days as the churn plugin scored it, null if unknown
      * @param reasons     reasons, strongest first
      * @param strategies  suggested retention actions
      */
@@ -336,17 +336,23 @@ public final class Reports {
      * @param coverage        share of the products seen in events that are in at least one user's recommendations
      * @param mostRecommended items by the number of users' lists holding them
      * @param clickThrough    recommendation clicks per recommendation list shown in the range, null when none was shown
+     * @param countedAt       when the lists were last counted (they are counted on a timer, not per request), null before
+     *                        the first count
+     * @param lists           users with a recommendation list at that time
      */
     public record Recommendations(double coverage, List<ItemCount> mostRecommended,
-                                  @JsonInclude(JsonInclude.Include.ALWAYS) Double clickThrough) {
+                                  @JsonInclude(JsonInclude.Include.ALWAYS) Double clickThrough,
+                                  @JsonInclude(JsonInclude.Include.ALWAYS) String countedAt, long lists) {
         Recommendations suppress(int k) {
-            return new Recommendations(coverage, mostRecommended.stream().map(i -> i.suppress(k)).toList(), clickThrough);
+            return new Recommendations(coverage, mostRecommended.stream().map(i -> i.suppress(k)).toList(), clickThrough, countedAt, lists);
         }
 
         Csv csv() {
             Csv csv = new Csv(List.of("section", "item_id", "value", "suppressed"));
             csv.row(java.util.Arrays.asList("coverage", null, coverage, false));
             csv.row(java.util.Arrays.asList("click_through", null, clickThrough, false));
+            csv.row(java.util.Arrays.asList("lists", null, lists, false));
+            csv.row(java.util.Arrays.asList("counted_at", null, countedAt, false));
             mostRecommended.forEach(i -> csv.row(java.util.Arrays.asList("most_recommended", i.itemId(), i.count(), Boolean.TRUE.equals(i.suppressed()))));
             return csv;
         }

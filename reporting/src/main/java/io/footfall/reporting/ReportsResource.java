@@ -40,7 +40,6 @@ public class ReportsResource {
     public static final String SEGMENT_PLUGIN = "segmentation";
     /** Most rows a list of a report may hold. */
     public static final int MAX_LIMIT = 1000;
-    private static final int PAGE = 1000;
 
     @Inject
     ReportQueries queries;
@@ -196,8 +195,7 @@ public class ReportsResource {
         ReportParams.range(from, to, ReportParams.today());
         int n = ReportParams.integer(limit, "limit", 50, 1, MAX_LIMIT);
         Double min = ReportParams.number(minValue, "minValue");
-        List<String> members = members(segment);
-        Reports.Churn report = queries.churn(n, min, members);
+        Reports.Churn report = queries.churn(n, min, segment(segment));
         return answer("churn", f, report, Function.identity(), Reports.Churn::csv);
     }
 
@@ -209,7 +207,7 @@ public class ReportsResource {
         String f = ReportParams.format(format, accept);
         ReportParams.Range range = ReportParams.range(from, to, ReportParams.today());
         int n = ReportParams.integer(limit, "limit", 20, 1, MAX_LIMIT);
-        members(segment);
+        segment(segment);
         Reports.Recommendations report = queries.recommendations(range, n);
         return answer("recommendations", f, report, r -> r.suppress(minGroupSize), Reports.Recommendations::csv);
     }
@@ -220,7 +218,7 @@ public class ReportsResource {
                            @QueryParam("format") String format, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         String f = ReportParams.format(format, accept);
         ReportParams.range(from, to, ReportParams.today());
-        members(segment);
+        segment(segment);
         return answer("models", f, queries.models(), Function.identity(), Reports.Models::csv);
     }
 
@@ -250,24 +248,6 @@ public class ReportsResource {
             throw Problem.badRequest("segment", "unknown segment; see GET /api/v1/segments");
         }
         return id;
-    }
-
-    /** A segment's current members' user ids, or null without a segment; 400 naming {@code segment} when it is unknown. */
-    private List<String> members(String segment) {
-        String id = segment(segment);
-        if (id == null) {
-            return null;
-        }
-        List<String> members = new ArrayList<>();
-        String after = null;
-        while (true) {
-            List<PluginResults.StoredResult> page = results.segmentMembers(SEGMENT_PLUGIN, id, after, PAGE);
-            page.forEach(r -> members.add(r.userId()));
-            if (page.size() < PAGE) {
-                return members;
-            }
-            after = page.get(page.size() - 1).userId();
-        }
     }
 
     private boolean known(String segment) {

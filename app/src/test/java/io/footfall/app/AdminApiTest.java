@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -100,6 +101,31 @@ class AdminApiTest {
         org.junit.jupiter.api.Assertions.assertEquals(2, ids.size());
         admin().get("/api/v1/failed-events/{id}", ids.get(0)).then().statusCode(200)
                 .body("event.reason", equalTo("SCHEMA_VIOLATION")).body("event.field", equalTo("properties.quantity"));
+        // counted per reason and field over all open events on the server, equal to counting every page
+        JsonPath summary = admin().get("/api/v1/failed-events/summary").then().statusCode(200).body("status", equalTo("OPEN")).extract().jsonPath();
+        Map<String, Integer> counted = new java.util.HashMap<>();
+        Long after = null;
+        do {
+            var request = admin().queryParam("limit", 500);
+            if (after != null) {
+                request = request.queryParam("after", after);
+            }
+            JsonPath page = request.get("/api/v1/failed-events").jsonPath();
+            for (Map<String, Object> f : page.<Map<String, Object>>getList("items")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> event = (Map<String, Object>) f.get("event");
+                counted.merge(event.get("reason") + "|" + event.get("field"), 1, Integer::sum);
+            }
+            after = page.get("nextAfter") == null ? null : page.getLong("nextAfter");
+        } while (after != null);
+        Map<String, Integer> summed = new java.util.HashMap<>();
+        for (Map<String, Object> r : summary.<Map<String, Object>>getList("reasons")) {
+            summed.put(r.get("reason") + "|" + r.get("field"), ((Number) r.get("count")).intValue());
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(counted, summed);
+        org.junit.jupiter.api.Assertions.assertTrue(summed.getOrDefault("SCHEMA_VIOLATION|properties.quantity", 0) >= 2, summary.prettify());
+        org.junit.jupiter.api.Assertions.assertEquals(counted.values().stream().mapToInt(Integer::intValue).sum(), summary.getInt("total"));
+        admin().queryParam("status", "lost").get("/api/v1/failed-events/summary").then().statusCode(400).body("field", equalTo("status"));
 
         admin().post("/api/v1/failed-events/{id}/reprocess", ids.get(0)).then().statusCode(400);
         admin().contentType("application/json").body(bad.replace("\"quantity\":-1", "\"quantity\":1")).post("/api/v1/failed-events/{id}/reprocess", ids.get(0))

@@ -594,7 +594,9 @@ class AdminUiTest {
         long processedBefore = admin().get("/api/v1/plugins/{id}", FIXTURE).jsonPath().getLong("processedEvents");
         driver().findElement(By.id("replay")).click();
         acceptConfirmation(); // a replay clears the plugin's state: it asks first
-        browser.await(WAIT, d -> text("[data-region=replay]").startsWith("Replaying") ? true : null);
+        // the page follows the replay with a progress bar until the plugin has folded the log again
+        browser.await(WAIT, d -> "done".equals(d.findElement(By.cssSelector("[data-region=replay]")).getDomAttribute("data-state")) ? true : null);
+        assertTrue(text("[data-region=replay]").startsWith("Replayed: "), text("[data-region=replay]"));
         // the plugin went back to the start of the log and folded it again, up to the head
         Poll.until(Duration.ofSeconds(120), () -> admin().get("/api/v1/plugins/{id}", FIXTURE).jsonPath(),
                 p -> !p.getBoolean("replaying") && p.getLong("position") >= head && p.getLong("processedEvents") - processedBefore >= head / 2);

@@ -39,6 +39,8 @@ final class Options {
     int reportRequests = 40;
     /** When above 0: the reports part fills the read models directly for this many people instead of loading events. */
     int reportSyntheticPeople = 0;
+    /** Part {@code reports} with synthetic people: events copied into the log first (see BenchMain#fillLog). */
+    int reportLogEvents = 0;
     int segmentRate = 10_000;
     int recUsers = 1_000_000;
     int recItems = 50_000;
@@ -102,6 +104,7 @@ final class Options {
                 case "--report-events" -> o.reportEvents = positive(args, ++i, a);
                 case "--report-requests" -> o.reportRequests = positive(args, ++i, a);
                 case "--report-synthetic-people" -> o.reportSyntheticPeople = positive(args, ++i, a);
+                case "--report-log-events" -> o.reportLogEvents = positive(args, ++i, a);
                 case "--segment-rate" -> o.segmentRate = positive(args, ++i, a);
                 case "--rec-users" -> o.recUsers = positive(args, ++i, a);
                 case "--rec-items" -> o.recItems = positive(args, ++i, a);
@@ -126,7 +129,7 @@ final class Options {
         }
         if (o.clients > 256 || o.reps > 20 || o.durationSeconds > 3_600 || o.events > 20_000_000 || o.rate > 1_000_000
                 || o.pluginEvents > 20_000_000 || o.foldDeadlineSeconds > 3_600 || o.reportEvents > 20_000_000
-                || o.reportRequests > 10_000 || o.reportSyntheticPeople > 2_000_000) {
+                || o.reportRequests > 10_000 || o.reportSyntheticPeople > 2_000_000 || o.reportLogEvents > 50_000_000) {
             throw new IllegalArgumentException("a size is out of bounds (clients ≤ 256, reps ≤ 20, duration ≤ 3600 s, "
                     + "events ≤ 20,000,000, fold deadline ≤ 3600 s, rate ≤ 1,000,000/s)");
         }
@@ -164,6 +167,7 @@ final class Options {
                   --report-requests N timed requests per report (40)
                   --report-synthetic-people N  reports part: fill the read models directly with what N × 90 events produce
                                     (N people, 5 active days each over 30 days) instead of loading events (off)
+                  --report-log-events N        reports part with synthetic people: copy N events into the log first (the database's size)
                   --segment-rate N  events/s offered in the segments part, 50 rule segments configured (10000)
                   --rec-users N --rec-items N   recs part: read model of N users and N items (1000000, 50000)
                   --rec-rate R --rec-duration S recs part: GET /api/v1/recommendations at R requests/s for S s (1000, 60)

@@ -53,6 +53,34 @@ public class FailedEventStore {
         return rows;
     }
 
+    /**
+     * How many failed events with a status there are per reason and field.
+     *
+     * @param reason the typed reason
+     * @param field  the field at fault, or null
+     * @param count  events
+     */
+    public record ReasonCount(String reason, String field, long count) {
+    }
+
+    /** Counts of the failed events with the given status per reason and field, most first. */
+    public List<ReasonCount> countByReason(Status status) {
+        List<ReasonCount> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT reason, field, count(*) FROM failed_event WHERE status = ? "
+                     + "GROUP BY reason, field ORDER BY 3 DESC, 1, 2 NULLS FIRST")) {
+            select.setString(1, status.name());
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ReasonCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count failed events", e);
+        }
+        return out;
+    }
+
     /** One failed event. */
     public Optional<Stored> get(long id) {
         try (Connection c = dataSource.getConnection();

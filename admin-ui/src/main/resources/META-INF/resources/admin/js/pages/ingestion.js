@@ -112,17 +112,13 @@ function loadFailed(target, byReason, status, ctx) {
   const all = [];
   const rows = h('tbody', {});
   const more = h('div', { class: 'actions' });
-  const summarize = () => {
-    const counts = {};
-    for (const f of all) {
-      const key = f.event.reason + (f.event.field ? ` · ${f.event.field}` : '');
-      counts[key] = (counts[key] || 0) + 1;
-    }
-    const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
-    if (!entries.length) return empty(byReason, `No ${status.toLowerCase()} failed events.`);
-    ready(byReason, table([{ label: 'Reason · field', value: (e) => e[0] }, { label: 'Events', value: (e) => num(e[1]), num: true }], entries, { 'aria-label': 'Failed events by reason' }),
-      more.childElementCount ? h('p', { class: 'hint' }, `Over the ${all.length} loaded events; load more below to count further.`) : null);
-  };
+  // counted on the server over every failed event with this status (GET /api/v1/failed-events/summary), not the loaded pages
+  const summarize = () => load(byReason, () => api('/api/v1/failed-events/summary', { query: { status } }), (sum) => {
+    if (!sum.reasons || !sum.reasons.length) return empty(byReason, `No ${status.toLowerCase()} failed events.`);
+    return h('div', {}, table([{ label: 'Reason · field', value: (r) => r.reason + (r.field ? ` · ${r.field}` : '') },
+      { label: 'Events', value: (r) => num(r.count), num: true }], sum.reasons, { 'aria-label': 'Failed events by reason' }),
+    h('p', { class: 'hint' }, `${num(sum.total)} ${status.toLowerCase()} failed events in all.`));
+  }, 'Failed events by reason');
   const row = (f) => {
     const e = f.event;
     const cell = h('td', {});
@@ -137,6 +133,7 @@ function loadFailed(target, byReason, status, ctx) {
           const answer = await api(`/api/v1/failed-events/${f.id}/reprocess`, body === undefined ? { method: 'POST' } : { method: 'POST', text: body });
           show(out, h('div', { class: 'ok-box' }, `Reprocessed: ${answer && answer.stored !== undefined ? answer.stored + ' stored' : 'done'}.`));
           tr.dataset.status = 'REPROCESSED';
+          summarize();
         } catch (err) {
           const errs = (err.body && err.body.errors) || [];
           show(out, h('div', { class: 'state error', role: 'alert' }, errs.length ? errs.map((x) => `${x.field || ''}: ${x.message || x.reason}`).join('; ') : problemText(err)));
@@ -145,7 +142,7 @@ function loadFailed(target, byReason, status, ctx) {
       cell.append(h('div', { class: 'actions' },
         actionButton('Reprocess', () => reprocess(undefined)),
         actionButton('Drop', async () => {
-          try { await api(`/api/v1/failed-events/${f.id}/drop`, { method: 'POST' }); show(out, h('div', { class: 'muted' }, 'Dropped.')); tr.dataset.status = 'DROPPED'; } catch (err) { show(out, h('div', { class: 'state error', role: 'alert' }, problemText(err))); }
+          try { await api(`/api/v1/failed-events/${f.id}/drop`, { method: 'POST' }); show(out, h('div', { class: 'muted' }, 'Dropped.')); tr.dataset.status = 'DROPPED'; summarize(); } catch (err) { show(out, h('div', { class: 'state error', role: 'alert' }, problemText(err))); }
         }, { class: 'danger' })),
       h('details', {}, h('summary', {}, 'Edit and reprocess'), raw, actionButton('Reprocess corrected', () => reprocess(raw.value), { class: 'secondary' })), out);
     } else {
@@ -158,14 +155,14 @@ function loadFailed(target, byReason, status, ctx) {
     for (const f of p.items || []) { all.push(f); rows.append(row(f)); }
     more.replaceChildren();
     if (p.nextAfter !== undefined && p.nextAfter !== null) {
-      more.append(h('button', { type: 'button', class: 'secondary', onclick: () => page(p.nextAfter).then(summarize).catch((err) => failed(more, err)) }, 'Load more'));
+      more.append(h('button', { type: 'button', class: 'secondary', onclick: () => page(p.nextAfter).catch((err) => failed(more, err)) }, 'Load more'));
     }
     return p;
   };
+  summarize();
   load(target, () => page(undefined), () => {
-    summarize();
     if (!all.length) return empty(target, `No ${status.toLowerCase()} failed events.`);
     return h('div', {}, h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Failed events' },
       h('thead', {}, h('tr', {}, ['#', 'Received', 'Reason', 'Field', 'Message', ''].map((c) => h('th', { scope: 'col' }, c)))), rows)), more);
-  }, 'Failed events').then((p) => { if (p === undefined) failed(byReason, { status: Number(target.dataset.status) || 0, body: { message: 'failed events could not be read' } }); });
+  }, 'Failed events');
 }

@@ -37,6 +37,7 @@ function renderPlugin(main, ctx, id) {
   const training = h('div', { 'data-region': 'training', 'data-state': 'idle', 'aria-live': 'polite' });
   const letters = region('dead-letters');
   const timers = [];
+  let replayRegion = null;
   main.append(h('p', {}, h('a', { href: '#/plugins' }, '← All plugins')), h('h1', {}, 'Plugin ', h('code', {}, id)),
     h('div', { class: 'grid' },
       h('section', { class: 'card', 'aria-labelledby': 'h-status' }, h('h2', { id: 'h-status' }, 'State'), status),
@@ -86,20 +87,52 @@ function renderPlugin(main, ctx, id) {
     } }, field('t-cutoff', 'History before (UTC, optional)', cutoff, 'empty: now'));
     const trainButton = h('button', { type: 'submit', id: 'train', disabled: !canTrain }, 'Train');
     train.append(trainButton);
-    const replayStatus = h('span', { 'aria-live': 'polite', 'data-region': 'replay' });
+    const replayStatus = h('span', { 'aria-live': 'polite' });
+    replayRegion = h('span', { 'data-region': 'replay', 'data-state': 'idle' }, replayStatus);
     const replay = h('form', { class: 'inline', 'aria-label': 'Replay', onsubmit: async (e) => {
       e.preventDefault();
       if (!window.confirm(`Clear the state of ${id} and feed it again${from.value ? ' from ' + from.value : ' from the start of the log'}?`)) return;
       try {
         await api(`${base}/replay`, { method: 'POST', query: { from: iso(from.value) } });
-        show(replayStatus, h('span', { class: 'ok-box' }, 'Replaying; the lag shows the progress.'));
-        loadStatus();
+        watchReplay(replayStatus);
       } catch (err) {
         show(replayStatus, h('span', { class: 'state ' + (err.status === 403 ? 'forbidden' : 'error'), role: 'alert' }, problemText(err)));
       }
     } }, field('r-from', 'Replay from (UTC, optional)', from, 'empty: the start of the log'),
-    h('button', { type: 'submit', class: 'secondary', id: 'replay', disabled: !canReplay }, 'Replay'), replayStatus);
+    h('button', { type: 'submit', class: 'secondary', id: 'replay', disabled: !canReplay }, 'Replay'), replayRegion);
     return h('div', {}, train, canTrain ? null : h('p', { class: 'hint' }, 'Your role cannot train plugins.'), replay);
+  }
+
+  /** Polls the plugin while it replays: progress = position / (position + lag), until it has caught up. */
+  function watchReplay(target) {
+    replayRegion.dataset.state = 'running';
+    const bar = h('progress', { max: 1, value: 0, 'aria-label': 'Replay progress' });
+    const text = h('span', { 'data-field': 'replay-progress' }, 'starting…');
+    show(target, h('span', { class: 'actions' }, bar, text));
+    let head = null; // the log's head when the replay was asked for: done once folded again up to it
+    const poll = async () => {
+      let p;
+      try {
+        p = await api(base);
+      } catch (err) {
+        text.textContent = problemText(err);
+        timers.push(setTimeout(poll, 2000));
+        return;
+      }
+      const done = Math.max(0, p.position || 0);
+      if (head === null) head = done + Math.max(0, p.lag || 0);
+      bar.value = head ? Math.min(1, done / head) : 0;
+      text.textContent = `${num(Math.min(done, head))} of ${num(head)} events (${pct(head ? Math.min(1, done / head) : 0, 0)})`;
+      if (p.replaying || done < head) {
+        timers.push(setTimeout(poll, 1000));
+        return;
+      }
+      bar.value = 1;
+      replayRegion.dataset.state = 'done';
+      show(target, h('span', { class: 'ok-box' }, `Replayed: ${num(done)} events folded again; the plugin is current.`));
+      loadStatus();
+    };
+    timers.push(setTimeout(poll, 300));
   }
 
   function watch(job) {

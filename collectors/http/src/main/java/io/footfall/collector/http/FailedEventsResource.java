@@ -40,14 +40,19 @@ public class FailedEventsResource {
     public record Page(List<FailedEventStore.Stored> items, Long nextAfter) {
     }
 
+    /**
+     * The failed events with one status counted per reason and field, over all of them (not a page).
+     *
+     * @param status  the status counted
+     * @param total   events with that status
+     * @param reasons counts per reason and field, most first
+     */
+    public record Summary(FailedEventStore.Status status, long total, List<FailedEventStore.ReasonCount> reasons) {
+    }
+
     @GET
     public Page list(@QueryParam("status") String status, @QueryParam("after") Long after, @QueryParam("limit") Integer limit) {
-        FailedEventStore.Status s;
-        try {
-            s = status == null ? FailedEventStore.Status.OPEN : FailedEventStore.Status.valueOf(status.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw Problem.badRequest("status", "status must be OPEN, REPROCESSED or DROPPED");
-        }
+        FailedEventStore.Status s = status(status);
         int n = limit == null ? 50 : limit;
         if (n < 1 || n > 500) {
             throw Problem.badRequest("limit", "limit must be between 1 and 500");
@@ -57,7 +62,23 @@ public class FailedEventsResource {
     }
 
     @GET
-    @Path("/{id}")
+    @Path("/summary")
+    public Summary summary(@QueryParam("status") String status) {
+        FailedEventStore.Status s = status(status);
+        List<FailedEventStore.ReasonCount> reasons = store.countByReason(s);
+        return new Summary(s, reasons.stream().mapToLong(FailedEventStore.ReasonCount::count).sum(), reasons);
+    }
+
+    private static FailedEventStore.Status status(String status) {
+        try {
+            return status == null ? FailedEventStore.Status.OPEN : FailedEventStore.Status.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("status", "status must be OPEN, REPROCESSED or DROPPED");
+        }
+    }
+
+    @GET
+    @Path("/{id:[0-9]+}")
     public FailedEventStore.Stored get(@PathParam("id") long id) {
         return store.get(id).orElseThrow(() -> Problem.notFound("failed event " + id));
     }

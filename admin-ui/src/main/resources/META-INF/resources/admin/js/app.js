@@ -4,7 +4,7 @@ import { h, show, failed } from './ui.js';
 
 /**
  * What each role may do besides reading, as the server's @RolesAllowed grant it (admin: everything; operator:
- * failed events, dead letters, identity, segments and plugin settings, training, model promotion; analyst:
+ * failed events, dead letters, identity, segments and plugin settings, training, model promotion, saved funnels; analyst:
  * read-only; plugin-developer: plugins — settings, enable/disable, training, replay, dead letters).
  * Only used to hide or disable controls: the server decides, and a 403 is shown as such.
  */
@@ -12,6 +12,7 @@ const ALLOWED = {
   'failed-events': ['operator'],
   'dead-letters': ['operator', 'plugin-developer'],
   'segments.edit': ['operator', 'plugin-developer'],
+  'funnels.edit': ['operator'],
   'plugins.config': ['operator', 'plugin-developer'],
   'plugins.train': ['operator', 'plugin-developer'],
   'plugins.replay': ['plugin-developer'],

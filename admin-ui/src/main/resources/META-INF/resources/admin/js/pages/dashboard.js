@@ -1,10 +1,9 @@
-// Dashboard: behaviour overview (charts), funnel (bars with conversion) and retention cohorts (heat-map table),
-// from the report API (/api/v1/reports/*).
+// Dashboard: behaviour overview (charts), funnel (bars with conversion; saved funnels or custom steps, see
+// funnel-panel.js) and retention cohorts (heat-map table), from the report API (/api/v1/reports/*).
 import { api, url } from '../api.js';
 import { h, region, load, ready, empty, failed, table, num, pct, field, isoDate } from '../ui.js';
 import { draw, color } from '../charts.js';
-
-const DEFAULT_STEPS = 'Products Searched,Product Viewed,Product Added,Checkout Started,Order Completed';
+import { funnelPanel } from './funnel-panel.js';
 
 /** The heat map's colour at full intensity (over white below it). */
 const HEAT = [31, 95, 191];
@@ -40,6 +39,7 @@ export function render(main, ctx) {
     e.preventDefault();
     const s = new URLSearchParams({ from: from.value, to: to.value, granularity: gran.value });
     if (segment.value) s.set('segment', segment.value);
+    for (const [k, v] of Object.entries(funnel.urlQuery())) s.set(k, v);
     ctx.navigate('#/dashboard?' + s.toString());
   } },
   field('f-from', 'From', from), field('f-to', 'To', to), field('f-granularity', 'Granularity', gran),
@@ -49,19 +49,20 @@ export function render(main, ctx) {
   const activeChart = region('chart-active-users', { class: 'region chart' });
   const sessionsChart = region('chart-sessions', { class: 'region chart' });
   const eventsChart = region('chart-events-by-type', { class: 'region chart' });
-  const funnel = region('funnel');
+  // the funnel's choice is kept in the URL without reloading the page (replaceState: no hashchange, no new entry)
+  const funnel = funnelPanel(ctx, params, (choice) => {
+    const s = new URLSearchParams(ctx.query);
+    for (const k of ['funnel', 'steps', 'window']) s.delete(k);
+    for (const [k, v] of Object.entries(choice)) s.set(k, v);
+    const query = s.toString();
+    history.replaceState(history.state, '', '#/dashboard' + (query ? '?' + query : ''));
+  });
   const preferences = region('preferences');
   const atRisk = region('churn-report');
   const recReport = region('recommendations-report');
   const cohorts = region('cohorts');
   const csv = (report, extra) => h('a', { href: url('/api/v1/reports/' + report, Object.assign({}, params, extra, { format: 'csv' })), download: true }, 'Export CSV');
 
-  // funnel controls
-  const steps = h('input', { name: 'steps', value: q.get('steps') || DEFAULT_STEPS, size: 70 });
-  const windowInput = h('input', { name: 'window', value: q.get('window') || 'P7D', size: 6 });
-  const funnelForm = h('form', { class: 'inline', 'aria-label': 'Funnel steps', onsubmit: (e) => { e.preventDefault(); loadFunnel(); } },
-    field('f-steps', 'Steps (comma-separated event names)', steps), field('f-window', 'Window', windowInput, 'ISO-8601, e.g. P7D'),
-    h('button', { type: 'submit', class: 'secondary' }, 'Update funnel'));
   const weeks = h('input', { type: 'number', min: 1, max: 52, value: q.get('weeks') || 8, name: 'weeks' });
   const cohortForm = h('form', { class: 'inline', 'aria-label': 'Cohort weeks', onsubmit: (e) => { e.preventDefault(); loadCohorts(); } },
     field('f-weeks', 'Weeks', weeks), h('button', { type: 'submit', class: 'secondary' }, 'Update cohorts'));
@@ -76,8 +77,7 @@ export function render(main, ctx) {
         h('div', {}, h('h3', {}, 'Active users'), activeChart),
         h('div', {}, h('h3', {}, 'Sessions'), sessionsChart),
         h('div', { class: 'wide' }, h('h3', {}, 'Events by type'), eventsChart))),
-    h('section', { class: 'card', 'aria-labelledby': 'h-funnel' },
-      h('div', { class: 'actions' }, h('h2', { id: 'h-funnel' }, 'Funnel'), csv('funnel')), funnelForm, funnel),
+    funnel.section,
     h('section', { class: 'card', 'aria-labelledby': 'h-cohorts' },
       h('div', { class: 'actions' }, h('h2', { id: 'h-cohorts' }, 'Retention cohorts'), csv('cohorts')), cohortForm, cohorts),
     h('section', { class: 'card', 'aria-labelledby': 'h-prefs' },
@@ -135,20 +135,6 @@ export function render(main, ctx) {
     }
   }
 
-  function loadFunnel() {
-    load(funnel, () => api('/api/v1/reports/funnel', { query: Object.assign({ steps: steps.value, window: windowInput.value }, params) }), (f) => {
-      const rows = f.steps || [];
-      if (rows.length === 0 || rows[0].users === 0) return empty(funnel, 'No user reached the first step in this period.');
-      const first = rows[0].users || 1;
-      return h('div', { role: 'list', 'aria-label': 'Funnel steps' }, rows.map((s, i) => h('div', { class: 'funnel-row', role: 'listitem', 'data-step': s.name },
-        h('strong', {}, `${i + 1}. ${s.name}`),
-        h('div', { class: 'funnel-bar', 'aria-hidden': 'true' }, h('span', { style: `width:${Math.max(0, Math.min(100, (s.users / first) * 100))}%` })),
-        h('span', {}, h('span', { 'data-field': 'users' }, num(s.users)), ' users · ',
-          i === 0 ? 'start' : [pct(s.conversionFromPrevious), ' of previous · ', pct(s.conversionFromStart), ' of start'],
-          s.dropOff ? ` · ${num(s.dropOff)} dropped` : ''))));
-    }, 'Funnel report');
-  }
-
   function loadCohorts() {
     load(cohorts, () => api('/api/v1/reports/cohorts', { query: Object.assign({ weeks: weeks.value }, params) }), (c) => {
       const list = c.cohorts || [];
@@ -168,7 +154,6 @@ export function render(main, ctx) {
     }, 'Cohort report');
   }
 
-  loadFunnel();
   loadCohorts();
 
   const shareTable = (label, rows) => table([
@@ -206,5 +191,8 @@ export function render(main, ctx) {
     h('dl', { class: 'facts' }, h('dt', {}, 'Coverage'), h('dd', {}, pct(r.coverage)),
       h('dt', {}, 'Click-through'), h('dd', {}, r.clickThrough === null || r.clickThrough === undefined ? 'not tracked' : pct(r.clickThrough))),
     h('h3', {}, 'Most recommended'), countTable('Item', 'itemId', r.mostRecommended)), 'Recommendation report');
-  return () => charts.forEach((c) => c.destroy());
+  return () => {
+    funnel.stop();
+    charts.forEach((c) => c.destroy());
+  };
 }

@@ -662,6 +662,149 @@ class AdminUiTest {
         signOut();
     }
 
+    /** The funnel bars the dashboard draws: step name to users, in order. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> funnelBars() {
+        List<List<Object>> bars = (List<List<Object>>) js("""
+                return Array.from(document.querySelectorAll('[data-region=funnel] [data-step]'), r =>
+                    [r.dataset.step, Number(r.querySelector('[data-field=users]').textContent.replace(/,/g, ''))]);""");
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        bars.forEach(b -> out.put((String) b.get(0), ((Number) b.get(1)).longValue()));
+        return out;
+    }
+
+    @Test
+    @Order(12)
+    void aFunnelSavedFromTheDashboardIsChosenDrawnFromItsRollupAndDeleted() {
+        String id = "ui-funnel-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> steps = List.of("Products Searched", "Product Viewed", "Order Completed");
+        try {
+            signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+            open("#/dashboard");
+            driver().navigate().refresh();
+            assertEquals("ready", settled("funnel"));
+            assertNotNull(settled("saved-funnels"));
+            WebElement picker = driver().findElement(By.id("f-funnel"));
+            assertEquals("", picker.getDomProperty("value"), "custom steps are the default choice");
+
+            // custom steps and window, then an id the API refuses: its 400 is shown under the field it names
+            WebElement stepsInput = driver().findElement(By.id("f-steps"));
+            stepsInput.clear();
+            stepsInput.sendKeys(String.join(",", steps));
+            WebElement window = driver().findElement(By.id("f-window"));
+            window.clear();
+            window.sendKeys("P3D");
+            WebElement saveId = driver().findElement(By.id("f-save-id"));
+            saveId.sendKeys("Not An Id!");
+            driver().findElement(By.id("funnel-save-button")).click();
+            browser.await(WAIT, d -> "invalid".equals(state("funnel-save")) ? true : null);
+            assertEquals("id", driver().findElement(By.cssSelector("[data-region=funnel-save] [data-field]")).getDomAttribute("data-field"));
+            assertTrue(text("[data-error-for=id]").startsWith("id must match"), text("[data-error-for=id]"));
+            assertEquals("true", saveId.getDomAttribute("aria-invalid"));
+            assertTrue(saveId.getDomAttribute("aria-describedby").contains("f-save-id-error"), "the error is tied to the field");
+            assertEquals("", text("[data-error-for=steps]"), "only the named field is marked");
+            browser.screenshot("admin-ui-15-funnel-save-refused");
+            admin().get("/api/v1/reports/funnels").then().statusCode(200).body("funnels.id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(id)));
+
+            // a slow backfill, simulated in the page: the first two reads of the funnel answer "running" (1, then 2 of 3
+            // persons), the page polls until the real answer (done) and then reads the funnel again
+            js("""
+                    const real = window.fetch;
+                    let fake = 0;
+                    window.fetch = async (input, init) => {
+                      const r = await real(input, init);
+                      if (fake < 2 && String(input).startsWith('/api/v1/reports/funnels/') && (!init || !init.method || init.method === 'GET') && r.ok) {
+                        fake++;
+                        const body = await r.json();
+                        body.backfill = { state: 'running', done: fake, total: 3, error: null };
+                        return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+                      }
+                      return r;
+                    };""");
+
+            // a valid id and a name: saved with the custom steps and window, and chosen in the picker
+            saveId.clear();
+            saveId.sendKeys(id);
+            driver().findElement(By.id("f-save-name")).sendKeys("UI test funnel", Keys.ENTER);
+            browser.await(WAIT, d -> "saved".equals(state("funnel-save")) ? true : null);
+            assertEquals(id, picker.getDomProperty("value"));
+            assertTrue(driver().getCurrentUrl().contains("funnel=" + id), driver().getCurrentUrl());
+            JsonPath saved = admin().get("/api/v1/reports/funnels/{id}", id).then().statusCode(200).extract().jsonPath();
+            assertEquals(steps, saved.getList("steps"));
+            assertEquals("PT72H", saved.getString("window"));
+            assertEquals("UI test funnel", saved.getString("name"));
+            assertFalse(driver().findElement(By.id("f-steps")).isDisplayed(), "the custom steps form is hidden while a saved funnel is chosen");
+            String progress = browser.await(WAIT, d -> {
+                List<WebElement> p = d.findElements(By.cssSelector("[data-region=saved-funnel] [data-field=backfill-progress]"));
+                return p.isEmpty() ? null : p.get(0).getText();
+            });
+            assertTrue(progress.matches("[12] of 3 persons"), progress);
+            browser.screenshot("admin-ui-16-funnel-backfilling");
+            browser.await(WAIT, d -> "done".equals(js("return document.querySelector('[data-region=saved-funnel]').dataset.backfill;")) ? true : null);
+            assertEquals("Products Searched → Product Viewed → Order Completed", text("[data-region=saved-funnel] [data-field=steps]"));
+            assertEquals("P3D", text("[data-region=saved-funnel] [data-field=window]"));
+
+            // the bars are the API's answer for funnel=<id> over the page's range (read again until both agree: the
+            // reload after the backfill may still be under way); the picker lists the funnel by its name
+            String from = driver().findElement(By.id("f-from")).getDomProperty("value");
+            String to = driver().findElement(By.id("f-to")).getDomProperty("value");
+            Map<String, Long> api = new java.util.LinkedHashMap<>();
+            Map<String, Long> bars = Poll.until(WAIT, () -> {
+                settled("funnel");
+                api.clear();
+                JsonPath f = admin().queryParam("funnel", id).queryParam("from", from).queryParam("to", to).get("/api/v1/reports/funnel")
+                        .then().statusCode(200).extract().jsonPath();
+                List<String> names = f.getList("steps.name");
+                List<Long> users = longs(f.getList("steps.users"));
+                for (int i = 0; i < names.size(); i++) {
+                    api.put(names.get(i), users.get(i));
+                }
+                return funnelBars();
+            }, b -> b.equals(api));
+            assertEquals(steps, new ArrayList<>(bars.keySet()));
+            assertTrue(bars.get("Products Searched") > 0, "the simulated traffic reaches the funnel: " + bars);
+            assertEquals("UI test funnel (" + id + ")", new org.openqa.selenium.support.ui.Select(picker).getFirstSelectedOption().getText());
+            String csv = driver().findElement(By.id("funnel-csv")).getDomAttribute("href");
+            assertTrue(csv.contains("funnel=" + id) && csv.contains("format=csv") && !csv.contains("steps="), csv);
+            browser.screenshot("admin-ui-17-funnel-saved");
+
+            // a reload (or the link) restores the choice; custom steps and back again by the picker
+            driver().navigate().refresh();
+            assertEquals("ready", settled("funnel"));
+            picker = driver().findElement(By.id("f-funnel"));
+            assertEquals(id, picker.getDomProperty("value"));
+            assertEquals(bars, funnelBars());
+            org.openqa.selenium.support.ui.Select choice = new org.openqa.selenium.support.ui.Select(picker);
+            choice.selectByValue("");
+            assertEquals("ready", settled("funnel"));
+            assertTrue(driver().findElement(By.id("f-steps")).isDisplayed());
+            assertFalse(driver().getCurrentUrl().contains("funnel="), driver().getCurrentUrl());
+            assertTrue(driver().findElement(By.id("funnel-csv")).getDomAttribute("href").contains("steps="));
+            choice.selectByValue(id);
+            assertEquals("ready", settled("saved-funnel"));
+            assertEquals("ready", settled("funnel"));
+            assertEquals(bars, funnelBars());
+
+            // no serious accessibility violation with a saved funnel chosen
+            assertEquals(List.of(), accessibilityViolations("#/dashboard?funnel=" + id));
+
+            // delete by keyboard: Tab from the picker reaches Delete, Enter asks first, accepting deletes
+            picker.sendKeys(Keys.TAB);
+            assertEquals("funnel-delete", js("return document.activeElement.id;"));
+            driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+            acceptConfirmation();
+            browser.await(WAIT, d -> "deleted".equals(state("funnel-notice")) ? true : null);
+            assertEquals("", picker.getDomProperty("value"));
+            admin().get("/api/v1/reports/funnels/{id}", id).then().statusCode(404);
+            assertNotNull(settled("saved-funnels"));
+            assertTrue(driver().findElements(By.cssSelector("#f-funnel option[value='" + id + "']")).isEmpty(), "the picker no longer lists it");
+            assertFalse(driver().getCurrentUrl().contains("funnel="), driver().getCurrentUrl());
+            browser.screenshot("admin-ui-18-funnel-deleted");
+        } finally {
+            admin().delete("/api/v1/reports/funnels/{id}", id); // 204, or 404 once the UI deleted it
+        }
+    }
+
     private static ObjectNode prefixed(ObjectNode message, String prefix) {
         for (String field : List.of("userId", "anonymousId", "previousId", "messageId")) {
             if (message.hasNonNull(field)) {

@@ -237,7 +237,10 @@ export function funnelPanel(ctx, params, onChoice) {
     const stopped = (text) => {
       const dd = info.querySelector('[data-field=backfill]');
       (dd || info).append(h('p', { class: 'hint', role: 'status' }, text, ' ',
-        h('button', { type: 'button', class: 'secondary', onclick: () => watchBackfill(id, mine, Date.now() + POLL_DEADLINE_MS) }, 'Check again')));
+        h('button', { type: 'button', class: 'secondary', onclick: (e) => {
+          e.target.closest('p').remove();
+          watchBackfill(id, mine, Date.now() + POLL_DEADLINE_MS);
+        } }, 'Check again')));
     };
     later(tick, POLL_MS);
   }

@@ -744,8 +744,11 @@ class AdminUiTest {
             assertEquals("Products Searched → Product Viewed → Order Completed", text("[data-region=saved-funnel] [data-field=steps]"));
             assertEquals("P3D", text("[data-region=saved-funnel] [data-field=window]"));
 
-            // the bars are the API's answer for funnel=<id> over the page's range (read again until both agree: the
-            // reload after the backfill may still be under way); the picker lists the funnel by its name
+            // once backfilled, the funnel is read again and counted from its entries (source "saved", not on request);
+            // the bars are the API's answer for funnel=<id> over the page's range (read again until both agree); the
+            // picker lists the funnel by its name
+            browser.await(WAIT, d -> "saved".equals(js("return document.querySelector('[data-region=funnel]').dataset.source;")) ? true : null);
+            assertNotNull(settled("funnel"));
             String from = driver().findElement(By.id("f-from")).getDomProperty("value");
             String to = driver().findElement(By.id("f-to")).getDomProperty("value");
             Map<String, Long> api = new java.util.LinkedHashMap<>();
@@ -753,7 +756,7 @@ class AdminUiTest {
                 settled("funnel");
                 api.clear();
                 JsonPath f = admin().queryParam("funnel", id).queryParam("from", from).queryParam("to", to).get("/api/v1/reports/funnel")
-                        .then().statusCode(200).extract().jsonPath();
+                        .then().statusCode(200).body("source", equalTo("saved")).extract().jsonPath();
                 List<String> names = f.getList("steps.name");
                 List<Long> users = longs(f.getList("steps.users"));
                 for (int i = 0; i < names.size(); i++) {

@@ -10,6 +10,12 @@ export const DEFAULT_WINDOW = 'P7D';
 /** How often a running backfill is polled, and for how long before the page stops and offers to check again. */
 const POLL_MS = 1000;
 const POLL_DEADLINE_MS = 10 * 60 * 1000;
+/** Where a funnel answer's counts come from (its `source`), for people. */
+const SOURCES = {
+  rollup: 'Counted from the default funnel\u2019s pre-aggregated rollup.',
+  saved: 'Counted from the saved funnel\u2019s pre-aggregated entries.',
+  'on-request': 'Computed on request from every person\u2019s steps (slower at scale); save the steps as a funnel to keep them pre-aggregated.',
+};
 /** A funnel answer that arrived after the choice changed: not shown. */
 const STALE = Symbol('stale');
 
@@ -136,14 +142,17 @@ export function funnelPanel(ctx, params, onChoice) {
 
   function bars(f) {
     const rows = f.steps || [];
+    report.dataset.source = f.source || '';
     if (rows.length === 0 || rows[0].users === 0) return empty(report, 'No user reached the first step in this period.');
     const first = rows[0].users || 1;
-    return h('div', { role: 'list', 'aria-label': 'Funnel steps' }, rows.map((s, i) => h('div', { class: 'funnel-row', role: 'listitem', 'data-step': s.name },
-      h('strong', {}, `${i + 1}. ${s.name}`),
-      h('div', { class: 'funnel-bar', 'aria-hidden': 'true' }, h('span', { style: `width:${Math.max(0, Math.min(100, (s.users / first) * 100))}%` })),
-      h('span', {}, h('span', { 'data-field': 'users' }, num(s.users)), ' users · ',
-        i === 0 ? 'start' : [pct(s.conversionFromPrevious), ' of previous · ', pct(s.conversionFromStart), ' of start'],
-        s.dropOff ? ` · ${num(s.dropOff)} dropped` : ''))));
+    return h('div', {},
+      h('div', { role: 'list', 'aria-label': 'Funnel steps' }, rows.map((s, i) => h('div', { class: 'funnel-row', role: 'listitem', 'data-step': s.name },
+        h('strong', {}, `${i + 1}. ${s.name}`),
+        h('div', { class: 'funnel-bar', 'aria-hidden': 'true' }, h('span', { style: `width:${Math.max(0, Math.min(100, (s.users / first) * 100))}%` })),
+        h('span', {}, h('span', { 'data-field': 'users' }, num(s.users)), ' users · ',
+          i === 0 ? 'start' : [pct(s.conversionFromPrevious), ' of previous · ', pct(s.conversionFromStart), ' of start'],
+          s.dropOff ? ` · ${num(s.dropOff)} dropped` : '')))),
+      SOURCES[f.source] ? h('p', { class: 'hint', 'data-field': 'source' }, SOURCES[f.source]) : null);
   }
 
   async function loadSaved(id) {

@@ -146,8 +146,9 @@ public class ReportsResource {
             if (e.getCause() != null) {
                 throw e;
             }
+            // a limit, not a field at fault
             return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
-                    .entity(new Problem("conflict", "id", e.getMessage())).build();
+                    .entity(new Problem("limit_reached", null, e.getMessage())).build();
         }
     }
 

@@ -239,15 +239,22 @@ public class SavedFunnels {
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
+                    long done = rs.getLong(7);
+                    // total is the person count when the backfill started; persons seen since then are recomputed too
                     out.add(new Funnel(rs.getString(1), rs.getString(2), Arrays.asList((String[]) rs.getArray(3).getArray()),
-                            Duration.ofSeconds(rs.getLong(4)).toString(), rs.getTimestamp(5).toInstant(),
-                            new Backfill(rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getString(9))));
+                            window(rs.getLong(4)), rs.getTimestamp(5).toInstant(),
+                            new Backfill(rs.getString(6), done, Math.max(done, rs.getLong(8)), rs.getString(9))));
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the saved funnels", e);
         }
         return out;
+    }
+
+    /** A window as ISO-8601, in whole days when it is ({@code P3D} rather than Java's {@code PT72H}). */
+    static String window(long seconds) {
+        return seconds > 0 && seconds % 86_400 == 0 ? "P" + seconds / 86_400 + "D" : Duration.ofSeconds(seconds).toString();
     }
 
     /** Recomputes every person's entries of a funnel, {@link #BACKFILL_CHUNK} per transaction, resuming after the last one done. */

@@ -21,12 +21,20 @@ import java.util.zip.ZipInputStream;
 /**
  * A real Keycloak for the sign-in tests: Keycloak's own distribution (org.keycloak:keycloak-quarkus-dist, copied to
  * {@code target/keycloak-dist} by the build) unpacked under {@code target/}, started in dev mode on free ports with
- * the test realm imported ({@code src/test/resources/keycloak/footfall-test-realm.json}), and stopped with the run.
+ * an in-memory database and the test realm imported ({@code src/test/resources/keycloak/footfall-test-realm.json}),
+ * so every run starts from the realm file as it is now, and stopped with the run. The admin API (master realm,
+ * bootstrap admin) lets a test change the realm while it runs, e.g. shorten a client's token lifespan.
  */
 public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** The realm's base URL, for tests that fetch tokens. */
     public static volatile String realmUrl;
+    /** Keycloak's base URL, for tests that call its admin API. */
+    public static volatile String baseUrl;
+    /** The bootstrap admin of the master realm (test only). */
+    public static final String ADMIN = "kc-bootstrap";
+    /** Its password (test only). */
+    public static final String ADMIN_PASSWORD = "kc-bootstrap-test-only";
 
     private static final Duration READY_WITHIN = Duration.ofMinutes(10);
 
@@ -43,15 +51,16 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
             int http = freePort();
             int management = freePort();
             ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + http, "--http-management-port=" + management, "--health-enabled=true",
+                    "--db=dev-mem", "--http-port=" + http, "--http-management-port=" + management, "--health-enabled=true",
                     "--import-realm", "--hostname-strict=false")
                     .redirectErrorStream(true).redirectOutput(Path.of("target", "keycloak.log").toFile());
-            builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "kc-bootstrap");
-            builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "kc-bootstrap-test-only");
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
             builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
             keycloak = builder.start();
             awaitReady("http://localhost:" + management + "/health/ready");
-            realmUrl = "http://localhost:" + http + "/realms/footfall";
+            baseUrl = "http://localhost:" + http;
+            realmUrl = baseUrl + "/realms/footfall";
             return Map.of("quarkus.oidc.auth-server-url", realmUrl,
                     "quarkus.oidc.credentials.secret", "footfall-app-test-secret");
         } catch (IOException e) {

@@ -5,7 +5,10 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Machine-readable 401 and 403 answers for the admin API. */
@@ -15,10 +18,20 @@ public class SecurityErrors {
      * 401 with a Basic challenge for API clients; scripts in a browser (fetch/XHR, told apart by
      * {@code Sec-Fetch-Mode} or {@code X-Requested-With}) get none, so the browser shows no password dialog and the
      * admin UI sends people to its sign-in page instead.
+     *
+     * <p>A Keycloak session cookie that reaches this could not be used (its tokens expired and could not be refreshed,
+     * e.g. because the session was ended at Keycloak: a usable one gives 403 at worst), so the answer also expires
+     * it; at the sign-in entry the answer is a redirect to the entry itself without it, which goes on to Keycloak's
+     * login, instead of a 401 that would leave the browser on an error page.
      */
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
-    public Response unauthorized(RuntimeException e, HttpHeaders headers) {
-        Response.ResponseBuilder response = Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON)
+    public Response unauthorized(RuntimeException e, HttpHeaders headers, UriInfo uri) {
+        boolean staleSession = headers.getHeaderString(HttpHeaders.AUTHORIZATION) == null && SessionResource.hasOidcSession(headers);
+        NewCookie[] drop = staleSession ? SessionResource.expiredOidcSession(headers).toArray(NewCookie[]::new) : new NewCookie[0];
+        if (staleSession && SignInResource.PATH.equals(uri.getPath())) {
+            return Response.seeOther(URI.create(SignInResource.PATH)).cookie(drop).build();
+        }
+        Response.ResponseBuilder response = Response.status(Response.Status.UNAUTHORIZED).cookie(drop).type(MediaType.APPLICATION_JSON)
                 .entity(new Problem("unauthorized", "Authorization",
                         "sign in: a Footfall account (HTTP Basic or the admin UI), or a bearer token when Keycloak is used"));
         String fetchMode = headers.getHeaderString("Sec-Fetch-Mode");

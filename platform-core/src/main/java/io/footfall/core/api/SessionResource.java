@@ -10,10 +10,13 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.TreeSet;
@@ -29,6 +32,11 @@ public class SessionResource {
 
     /** Cookie holding the CSRF token; readable by the UI's scripts, echoed in {@link CsrfFilter#HEADER}. */
     public static final String CSRF_COOKIE = "footfall-csrf";
+    /**
+     * Quarkus OIDC's session cookie (Keycloak sign-in). A long one is split into {@code q_session_chunk_<n>} cookies,
+     * as a session holding Keycloak's ID, access and refresh tokens is.
+     */
+    static final String OIDC_SESSION_COOKIE = "q_session";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -71,16 +79,32 @@ public class SessionResource {
     }
 
     /**
-     * Ends the browser session by expiring its cookies. Local sessions live only in the encrypted cookie, so this is
-     * complete for them; an OIDC session at Keycloak ends at Keycloak's own logout.
+     * Ends the browser session by expiring its cookies: the local session cookie, or every part of the OIDC one.
+     * Local sessions live only in the encrypted cookie, so this is complete for them; an OIDC session at Keycloak
+     * ends at Keycloak's own logout.
      */
     @POST
     @Path("/logout")
     @PermitAll
-    public Response logout() {
-        return Response.noContent()
-                .cookie(expired(sessionCookie, true), expired("q_session", true), csrfCookie("", 0))
-                .build();
+    public Response logout(@Context HttpHeaders headers) {
+        List<NewCookie> expired = new ArrayList<>(List.of(expired(sessionCookie, true)));
+        expired.addAll(expiredOidcSession(headers));
+        expired.add(csrfCookie("", 0));
+        return Response.noContent().cookie(expired.toArray(NewCookie[]::new)).build();
+    }
+
+    /** True when the request carries the OIDC session cookie (or a part of it). */
+    static boolean hasOidcSession(HttpHeaders headers) {
+        return headers.getCookies().keySet().stream()
+                .anyMatch(name -> name.equals(OIDC_SESSION_COOKIE) || name.startsWith(OIDC_SESSION_COOKIE + "_"));
+    }
+
+    /** Cookies expiring the OIDC session cookie and every part of it the request carries. */
+    static List<NewCookie> expiredOidcSession(HttpHeaders headers) {
+        List<NewCookie> expired = new ArrayList<>(List.of(expired(OIDC_SESSION_COOKIE, true)));
+        headers.getCookies().keySet().stream().filter(name -> name.startsWith(OIDC_SESSION_COOKIE + "_"))
+                .forEach(name -> expired.add(expired(name, true)));
+        return expired;
     }
 
     private static NewCookie csrfCookie(String value, int maxAge) {

@@ -11,8 +11,11 @@ import java.net.URI;
  * (see the {@code keycloak} profile), so an anonymous visit goes to Keycloak's login and comes back here signed in;
  * from here the UI takes over.
  */
-@Path("/admin/sign-in")
+@Path(SignInResource.PATH)
 public class SignInResource {
+
+    /** The sign-in entry's path. */
+    static final String PATH = "/admin/sign-in";
 
     @GET
     @Authenticated

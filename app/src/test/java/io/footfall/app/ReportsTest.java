@@ -616,12 +616,33 @@ class ReportsTest {
                 track("Product Added", quick, at(mon, "10:00:40"), "{" + product(shoe, "Shoes", "Acme") + "}")));
         awaitReporting();
         assertEquals(List.of(1, 1, 1), report("funnel", "from", mon, "to", "2025-12-07", "funnel", id).getList("steps.users"));
+        assertSegmentCopiesOfSavedFunnelsMatchTheMembersEntries();
+
+        // the quick user enters a segment of their own after the funnel was saved: their entries join its copy, and
+        // leave it with them
+        String fast = p + "-fast-seg";
+        plantMembership(fast, quick);
+        segmentEvent(quick, fast, true, at(mon, "12:00:00"));
+        awaitReporting();
+        JsonPath ofFast = report("funnel", "from", mon, "to", "2025-12-07", "funnel", id, "segment", fast);
+        assertEquals(List.of(1, 1, 1), ofFast.getList("steps.users"));
+        assertEquals("saved", ofFast.getString("source"));
+        assertSegmentCopiesOfSavedFunnelsMatchTheMembersEntries();
 
         String before = admin().queryParam("from", DAY1).queryParam("to", "2025-12-07").queryParam("funnel", id).get("/api/v1/reports/funnel").asString();
+        String beforeOfVip = report("funnel", "from", DAY1, "to", "2025-12-07", "funnel", id, "segment", vip).getList("steps").toString();
         admin().post("/api/v1/projections/reporting/replay").then().statusCode(202);
         awaitReporting();
         assertEquals(before, admin().queryParam("from", DAY1).queryParam("to", "2025-12-07").queryParam("funnel", id).get("/api/v1/reports/funnel")
                 .asString(), "a replay rebuilds the saved funnel's rollup");
+        assertEquals(beforeOfVip, report("funnel", "from", DAY1, "to", "2025-12-07", "funnel", id, "segment", vip).getList("steps").toString(),
+                "and its segments' copies");
+        assertSegmentCopiesOfSavedFunnelsMatchTheMembersEntries();
+
+        segmentEvent(quick, fast, false, at(mon, "13:00:00"));
+        awaitReporting();
+        assertEquals(List.of(0, 0, 0), report("funnel", "from", mon, "to", "2025-12-07", "funnel", id, "segment", fast).getList("steps.users"));
+        assertSegmentCopiesOfSavedFunnelsMatchTheMembersEntries();
 
         bad("funnel", "funnel", id, "steps", "a,b", "funnel");
         admin().delete("/api/v1/reports/funnels/{id}", id).then().statusCode(204);
@@ -629,6 +650,20 @@ class ReportsTest {
         admin().delete("/api/v1/reports/funnels/{id}", id).then().statusCode(404);
         bad("funnel", "funnel", id, "funnel");
         assertEquals(0, Db.count(ds, "SELECT count(*) FROM report_saved_funnel_entry WHERE funnel = ?", id));
+    }
+
+    /**
+     * Each segment's copy of the saved funnels ({@code report_seg_saved_funnel}) holds exactly its current members'
+     * entries, in one snapshot (one statement: the processor may be writing).
+     */
+    private void assertSegmentCopiesOfSavedFunnelsMatchTheMembersEntries() {
+        String kept = "SELECT segment, funnel, day, prev_day, depth, n FROM report_seg_saved_funnel WHERE n <> 0";
+        String derived = "SELECT m.segment, e.funnel, e.day, e.prev_day, e.depth, count(*) FROM report_saved_funnel_entry e "
+                + "JOIN report_segment_member m ON m.person = e.person GROUP BY 1, 2, 3, 4, 5";
+        List<String> differences = Db.strings(ds, "SELECT 'kept only: ' || x::text FROM ((" + kept + ") EXCEPT (" + derived + ")) x "
+                + "UNION ALL SELECT 'members only: ' || y::text FROM ((" + derived + ") EXCEPT (" + kept + ")) y");
+        assertEquals(List.of(), differences);
+        assertTrue(Db.count(ds, "SELECT count(*) FROM report_seg_saved_funnel WHERE n <> 0") > 0, "the copies are not empty");
     }
 
     /** A user's membership as the segmentation plugin publishes it (the segment filter checks the segment exists). */

@@ -22,6 +22,31 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class SignInTest {
 
+    @jakarta.inject.Inject
+    javax.sql.DataSource ds;
+
+    /** Passwords are stored as bcrypt hashes with a work factor of at least 10 (a slow hash), never as given. */
+    @Test
+    void passwordsAreStoredAsSlowSaltedHashes() {
+        String a = "hash-" + UUID.randomUUID().toString().substring(0, 8);
+        String b = "hash-" + UUID.randomUUID().toString().substring(0, 8);
+        String password = "the same password " + UUID.randomUUID();
+        for (String user : List.of(a, b)) {
+            admin().contentType("application/json").body(Map.of("username", user, "password", password, "roles", List.of("analyst")))
+                    .post("/api/v1/accounts").then().statusCode(201);
+        }
+        List<String> hashes = Db.strings(ds, "SELECT password_hash FROM account WHERE username IN (?, ?) ORDER BY username", a, b);
+        assertEquals(2, hashes.size());
+        for (String hash : hashes) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\$2[aby]?\\$(\\d\\d)\\$[./A-Za-z0-9]{53}$").matcher(hash);
+            assertTrue(m.matches(), "a bcrypt hash: " + hash.substring(0, Math.min(7, hash.length())) + "…");
+            assertTrue(Integer.parseInt(m.group(1)) >= 10, "work factor " + m.group(1));
+            assertTrue(!hash.contains(password) && io.quarkus.elytron.security.common.BcryptUtil.matches(password, hash));
+        }
+        assertTrue(!hashes.get(0).equals(hashes.get(1)), "salted: the same password hashes differently");
+        RestAssured.given().auth().preemptive().basic(a, password).get("/api/v1/segments").then().statusCode(200);
+    }
+
     /** A browser session: the cookies a successful form login left. */
     private record Session(String session, String csrf) {
         RequestSpecification request() {

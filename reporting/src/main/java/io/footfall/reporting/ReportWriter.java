@@ -51,7 +51,7 @@ final class ReportWriter {
         SegmentRollups.Deltas deltas = new SegmentRollups.Deltas(segments, merged).add(fold);
         moveMerged(c, fold.finalLinks(), fold.mergedAway());
         FunnelRollup.update(c, fold.funnelPersons(), fold.mergedAway(), deltas::funnel);
-        SavedFunnels.maintain(c, funnels, fold);
+        SavedFunnels.maintain(c, funnels, fold, deltas);
         deltas.write(c);
         SegmentRollups.apply(c, mergedMembers, 1);
         SegmentRollups.changeMembership(c, membership, segments);

@@ -44,7 +44,7 @@ public class ReportingProjection implements Projection {
             "report_affinity", "report_product_day", "report_product", "report_search_day", "report_reach", "report_cohort",
             "report_span", "report_identity", "report_user_product", "report_user_search", "report_funnel", "report_funnel_entry",
             "report_segment_member", "report_seg_reach", "report_seg_cohort", "report_seg_counter", "report_seg_product_day",
-            "report_seg_search_day", "report_seg_funnel", "report_saved_funnel_entry", "report_saved_funnel_rollup");
+            "report_seg_search_day", "report_seg_funnel", "report_saved_funnel_entry", "report_saved_funnel_rollup", "report_seg_saved_funnel");
     /** Tables with a {@code person} column, whose rows erasure deletes. */
     static final List<String> PERSON_TABLES = List.of("report_person", "report_user_day", "report_user_step", "report_affinity",
             "report_span", "report_user_product", "report_user_search", "report_funnel_entry");
@@ -121,6 +121,9 @@ public class ReportingProjection implements Projection {
             }
         }
         Object[] ids = persons.toArray();
+        // the saved funnels' row locks first, as the processor's batches and the funnels' backfills take them: a
+        // backfill chunk then never recomputes these persons between their segments' subtraction and their deletion
+        SavedFunnels.lockAll(c);
         if (forget) {
             SegmentRollups.erase(c, persons);
         } else {

@@ -39,7 +39,9 @@ import org.jboss.logging.Logger;
  * the funnel's row. Both recompute a person's entries from scratch and take the funnel's row lock, so they can run in
  * any order. Saving takes the table's lock first, so a processor batch that read the funnels before the save commits
  * before the backfill starts. Until the backfill is done, {@code funnel=<id>} is answered by the query on request.
- * With a segment it counts the entries of the segment's current members (no per-segment copy of each saved funnel).
+ * Each segment has its copy of every saved funnel ({@code report_seg_saved_funnel}): the processor's and the
+ * backfill's entry changes of a member go to their segments, and entering or leaving a segment adds or takes out the
+ * person's entries ({@link SegmentRollups}).
  */
 @ApplicationScoped
 public class SavedFunnels {
@@ -195,17 +197,16 @@ public class SavedFunnels {
     }
 
     /**
-     * People per step (index 0 = step 1) entering a saved funnel in [from, to]: of everyone from its rollup; of a
-     * segment's current members ({@code report_segment_member}, kept by the same processor transactions as the
-     * entries) by counting their entries, one index probe per member, not their step occurrences.
+     * People per step (index 0 = step 1) entering a saved funnel in [from, to]: of everyone from its rollup, of a
+     * segment's current members from the segment's copy of it ({@code report_seg_saved_funnel}, {@link SegmentRollups}).
      */
     public long[] read(Funnel f, LocalDate from, LocalDate to, String segment) {
         int steps = f.steps().size();
         long[] atDepth = new long[steps];
         String sql = segment == null
                 ? "SELECT depth, sum(n) FROM report_saved_funnel_rollup WHERE funnel = ? AND day BETWEEN ? AND ? AND prev_day < ? GROUP BY depth"
-                : "SELECT e.depth, count(*) FROM report_segment_member m JOIN report_saved_funnel_entry e ON e.funnel = ? AND e.person = m.person "
-                        + "WHERE e.day BETWEEN ? AND ? AND e.prev_day < ? AND m.segment = ? GROUP BY e.depth";
+                : "SELECT depth, sum(n) FROM report_seg_saved_funnel WHERE funnel = ? AND day BETWEEN ? AND ? AND prev_day < ? AND segment = ? "
+                        + "GROUP BY depth";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, f.id());
             s.setObject(2, from);
@@ -310,7 +311,11 @@ public class SavedFunnels {
                     }
                 }
                 if (!persons.isEmpty()) {
-                    update(c, def, persons, List.of(), new String[] {after == null ? "" : after, persons.get(persons.size() - 1)});
+                    // the chunk's members' entry changes go to their segments' copies of the funnel
+                    SegmentRollups.Deltas segments = new SegmentRollups.Deltas(SegmentRollups.segmentsOf(c, persons), Set.of());
+                    update(c, def, persons, List.of(), new String[] {after == null ? "" : after, persons.get(persons.size() - 1)},
+                            (person, e, n) -> segments.savedFunnel(id, person, e, n));
+                    segments.write(c);
                 }
                 boolean more = persons.size() == BACKFILL_CHUNK;
                 try (PreparedStatement s = c.prepareStatement("UPDATE report_saved_funnel SET backfill_done = backfill_done + ?, "
@@ -351,7 +356,7 @@ public class SavedFunnels {
      * Recomputes, for each funnel, the entries of the persons (after merges) with an occurrence of one of its steps in
      * the batch or merged into, and drops those of the persons merged away. After the batch's rows moved.
      */
-    static void maintain(Connection c, List<Def> funnels, ReportFold fold) throws SQLException {
+    static void maintain(Connection c, List<Def> funnels, ReportFold fold, SegmentRollups.Deltas segments) throws SQLException {
         for (Def def : funnels) {
             Set<String> persons = new HashSet<>();
             Set<String> types = new HashSet<>(def.steps());
@@ -362,14 +367,21 @@ public class SavedFunnels {
             });
             fold.mergedAway().forEach(p -> persons.add(fold.resolve(p)));
             persons.removeAll(fold.mergedAway());
-            update(c, def, persons, fold.mergedAway(), null);
+            update(c, def, persons, fold.mergedAway(), null, (person, e, n) -> segments.savedFunnel(def.id(), person, e, n));
         }
     }
 
-    /** Takes erased (or unmerged, before their re-fold) persons out of every saved funnel. */
+    /** Ignores entry changes (their segments' copies are handled as a whole by the caller). */
+    static final FunnelRollup.EntrySink NO_SINK = (person, e, n) -> {
+    };
+
+    /**
+     * Takes erased (or unmerged, before their re-fold) persons out of every saved funnel; their segments' copies were
+     * already taken out with the rest of their contribution ({@link SegmentRollups#apply}).
+     */
     static void erase(Connection c, Set<String> persons) throws SQLException {
         for (Def def : lockAll(c)) {
-            update(c, def, List.of(), persons, null);
+            update(c, def, List.of(), persons, null, NO_SINK);
         }
     }
 
@@ -380,7 +392,8 @@ public class SavedFunnels {
      * {@code persons} (a backfill chunk): their old entries are found by an index range scan rather than a list, which
      * the planner may turn into a scan of the whole (growing) table.
      */
-    static void update(Connection c, Def def, Collection<String> persons, Collection<String> gone, String[] range) throws SQLException {
+    static void update(Connection c, Def def, Collection<String> persons, Collection<String> gone, String[] range, FunnelRollup.EntrySink sink)
+            throws SQLException {
         Set<String> all = new HashSet<>(persons);
         all.addAll(gone);
         if (all.isEmpty()) {
@@ -392,7 +405,7 @@ public class SavedFunnels {
             return x != 0 ? x : Integer.compare(a.depth(), b.depth());
         });
         try (PreparedStatement s = c.prepareStatement("DELETE FROM report_saved_funnel_entry WHERE funnel = ? AND "
-                + (range == null ? "person = ANY (?)" : "person > ? AND person <= ?") + " RETURNING day, prev_day, depth")) {
+                + (range == null ? "person = ANY (?)" : "person > ? AND person <= ?") + " RETURNING day, prev_day, depth, person")) {
             s.setString(1, def.id());
             if (range == null) {
                 s.setArray(2, c.createArrayOf("varchar", all.toArray()));
@@ -402,7 +415,9 @@ public class SavedFunnels {
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    delta.merge(new FunnelRollup.Entry(rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class), rs.getInt(3)), -1L, Long::sum);
+                    FunnelRollup.Entry e = new FunnelRollup.Entry(rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class), rs.getInt(3));
+                    delta.merge(e, -1L, Long::sum);
+                    sink.add(rs.getString(4), e, -1);
                 }
             }
         }
@@ -414,6 +429,7 @@ public class SavedFunnels {
             for (Map.Entry<String, List<List<FunnelRollup.Occurrences>>> p : steps.entrySet()) {
                 for (FunnelRollup.Entry e : FunnelRollup.entries(p.getValue(), def.window())) {
                     delta.merge(e, 1L, Long::sum);
+                    sink.add(p.getKey(), e, 1);
                     s.setString(1, def.id());
                     s.setString(2, p.getKey());
                     s.setObject(3, e.day());

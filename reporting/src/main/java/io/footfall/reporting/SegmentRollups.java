@@ -15,7 +15,7 @@ import java.util.TreeMap;
 /**
  * The rollups of segments: per segment, the sum of its current members' contributions to {@code report_reach},
  * {@code report_cohort}, {@code report_counter} (events, sessions, events by type), {@code report_product_day},
- * {@code report_search_day} and {@code report_funnel}, in the {@code report_seg_*} tables, so that a report with a
+ * {@code report_search_day}, {@code report_funnel} and the saved funnels' rollups, in the {@code report_seg_*} tables, so that a report with a
  * segment reads a few rows per day like one without.
  *
  * <p>Membership comes through the log ({@code Segment Entered} / {@code Segment Exited} of the segmentation plugin,
@@ -69,6 +69,9 @@ final class SegmentRollups {
         run(c, "INSERT INTO report_seg_funnel (segment, day, prev_day, depth, n) SELECT m.seg, x.day, x.prev_day, x.depth, count(*) * ? "
                 + "FROM report_funnel_entry x" + PAIRS + "GROUP BY 1, 2, 3, 4 "
                 + "ON CONFLICT (segment, day, prev_day, depth) DO UPDATE SET n = report_seg_funnel.n + EXCLUDED.n", sign, segs, people);
+        run(c, "INSERT INTO report_seg_saved_funnel (segment, funnel, day, prev_day, depth, n) SELECT m.seg, x.funnel, x.day, x.prev_day, "
+                + "x.depth, count(*) * ? FROM report_saved_funnel_entry x" + PAIRS + "GROUP BY 1, 2, 3, 4, 5 "
+                + "ON CONFLICT (segment, funnel, day, prev_day, depth) DO UPDATE SET n = report_seg_saved_funnel.n + EXCLUDED.n", sign, segs, people);
         // distinct people: each day of a person in a scope against their previous day in it (as the fold keeps report_reach)
         String reach = "INSERT INTO report_seg_reach (segment, dimension, day, value, prev_day, n) SELECT m.seg, x.dimension, x.day, x.value, "
                 + "x.prev, count(*) * ? FROM (%s) x" + PAIRS + "GROUP BY 1, 2, 3, 4, 5 "
@@ -196,6 +199,7 @@ final class SegmentRollups {
         final Map<List<Object>, long[]> products = new TreeMap<>(Deltas::compare);
         final Map<List<Object>, long[]> searches = new TreeMap<>(Deltas::compare);
         final Map<List<Object>, Long> funnel = new TreeMap<>(Deltas::compare);
+        final Map<List<Object>, Long> savedFunnels = new TreeMap<>(Deltas::compare);
 
         Deltas(Map<String, List<String>> segments, Set<String> skip) {
             this.segments = segments;
@@ -239,6 +243,11 @@ final class SegmentRollups {
             of(person).forEach(s -> funnel.merge(List.of(s, e.day(), e.prev(), e.depth()), n, Long::sum));
         }
 
+        /** A change of a person's entries of a saved funnel ({@link SavedFunnels#update}). */
+        void savedFunnel(String funnelId, String person, FunnelRollup.Entry e, long n) {
+            of(person).forEach(s -> savedFunnels.merge(List.of(s, funnelId, e.day(), e.prev(), e.depth()), n, Long::sum));
+        }
+
         private static void sum(Map<List<Object>, long[]> map, List<Object> key, long[] row) {
             long[] to = map.computeIfAbsent(key, k -> new long[3]);
             for (int i = 0; i < 3; i++) {
@@ -266,6 +275,9 @@ final class SegmentRollups {
                     (s, e) -> bind(s, e.getKey(), e.getValue()), e -> true);
             ReportWriter.upsertRows(c, funnel.entrySet(), "INSERT INTO report_seg_funnel (segment, day, prev_day, depth, n) VALUES (?, ?, ?, ?, ?) "
                     + "ON CONFLICT (segment, day, prev_day, depth) DO UPDATE SET n = report_seg_funnel.n + EXCLUDED.n",
+                    (s, e) -> bind(s, e.getKey(), e.getValue()), e -> e.getValue() != 0);
+            ReportWriter.upsertRows(c, savedFunnels.entrySet(), "INSERT INTO report_seg_saved_funnel (segment, funnel, day, prev_day, depth, n) "
+                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment, funnel, day, prev_day, depth) DO UPDATE SET n = report_seg_saved_funnel.n + EXCLUDED.n",
                     (s, e) -> bind(s, e.getKey(), e.getValue()), e -> e.getValue() != 0);
         }
 

@@ -341,6 +341,48 @@ class KeycloakSignInTest {
                 .body("mode", equalTo("oidc")).body("loginUrl", equalTo("/admin/sign-in"));
     }
 
+    /**
+     * The realm export shipped in deploy/keycloak (imported by the test resource under another name) gives what the app
+     * relies on: each role's user a token with exactly that role, the service client a token with {@code operator},
+     * no token for a wrong password, the code flow for the app's redirect URI and not for a foreign one nor for the
+     * service client. The same checks as {@code deploy/keycloak/check-realm.sh}, in every run.
+     */
+    @Test
+    void theShippedRealmExportGivesWhatTheAppReliesOn() {
+        String realm = KeycloakTestResource.baseUrl + "/realms/" + KeycloakTestResource.SHIPPED_REALM_NAME + "/protocol/openid-connect";
+        for (String role : List.of("admin", "operator", "analyst", "plugin-developer")) {
+            Response token = RestAssured.given().formParam("grant_type", "password").formParam("client_id", "footfall-app")
+                    .formParam("client_secret", "footfall-app-test-secret").formParam("username", "test-" + role)
+                    .formParam("password", "test-" + role + "-password").post(realm + "/token");
+            assertEquals(200, token.statusCode(), token.asString());
+            assertEquals(List.of(role), appRoles(token.jsonPath().getString("access_token")), "test-" + role);
+        }
+        Response service = RestAssured.given().formParam("grant_type", "client_credentials").formParam("client_id", "footfall-service")
+                .formParam("client_secret", "footfall-service-test-secret").post(realm + "/token");
+        assertEquals(200, service.statusCode(), service.asString());
+        assertEquals(List.of("operator"), appRoles(service.jsonPath().getString("access_token")));
+        assertEquals(401, RestAssured.given().formParam("grant_type", "password").formParam("client_id", "footfall-app")
+                .formParam("client_secret", "footfall-app-test-secret").formParam("username", "test-admin").formParam("password", "wrong")
+                .post(realm + "/token").statusCode());
+        var code = RestAssured.given().redirects().follow(false).queryParam("response_type", "code").queryParam("scope", "openid");
+        assertEquals(200, code.queryParam("client_id", "footfall-app").queryParam("redirect_uri", "http://localhost:8080/admin/sign-in")
+                .get(realm + "/auth").statusCode(), "the code flow to the app");
+        assertEquals(400, RestAssured.given().redirects().follow(false).queryParam("response_type", "code").queryParam("scope", "openid")
+                .queryParam("client_id", "footfall-app").queryParam("redirect_uri", "http://attacker.invalid/cb").get(realm + "/auth").statusCode(),
+                "a foreign redirect URI is refused");
+        assertEquals(400, RestAssured.given().redirects().follow(false).queryParam("response_type", "code").queryParam("scope", "openid")
+                .queryParam("client_id", "footfall-service").queryParam("redirect_uri", "http://localhost:8080/x").get(realm + "/auth").statusCode(),
+                "no code flow for the service client");
+    }
+
+    /** The app's roles in an access token (realm roles, Keycloak's defaults left out). */
+    private static List<String> appRoles(String accessToken) {
+        String[] parts = accessToken.split("\\.");
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
+        List<String> roles = new io.restassured.path.json.JsonPath(payload).getList("realm_access.roles", String.class);
+        return roles.stream().filter(r -> List.of("admin", "operator", "analyst", "plugin-developer").contains(r)).sorted().toList();
+    }
+
     @Test
     void serviceAccountTokensCarryTheirRole() {
         String service = RestAssured.given().formParam("grant_type", "client_credentials")

@@ -27,6 +27,11 @@ import java.util.zip.ZipInputStream;
  */
 public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /** The production realm export, as shipped. */
+    static final Path SHIPPED_REALM = Path.of("..", "deploy", "keycloak", "footfall-realm.json");
+    /** The name the shipped realm is imported under, beside the test realm. */
+    public static final String SHIPPED_REALM_NAME = "footfall-shipped";
+
     /** The realm's base URL, for tests that fetch tokens. */
     public static volatile String realmUrl;
     /** Keycloak's base URL, for tests that call its admin API. */
@@ -48,6 +53,14 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
             try (InputStream realm = getClass().getResourceAsStream("/keycloak/footfall-test-realm.json")) {
                 Files.copy(realm, imports.resolve("footfall-realm.json"), StandardCopyOption.REPLACE_EXISTING);
             }
+            // the realm export shipped for production (deploy/keycloak), imported beside the test realm under another
+            // name, so that KeycloakSignInTest checks in every run what deploy/keycloak/check-realm.sh checks by hand
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode shipped = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    json.readTree(SHIPPED_REALM.toFile());
+            shipped.put("realm", SHIPPED_REALM_NAME);
+            shipped.remove("id");
+            json.writeValue(imports.resolve("footfall-shipped-realm.json").toFile(), shipped);
             int http = freePort();
             int management = freePort();
             ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start-dev",

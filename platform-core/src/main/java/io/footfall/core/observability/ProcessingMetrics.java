@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Gauges of the log's processors for Prometheus ({@code /q/metrics}): how far each processor (the
- * profile projection, contributed projections such as reporting, every plugin) is behind the head of the log, whether it is in error, and per
+ * profile projection, contributed projections such as reporting, every plugin, the {@link ReportedProcessor}s such as the
+ * Kafka relay) is behind the head of the log, whether it is in error, and per
  * plugin its processed events, failed batches and parked dead letters. The rows are refreshed on a
  * schedule (one query for the head, one per plugin for dead letters), not on every scrape, and
  * plugins that come and go get and lose their rows.
@@ -44,6 +45,9 @@ public class ProcessingMetrics {
     PluginHost plugins;
     @Inject
     DeadLetters deadLetters;
+    /** Processors run by modules outside platform-core (the Kafka relay). */
+    @Inject
+    jakarta.enterprise.inject.Instance<ReportedProcessor> reported;
 
     @ConfigProperty(name = "footfall.metrics.refresh", defaultValue = "PT5S")
     java.time.Duration refresh;
@@ -103,6 +107,14 @@ public class ProcessingMetrics {
                 lagRows.add(MultiGauge.Row.of(tags, lagOf(p, head)));
                 errorRows.add(MultiGauge.Row.of(tags, inError(p) ? 1 : 0));
             });
+        }
+        for (ReportedProcessor processor : reported) {
+            java.util.OptionalLong position = processor.reportedPosition();
+            if (position.isPresent()) {
+                Tags tags = Tags.of("processor", processor.name());
+                lagRows.add(MultiGauge.Row.of(tags, position.getAsLong() < 0 ? head + 1 : Math.max(0, head - position.getAsLong())));
+                errorRows.add(MultiGauge.Row.of(tags, processor.inError() ? 1 : 0));
+            }
         }
         List<MultiGauge.Row<?>> processedRows = new ArrayList<>();
         List<MultiGauge.Row<?>> failedRows = new ArrayList<>();

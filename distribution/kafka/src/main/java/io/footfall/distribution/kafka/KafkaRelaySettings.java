@@ -1,0 +1,185 @@
+package io.footfall.distribution.kafka;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Where and how the Kafka relay publishes the log. Read from {@code footfall.distribution.kafka.*} at start-up
+ * ({@link #fromConfig(Config)}), or given at runtime to {@link KafkaRelay#start(KafkaRelaySettings)}.
+ *
+ * @param bootstrapServers Kafka's {@code bootstrap.servers}
+ * @param topic            the topic every relayed event goes to, keyed by person ({@code footfall-events})
+ * @param initialPosition  where a relay that never ran (no token in the token store) starts: {@code earliest} (the
+ *                         whole log) or {@code latest} (events appended from now on)
+ * @param batchSize        log events per processor batch: the token commits once per batch, after Kafka acknowledged
+ *                         every record of it
+ * @param ackTimeout       how long a batch may wait for Kafka (metadata, acknowledgements) before it counts as failed,
+ *                         its token is not committed and the processor retries it after a pause; keep it below the
+ *                         token claim timeout (10 s), so a healthy instance is not taken for dead while it waits
+ * @param linger           the producer's {@code linger.ms}
+ * @param producerBatchBytes the producer's {@code batch.size} (bytes per partition batch)
+ * @param compression      the producer's {@code compression.type}: {@code lz4} (default; pure Java fallback, no native
+ *                         library needed), {@code zstd} and {@code snappy} (JNI libraries bundled by their jars),
+ *                         {@code gzip} or {@code none}
+ * @param client           further Kafka producer properties (TLS, SASL, timeouts), passed through as given; the ones the
+ *                         relay's guarantees rest on ({@link #FIXED}) cannot be overridden
+ */
+public record KafkaRelaySettings(String bootstrapServers, String topic, String initialPosition, int batchSize, Duration ackTimeout,
+                                 Duration linger, int producerBatchBytes, String compression, Map<String, String> client) {
+
+    /** Prefix of the relay's configuration. */
+    public static final String PREFIX = "footfall.distribution.kafka.";
+    /** Prefix of pass-through producer properties, e.g. {@code footfall.distribution.kafka.client."security.protocol"}. */
+    public static final String CLIENT_PREFIX = PREFIX + "client.";
+    /** Pass-through producer properties as environment variables, e.g. {@code FOOTFALL_DISTRIBUTION_KAFKA_CLIENT_SECURITY_PROTOCOL}. */
+    public static final String CLIENT_ENV_PREFIX = "FOOTFALL_DISTRIBUTION_KAFKA_CLIENT_";
+    /** The default topic. */
+    public static final String DEFAULT_TOPIC = "footfall-events";
+    /** Default of {@code ack-timeout}. */
+    public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(8);
+    /** Producer properties the relay sets itself: acks=all and idempotence (no loss, no reordering), serializers. */
+    public static final Set<String> FIXED = Set.of("acks", "enable.idempotence", "key.serializer", "value.serializer",
+            "bootstrap.servers", "transactional.id");
+    /** The compression types Kafka's producer knows. */
+    public static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
+
+    /** Checks the settings; every problem names the property. */
+    public KafkaRelaySettings {
+        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers", "is required");
+        topic = topic == null || topic.isBlank() ? DEFAULT_TOPIC : topic.trim();
+        require(topic.length() <= 249 && topic.matches("[a-zA-Z0-9._-]+"), "topic",
+                "must be a Kafka topic name (letters, digits, '.', '_', '-'; at most 249 characters)");
+        initialPosition = initialPosition == null ? "earliest" : initialPosition.trim().toLowerCase(Locale.ROOT);
+        require("earliest".equals(initialPosition) || "latest".equals(initialPosition), "initial-position", "must be earliest or latest");
+        require(batchSize >= 1 && batchSize <= 10_000, "batch-size", "must be between 1 and 10000");
+        ackTimeout = ackTimeout == null ? DEFAULT_ACK_TIMEOUT : ackTimeout;
+        require(ackTimeout.toMillis() >= 500 && ackTimeout.compareTo(Duration.ofMinutes(5)) <= 0, "ack-timeout", "must be between 500ms and 5m");
+        linger = linger == null ? Duration.ofMillis(5) : linger;
+        require(!linger.isNegative() && linger.toMillis() <= 1000, "linger", "must be between 0ms and 1s");
+        require(linger.toMillis() < ackTimeout.toMillis(), "linger", "must be shorter than ack-timeout");
+        require(producerBatchBytes >= 1024 && producerBatchBytes <= 16 * 1024 * 1024, "producer-batch-bytes",
+                "must be between 1024 and 16777216");
+        compression = compression == null ? "lz4" : compression.trim().toLowerCase(Locale.ROOT);
+        require(COMPRESSIONS.contains(compression), "compression", "must be one of none, gzip, snappy, lz4, zstd");
+        client = Map.copyOf(client == null ? Map.of() : client);
+        for (String key : client.keySet()) {
+            require(!FIXED.contains(key), "client", "must not set " + key + " (the relay sets it: acks=all, idempotence on)");
+        }
+    }
+
+    /** Settings with the defaults for everything but the connection and topic. */
+    public static KafkaRelaySettings of(String bootstrapServers, String topic) {
+        return new KafkaRelaySettings(bootstrapServers, topic, "earliest", 1000, DEFAULT_ACK_TIMEOUT, Duration.ofMillis(5),
+                256 * 1024, "lz4", Map.of());
+    }
+
+    /** The same settings with another starting point for a relay without a token. */
+    public KafkaRelaySettings withInitialPosition(String position) {
+        return new KafkaRelaySettings(bootstrapServers, topic, position, batchSize, ackTimeout, linger, producerBatchBytes, compression, client);
+    }
+
+    /** The same settings with another batch size and acknowledgement timeout. */
+    public KafkaRelaySettings withBatching(int batchSize, Duration ackTimeout) {
+        return new KafkaRelaySettings(bootstrapServers, topic, initialPosition, batchSize, ackTimeout, linger, producerBatchBytes, compression, client);
+    }
+
+    /** The same settings with another compression. */
+    public KafkaRelaySettings withCompression(String compression) {
+        return new KafkaRelaySettings(bootstrapServers, topic, initialPosition, batchSize, ackTimeout, linger, producerBatchBytes, compression, client);
+    }
+
+    /** Reads {@code footfall.distribution.kafka.*}. */
+    public static KafkaRelaySettings fromConfig(Config config) {
+        Map<String, String> client = new LinkedHashMap<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(CLIENT_PREFIX)) {
+                String raw = name.substring(CLIENT_PREFIX.length());
+                String key = raw.length() > 1 && raw.startsWith("\"") && raw.endsWith("\"") ? raw.substring(1, raw.length() - 1) : raw;
+                config.getOptionalValue(name, String.class).ifPresent(v -> client.put(key, v));
+            } else if (name.startsWith(CLIENT_ENV_PREFIX) && name.length() > CLIENT_ENV_PREFIX.length()) {
+                String key = name.substring(CLIENT_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                config.getOptionalValue(name, String.class).ifPresent(v -> client.putIfAbsent(key, v));
+            }
+        }
+        return new KafkaRelaySettings(
+                config.getOptionalValue(PREFIX + "bootstrap-servers", String.class).orElse(null),
+                config.getOptionalValue(PREFIX + "topic", String.class).orElse(DEFAULT_TOPIC),
+                config.getOptionalValue(PREFIX + "initial-position", String.class).orElse("earliest"),
+                integer(config, "batch-size", 1000),
+                duration(config, "ack-timeout", DEFAULT_ACK_TIMEOUT),
+                duration(config, "linger", Duration.ofMillis(5)),
+                integer(config, "producer-batch-bytes", 256 * 1024),
+                config.getOptionalValue(PREFIX + "compression", String.class).orElse("lz4"),
+                client);
+    }
+
+    private static int integer(Config config, String property, int fallback) {
+        try {
+            return config.getOptionalValue(PREFIX + property, Integer.class).orElse(fallback);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSetting(PREFIX + property, PREFIX + property + " must be a whole number");
+        }
+    }
+
+    /** A duration as {@code 500ms}, {@code 2s}, {@code 1m}, a number of seconds, or ISO-8601 ({@code PT2S}). */
+    private static Duration duration(Config config, String property, Duration fallback) {
+        Optional<String> raw = config.getOptionalValue(PREFIX + property, String.class);
+        if (raw.isEmpty() || raw.get().isBlank()) {
+            return fallback;
+        }
+        String v = raw.get().trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.startsWith("p")) {
+                return Duration.parse(v.toUpperCase(Locale.ROOT));
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            }
+            return Duration.ofSeconds(Long.parseLong(v));
+        } catch (RuntimeException e) {
+            throw new InvalidSetting(PREFIX + property, PREFIX + property + " must be a duration such as 500ms, 2s or 1m");
+        }
+    }
+
+    private static void require(boolean ok, String property, String message) {
+        if (!ok) {
+            throw new InvalidSetting(PREFIX + property, PREFIX + property + " " + message);
+        }
+    }
+
+    /** Shows the pass-through properties' names only (they may hold credentials). */
+    @Override
+    public String toString() {
+        return "KafkaRelaySettings[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", initialPosition=" + initialPosition
+                + ", batchSize=" + batchSize + ", ackTimeout=" + ackTimeout + ", linger=" + linger + ", producerBatchBytes="
+                + producerBatchBytes + ", compression=" + compression + ", client=" + client.keySet() + "]";
+    }
+
+    /** A setting is missing or out of range; {@link #property()} names it. */
+    public static final class InvalidSetting extends IllegalArgumentException {
+        private final String property;
+
+        /** A problem with {@code property}. */
+        public InvalidSetting(String property, String message) {
+            super(message);
+            this.property = Objects.requireNonNull(property);
+        }
+
+        /** The offending property, e.g. {@code footfall.distribution.kafka.bootstrap-servers}. */
+        public String property() {
+            return property;
+        }
+    }
+}

@@ -165,7 +165,10 @@ final class PluginRuntime {
         // coordinator checked the O(n) size of its work queue for every event (7 % of the app's CPU).
         processor = TrackingEventProcessor.builder()
                 .name(processorName(id))
-                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(List.of(new Handler())).build())
+                // a failure outside the plugin's own call (which parks dead letters) stops the batch and is retried,
+                // never logged and skipped past (Axon's default invocation error handler would commit past the event)
+                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(List.of(new Handler()))
+                        .listenerInvocationErrorHandler(PropagatingErrorHandler.instance()).build())
                 .messageSource(host.eventLog().secondarySource())
                 .tokenStore(host.eventLog().tokenStore())
                 .transactionManager(host.eventLog().transactions())

@@ -27,6 +27,30 @@ class ErasureTest {
     @Inject
     DataSource ds;
 
+    @Inject
+    io.footfall.core.privacy.ErasedSubjects erasedSubjects;
+
+    /**
+     * An erasure done by another instance (its row in {@code erased_subject}, written here directly) is seen by this
+     * one within about a second, without a restart: the person's later events are not folded into a profile.
+     */
+    @Test
+    void anErasureByAnotherInstanceIsSkippedHereToo() throws Exception {
+        String user = "erased-elsewhere-" + UUID.randomUUID().toString().substring(0, 8);
+        String identifier = io.footfall.core.profile.Identifiers.user(user);
+        assertFalse(erasedSubjects.contains(identifier));
+        try (java.sql.Connection c = ds.getConnection(); java.sql.PreparedStatement s = c.prepareStatement(
+                "INSERT INTO erased_subject (identifier, erased_at) VALUES (?, now())")) {
+            s.setString(1, identifier);
+            s.executeUpdate();
+        }
+        Poll.until(java.time.Duration.ofSeconds(10), () -> erasedSubjects.contains(identifier), seen -> seen);
+        tracking().body("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"" + user + "\",\"properties\":{\"product_id\":\"p1\"}}")
+                .post("/v1/track").then().statusCode(200).body("stored", equalTo(1));
+        Api.awaitProjectionsCaughtUp();
+        admin().get("/api/v1/profiles/{id}", user).then().statusCode(404);
+    }
+
     @Test
     void erasureLeavesNoReadablePersonalDataAnywhere() {
         String token = UUID.randomUUID().toString().substring(0, 8);

@@ -826,7 +826,7 @@ class AdminUiTest {
             assertTrue(driver().getCurrentUrl().contains("funnel=" + id), driver().getCurrentUrl());
             JsonPath saved = admin().get("/api/v1/reports/funnels/{id}", id).then().statusCode(200).extract().jsonPath();
             assertEquals(steps, saved.getList("steps"));
-            assertEquals("PT72H", saved.getString("window"));
+            assertEquals("P3D", saved.getString("window"), "a window of whole days comes back in days");
             assertEquals("UI test funnel", saved.getString("name"));
             assertFalse(driver().findElement(By.id("f-steps")).isDisplayed(), "the custom steps form is hidden while a saved funnel is chosen");
             String progress = browser.await(WAIT, d -> {

@@ -17,10 +17,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +43,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -48,13 +54,19 @@ import org.openqa.selenium.interactions.Actions;
  * The operators' admin UI in a real headless Chromium against the running app: sign-in through the login page, the
  * dashboard's charts over simulated traffic equal to the report API's numbers (and the first paint measured), the
  * profile timeline and as-of view, a rule segment created in the editor with its members, a refused rule shown
- * inline, a training run followed to the end, the ingest rate and a failed event reprocessed with a correction, an
- * analyst's 403 state, and keyboard reachability of the main navigation. Screenshots are
- * kept under {@code target/screenshots}.
+ * inline, a training run followed to the end, the ingest rate and a failed event reprocessed with a correction (the
+ * failed-events-by-reason panel equal to the server's summary before and after), an analyst's 403 state, keyboard
+ * reachability of the main navigation, a profile's segments, churn score and recommendations with their reasons equal
+ * to the API's answers, empty and error states on the live build, the plugins' state and lag equal to the API's, a
+ * saved funnel's failed backfill, the cohorts' weeks followed by their CSV link, and every page at laptop widths (1280
+ * and 1024 px) without sideways scrolling. Screenshots are kept under {@code target/screenshots}.
  */
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminUiTest {
+
+    @Inject
+    DataSource ds;
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static Browser browser;
@@ -239,6 +251,54 @@ class AdminUiTest {
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "admin-ui-timing.txt"), timing + System.lineSeparator());
         System.out.println("admin UI dashboard timing (ms since navigation start): " + timing);
+
+        // the cohorts' weeks: the panel's CSV export carries the weeks the table shows, and the URL keeps them
+        String cohortsCsv = driver().findElement(By.id("cohorts-csv")).getDomAttribute("href");
+        assertTrue(cohortsCsv.contains("weeks=8") && cohortsCsv.contains("format=csv"), cohortsCsv);
+        WebElement weeks = driver().findElement(By.id("f-weeks"));
+        weeks.clear();
+        weeks.sendKeys("3", Keys.ENTER);
+        browser.await(WAIT, d -> d.findElement(By.id("cohorts-csv")).getDomAttribute("href").contains("weeks=3") ? true : null);
+        assertEquals("ready", settled("cohorts"));
+        assertTrue(driver().getCurrentUrl().contains("weeks=3"), driver().getCurrentUrl());
+        String from = driver().findElement(By.id("f-from")).getDomProperty("value");
+        String to = driver().findElement(By.id("f-to")).getDomProperty("value");
+        JsonPath cohorts = admin().queryParam("from", from).queryParam("to", to).queryParam("weeks", 3).get("/api/v1/reports/cohorts")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(cohortRowsOf(cohorts), cohortRowsShown());
+        // as many week columns as the API's longest retention row (at most the 3 weeks asked for)
+        int shownWeeks = cohorts.<Map<String, Object>>getList("cohorts").stream().mapToInt(c -> ((List<?>) c.get("retention")).size()).max().orElse(0);
+        assertTrue(shownWeeks >= 1 && shownWeeks <= 3, "weeks of retention: " + shownWeeks);
+        assertEquals(java.util.stream.IntStream.range(0, shownWeeks).mapToObj(i -> "Week " + i).toList(), js("return Array.from("
+                + "document.querySelectorAll('[data-region=cohorts] thead th'), t => t.textContent).filter(t => t.startsWith('Week'));"));
+        cohortsCsv = driver().findElement(By.id("cohorts-csv")).getDomAttribute("href");
+        assertTrue(cohortsCsv.contains("from=" + from) && cohortsCsv.contains("to=" + to) && cohortsCsv.contains("format=csv"), cohortsCsv);
+        // the export behind the link has the three week columns
+        String header = admin().get(cohortsCsv).then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/csv")).extract().asString()
+                .lines().findFirst().orElseThrow();
+        assertEquals("cohort,start,size,week_0,week_1,week_2,suppressed", header);
+        browser.screenshot("admin-ui-02c-dashboard-cohorts-3-weeks");
+        // a reload keeps the weeks
+        driver().navigate().refresh();
+        assertEquals("ready", settled("cohorts"));
+        assertEquals("3", driver().findElement(By.id("f-weeks")).getDomProperty("value"));
+        assertTrue(driver().findElement(By.id("cohorts-csv")).getDomAttribute("href").contains("weeks=3"));
+    }
+
+    /** The cohort rows of a cohort report: cohort and size. */
+    private static List<String> cohortRowsOf(JsonPath report) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, Object> c : report.<Map<String, Object>>getList("cohorts")) {
+            out.add(c.get("cohort") + " " + ((Number) c.get("size")).longValue());
+        }
+        return out;
+    }
+
+    /** The cohort rows the dashboard shows: cohort and size. */
+    @SuppressWarnings("unchecked")
+    private static List<String> cohortRowsShown() {
+        return (List<String>) js("return Array.from(document.querySelectorAll('[data-region=cohorts] tr[data-cohort]'), "
+                + "r => r.dataset.cohort + ' ' + Number(r.cells[2].textContent.replace(/,/g, '')));");
     }
 
     @Test
@@ -415,6 +475,10 @@ class AdminUiTest {
         });
         assertEquals("ready", settled("failed-by-reason"));
         assertTrue(text("[data-region=failed-by-reason]").contains("SCHEMA_VIOLATION · properties.quantity"), text("[data-region=failed-by-reason]"));
+        // the panel is the server's count over every open failed event (not over the loaded page): total and rows
+        Map<String, Object> summary = failedSummaryOf("OPEN");
+        assertEquals(summary, failedSummaryShown());
+        long openBefore = (Long) summary.get("total");
         // the ingest rate: two samples of the counters give per-second tiles
         browser.await(Duration.ofSeconds(30), d -> d.findElements(By.cssSelector("[data-region=ingest-rate] [data-metric=stored]")).isEmpty() ? null : true);
 
@@ -425,9 +489,41 @@ class AdminUiTest {
         row.findElement(By.xpath(".//button[text()='Reprocess corrected']")).click();
         browser.await(WAIT, d -> "REPROCESSED".equals(row.getDomAttribute("data-status")) ? true : null);
         assertTrue(row.getText().contains("Reprocessed: 1 stored."), row.getText());
+        // counted again after the reprocess: one open failed event fewer, as the server counts them
+        String recounted = settled("failed-by-reason");
+        summary = failedSummaryOf("OPEN");
+        assertEquals(openBefore - 1, summary.get("total"));
+        if (openBefore == 1) {
+            assertEquals("empty", recounted);
+            assertEquals("No open failed events.", text("[data-region=failed-by-reason]"));
+        } else {
+            assertEquals("ready", recounted);
+            assertEquals(summary, failedSummaryShown());
+        }
         browser.screenshot("admin-ui-09-ingestion");
         admin().get("/api/v1/failed-events/{id}", id).then().statusCode(200).body("status", equalTo("REPROCESSED"));
         Api.awaitProfile(user, 1);
+    }
+
+    /** GET /api/v1/failed-events/summary as the panel shows it: the total and "reason · field=count" per row. */
+    private static Map<String, Object> failedSummaryOf(String status) {
+        JsonPath sum = admin().queryParam("status", status).get("/api/v1/failed-events/summary").then().statusCode(200).extract().jsonPath();
+        List<String> rows = new ArrayList<>();
+        for (Map<String, Object> r : sum.<Map<String, Object>>getList("reasons")) {
+            rows.add(r.get("reason") + (r.get("field") == null ? "" : " · " + r.get("field")) + "=" + ((Number) r.get("count")).longValue());
+        }
+        return Map.of("total", sum.getLong("total"), "reasons", rows);
+    }
+
+    /** The ingestion page's "Failed events by reason" panel: its total hint and "reason · field=count" per row. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> failedSummaryShown() {
+        Map<String, Object> shown = (Map<String, Object>) js("""
+                var panel = document.querySelector('[data-region=failed-by-reason]');
+                var n = t => Number(t.replace(/,/g, ''));
+                return {total: n(panel.querySelector('[data-field=total]').textContent),
+                        reasons: Array.from(panel.querySelectorAll('tbody tr'), r => r.cells[0].textContent + '=' + n(r.cells[1].textContent))};""");
+        return Map.of("total", ((Number) shown.get("total")).longValue(), "reasons", shown.get("reasons"));
     }
 
     /** The id of the open failed event naming {@code user}, or null while there is none. */
@@ -654,8 +750,7 @@ class AdminUiTest {
                 "#/ingestion", "#/sources")) {
             open(page);
             driver().navigate().refresh();
-            browser.await(WAIT, d -> (Boolean) js("return document.querySelector('main') !== null && document.querySelector('main').children.length > 0"
-                    + " && document.querySelectorAll('[data-state=loading]').length === 0") ? true : null);
+            awaitPageSettled();
             violations.addAll(accessibilityViolations(page));
         }
         assertEquals(List.of(), violations);
@@ -731,7 +826,7 @@ class AdminUiTest {
             assertTrue(driver().getCurrentUrl().contains("funnel=" + id), driver().getCurrentUrl());
             JsonPath saved = admin().get("/api/v1/reports/funnels/{id}", id).then().statusCode(200).extract().jsonPath();
             assertEquals(steps, saved.getList("steps"));
-            assertEquals("PT72H", saved.getString("window"));
+            assertEquals("P3D", saved.getString("window"), "a window of whole days comes back in days");
             assertEquals("UI test funnel", saved.getString("name"));
             assertFalse(driver().findElement(By.id("f-steps")).isDisplayed(), "the custom steps form is hidden while a saved funnel is chosen");
             String progress = browser.await(WAIT, d -> {
@@ -806,6 +901,399 @@ class AdminUiTest {
         } finally {
             admin().delete("/api/v1/reports/funnels/{id}", id); // 204, or 404 once the UI deleted it
         }
+    }
+
+    /** A user with events, a rule segment, a churn score and recommendations, seeded by the profile test (the layout test shows it too). */
+    private static String profiled;
+
+    /** A track event of the tracking API's batch, with its properties' JSON members. */
+    private static String track(String event, String user, Instant at, String properties) {
+        return "{\"type\":\"track\",\"event\":\"" + event + "\",\"userId\":\"" + user + "\",\"timestamp\":\"" + at + "\",\"properties\":{" + properties + "}}";
+    }
+
+    private static String product(String id) {
+        return "\"product_id\":\"" + id + "\",\"category\":\"UI Boots\",\"brand\":\"Acme\",\"price\":40";
+    }
+
+    /** Stores a plugin result as a plugin publishes it (the results read model), replacing one with the same key. */
+    private void plantResult(String plugin, String type, String key, String user, String payload) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO plugin_result (plugin_id, "
+                + "result_type, result_key, user_id, payload, position, recorded_at) VALUES (?, ?, ?, ?, ?::jsonb, 0, now()) ON CONFLICT (plugin_id, "
+                + "result_type, result_key) DO UPDATE SET user_id = EXCLUDED.user_id, payload = EXCLUDED.payload, position = 0, recorded_at = now()")) {
+            s.setString(1, plugin);
+            s.setString(2, type);
+            s.setString(3, key);
+            s.setString(4, user);
+            s.setString(5, payload);
+            s.executeUpdate();
+        }
+    }
+
+    /** An instant as the UI writes it (ui.js when()): seconds, UTC. */
+    private static String when(String iso) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC)
+                .format(Instant.parse(iso).truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** Asserts that a number shown rounded to {@code step} (e.g. "0.83", "83.0%") is the API's value. */
+    private static void assertShown(double api, String shown, double step, String what) {
+        double value = Double.parseDouble(shown.replace("%", "").replace(",", ""));
+        if (shown.endsWith("%")) {
+            value /= 100;
+        }
+        assertTrue(Math.abs(api - value) <= step / 2 + 1e-9, what + ": the API's " + api + " shown as " + shown);
+    }
+
+    /** The cells' text of the rows a selector finds. */
+    @SuppressWarnings("unchecked")
+    private static List<List<String>> rows(String css) {
+        return (List<List<String>>) js("return Array.from(document.querySelectorAll(arguments[0]), r => Array.from(r.cells, c => c.textContent.trim()));", css);
+    }
+
+    /** How the profile page's recommendations differ from the API's answer for the user, or null when they are the same. */
+    private static String recommendationsMismatch(String user) {
+        if (!"ready".equals(settled("recommendations"))) {
+            return "recommendations: " + text("[data-region=recommendations]");
+        }
+        List<List<String>> shown = rows("[data-region=recommendations] tbody tr");
+        String source = text("[data-region=recommendations] p.muted");
+        JsonPath recs = admin().queryParam("limit", 10).get("/api/v1/recommendations/{id}", user).then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> items = recs.getList("items");
+        String expectedSource = "personal".equals(recs.getString("source")) ? "Personal recommendations." : "Cold start: popular items (no personal list yet).";
+        if (!expectedSource.equals(source) || items.size() != shown.size()) {
+            return "shown " + source + " " + shown + ", the API answers " + recs.prettify();
+        }
+        for (int i = 0; i < items.size(); i++) {
+            Map<String, Object> item = items.get(i);
+            List<String> row = shown.get(i);
+            assertFalse(((String) item.get("reason")).isBlank(), "every item has a reason: " + item);
+            double score = Double.parseDouble(row.get(2));
+            if (!item.get("itemId").equals(row.get(0)) || !item.get("reason").equals(row.get(1))
+                    || Math.abs(((Number) item.get("score")).doubleValue() - score) > 0.0005 + 1e-9) {
+                return "row " + i + " shown " + row + ", the API answers " + item;
+            }
+        }
+        return null;
+    }
+
+    /** Waits until the page has drawn its regions and none is loading any more. */
+    private static void awaitPageSettled() {
+        browser.await(WAIT, d -> (Boolean) js("return document.querySelector('main') !== null && document.querySelector('main').children.length > 0"
+                + " && document.querySelectorAll('[data-state=loading]').length === 0") ? true : null);
+    }
+
+    @Test
+    @Order(13)
+    void theProfileShowsTheUsersSegmentsChurnScoreAndRecommendationsAsTheApiAnswers() throws SQLException {
+        String p = "uip" + UUID.randomUUID().toString().substring(0, 6);
+        String user = p + "-ann";
+        String segment = p + "-viewers";
+        // a rule segment the user will match: viewed this test's item within 30 days
+        admin().contentType("application/json").body("{\"id\":\"" + segment + "\",\"name\":\"UI profile viewers\",\"when\":{\"event\":\"Product Viewed\","
+                + "\"where\":{\"productId\":\"" + p + "-a\"},\"within\":\"P30D\"}}").post("/api/v1/segments").then().statusCode(201);
+        try {
+            // another user viewed the item and a second one (co-visitation for the recommender), then the user searches,
+            // views and adds the first
+            Instant t = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+            List<String> events = List.of(
+                    track("Product Viewed", p + "-ben", t, product(p + "-a")),
+                    track("Product Viewed", p + "-ben", t.plusSeconds(1), product(p + "-b")),
+                    track("Products Searched", user, t.plusSeconds(2), "\"query\":\"boots\""),
+                    track("Product Viewed", user, t.plusSeconds(3), product(p + "-a")),
+                    track("Product Added", user, t.plusSeconds(4), product(p + "-a")));
+            tracking().body("{\"batch\":[" + String.join(",", events) + "]}").post("/v1/batch").then().statusCode(200).body("stored", equalTo(events.size()));
+            Api.awaitProfile(user, 3);
+
+            // the built-in plugins' results: the segmentation plugin's membership, the recommender's list (personal once
+            // the plugin has folded the user's events, cold start before: either has reasons)
+            Poll.until(Duration.ofSeconds(120), () -> admin().get("/api/v1/users/{id}/segments", user).then().statusCode(200).extract().jsonPath(),
+                    j -> j.getList("segments.segment").contains(segment));
+            Poll.until(WAIT, () -> admin().queryParam("limit", 10).get("/api/v1/recommendations/{id}", user).then().statusCode(200).extract().jsonPath(),
+                    j -> !j.getList("items").isEmpty());
+            // a churn score as the churn plugin publishes it (no churn model is trained here: planted, as ReportsTest
+            // does), once the plugin has folded the user's events (a serving model would score them again)
+            long head = admin().get("/api/v1/projections/profiles").then().statusCode(200).extract().jsonPath().getLong("head");
+            Poll.until(WAIT, () -> admin().get("/api/v1/plugins/churn").then().statusCode(200).extract().jsonPath(),
+                    j -> j.getLong("position") >= head || !"RUNNING".equals(j.getString("state")));
+            plantResult("churn", "USER_SCORE", "churn:" + user, user, "{\"userId\":\"" + user + "\",\"name\":\"churn\",\"score\":0.83,\"band\":\"high\","
+                    + "\"reasons\":[{\"feature\":\"days_since_last_order\",\"contribution\":0.61,\"text\":\"no order for 40 days\"},"
+                    + "{\"feature\":\"sessions_30d\",\"contribution\":0.22,\"text\":\"fewer visits than usual\"}]}");
+            plantResult("churn", "USER_SCORE", "retention:" + user, user, "{\"userId\":\"" + user + "\",\"name\":\"retention\",\"score\":0.83,"
+                    + "\"band\":\"coupon\",\"reasons\":[{\"feature\":\"days_since_last_order\",\"contribution\":0.61,\"text\":\"no order for 40 days\"}]}");
+            plantResult("churn", "USER_SCORE", "churn-context:" + user, user, "{\"userId\":\"" + user + "\",\"name\":\"churn-context\",\"score\":240.5,"
+                    + "\"band\":\"model\",\"reasons\":[{\"feature\":\"model_version\",\"contribution\":3,\"text\":\"model version 3\"}]}");
+
+            signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+            open("#/profiles/" + user);
+            driver().navigate().refresh();
+            for (String region : List.of("profile", "timeline", "user-segments", "churn", "recommendations")) {
+                assertEquals("ready", settled(region), region + ": " + text("[data-region=" + region + "]"));
+            }
+
+            // segments: the API's, row by row (segment, kind, score, since)
+            JsonPath segments = admin().get("/api/v1/users/{id}/segments", user).then().statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> memberships = segments.getList("segments");
+            List<List<String>> shownSegments = rows("[data-region=user-segments] tbody tr");
+            assertEquals(memberships.size(), shownSegments.size(), shownSegments.toString());
+            for (int i = 0; i < memberships.size(); i++) {
+                Map<String, Object> m = memberships.get(i);
+                List<String> row = shownSegments.get(i);
+                assertEquals(m.get("segment"), row.get(0));
+                assertEquals(m.get("kind"), row.get(1));
+                assertShown(((Number) m.get("score")).doubleValue(), row.get(2), 0.01, "segment score");
+                assertEquals(when((String) m.get("recordedAt")), row.get(3));
+            }
+            assertTrue(shownSegments.stream().anyMatch(r -> r.get(0).equals(segment) && r.get(1).equals("rule")), shownSegments.toString());
+            assertEquals("#/segments/" + segment, driver().findElement(By.linkText(segment)).getDomAttribute("href"));
+            if (segments.get("rfm") == null) {
+                assertTrue(text("[data-region=user-segments]").contains("No RFM score yet"), text("[data-region=user-segments]"));
+            } else {
+                assertTrue(text("[data-region=user-segments]").contains("RFM: " + segments.getString("rfm.segment")));
+            }
+
+            // churn: the answer's fields, its reasons and strategies
+            JsonPath churn = admin().get("/api/v1/users/{id}/churn", user).then().statusCode(200).extract().jsonPath();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> shownChurn = (Map<String, Object>) js("""
+                    var c = document.querySelector('[data-region=churn]');
+                    var facts = {};
+                    c.querySelectorAll('dl.facts dt').forEach(dt => facts[dt.textContent] = dt.nextElementSibling.textContent);
+                    var lists = {};
+                    c.querySelectorAll('h3').forEach(h => lists[h.textContent] = Array.from(h.nextElementSibling.querySelectorAll('li'), li => li.textContent));
+                    return {facts: facts, lists: lists};""");
+            @SuppressWarnings("unchecked")
+            Map<String, String> facts = (Map<String, String>) shownChurn.get("facts");
+            assertEquals(churn.getString("target"), facts.get("Target"));
+            assertShown(churn.getDouble("probability"), facts.get("Probability"), 0.001, "probability");
+            assertEquals(churn.getString("band"), facts.get("Band"));
+            assertEquals(churn.getBoolean("coldStart") ? "yes — too little history, population rate" : "no", facts.get("Cold start"));
+            assertEquals(new java.math.BigDecimal(churn.getString("customerValue")).stripTrailingZeros().toPlainString(), facts.get("Value (recent revenue)"));
+            assertEquals(churn.getString("modelVersion"), facts.get("Model version"));
+            assertEquals(when(churn.getString("scoredAt")), facts.get("Scored"));
+            List<String> reasons = churn.getList("reasons.text");
+            List<String> strategies = new ArrayList<>();
+            for (Map<String, Object> st : churn.<Map<String, Object>>getList("strategies")) {
+                strategies.add(st.get("action") + (st.get("reason") == null ? "" : " — " + st.get("reason")));
+            }
+            assertFalse(reasons.isEmpty() || strategies.isEmpty(), "the churn answer has reasons and strategies: " + churn.prettify());
+            assertEquals(Map.of("Why", reasons, "Suggested strategies", strategies), shownChurn.get("lists"));
+
+            // recommendations: the API's items with their reasons and scores, and where they come from (read again until
+            // both agree: the recommender may publish the user's personal list in between)
+            Poll.until(WAIT, () -> {
+                String mismatch = recommendationsMismatch(user);
+                if (mismatch != null) {
+                    driver().navigate().refresh();
+                    settled("recommendations");
+                }
+                return mismatch;
+            }, java.util.Objects::isNull);
+            browser.screenshot("admin-ui-19-profile-insights");
+            assertEquals(List.of(), accessibilityViolations("#/profiles/" + user));
+            profiled = user;
+        } finally {
+            admin().delete("/api/v1/segments/{id}", segment);
+        }
+    }
+
+    @Test
+    @Order(14)
+    void emptyAndErrorStatesAreShownWithTheirMessages() {
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+
+        // a profile nobody has: the profile, the timeline and the churn score say so (the API answers 404)
+        String nobody = "ui-nobody-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().get("/api/v1/profiles/{id}", nobody).then().statusCode(404);
+        admin().get("/api/v1/users/{id}/churn", nobody).then().statusCode(404);
+        open("#/profiles/" + nobody);
+        driver().navigate().refresh();
+        assertEquals("empty", settled("profile"));
+        assertEquals("No profile with this id.", text("[data-region=profile]"));
+        assertEquals("empty", settled("timeline"));
+        assertEquals("No events: no profile with this id.", text("[data-region=timeline]"));
+        assertEquals("empty", settled("churn"));
+        assertTrue(text("[data-region=churn]").startsWith("No churn score for this user"), text("[data-region=churn]"));
+        browser.screenshot("admin-ui-20-profile-unknown");
+
+        // a range without traffic: the reports answer nothing, the regions say so (the tiles show the zeros)
+        String from = "2001-01-01";
+        String to = "2001-01-31";
+        JsonPath overview = admin().queryParam("from", from).queryParam("to", to).get("/api/v1/reports/overview").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(), overview.getList("series"));
+        admin().queryParam("from", from).queryParam("to", to).get("/api/v1/reports/cohorts").then().statusCode(200).body("cohorts", org.hamcrest.Matchers.empty());
+        admin().queryParam("from", from).queryParam("to", to).get("/api/v1/reports/funnel").then().statusCode(200).body("steps[0].users", equalTo(0));
+        admin().queryParam("from", from).queryParam("to", to).get("/api/v1/reports/preferences").then().statusCode(200)
+                .body("categories", org.hamcrest.Matchers.empty()).body("brands", org.hamcrest.Matchers.empty());
+        open("#/dashboard?from=" + from + "&to=" + to);
+        driver().navigate().refresh();
+        assertEquals("ready", settled("overview-totals"));
+        assertEquals(String.valueOf(overview.getLong("totals.events")), text("[data-region=overview-totals] [data-metric=events] .value"));
+        for (String chart : List.of("chart-active-users", "chart-sessions", "chart-events-by-type")) {
+            assertEquals("empty", settled(chart), chart);
+            assertEquals("No activity in this period.", text("[data-region=" + chart + "]"));
+        }
+        assertEquals("empty", settled("funnel"));
+        assertEquals("No user reached the first step in this period.", text("[data-region=funnel]"));
+        assertEquals("empty", settled("cohorts"));
+        assertEquals("No cohort in this period.", text("[data-region=cohorts]"));
+        assertEquals("empty", settled("preferences"));
+        assertEquals("No product activity in this period.", text("[data-region=preferences]"));
+        browser.screenshot("admin-ui-21-dashboard-empty-range");
+
+        // a dashboard link to a segment that does not exist (deleted, mistyped): the report API refuses it (400 naming
+        // segment) and the regions show that error; the page stays usable
+        String gone = "ui-gone-" + UUID.randomUUID().toString().substring(0, 8);
+        String message = admin().queryParam("segment", gone).get("/api/v1/reports/overview").then().statusCode(400)
+                .body("field", equalTo("segment")).extract().jsonPath().getString("message");
+        open("#/dashboard?segment=" + gone);
+        driver().navigate().refresh();
+        assertEquals("error", settled("overview-totals"));
+        assertEquals("400", js("return document.querySelector('[data-region=overview-totals]').dataset.status;"));
+        String error = text("[data-region=overview-totals]");
+        assertTrue(error.startsWith("Overview report: HTTP 400") && error.contains("field “segment”") && error.endsWith(message), error);
+        assertEquals("alert", driver().findElement(By.cssSelector("[data-region=overview-totals] .state.error")).getDomAttribute("role"));
+        assertEquals("empty", settled("chart-sessions"));
+        assertEquals("No data: the overview report could not be read.", text("[data-region=chart-sessions]"));
+        for (String region : List.of("funnel", "cohorts", "preferences")) {
+            assertEquals("error", settled(region), region);
+            assertTrue(text("[data-region=" + region + "]").contains(message), text("[data-region=" + region + "]"));
+        }
+        browser.screenshot("admin-ui-22-dashboard-unknown-segment");
+        // the filter still works: back to all users
+        new org.openqa.selenium.support.ui.Select(driver().findElement(By.id("f-segment"))).selectByValue("");
+        driver().findElement(By.xpath("//form[@aria-label='Report filters']//button[text()='Apply']")).click();
+        browser.await(WAIT, d -> !d.getCurrentUrl().contains("segment=") && "ready".equals(state("overview-totals")) ? true : null);
+    }
+
+    @Test
+    @Order(15)
+    void thePluginsListShowsEachPluginsStateAndLagAsTheApi() {
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/plugins");
+        // read again until both agree: plugins append results to the log, so the lag moves while they work
+        Map<String, String> api = new java.util.TreeMap<>();
+        Map<String, String> shown = Poll.until(WAIT, () -> {
+            driver().navigate().refresh();
+            assertEquals("ready", settled("plugins"));
+            @SuppressWarnings("unchecked")
+            List<List<Object>> ui = (List<List<Object>>) js("""
+                    return Array.from(document.querySelectorAll('[data-region=plugins] [data-lag]'), s =>
+                        [s.dataset.lag, s.closest('tr').cells[3].textContent.trim(), Number(s.textContent.replace(/,/g, ''))]);""");
+            api.clear();
+            for (Map<String, Object> plugin : admin().get("/api/v1/plugins").then().statusCode(200).extract().jsonPath().<Map<String, Object>>getList("plugins")) {
+                api.put((String) plugin.get("id"), plugin.get("state") + (Boolean.TRUE.equals(plugin.get("replaying")) ? " replaying" : "")
+                        + " lag " + ((Number) plugin.get("lag")).longValue());
+            }
+            Map<String, String> out = new java.util.TreeMap<>();
+            ui.forEach(r -> out.put((String) r.get(0), r.get(1) + " lag " + ((Number) r.get(2)).longValue()));
+            return out;
+        }, ui -> ui.equals(api));
+        assertTrue(shown.keySet().containsAll(List.of("basket-rules", "churn", "recommender", "segmentation", FIXTURE)), shown.toString());
+        assertTrue(shown.get("basket-rules").startsWith("RUNNING lag "), shown.toString());
+        browser.screenshot("admin-ui-23-plugins");
+    }
+
+    @Test
+    @Order(16)
+    void aSavedFunnelWhoseBackfillFailedShowsTheErrorAndIsStillCounted() {
+        String id = "ui-failed-" + UUID.randomUUID().toString().substring(0, 6);
+        admin().contentType("application/json").body(Map.of("id", id, "name", "UI failed backfill", "steps", List.of("Products Searched", "Product Viewed"),
+                "window", "P1D")).post("/api/v1/reports/funnels").then().statusCode(201);
+        try {
+            signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+            open("#/dashboard");
+            driver().navigate().refresh();
+            assertEquals("ready", settled("funnel"));
+            assertNotNull(settled("saved-funnels"));
+            browser.await(WAIT, d -> d.findElements(By.cssSelector("#f-funnel option[value='" + id + "']")).isEmpty() ? null : true);
+
+            // a backfill that failed, simulated in the page: the reads of this funnel answer "failed" with an error
+            String reason = "could not read the log (simulated)";
+            js("""
+                    const real = window.fetch;
+                    const path = '/api/v1/reports/funnels/' + arguments[0];
+                    const reason = arguments[1];
+                    window.fetch = async (input, init) => {
+                      const r = await real(input, init);
+                      if (String(input) === path && (!init || !init.method || init.method === 'GET') && r.ok) {
+                        const body = await r.json();
+                        body.backfill = { state: 'failed', done: 1, total: 3, error: reason };
+                        return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+                      }
+                      return r;
+                    };""", id, reason);
+            new org.openqa.selenium.support.ui.Select(driver().findElement(By.id("f-funnel"))).selectByValue(id);
+            assertEquals("ready", settled("saved-funnel"));
+            assertEquals("failed", js("return document.querySelector('[data-region=saved-funnel]').dataset.backfill;"));
+            WebElement history = driver().findElement(By.cssSelector("[data-region=saved-funnel] [data-field=backfill]"));
+            assertEquals("failed", history.getDomAttribute("data-state"));
+            WebElement alert = history.findElement(By.cssSelector("[role=alert]"));
+            assertEquals("Backfill failed: " + reason + " — the funnel is computed on request.", alert.getText());
+            assertTrue(driver().findElements(By.cssSelector("[data-region=saved-funnel] progress, [data-region=saved-funnel] [data-field=backfill-progress]")).isEmpty(),
+                    "no progress is shown for a failed backfill");
+
+            // the funnel is still counted: its bars are the API's answer for funnel=<id>
+            String from = driver().findElement(By.id("f-from")).getDomProperty("value");
+            String to = driver().findElement(By.id("f-to")).getDomProperty("value");
+            Map<String, Long> api = new java.util.LinkedHashMap<>();
+            Map<String, Long> bars = Poll.until(WAIT, () -> {
+                settled("funnel");
+                api.clear();
+                JsonPath f = admin().queryParam("funnel", id).queryParam("from", from).queryParam("to", to).get("/api/v1/reports/funnel")
+                        .then().statusCode(200).extract().jsonPath();
+                List<String> names = f.getList("steps.name");
+                List<Long> users = longs(f.getList("steps.users"));
+                for (int i = 0; i < names.size(); i++) {
+                    api.put(names.get(i), users.get(i));
+                }
+                return funnelBars();
+            }, b -> b.equals(api));
+            assertEquals(List.of("Products Searched", "Product Viewed"), new ArrayList<>(bars.keySet()));
+            browser.screenshot("admin-ui-24-funnel-backfill-failed");
+        } finally {
+            admin().delete("/api/v1/reports/funnels/{id}", id);
+        }
+    }
+
+    @Test
+    @Order(17)
+    void everyPageFitsALaptopScreenWithoutScrollingSideways() {
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        List<String> pages = new ArrayList<>(List.of("#/dashboard", "#/profiles", "#/segments", "#/plugins", "#/plugins/basket-rules", "#/ingestion",
+                "#/sources", "#/models"));
+        if (profiled != null) {
+            pages.add(2, "#/profiles/" + profiled);
+        }
+        List<String> overflowing = new ArrayList<>();
+        try {
+            for (Dimension size : List.of(new Dimension(1280, 800), new Dimension(1024, 768))) {
+                driver().manage().window().setSize(size);
+                for (String page : pages) {
+                    open(page);
+                    driver().navigate().refresh();
+                    awaitPageSettled();
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = (Map<String, Object>) js("""
+                            var root = document.documentElement, w = root.clientWidth, wide = [];
+                            document.querySelectorAll('main *').forEach(e => {
+                              var r = e.getBoundingClientRect();
+                              if (r.right > w + 0.5 && !e.closest('.table-wrap')) wide.push(e.tagName + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' ' + Math.round(r.right));
+                            });
+                            return {scroll: root.scrollWidth, client: w, wide: wide.slice(0, 8)};""");
+                    long client = ((Number) m.get("client")).longValue();
+                    assertTrue(client <= size.getWidth() && client > size.getWidth() - 40, size + " gives a viewport " + client + " wide");
+                    if (((Number) m.get("scroll")).longValue() > client) {
+                        overflowing.add(size.getWidth() + " " + page + ": " + m);
+                    }
+                    if (size.getWidth() == 1024) {
+                        browser.screenshot("admin-ui-25-1024-" + page.replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", ""));
+                    }
+                }
+            }
+        } finally {
+            driver().manage().window().setSize(new Dimension(1366, 900));
+        }
+        assertEquals(List.of(), overflowing);
     }
 
     private static ObjectNode prefixed(ObjectNode message, String prefix) {

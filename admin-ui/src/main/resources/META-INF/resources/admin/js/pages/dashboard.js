@@ -5,6 +5,20 @@ import { h, region, load, ready, empty, failed, table, num, pct, field, isoDate 
 import { draw, color } from '../charts.js';
 import { funnelPanel } from './funnel-panel.js';
 
+/** Weeks after its first that each cohort is followed, unless the URL says otherwise (`weeks=`). */
+const DEFAULT_WEEKS = '8';
+
+/**
+ * Edits the query of the dashboard URL as it is now, in place: replaceState, so no hashchange (the reports are not
+ * reloaded) and no new history entry; a reload or a shared link restores what the URL keeps.
+ */
+function keepInUrl(edit) {
+  const s = new URLSearchParams(location.hash.split('?')[1] || '');
+  edit(s);
+  const query = s.toString();
+  history.replaceState(history.state, '', '#/dashboard' + (query ? '?' + query : ''));
+}
+
 /** The heat map's colour at full intensity (over white below it). */
 const HEAT = [31, 95, 191];
 
@@ -40,6 +54,7 @@ export function render(main, ctx) {
     const s = new URLSearchParams({ from: from.value, to: to.value, granularity: gran.value });
     if (segment.value) s.set('segment', segment.value);
     for (const [k, v] of Object.entries(funnel.urlQuery())) s.set(k, v);
+    if (appliedWeeks !== DEFAULT_WEEKS) s.set('weeks', appliedWeeks);
     ctx.navigate('#/dashboard?' + s.toString());
   } },
   field('f-from', 'From', from), field('f-to', 'To', to), field('f-granularity', 'Granularity', gran),
@@ -50,20 +65,21 @@ export function render(main, ctx) {
   const sessionsChart = region('chart-sessions', { class: 'region chart' });
   const eventsChart = region('chart-events-by-type', { class: 'region chart' });
   // the funnel's choice is kept in the URL without reloading the page (replaceState: no hashchange, no new entry)
-  const funnel = funnelPanel(ctx, params, (choice) => {
-    const s = new URLSearchParams(ctx.query);
+  const funnel = funnelPanel(ctx, params, (choice) => keepInUrl((s) => {
     for (const k of ['funnel', 'steps', 'window']) s.delete(k);
     for (const [k, v] of Object.entries(choice)) s.set(k, v);
-    const query = s.toString();
-    history.replaceState(history.state, '', '#/dashboard' + (query ? '?' + query : ''));
-  });
+  }));
   const preferences = region('preferences');
   const atRisk = region('churn-report');
   const recReport = region('recommendations-report');
   const cohorts = region('cohorts');
   const csv = (report, extra) => h('a', { href: url('/api/v1/reports/' + report, Object.assign({}, params, extra, { format: 'csv' })), download: true }, 'Export CSV');
 
-  const weeks = h('input', { type: 'number', min: 1, max: 52, value: q.get('weeks') || 8, name: 'weeks' });
+  // the cohorts' weeks: like the funnel's choice, kept in the URL (replaceState) and followed by the panel's CSV link
+  const weeks = h('input', { type: 'number', min: 1, max: 52, value: q.get('weeks') || DEFAULT_WEEKS, name: 'weeks' });
+  let appliedWeeks = weeks.value;
+  const cohortsCsv = csv('cohorts');
+  cohortsCsv.id = 'cohorts-csv';
   const cohortForm = h('form', { class: 'inline', 'aria-label': 'Cohort weeks', onsubmit: (e) => { e.preventDefault(); loadCohorts(); } },
     field('f-weeks', 'Weeks', weeks), h('button', { type: 'submit', class: 'secondary' }, 'Update cohorts'));
 
@@ -79,7 +95,7 @@ export function render(main, ctx) {
         h('div', { class: 'wide' }, h('h3', {}, 'Events by type'), eventsChart))),
     funnel.section,
     h('section', { class: 'card', 'aria-labelledby': 'h-cohorts' },
-      h('div', { class: 'actions' }, h('h2', { id: 'h-cohorts' }, 'Retention cohorts'), csv('cohorts')), cohortForm, cohorts),
+      h('div', { class: 'actions' }, h('h2', { id: 'h-cohorts' }, 'Retention cohorts'), cohortsCsv), cohortForm, cohorts),
     h('section', { class: 'card', 'aria-labelledby': 'h-prefs' },
       h('div', { class: 'actions' }, h('h2', { id: 'h-prefs' }, 'Preferences'), csv('preferences')), preferences),
     h('div', { class: 'grid two' },
@@ -136,7 +152,10 @@ export function render(main, ctx) {
   }
 
   function loadCohorts() {
-    load(cohorts, () => api('/api/v1/reports/cohorts', { query: Object.assign({ weeks: weeks.value }, params) }), (c) => {
+    appliedWeeks = weeks.value;
+    keepInUrl((s) => { if (appliedWeeks === DEFAULT_WEEKS) s.delete('weeks'); else s.set('weeks', appliedWeeks); });
+    cohortsCsv.href = url('/api/v1/reports/cohorts', Object.assign({}, params, { weeks: appliedWeeks, format: 'csv' }));
+    load(cohorts, () => api('/api/v1/reports/cohorts', { query: Object.assign({ weeks: appliedWeeks }, params) }), (c) => {
       const list = c.cohorts || [];
       if (list.length === 0) return empty(cohorts, 'No cohort in this period.');
       const width = Math.max(...list.map((x) => (x.retention || []).length));

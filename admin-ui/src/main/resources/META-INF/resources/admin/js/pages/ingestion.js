@@ -117,7 +117,7 @@ function loadFailed(target, byReason, status, ctx) {
     if (!sum.reasons || !sum.reasons.length) return empty(byReason, `No ${status.toLowerCase()} failed events.`);
     return h('div', {}, table([{ label: 'Reason · field', value: (r) => r.reason + (r.field ? ` · ${r.field}` : '') },
       { label: 'Events', value: (r) => num(r.count), num: true }], sum.reasons, { 'aria-label': 'Failed events by reason' }),
-    h('p', { class: 'hint' }, `${num(sum.total)} ${status.toLowerCase()} failed events in all.`));
+    h('p', { class: 'hint' }, h('span', { 'data-field': 'total' }, num(sum.total)), ` ${status.toLowerCase()} failed events in all.`));
   }, 'Failed events by reason');
   const row = (f) => {
     const e = f.event;

@@ -123,7 +123,7 @@ public final class BenchMain {
                     + "), copied to " + options.appJar.getParent() + " so that rebuilds during the run do not affect it");
         }
         if (options.runs("copy") || options.runs("ingest") || options.runs("freshness") || options.runs("plugins")
-                || options.runs("reports") || options.runs("segments")) {
+                || options.runs("reports") || options.runs("segments") || options.runs("relay")) {
             int needed = Math.max(Math.max(options.events, options.warmup), 1);
             if (options.runs("reports") && options.reportSyntheticPeople == 0) {
                 needed = Math.max(needed, options.reportEvents);
@@ -131,7 +131,7 @@ public final class BenchMain {
             if (options.runs("plugins")) {
                 needed = Math.max(needed, options.pluginEvents);
             }
-            if (options.runs("freshness")) {
+            if (options.runs("freshness") || options.runs("relay")) {
                 needed = Math.max(needed, (int) Math.min(Integer.MAX_VALUE / 2, (long) options.rate * options.durationSeconds));
             }
             long t0 = System.nanoTime();
@@ -163,6 +163,9 @@ public final class BenchMain {
         }
         if (options.runs("recs")) {
             guarded("recs", this::recsPart);
+        }
+        if (options.runs("relay")) {
+            guarded("relay", this::relayPart);
         }
 
         System.out.println();
@@ -1140,7 +1143,7 @@ public final class BenchMain {
                 reports.put("churn, minValue 1500, limit 500", "/api/v1/reports/churn?minValue=1500&limit=500&" + range);
                 if (saveSyntheticFunnel(api)) {
                     reports.put("funnel (the 3 steps saved, rollup)", "/api/v1/reports/funnel?funnel=bench-three&" + range);
-                    reports.put("funnel (the 3 steps saved), segment, members' entries", "/api/v1/reports/funnel?funnel=bench-three&" + range + segment);
+                    reports.put("funnel (the 3 steps saved), segment (its segment copy)", "/api/v1/reports/funnel?funnel=bench-three&" + range + segment);
                 }
             }
             List<Double> all = new ArrayList<>();
@@ -1176,6 +1179,54 @@ public final class BenchMain {
             dashboardPaint(app, range);
         } finally {
             AppProcess.replacePlugins(options.appJar, shipped);
+        }
+    }
+
+    /**
+     * The Kafka relay (ADR 0017): a broker in a child JVM, the app with the relay on, the freshness part's paced load
+     * at {@code --rate}; reports the time from arrival at the tracking API to the record being readable in the topic
+     * (p50/p99/max over the steady part), repeats, and the load's own figures.
+     */
+    private void relayPart() throws Exception {
+        Path jar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        StringBuilder cp = new StringBuilder(jar.toString());
+        try (var libs = Files.list(jar.getParent().resolve("lib"))) {
+            libs.filter(f -> f.toString().endsWith(".jar")).sorted().forEach(f -> cp.append(java.io.File.pathSeparator).append(f));
+        }
+        String topic = "footfall-events";
+        try (io.footfall.kafka.testbroker.Forked broker = io.footfall.kafka.testbroker.KafkaTestBroker.fork(cp.toString())) {
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 3, (short) 1))).all().get();
+            }
+            System.out.printf(Locale.ROOT, "  broker %s (pid %d), topic %s with 3 partitions%n", broker.bootstrapServers(), broker.pid(), topic);
+            String db = pg.createDatabase("relay");
+            AppProcess app = startApp("relay", db, Map.of("FOOTFALL_DISTRIBUTION_KAFKA_ENABLED", "true",
+                    "FOOTFALL_DISTRIBUTION_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "FOOTFALL_DISTRIBUTION_KAFKA_TOPIC", topic));
+            try (RelayProbe probe = new RelayProbe(broker.bootstrapServers(), topic)) {
+                HttpApi api = new HttpApi(app.base());
+                int events = (int) Math.min(Integer.MAX_VALUE / 2, (long) options.rate * options.durationSeconds);
+                FreshnessProbe.Paced load = FreshnessProbe.paced(api, workload.batches("relay", events, options.freshBatch), options.rate);
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (probe.records() < load.stored() && System.nanoTime() < deadline) {
+                    Thread.sleep(100); // polling the consumer's progress, not a test
+                }
+                double[] ms = probe.latencies(10);
+                System.out.printf(Locale.ROOT, "  load: offered %,d at %,d/s, stored %,d, statuses %s; records read %,d, repeats %,d%n",
+                        load.offered(), options.rate, load.stored(), load.statuses(), probe.records(), probe.repeats());
+                System.out.printf(Locale.ROOT, "  arrival -> readable in Kafka (after the first 10 s, %,d records): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                        ms.length, Stats.percentile(ms, 50), Stats.percentile(ms, 99), Stats.max(ms));
+                report.row("relay: arrival at the tracking API -> readable in Kafka, p50 (" + options.rate + " events/s)",
+                        String.format(Locale.ROOT, "%.0f ms", Stats.percentile(ms, 50)), "", "info");
+                report.row("relay: arrival -> readable in Kafka, p99", String.format(Locale.ROOT, "%.0f ms", Stats.percentile(ms, 99)), "", "info");
+                report.row("relay: records read / events stored, repeats", probe.records() + " / " + load.stored() + ", " + probe.repeats(), "",
+                        probe.records() == load.stored() ? "ok" : "MISSING");
+                if (probe.records() < load.stored()) {
+                    problems.add("relay: " + (load.stored() - probe.records()) + " stored events never reached the topic within 120 s");
+                }
+            } finally {
+                app.stop();
+            }
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.Set;
 final class Options {
 
     /** The parts of the benchmark that can be selected with {@code --only}. */
-    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins", "reports", "segments", "recs");
+    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins", "reports", "segments", "recs", "relay");
     /** The parts run without {@code --only}: {@code reports} (a large load) and {@code segments} (a few minutes more) run only when asked for. */
     static final List<String> DEFAULT_PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins");
 
@@ -148,7 +148,7 @@ final class Options {
     static String usage() {
         return """
                 usage: java -jar bench/target/footfall-bench.jar [options]
-                  --only copy,ingest,freshness,rss,plugins,reports,segments   parts to run (default: all but reports and segments)
+                  --only copy,ingest,freshness,rss,plugins,reports,segments,recs,relay   parts to run (default: copy,ingest,freshness,rss,plugins)
                   --quick                            small sizes (20k events, 10 s freshness, 5 s idle, 20k plugin events)
                   --events N        events per ingest repetition (200000)
                   --warmup N        warm-up events before the timed runs (20000)

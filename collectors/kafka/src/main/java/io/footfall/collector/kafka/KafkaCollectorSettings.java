@@ -154,25 +154,9 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
         if (raw.isEmpty() || raw.get().isBlank()) {
             return fallback;
         }
-        String v = raw.get().trim().toLowerCase(Locale.ROOT);
         try {
-            if (v.startsWith("pt") || v.startsWith("p")) {
-                return Duration.parse(v.toUpperCase(Locale.ROOT));
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-            }
-            if (v.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
-            }
-            if (v.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
-            }
-            if (v.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1).trim()));
-            }
-            return Duration.ofSeconds(Long.parseLong(v));
-        } catch (RuntimeException e) {
+            return io.footfall.core.config.ConfigDurations.parse(raw.get());
+        } catch (IllegalArgumentException e) {
             throw new InvalidSetting(PREFIX + property, PREFIX + property + " must be a duration such as 500ms, 2s or 1m");
         }
     }

@@ -48,8 +48,15 @@ public final class Reports {
      * @param totals      over the whole range
      */
     public record Overview(String from, String to, String granularity, List<Period> series, Totals totals) {
+        /**
+         * Suppresses small periods, and then the totals too when any period is suppressed: the totals' new users,
+         * sessions and events are sums over the periods, so one suppressed period could otherwise be recovered by
+         * subtraction (complementary suppression).
+         */
         Overview suppress(int k) {
-            return new Overview(from, to, granularity, series.stream().map(p -> p.suppress(k)).toList(), totals.suppress(k));
+            List<Period> periods = series.stream().map(p -> p.suppress(k)).toList();
+            boolean any = periods.stream().anyMatch(p -> Boolean.TRUE.equals(p.suppressed()));
+            return new Overview(from, to, granularity, periods, any ? Totals.SUPPRESSED : totals.suppress(k));
         }
 
         Csv csv() {
@@ -109,8 +116,10 @@ public final class Reports {
      * @param suppressed     true when suppressed in an export
      */
     public record Totals(Long activeUsers, Long newUsers, Long returningUsers, Long sessions, Long events, Boolean suppressed) {
+        static final Totals SUPPRESSED = new Totals(null, null, null, null, null, true);
+
         Totals suppress(int k) {
-            return small(k, activeUsers, newUsers, returningUsers) ? new Totals(null, null, null, null, null, true) : this;
+            return small(k, activeUsers, newUsers, returningUsers) ? SUPPRESSED : this;
         }
     }
 
@@ -129,8 +138,19 @@ public final class Reports {
         static final String SAVED = "saved";
         static final String ON_REQUEST = "on-request";
 
+        /**
+         * Suppresses small steps, and every step after the first suppressed one: a later step's users plus its
+         * drop-off would otherwise give back the suppressed step's users (complementary suppression).
+         */
         Funnel suppress(int k) {
-            return new Funnel(steps.stream().map(s -> s.suppress(k)).toList(), source);
+            List<FunnelStep> out = new ArrayList<>();
+            boolean after = false;
+            for (FunnelStep s : steps) {
+                FunnelStep kept = after ? s.hidden() : s.suppress(k);
+                after |= Boolean.TRUE.equals(kept.suppressed());
+                out.add(kept);
+            }
+            return new Funnel(out, source);
         }
 
         Csv csv() {
@@ -156,7 +176,11 @@ public final class Reports {
      */
     public record FunnelStep(String name, Long users, Double conversionFromPrevious, Double conversionFromStart, Long dropOff, Boolean suppressed) {
         FunnelStep suppress(int k) {
-            return small(k, users, dropOff) ? new FunnelStep(name, null, null, null, null, true) : this;
+            return small(k, users, dropOff) ? hidden() : this;
+        }
+
+        FunnelStep hidden() {
+            return new FunnelStep(name, null, null, null, null, true);
         }
     }
 

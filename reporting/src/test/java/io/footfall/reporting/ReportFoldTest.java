@@ -158,7 +158,19 @@ class ReportFoldTest {
         assertEquals("step,name,users,conversion_from_previous,conversion_from_start,drop_off,suppressed\n"
                 + "1,A,12,1.0,1.0,0,false\n"
                 + "2,\"B, =x\",,,,,true\n"
-                + "3,C,0,0.0,0.0,9,false\n", csv);
+                // C's 0 users and drop-off 9 would give back B's 9 users, and from them B's drop-off of 3
+                + "3,C,,,,,true\n", csv);
+        // the overview: one small period hides the totals too (its new users, sessions and events are sums)
+        Reports.Overview overview = new Reports.Overview("2025-06-01", "2025-06-14", "week", List.of(
+                new Reports.Period("2025-06-02", 7L, 7L, 0L, 8L, 35L, java.util.Map.of(), null),
+                new Reports.Period("2025-06-09", 3L, 2L, 1L, 3L, 9L, java.util.Map.of(), null)),
+                new Reports.Totals(9L, 9L, 0L, 11L, 44L, null));
+        Reports.Overview shown = overview.suppress(5);
+        assertEquals(Boolean.TRUE, shown.series().get(1).suppressed());
+        assertEquals(null, shown.series().get(0).suppressed());
+        assertEquals(new Reports.Totals(null, null, null, null, null, true), shown.totals());
+        assertEquals(overview.totals(), new Reports.Overview("a", "b", "week", List.of(overview.series().get(0)), overview.totals()).suppress(5).totals(),
+                "no period suppressed: the totals stay");
         assertEquals("'=SUM(A1)", Csv.cell("=SUM(A1)"));
     }
 }

@@ -209,7 +209,11 @@ export function render(main, ctx) {
   load(recReport, () => api('/api/v1/reports/recommendations', { query: Object.assign({ limit: 10 }, params) }), (r) => h('div', {},
     h('dl', { class: 'facts' }, h('dt', {}, 'Coverage'), h('dd', {}, pct(r.coverage)),
       h('dt', {}, 'Click-through'), h('dd', {}, r.clickThrough === null || r.clickThrough === undefined ? 'not tracked' : pct(r.clickThrough))),
-    h('h3', {}, 'Most recommended'), countTable('Item', 'itemId', r.mostRecommended)), 'Recommendation report');
+    h('h3', {}, 'Most recommended'), countTable('Item', 'itemId', r.mostRecommended),
+    // the report covers the recommender's current lists of everyone: say so rather than look filtered
+    params.segment ? h('p', { class: 'hint', 'data-field': 'not-by-segment' }, 'For all users: this report is not split by segment.') : null,
+    r.countedAt ? h('p', { class: 'hint' }, `Lists counted ${new Date(r.countedAt).toISOString().substring(0, 16).replace('T', ' ')} UTC.`) : null),
+  'Recommendation report');
   return () => {
     funnel.stop();
     charts.forEach((c) => c.destroy());

@@ -917,15 +917,8 @@ class AdminUiTest {
 
     /** Stores a plugin result as a plugin publishes it (the results read model), replacing one with the same key. */
     private void plantResult(String plugin, String type, String key, String user, String payload) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO plugin_result (plugin_id, "
-                + "result_type, result_key, user_id, payload, position, recorded_at) VALUES (?, ?, ?, ?, ?::jsonb, 0, now()) ON CONFLICT (plugin_id, "
-                + "result_type, result_key) DO UPDATE SET user_id = EXCLUDED.user_id, payload = EXCLUDED.payload, position = 0, recorded_at = now()")) {
-            s.setString(1, plugin);
-            s.setString(2, type);
-            s.setString(3, key);
-            s.setString(4, user);
-            s.setString(5, payload);
-            s.executeUpdate();
+        try (Connection c = ds.getConnection()) {
+            Db.pluginResult(c, plugin, type, key, user, payload);
         }
     }
 

@@ -43,4 +43,22 @@ public final class Db {
         }
         return out;
     }
+
+    /**
+     * Stores a plugin result as the plugin host publishes it (the results read model {@code plugin_result}), replacing
+     * one with the same key: tests that need a plugin's output without training it.
+     */
+    public static void pluginResult(java.sql.Connection c, String plugin, String type, String key, String user, String payload)
+            throws java.sql.SQLException {
+        try (java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO plugin_result (plugin_id, result_type, result_key, user_id, payload, "
+                + "position, recorded_at) VALUES (?, ?, ?, ?, ?::jsonb, 0, now()) ON CONFLICT (plugin_id, result_type, result_key) DO UPDATE SET "
+                + "user_id = EXCLUDED.user_id, payload = EXCLUDED.payload, position = 0, recorded_at = now()")) {
+            s.setString(1, plugin);
+            s.setString(2, type);
+            s.setString(3, key);
+            s.setString(4, user);
+            s.setString(5, payload);
+            s.executeUpdate();
+        }
+    }
 }

@@ -35,6 +35,7 @@ final class RelayProbe implements AutoCloseable {
     private final List<double[]> latencies = new ArrayList<>(); // [arrival nanos since probe start, latency ms]
     private long repeats;
     private final long t0 = System.nanoTime();
+    private long restartedAt;
     private final Instant start = Instant.now();
 
     RelayProbe(String bootstrap, String topic) {
@@ -83,6 +84,12 @@ final class RelayProbe implements AutoCloseable {
         }
     }
 
+    /** Forgets the latencies so far (a warm-up's), keeping the ids seen; the windows count from now. */
+    synchronized void restart() {
+        latencies.clear();
+        restartedAt = System.nanoTime() - t0;
+    }
+
     /** Records read so far (first occurrences). */
     synchronized long records() {
         return seen.size();
@@ -92,9 +99,18 @@ final class RelayProbe implements AutoCloseable {
         return repeats;
     }
 
-    /** The latencies (ms) of records read after {@code skipSeconds} from the probe's start. */
+    /** The latencies (ms) of records read after {@code skipSeconds} from the probe's (re)start. */
     synchronized double[] latencies(double skipSeconds) {
-        return latencies.stream().filter(l -> l[0] / 1e9 >= skipSeconds).mapToDouble(l -> l[1]).toArray();
+        return latencies.stream().filter(l -> (l[0] - restartedAt) / 1e9 >= skipSeconds).mapToDouble(l -> l[1]).toArray();
+    }
+
+    /** The largest latency (ms) per {@code seconds}-long window of arrival, from the probe's start. */
+    synchronized java.util.SortedMap<Long, Double> worstPerWindow(int seconds) {
+        java.util.SortedMap<Long, Double> out = new java.util.TreeMap<>();
+        for (double[] l : latencies) {
+            out.merge((long) ((l[0] - restartedAt) / 1e9 / seconds) * seconds, l[1], Math::max);
+        }
+        return out;
     }
 
     Instant started() {

@@ -87,13 +87,16 @@ final class FunnelRollup {
      * into another person or erased), writing the differences into {@code report_funnel}.
      */
     static void update(Connection c, Collection<String> persons, Collection<String> gone) throws SQLException {
-        update(c, persons, gone, (person, e, n) -> {
-        });
+        update(c, persons, gone, EntrySink.NONE);
     }
 
     /** Receives the change of each person's entries. */
     @FunctionalInterface
     interface EntrySink {
+        /** Ignores the changes (their segments' copies are handled as a whole by the caller). */
+        EntrySink NONE = (person, e, n) -> {
+        };
+
         /** {@code n} (1 or −1) times the entry {@code e} of {@code person}. */
         void add(String person, Entry e, long n);
     }

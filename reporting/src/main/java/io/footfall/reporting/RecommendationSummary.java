@@ -113,18 +113,14 @@ public class RecommendationSummary {
                 try (PreparedStatement s = c.prepareStatement("DELETE FROM report_recommended_item")) {
                     s.executeUpdate();
                 }
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO report_recommended_item (item_id, n) "
-                        + "SELECT i ->> 'itemId', count(*) FROM plugin_result, jsonb_array_elements(payload -> 'items') i "
-                        + "WHERE plugin_id = ? AND result_type = 'RANKED_ITEMS' AND result_key LIKE 'recommended:user:%' "
-                        + "AND i ->> 'itemId' IS NOT NULL GROUP BY 1")) {
+                // one pass over the lists: the CTE is read once for the counts and the number of lists
+                try (PreparedStatement s = c.prepareStatement("WITH lists AS MATERIALIZED (SELECT payload FROM plugin_result WHERE plugin_id = ? "
+                        + "AND result_type = 'RANKED_ITEMS' AND result_key LIKE 'recommended:user:%'), "
+                        + "counted AS (INSERT INTO report_recommended_item (item_id, n) SELECT i ->> 'itemId', count(*) FROM lists, "
+                        + "jsonb_array_elements(payload -> 'items') i WHERE i ->> 'itemId' IS NOT NULL GROUP BY 1) "
+                        + "UPDATE report_recommended_state SET refreshed_at = ?, lists = (SELECT count(*) FROM lists)")) {
                     s.setString(1, PLUGIN);
-                    s.executeUpdate();
-                }
-                try (PreparedStatement s = c.prepareStatement("UPDATE report_recommended_state SET refreshed_at = ?, "
-                        + "lists = (SELECT count(*) FROM plugin_result WHERE plugin_id = ? AND result_type = 'RANKED_ITEMS' "
-                        + "AND result_key LIKE 'recommended:user:%')")) {
-                    s.setTimestamp(1, Timestamp.from(now));
-                    s.setString(2, PLUGIN);
+                    s.setTimestamp(2, Timestamp.from(now));
                     s.executeUpdate();
                 }
                 c.commit();

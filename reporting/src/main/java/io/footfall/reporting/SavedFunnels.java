@@ -371,17 +371,13 @@ public class SavedFunnels {
         }
     }
 
-    /** Ignores entry changes (their segments' copies are handled as a whole by the caller). */
-    static final FunnelRollup.EntrySink NO_SINK = (person, e, n) -> {
-    };
-
     /**
      * Takes erased (or unmerged, before their re-fold) persons out of every saved funnel; their segments' copies were
      * already taken out with the rest of their contribution ({@link SegmentRollups#apply}).
      */
     static void erase(Connection c, Set<String> persons) throws SQLException {
         for (Def def : lockAll(c)) {
-            update(c, def, List.of(), persons, null, NO_SINK);
+            update(c, def, List.of(), persons, null, FunnelRollup.EntrySink.NONE);
         }
     }
 

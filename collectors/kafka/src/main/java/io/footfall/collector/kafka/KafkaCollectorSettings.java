@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
@@ -123,17 +122,7 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
 
     /** Reads {@code footfall.collectors.kafka.*}. */
     public static KafkaCollectorSettings fromConfig(Config config) {
-        Map<String, String> client = new LinkedHashMap<>();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(CLIENT_PREFIX)) {
-                String raw = name.substring(CLIENT_PREFIX.length());
-                String key = raw.length() > 1 && raw.startsWith("\"") && raw.endsWith("\"") ? raw.substring(1, raw.length() - 1) : raw;
-                config.getOptionalValue(name, String.class).ifPresent(v -> client.put(key, v));
-            } else if (name.startsWith(CLIENT_ENV_PREFIX) && name.length() > CLIENT_ENV_PREFIX.length()) {
-                String key = name.substring(CLIENT_ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
-                config.getOptionalValue(name, String.class).ifPresent(v -> client.putIfAbsent(key, v));
-            }
-        }
+        Map<String, String> client = io.footfall.core.config.PassThroughProperties.read(config, CLIENT_PREFIX, CLIENT_ENV_PREFIX);
         return new KafkaCollectorSettings(
                 config.getOptionalValue(PREFIX + "bootstrap-servers", String.class).orElse(null),
                 config.getOptionalValues(PREFIX + "topics", String.class).orElse(List.of()),

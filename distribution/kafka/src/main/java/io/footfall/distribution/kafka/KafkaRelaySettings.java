@@ -1,7 +1,6 @@
 package io.footfall.distribution.kafka;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -96,17 +95,7 @@ public record KafkaRelaySettings(String bootstrapServers, String topic, String i
 
     /** Reads {@code footfall.distribution.kafka.*}. */
     public static KafkaRelaySettings fromConfig(Config config) {
-        Map<String, String> client = new LinkedHashMap<>();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(CLIENT_PREFIX)) {
-                String raw = name.substring(CLIENT_PREFIX.length());
-                String key = raw.length() > 1 && raw.startsWith("\"") && raw.endsWith("\"") ? raw.substring(1, raw.length() - 1) : raw;
-                config.getOptionalValue(name, String.class).ifPresent(v -> client.put(key, v));
-            } else if (name.startsWith(CLIENT_ENV_PREFIX) && name.length() > CLIENT_ENV_PREFIX.length()) {
-                String key = name.substring(CLIENT_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                config.getOptionalValue(name, String.class).ifPresent(v -> client.putIfAbsent(key, v));
-            }
-        }
+        Map<String, String> client = io.footfall.core.config.PassThroughProperties.read(config, CLIENT_PREFIX, CLIENT_ENV_PREFIX);
         return new KafkaRelaySettings(
                 config.getOptionalValue(PREFIX + "bootstrap-servers", String.class).orElse(null),
                 config.getOptionalValue(PREFIX + "topic", String.class).orElse(DEFAULT_TOPIC),

@@ -86,6 +86,25 @@ class ClusterFailoverIT {
             Map<Long, AppProcess> byPid = Map.of(a.pid(), a, b.pid(), b);
             List<AppProcess> alive = new CopyOnWriteArrayList<>(List.of(a, b));
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            // the processors are spread over both instances (ADR 0018): neither holds two more than the other
+            long balanceStarted = System.nanoTime();
+            JsonPath spread = Poll.until(Duration.ofSeconds(120), () -> new JsonPath(http(a, "GET", "/api/v1/cluster").body()),
+                    c -> balanced(c, a, b));
+            double balancedAfter = (System.nanoTime() - balanceStarted) / 1e9;
+            String spreadText = held(spread, a).size() + "+" + held(spread, b).size();
+            // a replay asked of the instance that does not hold the processor is refused before anything is cleared
+            AppProcess profilesHolder = ownerPid("profiles") == a.pid() ? a : b;
+            AppProcess notHolding = profilesHolder == a ? b : a;
+            HttpResponse<String> refused = http(notHolding, "POST", "/api/v1/projections/profiles/replay");
+            assertEquals(409, refused.statusCode(), refused.body());
+            assertEquals("held_by_another_instance", new JsonPath(refused.body()).getString("error"));
+            assertEquals("name", new JsonPath(refused.body()).getString("field"));
+            String plugin = held(spread, profilesHolder).stream().filter(p -> p.startsWith("plugin:")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the first instance keeps a plugin: " + spread.prettify()));
+            refused = http(notHolding, "POST", "/api/v1/plugins/" + plugin.substring("plugin:".length()) + "/replay");
+            assertEquals(409, refused.statusCode(), refused.body());
+            assertEquals("id", new JsonPath(refused.body()).getString("field"));
+            assertEquals(profilesHolder.pid(), ownerPid("profiles"), "the holder kept the profile projection");
             ExecutorService clients = send(pending, alive, acknowledged);
 
             Poll.until(Duration.ofSeconds(120), acknowledged::size, n -> n >= total / 3);
@@ -98,6 +117,12 @@ class ClusterFailoverIT {
             Poll.until(Duration.ofSeconds(90), () -> ownerPid("profiles"), pid -> pid == survivor.pid());
             double failover = (System.nanoTime() - killedAt) / 1e9;
             int ackedAtTakeover = acknowledged.size();
+            // and every processor the victim held: the survivor holds all it runs, nothing is left unclaimed
+            JsonPath after = Poll.until(Duration.ofSeconds(120), () -> new JsonPath(http(survivor, "GET", "/api/v1/cluster").body()),
+                    c -> held(c, survivor).containsAll(runs(c, survivor)) && c.getList("unclaimed").isEmpty()
+                            && !c.getBoolean("instances.find { it.node.startsWith('" + victim.pid() + "@') }.live"));
+            double allTaken = (System.nanoTime() - killedAt) / 1e9;
+            assertTrue(runs(after, survivor).size() >= 3, "the survivor runs the projections and plugins: " + after.prettify());
 
             clients.shutdown();
             assertTrue(clients.awaitTermination(300, TimeUnit.SECONDS), "every batch acknowledged by some instance");
@@ -110,8 +135,10 @@ class ClusterFailoverIT {
             assertEquals(202, http(survivor, "POST", "/api/v1/projections/profiles/replay").statusCode());
             awaitCaughtUp(survivor, caughtUp.getLong("head"));
             assertEquals(live, snapshot(), "the live profiles after the failover equal a replay from scratch");
-            System.out.printf("CLUSTER-FAILOVER %d messages; profile projection owned by the survivor %.1f s after the kill "
-                    + "(%d of them acknowledged by then)%n", total, failover, ackedAtTakeover);
+            System.out.printf("CLUSTER-FAILOVER %d messages; processors spread %s over the two instances %.1f s after the second "
+                    + "instance was ready; profile projection owned by the survivor %.1f s after the kill (%d of them acknowledged by then), "
+                    + "all %d processors %.1f s after it%n", total, spreadText, balancedAfter, failover, ackedAtTakeover,
+                    runs(after, survivor).size(), allTaken);
         }
     }
 
@@ -218,6 +245,25 @@ class ClusterFailoverIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Whether both instances hold processors of the ones they both run, with a spread of at most one. */
+    private static boolean balanced(JsonPath cluster, AppProcess a, AppProcess b) {
+        int ha = held(cluster, a).size();
+        int hb = held(cluster, b).size();
+        return ha > 0 && hb > 0 && Math.abs(ha - hb) <= 1 && runs(cluster, a).size() >= 3 && cluster.getList("unclaimed").isEmpty();
+    }
+
+    /** The processors an instance holds, from {@code GET /api/v1/cluster}. */
+    private static List<String> held(JsonPath cluster, AppProcess app) {
+        List<String> holds = cluster.getList("instances.find { it.node.startsWith('" + app.pid() + "@') }.holds");
+        return holds == null ? List.of() : holds;
+    }
+
+    /** The processors an instance runs, from {@code GET /api/v1/cluster}. */
+    private static List<String> runs(JsonPath cluster, AppProcess app) {
+        List<String> runs = cluster.getList("instances.find { it.node.startsWith('" + app.pid() + "@') }.runs");
+        return runs == null ? List.of() : runs;
     }
 
     private static JsonPath awaitCaughtUp(AppProcess app, long minHead) {

@@ -147,6 +147,9 @@ class KeycloakSignInTest {
                         OPERATORS, 202),
                 call("GET", "/api/v1/collectors/kafka", null, OPERATORS, 200),
                 call("GET", "/api/v1/projections", null, ADMINS, 200),
+                call("GET", "/api/v1/cluster", null, OPERATORS, 200)
+                        .then(r -> assertEquals(r.jsonPath().getString("node"), r.jsonPath().getString("instances[0].node"),
+                                "the instance that answered announced itself")),
                 call("GET", "/api/v1/sources", null, ADMINS, 200),
                 call("POST", "/api/v1/sources", "{\"name\":\"kc-source-{user}\"}", ADMINS, 201),
                 call("POST", "/api/v1/accounts", "{\"username\":\"kc-{user}\",\"password\":\"kc-account-password\",\"roles\":[\"analyst\"]}",

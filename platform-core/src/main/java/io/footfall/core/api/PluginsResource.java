@@ -290,7 +290,11 @@ public class PluginsResource {
                     .entity(new Problem("quarantined", null, "plugin " + id + " is quarantined (" + plugin.stateReason()
                             + "); enable it first")).build());
         }
-        host.replay(id, at);
+        try {
+            host.replay(id, at);
+        } catch (io.footfall.core.store.TokenPositions.HeldElsewhereException e) {
+            throw ProjectionsResource.heldElsewhere("id", e);
+        }
         return Response.accepted(Map.of("status", "replaying", "id", id)).build();
     }
 

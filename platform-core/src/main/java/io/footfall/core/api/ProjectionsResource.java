@@ -67,10 +67,19 @@ public class ProjectionsResource {
         StreamingEventProcessor processor = processor(name);
         processor.shutdownAsync().get(30, TimeUnit.SECONDS);
         try {
-            if (EventLog.PROFILES.equals(name)) {
-                clear(profiles::clear);
-            }
-            log.projection(name).ifPresent(projection -> clear(projection::clear));
+            // the token rows stay locked until the reset commits: no other instance can claim the processor and fold
+            // into the read model while it is cleared (TokenPositions.lockForReset)
+            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                io.footfall.core.store.TokenPositions.lockForReset(dataSource, name, EventLog.NODE);
+                if (EventLog.PROFILES.equals(name)) {
+                    clear(profiles::clear);
+                }
+                log.projection(name).ifPresent(projection -> clear(projection::clear));
+                processor.resetTokens();
+            });
+        } catch (io.footfall.core.store.TokenPositions.HeldElsewhereException e) {
+            processor.start();
+            throw heldElsewhere("name", e);
         } catch (RuntimeException e) {
             // nothing was cleared (each clear is one transaction that rolled back): the processor goes on where it was
             processor.start();
@@ -78,9 +87,15 @@ public class ProjectionsResource {
                     new Problem("replay_not_started", null, "the read model could not be cleared ("
                             + io.footfall.core.config.SafeErrors.describe(e) + "); nothing changed, try again")));
         }
-        processor.resetTokens();
         processor.start();
         return Response.accepted(Map.of("status", "replaying", "name", name)).build();
+    }
+
+    /** 409: another live instance holds the processor; the replay must be asked of that one. */
+    static jakarta.ws.rs.WebApplicationException heldElsewhere(String field, io.footfall.core.store.TokenPositions.HeldElsewhereException e) {
+        return new jakarta.ws.rs.WebApplicationException(Problem.response(Response.Status.CONFLICT, new Problem(
+                "held_by_another_instance", field, e.getMessage() + "; nothing changed. Ask that instance"
+                        + " (GET /api/v1/cluster lists who holds what), or try again after it released the processor")));
     }
 
     /** Attempts at clearing a read model that lost a deadlock. */

@@ -238,6 +238,21 @@ public class PluginHost implements PluginHostServices {
         return plugins.values().stream().map(PluginRuntimeView::new).toList();
     }
 
+    /**
+     * The processors of the plugins this instance is feeding, by processor name ({@code plugin:<id>}); empty on an
+     * instance without the {@code process} role. For the processor balancer, which may hand one to another instance.
+     */
+    public Map<String, org.axonframework.eventhandling.StreamingEventProcessor> runningProcessors() {
+        Map<String, org.axonframework.eventhandling.StreamingEventProcessor> running = new java.util.TreeMap<>();
+        for (PluginRuntime runtime : plugins.values()) {
+            org.axonframework.eventhandling.TrackingEventProcessor processor = runtime.processor();
+            if (processor != null && processor.isRunning()) {
+                running.put(processor.getName(), processor);
+            }
+        }
+        return running;
+    }
+
     /** One loaded plugin. */
     public Optional<PluginRuntimeView> plugin(String id) {
         return Optional.ofNullable(plugins.get(id)).map(PluginRuntimeView::new);

@@ -261,25 +261,33 @@ final class PluginRuntime {
     synchronized void replay(Instant from) throws Exception {
         PluginConfig current = config;
         stop(State.STOPPED);
-        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = host.dataSource().getConnection()) {
-                BufferedStateStore.clear(c, id);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
         var token = from == null ? host.eventLog().eventStore().createTailToken() : host.eventLog().eventStore().createTokenAt(from);
-        host.eventLog().transactions().executeInTransaction(() -> {
-            var tokens = host.eventLog().tokenStore();
-            int[] segments = tokens.fetchSegments(processorName(id));
-            if (segments.length == 0) {
-                tokens.initializeTokenSegments(processorName(id), 1, token);
-            } else {
-                for (int segment : segments) {
-                    tokens.storeToken(ReplayToken.createReplayToken(tokens.fetchToken(processorName(id), segment), token), processorName(id), segment);
+        try {
+            // one transaction: the token rows locked first (no other instance can claim the processor meanwhile),
+            // the state cleared and the position moved back together
+            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                io.footfall.core.store.TokenPositions.lockForReset(host.dataSource(), processorName(id), io.footfall.core.store.EventLog.NODE);
+                try (Connection c = host.dataSource().getConnection()) {
+                    BufferedStateStore.clear(c, id);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
                 }
-            }
-        });
+                host.eventLog().transactions().executeInTransaction(() -> {
+                    var tokens = host.eventLog().tokenStore();
+                    int[] segments = tokens.fetchSegments(processorName(id));
+                    if (segments.length == 0) {
+                        tokens.initializeTokenSegments(processorName(id), 1, token);
+                    } else {
+                        for (int segment : segments) {
+                            tokens.storeToken(ReplayToken.createReplayToken(tokens.fetchToken(processorName(id), segment), token), processorName(id), segment);
+                        }
+                    }
+                });
+            });
+        } catch (io.footfall.core.store.TokenPositions.HeldElsewhereException e) {
+            start(current);
+            throw e;
+        }
         start(current);
     }
 

@@ -42,6 +42,11 @@ public class EventLog {
 
     /** Processor name of the profile projection. */
     public static final String PROFILES = "profiles";
+    /**
+     * This instance's name in the token store (the owner of the segments it claims) and in {@code cluster_instance}:
+     * {@code pid@host}, Axon's default, unique per pod.
+     */
+    public static final String NODE = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
 
     private static final Logger LOG = Logger.getLogger(EventLog.class);
 
@@ -90,6 +95,7 @@ public class EventLog {
                 .connectionProvider(dataSource::getConnection)
                 .serializer(serializer)
                 .claimTimeout(Duration.ofSeconds(10))
+                .nodeId(NODE)
                 .build();
 
         Configurer configurer = DefaultConfigurer.defaultConfiguration()

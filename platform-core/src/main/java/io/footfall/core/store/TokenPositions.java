@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.TrackingToken;
@@ -62,6 +64,79 @@ public final class TokenPositions {
             throw new IllegalStateException("cannot read the token store", e);
         }
         return segments == 0 ? new Stored(-1, false, false, 0) : new Stored(position, claimed, replaying, segments);
+    }
+
+    /**
+     * One stored segment of a processor and who holds it.
+     *
+     * @param processor the processor's name
+     * @param segment   the segment's id
+     * @param owner     the instance (token store node id) holding a live claim on it, or null when nobody does (never
+     *                  claimed, released, or the holder's claim was not renewed within the claim timeout)
+     */
+    public record Claim(String processor, int segment, String owner) {
+    }
+
+    /** Every stored segment of every processor, with its live owner. */
+    public static List<Claim> claims(DataSource dataSource) {
+        List<Claim> claims = new ArrayList<>();
+        Instant now = Instant.now();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT processorname, segment, owner, timestamp FROM tokenentry ORDER BY processorname, segment");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                String owner = rs.getString(3);
+                String stamp = rs.getString(4);
+                boolean fresh = owner != null && stamp != null && claimedSince(stamp).plus(CLAIM_TIMEOUT).isAfter(now);
+                claims.add(new Claim(rs.getString(1), rs.getInt(2), fresh ? owner : null));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the token store", e);
+        }
+        return claims;
+    }
+
+    /** A processor's reset was refused: another live instance holds one of its segments. */
+    public static final class HeldElsewhereException extends RuntimeException {
+        private final String owner;
+
+        HeldElsewhereException(String processor, String owner) {
+            super("processor " + processor + " is held by instance " + owner);
+            this.owner = owner;
+        }
+
+        /** The instance holding it ({@code pid@host}). */
+        public String owner() {
+            return owner;
+        }
+    }
+
+    /**
+     * Locks a processor's token rows for the current transaction ({@code SELECT … FOR UPDATE}, on the connection the
+     * transaction enlisted) and checks that no other live instance holds a segment. Until the transaction ends, no
+     * instance can claim them: a reset (replay) done in the same transaction cannot race with another instance that
+     * would otherwise go on folding into a read model being cleared. Call it after this instance's processor has been
+     * shut down (its release writes these rows).
+     *
+     * @throws HeldElsewhereException naming the holder
+     */
+    public static void lockForReset(DataSource dataSource, String processor, String self) {
+        Instant now = Instant.now();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT owner, timestamp FROM tokenentry WHERE processorname = ? FOR UPDATE")) {
+            s.setString(1, processor);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String owner = rs.getString(1);
+                    String stamp = rs.getString(2);
+                    if (owner != null && !owner.equals(self) && stamp != null && claimedSince(stamp).plus(CLAIM_TIMEOUT).isAfter(now)) {
+                        throw new HeldElsewhereException(processor, owner);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lock the token store", e);
+        }
     }
 
     /** Axon writes the claim time as ISO-8601; anything else counts as a claim made now. */

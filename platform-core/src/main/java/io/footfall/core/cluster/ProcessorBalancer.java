@@ -1,0 +1,134 @@
+package io.footfall.core.cluster;
+
+import io.footfall.core.config.InstanceRoles;
+import io.footfall.core.config.SafeErrors;
+import io.footfall.core.store.EventLog;
+import io.footfall.core.store.TokenPositions;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Spreads the processors over the live {@code process} instances (ADR 0018). Axon's tracking processors claim their
+ * segments first come, first served, so the instance that starts first holds every processor and a second one only
+ * waits for it to die. Every {@code footfall.cluster.balance-interval} this instance compares what it holds with the
+ * least loaded live instance ({@link Rebalance}) and, when it holds at least two more, releases half the difference
+ * for {@code footfall.cluster.release-for}; the other instance's processors claim them within their claim interval
+ * and go on from the stored token, so nothing is folded twice or skipped.
+ */
+@ApplicationScoped
+public class ProcessorBalancer {
+
+    private static final Logger LOG = Logger.getLogger(ProcessorBalancer.class);
+
+    @Inject
+    ClusterInstances instances;
+    @Inject
+    InstanceRoles roles;
+    @Inject
+    DataSource dataSource;
+
+    @ConfigProperty(name = "footfall.cluster.balance", defaultValue = "true")
+    boolean enabled;
+    @ConfigProperty(name = "footfall.cluster.balance-interval", defaultValue = "PT5S")
+    Duration interval;
+    @ConfigProperty(name = "footfall.cluster.release-for", defaultValue = "PT12S")
+    Duration releaseFor;
+
+    private ScheduledExecutorService scheduler;
+
+    void start(@Observes @Priority(61) StartupEvent startup) {
+        if (!enabled || !roles.process()) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cluster-balancer");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::balanceSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes @Priority(4) ShutdownEvent shutdown) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    private void balanceSafely() {
+        try {
+            balance();
+        } catch (RuntimeException e) {
+            LOG.debugf("processors not balanced this round: %s", SafeErrors.describe(e));
+        }
+    }
+
+    /** One round: what this instance holds against the least loaded live instance; releases what should move. */
+    List<String> balance() {
+        Map<String, StreamingEventProcessor> running = instances.runningProcessors();
+        String self = instances.node();
+        Map<String, Set<String>> runsByPeer = new HashMap<>();
+        Set<String> balanced = new HashSet<>(running.keySet());
+        for (ClusterNode node : instances.nodes()) {
+            if (node.live() && node.processes() && !node.node().equals(self)) {
+                runsByPeer.put(node.node(), Set.copyOf(node.processors()));
+                balanced.addAll(node.processors());
+            }
+        }
+        if (runsByPeer.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Integer> held = new HashMap<>();
+        Set<String> mineHeld = new HashSet<>();
+        Set<String> unclaimed = new TreeSet<>();
+        for (TokenPositions.Claim claim : TokenPositions.claims(dataSource)) {
+            if (!balanced.contains(claim.processor())) {
+                continue;
+            }
+            if (claim.owner() == null) {
+                unclaimed.add(claim.processor());
+            } else if (claim.owner().equals(self)) {
+                mineHeld.add(claim.processor());
+            } else {
+                held.merge(claim.owner(), 1, Integer::sum);
+            }
+        }
+        List<String> mine = new ArrayList<>();
+        for (String name : running.keySet()) {
+            if (mineHeld.contains(name)) {
+                mine.add(name);
+            }
+        }
+        List<Rebalance.Peer> peers = new ArrayList<>();
+        runsByPeer.forEach((node, runs) -> peers.add(new Rebalance.Peer(node, runs, held.getOrDefault(node, 0))));
+        List<String> release = Rebalance.choose(mine, peers, unclaimed);
+        for (String name : release) {
+            StreamingEventProcessor processor = running.get(name);
+            for (Integer segment : processor.processingStatus().keySet()) {
+                processor.releaseSegment(segment, releaseFor.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        if (!release.isEmpty()) {
+            LOG.infof("handing %s over to the other instances (held here: %d, live peers: %d)", release, mine.size(), peers.size());
+        }
+        return release;
+    }
+}

@@ -170,7 +170,7 @@ class KafkaRelayFailoverIT {
             Set<String> onTopic = new HashSet<>();
             records.forEach(r -> onTopic.add(r.eventId()));
             assertEquals(log.keySet(), onTopic, "the topic holds exactly the log's behaviour events and unlinks");
-            assertEquals(ownerPid(), survivor.pid(), "the survivor still holds the relay");
+            assertEquals(survivor.pid(), ownerPid(), "the survivor still holds the relay");
             assertTrue(log.size() >= total, "every acknowledged message is a relayed event: " + log.size() + " of " + total);
 
             int duplicates = records.size() - onTopic.size();

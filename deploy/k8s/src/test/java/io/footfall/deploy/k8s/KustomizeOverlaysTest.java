@@ -175,6 +175,60 @@ class KustomizeOverlaysTest {
         assertTrue(byName(objects, "Keycloak").containsKey("footfall-keycloak"));
     }
 
+    /**
+     * The Kafka relay (ADR 0017): on the ingest pods only, publishing to the bootstrap Service Strimzi creates for the
+     * rendered {@code Kafka} ({@code <cluster>-kafka-bootstrap}, port of its plain internal listener) and to a rendered
+     * {@code KafkaTopic} of that cluster, whose in-sync minimum lets the relay's {@code acks=all} produce.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "single"})
+    void theIngestPodsRelayTheLogToTheStrimziBootstrapServiceAndTopic(String overlay) {
+        List<ObjectNode> objects = render(overlay);
+        Map<String, ObjectNode> deployments = byName(objects, "Deployment");
+        JsonNode ingest = deployments.get("footfall-ingest").at("/spec/template/spec/containers/0");
+        assertEquals("true", resolvedEnv(objects, ingest, "FOOTFALL_DISTRIBUTION_KAFKA_ENABLED"), "the relay runs on ingest pods");
+        for (String other : List.of("footfall-process", "footfall-serve")) {
+            JsonNode container = deployments.get(other).at("/spec/template/spec/containers/0");
+            assertFalse("true".equals(resolvedEnv(objects, container, "FOOTFALL_DISTRIBUTION_KAFKA_ENABLED")),
+                    other + " does not turn the relay on (it would only log that it has no ingest role)");
+        }
+
+        Map<String, ObjectNode> clusters = byName(objects, "Kafka");
+        assertEquals(1, clusters.size(), "one Kafka cluster");
+        ObjectNode kafka = clusters.values().iterator().next();
+        String cluster = kafka.at("/metadata/name").asText();
+        JsonNode plain = null;
+        for (JsonNode listener : kafka.at("/spec/kafka/listeners")) {
+            if ("internal".equals(listener.path("type").asText()) && !listener.path("tls").asBoolean()) {
+                plain = listener;
+            }
+        }
+        assertTrue(plain != null, "the Kafka has a plain internal listener");
+        String bootstrap = resolvedEnv(objects, ingest, "FOOTFALL_DISTRIBUTION_KAFKA_BOOTSTRAP_SERVERS");
+        assertEquals(cluster + "-kafka-bootstrap:" + plain.path("port").asInt(), bootstrap,
+                "the relay's bootstrap is the Strimzi bootstrap Service of Kafka/" + cluster);
+
+        String topicName = resolvedEnv(objects, ingest, "FOOTFALL_DISTRIBUTION_KAFKA_TOPIC");
+        ObjectNode topic = null;
+        for (ObjectNode t : byName(objects, "KafkaTopic").values()) {
+            if (topicName.equals(t.at("/spec/topicName").asText(t.at("/metadata/name").asText()))) {
+                topic = t;
+            }
+        }
+        assertTrue(topic != null, "a KafkaTopic for the relay's topic " + topicName);
+        assertEquals(cluster, topic.at("/metadata/labels/strimzi.io~1cluster").asText(), "the topic operator of " + cluster + " manages it");
+        int replicas = topic.at("/spec/replicas").asInt();
+        int brokers = byName(objects, "KafkaNodePool").values().stream()
+                .filter(pool -> pool.at("/spec/roles").toString().contains("broker"))
+                .mapToInt(pool -> pool.at("/spec/replicas").asInt()).sum();
+        assertTrue(replicas >= 1 && replicas <= brokers, replicas + " replicas on " + brokers + " brokers");
+        int minInSync = topic.at("/spec/config/min.insync.replicas").asInt();
+        assertTrue(minInSync >= 1 && (minInSync < replicas || replicas == 1),
+                "acks=all needs min.insync.replicas (" + minInSync + ") below replicas (" + replicas + ") to survive a broker down");
+        assertTrue(topic.at("/spec/partitions").asInt() >= 1);
+        assertTrue(topic.at("/spec/config/retention.ms").asLong() > 0, "a finite retention");
+    }
+
     /** What runs today: one pod with every role, the other roles at zero pods, every route to that pod. */
     @Test
     void singleRunsOnePodWithEveryRole() {
@@ -272,6 +326,18 @@ class KustomizeOverlaysTest {
     }
 
     @Test
+    void typosAndWrongTypesInTheKafkaTopicAreRejected() {
+        ObjectNode topic = byName(render("prod"), "KafkaTopic").get("footfall-events");
+        assertEquals(List.of(), validator.validate(topic));
+        ObjectNode spec = (ObjectNode) topic.get("spec");
+        spec.put("partitions", "twelve");
+        spec.set("replica", spec.get("replicas"));
+        List<String> problems = validator.validate(topic);
+        assertTrue(problems.stream().anyMatch(p -> p.contains("partitions") && p.contains("integer")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("replica")), problems.toString());
+    }
+
+    @Test
     void aKindWithoutASchemaIsAnErrorNotAPass() {
         ObjectNode unknown = Kustomize.YAML.createObjectNode();
         unknown.put("apiVersion", "example.com/v1").put("kind", "Widget").putObject("metadata").put("name", "w");
@@ -347,6 +413,22 @@ class KustomizeOverlaysTest {
             }
         }
         return null;
+    }
+
+    /** A container's variable as the pod sees it: its own {@code env} over the ConfigMaps of its {@code envFrom}. */
+    private static String resolvedEnv(List<ObjectNode> objects, JsonNode container, String name) {
+        String own = env(container, name);
+        if (own != null) {
+            return own;
+        }
+        String value = null;
+        for (JsonNode from : container.path("envFrom")) {
+            ObjectNode config = byName(objects, "ConfigMap").get(from.at("/configMapRef/name").asText());
+            if (config != null && config.at("/data").has(name)) {
+                value = config.at("/data").get(name).asText();
+            }
+        }
+        return value;
     }
 
     private static boolean selects(JsonNode selector, JsonNode labels) {

@@ -92,18 +92,25 @@ class ClusterFailoverIT {
                     c -> balanced(c, a, b));
             double balancedAfter = (System.nanoTime() - balanceStarted) / 1e9;
             String spreadText = held(spread, a).size() + "+" + held(spread, b).size();
-            // a replay asked of the instance that does not hold the processor is refused before anything is cleared
+            // a replay asked of the instance that does not fold the processor is carried out by the one that does
             AppProcess profilesHolder = ownerPid("profiles") == a.pid() ? a : b;
             AppProcess notHolding = profilesHolder == a ? b : a;
-            HttpResponse<String> refused = http(notHolding, "POST", "/api/v1/projections/profiles/replay");
-            assertEquals(409, refused.statusCode(), refused.body());
-            assertEquals("held_by_another_instance", new JsonPath(refused.body()).getString("error"));
-            assertEquals("name", new JsonPath(refused.body()).getString("field"));
+            HttpResponse<String> asked = http(notHolding, "POST", "/api/v1/projections/profiles/replay");
+            assertEquals(202, asked.statusCode(), asked.body());
+            assertEquals("requested", new JsonPath(asked.body()).getString("status"));
             String plugin = held(spread, profilesHolder).stream().filter(p -> p.startsWith("plugin:")).findFirst()
                     .orElseThrow(() -> new AssertionError("the first instance keeps a plugin: " + spread.prettify()));
-            refused = http(notHolding, "POST", "/api/v1/plugins/" + plugin.substring("plugin:".length()) + "/replay");
-            assertEquals(409, refused.statusCode(), refused.body());
-            assertEquals("id", new JsonPath(refused.body()).getString("field"));
+            asked = http(notHolding, "POST", "/api/v1/plugins/" + plugin.substring("plugin:".length()) + "/replay");
+            assertEquals(202, asked.statusCode(), asked.body());
+            assertEquals("requested", new JsonPath(asked.body()).getString("status"));
+            for (String processor : List.of("profiles", plugin)) {
+                JsonPath done = Poll.until(Duration.ofSeconds(60), () -> new JsonPath(http(notHolding, "GET", "/api/v1/cluster").body()),
+                        c -> c.getString("replays.find { it.processor == '" + processor + "' }.doneAt") != null);
+                String request = "replays.find { it.processor == '" + processor + "' }";
+                assertEquals("replayed", done.getString(request + ".outcome"), done.prettify());
+                assertTrue(done.getString(request + ".doneBy").startsWith(profilesHolder.pid() + "@"), "carried out by the holder: " + done.prettify());
+                assertTrue(done.getString(request + ".requestedOn").startsWith(notHolding.pid() + "@"), done.prettify());
+            }
             assertEquals(profilesHolder.pid(), ownerPid("profiles"), "the holder kept the profile projection");
             ExecutorService clients = send(pending, alive, acknowledged);
 
@@ -171,7 +178,14 @@ class ClusterFailoverIT {
             Poll.until(Duration.ofSeconds(60), () -> http(front, "GET", "/api/v1/profiles/" + user).statusCode(), status -> status == 200);
             JsonPath status = awaitCaughtUp(front, 0);
             assertTrue(status.getBoolean("running"), "claimed by a live instance: " + status.prettify());
-            assertEquals(503, http(front, "POST", "/api/v1/projections/profiles/replay").statusCode(), "replay needs the process role");
+            // the front does not fold: the worker carries the replay out
+            HttpResponse<String> asked = http(front, "POST", "/api/v1/projections/profiles/replay");
+            assertEquals(202, asked.statusCode(), asked.body());
+            assertEquals("requested", new JsonPath(asked.body()).getString("status"));
+            JsonPath done = Poll.until(Duration.ofSeconds(60), () -> new JsonPath(http(front, "GET", "/api/v1/cluster").body()),
+                    c -> c.getString("replays.find { it.processor == 'profiles' }.doneAt") != null);
+            assertTrue(done.getString("replays.find { it.processor == 'profiles' }.doneBy").startsWith(worker.pid() + "@"), done.prettify());
+            Poll.until(Duration.ofSeconds(60), () -> http(front, "GET", "/api/v1/profiles/" + user).statusCode(), s -> s == 200);
         }
 
         Map<String, String> misspelt = new HashMap<>(env);

@@ -114,7 +114,7 @@ public final class BenchMain {
                 options.idleSeconds, options.pluginEvents, options.appJvmArgs.isEmpty() ? "(default)" : String.join(" ", options.appJvmArgs));
 
         if (options.runs("ingest") || options.runs("freshness") || options.runs("rss") || options.runs("plugins")
-                || options.runs("reports") || options.runs("segments") || options.runs("recs")) {
+                || options.runs("reports") || options.runs("segments") || options.runs("recs") || options.runs("cluster")) {
             Path built = options.appJar;
             builtAppJar = built;
             snapshot = Files.createTempDirectory("footfall-bench-app-");
@@ -123,13 +123,16 @@ public final class BenchMain {
                     + "), copied to " + options.appJar.getParent() + " so that rebuilds during the run do not affect it");
         }
         if (options.runs("copy") || options.runs("ingest") || options.runs("freshness") || options.runs("plugins")
-                || options.runs("reports") || options.runs("segments") || options.runs("relay")) {
+                || options.runs("reports") || options.runs("segments") || options.runs("relay") || options.runs("cluster")) {
             int needed = Math.max(Math.max(options.events, options.warmup), 1);
             if (options.runs("reports") && options.reportSyntheticPeople == 0) {
                 needed = Math.max(needed, options.reportEvents);
             }
             if (options.runs("plugins")) {
                 needed = Math.max(needed, options.pluginEvents);
+            }
+            if (options.runs("cluster")) {
+                needed = Math.max(needed, options.clusterEvents);
             }
             if (options.runs("freshness") || options.runs("relay")) {
                 needed = Math.max(needed, (int) Math.min(Integer.MAX_VALUE / 2, (long) options.rate * options.durationSeconds));
@@ -166,6 +169,9 @@ public final class BenchMain {
         }
         if (options.runs("relay")) {
             guarded("relay", this::relayPart);
+        }
+        if (options.runs("cluster")) {
+            guarded("cluster", this::clusterPart);
         }
 
         System.out.println();
@@ -1252,6 +1258,117 @@ public final class BenchMain {
                 app.stop();
             }
         }
+    }
+
+    /**
+     * One {@code process} instance against two (ADR 0018): a log of {@code --cluster-events} written by an ingest-only
+     * instance, copied twice; each copy folded from scratch by every processor (profile and reporting projections, the
+     * built-in plugins), once by one instance and once by two that spread the processors between them. Reports the
+     * time from launch until every processor has caught up with the log, the CPU the instances used, and the split.
+     * On one 2-core machine two JVMs share the same cores: this shows the mechanism, not capacity.
+     */
+    private void clusterPart() throws Exception {
+        String source = pg.createDatabase("cluster_src");
+        AppProcess loader = startApp("cluster-load", source, Map.of("FOOTFALL_ROLES", "ingest,serve"));
+        long stored;
+        try {
+            IngestLoad.Result r = IngestLoad.run("cluster-load", new HttpApi(loader.base()),
+                    workload.batches("cluster", options.clusterEvents, options.batch), options.clients, 600, appCpu(loader),
+                    new ProcStats.ThreadSampler(loader.pid()));
+            checkClean(r);
+            stored = r.stored();
+            System.out.printf(Locale.ROOT, "  log written by an ingest-only instance: %,d events%n", stored);
+        } finally {
+            loader.stop();
+        }
+        String one = pg.copyDatabase(source, "cluster_one");
+        String two = pg.copyDatabase(source, "cluster_two");
+        Fold single = fold("cluster-one", one, 1);
+        Fold pair = fold("cluster-two", two, 2);
+        report.row("cluster: " + String.format(Locale.ROOT, "%,d", stored) + " events folded from scratch by every processor, one instance",
+                String.format(Locale.ROOT, "%.1f s (%.0f CPU s)", single.seconds(), single.cpuSeconds()), "", single.caughtUp() ? "info" : "NOT CAUGHT UP");
+        report.row("cluster: the same, two instances (processors " + pair.split() + ")",
+                String.format(Locale.ROOT, "%.1f s (%.0f CPU s)", pair.seconds(), pair.cpuSeconds()),
+                String.format(Locale.ROOT, "%.2f × one", pair.seconds() / single.seconds()), pair.caughtUp() ? "info" : "NOT CAUGHT UP");
+    }
+
+    /**
+     * One fold of a copied log.
+     *
+     * @param seconds    launch to every processor caught up
+     * @param cpuSeconds CPU of the instances over that time (start-up included)
+     * @param split      processors held per instance when caught up, e.g. {@code 4+3}
+     * @param caughtUp   whether every processor caught up before {@code --fold-deadline}
+     */
+    private record Fold(double seconds, double cpuSeconds, String split, boolean caughtUp) {
+    }
+
+    private Fold fold(String label, String db, int instances) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.url(db));
+        env.put("QUARKUS_DATASOURCE_USERNAME", pg.user());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "");
+        env.put("FOOTFALL_ROLES", "process,serve");
+        List<AppProcess> apps = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try {
+            for (int i = 1; i <= instances; i++) {
+                apps.add(AppProcess.start(label + "-" + i, options.appJar, options.appJvmArgs, env, options.logDir));
+            }
+            for (AppProcess app : apps) {
+                app.awaitReady(Duration.ofSeconds(180));
+            }
+            double ready = (System.nanoTime() - t0) / 1e9;
+            HttpApi api = new HttpApi(apps.get(0).base());
+            long deadline = t0 + options.foldDeadlineSeconds * 1_000_000_000L;
+            boolean caughtUp = false;
+            while (!caughtUp && System.nanoTime() < deadline) {
+                Thread.sleep(PluginHostProbe.POLL_MS); // polling the processors' positions, not a test
+                caughtUp = caughtUp(api);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long ticks = 0;
+            for (AppProcess app : apps) {
+                for (long pid : app.processTree()) {
+                    ticks += Math.max(0, ProcStats.cpuTicks(pid));
+                }
+            }
+            StringBuilder split = new StringBuilder();
+            com.fasterxml.jackson.databind.JsonNode cluster = api.getJson("/api/v1/cluster");
+            for (com.fasterxml.jackson.databind.JsonNode instance : cluster.path("instances")) {
+                if (instance.path("live").asBoolean()) {
+                    split.append(split.isEmpty() ? "" : "+").append(instance.path("holds").size());
+                }
+            }
+            System.out.printf(Locale.ROOT, "  %d instance(s): ready %.1f s after launch, every processor caught up %.1f s after launch%s; "
+                    + "processors held %s; %s%n", instances, ready, seconds, caughtUp ? "" : " (NOT by the deadline)", split, cluster.path("instances"));
+            return new Fold(seconds, ticks / (double) ProcStats.TICKS_PER_SECOND, split.toString(), caughtUp);
+        } finally {
+            for (AppProcess app : apps) {
+                app.stop();
+            }
+        }
+    }
+
+    /** Whether every projection and every plugin has handled the whole log. */
+    private static boolean caughtUp(HttpApi api) throws IOException, InterruptedException {
+        com.fasterxml.jackson.databind.JsonNode projections = api.getJson("/api/v1/projections");
+        if (projections == null || projections.isEmpty()) {
+            return false;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode p : projections) {
+            if (p.path("lag").asLong() != 0 || p.path("position").asLong() < 0) {
+                return false;
+            }
+        }
+        com.fasterxml.jackson.databind.JsonNode plugins = api.getJson("/api/v1/plugins");
+        for (com.fasterxml.jackson.databind.JsonNode p : plugins == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                : plugins.path("plugins")) {
+            if (p.path("lag").asLong() != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The admin UI's first dashboard paint over the same read models, in headless Chromium, when the machine has it. */

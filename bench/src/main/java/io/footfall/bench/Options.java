@@ -15,7 +15,7 @@ import java.util.Set;
 final class Options {
 
     /** The parts of the benchmark that can be selected with {@code --only}. */
-    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins", "reports", "segments", "recs", "relay");
+    static final List<String> PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins", "reports", "segments", "recs", "relay", "cluster");
     /** The parts run without {@code --only}: {@code reports} (a large load) and {@code segments} (a few minutes more) run only when asked for. */
     static final List<String> DEFAULT_PARTS = List.of("copy", "ingest", "freshness", "rss", "plugins");
 
@@ -32,6 +32,8 @@ final class Options {
     int idleSeconds = 20;
     int catchUpSeconds = 60;
     int pluginEvents = 100_000;
+    /** Events in the log the cluster part folds with one and with two instances. */
+    int clusterEvents = 100_000;
     int foldDeadlineSeconds = 300;
     /** Events loaded before the report API is timed ({@code reports} part). */
     int reportEvents = 1_000_000;
@@ -78,6 +80,7 @@ final class Options {
             o.idleSeconds = 5;
             o.catchUpSeconds = 30;
             o.pluginEvents = 20_000;
+            o.clusterEvents = 20_000;
             o.foldDeadlineSeconds = 120;
             o.reportEvents = 20_000;
             o.reportRequests = 10;
@@ -99,6 +102,7 @@ final class Options {
                 case "--idle" -> o.idleSeconds = nonNegative(args, ++i, a);
                 case "--catch-up" -> o.catchUpSeconds = nonNegative(args, ++i, a);
                 case "--plugin-events" -> o.pluginEvents = positive(args, ++i, a);
+                case "--cluster-events" -> o.clusterEvents = positive(args, ++i, a);
                 case "--plugin-configs" -> o.pluginConfigs = new LinkedHashSet<>(splitArgs(value(args, ++i, a).replace(',', ' ')));
                 case "--fold-deadline" -> o.foldDeadlineSeconds = positive(args, ++i, a);
                 case "--report-events" -> o.reportEvents = positive(args, ++i, a);
@@ -128,7 +132,7 @@ final class Options {
             throw new IllegalArgumentException("--fresh-batch must be at most 500");
         }
         if (o.clients > 256 || o.reps > 20 || o.durationSeconds > 3_600 || o.events > 20_000_000 || o.rate > 1_000_000
-                || o.pluginEvents > 20_000_000 || o.foldDeadlineSeconds > 3_600 || o.reportEvents > 20_000_000
+                || o.pluginEvents > 20_000_000 || o.clusterEvents > 20_000_000 || o.foldDeadlineSeconds > 3_600 || o.reportEvents > 20_000_000
                 || o.reportRequests > 10_000 || o.reportSyntheticPeople > 2_000_000 || o.reportLogEvents > 50_000_000) {
             throw new IllegalArgumentException("a size is out of bounds (clients ≤ 256, reps ≤ 20, duration ≤ 3600 s, "
                     + "events ≤ 20,000,000, fold deadline ≤ 3600 s, rate ≤ 1,000,000/s)");
@@ -148,7 +152,8 @@ final class Options {
     static String usage() {
         return """
                 usage: java -jar bench/target/footfall-bench.jar [options]
-                  --only copy,ingest,freshness,rss,plugins,reports,segments,recs,relay   parts to run (default: copy,ingest,freshness,rss,plugins)
+                  --only copy,ingest,freshness,rss,plugins,reports,segments,recs,relay,cluster   parts to run (default: copy,ingest,freshness,rss,plugins)
+                  --cluster-events N  events of the log the cluster part folds with one, then two process instances (100000)
                   --quick                            small sizes (20k events, 10 s freshness, 5 s idle, 20k plugin events)
                   --events N        events per ingest repetition (200000)
                   --warmup N        warm-up events before the timed runs (20000)

@@ -79,6 +79,19 @@ final class Postgres {
         return name;
     }
 
+    /** A copy of one of this run's databases ({@code CREATE DATABASE … TEMPLATE}; nobody may be connected to it). */
+    synchronized String copyDatabase(String source, String purpose) throws SQLException {
+        if (closed) {
+            throw new SQLException("the benchmark is shutting down; no new database");
+        }
+        String name = "footfall_bench_" + runId + "_" + purpose + (++counter);
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " TEMPLATE " + source);
+        }
+        created.add(name);
+        return name;
+    }
+
     /** Drops one of this run's databases, terminating leftover sessions. */
     void drop(String name) {
         if (!created.contains(name)) {

@@ -2,6 +2,7 @@ package io.footfall.core.api;
 
 import io.footfall.core.cluster.ClusterInstances;
 import io.footfall.core.cluster.ClusterNode;
+import io.footfall.core.cluster.ReplayRequests;
 import io.footfall.core.security.Roles;
 import io.footfall.core.store.TokenPositions;
 import jakarta.annotation.security.RolesAllowed;
@@ -28,6 +29,8 @@ public class ClusterResource {
     ClusterInstances instances;
     @Inject
     DataSource dataSource;
+    @Inject
+    ReplayRequests replays;
 
     /**
      * One instance.
@@ -51,8 +54,9 @@ public class ClusterResource {
      * @param instances every instance that announced itself in the last hour
      * @param unclaimed processors with a stored token that nobody holds right now (a hand-over or failover in
      *                  progress, a processor retrying after an error, or one no live instance runs)
+     * @param replays   replays asked of an instance that did not fold the processor: pending, or done by whom and when
      */
-    public record Cluster(String node, List<Instance> instances, List<String> unclaimed) {
+    public record Cluster(String node, List<Instance> instances, List<String> unclaimed, List<ReplayRequests.Request> replays) {
     }
 
     @GET
@@ -71,6 +75,6 @@ public class ClusterResource {
             list.add(new Instance(node.node(), node.roles(), node.live(), node.startedAt(), node.seenAt(),
                     node.processors(), List.copyOf(holds.getOrDefault(node.node(), new TreeSet<>()))));
         }
-        return new Cluster(instances.node(), list, List.copyOf(unclaimed));
+        return new Cluster(instances.node(), list, List.copyOf(unclaimed), replays.all());
     }
 }

@@ -37,6 +37,8 @@ public class PluginsResource {
     @Inject
     PluginHost host;
     @Inject
+    io.footfall.core.cluster.ReplayRequests replayRequests;
+    @Inject
     DeadLetters deadLetters;
     @Inject
     TrainingJobs training;
@@ -293,7 +295,10 @@ public class PluginsResource {
         try {
             host.replay(id, at);
         } catch (io.footfall.core.store.TokenPositions.HeldElsewhereException e) {
-            throw ProjectionsResource.heldElsewhere("id", e);
+            // another instance feeds the plugin: that one replays it (ADR 0018)
+            io.footfall.core.cluster.ReplayRequests.Request request = replayRequests.request("plugin:" + id, at);
+            return Response.accepted(Map.of("status", "requested", "id", id, "requestedAt", request.requestedAt().toString(),
+                    "message", "the instance that feeds plugin " + id + " replays it; GET /api/v1/cluster shows when it did")).build();
         }
         return Response.accepted(Map.of("status", "replaying", "id", id)).build();
     }

@@ -2,7 +2,9 @@ package io.footfall.core.api;
 
 import io.footfall.core.profile.ProfileProjection;
 import io.footfall.core.security.Roles;
+import io.footfall.core.cluster.ReplayRequests;
 import io.footfall.core.store.EventLog;
+import io.footfall.core.store.ProjectionReplays;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -14,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 
@@ -30,6 +31,10 @@ public class ProjectionsResource {
     ProfileProjection profiles;
     @Inject
     javax.sql.DataSource dataSource;
+    @Inject
+    ProjectionReplays replays;
+    @Inject
+    ReplayRequests requests;
 
     /**
      * A projection's state.
@@ -60,91 +65,32 @@ public class ProjectionsResource {
         return status(name, log.head());
     }
 
-    /** Clears the projection and rebuilds it from the start of the log, asynchronously. */
+    /**
+     * Clears the projection and rebuilds it from the start of the log, asynchronously: here when this instance folds
+     * it (or nobody does), else recorded for the instance that holds it ({@link ReplayRequests}, ADR 0018).
+     */
     @POST
     @Path("/{name}/replay")
     public Response replay(@PathParam("name") String name) throws Exception {
-        StreamingEventProcessor processor = processor(name);
-        processor.shutdownAsync().get(30, TimeUnit.SECONDS);
-        try {
-            // the token rows stay locked until the reset commits: no other instance can claim the processor and fold
-            // into the read model while it is cleared (TokenPositions.lockForReset)
-            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-                io.footfall.core.store.TokenPositions.lockForReset(dataSource, name, EventLog.NODE);
-                if (EventLog.PROFILES.equals(name)) {
-                    clear(profiles::clear);
-                }
-                log.projection(name).ifPresent(projection -> clear(projection::clear));
-                processor.resetTokens();
-            });
-        } catch (io.footfall.core.store.TokenPositions.HeldElsewhereException e) {
-            processor.start();
-            throw heldElsewhere("name", e);
-        } catch (RuntimeException e) {
-            // nothing was cleared (each clear is one transaction that rolled back): the processor goes on where it was
-            processor.start();
-            throw new jakarta.ws.rs.WebApplicationException(Problem.response(Response.Status.SERVICE_UNAVAILABLE,
-                    new Problem("replay_not_started", null, "the read model could not be cleared ("
-                            + io.footfall.core.config.SafeErrors.describe(e) + "); nothing changed, try again")));
-        }
-        processor.start();
-        return Response.accepted(Map.of("status", "replaying", "name", name)).build();
-    }
-
-    /** 409: another live instance holds the processor; the replay must be asked of that one. */
-    static jakarta.ws.rs.WebApplicationException heldElsewhere(String field, io.footfall.core.store.TokenPositions.HeldElsewhereException e) {
-        return new jakarta.ws.rs.WebApplicationException(Problem.response(Response.Status.CONFLICT, new Problem(
-                "held_by_another_instance", field, e.getMessage() + "; nothing changed. Ask that instance"
-                        + " (GET /api/v1/cluster lists who holds what), or try again after it released the processor")));
-    }
-
-    /** Attempts at clearing a read model that lost a deadlock. */
-    static final int CLEAR_ATTEMPTS = 5;
-
-    /**
-     * Clears a read model in a transaction of its own. Its {@code TRUNCATE} takes exclusive locks table by table, so a
-     * reader that holds one of them and waits for another (an API or plugin read of profiles and identity links) can
-     * deadlock with it; PostgreSQL then aborts one side, and when that is the clear, it is tried again.
-     */
-    private static void clear(Runnable clear) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(clear);
-                return;
-            } catch (RuntimeException e) {
-                if (attempt >= CLEAR_ATTEMPTS || !deadlock(e)) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /**
-     * Whether PostgreSQL aborted the transaction to break a deadlock (SQLSTATE 40P01, which Hibernate reports as a
-     * {@code PessimisticLockException}), anywhere in the causes or the suppressed exceptions.
-     */
-    static boolean deadlock(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "40P01".equals(sql.getSQLState())
-                    || t instanceof jakarta.persistence.PessimisticLockException) {
-                return true;
-            }
-            for (Throwable s : t.getSuppressed()) {
-                if (s != t && deadlock(s)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private StreamingEventProcessor processor(String name) {
         if (!names().contains(name)) {
             throw Problem.notFound("projection " + name);
         }
-        return log.processor(name).orElseThrow(() -> new jakarta.ws.rs.WebApplicationException(Problem.response(
-                Response.Status.SERVICE_UNAVAILABLE, new Problem("role_not_enabled", "footfall.roles",
-                        "this instance does not run processors; replay on an instance with the process role"))));
+        StreamingEventProcessor processor = log.processor(name).orElse(null);
+        if (processor != null) {
+            try {
+                replays.replayHere(processor, name, () -> { });
+                return Response.accepted(Map.of("status", "replaying", "name", name)).build();
+            } catch (io.footfall.core.store.TokenPositions.HeldElsewhereException e) {
+                // another instance folds it: that one replays it
+            } catch (ProjectionReplays.NotClearedException e) {
+                throw new jakarta.ws.rs.WebApplicationException(Problem.response(Response.Status.SERVICE_UNAVAILABLE,
+                        new Problem("replay_not_started", null, "the read model could not be cleared ("
+                                + io.footfall.core.config.SafeErrors.describe(e.getCause()) + "); nothing changed, try again")));
+            }
+        }
+        ReplayRequests.Request request = requests.request(name, null);
+        return Response.accepted(Map.of("status", "requested", "name", name, "requestedAt", request.requestedAt().toString(),
+                "message", "the instance that folds " + name + " replays it; GET /api/v1/cluster shows when it did")).build();
     }
 
     /** The profile projection and every contributed projection, whether or not this instance runs them. */

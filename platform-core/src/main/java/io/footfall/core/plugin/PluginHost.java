@@ -426,6 +426,14 @@ public class PluginHost implements PluginHostServices {
         runtime(id).replay(from);
     }
 
+    /**
+     * As {@link #replay(String, Instant)}, running {@code inTransaction} in the reset's transaction after the token rows
+     * are locked (a replay request marks itself done there).
+     */
+    public void replay(String id, Instant from, Runnable inTransaction) throws Exception {
+        runtime(id).replay(from, inTransaction);
+    }
+
     /** Retries a parked dead letter; true when the plugin handled it this time. */
     public boolean retry(String id, DeadLetters.DeadLetter letter) {
         return runtime(id).retry(letter);

@@ -259,6 +259,14 @@ final class PluginRuntime {
 
     /** Moves the plugin's position back to {@code from} (or the start of the log) after clearing its state. */
     synchronized void replay(Instant from) throws Exception {
+        replay(from, () -> { });
+    }
+
+    /**
+     * As {@link #replay(Instant)}; {@code inTransaction} runs in the reset's transaction after the token rows are locked
+     * (throwing rolls the reset back, and the plugin goes on where it was).
+     */
+    synchronized void replay(Instant from, Runnable inTransaction) throws Exception {
         PluginConfig current = config;
         stop(State.STOPPED);
         var token = from == null ? host.eventLog().eventStore().createTailToken() : host.eventLog().eventStore().createTokenAt(from);
@@ -267,6 +275,7 @@ final class PluginRuntime {
             // the state cleared and the position moved back together
             io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
                 io.footfall.core.store.TokenPositions.lockForReset(host.dataSource(), processorName(id), io.footfall.core.store.EventLog.NODE);
+                inTransaction.run();
                 try (Connection c = host.dataSource().getConnection()) {
                     BufferedStateStore.clear(c, id);
                 } catch (SQLException e) {
@@ -284,7 +293,7 @@ final class PluginRuntime {
                     }
                 });
             });
-        } catch (io.footfall.core.store.TokenPositions.HeldElsewhereException e) {
+        } catch (RuntimeException e) {
             start(current);
             throw e;
         }

@@ -1,4 +1,4 @@
-package io.footfall.core.api;
+package io.footfall.core.store;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,12 +12,12 @@ class ReplayClearTest {
     @Test
     void aDeadlockIsRecognisedInCausesAndSuppressedExceptions() {
         SQLException deadlock = new SQLException("ERROR: deadlock detected", "40P01");
-        assertTrue(ProjectionsResource.deadlock(deadlock));
-        assertTrue(ProjectionsResource.deadlock(new IllegalStateException("commit failed", new RuntimeException(deadlock))));
+        assertTrue(ProjectionReplays.deadlock(deadlock));
+        assertTrue(ProjectionReplays.deadlock(new IllegalStateException("commit failed", new RuntimeException(deadlock))));
         RuntimeException rolledBack = new IllegalStateException("the transaction was rolled back");
         rolledBack.addSuppressed(new jakarta.persistence.PessimisticLockException("JDBC exception executing SQL [deadlock detected]"));
-        assertTrue(ProjectionsResource.deadlock(rolledBack));
-        assertFalse(ProjectionsResource.deadlock(new IllegalStateException("x", new SQLException("unique", "23505"))));
-        assertFalse(ProjectionsResource.deadlock(new IllegalStateException("no cause")));
+        assertTrue(ProjectionReplays.deadlock(rolledBack));
+        assertFalse(ProjectionReplays.deadlock(new IllegalStateException("x", new SQLException("unique", "23505"))));
+        assertFalse(ProjectionReplays.deadlock(new IllegalStateException("no cause")));
     }
 }

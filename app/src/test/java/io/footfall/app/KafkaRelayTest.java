@@ -321,6 +321,11 @@ class KafkaRelayTest {
         assertTrue(status.running() && status.holding(), status.toString());
         assertEquals(before.failedBatches(), status.failedBatches(), "no batch failed");
         assertTrue(status.relayed() - before.relayed() >= messageOf.size(), status.toString());
+        long batches = status.batches() - before.batches();
+        long statements = status.personKeyStatements() - before.personKeyStatements();
+        System.out.printf("Kafka relay person keys (batches of up to 25): %d committed batches, %d statements on the map (%.2f per batch)%n",
+                batches, statements, batches == 0 ? 0.0 : (double) statements / batches);
+        assertTrue(statements <= 3 * batches, "at most one read, one batch of merges and one of upserts per batch: " + status);
         Api.admin().get("/api/v1/distribution/kafka").then().statusCode(200)
                 .body("running", org.hamcrest.Matchers.is(true), "topic", org.hamcrest.Matchers.is(topic));
         Poll.until(Duration.ofSeconds(30), () -> io.restassured.RestAssured.get("/q/metrics").asString(),

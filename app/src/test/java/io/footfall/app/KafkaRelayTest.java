@@ -60,6 +60,8 @@ class KafkaRelayTest {
     DataSource ds;
     @Inject
     SourceRegistry sources;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @BeforeAll
     static void startBroker() {
@@ -323,8 +325,13 @@ class KafkaRelayTest {
         assertTrue(status.relayed() - before.relayed() >= messageOf.size(), status.toString());
         long batches = status.batches() - before.batches();
         long statements = status.personKeyStatements() - before.personKeyStatements();
-        System.out.printf("Kafka relay person keys (batches of up to 25): %d committed batches, %d statements on the map (%.2f per batch)%n",
-                batches, statements, batches == 0 ? 0.0 : (double) statements / batches);
+        io.micrometer.core.instrument.Timer keyTime = registry.get("footfall.distribution.kafka.person.keys").timer();
+        io.micrometer.core.instrument.Timer ackTime = registry.get("footfall.distribution.kafka.ack").timer();
+        java.util.concurrent.TimeUnit ms = java.util.concurrent.TimeUnit.MILLISECONDS;
+        System.out.printf("Kafka relay person keys (batches of up to 25): %d committed batches, %d statements on the map (%.2f per batch); "
+                        + "time on the map per batch: mean %.2f ms, max %.2f ms (%d batches); Kafka's acknowledgement: mean %.2f ms, max %.2f ms%n",
+                batches, statements, batches == 0 ? 0.0 : (double) statements / batches,
+                keyTime.mean(ms), keyTime.max(ms), keyTime.count(), ackTime.mean(ms), ackTime.max(ms));
         assertTrue(statements <= 3 * batches, "at most one read, one batch of merges and one of upserts per batch: " + status);
         Api.admin().get("/api/v1/distribution/kafka").then().statusCode(200)
                 .body("running", org.hamcrest.Matchers.is(true), "topic", org.hamcrest.Matchers.is(topic));

@@ -118,6 +118,7 @@ public class KafkaRelay implements ReportedProcessor {
     private Counter relayedCounter;
     private Counter failedCounter;
     private Timer ackTimer;
+    private Timer personKeysTimer;
 
     /**
      * What the relay is doing. Counters are totals since the application started, over all runs.
@@ -280,6 +281,9 @@ public class KafkaRelay implements ReportedProcessor {
                 .description("relay batches Kafka did not acknowledge in time (retried)").register(registry);
         ackTimer = Timer.builder("footfall.distribution.kafka.ack").description("time a relay batch waited for Kafka's acknowledgements")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        personKeysTimer = Timer.builder("footfall.distribution.kafka.person.keys")
+                .description("time a relay batch spent reading and writing its person keys (committed batches)")
+                .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     private static KafkaProducer<String, byte[]> createProducer(KafkaRelaySettings s) {
@@ -335,11 +339,21 @@ public class KafkaRelay implements ReportedProcessor {
         final PersonKeys keys = new PersonKeys(personKeys::load);
         int skipped;
         int keyStatements;
+        long keyNanos;
         boolean failed;
+
+        /** Reads the person keys of the whole batch (one query). */
+        void prefetchKeys(List<? extends org.axonframework.messaging.Message<?>> messages) {
+            long start = System.nanoTime();
+            keys.prefetch(PersonKeys.identifiersOf(messages.stream().map(m -> (Object) m.getPayload()).toList()));
+            keyNanos += System.nanoTime() - start;
+        }
 
         /** Writes the batch's person-key changes in its transaction (before Kafka is awaited: a failure fails the batch). */
         void writeKeys() {
+            long start = System.nanoTime();
             keyStatements = keys.loads() + personKeys.write(keys, KafkaRelay.this::erasedIdentifier);
+            keyNanos += System.nanoTime() - start;
         }
 
         void awaitAcknowledgements() throws Exception {
@@ -390,7 +404,7 @@ public class KafkaRelay implements ReportedProcessor {
                 Batch b = new Batch();
                 if (uow instanceof BatchingUnitOfWork<?> batching) {
                     // the person keys of the whole batch with one query
-                    b.keys.prefetch(PersonKeys.identifiersOf(batching.getMessages().stream().map(m -> m.getPayload()).toList()));
+                    b.prefetchKeys(batching.getMessages());
                 }
                 uow.onPrepareCommit(u -> {
                     try {
@@ -406,6 +420,7 @@ public class KafkaRelay implements ReportedProcessor {
                     skipped.addAndGet(b.skipped);
                     batches.incrementAndGet();
                     personKeyStatements.addAndGet(b.keyStatements);
+                    personKeysTimer.record(b.keyNanos, TimeUnit.NANOSECONDS);
                     failing = false;
                 });
                 uow.onRollback(u -> b.fail(u.getExecutionResult() != null && u.getExecutionResult().isExceptionResult()

@@ -137,7 +137,7 @@ public class KafkaRelay implements ReportedProcessor {
      * @param retrying         whether the last batch failed and no batch committed since
      * @param lastError        the last error (no personal data), or null
      * @param batches          committed batches that held events
-     * @param personKeyStatements SQL round trips on the person-key map in those batches (reads and writes; about 2 per batch)
+     * @param personKeyStatements SQL round trips on the person-key map in those batches (one read, then at most one batch of merges and one of upserts)
      */
     public record Status(boolean running, boolean holding, String topic, String bootstrapServers, long position, long head, long lag,
                          long relayed, long skipped, long failedBatches, boolean retrying, String lastError, long batches,

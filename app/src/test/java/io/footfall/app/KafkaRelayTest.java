@@ -44,9 +44,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The Kafka relay (ADR 0017) against Apache Kafka's own broker (KRaft, in-process, started by this class, so the
  * application boot is shared with the other tests; the relay is started at runtime like the Kafka collector): events
- * sent through the tracking API arrive on the topic once per event id, keyed by person, every person's events on one
- * partition in log order, without the personal data the log keeps sealed; with Kafka down nothing is committed and the
- * lag grows, and once Kafka is back every event arrives.
+ * sent through the tracking API arrive on the topic once per event id, keyed by person (the key follows identity
+ * stitching, merges and unlinks), every person's events on one partition in log order, without the personal data the log
+ * keeps sealed; with Kafka down nothing is committed and the lag grows, and once Kafka is back every event arrives.
  */
 @QuarkusTest
 class KafkaRelayTest {
@@ -60,6 +60,8 @@ class KafkaRelayTest {
     DataSource ds;
     @Inject
     SourceRegistry sources;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @BeforeAll
     static void startBroker() {
@@ -126,7 +128,8 @@ class KafkaRelayTest {
                     {"type":"identify","userId":"%s","anonymousId":"%s","messageId":"%s","traits":{"email":"%s","plan":"pro"},
                      "context":{"ip":"%s"}}""".formatted(p.user(), p.anon(), identify, p.email(), p.ip()));
             messageIds.add(identify);
-            keyOf.put(identify, "user:" + p.user());
+            // browse, then log in: the person keeps the key of the first identifier the relay saw
+            keyOf.put(identify, "anon:" + p.anon());
             for (int j = 0; j < 6; j++) {
                 String id = run + "-p" + i + "-track" + j;
                 batch.add("""
@@ -134,7 +137,7 @@ class KafkaRelayTest {
                          "properties":{"product_id":"p%d","category":"Shoes","price":12.5},"context":{"ip":"%s"}}"""
                         .formatted(p.user(), p.anon(), id, j, p.ip()));
                 messageIds.add(id);
-                keyOf.put(id, "user:" + p.user());
+                keyOf.put(id, "anon:" + p.anon());
             }
             tracking().body("{\"batch\":[" + String.join(",", batch) + "]}").post("/v1/batch").then().statusCode(200);
         }
@@ -253,7 +256,7 @@ class KafkaRelayTest {
         for (ConsumerRecord<String, byte[]> r : kept) {
             String eventId = header(r, RelayRecords.EVENT_ID_HEADER);
             String messageId = messageOf.get(eventId);
-            // the key is the person: the user id when the event has one, else the anonymous id
+            // the key is the person's, following identity stitching (ADR 0017, amendment)
             assertEquals(sent.keyOf().get(messageId), r.key(), messageId);
             // every person on one partition, in log order
             Integer partition = partitionOf.putIfAbsent(r.key(), r.partition());
@@ -320,10 +323,195 @@ class KafkaRelayTest {
         assertTrue(status.running() && status.holding(), status.toString());
         assertEquals(before.failedBatches(), status.failedBatches(), "no batch failed");
         assertTrue(status.relayed() - before.relayed() >= messageOf.size(), status.toString());
+        long batches = status.batches() - before.batches();
+        long statements = status.personKeyStatements() - before.personKeyStatements();
+        io.micrometer.core.instrument.Timer keyTime = registry.get("footfall.distribution.kafka.person.keys").timer();
+        io.micrometer.core.instrument.Timer ackTime = registry.get("footfall.distribution.kafka.ack").timer();
+        java.util.concurrent.TimeUnit ms = java.util.concurrent.TimeUnit.MILLISECONDS;
+        System.out.printf("Kafka relay person keys (batches of up to 25): %d committed batches, %d statements on the map (%.2f per batch); "
+                        + "time on the map per batch: mean %.2f ms, max %.2f ms (%d batches); Kafka's acknowledgement: mean %.2f ms, max %.2f ms%n",
+                batches, statements, batches == 0 ? 0.0 : (double) statements / batches,
+                keyTime.mean(ms), keyTime.max(ms), keyTime.count(), ackTime.mean(ms), ackTime.max(ms));
+        assertTrue(statements <= 3 * batches, "at most one read, one batch of merges and one of upserts per batch: " + status);
         Api.admin().get("/api/v1/distribution/kafka").then().statusCode(200)
                 .body("running", org.hamcrest.Matchers.is(true), "topic", org.hamcrest.Matchers.is(topic));
         Poll.until(Duration.ofSeconds(30), () -> io.restassured.RestAssured.get("/q/metrics").asString(),
                 m -> m.contains("footfall_processor_lag_events{processor=\"kafka-relay\"") && m.contains("footfall_distribution_kafka_records_total"));
+    }
+
+    /** Events of one scenario, posted in order, each with the key it must be relayed with. */
+    private static final class Script {
+        final String run;
+        final List<String> messageIds = new ArrayList<>();
+        final Map<String, String> keyOf = new HashMap<>();
+        final List<Person> people = new ArrayList<>();
+        private int n;
+
+        Script(String run) {
+            this.run = run;
+        }
+
+        private String id(String what) {
+            String id = run + "-" + what + (n++);
+            messageIds.add(id);
+            return id;
+        }
+
+        void page(String anon, String key) {
+            String id = id("home");
+            keyOf.put(id, key);
+            post("""
+                    {"type":"page","anonymousId":"%s","messageId":"%s","name":"Home"}""".formatted(anon, id));
+        }
+
+        void track(String user, String anon, String key) {
+            String id = id("track");
+            keyOf.put(id, key);
+            post("""
+                    {"type":"track","event":"Product Viewed",%s%s"messageId":"%s","properties":{"product_id":"p1"}}"""
+                    .formatted(user == null ? "" : "\"userId\":\"" + user + "\",", anon == null ? "" : "\"anonymousId\":\"" + anon + "\",", id));
+        }
+
+        void identify(String user, String anon, String key) {
+            String id = id("identify");
+            keyOf.put(id, key);
+            Person p = new Person(user, anon, "planted-" + id + "@example.com", "198.51.100." + (201 + people.size()));
+            people.add(p);
+            post("""
+                    {"type":"identify","userId":"%s","anonymousId":"%s","messageId":"%s","traits":{"email":"%s","plan":"pro"},
+                     "context":{"ip":"%s"}}""".formatted(user, anon, id, p.email(), p.ip()));
+        }
+
+        private static void post(String item) {
+            tracking().body("{\"batch\":[" + item + "]}").post("/v1/batch").then().statusCode(200);
+        }
+
+        Sent sent() {
+            return new Sent(messageIds, keyOf, people);
+        }
+    }
+
+    private static void unmerge(String user, String anon) {
+        Api.admin().contentType("application/json").body(Map.of("userId", user, "anonymousId", anon))
+                .post("/api/v1/identity/unmerge").then().statusCode(202);
+    }
+
+    private long personKeyRows(String... identifiers) {
+        return Db.count(ds, "SELECT count(*) FROM relay_person_key WHERE identifier = ANY (string_to_array(?, ','))",
+                String.join(",", identifiers));
+    }
+
+    @Test
+    void theKeyFollowsThePersonThroughStitchingMergesAndUnlinks() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "relay-keys-" + run;
+        kafka.createTopic(topic, 3);
+        KafkaRelay.Status before = relay.status();
+        startRelay(KafkaRelaySettings.of(kafka.bootstrapServers(), topic).withBatching(4, Duration.ofSeconds(8)));
+        Script s = new Script(run);
+        String ua = "relay-" + run + "-ua", xa = "relay-" + run + "-xa";
+        String u2 = "relay-" + run + "-u2", x2 = "relay-" + run + "-x2";
+        String uc = "relay-" + run + "-uc", xc = "relay-" + run + "-xc";
+
+        // browse, then log in: everything on the key of the anonymous id seen first
+        s.page(xa, "anon:" + xa);
+        s.page(xa, "anon:" + xa);
+        s.identify(ua, xa, "anon:" + xa);
+        s.track(ua, null, "anon:" + xa);
+        s.track(ua, xa, "anon:" + xa);
+        s.page(xa, "anon:" + xa);
+        // a known user logs in on a new device with anonymous history: the device's later events follow the user
+        s.track(u2, null, "user:" + u2);
+        s.page(x2, "anon:" + x2);
+        s.page(x2, "anon:" + x2);
+        s.identify(u2, x2, "user:" + u2);
+        s.page(x2, "user:" + u2);
+        s.page(x2, "user:" + u2);
+        // ... until an operator unmerges them: the device's later events are on its own key again
+        unmerge(u2, x2);
+        s.page(x2, "anon:" + x2);
+        s.track(u2, null, "user:" + u2);
+        // unmerging a browse-then-log-in person: the anonymous id keeps its key, the user gets its own
+        s.page(xc, "anon:" + xc);
+        s.identify(uc, xc, "anon:" + xc);
+        unmerge(uc, xc);
+        s.page(xc, "anon:" + xc);
+        s.track(uc, null, "user:" + uc);
+
+        Sent sent = s.sent();
+        Map<String, String> messageOf = eventIdsByMessage(sent.messageIds());
+        List<ConsumerRecord<String, byte[]>> records = consumeUntil(topic, messageOf.keySet(), Duration.ofSeconds(60));
+        assertRelayed(sent, records, true);
+        // the unlinks go to the key the person had before them (where the joined history is)
+        Map<String, String> unlinkKeys = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            JsonNode v = JSON.readTree(r.value());
+            if (RelayRecords.IDENTITY_UNLINKED.equals(v.path("type").asText()) && v.path("userId").asText().startsWith("relay-" + run)) {
+                unlinkKeys.put(v.path("userId").asText(), r.key());
+                assertEquals(r.key(), v.path("personKey").asText());
+            }
+        }
+        assertEquals(Map.of(u2, "user:" + u2, uc, "anon:" + xc), unlinkKeys);
+
+        long head = Db.count(ds, "SELECT max(globalindex) FROM domainevententry");
+        KafkaRelay.Status status = Poll.until(Duration.ofSeconds(30), relay::status, st -> st.position() >= head);
+        long batches = status.batches() - before.batches();
+        long statements = status.personKeyStatements() - before.personKeyStatements();
+        System.out.printf("Kafka relay person keys: %d committed batches, %d statements on the map (%.2f per batch)%n", batches,
+                statements, batches == 0 ? 0.0 : (double) statements / batches);
+        assertTrue(statements <= 3 * batches, "at most one read, one batch of merges and one of upserts per batch: " + status);
+
+        // a relay started over from the start of the log (token deleted: the map is emptied with the new token) gives
+        // every event of the scenario, unlinks included, the same key again, in other batches
+        Map<String, String> keyOfEvent = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            String eventId = header(r, RelayRecords.EVENT_ID_HEADER);
+            JsonNode v = JSON.readTree(r.value());
+            if (messageOf.containsKey(eventId) || (RelayRecords.IDENTITY_UNLINKED.equals(v.path("type").asText())
+                    && v.path("userId").asText().startsWith("relay-" + run))) {
+                keyOfEvent.putIfAbsent(eventId, r.key());
+            }
+        }
+        assertEquals(messageOf.size() + 2, keyOfEvent.size());
+        assertTrue(relay.stop());
+        String replayTopic = topic + "-replay";
+        kafka.createTopic(replayTopic, 3);
+        execute("DELETE FROM tokenentry WHERE processorname = '" + KafkaRelay.PROCESSOR + "'");
+        relay.start(KafkaRelaySettings.of(kafka.bootstrapServers(), replayTopic).withBatching(500, Duration.ofSeconds(8)));
+        Map<String, String> replayed = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : consumeUntil(replayTopic, keyOfEvent.keySet(), Duration.ofSeconds(120))) {
+            String eventId = header(r, RelayRecords.EVENT_ID_HEADER);
+            if (keyOfEvent.containsKey(eventId)) {
+                replayed.putIfAbsent(eventId, r.key());
+            }
+        }
+        assertEquals(keyOfEvent, replayed, "the replayed relay keys every event as the first run did");
+        long replayHead = Db.count(ds, "SELECT max(globalindex) FROM domainevententry");
+        Poll.until(Duration.ofSeconds(120), relay::status, st -> st.position() >= replayHead);
+
+        // erasure removes the person's rows from the map, and only theirs
+        assertEquals(2, personKeyRows("user:" + ua, "anon:" + xa));
+        assertEquals(2, personKeyRows("user:" + u2, "anon:" + x2));
+        Api.admin().delete("/api/v1/customers/{id}", ua).then().statusCode(200);
+        assertEquals(0, personKeyRows("user:" + ua, "anon:" + xa));
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM relay_person_key WHERE person_id = ? OR person_key = ?", "user:" + ua, "anon:" + xa));
+        assertEquals(2, personKeyRows("user:" + u2, "anon:" + x2));
+    }
+
+    @Test
+    void aRelayStartingOverEmptiesItsPersonKeys() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "relay-reset-" + run;
+        kafka.createTopic(topic, 1);
+        startRelay(KafkaRelaySettings.of(kafka.bootstrapServers(), topic));
+        String x = "relay-" + run + "-x";
+        Script s = new Script(run);
+        s.page(x, "anon:" + x);
+        Poll.until(Duration.ofSeconds(30), () -> personKeyRows("anon:" + x), n -> n == 1);
+        assertTrue(relay.stop());
+        // the token deleted (what starting over means): the next start creates it anew and empties the map with it
+        startRelay(KafkaRelaySettings.of(kafka.bootstrapServers(), topic));
+        assertEquals(0, personKeyRows("anon:" + x));
     }
 
     private static boolean relayInError(String metrics) {

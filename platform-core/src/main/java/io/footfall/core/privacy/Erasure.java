@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 /**
  * Erases a customer (GDPR art. 17): destroys the keys of every identifier of the person, so their
  * personal data in the log is unreadable, purges their profile, identity links, timeline and
- * failed events, and records the identifiers so projections skip them from now on and on replay.
+ * failed events, what contributed projections and {@link ErasureHook}s hold about them, and records the identifiers so projections skip them from now on and on replay.
  */
 @ApplicationScoped
 public class Erasure {
@@ -35,6 +35,9 @@ public class Erasure {
     ErasedSubjects erased;
     @Inject
     io.footfall.core.store.EventLog eventLog;
+    /** Other stores keyed by identifier (the Kafka relay's person keys, …). */
+    @Inject
+    jakarta.enterprise.inject.Instance<ErasureHook> hooks;
 
     /**
      * What an erasure did.
@@ -73,6 +76,9 @@ public class Erasure {
             update(c, "DELETE FROM failed_event WHERE subject = ANY (?)", ids);
             for (io.footfall.core.store.Projection projection : eventLog.projections()) {
                 projection.erase(c, identifiers);
+            }
+            for (ErasureHook hook : hooks) {
+                hook.erase(c, identifiers);
             }
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO erased_subject (identifier, erased_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {

@@ -7,6 +7,7 @@ import io.footfall.core.observability.ReportedProcessor;
 import io.footfall.core.privacy.ErasedSubjects;
 import io.footfall.core.profile.Identifiers;
 import io.footfall.core.store.EventLog;
+import io.footfall.core.store.IdentityUnlinked;
 import io.footfall.core.store.ProcessedPosition;
 import io.footfall.core.store.ProcessingThreads;
 import io.footfall.core.store.RecordedBehavior;
@@ -45,6 +46,7 @@ import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.eclipse.microprofile.config.Config;
@@ -65,6 +67,10 @@ import org.jboss.logging.Logger;
  * after a pause that grows to a minute (Axon's error mode); meanwhile the lag grows in {@code footfall_processor_lag_events},
  * ingest goes on. Delivery is therefore at-least-once: a batch sent again (after a failure or a crash) repeats records
  * with the same key and {@code eventId} / {@code globalIndex} headers, which consumers use to drop duplicates.
+ *
+ * <p>The key follows the person through identity stitching ({@link PersonKeys}): the relay keeps its own identifier →
+ * person-key map ({@link PersonKeyStore}), read with one query per batch and written in the batch's transaction, before
+ * the acknowledgements are awaited; it is emptied when the relay's token is created anew.
  *
  * <p>Off by default ({@code footfall.distribution.kafka.enabled=false}): then no producer is created and nothing
  * connects to Kafka. Started at start-up on instances with the {@code ingest} role when enabled, or at runtime with
@@ -91,6 +97,8 @@ public class KafkaRelay implements ReportedProcessor {
     MeterRegistry registry;
     @Inject
     Config config;
+    @Inject
+    PersonKeyStore personKeys;
 
     @ConfigProperty(name = "footfall.distribution.kafka.enabled", defaultValue = "false")
     boolean enabled;
@@ -98,6 +106,8 @@ public class KafkaRelay implements ReportedProcessor {
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong personKeyStatements = new AtomicLong();
     private volatile TrackingEventProcessor processor;
     private volatile KafkaRelaySettings settings;
     private volatile RelayRecords records;
@@ -108,6 +118,7 @@ public class KafkaRelay implements ReportedProcessor {
     private Counter relayedCounter;
     private Counter failedCounter;
     private Timer ackTimer;
+    private Timer personKeysTimer;
 
     /**
      * What the relay is doing. Counters are totals since the application started, over all runs.
@@ -125,9 +136,12 @@ public class KafkaRelay implements ReportedProcessor {
      * @param failedBatches    batches that Kafka did not acknowledge in time (retried)
      * @param retrying         whether the last batch failed and no batch committed since
      * @param lastError        the last error (no personal data), or null
+     * @param batches          committed batches that held events
+     * @param personKeyStatements SQL round trips on the person-key map in those batches (one read, then at most one batch of merges and one of upserts)
      */
     public record Status(boolean running, boolean holding, String topic, String bootstrapServers, long position, long head, long lag,
-                         long relayed, long skipped, long failedBatches, boolean retrying, String lastError) {
+                         long relayed, long skipped, long failedBatches, boolean retrying, String lastError, long batches,
+                         long personKeyStatements) {
     }
 
     void onStart(@Observes @Priority(60) StartupEvent startup) {
@@ -176,7 +190,8 @@ public class KafkaRelay implements ReportedProcessor {
                         .build())
                 // the primary source, not the one held back behind the profile projection (ADR 0014): the relay feeds others
                 .messageSource(log.eventStore())
-                .tokenStore(log.tokenStore())
+                // a new token (first start, or starting over) empties the person-key map in the same transaction
+                .tokenStore(new ClearingTokenStore(log.tokenStore(), personKeys::clear))
                 .transactionManager(log.transactions())
                 .errorHandler(PropagatingErrorHandler.instance())
                 .trackingEventProcessorConfiguration(TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
@@ -224,7 +239,8 @@ public class KafkaRelay implements ReportedProcessor {
         long head = log.head();
         long position = holding ? ProcessedPosition.lowest(p) : stored().position();
         return new Status(p != null, holding, s == null ? null : s.topic(), s == null ? null : s.bootstrapServers(), position, head,
-                Math.max(0, head - position), relayed.get(), skipped.get(), failedBatches.get(), failing, lastError);
+                Math.max(0, head - position), relayed.get(), skipped.get(), failedBatches.get(), failing, lastError, batches.get(),
+                personKeyStatements.get());
     }
 
     private TokenPositions.Stored stored() {
@@ -264,6 +280,9 @@ public class KafkaRelay implements ReportedProcessor {
         failedCounter = Counter.builder("footfall.distribution.kafka.failed.batches")
                 .description("relay batches Kafka did not acknowledge in time (retried)").register(registry);
         ackTimer = Timer.builder("footfall.distribution.kafka.ack").description("time a relay batch waited for Kafka's acknowledgements")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        personKeysTimer = Timer.builder("footfall.distribution.kafka.person.keys")
+                .description("time a relay batch spent reading and writing its person keys (committed batches)")
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
@@ -314,11 +333,28 @@ public class KafkaRelay implements ReportedProcessor {
         }
     }
 
-    /** The sends of one processor batch, awaited before its token commits. */
+    /** The sends of one processor batch, awaited before its token commits, and its view of the person keys. */
     private final class Batch {
         final List<Future<RecordMetadata>> sent = new ArrayList<>();
+        final PersonKeys keys = new PersonKeys(personKeys::load);
         int skipped;
+        int keyStatements;
+        long keyNanos;
         boolean failed;
+
+        /** Reads the person keys of the whole batch (one query). */
+        void prefetchKeys(List<? extends org.axonframework.messaging.Message<?>> messages) {
+            long start = System.nanoTime();
+            keys.prefetch(PersonKeys.identifiersOf(messages.stream().map(m -> (Object) m.getPayload()).toList()));
+            keyNanos += System.nanoTime() - start;
+        }
+
+        /** Writes the batch's person-key changes in its transaction (before Kafka is awaited: a failure fails the batch). */
+        void writeKeys() {
+            long start = System.nanoTime();
+            keyStatements = keys.loads() + personKeys.write(keys, KafkaRelay.this::erasedIdentifier);
+            keyNanos += System.nanoTime() - start;
+        }
 
         void awaitAcknowledgements() throws Exception {
             if (sent.isEmpty()) {
@@ -366,8 +402,13 @@ public class KafkaRelay implements ReportedProcessor {
             UnitOfWork<?> uow = CurrentUnitOfWork.get().root();
             Batch batch = uow.getOrComputeResource(BATCH, key -> {
                 Batch b = new Batch();
+                if (uow instanceof BatchingUnitOfWork<?> batching) {
+                    // the person keys of the whole batch with one query
+                    b.prefetchKeys(batching.getMessages());
+                }
                 uow.onPrepareCommit(u -> {
                     try {
+                        b.writeKeys();
                         b.awaitAcknowledgements();
                     } catch (Exception e) {
                         throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
@@ -377,6 +418,9 @@ public class KafkaRelay implements ReportedProcessor {
                     relayed.addAndGet(b.sent.size());
                     relayedCounter.increment(b.sent.size());
                     skipped.addAndGet(b.skipped);
+                    batches.incrementAndGet();
+                    personKeyStatements.addAndGet(b.keyStatements);
+                    personKeysTimer.record(b.keyNanos, TimeUnit.NANOSECONDS);
                     failing = false;
                 });
                 uow.onRollback(u -> b.fail(u.getExecutionResult() != null && u.getExecutionResult().isExceptionResult()
@@ -389,7 +433,14 @@ public class KafkaRelay implements ReportedProcessor {
                 batch.skipped++;
                 return null;
             }
-            ProducerRecord<String, byte[]> record = records.record(settings.topic(), message.getIdentifier(), position, payload);
+            // the key after this event's identity links (in log order: the map is only ever changed by the relay's batches)
+            String key = null;
+            if (payload instanceof RecordedBehavior recorded) {
+                key = batch.keys.keyOf(recorded.event(), position);
+            } else if (payload instanceof IdentityUnlinked unlinked) {
+                key = batch.keys.keyOf(unlinked, position);
+            }
+            ProducerRecord<String, byte[]> record = records.record(settings.topic(), message.getIdentifier(), position, payload, key);
             if (record == null) {
                 batch.skipped++;
                 return null;
@@ -416,6 +467,10 @@ public class KafkaRelay implements ReportedProcessor {
         public Class<?> getTargetType() {
             return KafkaRelay.class;
         }
+    }
+
+    private boolean erasedIdentifier(String identifier) {
+        return erased.contains(identifier);
     }
 
     private boolean erased(BehaviorEvent event) {

@@ -15,9 +15,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * How one event of the log becomes one Kafka record (docs/kafka-relay.md): the key is the person ({@code user:<userId>}
- * when the event has a user id, else {@code anon:<anonymousId>}), the value is Footfall's canonical JSON of the event
- * <em>without personal data</em> (schema {@value #SCHEMA}), and the headers {@value #EVENT_ID_HEADER} (the log's event
+ * How one event of the log becomes one Kafka record (docs/kafka-relay.md): the key is the person (given by
+ * {@link PersonKeys}, which follows identity stitching; {@link #personKey} is an identifier's own key), the value is
+ * Footfall's canonical JSON of the event <em>without personal data</em> (schema {@value #SCHEMA}), and the headers {@value #EVENT_ID_HEADER} (the log's event
  * identifier), {@value #GLOBAL_INDEX_HEADER} (its position in the log, decimal) and {@value #SCHEMA_HEADER} let consumers
  * drop the duplicates that at-least-once delivery can bring.
  *
@@ -47,14 +47,14 @@ public final class RelayRecords {
         this.json = json;
     }
 
-    /** The person key of an event: {@code user:<userId>}, else {@code anon:<anonymousId>}. */
+    /** An event's own key, before identity stitching: {@code user:<userId>}, else {@code anon:<anonymousId>}. */
     public static String personKey(String userId, String anonymousId) {
         String user = Identifiers.user(userId);
         return user != null ? user : Identifiers.anonymous(anonymousId);
     }
 
     /**
-     * The record of a logged event, or null when the payload is not relayed.
+     * The record of a logged event keyed by its own identifier ({@link #personKey}), or null when the payload is not relayed.
      *
      * @param topic       the topic
      * @param eventId     the log's identifier of the event
@@ -62,14 +62,34 @@ public final class RelayRecords {
      * @param payload     the stored payload
      */
     public ProducerRecord<String, byte[]> record(String topic, String eventId, long globalIndex, Object payload) {
-        ObjectNode value;
-        String key;
+        String key = null;
         if (payload instanceof RecordedBehavior recorded) {
-            BehaviorEvent event = recorded.event();
-            key = personKey(event.userId(), event.anonymousId());
-            value = behaviour(event, globalIndex, recorded.personal() != null);
+            key = personKey(recorded.event().userId(), recorded.event().anonymousId());
         } else if (payload instanceof IdentityUnlinked unlinked) {
             key = personKey(unlinked.userId(), null);
+        }
+        return record(topic, eventId, globalIndex, payload, key);
+    }
+
+    /**
+     * The record of a logged event with the person key the relay resolved ({@link PersonKeys}), also in the value's
+     * {@code personKey}; null when the payload is not relayed or names nobody.
+     *
+     * @param topic       the topic
+     * @param eventId     the log's identifier of the event
+     * @param globalIndex the event's position in the log
+     * @param payload     the stored payload
+     * @param key         the person key
+     */
+    public ProducerRecord<String, byte[]> record(String topic, String eventId, long globalIndex, Object payload, String key) {
+        if (key == null) {
+            return null;
+        }
+        ObjectNode value;
+        if (payload instanceof RecordedBehavior recorded) {
+            BehaviorEvent event = recorded.event();
+            value = behaviour(event, globalIndex, recorded.personal() != null, key);
+        } else if (payload instanceof IdentityUnlinked unlinked) {
             value = json.createObjectNode();
             value.put("schema", SCHEMA);
             value.put("globalIndex", globalIndex);
@@ -80,9 +100,6 @@ public final class RelayRecords {
             value.put("anonymousId", unlinked.anonymousId());
             value.put("occurredAt", unlinked.at() == null ? null : unlinked.at().toString());
         } else {
-            return null;
-        }
-        if (key == null) {
             return null;
         }
         RecordHeaders headers = new RecordHeaders();
@@ -96,7 +113,7 @@ public final class RelayRecords {
         }
     }
 
-    private ObjectNode behaviour(BehaviorEvent e, long globalIndex, boolean sealed) {
+    private ObjectNode behaviour(BehaviorEvent e, long globalIndex, boolean sealed, String key) {
         ObjectNode v = json.createObjectNode();
         v.put("schema", SCHEMA);
         v.put("globalIndex", globalIndex);
@@ -104,7 +121,7 @@ public final class RelayRecords {
         putIfSet(v, "messageId", e.messageId());
         v.put("type", e.kind().wireName());
         putIfSet(v, "event", e.name());
-        v.put("personKey", personKey(e.userId(), e.anonymousId()));
+        v.put("personKey", key);
         putIfSet(v, "userId", e.userId());
         putIfSet(v, "anonymousId", e.anonymousId());
         putIfSet(v, "previousId", e.previousId());

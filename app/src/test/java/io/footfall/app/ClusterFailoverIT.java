@@ -3,22 +3,12 @@ package io.footfall.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.footfall.simulator.ListSink;
-import io.footfall.simulator.Simulator;
-import io.footfall.simulator.SimulatorConfig;
 import io.restassured.path.json.JsonPath;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -28,9 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +32,6 @@ import org.junit.jupiter.api.Test;
 class ClusterFailoverIT {
 
     private static final String KEY = "cluster-key";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static PostgresTestResource database;
     private static Map<String, String> env;
 
@@ -60,23 +47,10 @@ class ClusterFailoverIT {
         database.stop();
     }
 
-    /** One request body and the message ids in it. */
-    private record Batch(String json, List<String> ids) {
-    }
-
     @Test
     void theSurvivorTakesOverAndNothingIsLostOrDoubled() throws Exception {
-        ListSink generated = new ListSink();
-        Simulator.run(SimulatorConfig.builder().seed(23).users(200).days(14).build(), generated);
-        ConcurrentLinkedQueue<Batch> pending = new ConcurrentLinkedQueue<>();
-        List<ObjectNode> messages = generated.messages();
-        for (int from = 0; from < messages.size(); from += 100) {
-            List<ObjectNode> slice = messages.subList(from, Math.min(messages.size(), from + 100));
-            ObjectNode body = JSON.createObjectNode();
-            body.putArray("batch").addAll(slice);
-            pending.add(new Batch(JSON.writeValueAsString(body), slice.stream().map(m -> m.get("messageId").asText()).toList()));
-        }
-        int total = messages.size();
+        ConcurrentLinkedQueue<ClusterLoad.Batch> pending = ClusterLoad.batches(23, 200, 14, 100);
+        int total = ClusterLoad.messages(pending);
         assertTrue(total > 5_000, "enough load: " + total);
 
         try (AppProcess a = new AppProcess(env, AppProcess.logFile("cluster-a.log").toPath());
@@ -112,7 +86,8 @@ class ClusterFailoverIT {
                 assertTrue(done.getString(request + ".requestedOn").startsWith(notHolding.pid() + "@"), done.prettify());
             }
             assertEquals(profilesHolder.pid(), ownerPid("profiles"), "the holder kept the profile projection");
-            ExecutorService clients = send(pending, alive, acknowledged);
+            // paced (about 33 s for the 131 requests) so that the load goes on past the takeover
+            ExecutorService clients = ClusterLoad.send(pending, alive, acknowledged, KEY, 4);
 
             Poll.until(Duration.ofSeconds(120), acknowledged::size, n -> n >= total / 3);
             long ownerPid = Poll.until(Duration.ofSeconds(60), () -> ownerPid("profiles"), pid -> byPid.containsKey(pid));
@@ -134,6 +109,7 @@ class ClusterFailoverIT {
             clients.shutdown();
             assertTrue(clients.awaitTermination(300, TimeUnit.SECONDS), "every batch acknowledged by some instance");
             assertEquals(total, acknowledged.size(), "every message acknowledged");
+            assertTrue(ackedAtTakeover < total, "the load went on after the takeover (" + ackedAtTakeover + " of " + total + ")");
             AppProcess.assertStoredOnce(env.get("QUARKUS_DATASOURCE_JDBC_URL"), acknowledged);
 
             JsonPath caughtUp = awaitCaughtUp(survivor, -1);
@@ -198,45 +174,6 @@ class ClusterFailoverIT {
         assertTrue(java.nio.file.Files.readString(log).contains("footfall.roles: unknown role 'procss'"), "the log names the setting");
     }
 
-    /** Four clients sending the pending batches to the live instances in turn, moving on to another on any failure. */
-    private static ExecutorService send(ConcurrentLinkedQueue<Batch> pending, List<AppProcess> alive, Set<String> acknowledged) {
-        ExecutorService clients = Executors.newFixedThreadPool(4);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        AtomicInteger turn = new AtomicInteger();
-        for (int c = 0; c < 4; c++) {
-            clients.submit(() -> {
-                Batch batch;
-                while ((batch = pending.poll()) != null) {
-                    for (int attempt = 0; ; attempt++) {
-                        List<AppProcess> targets = List.copyOf(alive);
-                        AppProcess target = targets.get(Math.floorMod(turn.getAndIncrement(), targets.size()));
-                        try {
-                            HttpResponse<String> response = http.send(HttpRequest.newBuilder(target.uri("/v1/batch"))
-                                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8)))
-                                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                                    .POST(HttpRequest.BodyPublishers.ofString(batch.json())).build(), HttpResponse.BodyHandlers.ofString());
-                            if (response.statusCode() == 200) {
-                                acknowledged.addAll(batch.ids());
-                                break;
-                            }
-                            if (response.statusCode() != 429 && response.statusCode() != 503) {
-                                throw new AssertionError("batch refused with " + response.statusCode() + ": " + response.body());
-                            }
-                        } catch (java.io.IOException e) {
-                            // the instance went away: another one takes the batch
-                        }
-                        if (attempt > 200) {
-                            throw new AssertionError("a batch was never acknowledged");
-                        }
-                        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(Math.min(1000, 20L * (attempt + 1))).toNanos());
-                    }
-                }
-                return null;
-            });
-        }
-        return clients;
-    }
-
     private static HttpResponse<String> track(AppProcess app, String json) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.uri("/v1/batch"))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8)))
@@ -244,21 +181,8 @@ class ClusterFailoverIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The process id of the instance that holds a processor's segment 0 (Axon's owner is "pid@host"), -1 if none. */
     private static long ownerPid(String processor) {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
-                "SELECT owner FROM tokenentry WHERE processorname = ? AND segment = 0")) {
-            s.setString(1, processor);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next() || rs.getString(1) == null) {
-                    return -1;
-                }
-                String owner = rs.getString(1);
-                return Long.parseLong(owner.substring(0, owner.indexOf('@')));
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ClusterLoad.ownerPid(env.get("QUARKUS_DATASOURCE_JDBC_URL"), processor);
     }
 
     /** Whether both instances hold processors of the ones they both run, with a spread of at most one. */
@@ -281,39 +205,14 @@ class ClusterFailoverIT {
     }
 
     private static JsonPath awaitCaughtUp(AppProcess app, long minHead) {
-        return Poll.until(Duration.ofSeconds(180), () -> new JsonPath(http(app, "GET", "/api/v1/projections/profiles").body()),
-                s -> s.getLong("lag") == 0 && s.getLong("head") >= minHead && s.getLong("position") >= Math.max(0, minHead));
+        return ClusterLoad.awaitProfilesCaughtUp(app, minHead);
     }
 
     private static HttpResponse<String> http(AppProcess app, String method, String path) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.uri(path))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin-secret".getBytes(StandardCharsets.UTF_8)))
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ClusterLoad.admin(app, method, path);
     }
 
-    /** Every profile, identity link and timeline row, as text. */
     private static List<String> snapshot() throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = connect()) {
-            for (String sql : List.of(
-                    "SELECT person_id || ' ' || COALESCE(user_id, '-') || ' ' || state::text FROM profile ORDER BY person_id",
-                    "SELECT identifier || ' -> ' || person_id FROM identity_link ORDER BY identifier",
-                    "SELECT identifier || ' ' || global_index || ' ' || event_type FROM profile_timeline ORDER BY identifier, global_index")) {
-                try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(rs.getString(1));
-                    }
-                }
-            }
-        }
-        return rows;
-    }
-
-    private static Connection connect() throws Exception {
-        return DriverManager.getConnection(env.get("QUARKUS_DATASOURCE_JDBC_URL"), "postgres", "");
+        return ClusterLoad.profileSnapshot(env.get("QUARKUS_DATASOURCE_JDBC_URL"));
     }
 }

@@ -3,18 +3,11 @@ package io.footfall.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.footfall.distribution.kafka.KafkaRelay;
 import io.footfall.distribution.kafka.RelayRecords;
 import io.footfall.kafka.testbroker.Forked;
 import io.footfall.kafka.testbroker.KafkaTestBroker;
-import io.footfall.simulator.ListSink;
-import io.footfall.simulator.Simulator;
-import io.footfall.simulator.SimulatorConfig;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,12 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,7 +59,6 @@ class KafkaRelayFailoverIT {
     private static final int BATCH = 50;
     private static final int REQUESTS_PER_SECOND = 6;
     private static final String RELAYED = "(payloadtype LIKE '%RecordedBehavior' OR payloadtype LIKE '%IdentityUnlinked')";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static PostgresTestResource database;
     private static Forked kafka;
     private static Map<String, String> env;
@@ -102,27 +89,14 @@ class KafkaRelayFailoverIT {
         }
     }
 
-    /** One request body and the message ids in it. */
-    private record Batch(String json, List<String> ids) {
-    }
-
     /** One record read from the topic. */
     private record Relayed(int partition, long offset, String key, String eventId, long globalIndex) {
     }
 
     @Test
     void theSurvivorTakesOverTheRelayAndTheTopicHoldsEveryEventOfTheLog() throws Exception {
-        ListSink generated = new ListSink();
-        Simulator.run(SimulatorConfig.builder().seed(29).users(150).days(14).build(), generated);
-        ConcurrentLinkedQueue<Batch> pending = new ConcurrentLinkedQueue<>();
-        List<ObjectNode> messages = generated.messages();
-        for (int from = 0; from < messages.size(); from += BATCH) {
-            List<ObjectNode> slice = messages.subList(from, Math.min(messages.size(), from + BATCH));
-            ObjectNode body = JSON.createObjectNode();
-            body.putArray("batch").addAll(slice);
-            pending.add(new Batch(JSON.writeValueAsString(body), slice.stream().map(m -> m.get("messageId").asText()).toList()));
-        }
-        int total = messages.size();
+        ConcurrentLinkedQueue<ClusterLoad.Batch> pending = ClusterLoad.batches(29, 150, 14, BATCH);
+        int total = ClusterLoad.messages(pending);
         assertTrue(total > 3_000, "enough load: " + total);
 
         try (TopicReader topic = new TopicReader();
@@ -136,7 +110,7 @@ class KafkaRelayFailoverIT {
 
             List<AppProcess> alive = new CopyOnWriteArrayList<>(List.of(a, b));
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            ExecutorService clients = send(pending, alive, acknowledged);
+            ExecutorService clients = ClusterLoad.send(pending, alive, acknowledged, KEY, REQUESTS_PER_SECOND);
 
             Poll.until(Duration.ofSeconds(120), acknowledged::size, n -> n >= total / 3);
             // the victim is whoever holds the relay's token now
@@ -190,6 +164,18 @@ class KafkaRelayFailoverIT {
                 assertTrue(previous == null || previous < r.globalIndex(),
                         r.key() + ": first occurrence of " + r.globalIndex() + " after " + previous);
             }
+            // the survivor folds everything the victim folded, and its profiles equal a replay from scratch
+            JsonPath cluster = Poll.until(Duration.ofSeconds(120), () -> new JsonPath(ClusterLoad.admin(survivor, "GET", "/api/v1/cluster").body()),
+                    c -> c.getList("unclaimed").isEmpty() && c.getList("instances.find { it.node.startsWith('" + survivor.pid() + "@') }.holds")
+                            .containsAll(c.getList("instances.find { it.node.startsWith('" + survivor.pid() + "@') }.runs")));
+            String jdbcUrl = env.get("QUARKUS_DATASOURCE_JDBC_URL");
+            JsonPath caughtUp = ClusterLoad.awaitProfilesCaughtUp(survivor, -1);
+            List<String> live = ClusterLoad.profileSnapshot(jdbcUrl);
+            assertTrue(live.size() > 500, "profiles were projected: " + live.size());
+            assertEquals(202, ClusterLoad.admin(survivor, "POST", "/api/v1/projections/profiles/replay").statusCode());
+            ClusterLoad.awaitProfilesCaughtUp(survivor, caughtUp.getLong("head"));
+            assertEquals(live, ClusterLoad.profileSnapshot(jdbcUrl), "the live profiles after the failover equal a replay from scratch: "
+                    + cluster.prettify());
             System.out.printf("RELAY-FAILOVER kill→survivor-holds-relay=%d kill→topic-complete=%d events=%d duplicates=%d%n",
                     holdMs, completeMs, log.size(), duplicates);
             System.out.printf("RELAY-FAILOVER-DETAIL messages=%d acknowledged-at-kill=%d at-takeover=%d records=%d keys=%d%n",
@@ -197,71 +183,9 @@ class KafkaRelayFailoverIT {
         }
     }
 
-    /**
-     * Clients sending the pending batches to the live instances in turn at {@link #REQUESTS_PER_SECOND}, so that the load
-     * lasts past the relay's takeover; a failed request is sent again, to another instance when one went away.
-     */
-    private static ExecutorService send(ConcurrentLinkedQueue<Batch> pending, List<AppProcess> alive, Set<String> acknowledged) {
-        ExecutorService clients = Executors.newFixedThreadPool(4);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        AtomicInteger turn = new AtomicInteger();
-        long start = System.nanoTime();
-        long interval = TimeUnit.SECONDS.toNanos(1) / REQUESTS_PER_SECOND;
-        AtomicLong slots = new AtomicLong();
-        for (int c = 0; c < 4; c++) {
-            clients.submit(() -> {
-                Batch batch;
-                while ((batch = pending.poll()) != null) {
-                    // pacing of the load (not synchronisation): each request has its time slot
-                    long due = start + slots.getAndIncrement() * interval;
-                    for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
-                        LockSupport.parkNanos(due - now);
-                    }
-                    for (int attempt = 0; ; attempt++) {
-                        List<AppProcess> targets = List.copyOf(alive);
-                        AppProcess target = targets.get(Math.floorMod(turn.getAndIncrement(), targets.size()));
-                        try {
-                            HttpResponse<String> response = http.send(HttpRequest.newBuilder(target.uri("/v1/batch"))
-                                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8)))
-                                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                                    .POST(HttpRequest.BodyPublishers.ofString(batch.json())).build(), HttpResponse.BodyHandlers.ofString());
-                            if (response.statusCode() == 200) {
-                                acknowledged.addAll(batch.ids());
-                                break;
-                            }
-                            if (response.statusCode() != 429 && response.statusCode() != 503) {
-                                throw new AssertionError("batch refused with " + response.statusCode() + ": " + response.body());
-                            }
-                        } catch (java.io.IOException e) {
-                            // the instance went away: another one takes the batch
-                        }
-                        if (attempt > 200) {
-                            throw new AssertionError("a batch was never acknowledged");
-                        }
-                        LockSupport.parkNanos(Duration.ofMillis(Math.min(1000, 20L * (attempt + 1))).toNanos());
-                    }
-                }
-                return null;
-            });
-        }
-        return clients;
-    }
-
-    /** The process id of the instance holding the relay's token (Axon's owner is "pid@host"), -1 if none. */
+    /** The process id of the instance holding the relay's token, -1 if none. */
     private static long ownerPid() {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
-                "SELECT owner FROM tokenentry WHERE processorname = ? AND segment = 0")) {
-            s.setString(1, KafkaRelay.PROCESSOR);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next() || rs.getString(1) == null) {
-                    return -1;
-                }
-                String owner = rs.getString(1);
-                return Long.parseLong(owner.substring(0, owner.indexOf('@')));
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ClusterLoad.ownerPid(env.get("QUARKUS_DATASOURCE_JDBC_URL"), KafkaRelay.PROCESSOR);
     }
 
     /** The events of the log the relay publishes (ADR 0017: behaviour events and identity unlinks), by event id. */

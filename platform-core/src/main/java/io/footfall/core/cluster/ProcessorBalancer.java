@@ -59,11 +59,7 @@ public class ProcessorBalancer {
         if (!enabled || !roles.process()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cluster-balancer");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(io.footfall.core.store.ProcessingThreads.named("cluster-balancer", true));
         scheduler.scheduleWithFixedDelay(this::balanceSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -85,11 +85,7 @@ public class ReplayRequests {
         if (!roles.process()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "replay-requests");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(io.footfall.core.store.ProcessingThreads.named("replay-requests", true));
         scheduler.scheduleWithFixedDelay(this::pollSafely, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
     }
 

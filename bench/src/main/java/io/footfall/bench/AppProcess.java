@@ -49,11 +49,20 @@ final class AppProcess implements AutoCloseable {
      */
     static AppProcess start(String label, Path appJar, List<String> jvmArgs, Map<String, String> env, Path logDir)
             throws IOException {
+        return start(label, List.of(), appJar, jvmArgs, env, logDir);
+    }
+
+    /**
+     * Starts the app under a launcher that execs it, e.g. {@code taskset -c 0} to pin it to one CPU (the pid stays the
+     * JVM's).
+     */
+    static AppProcess start(String label, List<String> launcher, Path appJar, List<String> jvmArgs, Map<String, String> env,
+            Path logDir) throws IOException {
         if (!Files.isRegularFile(appJar)) {
             throw new IOException("no app at " + appJar + "; build it with ./mvnw -B -q -DskipTests package");
         }
         int port = freePort();
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.add("-jar");

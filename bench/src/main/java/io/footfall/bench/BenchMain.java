@@ -1281,15 +1281,21 @@ public final class BenchMain {
         } finally {
             loader.stop();
         }
-        String one = pg.copyDatabase(source, "cluster_one");
-        String two = pg.copyDatabase(source, "cluster_two");
-        Fold single = fold("cluster-one", one, 1);
-        Fold pair = fold("cluster-two", two, 2);
-        report.row("cluster: " + String.format(Locale.ROOT, "%,d", stored) + " events folded from scratch by every processor, one instance",
-                String.format(Locale.ROOT, "%.1f s (%.0f CPU s)", single.seconds(), single.cpuSeconds()), "", single.caughtUp() ? "info" : "NOT CAUGHT UP");
-        report.row("cluster: the same, two instances (processors " + pair.split() + ")",
-                String.format(Locale.ROOT, "%.1f s (%.0f CPU s)", pair.seconds(), pair.cpuSeconds()),
-                String.format(Locale.ROOT, "%.2f × one", pair.seconds() / single.seconds()), pair.caughtUp() ? "info" : "NOT CAUGHT UP");
+        // unpinned: both JVMs share every core; pinned (taskset): each instance gets one core of its own, as if on a
+        // machine of its own, and the single instance one core (PostgreSQL is not pinned in either)
+        boolean pin = Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
+        for (boolean pinned : pin ? List.of(false, true) : List.of(false)) {
+            String shape = pinned ? "one core per instance" : "instances share the cores";
+            Fold single = fold("cluster-one" + (pinned ? "-pinned" : ""), pg.copyDatabase(source, "cluster_one"), 1, pinned);
+            Fold pair = fold("cluster-two" + (pinned ? "-pinned" : ""), pg.copyDatabase(source, "cluster_two"), 2, pinned);
+            report.row("cluster (" + shape + "): " + String.format(Locale.ROOT, "%,d", stored)
+                            + " events folded from scratch by every processor, one instance",
+                    String.format(Locale.ROOT, "%.1f s (%.0f CPU s)", single.seconds(), single.cpuSeconds()), "",
+                    single.caughtUp() ? "info" : "NOT CAUGHT UP");
+            report.row("cluster (" + shape + "): the same, two instances (processors " + pair.split() + ")",
+                    String.format(Locale.ROOT, "%.1f s (%.0f CPU s)", pair.seconds(), pair.cpuSeconds()),
+                    String.format(Locale.ROOT, "%.2f × one", pair.seconds() / single.seconds()), pair.caughtUp() ? "info" : "NOT CAUGHT UP");
+        }
     }
 
     /**
@@ -1303,7 +1309,7 @@ public final class BenchMain {
     private record Fold(double seconds, double cpuSeconds, String split, boolean caughtUp) {
     }
 
-    private Fold fold(String label, String db, int instances) throws Exception {
+    private Fold fold(String label, String db, int instances, boolean pinned) throws Exception {
         Map<String, String> env = new java.util.HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.url(db));
         env.put("QUARKUS_DATASOURCE_USERNAME", pg.user());
@@ -1313,7 +1319,8 @@ public final class BenchMain {
         long t0 = System.nanoTime();
         try {
             for (int i = 1; i <= instances; i++) {
-                apps.add(AppProcess.start(label + "-" + i, options.appJar, options.appJvmArgs, env, options.logDir));
+                List<String> launcher = pinned ? List.of("/usr/bin/taskset", "-c", Integer.toString(i - 1)) : List.<String>of();
+                apps.add(AppProcess.start(label + "-" + i, launcher, options.appJar, options.appJvmArgs, env, options.logDir));
             }
             for (AppProcess app : apps) {
                 app.awaitReady(Duration.ofSeconds(180));
@@ -1340,8 +1347,8 @@ public final class BenchMain {
                     split.append(split.isEmpty() ? "" : "+").append(instance.path("holds").size());
                 }
             }
-            System.out.printf(Locale.ROOT, "  %d instance(s): ready %.1f s after launch, every processor caught up %.1f s after launch%s; "
-                    + "processors held %s; %s%n", instances, ready, seconds, caughtUp ? "" : " (NOT by the deadline)", split, cluster.path("instances"));
+            System.out.printf(Locale.ROOT, "  %d instance(s)%s: ready %.1f s after launch, every processor caught up %.1f s after launch%s; "
+                    + "processors held %s; %s%n", instances, pinned ? " (one core each)" : "", ready, seconds, caughtUp ? "" : " (NOT by the deadline)", split, cluster.path("instances"));
             return new Fold(seconds, ticks / (double) ProcStats.TICKS_PER_SECOND, split.toString(), caughtUp);
         } finally {
             for (AppProcess app : apps) {

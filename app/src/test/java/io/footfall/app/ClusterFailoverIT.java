@@ -127,10 +127,14 @@ class ClusterFailoverIT {
 
     @Test
     void anInstanceAnswersOnlyForItsRolesAndRefusesAnUnknownRole() throws Exception {
+        // a plugins directory both instances read, as a shared volume would be
+        java.nio.file.Path plugins = java.nio.file.Files.createTempDirectory("cluster-plugins-");
         Map<String, String> processOnly = new HashMap<>(env);
         processOnly.put("FOOTFALL_ROLES", "process");
+        processOnly.put("FOOTFALL_PLUGINS_PATH", plugins.toString());
         Map<String, String> frontOnly = new HashMap<>(env);
         frontOnly.put("FOOTFALL_ROLES", "ingest, serve");
+        frontOnly.put("FOOTFALL_PLUGINS_PATH", plugins.toString());
         try (AppProcess worker = new AppProcess(processOnly, AppProcess.logFile("cluster-process-only.log").toPath());
              AppProcess front = new AppProcess(frontOnly, AppProcess.logFile("cluster-front-only.log").toPath())) {
             worker.start();
@@ -162,6 +166,15 @@ class ClusterFailoverIT {
                     c -> c.getString("replays.find { it.processor == 'profiles' }.doneAt") != null);
             assertTrue(done.getString("replays.find { it.processor == 'profiles' }.doneBy").startsWith(worker.pid() + "@"), done.prettify());
             Poll.until(Duration.ofSeconds(60), () -> http(front, "GET", "/api/v1/profiles/" + user).statusCode(), s -> s == 200);
+
+            // a plugin dropped into the shared directory and reloaded through the front is loaded and folded by the worker
+            PluginHostTest.writeFixture(plugins.resolve("noop"), "io.footfall.plugins.fixtures.NoopPlugin");
+            HttpResponse<String> reloaded = http(front, "POST", "/api/v1/plugins/reload");
+            assertEquals(200, reloaded.statusCode(), reloaded.body());
+            assertTrue(new JsonPath(reloaded.body()).getList("started").contains("noop-fixture"), reloaded.body());
+            JsonPath cluster = Poll.until(Duration.ofSeconds(60), () -> new JsonPath(http(front, "GET", "/api/v1/cluster").body()),
+                    c -> held(c, worker).contains("plugin:noop-fixture"));
+            assertTrue(runs(cluster, worker).contains("plugin:noop-fixture"), cluster.prettify());
         }
 
         Map<String, String> misspelt = new HashMap<>(env);

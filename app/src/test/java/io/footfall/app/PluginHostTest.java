@@ -329,7 +329,7 @@ class PluginHostTest {
     }
 
     /** A copy of the fixtures jar whose service file names only the given plugin class. */
-    private static void writeFixture(Path dir, String pluginClass) throws IOException {
+    static void writeFixture(Path dir, String pluginClass) throws IOException {
         Files.createDirectories(dir);
         Path source;
         try (var jars = Files.list(Path.of("target/fixture-jars"))) {

@@ -39,6 +39,8 @@ public class PluginsResource {
     @Inject
     io.footfall.core.cluster.ReplayRequests replayRequests;
     @Inject
+    io.footfall.core.plugin.PluginReloads reloads;
+    @Inject
     DeadLetters deadLetters;
     @Inject
     TrainingJobs training;
@@ -105,11 +107,15 @@ public class PluginsResource {
         return status(view(id), log.head());
     }
 
-    /** Loads plugin directories added since start, without restarting anything else. */
+    /**
+     * Loads plugin directories added since start, without restarting anything else: here at once, on every other
+     * instance within {@code footfall.plugins.config-sync} ({@link io.footfall.core.plugin.PluginReloads}).
+     */
     @POST
     @Path("/reload")
     public Map<String, Object> reload() {
-        return Map.of("started", host.reload(), "refused", host.refusals());
+        io.footfall.core.plugin.PluginReloads.Outcome outcome = reloads.reloadEverywhere();
+        return Map.of("started", outcome.started(), "refused", host.refusals(), "generation", outcome.generation());
     }
 
     /**

@@ -27,6 +27,8 @@ public class PluginConfigFollower {
     private static final Logger LOG = Logger.getLogger(PluginConfigFollower.class);
     @Inject
     PluginHost host;
+    @Inject
+    PluginReloads reloads;
 
     @ConfigProperty(name = "footfall.plugins.config-sync", defaultValue = "PT5S")
     Duration every;
@@ -50,8 +52,17 @@ public class PluginConfigFollower {
         return followed.get();
     }
 
-    /** Compares every loaded plugin's stored configuration with the one it runs with and applies what differs. */
+    /**
+     * Loads new plugin directories when another instance was asked to reload ({@link PluginReloads}), then compares every
+     * loaded plugin's stored configuration with the one it runs with and applies what differs.
+     */
     public void check() {
+        try {
+            reloads.follow().ifPresent(outcome -> LOG.infof("plugins reloaded as another instance was asked to (generation %d): started %s",
+                    outcome.generation(), outcome.started()));
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot follow the plugin reloads of other instances: %s", SafeErrors.describe(e));
+        }
         for (String id : host.ids()) {
             try {
                 if (host.follow(id)) {

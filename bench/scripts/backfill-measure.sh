@@ -3,7 +3,8 @@
 # usage: bench/scripts/backfill-measure.sh APPDIR FILE TAG-PREFIX  (run from the repository root after ./mvnw -DskipTests package;
 #        needs /tmp/ub200k.csv: collectors/logs generate-userbehavior --rows 200000 --out /tmp/ub200k.csv)
 # Optional environment: APP_OPTS (extra JVM options for the app, e.g. a flight recording), COLLECTOR_JAR (default: this
-# checkout's collectors/logs jar), CLIENT=0 (skip the client-side run), RERUN=0 (skip the re-run).
+# checkout's collectors/logs jar), CLIENT=0 (skip the client-side run), RERUN=0 (skip the re-run), AFTER_START_SQL
+# (run on the fresh database once the app is ready, e.g. to compare schemas with one build).
 # PostgreSQL CPU counts the server's auxiliary processes (checkpointer, walwriter, ...) and the backends connected to
 # this script's database only, so other databases' work on a shared server is not charged to the import.
 set -u
@@ -17,6 +18,7 @@ QUARKUS_HTTP_PORT=18732 FOOTFALL_BOOTSTRAP_WRITE_KEY=bench-key FOOTFALL_BOOTSTRA
   java -XX:-TieredCompilation ${APP_OPTS:-} -jar $APPDIR/quarkus-run.jar > /tmp/bf-measure-app.log 2>&1 &
 APP=$!
 for i in $(seq 1 90); do curl -sf localhost:18732/q/health/ready >/dev/null && break; sleep 1; done
+[ -z "${AFTER_START_SQL:-}" ] || psql -h 127.0.0.1 -U postgres -d $DB -qc "$AFTER_START_SQL"
 J="java -jar ${COLLECTOR_JAR:-$REPO/collectors/logs/target/footfall-collector-logs.jar}"
 export FOOTFALL_URL=http://127.0.0.1:18732 FOOTFALL_WRITE_KEY=bench-key
 cpu(){ awk '{print $14+$15}' /proc/$1/stat; }

@@ -67,6 +67,7 @@ final class CopyBaseline {
                     END $$""");
             for (String table : List.of("domainevententry", "domainevententry_insert", "domainevententry_groupcommit")) {
                 s.execute(ddl(table));
+                s.execute(aggregateIndex(table));
                 s.execute("CREATE TRIGGER " + table + "_append_only BEFORE UPDATE ON " + table
                         + " FOR EACH ROW EXECUTE FUNCTION footfall_log_is_append_only()");
             }
@@ -74,7 +75,7 @@ final class CopyBaseline {
         return new CopyBaseline(pg, workload, db);
     }
 
-    /** The DDL of the app's {@code domainevententry} (Flyway V1) under another name. */
+    /** The DDL of the app's {@code domainevententry} (Flyway V1, with V16's index: {@link #aggregateIndex}) under another name. */
     static String ddl(String table) {
         return "CREATE TABLE " + table + " (\n"
                 + "    globalindex         BIGSERIAL    NOT NULL PRIMARY KEY,\n"
@@ -87,9 +88,14 @@ final class CopyBaseline {
                 + "    payloadrevision     VARCHAR(255),\n"
                 + "    payloadtype         VARCHAR(255) NOT NULL,\n"
                 + "    timestamp           VARCHAR(255) NOT NULL,\n"
-                + "    CONSTRAINT " + table + "_aggregate_seq UNIQUE (aggregateidentifier, sequencenumber),\n"
                 + "    CONSTRAINT " + table + "_event_id UNIQUE (eventidentifier)\n"
                 + ")";
+    }
+
+    /** Axon's aggregate uniqueness for aggregate rows only, as the app's log has it since Flyway V16 (ADR 0019). */
+    static String aggregateIndex(String table) {
+        return "CREATE UNIQUE INDEX " + table + "_aggregate_seq ON " + table + " (aggregateidentifier, sequencenumber) "
+                + "WHERE aggregateidentifier <> eventidentifier";
     }
 
     String database() {

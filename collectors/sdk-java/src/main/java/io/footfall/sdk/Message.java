@@ -125,6 +125,15 @@ public final class Message {
 
     /** The message as JSON, as it stands. */
     public String toJson() {
+        return Json.write(toMap());
+    }
+
+    /**
+     * The message as the map {@link #toJson} writes: its fields in order, then {@code properties} and {@code context}.
+     * The top-level map is a copy; the values are the message's own (do not change them). For code inside the same
+     * process that would otherwise write the JSON only to parse it again (the server-side import).
+     */
+    public Map<String, Object> toMap() {
         Map<String, Object> all = new LinkedHashMap<>(fields);
         if (properties != null) {
             all.put("properties", properties);
@@ -132,6 +141,6 @@ public final class Message {
         if (context != null) {
             all.put("context", context);
         }
-        return Json.write(all);
+        return all;
     }
 }

@@ -1,8 +1,5 @@
 package io.footfall.core.store;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -175,27 +172,26 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
 
     /** The binary {@code COPY} stream of the events, their indexes counting up from {@code firstIndex}. */
     static byte[] encode(List<? extends EventMessage<?>> events, Serializer serializer, long firstIndex) {
+        byte[][] rows = new byte[events.size()][];
         int size = HEADER.length + 2;
-        for (EventMessage<?> event : events) {
-            size += event instanceof EncodedEventMessage<?> encoded ? INDEX_FIELD_BYTES + encoded.encodedSize() - 2 : 2048;
+        for (int i = 0; i < rows.length; i++) {
+            EventMessage<?> event = events.get(i);
+            rows[i] = event instanceof EncodedEventMessage<?> encoded ? encoded.copyRow() : encodeRow(event, serializer).row();
+            size += INDEX_FIELD_BYTES + rows[i].length - 2;
         }
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(size);
+        // written into an array of the exact size: no growing, no copy at the end
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(new byte[size]);
+        out.put(HEADER);
         long index = firstIndex;
-        try (DataOutputStream out = new DataOutputStream(buffer)) {
-            out.write(HEADER);
-            for (EventMessage<?> event : events) {
-                byte[] row = event instanceof EncodedEventMessage<?> encoded ? encoded.copyRow() : encodeRow(event, serializer).row();
-                // the row's own field count (2 bytes) is replaced by one that counts the index field written first
-                out.writeShort(10);
-                out.writeInt(8);
-                out.writeLong(index++);
-                out.write(row, 2, row.length - 2);
-            }
-            out.writeShort(-1);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode events for COPY", e);
+        for (byte[] row : rows) {
+            // the row's own field count (2 bytes) is replaced by one that counts the index field written first
+            out.putShort((short) 10);
+            out.putInt(8);
+            out.putLong(index++);
+            out.put(row, 2, row.length - 2);
         }
-        return buffer.toByteArray();
+        out.putShort((short) -1);
+        return out.array();
     }
 
     /**
@@ -216,28 +212,25 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
         }
         byte[][] texts = {utf8(event.getIdentifier()), utf8(aggregateId), utf8(type), utf8(InstantCodec.formatMillis(event.getTimestamp())),
             utf8(payload.getType().getName()), utf8(payload.getType().getRevision())};
-        // sized exactly: field count, 8 length words, the sequence number and the values
-        int size = 2 + 8 * 4 + 8 + payload.getData().length + metaData.getData().length;
+        // sized exactly (field count, 9 length words, the sequence number and the values) and written in place: the
+        // stream this replaced was sized one length word short, so every row grew its buffer to twice and was copied twice
+        int size = 2 + 9 * 4 + 8 + payload.getData().length + (metaData.getData() == null ? 0 : metaData.getData().length);
         for (byte[] text : texts) {
             size += text == null ? 0 : text.length;
         }
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(size);
-        try (DataOutputStream out = new DataOutputStream(buffer)) {
-            out.writeShort(9);
-            bytes(out, texts[0]);
-            bytes(out, texts[1]);
-            out.writeInt(8);
-            out.writeLong(sequence);
-            bytes(out, texts[2]);
-            bytes(out, texts[3]);
-            bytes(out, texts[4]);
-            bytes(out, texts[5]);
-            bytes(out, payload.getData());
-            bytes(out, metaData.getData());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode an event for COPY", e);
-        }
-        return new EncodedRow(buffer.toByteArray(), payload);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(new byte[size]);
+        out.putShort((short) 9);
+        bytes(out, texts[0]);
+        bytes(out, texts[1]);
+        out.putInt(8);
+        out.putLong(sequence);
+        bytes(out, texts[2]);
+        bytes(out, texts[3]);
+        bytes(out, texts[4]);
+        bytes(out, texts[5]);
+        bytes(out, payload.getData());
+        bytes(out, metaData.getData());
+        return new EncodedRow(out.array(), payload);
     }
 
     /** One encoded row of the {@code COPY} stream and the serialized payload inside it. */
@@ -248,12 +241,12 @@ public class CopyEventStorageEngine extends JdbcEventStorageEngine {
         return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void bytes(DataOutputStream out, byte[] value) throws IOException {
+    private static void bytes(java.nio.ByteBuffer out, byte[] value) {
         if (value == null) {
-            out.writeInt(-1);
+            out.putInt(-1);
         } else {
-            out.writeInt(value.length);
-            out.write(value);
+            out.putInt(value.length);
+            out.put(value);
         }
     }
 }

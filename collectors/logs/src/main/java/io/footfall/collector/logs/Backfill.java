@@ -99,7 +99,8 @@ final class Backfill {
         RowFormat.Emitter emitter = new RowFormat.Emitter() {
             @Override
             public void emit(RowFormat.Out event) {
-                if (event.json().length() > MAX_EVENT_BYTES / 3 && event.json().getBytes(StandardCharsets.UTF_8).length > MAX_EVENT_BYTES) {
+                String json = event.json();
+                if (json.length() > MAX_EVENT_BYTES / 3 && json.getBytes(StandardCharsets.UTF_8).length > MAX_EVENT_BYTES) {
                     String lines = event.firstLine() == event.lastLine() ? "" : " (lines " + event.firstLine() + "–" + event.lastLine() + ")";
                     badRow(event.firstLine(), "the event is larger than the server's " + MAX_EVENT_BYTES + " bytes per event" + lines);
                     return;
@@ -108,11 +109,11 @@ final class Backfill {
                 if (options.dryRun()) {
                     return;
                 }
-                int bytes = event.json().length() + 1;
+                int bytes = json.length() + 1;
                 if (!batch.jsons.isEmpty() && (batch.jsons.size() >= options.batchSize() || batch.bytes + bytes > options.maxBatchBytes())) {
                     send(batch.take(), pool, window);
                 }
-                batch.add(event, bytes);
+                batch.add(json, event, bytes);
             }
 
             @Override
@@ -165,8 +166,8 @@ final class Backfill {
         List<long[]> lines = new ArrayList<>();
         int bytes;
 
-        void add(RowFormat.Out event, int size) {
-            jsons.add(event.json());
+        void add(String json, RowFormat.Out event, int size) {
+            jsons.add(json);
             lines.add(new long[]{event.firstLine(), event.lastLine()});
             bytes += size;
         }

@@ -47,6 +47,6 @@ final class MovieLensFormat implements RowFormat {
         Instant at = Parse.epoch(f.get(3), false, "timestamp");
         String id = Events.messageId(tag, "movielens\n" + raw);
         out.emit(new Out(Events.track(Identity.user(user), "Product Reviewed", at, id)
-                .property("product_id", item).property("rating", rating).toJson(), line, line));
+                .property("product_id", item).property("rating", rating), line, line));
     }
 }

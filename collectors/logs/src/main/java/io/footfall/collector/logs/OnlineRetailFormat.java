@@ -135,7 +135,7 @@ final class OnlineRetailFormat implements RowFormat {
             if (g.country != null) {
                 m.property("country", g.country);
             }
-            return m.toJson();
+            return m;
         });
     }
 }

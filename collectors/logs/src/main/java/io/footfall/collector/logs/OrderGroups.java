@@ -64,7 +64,7 @@ final class OrderGroups {
     }
 
     /** Emits every good order through {@code toEvent}; reports the good rows of spoiled orders. */
-    void finish(RowFormat.Emitter out, Function<Group, String> toEvent) {
+    void finish(RowFormat.Emitter out, Function<Group, io.footfall.sdk.Message> toEvent) {
         for (Group g : groups.values()) {
             if (g.badLine >= 0) {
                 for (long line : g.lines) {

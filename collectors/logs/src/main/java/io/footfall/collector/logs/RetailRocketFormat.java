@@ -61,13 +61,13 @@ final class RetailRocketFormat implements RowFormat {
             default -> throw new BadRow("event is not one of view, addtocart, transaction");
         };
         out.emit(new Out(Events.track(Identity.anonymous(visitor), name, at, Events.messageId(tag, "retailrocket\n" + raw))
-                .property("product_id", item).toJson(), line, line));
+                .property("product_id", item), line, line));
     }
 
     @Override
     public void finish(Emitter out) {
         orders.finish(out, g -> Events.track(Identity.anonymous(g.subject), "Order Completed", g.at,
                         Events.messageId(tag, "retailrocket\n" + g.content()))
-                .property("order_id", g.orderId).property("products", g.products).toJson());
+                .property("order_id", g.orderId).property("products", g.products));
     }
 }

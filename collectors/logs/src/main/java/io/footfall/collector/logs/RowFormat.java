@@ -10,7 +10,11 @@ import java.util.List;
 interface RowFormat {
 
     /** One event ready to send, with the lines it came from (for reports). */
-    record Out(String json, long firstLine, long lastLine) {
+    record Out(io.footfall.sdk.Message message, long firstLine, long lastLine) {
+        /** The message as the JSON the tracking API receives (written on each call). */
+        String json() {
+            return message.toJson();
+        }
     }
 
     /** Receives the events of a format. */

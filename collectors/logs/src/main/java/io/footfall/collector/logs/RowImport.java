@@ -20,8 +20,11 @@ public final class RowImport {
 
     /** Receives what the rows become. */
     public interface Sink {
-        /** One event, as JSON, from line {@code line}. */
-        void event(String json, long line);
+        /**
+         * One event from line {@code line}: the message's JSON tree, exactly as parsing the JSON the client-side backfill
+         * sends would give it ({@link MessageTree}), without writing and parsing that text.
+         */
+        void event(com.fasterxml.jackson.databind.node.ObjectNode message, long line);
 
         /** A row that cannot be imported, with the reason (never the row's values). */
         void bad(long line, String reason);
@@ -62,7 +65,7 @@ public final class RowImport {
         RowFormat.Emitter emitter = new RowFormat.Emitter() {
             @Override
             public void emit(RowFormat.Out event) {
-                sink.event(event.json(), event.firstLine());
+                sink.event(MessageTree.of(event.message()), event.firstLine());
             }
 
             @Override

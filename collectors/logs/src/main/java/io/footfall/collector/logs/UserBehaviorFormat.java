@@ -43,6 +43,6 @@ final class UserBehaviorFormat implements RowFormat {
                     .property("products", List.of(Map.of("product_id", item, "category", category, "quantity", 1)));
             default -> throw new BadRow("behavior is not one of pv, cart, fav, buy");
         };
-        out.emit(new Out(m.toJson(), line, line));
+        out.emit(new Out(m, line, line));
     }
 }

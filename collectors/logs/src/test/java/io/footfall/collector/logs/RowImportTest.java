@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class RowImportTest {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @Test
     void piecesOfAFileMapAsTheWholeFileDoesClientSide() throws IOException {
         Random random = new Random(5);
@@ -34,10 +36,10 @@ class RowImportTest {
                     .append(behaviors[random.nextInt(behaviors.length)]).append(',').append(time).append(i % 2 == 0 ? "\r\n" : "\n");
         }
         file.append("7,8,9,pv,1511539200"); // no newline at the end
-        List<String> expected = clientSide(file.toString());
+        List<Object> expected = clientSide(file.toString());
 
         for (int pieces : new int[] {1, 2, 7, 40}) {
-            List<String> got = new ArrayList<>();
+            List<Object> got = new ArrayList<>();
             String[] lines = file.toString().split("(?<=\n)");
             long firstLine = 1;
             long total = 0;
@@ -54,7 +56,7 @@ class RowImportTest {
         }
         // line 3 is the first row (i = 0, after the header and a blank line): its time is "never"
         assertTrue(expected.contains("bad 3: timestamp is not an integer"), "a bad row, with its line number");
-        assertTrue(expected.stream().anyMatch(e -> e.endsWith("behavior is not one of pv, cart, fav, buy")));
+        assertTrue(expected.stream().anyMatch(e -> e.toString().endsWith("behavior is not one of pv, cart, fav, buy")));
     }
 
     @Test
@@ -67,15 +69,22 @@ class RowImportTest {
         assertThrows(IllegalArgumentException.class, () -> RowImport.of("online-retail", "t"));
     }
 
-    /** What the client-side backfill makes of the file: its line reader, its format, its line numbers. */
-    private static List<String> clientSide(String file) throws IOException {
-        List<String> out = new ArrayList<>();
+    /**
+     * What the client-side backfill makes of the file: its line reader, its format, its line numbers, and the JSON it
+     * sends as the server parses it.
+     */
+    private static List<Object> clientSide(String file) throws IOException {
+        List<Object> out = new ArrayList<>();
         RowFormat format = LogsMain.format("userbehavior", "t", ZoneOffset.UTC);
         RowImport.Sink sink = sink(out);
         RowFormat.Emitter emitter = new RowFormat.Emitter() {
             @Override
             public void emit(RowFormat.Out event) {
-                sink.event(event.json(), event.firstLine());
+                try {
+                    sink.event((com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(event.json()), event.firstLine());
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
             }
 
             @Override
@@ -94,11 +103,12 @@ class RowImportTest {
         return out;
     }
 
-    private static RowImport.Sink sink(List<String> out) {
+    /** Events as line, text (field order) and tree (node types: equal only with the same int, long or double nodes). */
+    private static RowImport.Sink sink(List<Object> out) {
         return new RowImport.Sink() {
             @Override
-            public void event(String json, long line) {
-                out.add(line + " " + json);
+            public void event(com.fasterxml.jackson.databind.node.ObjectNode message, long line) {
+                out.add(List.of(line, message.toString(), message));
             }
 
             @Override

@@ -302,9 +302,7 @@ public class PluginsResource {
             host.replay(id, at);
         } catch (io.footfall.core.store.TokenPositions.HeldElsewhereException e) {
             // another instance feeds the plugin: that one replays it (ADR 0018)
-            io.footfall.core.cluster.ReplayRequests.Request request = replayRequests.request("plugin:" + id, at);
-            return Response.accepted(Map.of("status", "requested", "id", id, "requestedAt", request.requestedAt().toString(),
-                    "message", "the instance that feeds plugin " + id + " replays it; GET /api/v1/cluster shows when it did")).build();
+            return ProjectionsResource.requested("id", id, replayRequests.request("plugin:" + id, at));
         }
         return Response.accepted(Map.of("status", "replaying", "id", id)).build();
     }

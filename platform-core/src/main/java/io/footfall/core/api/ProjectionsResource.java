@@ -88,9 +88,14 @@ public class ProjectionsResource {
                                 + io.footfall.core.config.SafeErrors.describe(e.getCause()) + "); nothing changed, try again")));
             }
         }
-        ReplayRequests.Request request = requests.request(name, null);
-        return Response.accepted(Map.of("status", "requested", "name", name, "requestedAt", request.requestedAt().toString(),
-                "message", "the instance that folds " + name + " replays it; GET /api/v1/cluster shows when it did")).build();
+        return requested("name", name, requests.request(name, null));
+    }
+
+    /** 202 for a replay recorded for the instance that folds the processor ({@link ReplayRequests}). */
+    static Response requested(String field, String id, ReplayRequests.Request request) {
+        return Response.accepted(Map.of("status", "requested", field, id, "requestedAt", request.requestedAt().toString(),
+                "message", "the instance that folds " + request.processor() + " replays it; GET /api/v1/cluster shows when it did"))
+                .build();
     }
 
     /** The profile projection and every contributed projection, whether or not this instance runs them. */

@@ -4,6 +4,7 @@ import io.footfall.core.config.InstanceRoles;
 import io.footfall.core.config.SafeErrors;
 import io.footfall.core.plugin.PluginHost;
 import io.footfall.core.store.EventLog;
+import io.footfall.core.store.ProcessingThreads;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -23,9 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -61,9 +60,12 @@ public class ClusterInstances {
     private ScheduledExecutorService scheduler;
 
     void start(@Observes @Priority(60) StartupEvent startup) {
-        beatSafely();
-        scheduler = Executors.newSingleThreadScheduledExecutor(io.footfall.core.store.ProcessingThreads.named("cluster-heartbeat", true));
-        scheduler.scheduleWithFixedDelay(this::beatSafely, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            beat(); // at once, so that the others see this instance before its first period
+        } catch (RuntimeException e) {
+            LOG.debugf("heartbeat skipped this round: %s", SafeErrors.describe(e));
+        }
+        scheduler = ProcessingThreads.every("cluster-heartbeat", heartbeat, this::beat, LOG, "heartbeat");
     }
 
     /** Leaves before the processors stop (EventLog stops at priority 5), so the others rebalance at once. */
@@ -130,14 +132,6 @@ public class ClusterInstances {
 
     private static List<String> split(String joined) {
         return joined == null || joined.isBlank() ? List.of() : Arrays.asList(joined.split(","));
-    }
-
-    private void beatSafely() {
-        try {
-            beat();
-        } catch (RuntimeException e) {
-            LOG.debugf("heartbeat not written: %s", SafeErrors.describe(e));
-        }
     }
 
     /** Writes this instance's row (roles, the processors it runs now, the time) and drops rows dead for an hour. */

@@ -1,8 +1,8 @@
 package io.footfall.core.cluster;
 
 import io.footfall.core.config.InstanceRoles;
-import io.footfall.core.config.SafeErrors;
 import io.footfall.core.store.EventLog;
+import io.footfall.core.store.ProcessingThreads;
 import io.footfall.core.store.TokenPositions;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -59,21 +58,12 @@ public class ProcessorBalancer {
         if (!enabled || !roles.process()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(io.footfall.core.store.ProcessingThreads.named("cluster-balancer", true));
-        scheduler.scheduleWithFixedDelay(this::balanceSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler = ProcessingThreads.every("cluster-balancer", interval, this::balance, LOG, "processor balancing");
     }
 
     void stop(@Observes @Priority(4) ShutdownEvent shutdown) {
         if (scheduler != null) {
             scheduler.shutdownNow();
-        }
-    }
-
-    private void balanceSafely() {
-        try {
-            balance();
-        } catch (RuntimeException e) {
-            LOG.debugf("processors not balanced this round: %s", SafeErrors.describe(e));
         }
     }
 

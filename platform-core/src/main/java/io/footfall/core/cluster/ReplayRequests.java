@@ -4,6 +4,7 @@ import io.footfall.core.config.InstanceRoles;
 import io.footfall.core.config.SafeErrors;
 import io.footfall.core.plugin.PluginHost;
 import io.footfall.core.store.EventLog;
+import io.footfall.core.store.ProcessingThreads;
 import io.footfall.core.store.ProjectionReplays;
 import io.footfall.core.store.TokenPositions;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,9 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,6 +41,7 @@ public class ReplayRequests {
 
     private static final Logger LOG = Logger.getLogger(ReplayRequests.class);
     private static final String PLUGIN_PREFIX = "plugin:";
+    private static final String COLUMNS = "processor, from_time, requested_at, requested_on, done_at, done_by, outcome";
 
     @Inject
     DataSource dataSource;
@@ -85,8 +85,7 @@ public class ReplayRequests {
         if (!roles.process()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(io.footfall.core.store.ProcessingThreads.named("replay-requests", true));
-        scheduler.scheduleWithFixedDelay(this::pollSafely, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler = ProcessingThreads.every("replay-requests", poll, this::carryOut, LOG, "replay requests check");
     }
 
     void stop(@Observes @Priority(4) ShutdownEvent shutdown) {
@@ -97,31 +96,38 @@ public class ReplayRequests {
 
     /** Records a request (replacing an earlier one for the same processor). */
     public Request request(String processor, Instant from) {
+        Request recorded;
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "INSERT INTO replay_request (processor, from_time, requested_at, requested_on) VALUES (?, ?, now(), ?)"
                         + " ON CONFLICT (processor) DO UPDATE SET from_time = excluded.from_time, requested_at = excluded.requested_at,"
-                        + " requested_on = excluded.requested_on, done_at = NULL, done_by = NULL, outcome = NULL")) {
+                        + " requested_on = excluded.requested_on, done_at = NULL, done_by = NULL, outcome = NULL"
+                        + " RETURNING " + COLUMNS)) {
             s.setString(1, processor);
             s.setTimestamp(2, from == null ? null : Timestamp.from(from));
             s.setString(3, EventLog.NODE);
-            s.executeUpdate();
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                recorded = read(rs);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record the replay request", e);
         }
         LOG.infof("replay of %s requested; the instance holding it carries it out", processor);
-        return all().stream().filter(r -> r.processor().equals(processor)).findFirst().orElseThrow();
+        return recorded;
     }
 
     /** Every request, pending or done, newest first. */
     public List<Request> all() {
+        return select("");
+    }
+
+    private List<Request> select(String where) {
         List<Request> requests = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT processor, from_time, requested_at, requested_on, done_at, done_by, outcome FROM replay_request"
-                        + " ORDER BY requested_at DESC, processor");
+                "SELECT " + COLUMNS + " FROM replay_request" + where + " ORDER BY requested_at DESC, processor");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                requests.add(new Request(rs.getString(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3)),
-                        rs.getString(4), instant(rs.getTimestamp(5)), rs.getString(6), rs.getString(7)));
+                requests.add(read(rs));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the replay requests", e);
@@ -129,21 +135,18 @@ public class ReplayRequests {
         return requests;
     }
 
+    private static Request read(ResultSet rs) throws SQLException {
+        return new Request(rs.getString(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3)), rs.getString(4),
+                instant(rs.getTimestamp(5)), rs.getString(6), rs.getString(7));
+    }
+
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
     }
 
-    private void pollSafely() {
-        try {
-            carryOut();
-        } catch (RuntimeException e) {
-            LOG.debugf("replay requests not checked this round: %s", SafeErrors.describe(e));
-        }
-    }
-
     /** Carries out the pending requests for processors this instance holds (or that nobody holds and it runs). */
     void carryOut() {
-        List<Request> pending = all().stream().filter(r -> r.doneAt() == null).toList();
+        List<Request> pending = select(" WHERE done_at IS NULL");
         if (pending.isEmpty()) {
             return;
         }
@@ -160,7 +163,11 @@ public class ReplayRequests {
             if (!mine) {
                 continue;
             }
-            Runnable markDone = () -> markDone(request);
+            Runnable markDone = () -> {
+                if (finish(request, "replayed") == 0) {
+                    throw new AlreadyDone();
+                }
+            };
             try {
                 if (request.processor().startsWith(PLUGIN_PREFIX)) {
                     plugins.replay(request.processor().substring(PLUGIN_PREFIX.length()), request.from(), markDone);
@@ -178,7 +185,11 @@ public class ReplayRequests {
                 }
                 String why = SafeErrors.describe(e);
                 LOG.warnf("replay of %s, as requested, failed: %s", request.processor(), why);
-                fail(request, why);
+                try {
+                    finish(request, "failed: " + why);
+                } catch (RuntimeException notRecorded) {
+                    LOG.debugf("replay request failure not recorded: %s", SafeErrors.describe(notRecorded));
+                }
             }
         }
     }
@@ -192,32 +203,21 @@ public class ReplayRequests {
         return false;
     }
 
-    /** In the reset's transaction: claims the request; another instance that claimed it first makes this one roll back. */
-    private void markDone(Request request) {
+    /**
+     * Marks a pending request done with its outcome; in the reset's transaction when it succeeded, so that of two
+     * instances that both carried it out, the second finds no pending row (0) and rolls back.
+     */
+    private int finish(Request request, String outcome) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE replay_request SET done_at = now(), done_by = ?, outcome = 'replayed'"
+                "UPDATE replay_request SET done_at = now(), done_by = ?, outcome = ?"
                         + " WHERE processor = ? AND requested_at = ? AND done_at IS NULL")) {
             s.setString(1, EventLog.NODE);
-            s.setString(2, request.processor());
-            s.setTimestamp(3, Timestamp.from(request.requestedAt()));
-            if (s.executeUpdate() == 0) {
-                throw new AlreadyDone();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot mark the replay request done", e);
-        }
-    }
-
-    private void fail(Request request, String why) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE replay_request SET done_at = now(), done_by = ?, outcome = ? WHERE processor = ? AND requested_at = ? AND done_at IS NULL")) {
-            s.setString(1, EventLog.NODE);
-            s.setString(2, "failed: " + why);
+            s.setString(2, outcome);
             s.setString(3, request.processor());
             s.setTimestamp(4, Timestamp.from(request.requestedAt()));
-            s.executeUpdate();
+            return s.executeUpdate();
         } catch (SQLException e) {
-            LOG.debugf("replay request failure not recorded: %s", SafeErrors.describe(e));
+            throw new IllegalStateException("cannot mark the replay request done", e);
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.footfall.core.store;
 
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,5 +24,23 @@ public final class ProcessingThreads {
             thread.setDaemon(daemon);
             return thread;
         };
+    }
+
+    /**
+     * Runs {@code task} on a daemon thread named {@code name}, {@code period} after start and then {@code period} after
+     * each run ended. A run that throws is logged at debug level as "{@code what} skipped this round" and the next
+     * runs as planned.
+     */
+    public static ScheduledExecutorService every(String name, Duration period, Runnable task, org.jboss.logging.Logger log,
+            String what) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named(name, true));
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.debugf("%s skipped this round: %s", what, io.footfall.core.config.SafeErrors.describe(e));
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        return scheduler;
     }
 }

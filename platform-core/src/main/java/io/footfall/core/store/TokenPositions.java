@@ -55,9 +55,7 @@ public final class TokenPositions {
                             : serializer.deserialize(new SimpleSerializedObject<>(bytes, byte[].class, rs.getString(2), null));
                     position = Math.min(position, ProcessedPosition.of(token));
                     replaying |= token instanceof ReplayToken;
-                    String stamp = rs.getString(3);
-                    boolean fresh = stamp != null && claimedSince(stamp).plus(CLAIM_TIMEOUT).isAfter(now);
-                    claimed &= rs.getString(4) != null && fresh;
+                    claimed &= liveOwner(rs.getString(4), rs.getString(3), now) != null;
                 }
             }
         } catch (SQLException e) {
@@ -85,10 +83,7 @@ public final class TokenPositions {
                 "SELECT processorname, segment, owner, timestamp FROM tokenentry ORDER BY processorname, segment");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                String owner = rs.getString(3);
-                String stamp = rs.getString(4);
-                boolean fresh = owner != null && stamp != null && claimedSince(stamp).plus(CLAIM_TIMEOUT).isAfter(now);
-                claims.add(new Claim(rs.getString(1), rs.getInt(2), fresh ? owner : null));
+                claims.add(new Claim(rs.getString(1), rs.getInt(2), liveOwner(rs.getString(3), rs.getString(4), now)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the token store", e);
@@ -98,16 +93,8 @@ public final class TokenPositions {
 
     /** A processor's reset was refused: another live instance holds one of its segments. */
     public static final class HeldElsewhereException extends RuntimeException {
-        private final String owner;
-
         HeldElsewhereException(String processor, String owner) {
             super("processor " + processor + " is held by instance " + owner);
-            this.owner = owner;
-        }
-
-        /** The instance holding it ({@code pid@host}). */
-        public String owner() {
-            return owner;
         }
     }
 
@@ -127,9 +114,8 @@ public final class TokenPositions {
             s.setString(1, processor);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    String owner = rs.getString(1);
-                    String stamp = rs.getString(2);
-                    if (owner != null && !owner.equals(self) && stamp != null && claimedSince(stamp).plus(CLAIM_TIMEOUT).isAfter(now)) {
+                    String owner = liveOwner(rs.getString(1), rs.getString(2), now);
+                    if (owner != null && !owner.equals(self)) {
                         throw new HeldElsewhereException(processor, owner);
                     }
                 }
@@ -137,6 +123,11 @@ public final class TokenPositions {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot lock the token store", e);
         }
+    }
+
+    /** The owner of a token row whose claim is live (renewed within the claim timeout), else null. */
+    private static String liveOwner(String owner, String stamp, Instant now) {
+        return owner != null && stamp != null && claimedSince(stamp).plus(CLAIM_TIMEOUT).isAfter(now) ? owner : null;
     }
 
     /** Axon writes the claim time as ISO-8601; anything else counts as a claim made now. */

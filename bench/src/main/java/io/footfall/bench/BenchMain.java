@@ -228,8 +228,11 @@ public final class BenchMain {
             List<Double> insert = new ArrayList<>();
             List<Double> group = new ArrayList<>();
             for (int r = 1; r <= options.reps; r++) {
+                pg.checkpoint();
                 CopyBaseline.Pass pass = baseline.copy("domainevententry", "r" + r, options.events, options.batch, cpu);
+                pg.checkpoint();
                 CopyBaseline.Pass ins = baseline.insert("domainevententry_insert", "r" + r, options.events, options.batch, cpu);
+                pg.checkpoint();
                 CopyBaseline.Pass big = baseline.copy("domainevententry_groupcommit", "r" + r, options.events,
                         GROUP_COMMIT_ROWS, cpu);
                 copyPasses.add(pass);
@@ -287,24 +290,49 @@ public final class BenchMain {
             long deadline = Math.max(300, options.events / 500L);
             long accepted = 0;
             long warm = 0;
-            if (options.warmup > 0) {
-                IngestLoad.Result w = IngestLoad.run("warm-up", api, workload.batches("warm", options.warmup, options.batch),
+            if (options.ingestWarmup > 0) {
+                IngestLoad.Result w = IngestLoad.run("warm-up", api, workload.batches("warm", options.ingestWarmup, options.batch),
                         options.clients, deadline, appCpu(app), new ProcStats.ThreadSampler(app.pid()));
                 print(w);
                 warm = w.stored();
                 checkClean(w);
             }
+            // the machine's speed drifts between minutes (raw COPY on the same VM: 70k–110k rows/s from one run to the
+            // next), so with the copy part each rep is paired with a COPY pass right before it, the app idle meanwhile,
+            // and the ratio is the median of the pairs' ratios
+            CopyBaseline paired = options.runs("copy") ? CopyBaseline.create(pg, workload) : null;
             List<Double> rates = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
             List<IngestLoad.Result> runs = new ArrayList<>();
-            for (int r = 1; r <= options.reps; r++) {
-                List<Workload.Batch> batches = workload.batches("r" + r, options.events, options.batch);
-                IngestLoad.Result result = IngestLoad.run("rep " + r, api, batches, options.clients, deadline,
-                        appCpu(app), new ProcStats.ThreadSampler(app.pid()));
-                print(result);
-                checkClean(result);
-                rates.add(result.eventsPerSecond());
-                runs.add(result);
-                accepted += result.stored();
+            try {
+                if (paired != null && options.warmup > 0) {
+                    paired.copy("domainevententry", "warm", options.warmup, options.batch, pgCpu());
+                }
+                for (int r = 1; r <= options.reps; r++) {
+                    double copyRate = Double.NaN;
+                    if (paired != null) {
+                        pg.checkpoint();
+                        CopyBaseline.Pass pass = paired.copy("domainevententry", "p" + r, options.events, options.batch, pgCpu());
+                        copyRate = print(r, pass);
+                    }
+                    pg.checkpoint();
+                    List<Workload.Batch> batches = workload.batches("r" + r, options.events, options.batch);
+                    IngestLoad.Result result = IngestLoad.run("rep " + r, api, batches, options.clients, deadline,
+                            appCpu(app), new ProcStats.ThreadSampler(app.pid()));
+                    print(result);
+                    checkClean(result);
+                    rates.add(result.eventsPerSecond());
+                    runs.add(result);
+                    accepted += result.stored();
+                    if (paired != null) {
+                        ratios.add(result.eventsPerSecond() / copyRate);
+                        System.out.printf(Locale.ROOT, "      rep %d ingest / COPY just before: %.2f%n", r, result.eventsPerSecond() / copyRate);
+                    }
+                }
+            } finally {
+                if (paired != null) {
+                    pg.drop(paired.database());
+                }
             }
             long[] lag = folds ? api.projection() : null;
             long count = pg.countEvents(db);
@@ -327,8 +355,16 @@ public final class BenchMain {
                     Math.abs(a.eventsPerSecond() - median), Math.abs(b.eventsPerSecond() - median))).orElseThrow();
             report.check("durable ingest over HTTP (median of " + options.reps + ", " + options.clients + " clients × "
                     + options.batch + "/request, roles " + options.ingestRoles + ")", median, Report.fmt(median, 0) + " events/s", TARGET_INGEST, true, "≥ 20,000 events/s");
-            report.check("durable ingest / raw COPY", median / copyMedian, Report.fmt(median / copyMedian, 2), TARGET_COPY_RATIO,
-                    true, "≥ 0.6");
+            if (ratios.isEmpty()) {
+                report.check("durable ingest / raw COPY", median / copyMedian, Report.fmt(median / copyMedian, 2), TARGET_COPY_RATIO,
+                        true, "≥ 0.6");
+            } else {
+                double ratio = Stats.median(ratios);
+                report.check("durable ingest / raw COPY (median of " + ratios.size() + " reps, each against a COPY pass just before it)",
+                        ratio, Report.fmt(ratio, 2) + " (pairs " + ratios.stream().map(x -> Report.fmt(x, 2)).toList() + ")",
+                        TARGET_COPY_RATIO, true, "≥ 0.6");
+                report.row("durable ingest / the copy part's median COPY", Report.fmt(median / copyMedian, 2), "", "");
+            }
             report.row("ingest request latency p50 / p99 (median rep)",
                     Report.fmt(Stats.percentile(medianRun.latencyMs(), 50), 0) + " / "
                             + Report.fmt(Stats.percentile(medianRun.latencyMs(), 99), 0) + " ms", "", "");
@@ -474,8 +510,10 @@ public final class BenchMain {
                     Report.fmt(achieved / options.rate, 2) + (load.skipped() + load.lost() > 0
                             ? ", " + Report.fmt(load.skipped() + load.lost(), 0) + " not stored" : ""));
             report.row("freshness p50 (app metric)" + at, Report.fmt(m.get("0.5"), 3) + " s", "", "");
-            report.check("freshness p99 (app metric)" + at, m.get("0.99"), Report.fmt(m.get("0.99"), 3) + " s",
-                    TARGET_FRESHNESS_P99_S, false, "≤ 1 s");
+            // Micrometer's quantiles cover a rolling window of about two minutes, which on a short load still holds the
+            // warm-up (folded while the JIT compiled): shown, but the verdict is the load's own bucket counts below
+            report.row("freshness p99 (app metric, rolling window incl. warm-up)" + at, Report.fmt(m.get("0.99"), 3) + " s",
+                    "", "see the next row");
             report.check("events folded within 1 s during the load" + at, r.shareWithin("1.0"),
                     Report.fmt(100 * r.shareWithin("1.0"), 2) + " %", 0.99, true, "≥ 99 % (p99 ≤ 1 s)");
             report.row("freshness p50 (marker, send → visible in API)" + at, ms(Stats.percentile(markers, 50)) + " ms",

@@ -40,14 +40,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Durable, group-committed ingestion in two stages. Requests queue up (bounded: a full queue is an
- * {@link OverloadedException}, never memory growth). The preparing thread takes as many queued requests
- * as fit in one commit, drops repeats within the group and, while duplicates are recent, events already in
- * the log (durable dedup by event id: otherwise the append's unique event id finds them), seals personal data and encodes each remaining event's stored row; the committing thread
- * takes the append lock, appends the rows through Axon's event store in one unit of work with the
- * rejected events, commits, and only then completes the requests' futures. An id committed between the
- * two steps fails the append on the log's unique event id, and the group is committed again with the
- * duplicate check under the lock, so every event is stored exactly once. The next group is prepared
- * while the previous one commits (docs/adr/0014-pipelined-ingest.md); groups commit in queue order.
+ * {@link OverloadedException}, never memory growth). The preparing thread takes queued requests in small
+ * steps (up to {@code footfall.ingest.max-events-per-prepare} events), drops repeats within the step and, while
+ * duplicates are recent, events already in the log (durable dedup by event id: otherwise the append's unique event id
+ * finds them), seals personal data and encodes each remaining event's stored row; the committing thread merges the
+ * steps prepared so far into one group (up to {@code footfall.ingest.max-events-per-commit} events), takes the append
+ * lock, appends the rows through Axon's event store in one unit of work with the rejected events, commits, and only
+ * then completes the requests' futures. An id committed between the two stages fails the append on the log's unique
+ * event id, and the group is committed again with the duplicate check under the lock, so every event is stored exactly
+ * once. Steps are prepared while earlier ones commit (docs/adr/0014-pipelined-ingest-and-processing-priority.md); groups commit in queue order.
  */
 @ApplicationScoped
 public class IngestPipeline {
@@ -69,10 +70,18 @@ public class IngestPipeline {
     long maxQueuedEvents;
     @ConfigProperty(name = "footfall.ingest.max-events-per-commit", defaultValue = "5000")
     int maxEventsPerCommit;
+    /**
+     * Events the preparing thread takes at a time (at least one request). Small steps let the committer start on the
+     * first requests of a burst while the rest are prepared; the committer merges whatever is prepared into one commit
+     * (up to {@link #maxEventsPerCommit}), so a deep queue still commits in large groups.
+     */
+    @ConfigProperty(name = "footfall.ingest.max-events-per-prepare", defaultValue = "500")
+    int maxEventsPerPrepare;
 
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
-    /** Prepared groups waiting for the committer: one commits while at most one more waits, prepared. */
-    private final java.util.concurrent.ArrayBlockingQueue<Prepared> prepared = new java.util.concurrent.ArrayBlockingQueue<>(1);
+    /** Prepared steps waiting for the committer, which merges those waiting into one commit. */
+    private final java.util.concurrent.ArrayBlockingQueue<Prepared> prepared = new java.util.concurrent.ArrayBlockingQueue<>(PREPARED_DEPTH);
+    static final int PREPARED_DEPTH = 8;
     private final AtomicLong queuedEvents = new AtomicLong();
     private final AtomicLong committedEvents = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
@@ -92,13 +101,12 @@ public class IngestPipeline {
     private io.micrometer.core.instrument.Counter failedCounter;
     private io.micrometer.core.instrument.Counter racedDuplicates;
     /**
-     * Ids the last two successful commits appended (committing thread only). A group is prepared while the one before
-     * it waits and the one before that commits, so its look-up cannot see their ids yet; they are dropped here rather
-     * than found by a failing append, whose rolled-back indexes would stay in every processor's token as a gap for up
-     * to a minute.
+     * Ids the last successful commits appended (committing thread only), newest first. A step is prepared while up to
+     * {@link #PREPARED_DEPTH} steps wait and one more commits, so its look-up cannot see their ids yet; they are dropped
+     * here rather than found by a failing append, whose rolled-back indexes would stay in every processor's token as a
+     * gap for up to a minute.
      */
-    private Set<String> lastAppended = Set.of();
-    private Set<String> appendedBefore = Set.of();
+    private final java.util.ArrayDeque<Set<String>> recentlyAppended = new java.util.ArrayDeque<>();
     /**
      * When a commit last met an id already in the log ({@link System#nanoTime}). Preparation looks a group's ids up in
      * the log only within {@link #LOOK_UP_WINDOW_NANOS} of that: otherwise the append itself is the check (the log's
@@ -121,6 +129,35 @@ public class IngestPipeline {
      */
     private record Prepared(List<Job> jobs, List<EventMessage<?>> messages, Set<String> inLog, RuntimeException failure) {
         static final Prepared END = new Prepared(List.of(), List.of(), Set.of(), null);
+
+        int size() {
+            int size = 0;
+            for (Job job : jobs) {
+                size += job.size();
+            }
+            return size;
+        }
+
+        /**
+         * Consecutive steps as one group: their requests in order, and each event id's first encoded occurrence (a
+         * later step may repeat an id an earlier one holds, as a step only drops repeats within itself).
+         */
+        static Prepared merge(List<Prepared> steps) {
+            List<Job> jobs = new ArrayList<>();
+            List<EventMessage<?>> messages = new ArrayList<>();
+            Set<String> inLog = new HashSet<>();
+            Set<String> ids = new HashSet<>();
+            for (Prepared step : steps) {
+                jobs.addAll(step.jobs());
+                inLog.addAll(step.inLog());
+                for (EventMessage<?> m : step.messages()) {
+                    if (ids.add(m.getIdentifier())) {
+                        messages.add(m);
+                    }
+                }
+            }
+            return new Prepared(jobs, messages, inLog, null);
+        }
     }
 
     /** What one commit stored: outcome per request, events appended, newest receivedAt appended. */
@@ -170,7 +207,7 @@ public class IngestPipeline {
                         + "other instances)")
                 .publishPercentiles(0.5, 0.99).register(registry);
         prepareTime = io.micrometer.core.instrument.Timer.builder("footfall.ingest.prepare")
-                .description("time to prepare one group (sealing personal data, encoding the stored rows)")
+                .description("time to prepare one step of a group (sealing personal data, encoding the stored rows)")
                 .publishPercentiles(0.5, 0.99).register(registry);
         groupSize = io.micrometer.core.instrument.DistributionSummary.builder("footfall.ingest.group.commit.size")
                 .baseUnit("events").description("events and rejected events in one group commit")
@@ -238,8 +275,8 @@ public class IngestPipeline {
                 group.add(first);
                 int events = first.size();
                 Job next;
-                while (events < maxEventsPerCommit && (next = queue.peek()) != null
-                        && events + next.size() <= maxEventsPerCommit) {
+                int step = Math.min(maxEventsPerPrepare, maxEventsPerCommit);
+                while (events < step && (next = queue.peek()) != null && events + next.size() <= step) {
                     group.add(queue.poll());
                     events += next.size();
                 }
@@ -263,7 +300,8 @@ public class IngestPipeline {
     }
 
     private void commitLoop() {
-        while (true) {
+        boolean ending = false;
+        while (!ending) {
             Prepared group;
             try {
                 group = prepared.take();
@@ -273,6 +311,29 @@ public class IngestPipeline {
             }
             if (group == Prepared.END) {
                 return;
+            }
+            if (group.failure() == null) {
+                // merge the steps prepared meanwhile into this commit, in queue order
+                List<Prepared> steps = null;
+                int events = group.size();
+                Prepared next;
+                while ((next = prepared.peek()) != null && next.failure() == null
+                        && (next == Prepared.END || events + next.size() <= maxEventsPerCommit)) {
+                    prepared.poll();
+                    if (next == Prepared.END) {
+                        ending = true;
+                        break;
+                    }
+                    if (steps == null) {
+                        steps = new ArrayList<>();
+                        steps.add(group);
+                    }
+                    steps.add(next);
+                    events += next.size();
+                }
+                if (steps != null) {
+                    group = Prepared.merge(steps);
+                }
             }
             try {
                 if (group.failure() != null) {
@@ -407,8 +468,11 @@ public class IngestPipeline {
                 // ids stored since preparation looked them up: by this thread's last two appends, and under the lock by anyone
                 Set<String> dropped = new HashSet<>();
                 for (EventMessage<?> m : fresh) {
-                    if (lastAppended.contains(m.getIdentifier()) || appendedBefore.contains(m.getIdentifier())) {
-                        dropped.add(m.getIdentifier());
+                    for (Set<String> recent : recentlyAppended) {
+                        if (recent.contains(m.getIdentifier())) {
+                            dropped.add(m.getIdentifier());
+                            break;
+                        }
                     }
                 }
                 if (checkUnderLock) {
@@ -453,8 +517,13 @@ public class IngestPipeline {
         }
         // the profile projection reads these rows next: it finds their payloads decoded already
         log.committed(appendedMessages);
-        appendedBefore = lastAppended;
-        lastAppended = appendedMessages.stream().map(EventMessage::getIdentifier).collect(java.util.stream.Collectors.toSet());
+        if (!appendedMessages.isEmpty()) {
+            recentlyAppended.addFirst(appendedMessages.stream().map(EventMessage::getIdentifier)
+                    .collect(java.util.stream.Collectors.toSet()));
+            while (recentlyAppended.size() > PREPARED_DEPTH + 1) {
+                recentlyAppended.removeLast();
+            }
+        }
         return new Committed(outcomes, appendedMessages.size(), newest);
     }
 

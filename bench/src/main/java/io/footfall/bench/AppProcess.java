@@ -74,6 +74,8 @@ final class AppProcess implements AutoCloseable {
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         pb.environment().put("FOOTFALL_BOOTSTRAP_ADMIN", BenchMain.ADMIN_USER + ":" + BenchMain.ADMIN_PASSWORD);
         pb.environment().put("FOOTFALL_BOOTSTRAP_WRITE_KEY", BenchMain.WRITE_KEY);
+        // as in production (docs/security.md): without it every app logs a warning about a temporary session key
+        pb.environment().putIfAbsent("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", "footfall-bench-session-key");
         Files.createDirectories(logDir);
         Path log = logDir.resolve("app-" + label + ".log");
         pb.redirectErrorStream(true);

@@ -166,7 +166,8 @@ class KustomizeOverlaysTest {
         ObjectNode config = byName(objects, "ConfigMap").values().iterator().next();
         assertTrue(config.at("/data/QUARKUS_DATASOURCE_JDBC_URL").asText().contains("//footfall-db-rw:5432/"));
         assertTrue(byName(objects, "Cluster").containsKey("footfall-db"));
-        assertTrue(config.at("/data/KAFKA_BOOTSTRAP_SERVERS").asText().startsWith("footfall-kafka-bootstrap:"));
+        assertTrue(config.at("/data/FOOTFALL_DISTRIBUTION_KAFKA_BOOTSTRAP_SERVERS").asText().startsWith("footfall-kafka-bootstrap:"));
+        assertTrue(config.path("data").path("KAFKA_BOOTSTRAP_SERVERS").isMissingNode(), "a key nothing reads");
         assertTrue(byName(objects, "Kafka").containsKey("footfall"));
         // the keycloak profile's keys (docs/security.md): the realm inside the cluster
         assertEquals("prod,keycloak", config.at("/data/QUARKUS_PROFILE").asText());

@@ -334,6 +334,7 @@ public final class BenchMain {
                     pg.drop(paired.database());
                 }
             }
+            printIngestStages(api);
             long[] lag = folds ? api.projection() : null;
             long count = pg.countEvents(db);
             double[] shape = pg.eventShape(db);
@@ -392,6 +393,20 @@ public final class BenchMain {
             pg.drop(db);
             appProblems(app.log(), app.alive());
         }
+    }
+
+    /** The app's own view of the ingest stages (quantiles over Micrometer's rolling window: mostly the last reps). */
+    private static void printIngestStages(HttpApi api) throws IOException, InterruptedException {
+        Map<String, Double> m = api.metrics("footfall_ingest");
+        java.util.function.BiFunction<String, String, Double> q = (metric, quantile) ->
+                FreshnessProbe.find(m, metric + "{", "quantile=\"" + quantile + "\"");
+        System.out.printf(Locale.ROOT, "  app's ingest stages p50 / p99: queued→committed %.0f / %.0f ms, prepare step %.1f / %.1f ms, "
+                        + "append-lock wait %.1f / %.1f ms, commit %.1f / %.1f ms, group %.0f / %.0f events%n",
+                1000 * q.apply("footfall_ingest_request_seconds", "0.5"), 1000 * q.apply("footfall_ingest_request_seconds", "0.99"),
+                1000 * q.apply("footfall_ingest_prepare_seconds", "0.5"), 1000 * q.apply("footfall_ingest_prepare_seconds", "0.99"),
+                1000 * q.apply("footfall_ingest_commit_lock_wait_seconds", "0.5"), 1000 * q.apply("footfall_ingest_commit_lock_wait_seconds", "0.99"),
+                1000 * q.apply("footfall_ingest_commit_seconds", "0.5"), 1000 * q.apply("footfall_ingest_commit_seconds", "0.99"),
+                q.apply("footfall_ingest_group_commit_size_events", "0.5"), q.apply("footfall_ingest_group_commit_size_events", "0.99"));
     }
 
     private void print(IngestLoad.Result r) {

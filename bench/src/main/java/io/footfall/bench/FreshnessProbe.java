@@ -188,7 +188,8 @@ final class FreshnessProbe {
                 List.copyOf(sampler.shares));
     }
 
-    private static double find(Map<String, Double> samples, String prefix, String label) {
+    /** The first sample named {@code prefix} (with labels, when it ends with '{') whose labels contain {@code label}. */
+    static double find(Map<String, Double> samples, String prefix, String label) {
         for (Map.Entry<String, Double> e : samples.entrySet()) {
             String key = e.getKey();
             if ((key.equals(prefix) || key.startsWith(prefix.endsWith("{") ? prefix : prefix + "{")) && key.contains(label)) {

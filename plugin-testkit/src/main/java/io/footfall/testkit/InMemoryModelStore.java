@@ -94,6 +94,20 @@ public final class InMemoryModelStore implements ModelStore {
         return Optional.of(describe(serving));
     }
 
+    /**
+     * A store holding what this one holds now (versions, the serving one and the promotion history), stamping later
+     * versions with the given clock: the models another process instance finds in the database.
+     *
+     * @since 0.3
+     */
+    public synchronized InMemoryModelStore copy(Clock clock) {
+        InMemoryModelStore out = new InMemoryModelStore(clock);
+        versions.forEach((v, s) -> out.versions.put(v, new Stored(copy(s.artifact()), s.createdAt())));
+        out.previouslyServing.addAll(previouslyServing);
+        out.serving = serving;
+        return out;
+    }
+
     /** Removes every version and the promotion history. */
     public synchronized void clear() {
         versions.clear();

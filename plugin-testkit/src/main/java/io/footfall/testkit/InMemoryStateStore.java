@@ -113,6 +113,18 @@ public final class InMemoryStateStore implements StateStore {
         return pending != null;
     }
 
+    /**
+     * A store holding this one's committed content (pending writes are not copied, as another process instance
+     * reading the database would not see them).
+     *
+     * @since 0.3
+     */
+    public synchronized InMemoryStateStore copy() {
+        InMemoryStateStore out = new InMemoryStateStore();
+        committed.forEach((k, v) -> out.committed.put(k, v.clone()));
+        return out;
+    }
+
     /** Removes everything, pending writes included. */
     public synchronized void clear() {
         committed.clear();

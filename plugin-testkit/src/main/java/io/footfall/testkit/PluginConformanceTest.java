@@ -93,6 +93,16 @@ public abstract class PluginConformanceTest {
     }
 
     /**
+     * When the processor moves to another instance in {@link #anotherInstanceGoesOnAlike()}: the history before it is
+     * fed and trained on by the first instance. Four fifths into the simulation by default.
+     *
+     * @since 0.3
+     */
+    protected Instant handOverAt(SimulatorConfig simulation) {
+        return simulation.start().plus(Duration.ofDays(simulation.days()).multipliedBy(4).dividedBy(5));
+    }
+
+    /**
      * A harness for a fresh instance with {@link #validConfig()}, not opened. Override to add profiles or
      * a clock the plugin needs.
      */
@@ -298,6 +308,68 @@ public abstract class PluginConformanceTest {
             }
         }
         assertEquals(first.size(), second.size(), "number of results differs between two runs");
+    }
+
+    /**
+     * In cluster mode the processor moves to another JVM at any time (ADR 0018), which opens a new instance over the
+     * same stores. Instance A is fed the history up to {@link #handOverAt}, trains on it, and the processor moves:
+     * instance B starts from A's stores ({@link PluginHarness#onAnotherInstance}). Both are fed the rest of the
+     * simulation and trained at {@link #trainingCutoff}; B must publish exactly what A publishes, in the same order,
+     * and end with the same state and model versions. A plugin that kept something it needs only in memory (a model,
+     * a cache that changes outputs) fails here.
+     *
+     * @since 0.3
+     */
+    @Test
+    @DisplayName("cluster: a fresh instance over the stores goes on exactly as the instance it takes over from")
+    public void anotherInstanceGoesOnAlike() {
+        SimulatorConfig sim = simulation();
+        Instant handOver = handOverAt(sim);
+        List<BehaviorEvent> events = Simulations.run(sim).events();
+        int split = 0;
+        while (split < events.size() && events.get(split).occurredAt().isBefore(handOver)) {
+            split++;
+        }
+        List<BehaviorEvent> before = events.subList(0, split);
+        List<BehaviorEvent> after = events.subList(split, events.size());
+        try (PluginHarness a = harness().open()) {
+            a.feed(before);
+            a.train(handOver);
+            try (PluginHarness b = a.onAnotherInstance(newPlugin()).open()) {
+                b.results().clear(); // what opening publishes is the host's re-open, not compared
+                int mark = a.results().size();
+                a.feed(after);
+                b.feed(after);
+                assertSameResults("after the hand-over", a.results().all().subList(mark, a.results().size()), b.results().all());
+                mark = a.results().size();
+                int markB = b.results().size();
+                a.train(trainingCutoff(sim));
+                b.train(trainingCutoff(sim));
+                assertSameResults("training after the hand-over", a.results().all().subList(mark, a.results().size()),
+                        b.results().all().subList(markB, b.results().size()));
+                Map<String, byte[]> stateA = a.state().snapshot();
+                Map<String, byte[]> stateB = b.state().snapshot();
+                assertTrue(InMemoryStateStore.sameContent(stateA, stateB), () -> "state differs between the instances: "
+                        + stateDifference(stateA, stateB));
+                assertEquals(versions(a.models()), versions(b.models()), "model versions differ between the instances");
+            }
+        }
+    }
+
+    private static void assertSameResults(String when, List<Result> a, List<Result> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            if (!a.get(i).equals(b.get(i))) {
+                fail("result #" + i + " " + when + " differs between the instance that held the processor and the one that took it over:\n  "
+                        + a.get(i) + "\n  " + b.get(i));
+            }
+        }
+        assertEquals(a.size(), b.size(), "number of results " + when + " differs between the two instances");
+    }
+
+    /** Version number, serving flag and metadata of each stored model (metrics may hold timings). */
+    private static List<String> versions(InMemoryModelStore models) {
+        return models.versions().stream().map(v -> v.version() + (v.serving() ? " serving " : " ") + new java.util.TreeMap<>(v.metadata()))
+                .toList();
     }
 
     /** Nothing of an undeclared type is published, and no batch fails on simulated traffic. */

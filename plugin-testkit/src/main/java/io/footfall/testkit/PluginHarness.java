@@ -63,10 +63,10 @@ public final class PluginHarness implements AutoCloseable {
     private final MiningPlugin plugin;
     private final PluginDescriptor descriptor;
     private final Map<String, String> rawConfig = new LinkedHashMap<>();
-    private final MapProfileReader profiles = new MapProfileReader();
+    private final MapProfileReader profiles;
     private final RecordingLogger log = new RecordingLogger();
     private final RecordingMetrics metrics = new RecordingMetrics();
-    private final InMemoryStateStore state = new InMemoryStateStore();
+    private final InMemoryStateStore state;
     private final RecordingResultPublisher results;
     private final RecordingEventEmitter emitted = new RecordingEventEmitter();
     private final List<PositionedEvent> fed = new ArrayList<>();
@@ -75,6 +75,8 @@ public final class PluginHarness implements AutoCloseable {
     private final List<TrainingProgress> progress = new ArrayList<>();
     private TestClock clock = new TestClock();
     private InMemoryModelStore models;
+    /** The models another instance left (see {@link #onAnotherInstance}), copied when this harness opens. */
+    private InMemoryModelStore inheritedModels;
     private TestPluginContext context;
     private int batchSize = DEFAULT_BATCH_SIZE;
     private boolean failFast = true;
@@ -83,6 +85,12 @@ public final class PluginHarness implements AutoCloseable {
     private long nextPosition = 1;
 
     private PluginHarness(MiningPlugin plugin) {
+        this(plugin, new InMemoryStateStore(), new MapProfileReader());
+    }
+
+    private PluginHarness(MiningPlugin plugin, InMemoryStateStore state, MapProfileReader profiles) {
+        this.state = state;
+        this.profiles = profiles;
         this.plugin = Objects.requireNonNull(plugin, "plugin");
         this.descriptor = Objects.requireNonNull(plugin.descriptor(), "descriptor()");
         this.results = new RecordingResultPublisher(descriptor.produces());
@@ -160,7 +168,7 @@ public final class PluginHarness implements AutoCloseable {
     public PluginHarness open() {
         requireNotOpened();
         PluginConfig config = descriptor.config().validate(rawConfig);
-        models = new InMemoryModelStore(clock);
+        models = inheritedModels != null ? inheritedModels.copy(clock) : new InMemoryModelStore(clock);
         context = new TestPluginContext(config, clock, log, metrics, state, models, profiles, results, emitted);
         openPlugin();
         return this;
@@ -260,6 +268,40 @@ public final class PluginHarness implements AutoCloseable {
         openPlugin();
         deliver(fed, true);
         return this;
+    }
+
+    /**
+     * What another process instance does when the processor moves to it (ADR 0018): a harness for a fresh plugin
+     * instance, not opened yet, over what this harness's stores hold now. It starts with a copy of the committed
+     * state and of the models (versions, the serving one, the promotion history), the same raw configuration, batch
+     * size and fail-fast setting, a clock at the same instant, the same profiles, and the fed log (so that
+     * {@link #train} sees the same history and new events get the next positions). Nothing is carried in memory
+     * from this harness's plugin instance.
+     *
+     * <p>The stores are copies, not shared: this harness stays usable, so a test can feed both the same further
+     * events and compare what the two instances publish and store, i.e. whether an instance that takes over goes on
+     * exactly as the one that held the processor would have. Results this harness recorded are not copied.
+     *
+     * @param fresh a new, never opened instance of the same plugin
+     * @return the harness of the other instance (call {@link #open()})
+     * @since 0.3
+     */
+    public PluginHarness onAnotherInstance(MiningPlugin fresh) {
+        if (fresh == plugin) {
+            throw new IllegalArgumentException("another instance must be a new object, not this harness's plugin");
+        }
+        PluginHarness other = new PluginHarness(fresh, state.copy(), profiles);
+        if (!other.descriptor.id().equals(descriptor.id())) {
+            throw new IllegalArgumentException("another instance of " + descriptor.id() + " expected, got " + other.descriptor.id());
+        }
+        other.rawConfig.putAll(rawConfig);
+        other.clock = new TestClock(clock.instant());
+        other.batchSize = batchSize;
+        other.failFast = failFast;
+        other.inheritedModels = models;
+        other.fed.addAll(fed);
+        other.nextPosition = nextPosition;
+        return other;
     }
 
     /** Closes the plugin if it is open; calling it again does nothing. */

@@ -70,6 +70,31 @@ class ConformanceCatchesBrokenPluginsTest {
         fails(conformance(ReplaySensitive::new)::replayRebuildsTheSameState, "state differs after replay");
     }
 
+    /** Keeps what training learnt in a field only: an instance on another pod serves without it. */
+    static class ModelInMemory extends CountingPlugin {
+        private long trained;
+
+        @Override
+        public io.footfall.api.plugin.TrainingReport train(io.footfall.api.plugin.TrainingContext training) {
+            long[] n = {0};
+            training.history().forEach(null, training.cutoff(), e -> n[0]++);
+            trained = n[0];
+            return io.footfall.api.plugin.TrainingReport.nothing("kept in memory");
+        }
+
+        @Override
+        public void onEvents(EventBatch batch) {
+            for (PositionedEvent p : batch.events()) {
+                context.results().publish(new UserScore(p.event().primaryId(), "trained", trained, null, List.of()));
+            }
+        }
+    }
+
+    @Test
+    void aModelKeptOnlyInMemoryFailsTheHandOverToAnotherInstance() {
+        fails(conformance(ModelInMemory::new)::anotherInstanceGoesOnAlike, "after the hand-over differs");
+    }
+
     static class Undeclared extends CountingPlugin {
         @Override
         public void onEvents(EventBatch batch) {

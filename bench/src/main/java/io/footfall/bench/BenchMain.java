@@ -407,6 +407,13 @@ public final class BenchMain {
                 1000 * q.apply("footfall_ingest_commit_lock_wait_seconds", "0.5"), 1000 * q.apply("footfall_ingest_commit_lock_wait_seconds", "0.99"),
                 1000 * q.apply("footfall_ingest_commit_seconds", "0.5"), 1000 * q.apply("footfall_ingest_commit_seconds", "0.99"),
                 q.apply("footfall_ingest_group_commit_size_events", "0.5"), q.apply("footfall_ingest_group_commit_size_events", "0.99"));
+        double commits = FreshnessProbe.find(m, "footfall_ingest_commit_seconds_count", "");
+        System.out.printf(Locale.ROOT, "  app's ingest since start: %,.0f commits, mean group %.0f events, mean commit %.1f ms, "
+                        + "mean prepare step %.1f ms%n", commits,
+                FreshnessProbe.find(m, "footfall_ingest_group_commit_size_events_sum", "") / commits,
+                1000 * FreshnessProbe.find(m, "footfall_ingest_commit_seconds_sum", "") / commits,
+                1000 * FreshnessProbe.find(m, "footfall_ingest_prepare_seconds_sum", "")
+                        / FreshnessProbe.find(m, "footfall_ingest_prepare_seconds_count", ""));
     }
 
     private void print(IngestLoad.Result r) {

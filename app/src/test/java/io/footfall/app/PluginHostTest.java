@@ -244,6 +244,50 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * A training run's exclusive work and the batches folded meanwhile never overwrite each other: the fixture adds
+     * each batch's size to a counter that every training step also rewrites (read, pause, write), while events keep
+     * arriving; afterwards the counter holds every batch's and every step's share (TrainingContext.exclusively).
+     */
+    @Test
+    @Order(15)
+    void trainingWorkDoneExclusivelyAndTheBatchesFoldedMeanwhileLoseNothing() throws Exception {
+        String id = "exclusive-fixture";
+        Path dir = Path.of("target/plugins").resolve("exclusive-" + UUID.randomUUID());
+        try {
+            writeFixture(dir, "io.footfall.plugins.fixtures.ExclusiveCounterPlugin");
+            admin().post("/api/v1/plugins/reload").then().statusCode(200).body("started", hasItem(id));
+            sendEvents(5);
+            String job = admin().post("/api/v1/plugins/{id}/train", id).then().statusCode(202).extract().jsonPath().getString("id");
+            // events keep arriving while it trains
+            String status = Poll.until(Duration.ofSeconds(120), () -> {
+                sendEvents(20);
+                return admin().get("/api/v1/plugins/{id}/jobs/{job}", id, job).jsonPath().getString("status");
+            }, st -> !st.equals("RUNNING"));
+            assertEquals("SUCCEEDED", status, admin().get("/api/v1/plugins/{id}/jobs/{job}", id, job).asString());
+            Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}", id).jsonPath(), j -> j.getLong("lag") == 0);
+            long events = counter(id, "events");
+            long during = counter(id, "during");
+            assertTrue(during > 0, "no batch was folded while the plugin trained: the test did not exercise the overlap");
+            assertEquals(events + io.footfall.plugins.fixtures.ExclusiveCounterPlugin.STEP * io.footfall.plugins.fixtures.ExclusiveCounterPlugin.STEPS,
+                    counter(id, "n"), "batches folded during training: " + during);
+        } finally {
+            admin().post("/api/v1/plugins/{id}/disable", id);
+            deleteTree(dir);
+        }
+    }
+
+    private long counter(String pluginId, String key) throws java.sql.SQLException {
+        try (var c = dataSource.getConnection();
+             var s = c.prepareStatement("SELECT value FROM plugin_state WHERE plugin_id = ? AND key = ?")) {
+            s.setString(1, pluginId);
+            s.setString(2, key);
+            try (var rs = s.executeQuery()) {
+                return rs.next() ? Long.parseLong(new String(rs.getBytes(1), StandardCharsets.UTF_8)) : 0;
+            }
+        }
+    }
+
     private static JsonPath listed(String id) {
         JsonPath all = admin().get("/api/v1/plugins").then().statusCode(200).extract().jsonPath();
         return new JsonPath(all.prettify()).setRootPath("plugins.find { it.id == '" + id + "' }");

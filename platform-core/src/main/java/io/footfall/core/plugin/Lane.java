@@ -12,7 +12,12 @@ enum Lane {
     /** Opening, handling batches of events, closing: committed with the batch's position. */
     EVENTS,
     /** Training: committed when training succeeds, dropped when it fails. */
-    TRAINING;
+    TRAINING,
+    /**
+     * Work a training run does with the batches held off ({@link io.footfall.api.plugin.TrainingContext#exclusively}):
+     * committed as soon as the work returns, dropped when it fails.
+     */
+    EXCLUSIVE;
 
     private static final InheritableThreadLocal<Lane> CURRENT = new InheritableThreadLocal<>();
 

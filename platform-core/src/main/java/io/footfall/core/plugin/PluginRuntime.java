@@ -63,6 +63,11 @@ final class PluginRuntime {
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
     private volatile State state = State.STOPPED;
+    /**
+     * Held while a batch is folded, from handing it over until its transaction has ended, and while a training run's
+     * exclusive work runs and commits ({@link #exclusively}): the two never see each other's uncommitted state.
+     */
+    private final java.util.concurrent.locks.ReentrantLock foldLock = new java.util.concurrent.locks.ReentrantLock();
     /** Latest log position the plugin handled, for results published outside a batch (training). */
     private volatile long lastPosition = -1;
     private volatile String lastError;
@@ -306,6 +311,16 @@ final class PluginRuntime {
         host.reader().read(letter.positions(), !descriptor.personalDataPurposes().isEmpty())
                 .forEach(l -> events.add(new PositionedEvent(l.globalIndex(), l.event())));
         boolean[] ok = {false};
+        foldLock.lock();
+        try {
+            retryInTransaction(letter, events, ok);
+        } finally {
+            foldLock.unlock();
+        }
+        return ok[0];
+    }
+
+    private void retryInTransaction(DeadLetters.DeadLetter letter, List<PositionedEvent> events, boolean[] ok) {
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
             try (Connection c = host.dataSource().getConnection()) {
                 Failure failure = deliver(c, events, false);
@@ -319,7 +334,6 @@ final class PluginRuntime {
                 throw new IllegalStateException(e);
             }
         });
-        return ok[0];
     }
 
     /**
@@ -366,6 +380,65 @@ final class PluginRuntime {
             }
         });
         return report;
+    }
+
+    /** Whether this instance folds the plugin's events now (holds its processor's segment). */
+    boolean folding() {
+        TrackingEventProcessor p = processor;
+        return p != null && !p.processingStatus().isEmpty();
+    }
+
+    /** Whether this instance folds the plugin's events, waiting up to 10 s for a running processor to claim them. */
+    private boolean foldingSoon() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!folding()) {
+            TrackingEventProcessor p = processor;
+            if (p == null || !p.isRunning() || System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        return true;
+    }
+
+    /**
+     * Runs a training run's {@code work} with batches held off and commits what it wrote (state, results, derived
+     * events) in a transaction of its own before the next batch is handed over ({@link io.footfall.api.plugin.TrainingContext#exclusively}).
+     * Only on the instance that folds the plugin: another instance's batches could not be held off.
+     */
+    void exclusively(Runnable work) {
+        if (!foldingSoon()) {
+            throw new IllegalStateException("this instance does not fold plugin " + id + " now; train it where it is folded "
+                    + "(GET /api/v1/cluster shows which instance holds plugin:" + id + ")");
+        }
+        foldLock.lock();
+        try {
+            try {
+                Lane.EXCLUSIVE.run(() -> {
+                    work.run();
+                    return null;
+                });
+                io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                    try (Connection c = host.dataSource().getConnection()) {
+                        stateStore.flush(Lane.EXCLUSIVE, c);
+                        commitResults(c, Lane.EXCLUSIVE, lastPosition);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                // nothing of a failed step stays buffered (a committed one left nothing behind)
+                stateStore.discard(Lane.EXCLUSIVE);
+                results.discard(Lane.EXCLUSIVE);
+                emitted.discard(Lane.EXCLUSIVE);
+            }
+        } finally {
+            foldLock.unlock();
+        }
     }
 
     /** Why a batch failed; {@code abandoned} when the plugin's thread could not be stopped. */
@@ -421,6 +494,9 @@ final class PluginRuntime {
     }
 
     private void onBatchCommitting(List<PositionedEvent> events, boolean replay) {
+        // held until the batch's transaction has ended: a training run's exclusive work sees it committed or not begun
+        foldLock.lock();
+        CurrentUnitOfWork.get().root().onCleanup(u -> foldLock.unlock());
         try (Connection c = host.dataSource().getConnection()) {
             Failure failure = deliver(c, events, replay);
             if (failure == null) {

@@ -101,6 +101,11 @@ public class TrainingJobs {
             public boolean cancelled() {
                 return job.cancelled;
             }
+
+            @Override
+            public void exclusively(Runnable work) {
+                runtime.exclusively(work);
+            }
         };
         // the plugin's train() runs lowered on its guard's thread; this one commits what it wrote (append lock)
         Thread thread = new Thread(() -> {

@@ -25,8 +25,10 @@ import org.jboss.logging.Logger;
 /**
  * Trains plugins on a schedule: each plugin may have an interval ({@code train_every}); when the
  * last scheduled run is older than that, a training job starts with the current time as cutoff.
- * Every instance with the {@code process} role checks the schedule, but a due run starts once: the
- * instance whose compare-and-set of {@code last_scheduled_training} succeeds runs it (see {@link #claim}).
+ * Every instance with the {@code process} role checks the schedule for the plugins whose events it folds (a run's
+ * exclusive work, {@link io.footfall.api.plugin.TrainingContext#exclusively}, must hold off that instance's batches),
+ * and a due run starts once: the instance whose compare-and-set of {@code last_scheduled_training} succeeds runs it
+ * (see {@link #claim}).
  */
 @ApplicationScoped
 public class TrainingSchedule {
@@ -111,6 +113,9 @@ public class TrainingSchedule {
                     }
                     if (last != null && last.toInstant().plus(every).isAfter(now) || host.plugin(id).isEmpty()) {
                         continue;
+                    }
+                    if (!host.runtime(id).folding()) {
+                        continue; // run where the plugin is folded: its exclusive work must hold off that instance's batches
                     }
                     if (!claim(c, id, last, now)) {
                         continue; // another instance started this run

@@ -19,4 +19,26 @@ public interface TrainingContext {
 
     /** True once an operator cancelled the run; stop soon after. */
     boolean cancelled();
+
+    /**
+     * Runs {@code work} with the plugin's event batches held off, and commits what it wrote at once.
+     *
+     * <p>What training writes otherwise commits only when the run succeeds, and a batch folded meanwhile neither sees
+     * it nor is seen by it: on a state key both write, the later commit overwrites the other's changes. Work that
+     * reads and rewrites state the batches also write (a user's state re-evaluated with a new model, a shared
+     * watermark) belongs in here: it starts once the batch in hand has committed, sees everything committed, and
+     * its state writes, results and derived events commit before the next batch is handed over. Keep each call
+     * short (a chunk of users): batches wait meanwhile. Do not call it while holding a lock your
+     * {@link MiningPlugin#onEvents} takes: the batch in hand may be waiting for that lock.
+     *
+     * <p>The host runs it only on the instance that folds the plugin's events; elsewhere it throws
+     * {@link IllegalStateException} and the run fails. This default, for hosts and harnesses that never fold and
+     * train at the same time, just runs {@code work}.
+     *
+     * @param work reads and writes the plugin's state, publishes results, emits events
+     * @since 1.4
+     */
+    default void exclusively(Runnable work) {
+        work.run();
+    }
 }

@@ -278,18 +278,22 @@ public final class SegmentationPlugin implements MiningPlugin {
      */
     @Override
     public TrainingReport train(TrainingContext training) {
-        StateStore state;
-        long now;
-        List<String> keys;
-        synchronized (lock) {
-            state = context.state();
-            Meta meta = Meta.load(state);
-            long until = Math.min(training.cutoff().toEpochMilli(), context.clock().millis());
-            now = Math.max(meta.watermark, until);
-            meta.watermark = now;
-            meta.store(state);
-            keys = state.keys(USER, ALL_KEYS);
-        }
+        StateStore state = context.state();
+        long[] watermark = new long[1];
+        List<List<String>> userKeys = new ArrayList<>(1);
+        // the meta entry and the users' states are the batches' too: rewritten only with the batches held off (SPI 1.4)
+        training.exclusively(() -> {
+            synchronized (lock) {
+                Meta meta = Meta.load(state);
+                long until = Math.min(training.cutoff().toEpochMilli(), context.clock().millis());
+                meta.watermark = Math.max(meta.watermark, until);
+                meta.store(state);
+                watermark[0] = meta.watermark;
+                userKeys.add(state.keys(USER, ALL_KEYS));
+            }
+        });
+        long now = watermark[0];
+        List<String> keys = userKeys.get(0);
         training.progress(0.0, "reading " + keys.size() + " users");
         // 1. read the measures (outside the lock: batches go on; their users are re-read when applying)
         int n = keys.size();
@@ -348,50 +352,19 @@ public final class SegmentationPlugin implements MiningPlugin {
             }
         }
         training.progress(0.7, "applying to " + n + " users");
-        // 3. apply, a chunk of users at a time under the lock
-        int changed = 0;
-        for (int from = 0; from < n; from += 1_000) {
+        // 3. apply, a chunk of users at a time, each with the batches held off and committed at once
+        int[] changed = {0};
+        for (int chunk = 0; chunk < n; chunk += 1_000) {
+            int from = chunk;
+            training.exclusively(() -> applyChunk(state, keys, from, Math.min(n, from + 1_000), cuts, assignment, changed));
+        }
+        training.exclusively(() -> {
             synchronized (lock) {
-                Meta meta = Meta.load(state);
-                meta.cuts = cuts;
-                meta.sweepCursor = null;
-                sweepKeys = null;
-                Work w = new Work(state, meta);
-                w.prefetch(keys.subList(from, Math.min(n, from + 1_000)).stream().map(k -> k.substring(USER.length())).toList());
-                for (int i = from; i < Math.min(n, from + 1_000); i++) {
-                    String user = keys.get(i).substring(USER.length());
-                    if (!w.exists(user)) {
-                        continue;
-                    }
-                    UserState s = w.user(user);
-                    rescore(w, user, s, meta.watermark, meta.watermark);
-                    double[] a = assignment.get(user);
-                    String cluster = a == null ? null : "cluster:" + (int) a[0];
-                    for (String seg : new ArrayList<>(s.memberships.keySet())) {
-                        if (seg.startsWith("cluster:") && !seg.equals(cluster)) {
-                            w.transition(user, s, seg, false, 0, meta.watermark);
-                        }
-                    }
-                    if (cluster != null) {
-                        Double old = s.memberships.get(cluster);
-                        if (old == null) {
-                            w.transition(user, s, cluster, true, a[1], meta.watermark);
-                        } else {
-                            s.memberships.put(cluster, a[1]);
-                        }
-                    }
-                    evaluate(w, user, s, meta.watermark, meta.watermark);
-                }
-                changed += w.transitions;
-                w.commit();
-                meta.store(state);
+                Clusters clusters = outcome == null ? new Clusters(List.of()) : new Clusters(outcome.clusters());
+                clusters.store(state);
+                context.results().publish(definitionsTable(clusters));
             }
-        }
-        synchronized (lock) {
-            Clusters clusters = outcome == null ? new Clusters(List.of()) : new Clusters(outcome.clusters());
-            clusters.store(state);
-            context.results().publish(definitionsTable(clusters));
-        }
+        });
         training.progress(1.0, "done");
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("users", (double) n);
@@ -400,10 +373,10 @@ public final class SegmentationPlugin implements MiningPlugin {
         metrics.put("k", outcome == null ? 0.0 : outcome.k());
         metrics.put("silhouette", outcome == null ? 0.0 : outcome.silhouette());
         metrics.put("clusterSeconds", clusterSeconds);
-        metrics.put("transitions", (double) changed);
+        metrics.put("transitions", (double) changed[0]);
         return new TrainingReport(null, metrics, String.format(Locale.ROOT,
                 "%d users, %d RFM-scored, %d clustered into k=%d (silhouette %.3f), %d segment transitions",
-                n, buyers, clusterUsers.size(), outcome == null ? 0 : outcome.k(), outcome == null ? 0.0 : outcome.silhouette(), changed));
+                n, buyers, clusterUsers.size(), outcome == null ? 0 : outcome.k(), outcome == null ? 0.0 : outcome.silhouette(), changed[0]));
     }
 
     @Override
@@ -580,6 +553,46 @@ public final class SegmentationPlugin implements MiningPlugin {
             if (!more || due.size() < 256) {
                 return;
             }
+        }
+    }
+
+    /** Training's step 3 for users {@code keys[from, to)}: RFM with the new cut points, the new clusters, the rules. */
+    private void applyChunk(StateStore state, List<String> keys, int from, int to, Rfm.CutPoints cuts,
+                            Map<String, double[]> assignment, int[] changed) {
+        synchronized (lock) {
+            Meta meta = Meta.load(state);
+            meta.cuts = cuts;
+            meta.sweepCursor = null;
+            sweepKeys = null;
+            Work w = new Work(state, meta);
+            w.prefetch(keys.subList(from, to).stream().map(k -> k.substring(USER.length())).toList());
+            for (int i = from; i < to; i++) {
+                String user = keys.get(i).substring(USER.length());
+                if (!w.exists(user)) {
+                    continue;
+                }
+                UserState s = w.user(user);
+                rescore(w, user, s, meta.watermark, meta.watermark);
+                double[] a = assignment.get(user);
+                String cluster = a == null ? null : "cluster:" + (int) a[0];
+                for (String seg : new ArrayList<>(s.memberships.keySet())) {
+                    if (seg.startsWith("cluster:") && !seg.equals(cluster)) {
+                        w.transition(user, s, seg, false, 0, meta.watermark);
+                    }
+                }
+                if (cluster != null) {
+                    Double old = s.memberships.get(cluster);
+                    if (old == null) {
+                        w.transition(user, s, cluster, true, a[1], meta.watermark);
+                    } else {
+                        s.memberships.put(cluster, a[1]);
+                    }
+                }
+                evaluate(w, user, s, meta.watermark, meta.watermark);
+            }
+            changed[0] += w.transitions;
+            w.commit();
+            meta.store(state);
         }
     }
 

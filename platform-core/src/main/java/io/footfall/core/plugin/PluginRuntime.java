@@ -362,23 +362,14 @@ final class PluginRuntime {
             report = guard.call(() -> Lane.TRAINING.run(() -> withPluginLoader(() -> instance.train(training))),
                     host.trainingTimeout(), Long.MAX_VALUE);
         } catch (PluginCallGuard.PluginCallException e) {
-            stateStore.discard(Lane.TRAINING);
-            results.discard(Lane.TRAINING);
-            emitted.discard(Lane.TRAINING);
+            discard(Lane.TRAINING);
             if (e.abandoned()) {
                 quarantine("training " + e.getMessage());
             }
             throw e;
         }
         // what training wrote commits now, on its own, rather than with the next batch of events
-        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = host.dataSource().getConnection()) {
-                stateStore.flush(Lane.TRAINING, c);
-                commitResults(c, Lane.TRAINING, lastPosition);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        commitOnItsOwn(Lane.TRAINING);
         return report;
     }
 
@@ -418,27 +409,37 @@ final class PluginRuntime {
                     work.run();
                     return null;
                 });
-                io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-                    try (Connection c = host.dataSource().getConnection()) {
-                        stateStore.flush(Lane.EXCLUSIVE, c);
-                        commitResults(c, Lane.EXCLUSIVE, lastPosition);
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                commitOnItsOwn(Lane.EXCLUSIVE);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             } finally {
                 // nothing of a failed step stays buffered (a committed one left nothing behind)
-                stateStore.discard(Lane.EXCLUSIVE);
-                results.discard(Lane.EXCLUSIVE);
-                emitted.discard(Lane.EXCLUSIVE);
+                discard(Lane.EXCLUSIVE);
             }
         } finally {
             foldLock.unlock();
         }
+    }
+
+    /** Commits what the lane buffered (state, results, derived events) in a transaction of its own. */
+    private void commitOnItsOwn(Lane lane) {
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = host.dataSource().getConnection()) {
+                stateStore.flush(lane, c);
+                commitResults(c, lane, lastPosition);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Drops what the lane buffered. */
+    private void discard(Lane lane) {
+        stateStore.discard(lane);
+        results.discard(lane);
+        emitted.discard(lane);
     }
 
     /** Why a batch failed; {@code abandoned} when the plugin's thread could not be stopped. */
@@ -462,9 +463,7 @@ final class PluginRuntime {
                 return null;
             }), limits.callTimeout(), limits.allocationBudget());
         } catch (PluginCallGuard.PluginCallException e) {
-            stateStore.discard(Lane.EVENTS);
-            results.discard(Lane.EVENTS);
-            emitted.discard(Lane.EVENTS);
+            discard(Lane.EVENTS);
             return new Failure(e.getMessage(), e.abandoned());
         }
         stateStore.flush(Lane.EVENTS, c);

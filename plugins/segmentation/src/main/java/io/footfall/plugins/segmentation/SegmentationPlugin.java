@@ -71,7 +71,7 @@ public final class SegmentationPlugin implements MiningPlugin {
     /** The plugin id. */
     public static final String ID = "segmentation";
     /** The plugin version. */
-    public static final String VERSION = "0.2.0";
+    public static final String VERSION = "0.3.0";
     /** Config property: the rule segment definitions (JSON). */
     public static final String RULES = "rules";
     /** Config property: the inactivity gap that ends a session. */
@@ -154,6 +154,8 @@ public final class SegmentationPlugin implements MiningPlugin {
     private final Object lock = new Object();
     private PluginContext context;
     private volatile Rules rules = Rules.empty();
+    /** A hash of the definitions in force (the configured ones, or the previous ones when those were rejected). */
+    private volatile long rulesHash = rulesHash("");
     private volatile List<Rules.Error> rulesErrors = List.of();
     private long sessionGap;
     private Clustering.Settings clusterSettings;
@@ -196,22 +198,21 @@ public final class SegmentationPlugin implements MiningPlugin {
             StateStore state = context.state();
             String text = context.config().string(RULES);
             String previous = state.get(ACTIVE_RULES).map(v -> new String(v, StandardCharsets.UTF_8)).orElse(null);
+            // every pod opens the plugin after a config change, the one folding it or not: only the active definitions
+            // (the same text everywhere) are written here; the sweep they need starts with the folding pod's next batch
             try {
                 rules = Rules.parse(text, RFM_IDS);
                 rulesErrors = List.of();
+                rulesHash = rulesHash(text);
                 if (!text.equals(previous)) {
                     state.put(ACTIVE_RULES, text.getBytes(StandardCharsets.UTF_8));
-                    Meta meta = Meta.load(state);
-                    if (previous != null || !state.keys(USER, 1).isEmpty()) {
-                        meta.sweepCursor = "";
-                        meta.store(state);
-                    }
                 }
             } catch (Rules.InvalidRulesException e) {
                 rulesErrors = e.errors();
                 context.log().warn("rule definitions rejected (%s errors, first at %s: %s); the previous definitions stay in force",
                         e.errors().size(), e.errors().get(0).pointer(), e.errors().get(0).message());
                 rules = previous == null ? Rules.empty() : Rules.parse(previous, RFM_IDS);
+                rulesHash = rulesHash(previous == null ? "" : previous);
             }
             // the same instance is reopened after a config change: the gauges read the fields (registered once by the host)
             context.metrics().gauge("rules.segments", () -> rules.segments().size());
@@ -228,6 +229,7 @@ public final class SegmentationPlugin implements MiningPlugin {
         synchronized (lock) {
             StateStore state = context.state();
             Meta meta = Meta.load(state);
+            restartSweepOnNewDefinitions(state, meta);
             Work w = new Work(state, meta);
             // every user of the batch (and every visitor it identifies) in one read
             Set<String> ids = new HashSet<>();
@@ -596,6 +598,31 @@ public final class SegmentationPlugin implements MiningPlugin {
         }
     }
 
+    /**
+     * Definitions other than those the users were evaluated with: every known user is re-evaluated, a chunk per batch
+     * ({@link #sweep}). Decided here, in the batch, whose transaction stores the meta entry, rather than in
+     * {@link #open}, which every pod runs.
+     */
+    private void restartSweepOnNewDefinitions(StateStore state, Meta meta) {
+        if (meta.rulesHash != null && meta.rulesHash == rulesHash) {
+            return;
+        }
+        if (meta.rulesHash != null || !state.keys(USER, 1).isEmpty()) {
+            meta.sweepCursor = "";
+            sweepKeys = null;
+        }
+        meta.rulesHash = rulesHash;
+    }
+
+    private static long rulesHash(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(digest).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** After a definitions change: re-evaluates the next chunk of users. */
     private void sweep(Work w) {
         if (w.meta.sweepCursor == null) {
@@ -855,6 +882,8 @@ public final class SegmentationPlugin implements MiningPlugin {
         long watermark = Long.MIN_VALUE;
         Rfm.CutPoints cuts;
         String sweepCursor;
+        /** The hash of the definitions the users were evaluated with, or a sweep started for; null before any. */
+        Long rulesHash;
 
         static Meta load(StateStore state) {
             Meta m = new Meta();
@@ -866,6 +895,10 @@ public final class SegmentationPlugin implements MiningPlugin {
                     }
                     if (in.readBoolean()) {
                         m.sweepCursor = in.readUTF();
+                    }
+                    // added in plugin 0.3.0: absent from entries stored before
+                    if (in.available() > 0 && in.readBoolean()) {
+                        m.rulesHash = in.readLong();
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException("corrupt segmentation meta state", e);
@@ -897,6 +930,10 @@ public final class SegmentationPlugin implements MiningPlugin {
                 out.writeBoolean(sweepCursor != null);
                 if (sweepCursor != null) {
                     out.writeUTF(sweepCursor);
+                }
+                out.writeBoolean(rulesHash != null);
+                if (rulesHash != null) {
+                    out.writeLong(rulesHash);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -136,8 +136,12 @@ class RulesTest {
         var ctx = io.footfall.testkit.TestPluginContext.forDescriptor(new SegmentationPlugin().descriptor(),
                 java.util.Map.of(SegmentationPlugin.RULES, "{\"segments\": [{\"id\": \"big\", \"when\": {\"profile\": \"revenue\", \"op\": \">\", \"value\": 500}}]}"));
         copy(h.state(), ctx.state());
+        byte[] meta = ctx.state().get(SegmentationPlugin.META).orElseThrow();
         SegmentationPlugin plugin = new SegmentationPlugin();
         plugin.open(ctx);
+        // opening (which every pod does after a change, folding the plugin or not) leaves the meta entry alone: what the
+        // batches of the pod that folds it read and rewrite
+        org.junit.jupiter.api.Assertions.assertArrayEquals(meta, ctx.state().get(SegmentationPlugin.META).orElseThrow());
         // the sweep runs with the next batch, whoever it is about
         plugin.onEvents(new io.footfall.api.plugin.EventBatch(List.of(new io.footfall.api.plugin.PositionedEvent(1,
                 Fixtures.page("u2", "Home", Fixtures.day(1)))), false));

@@ -310,30 +310,25 @@ final class PluginRuntime {
         List<PositionedEvent> events = new ArrayList<>();
         host.reader().read(letter.positions(), !descriptor.personalDataPurposes().isEmpty())
                 .forEach(l -> events.add(new PositionedEvent(l.globalIndex(), l.event())));
-        boolean[] ok = {false};
+        // like a batch, held until its transaction has ended (exclusively)
         foldLock.lock();
         try {
-            retryInTransaction(letter, events, ok);
+            return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+                try (Connection c = host.dataSource().getConnection()) {
+                    Failure failure = deliver(c, events, false);
+                    String error = failure == null ? null : failure.error();
+                    host.deadLetters().update(c, letter.id(), error == null ? "RETRIED" : "PARKED", error);
+                    if (failure != null && failure.abandoned()) {
+                        quarantine(failure.error());
+                    }
+                    return error == null;
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
         } finally {
             foldLock.unlock();
         }
-        return ok[0];
-    }
-
-    private void retryInTransaction(DeadLetters.DeadLetter letter, List<PositionedEvent> events, boolean[] ok) {
-        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = host.dataSource().getConnection()) {
-                Failure failure = deliver(c, events, false);
-                String error = failure == null ? null : failure.error();
-                host.deadLetters().update(c, letter.id(), error == null ? "RETRIED" : "PARKED", error);
-                if (failure != null && failure.abandoned()) {
-                    quarantine(failure.error());
-                }
-                ok[0] = error == null;
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
     }
 
     /**
@@ -404,21 +399,18 @@ final class PluginRuntime {
         }
         foldLock.lock();
         try {
-            try {
-                Lane.EXCLUSIVE.run(() -> {
-                    work.run();
-                    return null;
-                });
-                commitOnItsOwn(Lane.EXCLUSIVE);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            } finally {
-                // nothing of a failed step stays buffered (a committed one left nothing behind)
-                discard(Lane.EXCLUSIVE);
-            }
+            Lane.EXCLUSIVE.run(() -> {
+                work.run();
+                return null;
+            });
+            commitOnItsOwn(Lane.EXCLUSIVE);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // Lane.run declares it; a Runnable throws none
         } finally {
+            // nothing of a failed step stays buffered (a committed one left nothing behind)
+            discard(Lane.EXCLUSIVE);
             foldLock.unlock();
         }
     }

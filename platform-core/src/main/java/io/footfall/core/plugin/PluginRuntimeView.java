@@ -79,8 +79,7 @@ public final class PluginRuntimeView {
 
     /** Whether this instance holds (folds) a segment of the plugin's processor. */
     public boolean holdsSegments() {
-        var processor = runtime.processor();
-        return processor != null && !processor.processingStatus().isEmpty();
+        return runtime.folding();
     }
 
     /** Whether the processor is replaying. */

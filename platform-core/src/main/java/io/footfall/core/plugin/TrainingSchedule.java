@@ -111,11 +111,10 @@ public class TrainingSchedule {
                     } catch (DateTimeParseException e) {
                         continue;
                     }
-                    if (last != null && last.toInstant().plus(every).isAfter(now) || host.plugin(id).isEmpty()) {
+                    // a run starts where the plugin is folded: its exclusive work must hold off that instance's batches
+                    if (last != null && last.toInstant().plus(every).isAfter(now)
+                            || host.plugin(id).filter(PluginRuntimeView::holdsSegments).isEmpty()) {
                         continue;
-                    }
-                    if (!host.runtime(id).folding()) {
-                        continue; // run where the plugin is folded: its exclusive work must hold off that instance's batches
                     }
                     if (!claim(c, id, last, now)) {
                         continue; // another instance started this run

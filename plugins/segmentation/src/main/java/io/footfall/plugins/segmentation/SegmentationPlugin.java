@@ -281,21 +281,19 @@ public final class SegmentationPlugin implements MiningPlugin {
     @Override
     public TrainingReport train(TrainingContext training) {
         StateStore state = context.state();
-        long[] watermark = new long[1];
-        List<List<String>> userKeys = new ArrayList<>(1);
         // the meta entry and the users' states are the batches' too: rewritten only with the batches held off (SPI 1.4)
+        java.util.concurrent.atomic.AtomicReference<TrainingStart> start = new java.util.concurrent.atomic.AtomicReference<>();
         training.exclusively(() -> {
             synchronized (lock) {
                 Meta meta = Meta.load(state);
                 long until = Math.min(training.cutoff().toEpochMilli(), context.clock().millis());
                 meta.watermark = Math.max(meta.watermark, until);
                 meta.store(state);
-                watermark[0] = meta.watermark;
-                userKeys.add(state.keys(USER, ALL_KEYS));
+                start.set(new TrainingStart(meta.watermark, state.keys(USER, ALL_KEYS)));
             }
         });
-        long now = watermark[0];
-        List<String> keys = userKeys.get(0);
+        long now = start.get().now();
+        List<String> keys = start.get().userKeys();
         training.progress(0.0, "reading " + keys.size() + " users");
         // 1. read the measures (outside the lock: batches go on; their users are re-read when applying)
         int n = keys.size();
@@ -556,6 +554,10 @@ public final class SegmentationPlugin implements MiningPlugin {
                 return;
             }
         }
+    }
+
+    /** Where a training run starts: its "now" (the moved watermark) and the users known then. */
+    private record TrainingStart(long now, List<String> userKeys) {
     }
 
     /** Training's step 3 for users {@code keys[from, to)}: RFM with the new cut points, the new clusters, the rules. */

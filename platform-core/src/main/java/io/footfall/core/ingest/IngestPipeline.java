@@ -106,7 +106,7 @@ public class IngestPipeline {
      * here rather than found by a failing append, whose rolled-back indexes would stay in every processor's token as a
      * gap for up to a minute.
      */
-    private final java.util.ArrayDeque<Set<String>> recentlyAppended = new java.util.ArrayDeque<>();
+    private final RecentIds recentlyAppended = new RecentIds(PREPARED_DEPTH + 1);
     /**
      * When a commit last met an id already in the log ({@link System#nanoTime}). Preparation looks a group's ids up in
      * the log only within {@link #LOOK_UP_WINDOW_NANOS} of that: otherwise the append itself is the check (the log's
@@ -373,6 +373,7 @@ public class IngestPipeline {
         }
         Set<String> inLog = Set.of();
         List<PersonalDataCodec.Split> splits = new ArrayList<>(firsts.size());
+        List<String> subjectOfSplit = new ArrayList<>(firsts.size());
         Set<String> subjects = new HashSet<>();
         Map<String, SecretKey> keys = Map.of();
         boolean lookUp = System.nanoTime() - duplicateSeenAt < LOOK_UP_WINDOW_NANOS;
@@ -384,8 +385,10 @@ public class IngestPipeline {
                 if (!inLog.contains(e.eventId())) {
                     PersonalDataCodec.Split split = codec.split(e);
                     splits.add(split);
-                    if (split.personal() != null) {
-                        subjects.add(subjectOf(e));
+                    String subject = split.personal() == null ? null : subjectOf(e);
+                    subjectOfSplit.add(subject);
+                    if (subject != null) {
+                        subjects.add(subject);
                     }
                 }
             }
@@ -394,19 +397,37 @@ public class IngestPipeline {
             }
         }
         vault.remember(keys);
+        SealedPersonalData[] sealed = sealBySubject(splits, subjectOfSplit, keys);
         List<EventMessage<?>> messages = new ArrayList<>(splits.size());
-        for (PersonalDataCodec.Split split : splits) {
-            BehaviorEvent e = split.event();
-            SealedPersonalData sealed = null;
-            if (split.personal() != null) {
-                String subject = subjectOf(e);
-                sealed = vault.seal(subject, keys.get(subject), split.personal());
-            }
-            messages.add(log.encode(new GenericEventMessage<>(e.eventId(), new RecordedBehavior(e, sealed),
+        for (int i = 0; i < splits.size(); i++) {
+            BehaviorEvent e = splits.get(i).event();
+            messages.add(log.encode(new GenericEventMessage<>(e.eventId(), new RecordedBehavior(e, sealed[i]),
                     MetaData.emptyInstance(), e.receivedAt())));
         }
         prepareTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         return new Prepared(group, messages, inLog, null);
+    }
+
+    /**
+     * The sealed personal data of each split (null where it has none), sealed one subject after the other: a cipher
+     * expands its key only when the key changes, and a step often holds several events of one person, while in queue
+     * order their keys alternate (expanding the key was a third of sealing).
+     */
+    private SealedPersonalData[] sealBySubject(List<PersonalDataCodec.Split> splits, List<String> subjectOfSplit,
+                                               Map<String, SecretKey> keys) {
+        SealedPersonalData[] sealed = new SealedPersonalData[splits.size()];
+        List<Integer> order = new ArrayList<>(splits.size());
+        for (int i = 0; i < splits.size(); i++) {
+            if (subjectOfSplit.get(i) != null) {
+                order.add(i);
+            }
+        }
+        order.sort(java.util.Comparator.comparing(subjectOfSplit::get));
+        for (int i : order) {
+            String subject = subjectOfSplit.get(i);
+            sealed[i] = vault.seal(subject, keys.get(subject), splits.get(i).personal());
+        }
+        return sealed;
     }
 
     /**
@@ -465,14 +486,11 @@ public class IngestPipeline {
                 lockWait.record(System.nanoTime() - waiting, TimeUnit.NANOSECONDS);
                 Set<String> inLog = prepared.inLog();
                 List<EventMessage<?>> fresh = prepared.messages();
-                // ids stored since preparation looked them up: by this thread's last two appends, and under the lock by anyone
+                // ids stored since preparation looked them up: by this thread's last appends (PREPARED_DEPTH + 1 of them), and under the lock by anyone
                 Set<String> dropped = new HashSet<>();
                 for (EventMessage<?> m : fresh) {
-                    for (Set<String> recent : recentlyAppended) {
-                        if (recent.contains(m.getIdentifier())) {
-                            dropped.add(m.getIdentifier());
-                            break;
-                        }
+                    if (recentlyAppended.contains(m.getIdentifier())) {
+                        dropped.add(m.getIdentifier());
                     }
                 }
                 if (checkUnderLock) {
@@ -518,11 +536,11 @@ public class IngestPipeline {
         // the profile projection reads these rows next: it finds their payloads decoded already
         log.committed(appendedMessages);
         if (!appendedMessages.isEmpty()) {
-            recentlyAppended.addFirst(appendedMessages.stream().map(EventMessage::getIdentifier)
-                    .collect(java.util.stream.Collectors.toSet()));
-            while (recentlyAppended.size() > PREPARED_DEPTH + 1) {
-                recentlyAppended.removeLast();
+            List<String> ids = new ArrayList<>(appendedMessages.size());
+            for (EventMessage<?> m : appendedMessages) {
+                ids.add(m.getIdentifier());
             }
+            recentlyAppended.add(ids);
         }
         return new Committed(outcomes, appendedMessages.size(), newest);
     }

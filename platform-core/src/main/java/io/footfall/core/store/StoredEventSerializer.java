@@ -22,7 +22,8 @@ import org.axonframework.serialization.Serializer;
  * <li>Decoding resolves the payload class once per type name instead of Axon's {@code Class.forName} per
  * payload (that lookup cost a quarter as much as the decoding itself).</li>
  * <li>Writing: empty metadata (every ingested event's) is written as {@code {}} without a Jackson round.
- * Payloads are written by the mapper: a hand-written streaming writer for {@link RecordedBehavior} was tried
+ * Payloads are written by the mapper, with the writer and stored type of each payload class looked up once.
+ * A hand-written streaming writer for {@link RecordedBehavior} was tried
  * and measured no faster (the cost is the text itself: UTF-8, numbers, instants), so it was not kept.</li>
  * </ul>
  */
@@ -44,6 +45,17 @@ final class StoredEventSerializer implements Serializer {
     /** Readers by payload type name (names come from the few event classes; unknown ones are not cached). */
     private final java.util.concurrent.ConcurrentHashMap<String, com.fasterxml.jackson.databind.ObjectReader> readers =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A payload class's writer (its serializer resolved once) and stored type (name and revision resolved once). */
+    private record Written(com.fasterxml.jackson.databind.ObjectWriter writer, SerializedType type) {
+    }
+
+    /**
+     * Per payload class, what Axon's {@code JacksonSerializer.serialize} looks up for every payload: a writer from the
+     * mapper (whose root serializer is then found per call) and the class's name and revision. The bytes are the
+     * same (StoredEventFastPathsTest).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Class<?>, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
 
     StoredEventSerializer(Serializer delegate) {
         this.delegate = delegate;
@@ -139,6 +151,16 @@ final class StoredEventSerializer implements Serializer {
     public <T> SerializedObject<T> serialize(Object object, Class<T> expectedRepresentation) {
         if (expectedRepresentation == byte[].class && object instanceof MetaData meta && meta.isEmpty()) {
             return (SerializedObject<T>) new SimpleSerializedObject<>(EMPTY.clone(), byte[].class, metaDataType);
+        }
+        if (expectedRepresentation == byte[].class && json != null && object != null && !(object instanceof MetaData)) {
+            Written written = this.written.computeIfAbsent(object.getClass(),
+                    type -> new Written(json.writerFor(type), delegate.typeForClass(type)));
+            try {
+                return (SerializedObject<T>) new SimpleSerializedObject<>(written.writer().writeValueAsBytes(object),
+                        byte[].class, written.type());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new org.axonframework.serialization.SerializationException("Unable to serialize object", e);
+            }
         }
         return delegate.serialize(object, expectedRepresentation);
     }

@@ -37,7 +37,9 @@ class StoredEventFastPathsTest {
             RecordedBehavior recorded = new RecordedBehavior(event(random), random.nextBoolean() ? null
                     : new SealedPersonalData("user:" + text(random), bytes(random)));
             SerializedObject<byte[]> bytes = stored.serialize(recorded, byte[].class);
-            assertArrayEquals(jackson.serialize(recorded, byte[].class).getData(), bytes.getData());
+            SerializedObject<byte[]> byAxon = jackson.serialize(recorded, byte[].class);
+            assertArrayEquals(byAxon.getData(), bytes.getData());
+            assertEquals(byAxon.getType(), bytes.getType());
             RecordedBehavior read = new StoredEventSerializer(jackson).deserialize(bytes); // no cache hit: decoded
             RecordedBehavior readByAxon = jackson.deserialize(bytes);
             assertEquals(readByAxon.event(), read.event());
@@ -103,6 +105,23 @@ class StoredEventFastPathsTest {
         byte[] bytes = new byte[length];
         in.get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void otherPayloadsAreWrittenAsAxonWritesThem() {
+        // the writer per class must not confuse classes, nor depend on which class came first
+        List<Object> payloads = List.of(new IdentityUnlinked("u1", "a1", Instant.parse("2026-11-30T10:00:00Z"), "admin"),
+                Map.of("k", List.of(1, "two")), "text", new SealedPersonalData("user:1", new byte[] {1, 2, 3}),
+                new IdentityUnlinked("u2", null, null, null));
+        for (int round = 0; round < 2; round++) {
+            for (Object payload : payloads) {
+                SerializedObject<byte[]> byAxon = jackson.serialize(payload, byte[].class);
+                SerializedObject<byte[]> ours = stored.serialize(payload, byte[].class);
+                assertArrayEquals(byAxon.getData(), ours.getData(), payload.toString());
+                assertEquals(byAxon.getType(), ours.getType(), payload.toString());
+            }
+        }
+        assertEquals("{\"k\":\"v\"}", stored.serialize(Map.of("k", "v"), String.class).getData());
     }
 
     @Test

@@ -176,6 +176,18 @@ class ClusterFailoverIT {
             JsonPath cluster = Poll.until(Duration.ofSeconds(60), () -> new JsonPath(http(front, "GET", "/api/v1/cluster").body()),
                     c -> held(c, worker).contains("plugin:noop-fixture") && runs(c, worker).contains("plugin:noop-fixture"));
             assertTrue(runs(cluster, front).isEmpty(), "the front folds nothing: " + cluster.prettify());
+
+            // training asked of the front (the admin UI's pod) is started by the worker, which folds the plugin
+            HttpResponse<String> train = http(front, "POST", "/api/v1/plugins/noop-fixture/train");
+            assertEquals(202, train.statusCode(), train.body());
+            assertEquals("REQUESTED", new JsonPath(train.body()).getString("status"), train.body());
+            String job = new JsonPath(train.body()).getString("id");
+            JsonPath trained = Poll.until(Duration.ofSeconds(60),
+                    () -> new JsonPath(http(front, "GET", "/api/v1/plugins/noop-fixture/jobs/" + job).body()),
+                    j -> !List.of("REQUESTED", "RUNNING").contains(j.getString("status")));
+            assertEquals("SUCCEEDED", trained.getString("status"), trained.prettify());
+            assertTrue(trained.getString("runBy").startsWith(worker.pid() + "@"), trained.prettify());
+            assertTrue(trained.getString("requestedOn").startsWith(front.pid() + "@"), trained.prettify());
         }
 
         Map<String, String> misspelt = new HashMap<>(env);

@@ -164,6 +164,64 @@ class PluginHostTest {
     }
 
     @Test
+    @Order(7)
+    void aRunAskedOfAnotherInstanceIsCarriedOutHereAndOneWhoseInstanceDiedFails() throws Exception {
+        // a serve pod, which folds nothing, recorded the request; this instance folds the plugin and carries it out
+        String requested = UUID.randomUUID().toString();
+        storeJobAsAnotherInstanceWould(requested, "REQUESTED", null);
+        JsonPath done = Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}/jobs/{job}", BROKEN, requested).jsonPath(),
+                j -> !List.of("REQUESTED", "RUNNING").contains(j.getString("status")));
+        assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
+        assertEquals("serve-pod@elsewhere", done.getString("requestedOn"));
+        assertEquals(io.footfall.core.store.EventLog.NODE, done.getString("runBy"));
+        assertTrue(done.getDouble("report.metrics.events") > 0, done.prettify());
+
+        // another live instance is running the plugin's training: no second run anywhere
+        String elsewhere = UUID.randomUUID().toString();
+        storeJobAsAnotherInstanceWould(elsewhere, "RUNNING", "process-pod@elsewhere");
+        admin().post("/api/v1/plugins/{id}/train", BROKEN).then().statusCode(409)
+                .body("error", equalTo("already_training")).body("message", containsString(elsewhere));
+        // that instance dies: its heartbeat stops, the run is marked failed, and the plugin can be trained again
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement(
+                "UPDATE training_job SET heartbeat_at = now() - interval '1 minute' WHERE id = ?")) {
+            s.setString(1, elsewhere);
+            assertEquals(1, s.executeUpdate());
+        }
+        JsonPath failed = Poll.until(Duration.ofSeconds(30), () -> admin().get("/api/v1/plugins/{id}/jobs/{job}", BROKEN, elsewhere).jsonPath(),
+                j -> !"RUNNING".equals(j.getString("status")));
+        assertEquals("FAILED", failed.getString("status"), failed.prettify());
+        assertEquals("the instance running it stopped", failed.getString("message"));
+        String again = admin().post("/api/v1/plugins/{id}/train", BROKEN).then().statusCode(202)
+                .body("status", equalTo("RUNNING")).extract().jsonPath().getString("id");
+        Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}/jobs/{job}", BROKEN, again).jsonPath().getString("status"),
+                "SUCCEEDED"::equals);
+
+        // a request for a plugin this instance does not have waits for an instance that has it, and can be cancelled
+        String waiting = UUID.randomUUID().toString();
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement("INSERT INTO training_job (id, plugin_id, cutoff, status, "
+                + "requested_at, requested_on, heartbeat_at) VALUES (?, 'plugin-of-another-pod', now(), 'REQUESTED', now(), 'serve-pod@elsewhere', now())")) {
+            s.setString(1, waiting);
+            assertEquals(1, s.executeUpdate());
+        }
+        admin().get("/api/v1/plugins/{id}/jobs/{job}", "plugin-of-another-pod", waiting).then().statusCode(200).body("status", equalTo("REQUESTED"));
+        admin().post("/api/v1/plugins/{id}/jobs/{job}/cancel", "plugin-of-another-pod", waiting).then().statusCode(200)
+                .body("status", equalTo("CANCELLED"));
+        admin().get("/api/v1/plugins/{id}/jobs/{job}", BROKEN, waiting).then().statusCode(404);
+    }
+
+    private void storeJobAsAnotherInstanceWould(String id, String status, String runBy) throws Exception {
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement("INSERT INTO training_job (id, plugin_id, cutoff, status, "
+                + "requested_at, requested_on, started_at, run_by, heartbeat_at) VALUES (?, ?, now(), ?, now(), 'serve-pod@elsewhere', ?, ?, now())")) {
+            s.setString(1, id);
+            s.setString(2, BROKEN);
+            s.setString(3, status);
+            s.setTimestamp(4, runBy == null ? null : java.sql.Timestamp.from(java.time.Instant.now()));
+            s.setString(5, runBy);
+            assertEquals(1, s.executeUpdate());
+        }
+    }
+
+    @Test
     @Order(8)
     void scheduledTrainingRunsByItself() {
         int before = admin().get("/api/v1/plugins/{id}/models", BROKEN).jsonPath().getList("$").size();

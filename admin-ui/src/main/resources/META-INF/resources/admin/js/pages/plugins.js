@@ -159,7 +159,7 @@ function renderPlugin(main, ctx, id) {
       training.querySelector('[data-field=job-progress]').textContent = pct(j.progress || 0, 0);
       text.textContent = j.status;
       message.textContent = j.message || '';
-      if (j.status === 'RUNNING') {
+      if (j.status === 'RUNNING' || j.status === 'REQUESTED') {
         timers.push(setTimeout(poll, 500));
         return;
       }

@@ -24,7 +24,18 @@ public enum EventKind {
 
     /** The wire name of this kind: {@code track}, {@code page}, … */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WIRE_NAMES[ordinal()];
+    }
+
+    /** Wire names by ordinal, computed once: parsing looks one up for every collected event. */
+    private static final String[] WIRE_NAMES;
+    private static final EventKind[] KINDS = values();
+
+    static {
+        WIRE_NAMES = new String[KINDS.length];
+        for (EventKind kind : KINDS) {
+            WIRE_NAMES[kind.ordinal()] = kind.name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /**
@@ -36,8 +47,9 @@ public enum EventKind {
         if (name == null) {
             return Optional.empty();
         }
-        for (EventKind kind : values()) {
-            if (kind.wireName().equalsIgnoreCase(name.trim())) {
+        String trimmed = name.trim();
+        for (EventKind kind : KINDS) {
+            if (WIRE_NAMES[kind.ordinal()].equalsIgnoreCase(trimmed)) {
                 return Optional.of(kind);
             }
         }

@@ -112,10 +112,28 @@ final class ContextMapper {
         return octets == 4 ? ip.substring(0, ip.lastIndexOf('.') + 1) + "0" : null;
     }
 
+    /**
+     * Recent answers of {@link #deviceFromUserAgent}, by the user agent's hash: a shop's traffic repeats a few hundred
+     * user agents, and lower-casing and scanning each one cost more than the rest of the context's mapping.
+     */
+    private static final java.util.concurrent.atomic.AtomicReferenceArray<String[]> DEVICES =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(1024);
+
     static String deviceFromUserAgent(String userAgent) {
         if (userAgent == null) {
             return null;
         }
+        int slot = (userAgent.hashCode() ^ (userAgent.hashCode() >>> 16)) & (DEVICES.length() - 1);
+        String[] known = DEVICES.get(slot);
+        if (known != null && known[0].equals(userAgent)) {
+            return known[1];
+        }
+        String device = classify(userAgent);
+        DEVICES.set(slot, new String[] {userAgent, device});
+        return device;
+    }
+
+    private static String classify(String userAgent) {
         String ua = userAgent.toLowerCase(Locale.ROOT);
         if (ua.contains("ipad") || ua.contains("tablet")) {
             return "tablet";

@@ -28,6 +28,42 @@ class FastPathsTest {
     }
 
     @Test
+    void remembersDevicesWithoutMixingUpUserAgents() {
+        Map<String, String> expected = Map.of(
+                "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)", "tablet",
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) Mobile Safari/537.36", "mobile",
+                "Googlebot/2.1 (+http://www.google.com/bot.html)", "bot",
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0 Safari/537.36", "desktop");
+        Random random = new Random(5);
+        for (int i = 0; i < 50_000; i++) {
+            // thousands of distinct agents share the 1,024 slots: each answer must still be the agent's own
+            String agent = switch (random.nextInt(4)) {
+                case 0 -> "Mozilla/5.0 (iPad; build " + random.nextInt(5_000) + ")";
+                case 1 -> "Mozilla/5.0 (iPhone; build " + random.nextInt(5_000) + ")";
+                case 2 -> "crawler " + random.nextInt(5_000);
+                default -> "Mozilla/5.0 (X11; Linux x86_64) build " + random.nextInt(5_000);
+            };
+            String device = agent.contains("iPad") ? "tablet" : agent.contains("iPhone") ? "mobile"
+                    : agent.startsWith("crawler") ? "bot" : "desktop";
+            assertEquals(device, ContextMapper.deviceFromUserAgent(agent), agent);
+            assertEquals(device, ContextMapper.deviceFromUserAgent(new String(agent)), agent);
+        }
+        expected.forEach((agent, device) -> assertEquals(device, ContextMapper.deviceFromUserAgent(agent), agent));
+        assertEquals(null, ContextMapper.deviceFromUserAgent(null));
+    }
+
+    @Test
+    void wireNamesParseAsBefore() {
+        for (io.footfall.api.event.EventKind kind : io.footfall.api.event.EventKind.values()) {
+            String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+            assertEquals(name, kind.wireName());
+            assertEquals(java.util.Optional.of(kind), io.footfall.api.event.EventKind.fromWireName(" " + kind.name() + " "));
+        }
+        assertEquals(java.util.Optional.empty(), io.footfall.api.event.EventKind.fromWireName("trak"));
+        assertEquals(java.util.Optional.empty(), io.footfall.api.event.EventKind.fromWireName(null));
+    }
+
+    @Test
     void treeToMapEqualsJacksonConversionForBothFloatSettings() throws Exception {
         ObjectMapper parser = new ObjectMapper();
         for (boolean bigDecimals : new boolean[] {true, false}) {

@@ -257,8 +257,9 @@ public final class ChurnPlugin implements MiningPlugin {
                 anonymous.add(e.anonymousId());
             }
         }
-        Histories book = new Histories(id -> load(state, id, storedAsUser, anonymous.contains(id)));
-        long watermark = state.get(WATERMARK).map(b -> ByteBuffer.wrap(b).getLong()).orElse(Long.MIN_VALUE);
+        StateStore stored = io.footfall.api.store.PrefetchedState.of(state, keysOf(batch));
+        Histories book = new Histories(id -> load(stored, id, storedAsUser, anonymous.contains(id)));
+        long watermark = stored.get(WATERMARK).map(b -> ByteBuffer.wrap(b).getLong()).orElse(Long.MIN_VALUE);
         for (PositionedEvent positioned : batch.events()) {
             BehaviorEvent e = positioned.event();
             if (e.primaryId().length() + USER_PREFIX.length() > MAX_KEY) {
@@ -294,6 +295,26 @@ public final class ChurnPlugin implements MiningPlugin {
             context.results().publish(scores);
             context.metrics().count("users.scored", users.size());
         }
+    }
+
+    /**
+     * Every key the batch's fold may read: both histories of each id its events name, and the watermark. Read with one
+     * {@link StateStore#getAll} before the fold (which writes nothing until it is done), instead of one query per id:
+     * the fold of a 72,207-event log read state 79,475 times, one database round trip each.
+     */
+    private static Set<String> keysOf(EventBatch batch) {
+        Set<String> keys = new HashSet<>();
+        keys.add(WATERMARK);
+        for (PositionedEvent positioned : batch.events()) {
+            BehaviorEvent e = positioned.event();
+            for (String id : new String[] {e.primaryId(), e.userId(), e.anonymousId(), e.previousId()}) {
+                if (id != null && !id.isBlank() && id.length() + USER_PREFIX.length() <= MAX_KEY) {
+                    keys.add(USER_PREFIX + id);
+                    keys.add(VISITOR_PREFIX + id);
+                }
+            }
+        }
+        return keys;
     }
 
     private static UserHistory load(StateStore state, String id, Set<String> storedAsUser, boolean visitorFirst) {

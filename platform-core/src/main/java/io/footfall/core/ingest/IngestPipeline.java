@@ -372,8 +372,7 @@ public class IngestPipeline {
             }
         }
         Set<String> inLog = Set.of();
-        List<PersonalDataCodec.Split> splits = new ArrayList<>(firsts.size());
-        List<String> subjectOfSplit = new ArrayList<>(firsts.size());
+        List<Unsealed> splits = new ArrayList<>(firsts.size());
         Set<String> subjects = new HashSet<>();
         Map<String, SecretKey> keys = Map.of();
         boolean lookUp = System.nanoTime() - duplicateSeenAt < LOOK_UP_WINDOW_NANOS;
@@ -384,9 +383,8 @@ public class IngestPipeline {
             for (BehaviorEvent e : firsts) {
                 if (!inLog.contains(e.eventId())) {
                     PersonalDataCodec.Split split = codec.split(e);
-                    splits.add(split);
                     String subject = split.personal() == null ? null : subjectOf(e);
-                    subjectOfSplit.add(subject);
+                    splits.add(new Unsealed(split, subject));
                     if (subject != null) {
                         subjects.add(subject);
                     }
@@ -397,10 +395,10 @@ public class IngestPipeline {
             }
         }
         vault.remember(keys);
-        SealedPersonalData[] sealed = sealBySubject(splits, subjectOfSplit, keys);
+        SealedPersonalData[] sealed = sealBySubject(splits, keys);
         List<EventMessage<?>> messages = new ArrayList<>(splits.size());
         for (int i = 0; i < splits.size(); i++) {
-            BehaviorEvent e = splits.get(i).event();
+            BehaviorEvent e = splits.get(i).split().event();
             messages.add(log.encode(new GenericEventMessage<>(e.eventId(), new RecordedBehavior(e, sealed[i]),
                     MetaData.emptyInstance(), e.receivedAt())));
         }
@@ -408,24 +406,27 @@ public class IngestPipeline {
         return new Prepared(group, messages, inLog, null);
     }
 
+    /** An event split from its personal data, and the subject whose key seals that data (null: nothing to seal). */
+    private record Unsealed(PersonalDataCodec.Split split, String subject) {
+    }
+
     /**
      * The sealed personal data of each split (null where it has none), sealed one subject after the other: a cipher
      * expands its key only when the key changes, and a step often holds several events of one person, while in queue
      * order their keys alternate (expanding the key was a third of sealing).
      */
-    private SealedPersonalData[] sealBySubject(List<PersonalDataCodec.Split> splits, List<String> subjectOfSplit,
-                                               Map<String, SecretKey> keys) {
+    private SealedPersonalData[] sealBySubject(List<Unsealed> splits, Map<String, SecretKey> keys) {
         SealedPersonalData[] sealed = new SealedPersonalData[splits.size()];
         List<Integer> order = new ArrayList<>(splits.size());
         for (int i = 0; i < splits.size(); i++) {
-            if (subjectOfSplit.get(i) != null) {
+            if (splits.get(i).subject() != null) {
                 order.add(i);
             }
         }
-        order.sort(java.util.Comparator.comparing(subjectOfSplit::get));
+        order.sort(java.util.Comparator.comparing(i -> splits.get(i).subject()));
         for (int i : order) {
-            String subject = subjectOfSplit.get(i);
-            sealed[i] = vault.seal(subject, keys.get(subject), splits.get(i).personal());
+            Unsealed u = splits.get(i);
+            sealed[i] = vault.seal(u.subject(), keys.get(u.subject()), u.split().personal());
         }
         return sealed;
     }
@@ -535,13 +536,7 @@ public class IngestPipeline {
         }
         // the profile projection reads these rows next: it finds their payloads decoded already
         log.committed(appendedMessages);
-        if (!appendedMessages.isEmpty()) {
-            List<String> ids = new ArrayList<>(appendedMessages.size());
-            for (EventMessage<?> m : appendedMessages) {
-                ids.add(m.getIdentifier());
-            }
-            recentlyAppended.add(ids);
-        }
+        recentlyAppended.add(appendedMessages.stream().map(EventMessage::getIdentifier).toList());
         return new Committed(outcomes, appendedMessages.size(), newest);
     }
 

@@ -28,6 +28,18 @@ final class Options {
      * through the first timed rep (0.8 of a core), which then measured the JIT.
      */
     int ingestWarmup = 100_000;
+    /**
+     * At most this many warm-up rounds of {@link #ingestWarmup} events: rounds repeat until one is within
+     * {@link #steadyWithin} of the one before (steady state, as a JMH warm-up), because on a slower VM the first timed
+     * rep after one round still ran 1.6 × slower than the third (the app's CPU per event fell from 56 to 27 µs).
+     */
+    int ingestWarmupRounds = 6;
+    /** At most this many freshness warm-up rounds of {@link #warmup} events, until the JIT compiler settles. */
+    int freshWarmupRounds = 8;
+    /** JIT compiler cores during a warm-up round under which the app counts as compiled. */
+    double jitSettled = 0.10;
+    /** Relative difference of two consecutive warm-up rounds' rates under which the app counts as warm. */
+    double steadyWithin = 0.10;
     int clients = 8;
     int batch = 250;
     int reps = 3;
@@ -100,6 +112,8 @@ final class Options {
                 case "--events" -> o.events = positive(args, ++i, a);
                 case "--warmup" -> o.warmup = nonNegative(args, ++i, a);
                 case "--ingest-warmup" -> o.ingestWarmup = nonNegative(args, ++i, a);
+                case "--ingest-warmup-rounds" -> o.ingestWarmupRounds = positive(args, ++i, a);
+                case "--fresh-warmup-rounds" -> o.freshWarmupRounds = positive(args, ++i, a);
                 case "--clients" -> o.clients = positive(args, ++i, a);
                 case "--batch" -> o.batch = positive(args, ++i, a);
                 case "--reps" -> o.reps = positive(args, ++i, a);
@@ -165,6 +179,9 @@ final class Options {
                   --events N        events per ingest repetition (200000)
                   --warmup N        warm-up events before the timed runs (20000)
                   --ingest-warmup N warm-up events of the ingest part, sent to the app before its timed reps (100000)
+                  --ingest-warmup-rounds N  repeat the warm-up until two rounds' rates are within 10 %, at most N rounds (6)
+                  --fresh-warmup-rounds N   repeat the freshness warm-up (--warmup events at --rate) until the JIT compiler
+                                    uses under 0.1 cores, at most N rounds (8)
                   --clients C       concurrent HTTP clients (8)
                   --batch B         events per request and rows per baseline commit, ≤ 500 (250)
                   --reps R          repetitions of the copy/insert/ingest measurements (3)

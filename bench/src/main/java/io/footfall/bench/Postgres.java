@@ -139,7 +139,7 @@ final class Postgres {
                 rs.next();
                 out.append(rs.getString(1));
             }
-            for (String setting : List.of("shared_buffers", "synchronous_commit", "fsync", "wal_level", "max_wal_size")) {
+            for (String setting : List.of("shared_buffers", "synchronous_commit", "fsync", "wal_level", "max_wal_size", "autovacuum")) {
                 try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
                     rs.next();
                     out.append("; ").append(setting).append('=').append(rs.getString(1));
@@ -148,6 +148,16 @@ final class Postgres {
             return out.toString();
         } catch (SQLException e) {
             return "unavailable (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Whether the server runs autovacuum (which also keeps the planner's statistics); assumed when unknown. */
+    boolean autovacuum() {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW autovacuum")) {
+            rs.next();
+            return "on".equals(rs.getString(1));
+        } catch (SQLException e) {
+            return true;
         }
     }
 

@@ -78,6 +78,8 @@ public class EventLog {
     private TokenStore tokens;
     private TransactionManager transactions;
     private final org.axonframework.serialization.upcasting.event.EventUpcasterChain upcasters = Upcasters.chain();
+    /** The store's reader threads, so that shutdown can wait for them before the connection pool closes. */
+    private final java.util.List<Thread> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     void start(@Observes @Priority(10) StartupEvent startup) {
         transactions = new JtaTransactionBridge(jta);
@@ -105,7 +107,7 @@ public class EventLog {
                 .configureTransactionManager(c -> transactions)
                 .configureEventStore(c -> EmbeddedEventStore.builder()
                         .storageEngine(engine)
-                        .threadFactory(ProcessingThreads.named("event-store-reader", true))
+                        .threadFactory(tracked(ProcessingThreads.named("event-store-reader", true)))
                         .fetchDelay(200)
                         .build());
         configurer.eventProcessing().registerTokenStore(c -> tokens);
@@ -181,7 +183,30 @@ public class EventLog {
             if (axon.eventStore() instanceof EmbeddedEventStore embedded) {
                 embedded.shutDown();
             }
+            // a reader in the middle of a fetch finishes it first; left running, it failed on the closed pool and logged
+            // an ERROR at every shutdown
+            long deadline = System.nanoTime() + READER_STOP.toNanos();
+            for (Thread reader : readers) {
+                try {
+                    reader.join(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
+    }
+
+    /** How long shutdown waits for the store's reader threads to finish their fetch. */
+    private static final Duration READER_STOP = Duration.ofSeconds(5);
+
+    private java.util.concurrent.ThreadFactory tracked(java.util.concurrent.ThreadFactory factory) {
+        return runnable -> {
+            Thread thread = factory.newThread(runnable);
+            readers.removeIf(t -> t.getState() == Thread.State.TERMINATED);
+            readers.add(thread);
+            return thread;
+        };
     }
 
     /** Whether Axon's runtime is started (after startup, before shutdown). */

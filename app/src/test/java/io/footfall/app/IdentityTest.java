@@ -75,6 +75,38 @@ class IdentityTest {
         assertEquals(3, total(anonymous));
     }
 
+    @jakarta.inject.Inject
+    io.footfall.core.profile.ProfileQueries queries;
+
+    @Test
+    void profilesReadTogetherResolveEachIdAsOneReadDoes() {
+        String anon = "anon-" + UUID.randomUUID();
+        String user = "user-" + UUID.randomUUID();
+        String loner = "anon-" + UUID.randomUUID();
+        Instant t0 = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String view = "{\"type\":\"track\",\"event\":\"Product Viewed\",\"anonymousId\":\"" + anon
+                + "\",\"properties\":{\"product_id\":\"b1\",\"category\":\"Books\",\"price\":12}}$";
+        String identify = "{\"type\":\"identify\",\"userId\":\"" + user + "\",\"anonymousId\":\"" + anon + "\"}$";
+        String other = "{\"type\":\"page\",\"anonymousId\":\"" + loner + "\",\"name\":\"Home\"}$";
+        tracking().body("{\"batch\":[" + event(view, t0) + "," + event(identify, t0.plusSeconds(60)) + "," + event(other, t0) + "]}")
+                .post("/v1/batch").then().statusCode(200).body("stored", equalTo(3));
+        Api.awaitProfile(user, 2);
+        Api.awaitProfile(loner, 1);
+
+        java.util.List<String> ids = java.util.List.of(user, anon, loner, "nobody-" + UUID.randomUUID());
+        Map<String, io.footfall.core.profile.ProfileState> together = queries.states(ids);
+        assertEquals(java.util.Set.of(user, anon, loner), together.keySet());
+        for (String id : java.util.List.of(user, anon, loner)) {
+            io.footfall.core.profile.ProfileState alone = queries.state(id).orElseThrow();
+            assertEquals(alone.userId, together.get(id).userId, id);
+            assertEquals(alone.anonymousIds, together.get(id).anonymousIds, id);
+            assertEquals(alone.eventCounts, together.get(id).eventCounts, id);
+        }
+        // the anonymous id was stitched into the user: both ids name the same person
+        assertEquals(user, together.get(anon).userId);
+        assertEquals(null, together.get(loner).userId);
+    }
+
     @Test
     void aliasMergesThePreviousIdentity() {
         String previous = "old-" + UUID.randomUUID();

@@ -11,6 +11,7 @@ import io.footfall.api.plugin.MiningPlugin;
 import io.footfall.api.plugin.PluginContext;
 import io.footfall.api.plugin.PluginDescriptor;
 import io.footfall.api.plugin.PositionedEvent;
+import io.footfall.api.plugin.ProfileReader;
 import io.footfall.api.plugin.ProfileSnapshot;
 import io.footfall.api.plugin.SpiVersion;
 import io.footfall.api.plugin.TrainingContext;
@@ -63,6 +64,8 @@ public final class RecommenderPlugin implements MiningPlugin {
 
     /** The plugin id. */
     public static final String ID = "recommender";
+    /** Users whose profiles training reads at a time. */
+    static final int PROFILE_CHUNK = 1_000;
     /** Per-user recommendations. */
     public static final String RECOMMENDED = "recommended";
     /** Per-user purchased items, newest first (score: purchase time, epoch seconds). */
@@ -210,6 +213,7 @@ public final class RecommenderPlugin implements MiningPlugin {
             }
         }
         w.prefetchForResults(touchedItems, touchedUsers);
+        w.prefetchProfiles(context.profiles(), touchedUsers);
         List<Result> results = new ArrayList<>();
         for (String item : touchedItems) {
             results.add(new RankedItems(COVISIT, null, item, covisit(w, item, settings.similarN())));
@@ -337,7 +341,7 @@ public final class RecommenderPlugin implements MiningPlugin {
         }
         b.covisit(neighbours);
         Map<String, Double> affinity = new HashMap<>(h.categoryWeights());
-        Optional<ProfileSnapshot> profile = context.profiles().profile(user);
+        Optional<ProfileSnapshot> profile = w.profile(context.profiles(), user);
         profile.ifPresent(p -> {
             if (p.categoryWeights() != null) {
                 p.categoryWeights().forEach((c, v) -> affinity.merge(c, v, Double::sum));
@@ -474,6 +478,15 @@ public final class RecommenderPlugin implements MiningPlugin {
             results.add(new RankedItems(SIMILAR, null, data.item(i), similar(w, data, i, ease, ials)));
         }
         for (int u = 0; u < data.userCount(); u++) {
+            if (u % PROFILE_CHUNK == 0) {
+                // the profiles of the next users with one read, and only those held
+                w.forgetProfiles();
+                List<String> next = new ArrayList<>();
+                for (int v = u; v < Math.min(data.userCount(), u + PROFILE_CHUNK); v++) {
+                    next.add(data.user(v));
+                }
+                w.prefetchProfiles(context.profiles(), next);
+            }
             UserHistory h = w.userIfPresent(data.user(u));
             if (h != null) {
                 results.add(recommended(w, data.user(u), h));
@@ -569,8 +582,31 @@ public final class RecommenderPlugin implements MiningPlugin {
         /** The bytes each record had when read, so that unchanged records are not written back. */
         private final Map<String, byte[]> loaded = new HashMap<>();
 
+        /** Live profiles read for this batch (empty: the user has none). */
+        private final Map<String, Optional<ProfileSnapshot>> profiles = new HashMap<>();
+
         Work(StateStore state) {
             this.state = state;
+        }
+
+        /** Reads the profiles of {@code users} not read yet, together (SPI 1.5). */
+        void prefetchProfiles(ProfileReader reader, java.util.Collection<String> users) {
+            List<String> wanted = users.stream().filter(u -> !profiles.containsKey(u)).toList();
+            if (wanted.isEmpty()) {
+                return;
+            }
+            Map<String, ProfileSnapshot> found = reader.profiles(wanted);
+            wanted.forEach(u -> profiles.put(u, Optional.ofNullable(found.get(u))));
+        }
+
+        /** The live profile of a user: prefetched, or read now. */
+        Optional<ProfileSnapshot> profile(ProfileReader reader, String user) {
+            return profiles.computeIfAbsent(user, reader::profile);
+        }
+
+        /** Drops the profiles read so far (training reads them a chunk of users at a time). */
+        void forgetProfiles() {
+            profiles.clear();
         }
 
         UserHistory user(String id) {

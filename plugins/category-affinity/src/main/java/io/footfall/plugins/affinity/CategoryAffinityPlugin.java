@@ -117,7 +117,19 @@ public final class CategoryAffinityPlugin implements MiningPlugin {
 
     @Override
     public void onEvents(EventBatch batch) {
-        Batch work = new Batch(context.state());
+        // the users the batch reads, named in advance and read with one query (SPI 1.4) instead of one per user
+        Set<String> keys = new HashSet<>();
+        for (PositionedEvent positioned : batch.events()) {
+            BehaviorEvent event = positioned.event();
+            String anonymous = event.anonymousId();
+            if (!isBlank(event.userId()) && !isBlank(anonymous) && !anonymous.equals(event.primaryId())) {
+                keys.add(KEY_PREFIX + anonymous);
+                keys.add(KEY_PREFIX + event.primaryId());
+            } else if (!contributions(event).isEmpty()) {
+                keys.add(KEY_PREFIX + event.primaryId());
+            }
+        }
+        Batch work = new Batch(io.footfall.api.store.PrefetchedState.of(context.state(), keys));
         long scored = 0;
         for (PositionedEvent positioned : batch.events()) {
             BehaviorEvent event = positioned.event();

@@ -213,7 +213,8 @@ public final class RecommenderPlugin implements MiningPlugin {
             }
         }
         w.prefetchForResults(touchedItems, touchedUsers);
-        w.prefetchProfiles(context.profiles(), touchedUsers);
+        // the profiles of the users whose lists are published (those with a history), with one read
+        w.prefetchProfiles(context.profiles(), touchedUsers.stream().filter(u -> w.userIfPresent(u) != null).toList());
         List<Result> results = new ArrayList<>();
         for (String item : touchedItems) {
             results.add(new RankedItems(COVISIT, null, item, covisit(w, item, settings.similarN())));
@@ -483,7 +484,9 @@ public final class RecommenderPlugin implements MiningPlugin {
                 w.forgetProfiles();
                 List<String> next = new ArrayList<>();
                 for (int v = u; v < Math.min(data.userCount(), u + PROFILE_CHUNK); v++) {
-                    next.add(data.user(v));
+                    if (w.userIfPresent(data.user(v)) != null) {
+                        next.add(data.user(v));
+                    }
                 }
                 w.prefetchProfiles(context.profiles(), next);
             }

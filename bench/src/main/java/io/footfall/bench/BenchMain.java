@@ -288,12 +288,6 @@ public final class BenchMain {
 
     // ---- ingest -----------------------------------------------------------------------------------------
 
-    /** Cores the JIT compiler threads used, from a {@link ProcStats.ThreadSampler} result. */
-    static double compilerCores(Map<String, Double> threads) {
-        return threads.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
-                .mapToDouble(Map.Entry::getValue).sum();
-    }
-
     /** Whether a warm-up round ran within {@code tolerance} of the round before it (none before the first). */
     static boolean steady(double previousRate, double rate, double tolerance) {
         return !Double.isNaN(previousRate) && Math.abs(rate - previousRate) <= tolerance * previousRate;
@@ -502,6 +496,12 @@ public final class BenchMain {
     }
 
     // ---- freshness --------------------------------------------------------------------------------------
+
+    /** Cores the JIT compiler threads used, from a {@link ProcStats.ThreadSampler} result. */
+    static double compilerCores(Map<String, Double> threads) {
+        return threads.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
 
     private void freshnessPart() throws Exception {
         String db = pg.createDatabase("fresh");

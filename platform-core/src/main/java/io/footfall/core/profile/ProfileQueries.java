@@ -26,10 +26,15 @@ public class ProfileQueries {
 
     private final ObjectMapper json = EventJson.create();
 
+    /** The identifiers an id may stand for, in the order they are tried: user id, anonymous id, person id. */
+    private static String[] candidates(String id) {
+        return new String[] {Identifiers.user(id), Identifiers.anonymous(id), id};
+    }
+
     /** The person an id belongs to: tried as a user id, then an anonymous id, then a person id. */
     @Transactional
     public Optional<String> personOf(String id) {
-        for (String identifier : new String[] {Identifiers.user(id), Identifiers.anonymous(id), id}) {
+        for (String identifier : candidates(id)) {
             IdentityLinkEntity link = em.find(IdentityLinkEntity.class, identifier);
             if (link != null) {
                 return Optional.of(link.personId);
@@ -41,13 +46,7 @@ public class ProfileQueries {
     /** The live folded state of a person (with personal traits). */
     @Transactional
     public Optional<ProfileState> state(String id) {
-        return personOf(id).map(person -> em.find(ProfileEntity.class, person)).map(entity -> {
-            try {
-                return json.readValue(entity.state, ProfileState.class);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("stored profile is not readable", e);
-            }
-        });
+        return personOf(id).map(person -> em.find(ProfileEntity.class, person)).map(this::decode);
     }
 
     /**
@@ -60,11 +59,7 @@ public class ProfileQueries {
             return Map.of();
         }
         java.util.Set<String> identifiers = new java.util.HashSet<>();
-        for (String id : ids) {
-            identifiers.add(Identifiers.user(id));
-            identifiers.add(Identifiers.anonymous(id));
-            identifiers.add(id);
-        }
+        ids.forEach(id -> identifiers.addAll(List.of(candidates(id))));
         Map<String, String> persons = new java.util.HashMap<>();
         for (IdentityLinkEntity link : em.createQuery("SELECT l FROM IdentityLinkEntity l WHERE l.identifier IN :ids",
                 IdentityLinkEntity.class).setParameter("ids", identifiers).getResultList()) {
@@ -72,49 +67,38 @@ public class ProfileQueries {
         }
         Map<String, String> personOfId = new java.util.LinkedHashMap<>();
         for (String id : ids) {
-            for (String identifier : new String[] {Identifiers.user(id), Identifiers.anonymous(id), id}) {
-                String person = persons.get(identifier);
-                if (person != null) {
-                    personOfId.put(id, person);
-                    break;
-                }
-            }
+            java.util.Arrays.stream(candidates(id)).map(persons::get).filter(java.util.Objects::nonNull).findFirst()
+                    .ifPresent(person -> personOfId.put(id, person));
         }
         if (personOfId.isEmpty()) {
             return Map.of();
         }
-        Map<String, ProfileEntity> profiles = new java.util.HashMap<>();
+        Map<String, ProfileState> byPerson = new java.util.HashMap<>();
         for (ProfileEntity p : em.createQuery("SELECT p FROM ProfileEntity p WHERE p.personId IN :people", ProfileEntity.class)
                 .setParameter("people", new java.util.HashSet<>(personOfId.values())).getResultList()) {
-            profiles.put(p.personId, p);
+            byPerson.put(p.personId, decode(p));
         }
         Map<String, ProfileState> out = new java.util.LinkedHashMap<>();
-        Map<String, ProfileState> decoded = new java.util.HashMap<>();
-        for (Map.Entry<String, String> e : personOfId.entrySet()) {
-            ProfileEntity entity = profiles.get(e.getValue());
-            if (entity != null) {
-                out.put(e.getKey(), decoded.computeIfAbsent(e.getValue(), person -> {
-                    try {
-                        return json.readValue(entity.state, ProfileState.class);
-                    } catch (JsonProcessingException ex) {
-                        throw new IllegalStateException("stored profile is not readable", ex);
-                    }
-                }));
+        personOfId.forEach((id, person) -> {
+            if (byPerson.containsKey(person)) {
+                out.put(id, byPerson.get(person));
             }
-        }
+        });
         return out;
     }
 
     /** The live profile. */
     @Transactional
     public Optional<ProfileView> live(String id) {
-        return personOf(id).map(person -> em.find(ProfileEntity.class, person)).map(entity -> {
-            try {
-                return view(json.readValue(entity.state, ProfileState.class), Instant.now());
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("stored profile is not readable", e);
-            }
-        });
+        return personOf(id).map(person -> em.find(ProfileEntity.class, person)).map(entity -> view(decode(entity), Instant.now()));
+    }
+
+    private ProfileState decode(ProfileEntity entity) {
+        try {
+            return json.readValue(entity.state, ProfileState.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored profile is not readable", e);
+        }
     }
 
     /** The profile as it was at {@code asOf}, folded from the log with today's identity links. */

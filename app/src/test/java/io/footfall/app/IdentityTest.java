@@ -125,6 +125,20 @@ class IdentityTest {
     }
 
     @Test
+    void asOfIsExactToTheMicrosecond() {
+        String anon = "anon-" + UUID.randomUUID();
+        Instant t = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).plusNanos(123_456_000);
+        String view = "{\"type\":\"track\",\"event\":\"Product Viewed\",\"anonymousId\":\"" + anon + "\",\"properties\":{\"product_id\":\"m\"}}$";
+        tracking().body("{\"batch\":[" + event(view, t) + "," + event(view, t.plusNanos(1_000)) + "]}")
+                .post("/v1/batch").then().statusCode(200).body("stored", equalTo(2));
+        Api.awaitProfile(anon, 2);
+        // the timeline keeps each event's time to the microsecond, whatever the time zone of the JVM or the database
+        assertEquals(1, total(admin().queryParam("asOf", t.toString()).get("/api/v1/profiles/{id}", anon)));
+        assertEquals(1, total(admin().queryParam("asOf", t.atOffset(java.time.ZoneOffset.ofHours(5)).toString()).get("/api/v1/profiles/{id}", anon)));
+        assertEquals(2, total(admin().queryParam("asOf", t.plusNanos(1_000).toString()).get("/api/v1/profiles/{id}", anon)));
+    }
+
+    @Test
     void invalidAsOfIs400NamingTheParameter() {
         admin().queryParam("asOf", "last tuesday").get("/api/v1/profiles/{id}", "anyone")
                 .then().statusCode(400).body("field", equalTo("asOf"));

@@ -485,8 +485,9 @@ public final class BenchMain {
         Map<String, Double> appThreads = threads.stop();
         long folded = now[0] - first[0];
         double rate = waited > 0 ? folded / waited : Double.NaN;
-        System.out.printf(Locale.ROOT, "  projection catch-up: lag %,d -> %,d in %.1f s (%,.0f events/s folded)   [%s]%n",
-                first[2], now[2], waited, rate, ProcStats.format(cores));
+        // CPU shares over an interval of a few milliseconds (nothing to catch up) are noise, not figures
+        System.out.printf(Locale.ROOT, "  projection catch-up: lag %,d -> %,d in %.1f s (%,.0f events/s folded)%s%n",
+                first[2], now[2], waited, rate, waited < 0.5 ? "" : "   [" + ProcStats.format(cores) + "]");
         if (folded > 0) {
             double perEvent = waited / folded * 1e6;
             System.out.printf(Locale.ROOT, "      app threads: %s; CPU per folded event: app %.0f µs, PostgreSQL %.0f µs%n",

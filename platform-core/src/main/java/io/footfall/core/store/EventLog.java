@@ -69,6 +69,16 @@ public class EventLog {
     @ConfigProperty(name = "footfall.projection.batch-size", defaultValue = "500")
     int projectionBatchSize;
 
+    /**
+     * Decoded payloads kept for the other processors of this instance (StoredEventSerializer): a processor further
+     * behind the first reader than about this many events decodes them again.
+     */
+    @ConfigProperty(name = "footfall.store.decoded-cache", defaultValue = "" + StoredEventSerializer.DEFAULT_SLOTS)
+    int decodedCacheSlots;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private final ObjectMapper json = EventJson.create();
     private Configuration axon;
     private volatile boolean running;
@@ -87,12 +97,18 @@ public class EventLog {
         JdbcEventStorageEngine.Builder engineBuilder = JdbcEventStorageEngine.builder()
                 .connectionProvider(dataSource::getConnection)
                 .transactionManager(transactions)
-                .eventSerializer(storedSerializer = new StoredEventSerializer(serializer))
+                .eventSerializer(storedSerializer = new StoredEventSerializer(serializer, decodedCacheSlots))
                 .snapshotSerializer(serializer)
                 .dataType(byte[].class)
                 .upcasterChain(upcasters)
                 .batchSize(1000);
         engine = new CopyEventStorageEngine(engineBuilder, transactions);
+        StoredEventSerializer decoding = storedSerializer;
+        io.micrometer.core.instrument.FunctionCounter.builder("footfall.store.payload.reads", decoding, StoredEventSerializer::hits)
+                .tag("decoded", "false").description("stored payloads a processor read from the decoding cache").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("footfall.store.payload.reads", decoding, StoredEventSerializer::misses)
+                .tag("decoded", "true").description("stored payloads a processor had to decode (not in the decoding cache)")
+                .register(meters);
         tokens = JdbcTokenStore.builder()
                 .connectionProvider(dataSource::getConnection)
                 .serializer(serializer)

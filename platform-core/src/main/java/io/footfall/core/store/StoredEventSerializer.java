@@ -31,14 +31,19 @@ final class StoredEventSerializer implements Serializer {
 
     private static final byte[] EMPTY = {'{', '}'};
     private static final String META_DATA = MetaData.class.getName();
-    private static final int SLOTS = 8192;
+    /** Slots of the decoding cache unless configured ({@code footfall.store.decoded-cache}). */
+    static final int DEFAULT_SLOTS = 8192;
     private static final int HASHED_PREFIX = 160;
 
     private record Slot(byte[] data, String type, String revision, Object value) {
     }
 
     private final Serializer delegate;
-    private final AtomicReferenceArray<Slot> decoded = new AtomicReferenceArray<>(SLOTS);
+    private final AtomicReferenceArray<Slot> decoded;
+    private final int mask;
+    /** Reads of a payload answered by the cache, and reads that decoded. */
+    private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
     /** The mapper behind the delegate when it is Jackson (always, in Footfall), for the fast paths. */
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final SerializedType metaDataType;
@@ -58,6 +63,14 @@ final class StoredEventSerializer implements Serializer {
     private final java.util.concurrent.ConcurrentHashMap<Class<?>, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
 
     StoredEventSerializer(Serializer delegate) {
+        this(delegate, DEFAULT_SLOTS);
+    }
+
+    /** @param slots slots of the decoding cache, rounded up to a power of two (at least 1) */
+    StoredEventSerializer(Serializer delegate, int slots) {
+        int size = Integer.highestOneBit(Math.max(1, slots - 1)) << 1;
+        this.decoded = new AtomicReferenceArray<>(size);
+        this.mask = size - 1;
         this.delegate = delegate;
         this.json = delegate instanceof org.axonframework.serialization.json.JacksonSerializer jackson
                 ? jackson.getObjectMapper() : null;
@@ -79,8 +92,10 @@ final class StoredEventSerializer implements Serializer {
         Slot slot = decoded.get(index);
         if (slot != null && slot.type().equals(type) && java.util.Objects.equals(slot.revision(), revision)
                 && Arrays.equals(slot.data(), bytes)) {
+            hits.increment();
             return (T) slot.value();
         }
+        misses.increment();
         T value = decode(serialized, bytes);
         if (value != null) {
             decoded.set(index, new Slot(bytes, type, revision, value));
@@ -136,14 +151,29 @@ final class StoredEventSerializer implements Serializer {
         }
     }
 
-    private static int slot(byte[] bytes) {
+    /** Payload reads the cache answered. */
+    long hits() {
+        return hits.sum();
+    }
+
+    /** Payload reads that decoded the bytes. */
+    long misses() {
+        return misses.sum();
+    }
+
+    /** Slots of the cache. */
+    int slots() {
+        return mask + 1;
+    }
+
+    private int slot(byte[] bytes) {
         int h = bytes.length;
         int end = Math.min(bytes.length, HASHED_PREFIX);
         for (int i = 0; i < end; i++) {
             h = 31 * h + bytes[i];
         }
         h ^= h >>> 16;
-        return h & (SLOTS - 1);
+        return h & mask;
     }
 
     @Override

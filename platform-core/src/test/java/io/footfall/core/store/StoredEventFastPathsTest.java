@@ -52,6 +52,35 @@ class StoredEventFastPathsTest {
     }
 
     @Test
+    void theDecodingCacheCountsWhatItAnsweredAndHoldsAsManyEventsAsConfigured() {
+        assertEquals(StoredEventSerializer.DEFAULT_SLOTS, stored.slots());
+        assertEquals(1024, new StoredEventSerializer(jackson, 1000).slots());
+        assertEquals(2, new StoredEventSerializer(jackson, 1).slots());
+        Random random = new Random(5);
+        java.util.List<SerializedObject<byte[]>> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            events.add(stored.serialize(new RecordedBehavior(event(random), null), byte[].class));
+        }
+        // a cache far larger than the events read: the first read of each decodes, a second reader finds nearly all
+        // (direct-mapped: two events hashed to one slot keep only the later one)
+        StoredEventSerializer large = new StoredEventSerializer(jackson, 1 << 20);
+        events.forEach(e -> large.deserialize(e));
+        assertEquals(3_000, large.misses());
+        assertEquals(0, large.hits());
+        for (SerializedObject<byte[]> e : events) {
+            assertEquals(jackson.<byte[], RecordedBehavior>deserialize(e).event(), large.<byte[], RecordedBehavior>deserialize(e).event());
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(large.hits() >= 2_950 && large.hits() + large.misses() == 6_000,
+                "hits " + large.hits() + ", misses " + large.misses());
+        // a cache of 16 slots keeps at most 16 of them: a second reader 3,000 events behind decodes nearly all again
+        StoredEventSerializer small = new StoredEventSerializer(jackson, 16);
+        events.forEach(e -> small.deserialize(e));
+        events.forEach(e -> small.deserialize(e));
+        assertEquals(6_000, small.hits() + small.misses());
+        org.junit.jupiter.api.Assertions.assertTrue(small.hits() <= 16, "hits " + small.hits());
+    }
+
+    @Test
     void rowsEncodedAheadOfTheAppendAreTheRowsTheAppendWouldWrite() {
         Random random = new Random(11);
         List<org.axonframework.eventhandling.EventMessage<?>> plain = new ArrayList<>();

@@ -1,9 +1,11 @@
 package io.footfall.plugins.recommender;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * A bounded map item → score kept in the state, for co-visitation neighbours, category top lists and a user's
@@ -39,11 +41,37 @@ final class ScoredList {
         }
     }
 
-    /** The best n, score descending then id. */
+    /** Score descending, then id: a total order, since ids are unique. */
+    static final Comparator<Map.Entry<String, Double>> BEST_FIRST = (a, b) -> {
+        int byScore = Double.compare(b.getValue(), a.getValue());
+        return byScore != 0 ? byScore : a.getKey().compareTo(b.getKey());
+    };
+
+    /**
+     * The best n, score descending then id. A few of many (a recommendation list from hundreds of neighbours) are
+     * picked with a heap of n, the rest by sorting everything: the same list either way, the order being total.
+     */
     List<Map.Entry<String, Double>> top(int n) {
-        List<Map.Entry<String, Double>> all = new ArrayList<>(scores.entrySet());
-        all.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        return all.size() > n ? new ArrayList<>(all.subList(0, n)) : all;
+        if (n <= 0) {
+            return new ArrayList<>();
+        }
+        if ((long) n * 4 >= scores.size()) {
+            List<Map.Entry<String, Double>> all = new ArrayList<>(scores.entrySet());
+            all.sort(BEST_FIRST);
+            return all.size() > n ? new ArrayList<>(all.subList(0, n)) : all;
+        }
+        PriorityQueue<Map.Entry<String, Double>> worstFirst = new PriorityQueue<>(n + 1, BEST_FIRST.reversed());
+        for (Map.Entry<String, Double> e : scores.entrySet()) {
+            if (worstFirst.size() < n) {
+                worstFirst.add(e);
+            } else if (BEST_FIRST.compare(e, worstFirst.peek()) < 0) {
+                worstFirst.poll();
+                worstFirst.add(e);
+            }
+        }
+        List<Map.Entry<String, Double>> best = new ArrayList<>(worstFirst);
+        best.sort(BEST_FIRST);
+        return best;
     }
 
     byte[] encode() {

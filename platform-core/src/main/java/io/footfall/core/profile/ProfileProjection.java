@@ -119,10 +119,10 @@ public class ProfileProjection {
             return alias(batch, user, e.previousId(), e.occurredAt());
         }
         if (user == null) {
-            return new Resolution(personOf(anon, e.occurredAt()), false);
+            return new Resolution(personOf(batch, anon, e.occurredAt()), false);
         }
-        IdentityLinkEntity userLink = em.find(IdentityLinkEntity.class, user);
-        IdentityLinkEntity anonLink = anon == null ? null : em.find(IdentityLinkEntity.class, anon);
+        IdentityLinkEntity userLink = batch.link(user);
+        IdentityLinkEntity anonLink = anon == null ? null : batch.link(anon);
         if (userLink == null) {
             link(user, user, e.occurredAt());
             if (anon == null) {
@@ -151,14 +151,14 @@ public class ProfileProjection {
     }
 
     private Resolution alias(Batch batch, String user, String previousId, Instant at) {
-        IdentityLinkEntity userLink = em.find(IdentityLinkEntity.class, user);
+        IdentityLinkEntity userLink = batch.link(user);
         if (userLink == null) {
             userLink = link(user, user, at);
         }
         String person = userLink.personId;
-        IdentityLinkEntity previous = em.find(IdentityLinkEntity.class, Identifiers.user(previousId));
+        IdentityLinkEntity previous = batch.link(Identifiers.user(previousId));
         if (previous == null) {
-            previous = em.find(IdentityLinkEntity.class, Identifiers.anonymous(previousId));
+            previous = batch.link(Identifiers.anonymous(previousId));
         }
         if (previous == null) {
             link(Identifiers.anonymous(previousId), person, at);
@@ -171,8 +171,8 @@ public class ProfileProjection {
         return new Resolution(person, true);
     }
 
-    private String personOf(String identifier, Instant at) {
-        IdentityLinkEntity link = em.find(IdentityLinkEntity.class, identifier);
+    private String personOf(Batch batch, String identifier, Instant at) {
+        IdentityLinkEntity link = batch.link(identifier);
         return link != null ? link.personId : link(identifier, identifier, at).personId;
     }
 
@@ -182,6 +182,7 @@ public class ProfileProjection {
         link.personId = personId;
         link.linkedAt = at;
         em.persist(link);
+        batch().created(identifier);
         return link;
     }
 
@@ -233,7 +234,7 @@ public class ProfileProjection {
             uow.onPrepareCommit(u -> b.flush());
             uow.afterCommit(u -> b.recordFreshness());
             if (uow instanceof BatchingUnitOfWork<?> batching) {
-                prefetch(batching.getMessages());
+                prefetch(b, batching.getMessages());
             }
             return b;
         });
@@ -242,9 +243,11 @@ public class ProfileProjection {
     /**
      * Loads the identity links and profiles a batch of events will touch with two queries, so that
      * the per-event lookups find them in the persistence context instead of costing a round trip
-     * each (they were most of the projection's database time).
+     * each (they were most of the projection's database time). What the queries did not find is
+     * remembered as absent, so that a new visitor's id costs no look-up either (before, three: its
+     * link, its profile while folding and again while writing it).
      */
-    private void prefetch(List<? extends org.axonframework.messaging.Message<?>> messages) {
+    private void prefetch(Batch batch, List<? extends org.axonframework.messaging.Message<?>> messages) {
         Set<String> identifiers = new HashSet<>();
         for (org.axonframework.messaging.Message<?> message : messages) {
             if (message.getPayload() instanceof RecordedBehavior recorded) {
@@ -263,12 +266,18 @@ public class ProfileProjection {
         List<IdentityLinkEntity> links = em.createQuery(
                 "SELECT l FROM IdentityLinkEntity l WHERE l.identifier IN :ids", IdentityLinkEntity.class)
                 .setParameter("ids", identifiers).getResultList();
+        batch.absentLinks.addAll(identifiers);
         Set<String> people = new HashSet<>();
-        links.forEach(l -> people.add(l.personId));
-        if (!people.isEmpty()) {
-            em.createQuery("SELECT p FROM ProfileEntity p WHERE p.personId IN :ids", ProfileEntity.class)
-                    .setParameter("ids", people).getResultList();
-        }
+        links.forEach(l -> {
+            people.add(l.personId);
+            batch.absentLinks.remove(l.identifier);
+        });
+        // an id without a link becomes a person of its own: look its profile up too, so its absence is known
+        people.addAll(batch.absentLinks);
+        List<ProfileEntity> profiles = em.createQuery("SELECT p FROM ProfileEntity p WHERE p.personId IN :ids", ProfileEntity.class)
+                .setParameter("ids", people).getResultList();
+        batch.absentProfiles.addAll(people);
+        profiles.forEach(p -> batch.absentProfiles.remove(p.personId));
     }
 
     private static void addIfPresent(Set<String> set, String value) {
@@ -284,6 +293,27 @@ public class ProfileProjection {
         final Set<String> removed = new HashSet<>();
         final Set<Long> positions = new HashSet<>();
         final List<TimelineRow> timeline = new java.util.ArrayList<>();
+        /**
+         * Ids the batch's first look-up found no link for, and people it found no profile for: nothing else writes
+         * these tables while this processor folds, so they stay absent until this batch creates them.
+         */
+        final Set<String> absentLinks = new HashSet<>();
+        final Set<String> absentProfiles = new HashSet<>();
+
+        /** The id's link: from the persistence context, or none without asking when the look-up found none. */
+        IdentityLinkEntity link(String identifier) {
+            return absentLinks.contains(identifier) ? null : em.find(IdentityLinkEntity.class, identifier);
+        }
+
+        /** This batch persisted a link for the id. */
+        void created(String identifier) {
+            absentLinks.remove(identifier);
+        }
+
+        /** The person's stored profile, or none without asking when the look-up found none. */
+        ProfileEntity stored(String personId) {
+            return absentProfiles.contains(personId) ? null : em.find(ProfileEntity.class, personId);
+        }
 
         /**
          * Writes buffered timeline rows with one statement on the transaction's connection: the rows as four arrays
@@ -343,7 +373,7 @@ public class ProfileProjection {
 
         ProfileState state(String personId) {
             return states.computeIfAbsent(personId, id -> {
-                ProfileEntity entity = removed.contains(id) ? null : em.find(ProfileEntity.class, id);
+                ProfileEntity entity = removed.contains(id) ? null : stored(id);
                 if (entity == null) {
                     ProfileState fresh = new ProfileState();
                     fresh.personId = id;
@@ -362,14 +392,14 @@ public class ProfileProjection {
         void flush() {
             flushTimeline();
             for (String id : removed) {
-                ProfileEntity entity = em.find(ProfileEntity.class, id);
+                ProfileEntity entity = stored(id);
                 if (entity != null) {
                     em.remove(entity);
                 }
             }
             dirty.stream().sorted(Comparator.naturalOrder()).forEach(id -> {
                 ProfileState state = states.get(id);
-                ProfileEntity entity = em.find(ProfileEntity.class, id);
+                ProfileEntity entity = stored(id);
                 boolean fresh = entity == null;
                 if (fresh) {
                     entity = new ProfileEntity();

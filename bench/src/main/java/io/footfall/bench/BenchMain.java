@@ -488,7 +488,7 @@ public final class BenchMain {
         // CPU shares over an interval of a few milliseconds (nothing to catch up) are noise, not figures
         System.out.printf(Locale.ROOT, "  projection catch-up: lag %,d -> %,d in %.1f s (%,.0f events/s folded)%s%n",
                 first[2], now[2], waited, rate, waited < 0.5 ? "" : "   [" + ProcStats.format(cores) + "]");
-        if (folded > 0) {
+        if (folded > 0 && waited >= 0.5) {
             double perEvent = waited / folded * 1e6;
             System.out.printf(Locale.ROOT, "      app threads: %s; CPU per folded event: app %.0f µs, PostgreSQL %.0f µs%n",
                     ProcStats.formatTop(appThreads, 6), cores.get("app") * perEvent, cores.get("postgres") * perEvent);

@@ -480,15 +480,12 @@ public final class RecommenderPlugin implements MiningPlugin {
         }
         for (int u = 0; u < data.userCount(); u++) {
             if (u % PROFILE_CHUNK == 0) {
-                // the profiles of the next users with one read, and only those held
-                w.forgetProfiles();
-                List<String> next = new ArrayList<>();
+                // the next users' histories, trained lists and live profiles with one read each
+                List<String> chunk = new ArrayList<>();
                 for (int v = u; v < Math.min(data.userCount(), u + PROFILE_CHUNK); v++) {
-                    if (w.userIfPresent(data.user(v)) != null) {
-                        next.add(data.user(v));
-                    }
+                    chunk.add(data.user(v));
                 }
-                w.prefetchProfiles(context.profiles(), next);
+                w.nextChunk(context.profiles(), chunk);
             }
             UserHistory h = w.userIfPresent(data.user(u));
             if (h != null) {
@@ -588,8 +585,30 @@ public final class RecommenderPlugin implements MiningPlugin {
         /** Live profiles read for this batch (empty: the user has none). */
         private final Map<String, Optional<ProfileSnapshot>> profiles = new HashMap<>();
 
+        /** The store the batch or training run was given, under any prefetched views. */
+        private final StateStore base;
+
         Work(StateStore state) {
             this.state = state;
+            this.base = state;
+        }
+
+        /**
+         * Training's publishing step, a chunk of users at a time: forgets the previous chunk's users and profiles, then
+         * reads the chunk's histories and trained lists together, and the live profiles of those with a history. The
+         * view of the previous chunk is replaced, not wrapped, so chunks do not nest. Only while nothing is written.
+         */
+        void nextChunk(ProfileReader reader, List<String> chunk) {
+            users.keySet().forEach(id -> loaded.remove("user/" + id));
+            users.clear();
+            profiles.clear();
+            Set<String> keys = new HashSet<>();
+            for (String id : chunk) {
+                keys.add("user/" + id);
+                keys.add("rec/" + id);
+            }
+            state = io.footfall.api.store.PrefetchedState.of(base, keys);
+            prefetchProfiles(reader, chunk.stream().filter(id -> userIfPresent(id) != null).toList());
         }
 
         /** Reads the profiles of {@code users} not read yet, together (SPI 1.5). */
@@ -605,11 +624,6 @@ public final class RecommenderPlugin implements MiningPlugin {
         /** The live profile of a user: prefetched, or read now. */
         Optional<ProfileSnapshot> profile(ProfileReader reader, String user) {
             return profiles.computeIfAbsent(user, reader::profile);
-        }
-
-        /** Drops the profiles read so far (training reads them a chunk of users at a time). */
-        void forgetProfiles() {
-            profiles.clear();
         }
 
         UserHistory user(String id) {

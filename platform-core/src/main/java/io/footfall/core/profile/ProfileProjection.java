@@ -124,12 +124,12 @@ public class ProfileProjection {
         IdentityLinkEntity userLink = batch.link(user);
         IdentityLinkEntity anonLink = anon == null ? null : batch.link(anon);
         if (userLink == null) {
-            link(user, user, e.occurredAt());
+            batch.newLink(user, user, e.occurredAt());
             if (anon == null) {
                 return new Resolution(user, false);
             }
             if (anonLink == null) {
-                link(anon, user, e.occurredAt());
+                batch.newLink(anon, user, e.occurredAt());
             } else if (Identifiers.isAnonymous(anonLink.personId)) {
                 rename(batch, anonLink.personId, user, e.occurredAt());
             }
@@ -140,7 +140,7 @@ public class ProfileProjection {
             return new Resolution(person, false);
         }
         if (anonLink == null) {
-            link(anon, person, e.occurredAt());
+            batch.newLink(anon, person, e.occurredAt());
             return new Resolution(person, false);
         }
         if (anonLink.personId.equals(person) || !Identifiers.isAnonymous(anonLink.personId)) {
@@ -153,7 +153,7 @@ public class ProfileProjection {
     private Resolution alias(Batch batch, String user, String previousId, Instant at) {
         IdentityLinkEntity userLink = batch.link(user);
         if (userLink == null) {
-            userLink = link(user, user, at);
+            userLink = batch.newLink(user, user, at);
         }
         String person = userLink.personId;
         IdentityLinkEntity previous = batch.link(Identifiers.user(previousId));
@@ -161,7 +161,7 @@ public class ProfileProjection {
             previous = batch.link(Identifiers.anonymous(previousId));
         }
         if (previous == null) {
-            link(Identifiers.anonymous(previousId), person, at);
+            batch.newLink(Identifiers.anonymous(previousId), person, at);
             return new Resolution(person, false);
         }
         if (previous.personId.equals(person)) {
@@ -173,17 +173,7 @@ public class ProfileProjection {
 
     private String personOf(Batch batch, String identifier, Instant at) {
         IdentityLinkEntity link = batch.link(identifier);
-        return link != null ? link.personId : link(identifier, identifier, at).personId;
-    }
-
-    private IdentityLinkEntity link(String identifier, String personId, Instant at) {
-        IdentityLinkEntity link = new IdentityLinkEntity();
-        link.identifier = identifier;
-        link.personId = personId;
-        link.linkedAt = at;
-        em.persist(link);
-        batch().created(identifier);
-        return link;
+        return link != null ? link.personId : batch.newLink(identifier, identifier, at).personId;
     }
 
     /** An anonymous person becomes a known user: same events, new id. */
@@ -305,9 +295,15 @@ public class ProfileProjection {
             return absentLinks.contains(identifier) ? null : em.find(IdentityLinkEntity.class, identifier);
         }
 
-        /** This batch persisted a link for the id. */
-        void created(String identifier) {
+        /** Links the id to a person: a new row, which later look-ups of this batch find in the persistence context. */
+        IdentityLinkEntity newLink(String identifier, String personId, Instant at) {
+            IdentityLinkEntity link = new IdentityLinkEntity();
+            link.identifier = identifier;
+            link.personId = personId;
+            link.linkedAt = at;
+            em.persist(link);
             absentLinks.remove(identifier);
+            return link;
         }
 
         /** The person's stored profile, or none without asking when the look-up found none. */

@@ -64,7 +64,7 @@ public final class RecommenderPlugin implements MiningPlugin {
 
     /** The plugin id. */
     public static final String ID = "recommender";
-    /** Users whose profiles training reads at a time. */
+    /** Users training publishes for at a time: their histories, trained lists and profiles are read together. */
     static final int PROFILE_CHUNK = 1_000;
     /** Per-user recommendations. */
     public static final String RECOMMENDED = "recommended";

@@ -734,6 +734,15 @@ public final class BenchMain {
             problems.add("segments: no built-in plugin at " + segmentation);
             return;
         }
+        int events = (int) Math.min(Integer.MAX_VALUE / 2, (long) options.segmentRate * options.segmentDuration);
+        Workload load = workload;
+        if (options.segmentDays > 0) {
+            long t0 = System.nanoTime();
+            // warm-up and load are consecutive slices of one simulation, so event time only moves forward
+            load = Workload.generate(options.seed, options.warmup + events, options.segmentDays);
+            System.out.printf(Locale.ROOT, "  segments workload: %,d simulator messages (seed %d, %,d users × %d days), generated in %.1f s (not timed)%n",
+                    load.size(), options.seed, load.users(), load.days(), (System.nanoTime() - t0) / 1e9);
+        }
         AppProcess.replacePlugins(options.appJar, List.of(segmentation));
         String db = pg.createDatabase("segments");
         AppProcess app = startApp("segments", db);
@@ -742,7 +751,7 @@ public final class BenchMain {
             api.putJson("/api/v1/plugins/" + SegmentsProbe.PLUGIN + "/config",
                     new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("rules", io.footfall.simulator.BenchmarkSegments.fiftyRules())));
             if (options.warmup > 0) {
-                FreshnessProbe.Paced w = FreshnessProbe.paced(api, workload.batches("segments-warm", options.warmup, options.freshBatch),
+                FreshnessProbe.Paced w = FreshnessProbe.paced(api, load.batches("segments-warm", options.warmup, options.freshBatch),
                         Math.min(options.segmentRate, 5_000));
                 long t0 = System.nanoTime();
                 while (SegmentsProbe.plugin(api)[1] > 0 && System.nanoTime() - t0 < options.foldDeadlineSeconds * 1_000_000_000L) {
@@ -751,9 +760,10 @@ public final class BenchMain {
                 System.out.printf(Locale.ROOT, "  warm-up (not timed): %,d events stored, folded by the plugin %.1f s later%n", w.stored(),
                         (System.nanoTime() - t0) / 1e9);
             }
-            int events = (int) Math.min(Integer.MAX_VALUE / 2, (long) options.segmentRate * options.segmentDuration);
             ProcStats.CpuSampler cpu = appCpu(app).start();
-            SegmentsProbe.Outcome o = SegmentsProbe.measure(api, workload.batches("segments", events, options.freshBatch),
+            List<Workload.Batch> batches = options.segmentDays > 0 ? load.slice(options.warmup, events).batches("segments", events, options.freshBatch)
+                    : load.batches("segments", events, options.freshBatch);
+            SegmentsProbe.Outcome o = SegmentsProbe.measure(api, batches,
                     options.segmentRate, options.foldDeadlineSeconds);
             Map<String, Double> cores = cpu.stop();
             double achieved = o.load().stored() / o.load().seconds();

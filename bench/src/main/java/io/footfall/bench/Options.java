@@ -66,6 +66,11 @@ final class Options {
     int recRate = 1_000;
     int recDuration = 60;
     int segmentDuration = 60;
+    /**
+     * Simulated days the segments part's workload spans (0: the shared 30-day workload, cycled). Fewer days with more
+     * users compress event time less: the load then covers the warm-up and the load once, without going back in time.
+     */
+    int segmentDays = 0;
     /** Plugin-host configurations to run ({@code a,b,b2,c,d}); all by default. */
     Set<String> pluginConfigs = new LinkedHashSet<>(List.of("a", "b", "b2", "c", "d"));
     long seed = 42;
@@ -136,6 +141,7 @@ final class Options {
                 case "--rec-rate" -> o.recRate = positive(args, ++i, a);
                 case "--rec-duration" -> o.recDuration = positive(args, ++i, a);
                 case "--segment-duration" -> o.segmentDuration = positive(args, ++i, a);
+                case "--segment-days" -> o.segmentDays = positive(args, ++i, a);
                 case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
                 case "--pg-port" -> o.pgPort = positive(args, ++i, a);
                 case "--pg-user" -> o.pgUser = value(args, ++i, a);
@@ -202,6 +208,8 @@ final class Options {
                   --rec-users N --rec-items N   recs part: read model of N users and N items (1000000, 50000)
                   --rec-rate R --rec-duration S recs part: GET /api/v1/recommendations at R requests/s for S s (1000, 60)
                   --segment-duration S  seconds of load in the segments part (60); then up to --fold-deadline to catch up
+                  --segment-days D  segments part: its own workload of D simulated days, with as many users as fill the
+                                    warm-up and the load once (default: the shared 30-day workload, cycled)
                   --seed N          simulator seed (42)
                   --pg-port P       PostgreSQL port on 127.0.0.1 (5432), user --pg-user (postgres), trust auth
                   --app-jar PATH    (app/target/quarkus-app/quarkus-run.jar)

@@ -26,16 +26,18 @@ final class Workload {
     private final String[] json;
     private final String[] ids;
     private final int users;
+    private final int days;
     private final long totalBytes;
 
     /** One request's worth of messages: {@code array} is the UTF-8 JSON array of {@code events} messages. */
     record Batch(int events, byte[] array) {
     }
 
-    private Workload(String[] json, String[] ids, int users) {
+    private Workload(String[] json, String[] ids, int users, int days) {
         this.json = json;
         this.ids = ids;
         this.users = users;
+        this.days = days;
         long bytes = 0;
         for (String s : json) {
             bytes += s.length();
@@ -43,13 +45,22 @@ final class Workload {
         this.totalBytes = bytes;
     }
 
-    /** Runs the simulator (seeded) until it yields at least {@code needed} messages; keeps the first ones. */
+    /** Runs the simulator (seeded, 30 days) until it yields at least {@code needed} messages; keeps the first ones. */
     static Workload generate(long seed, int needed) {
-        int users = Math.max(50, needed / 100);
+        return generate(seed, needed, 30);
+    }
+
+    /**
+     * Runs the simulator (seeded, {@code days} days) until it yields at least {@code needed} messages; keeps the first
+     * ones. The simulator's shoppers produce about 3.3 messages a day each, so the first attempt starts from that many
+     * users and later ones scale up.
+     */
+    static Workload generate(long seed, int needed, int days) {
+        int users = Math.max(50, (int) Math.min(Integer.MAX_VALUE / 2, (long) needed * 3 / (10L * days)));
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             List<String> json = new ArrayList<>(needed);
             List<String> ids = new ArrayList<>(needed);
-            SimulatorConfig config = SimulatorConfig.builder().seed(seed).users(users).days(30).build();
+            SimulatorConfig config = SimulatorConfig.builder().seed(seed).users(users).days(days).build();
             Simulator.run(config, (ObjectNode message) -> {
                 if (json.size() < needed) {
                     try {
@@ -61,7 +72,7 @@ final class Workload {
                 }
             });
             if (json.size() >= needed) {
-                return new Workload(json.toArray(String[]::new), ids.toArray(String[]::new), users);
+                return new Workload(json.toArray(String[]::new), ids.toArray(String[]::new), users, days);
             }
             users = (int) Math.min(Integer.MAX_VALUE / 2, (long) users * 2 * needed / Math.max(1, json.size()));
         }
@@ -76,6 +87,25 @@ final class Workload {
     /** Simulated users behind the messages. */
     int users() {
         return users;
+    }
+
+    /**
+     * Messages {@code from} to {@code from + count} (cycling when fewer are held) as a workload of their own, so that a
+     * load can follow a warm-up in simulated time instead of starting the simulation over.
+     */
+    Workload slice(int from, int count) {
+        String[] j = new String[count];
+        String[] m = new String[count];
+        for (int k = 0; k < count; k++) {
+            j[k] = json[(from + k) % json.length];
+            m[k] = ids[(from + k) % json.length];
+        }
+        return new Workload(j, m, users, days);
+    }
+
+    /** Simulated days the messages span. */
+    int days() {
+        return days;
     }
 
     /** Mean serialised message size in bytes (UTF-8; the messages are ASCII). */

@@ -176,7 +176,7 @@ public class KafkaCollector {
     /**
      * Starts consuming.
      *
-     * @throws KafkaCollectorSettings.InvalidSetting when the write key names no enabled source
+     * @throws io.footfall.core.config.InvalidSetting when the write key names no enabled source
      * @throws IllegalStateException                 when a consumer is already running
      */
     public synchronized void start(KafkaCollectorSettings settings) {
@@ -187,7 +187,7 @@ public class KafkaCollector {
         }
         Optional<Source> source = sources.authenticate(settings.writeKey());
         if (source.isEmpty()) {
-            throw new KafkaCollectorSettings.InvalidSetting(KafkaCollectorSettings.PREFIX + "write-key",
+            throw new io.footfall.core.config.InvalidSetting(KafkaCollectorSettings.PREFIX + "write-key",
                     "no enabled source has the write key in " + KafkaCollectorSettings.PREFIX + "write-key");
         }
         registerMetrics();

@@ -45,12 +45,12 @@ public class KafkaCollectorResource {
         KafkaCollectorSettings settings;
         try {
             settings = KafkaCollectorSettings.fromConfig(config);
-        } catch (KafkaCollectorSettings.InvalidSetting e) {
+        } catch (io.footfall.core.config.InvalidSetting e) {
             throw Problem.badRequest(e.property(), e.getMessage());
         }
         try {
             collector.start(settings);
-        } catch (KafkaCollectorSettings.InvalidSetting e) {
+        } catch (io.footfall.core.config.InvalidSetting e) {
             throw Problem.badRequest(e.property(), e.getMessage());
         } catch (IllegalStateException e) {
             throw new WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)

@@ -1,11 +1,11 @@
 package io.footfall.collector.kafka;
 
+import io.footfall.core.config.PrefixedSettings;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -123,37 +123,23 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
     /** Reads {@code footfall.collectors.kafka.*}. */
     public static KafkaCollectorSettings fromConfig(Config config) {
         Map<String, String> client = io.footfall.core.config.PassThroughProperties.read(config, CLIENT_PREFIX, CLIENT_ENV_PREFIX);
+        PrefixedSettings settings = new PrefixedSettings(config, PREFIX);
         return new KafkaCollectorSettings(
                 config.getOptionalValue(PREFIX + "bootstrap-servers", String.class).orElse(null),
                 config.getOptionalValues(PREFIX + "topics", String.class).orElse(List.of()),
                 config.getOptionalValue(PREFIX + "group-id", String.class).orElse("footfall-collector"),
                 config.getOptionalValue(PREFIX + "write-key", String.class).orElse(null),
-                config.getOptionalValue(PREFIX + "max-poll-records", Integer.class).orElse(2000),
-                config.getOptionalValue(PREFIX + "max-in-flight", Integer.class).orElse(4),
+                settings.integer("max-poll-records", 2000),
+                settings.integer("max-in-flight", 4),
                 config.getOptionalValue(PREFIX + "auto-offset-reset", String.class).orElse("earliest"),
                 client,
-                duration(config, "restart-backoff", DEFAULT_RESTART_BACKOFF),
-                duration(config, "max-restart-backoff", DEFAULT_MAX_RESTART_BACKOFF),
-                duration(config, "unreachable-after", DEFAULT_UNREACHABLE_AFTER));
-    }
-
-    /** A duration as {@code 500ms}, {@code 2s}, {@code 1m}, a number of seconds, or ISO-8601 ({@code PT2S}). */
-    private static Duration duration(Config config, String property, Duration fallback) {
-        Optional<String> raw = config.getOptionalValue(PREFIX + property, String.class);
-        if (raw.isEmpty() || raw.get().isBlank()) {
-            return fallback;
-        }
-        try {
-            return io.footfall.core.config.ConfigDurations.parse(raw.get());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSetting(PREFIX + property, PREFIX + property + " must be a duration such as 500ms, 2s or 1m");
-        }
+                settings.duration("restart-backoff", DEFAULT_RESTART_BACKOFF),
+                settings.duration("max-restart-backoff", DEFAULT_MAX_RESTART_BACKOFF),
+                settings.duration("unreachable-after", DEFAULT_UNREACHABLE_AFTER));
     }
 
     private static void require(boolean ok, String property, String message) {
-        if (!ok) {
-            throw new InvalidSetting(PREFIX + property, PREFIX + property + " " + message);
-        }
+        PrefixedSettings.require(ok, PREFIX + property, message);
     }
 
     /** Never shows the write key. */
@@ -163,21 +149,5 @@ public record KafkaCollectorSettings(String bootstrapServers, List<String> topic
                 + ", maxPollRecords=" + maxPollRecords + ", maxInFlight=" + maxInFlight + ", autoOffsetReset=" + autoOffsetReset
                 + ", client=" + client.keySet() + ", restartBackoff=" + restartBackoff + ", maxRestartBackoff=" + maxRestartBackoff
                 + ", unreachableAfter=" + unreachableAfter + "]";
-    }
-
-    /** A setting is missing or out of range; {@link #property()} names it. */
-    public static final class InvalidSetting extends IllegalArgumentException {
-        private final String property;
-
-        /** A problem with {@code property}. */
-        public InvalidSetting(String property, String message) {
-            super(message);
-            this.property = Objects.requireNonNull(property);
-        }
-
-        /** The offending property, e.g. {@code footfall.collectors.kafka.topics}. */
-        public String property() {
-            return property;
-        }
     }
 }

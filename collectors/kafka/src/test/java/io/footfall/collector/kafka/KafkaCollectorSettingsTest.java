@@ -61,26 +61,32 @@ class KafkaCollectorSettingsTest {
         assertEquals(1, s.maxInFlight());
         assertEquals("latest", s.autoOffsetReset());
 
-        KafkaCollectorSettings.InvalidSetting missing = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+        io.footfall.core.config.InvalidSetting missing = assertThrows(io.footfall.core.config.InvalidSetting.class,
                 () -> KafkaCollectorSettings.fromConfig(config(Map.of("footfall.collectors.kafka.topics", "t",
                         "footfall.collectors.kafka.write-key", "wk"))));
         assertEquals("footfall.collectors.kafka.bootstrap-servers", missing.property());
-        KafkaCollectorSettings.InvalidSetting reset = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+        io.footfall.core.config.InvalidSetting reset = assertThrows(io.footfall.core.config.InvalidSetting.class,
                 () -> KafkaCollectorSettings.fromConfig(config(Map.of("footfall.collectors.kafka.bootstrap-servers", "k:1",
                         "footfall.collectors.kafka.topics", "t", "footfall.collectors.kafka.write-key", "wk",
                         "footfall.collectors.kafka.auto-offset-reset", "none"))));
         assertEquals("footfall.collectors.kafka.auto-offset-reset", reset.property());
-        KafkaCollectorSettings.InvalidSetting backoff = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+        io.footfall.core.config.InvalidSetting backoff = assertThrows(io.footfall.core.config.InvalidSetting.class,
                 () -> KafkaCollectorSettings.fromConfig(config(Map.of("footfall.collectors.kafka.bootstrap-servers", "k:1",
                         "footfall.collectors.kafka.topics", "t", "footfall.collectors.kafka.write-key", "wk",
                         "footfall.collectors.kafka.restart-backoff", "soon"))));
         assertEquals("footfall.collectors.kafka.restart-backoff", backoff.property());
-        KafkaCollectorSettings.InvalidSetting order = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+        io.footfall.core.config.InvalidSetting records = assertThrows(io.footfall.core.config.InvalidSetting.class,
+                () -> KafkaCollectorSettings.fromConfig(config(Map.of("footfall.collectors.kafka.bootstrap-servers", "k:1",
+                        "footfall.collectors.kafka.topics", "t", "footfall.collectors.kafka.write-key", "wk",
+                        "footfall.collectors.kafka.max-poll-records", "many"))));
+        assertEquals("footfall.collectors.kafka.max-poll-records", records.property(), "a malformed number names its setting");
+        assertEquals("footfall.collectors.kafka.max-poll-records must be a whole number", records.getMessage());
+        io.footfall.core.config.InvalidSetting order = assertThrows(io.footfall.core.config.InvalidSetting.class,
                 () -> KafkaCollectorSettings.fromConfig(config(Map.of("footfall.collectors.kafka.bootstrap-servers", "k:1",
                         "footfall.collectors.kafka.topics", "t", "footfall.collectors.kafka.write-key", "wk",
                         "footfall.collectors.kafka.restart-backoff", "10s", "footfall.collectors.kafka.max-restart-backoff", "5s"))));
         assertEquals("footfall.collectors.kafka.max-restart-backoff", order.property());
-        KafkaCollectorSettings.InvalidSetting unreachable = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+        io.footfall.core.config.InvalidSetting unreachable = assertThrows(io.footfall.core.config.InvalidSetting.class,
                 () -> KafkaCollectorSettings.fromConfig(config(Map.of("footfall.collectors.kafka.bootstrap-servers", "k:1",
                         "footfall.collectors.kafka.topics", "t", "footfall.collectors.kafka.write-key", "wk",
                         "footfall.collectors.kafka.unreachable-after", "10ms"))));

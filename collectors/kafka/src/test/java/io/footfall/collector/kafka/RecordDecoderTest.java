@@ -101,13 +101,13 @@ class RecordDecoderTest {
 
     @Test
     void settingsNameTheMissingProperty() {
-        KafkaCollectorSettings.InvalidSetting e = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+        io.footfall.core.config.InvalidSetting e = assertThrows(io.footfall.core.config.InvalidSetting.class,
                 () -> KafkaCollectorSettings.of("127.0.0.1:9092", List.of(), "g", "key"));
         assertEquals("footfall.collectors.kafka.topics", e.property());
-        e = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+        e = assertThrows(io.footfall.core.config.InvalidSetting.class,
                 () -> KafkaCollectorSettings.of("127.0.0.1:9092", List.of("t"), "g", " "));
         assertEquals("footfall.collectors.kafka.write-key", e.property());
-        e = assertThrows(KafkaCollectorSettings.InvalidSetting.class,
+        e = assertThrows(io.footfall.core.config.InvalidSetting.class,
                 () -> KafkaCollectorSettings.of("127.0.0.1:9092", List.of("t"), "g", "k").withBatching(0, 1));
         assertEquals("footfall.collectors.kafka.max-poll-records", e.property());
         KafkaCollectorSettings s = new KafkaCollectorSettings("h:1", List.of("t"), "g", "secret-key", 10, 2, "latest",

@@ -161,7 +161,7 @@ public class KafkaRelay implements ReportedProcessor {
     /**
      * Starts relaying from the stored token (or {@code initial-position} when the relay never ran).
      *
-     * @throws KafkaRelaySettings.InvalidSetting when the producer cannot be created from the settings
+     * @throws io.footfall.core.config.InvalidSetting when the producer cannot be created from the settings
      * @throws IllegalStateException             when the relay already runs
      */
     public synchronized void start(KafkaRelaySettings s) {
@@ -173,7 +173,7 @@ public class KafkaRelay implements ReportedProcessor {
         try {
             producer = createProducer(s);
         } catch (KafkaException e) {
-            throw new KafkaRelaySettings.InvalidSetting(KafkaRelaySettings.CLIENT_PREFIX + "*",
+            throw new io.footfall.core.config.InvalidSetting(KafkaRelaySettings.CLIENT_PREFIX + "*",
                     "the Kafka producer cannot be created: " + SafeErrors.describe(e));
         }
         settings = s;

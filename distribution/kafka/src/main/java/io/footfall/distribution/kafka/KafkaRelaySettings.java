@@ -1,10 +1,10 @@
 package io.footfall.distribution.kafka;
 
+import io.footfall.core.config.PrefixedSettings;
+
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.Config;
 
@@ -96,43 +96,21 @@ public record KafkaRelaySettings(String bootstrapServers, String topic, String i
     /** Reads {@code footfall.distribution.kafka.*}. */
     public static KafkaRelaySettings fromConfig(Config config) {
         Map<String, String> client = io.footfall.core.config.PassThroughProperties.read(config, CLIENT_PREFIX, CLIENT_ENV_PREFIX);
+        PrefixedSettings settings = new PrefixedSettings(config, PREFIX);
         return new KafkaRelaySettings(
                 config.getOptionalValue(PREFIX + "bootstrap-servers", String.class).orElse(null),
                 config.getOptionalValue(PREFIX + "topic", String.class).orElse(DEFAULT_TOPIC),
                 config.getOptionalValue(PREFIX + "initial-position", String.class).orElse("earliest"),
-                integer(config, "batch-size", 1000),
-                duration(config, "ack-timeout", DEFAULT_ACK_TIMEOUT),
-                duration(config, "linger", Duration.ofMillis(5)),
-                integer(config, "producer-batch-bytes", 256 * 1024),
+                settings.integer("batch-size", 1000),
+                settings.duration("ack-timeout", DEFAULT_ACK_TIMEOUT),
+                settings.duration("linger", Duration.ofMillis(5)),
+                settings.integer("producer-batch-bytes", 256 * 1024),
                 config.getOptionalValue(PREFIX + "compression", String.class).orElse("lz4"),
                 client);
     }
 
-    private static int integer(Config config, String property, int fallback) {
-        try {
-            return config.getOptionalValue(PREFIX + property, Integer.class).orElse(fallback);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSetting(PREFIX + property, PREFIX + property + " must be a whole number");
-        }
-    }
-
-    /** A duration as {@code 500ms}, {@code 2s}, {@code 1m}, a number of seconds, or ISO-8601 ({@code PT2S}). */
-    private static Duration duration(Config config, String property, Duration fallback) {
-        Optional<String> raw = config.getOptionalValue(PREFIX + property, String.class);
-        if (raw.isEmpty() || raw.get().isBlank()) {
-            return fallback;
-        }
-        try {
-            return io.footfall.core.config.ConfigDurations.parse(raw.get());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSetting(PREFIX + property, PREFIX + property + " must be a duration such as 500ms, 2s or 1m");
-        }
-    }
-
     private static void require(boolean ok, String property, String message) {
-        if (!ok) {
-            throw new InvalidSetting(PREFIX + property, PREFIX + property + " " + message);
-        }
+        PrefixedSettings.require(ok, PREFIX + property, message);
     }
 
     /** Shows the pass-through properties' names only (they may hold credentials). */
@@ -141,21 +119,5 @@ public record KafkaRelaySettings(String bootstrapServers, String topic, String i
         return "KafkaRelaySettings[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", initialPosition=" + initialPosition
                 + ", batchSize=" + batchSize + ", ackTimeout=" + ackTimeout + ", linger=" + linger + ", producerBatchBytes="
                 + producerBatchBytes + ", compression=" + compression + ", client=" + client.keySet() + "]";
-    }
-
-    /** A setting is missing or out of range; {@link #property()} names it. */
-    public static final class InvalidSetting extends IllegalArgumentException {
-        private final String property;
-
-        /** A problem with {@code property}. */
-        public InvalidSetting(String property, String message) {
-            super(message);
-            this.property = Objects.requireNonNull(property);
-        }
-
-        /** The offending property, e.g. {@code footfall.distribution.kafka.bootstrap-servers}. */
-        public String property() {
-            return property;
-        }
     }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Every bad setting stops the start with a message naming the property. */
 class KafkaRelaySettingsTest {
 
-    private static KafkaRelaySettings.InvalidSetting invalid(Runnable settings) {
-        return assertThrows(KafkaRelaySettings.InvalidSetting.class, settings::run);
+    private static io.footfall.core.config.InvalidSetting invalid(Runnable settings) {
+        return assertThrows(io.footfall.core.config.InvalidSetting.class, settings::run);
     }
 
     @Test
@@ -26,7 +26,7 @@ class KafkaRelaySettingsTest {
 
     @Test
     void aBadSettingIsNamed() {
-        KafkaRelaySettings.InvalidSetting e = invalid(() -> KafkaRelaySettings.of(" ", "t"));
+        io.footfall.core.config.InvalidSetting e = invalid(() -> KafkaRelaySettings.of(" ", "t"));
         assertEquals("footfall.distribution.kafka.bootstrap-servers", e.property());
         assertEquals("footfall.distribution.kafka.bootstrap-servers is required", e.getMessage());
         assertEquals("footfall.distribution.kafka.topic", invalid(() -> KafkaRelaySettings.of("k:9092", "no spaces")).property());
@@ -42,7 +42,7 @@ class KafkaRelaySettingsTest {
 
     @Test
     void theGuaranteesCannotBeOverridden() {
-        KafkaRelaySettings.InvalidSetting e = invalid(() -> new KafkaRelaySettings("k:9092", "t", "earliest", 100, null, null, 16384, "lz4",
+        io.footfall.core.config.InvalidSetting e = invalid(() -> new KafkaRelaySettings("k:9092", "t", "earliest", 100, null, null, 16384, "lz4",
                 Map.of("acks", "1")));
         assertEquals("footfall.distribution.kafka.client", e.property());
         assertTrue(e.getMessage().contains("acks"), e.getMessage());

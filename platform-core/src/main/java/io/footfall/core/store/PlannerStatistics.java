@@ -96,7 +96,7 @@ public class PlannerStatistics {
         return analyseChanged();
     }
 
-    /** Whether the server's autovacuum runs (asked once; a change of the setting needs a restart of the server anyway). */
+    /** Whether the server's autovacuum runs (asked once per start of Footfall; a server rarely switches it meanwhile). */
     public boolean serverAnalyses() {
         Boolean known = serverAnalyses;
         if (known == null) {

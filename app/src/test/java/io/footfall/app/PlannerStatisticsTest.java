@@ -59,13 +59,13 @@ class PlannerStatisticsTest {
         sql("INSERT INTO analyse_probe_busy SELECT i FROM generate_series(1, 5000) i");
         awaitCountedChanges("analyse_probe_busy", 5000);
         try (Connection other = ds.getConnection(); PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
-            lock.setLong(1, 0x66662d616e616cL);
+            lock.setLong(1, PlannerStatistics.LOCK);
             lock.execute();
             try {
                 assertEquals(List.of(), statistics.analyseChanged(), "another instance holds the round");
             } finally {
                 try (PreparedStatement unlock = other.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-                    unlock.setLong(1, 0x66662d616e616cL);
+                    unlock.setLong(1, PlannerStatistics.LOCK);
                     unlock.execute();
                 }
             }

@@ -147,8 +147,8 @@ public final class BenchMain {
             }
             long t0 = System.nanoTime();
             workload = Workload.generate(options.seed, needed);
-            System.out.printf(Locale.ROOT, "workload: %,d simulator messages (seed %d, %,d users × 30 days), mean %.0f bytes, "
-                            + "generated in %.1f s (not timed)%n", workload.size(), options.seed, workload.users(),
+            System.out.printf(Locale.ROOT, "workload: %,d simulator messages (seed %d, %,d users × %d days), mean %.0f bytes, "
+                            + "generated in %.1f s (not timed)%n", workload.size(), options.seed, workload.users(), workload.days(),
                     workload.meanBytes(), (System.nanoTime() - t0) / 1e9);
         }
         if (options.runs("copy")) {

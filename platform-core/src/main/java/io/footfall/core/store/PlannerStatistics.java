@@ -41,7 +41,7 @@ public class PlannerStatistics {
 
     private static final Logger LOG = Logger.getLogger(PlannerStatistics.class);
     /** Advisory lock key of a round ("ff-analyze"), so that instances sharing the database take turns. */
-    static final long LOCK = 0x66662d616e616cL;
+    public static final long LOCK = 0x66662d616e616cL;
 
     /** When the keeper works. */
     public enum Mode {
@@ -73,10 +73,12 @@ public class PlannerStatistics {
 
     private ScheduledExecutorService scheduler;
     private volatile Boolean serverAnalyses;
+    /** {@code footfall.db.analyze}, parsed at start (an invalid value stops the start with the setting's name). */
+    private Mode configured;
 
     void start(@Observes StartupEvent startup) {
-        Mode m = Mode.parse(mode);
-        if (m != Mode.OFF) {
+        configured = Mode.parse(mode);
+        if (configured != Mode.OFF) {
             scheduler = ProcessingThreads.every("planner-statistics", interval, () -> round(), LOG, "planner statistics");
         }
     }
@@ -89,8 +91,7 @@ public class PlannerStatistics {
 
     /** One scheduled round: analyses the changed tables unless the mode says the server does it; returns them. */
     public List<String> round() {
-        Mode m = Mode.parse(mode);
-        if (m == Mode.OFF || (m == Mode.AUTO && serverAnalyses())) {
+        if (configured == Mode.OFF || (configured == Mode.AUTO && serverAnalyses())) {
             return List.of();
         }
         return analyseChanged();

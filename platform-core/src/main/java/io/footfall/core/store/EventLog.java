@@ -40,6 +40,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class EventLog {
 
+    /** The most segments a processor may be configured with. */
+    public static final int MAX_SEGMENTS = 64;
     /** Processor name of the profile projection. */
     public static final String PROFILES = "profiles";
     /**
@@ -68,6 +70,20 @@ public class EventLog {
 
     @ConfigProperty(name = "footfall.projection.batch-size", defaultValue = "500")
     int projectionBatchSize;
+
+    /**
+     * Segments of the profile projection (ADR 0021): above 1, the person keyer runs and the projection folds on this many
+     * threads, each person on one of them; the segments are claimed through the token store, so several {@code process}
+     * instances share them. Takes effect on a database whose profile projection has no tokens yet (a fresh database,
+     * or after its tokens were deleted).
+     */
+    @ConfigProperty(name = "footfall.processing.segments.profiles", defaultValue = "1")
+    int profileSegments;
+
+    @Inject
+    io.footfall.core.keys.PersonKeyIndex personKeyIndex;
+    @Inject
+    io.footfall.core.keys.PersonKeyer personKeyer;
 
     /**
      * Decoded payloads kept for the other processors of this instance (StoredEventSerializer): a processor further
@@ -127,24 +143,46 @@ public class EventLog {
                         .fetchDelay(200)
                         .build());
         configurer.eventProcessing().registerTokenStore(c -> tokens);
+        if (profileSegments < 1 || profileSegments > MAX_SEGMENTS) {
+            throw new io.footfall.core.config.InvalidSetting("footfall.processing.segments.profiles",
+                    "must be between 1 and " + MAX_SEGMENTS + ", was " + profileSegments);
+        }
         if (roles.process()) {
             registerProcessors(configurer);
         }
         axon = configurer.buildConfiguration();
         axon.start();
         running = true;
+        if (roles.process() && profileSegments > 1) {
+            personKeyer.start();
+        }
         LOG.infof("Axon event log started (roles %s) with processors %s", roles.names(), processors().keySet());
     }
 
     /** The profile projection and every contributed projection, each on a tracking processor of its own. */
     private void registerProcessors(Configurer configurer) {
+        if (profileSegments > 1) {
+            // several threads, each person's events on one (ADR 0021): keyed by the person keyer, read through its barriers
+            configurer.eventProcessing()
+                    .registerTrackingEventProcessor(PROFILES,
+                            c -> new io.footfall.core.keys.KeyedEventSource(c.eventStore(), personKeyIndex,
+                                    () -> TokenPositions.read(dataSource, serializer, PROFILES).position()),
+                            c -> TrackingEventProcessorConfiguration.forParallelProcessing(profileSegments)
+                                    .andInitialSegmentsCount(profileSegments)
+                                    .andBatchSize(projectionBatchSize)
+                                    .andInitialTrackingToken(StreamableMessageSource::createTailToken)
+                                    .andThreadFactory(name -> ProcessingThreads.named("profiles-processor", false)))
+                    .registerSequencingPolicy(PROFILES, c -> new io.footfall.core.keys.PersonKeySequencing(personKeyIndex));
+        } else {
+            // a tracking processor (one thread reads and folds); see PluginRuntime for why not pooled
+            configurer.eventProcessing()
+                    .registerTrackingEventProcessor(PROFILES, Configuration::eventStore,
+                            c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                    .andBatchSize(projectionBatchSize)
+                                    .andInitialTrackingToken(StreamableMessageSource::createTailToken)
+                                    .andThreadFactory(name -> ProcessingThreads.named("profiles-processor", false)));
+        }
         configurer.eventProcessing()
-                // a tracking processor (one thread reads and folds); see PluginRuntime for why not pooled
-                .registerTrackingEventProcessor(PROFILES, Configuration::eventStore,
-                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                                .andBatchSize(projectionBatchSize)
-                                .andInitialTrackingToken(StreamableMessageSource::createTailToken)
-                                .andThreadFactory(name -> ProcessingThreads.named("profiles-processor", false)))
                 .registerEventHandler(c -> profileProjection)
                 .assignHandlerInstancesMatching(PROFILES, handler -> handler == profileProjection)
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
@@ -194,6 +232,7 @@ public class EventLog {
     void stop(@Observes @Priority(5) ShutdownEvent shutdown) {
         running = false;
         if (axon != null) {
+            personKeyer.stop();
             axon.shutdown();
             // the store's producer thread would otherwise go on polling a closing connection pool
             if (axon.eventStore() instanceof EmbeddedEventStore embedded) {

@@ -3,6 +3,8 @@ package io.footfall.distribution.kafka;
 import io.footfall.api.event.BehaviorEvent;
 import io.footfall.core.config.InstanceRoles;
 import io.footfall.core.config.SafeErrors;
+import io.footfall.core.keys.ClearingTokenStore;
+import io.footfall.core.keys.PersonKeys;
 import io.footfall.core.observability.ReportedProcessor;
 import io.footfall.core.privacy.ErasedSubjects;
 import io.footfall.core.profile.Identifiers;

@@ -16,7 +16,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * How one event of the log becomes one Kafka record (docs/kafka-relay.md): the key is the person (given by
- * {@link PersonKeys}, which follows identity stitching; {@link #personKey} is an identifier's own key), the value is
+ * {@link io.footfall.core.keys.PersonKeys}, which follows identity stitching; {@link #personKey} is an identifier's own key), the value is
  * Footfall's canonical JSON of the event <em>without personal data</em> (schema {@value #SCHEMA}), and the headers {@value #EVENT_ID_HEADER} (the log's event
  * identifier), {@value #GLOBAL_INDEX_HEADER} (its position in the log, decimal) and {@value #SCHEMA_HEADER} let consumers
  * drop the duplicates that at-least-once delivery can bring.
@@ -72,7 +72,7 @@ public final class RelayRecords {
     }
 
     /**
-     * The record of a logged event with the person key the relay resolved ({@link PersonKeys}), also in the value's
+     * The record of a logged event with the person key the relay resolved ({@link io.footfall.core.keys.PersonKeys}), also in the value's
      * {@code personKey}; null when the payload is not relayed or names nobody.
      *
      * @param topic       the topic

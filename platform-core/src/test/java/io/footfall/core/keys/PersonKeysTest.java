@@ -1,4 +1,4 @@
-package io.footfall.distribution.kafka;
+package io.footfall.core.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

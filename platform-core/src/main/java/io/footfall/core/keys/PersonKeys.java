@@ -1,4 +1,4 @@
-package io.footfall.distribution.kafka;
+package io.footfall.core.keys;
 
 import io.footfall.api.event.BehaviorEvent;
 import io.footfall.api.event.EventKind;
@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The Kafka key of each relayed event, following identity stitching in log order (ADR 0017, amendment 2026-11-30;
- * docs/kafka-relay.md): one relay batch's view of the relay's own map {@code relay_person_key}.
+ * The person key of each logged event, following identity stitching in log order: one batch's view of a person-key map
+ * ({@link PersonKeyTable}). The Kafka relay keys its records with it (ADR 0017, amendment 2026-11-30; docs/kafka-relay.md;
+ * its map {@code relay_person_key}); the person keyer fixes the key of every event for processors folding on several
+ * segments (ADR 0021; {@link PersonKeyer}, map {@code person_key}).
  *
  * <p>The map mirrors the profile projection's identity graph (ADR 0004: each identifier belongs to a person named by one
  * of its identifiers, the same stitch, rename, merge and unlink steps in the same order) and adds one thing per person:
@@ -75,6 +77,8 @@ public final class PersonKeys {
     private final Set<String> dirty = new HashSet<>();
     private final List<Move> moves = new ArrayList<>();
     private int loads;
+    /** Identifiers that already had a key and got another: merges of people with different keys, unlinks. */
+    private int rekeyings;
 
     /** An empty view that loads what it needs through {@code loader}. */
     public PersonKeys(Loader loader) {
@@ -114,6 +118,16 @@ public final class PersonKeys {
             }
         }
         known.addAll(missing);
+    }
+
+    /**
+     * How many times identifiers that already had a key got another one in this view so far (a merge of two people with
+     * different keys, an unlink): an event after which the count grew gives some identifiers a new key, so their earlier
+     * events sit under another key than their later ones. A login that only joins a browsing visitor's person keeps the
+     * visitor's key and does not count.
+     */
+    public int rekeyings() {
+        return rekeyings;
     }
 
     /** How often the loader was called (1 per batch when everything was prefetched). */
@@ -190,6 +204,22 @@ public final class PersonKeys {
     }
 
     /**
+     * Whether, after {@code e} was keyed with {@code key}, an identifier it names belongs to a person with another key (an
+     * anonymous id already stitched into another user, an alias of someone else): folding the event then reads rows the
+     * other key's events wrote.
+     */
+    public boolean namesOtherKeys(BehaviorEvent e, String key) {
+        for (String id : new String[] {Identifiers.user(e.userId()), Identifiers.anonymous(e.anonymousId()),
+                Identifiers.user(e.previousId()), Identifiers.anonymous(e.previousId())}) {
+            Row row = id == null ? null : rows.get(id);
+            if (row != null && !keyOfPerson(row.person()).equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The key of an identity unlink at this log position (the key the person had before it), after giving the detached
      * identifier its own person and key.
      */
@@ -203,6 +233,7 @@ public final class PersonKeys {
         for (String candidate : new String[] {Identifiers.anonymous(unlinked.anonymousId()), Identifiers.user(unlinked.anonymousId())}) {
             Row row = candidate == null ? null : row(candidate);
             if (row != null && row.person().equals(user)) {
+                rekeyings++;
                 put(new Row(candidate, candidate, candidate, position));
                 if (candidate.equals(keyOfPerson(user))) {
                     setKey(user, user, position);
@@ -251,6 +282,9 @@ public final class PersonKeys {
     }
 
     private void move(String from, String to, long position) {
+        if (!keyOfPerson(from).equals(keyOfPerson(to))) {
+            rekeyings++;
+        }
         moves.add(new Move(from, to, position));
         Map<String, Row> moved = new LinkedHashMap<>();
         for (Row row : rows.values()) {

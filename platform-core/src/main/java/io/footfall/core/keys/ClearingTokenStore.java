@@ -1,4 +1,4 @@
-package io.footfall.distribution.kafka;
+package io.footfall.core.keys;
 
 import java.util.List;
 import java.util.Optional;
@@ -8,16 +8,18 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 
 /**
- * The shared token store as the relay uses it: when the relay's token is created anew (first start, or a start after the
- * token was deleted to relay again), the relay's person-key map is emptied in the same transaction, so a relay that starts
- * over folds the log into an empty map and gives the same keys as the first time. Every other call goes to the delegate.
+ * The shared token store as a processor with a person-key map uses it (the Kafka relay, the person keyer): when the
+ * processor's token is created anew (first start, or a start after the token was deleted to start over), its map is
+ * emptied in the same transaction, so a processor that starts over folds the log into an empty map and gives the same
+ * keys as the first time. Every other call goes to the delegate.
  */
-final class ClearingTokenStore implements TokenStore {
+public final class ClearingTokenStore implements TokenStore {
 
     private final TokenStore delegate;
     private final Runnable clear;
 
-    ClearingTokenStore(TokenStore delegate, Runnable clear) {
+    /** The delegate, with {@code clear} run before a processor's token segments are created. */
+    public ClearingTokenStore(TokenStore delegate, Runnable clear) {
         this.delegate = delegate;
         this.clear = clear;
     }

@@ -28,7 +28,10 @@ public final class FootfallMain {
                 System.setProperty("quarkus.http.auth.session.encryption-key", SessionKeyFile.keyIn(dataDir()));
             }
         }
-        builtinPlugins().ifPresent(dir -> System.setProperty("footfall.plugins.builtin", dir.toString()));
+        if (configured("FOOTFALL_PLUGINS_BUILTIN", "footfall.plugins.builtin") == null) {
+            // an operator's own choice (another directory, or an empty one for none) wins over the packaged plugins
+            builtinPlugins().ifPresent(dir -> System.setProperty("footfall.plugins.builtin", dir.toString()));
+        }
         Quarkus.run(args);
     }
 

@@ -29,11 +29,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The profile projection folding on three segments (ADR 0021, {@code footfall.processing.segments.profiles=3}) ends in
- * exactly the profiles, identity links and timelines that one segment folds from the same log: simulated storefront load,
- * with the identity cases that move people between keys sent during it (a known user logging in on a device with its
- * own history, a device shared by two users, an alias between two users with history, an unmerge and activity after
- * it). The same database is then folded again from scratch by an instance with one segment, and the two are compared.
+ * The profile projection folding on three segments (ADR 0021, {@code footfall.processing.segments.profiles=3}) shared by
+ * two instances ends in exactly the profiles, identity links and timelines that one segment folds from the same log:
+ * simulated storefront load, with the identity cases that move people between keys sent during it (a known user logging
+ * in on a device with its own history, a device shared by two users, an alias between two users with history, an
+ * unmerge and activity after it). The balancer gives the second instance profile segments; the instance holding segment
+ * 0 is killed (SIGKILL) mid-load and the other takes its segments over. The same database is then folded again from
+ * scratch by an instance with one segment, and the two are compared.
  */
 class SegmentedProfilesIT {
 
@@ -56,54 +58,84 @@ class SegmentedProfilesIT {
     }
 
     @Test
-    void threeSegmentsFoldExactlyWhatOneFolds() throws Exception {
+    void threeSegmentsOnTwoInstancesFoldExactlyWhatOneFolds() throws Exception {
         ConcurrentLinkedQueue<ClusterLoad.Batch> pending = ClusterLoad.batches(31, 150, 10, 100);
         int total = ClusterLoad.messages(pending);
         Map<String, String> segmented = new HashMap<>(env);
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_PROFILES", "3");
+        // no plugins: the profile projection's segments are most of what the balancer spreads
+        String noPlugins = java.nio.file.Files.createTempDirectory("segments-plugins-").toString();
+        segmented.put("FOOTFALL_PLUGINS_PATH", noPlugins);
+        segmented.put("FOOTFALL_PLUGINS_BUILTIN", noPlugins);
         List<String> live;
         long head;
-        try (AppProcess app = new AppProcess(segmented, AppProcess.logFile("segments-three.log").toPath())) {
-            app.start();
+        try (AppProcess a = new AppProcess(segmented, AppProcess.logFile("segments-a.log").toPath());
+             AppProcess b = new AppProcess(segmented, AppProcess.logFile("segments-b.log").toPath())) {
+            a.start();
+            b.start();
+            // the balancer hands profile segments to the second instance (ADR 0018, segment by segment)
+            long spreadStarted = System.nanoTime();
+            Poll.until(Duration.ofSeconds(120), () -> profileOwners().values().stream().distinct().count(), owners -> owners == 2);
+            double spreadAfter = (System.nanoTime() - spreadStarted) / 1e9;
+            String spread = profileOwners().toString();
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            ExecutorService clients = ClusterLoad.send(pending, List.of(app), acknowledged, KEY, 0);
+            List<AppProcess> alive = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(a, b));
+            // paced (about 30 s) so that the load goes on past the kill
+            ExecutorService clients = ClusterLoad.send(pending, alive, acknowledged, KEY, 3);
             Instant t = Instant.now().minusSeconds(3_600);
             // a known user logs in on a device with its own history: the device's person merges into the user's
-            send(app, view("seg-u1", "seg-d0", t), view(null, "seg-d1", t.plusSeconds(1)), view(null, "seg-d1", t.plusSeconds(2)));
-            send(app, identify("seg-u1", "seg-d1", t.plusSeconds(10)), view("seg-u1", "seg-d1", t.plusSeconds(11)));
+            send(a, view("seg-u1", "seg-d0", t), view(null, "seg-d1", t.plusSeconds(1)), view(null, "seg-d1", t.plusSeconds(2)));
+            send(a, identify("seg-u1", "seg-d1", t.plusSeconds(10)), view("seg-u1", "seg-d1", t.plusSeconds(11)));
             // a device shared by two users: the second user's events name a device stitched into the first
-            send(app, view(null, "seg-d2", t.plusSeconds(20)), identify("seg-u2", "seg-d2", t.plusSeconds(21)));
-            send(app, identify("seg-u3", "seg-d2", t.plusSeconds(30)), view("seg-u3", "seg-d2", t.plusSeconds(31)),
+            send(a, view(null, "seg-d2", t.plusSeconds(20)), identify("seg-u2", "seg-d2", t.plusSeconds(21)));
+            send(a, identify("seg-u3", "seg-d2", t.plusSeconds(30)), view("seg-u3", "seg-d2", t.plusSeconds(31)),
                     view(null, "seg-d2", t.plusSeconds(32)));
             // an alias between two users, each with history
-            send(app, view("seg-u4", "seg-d4", t.plusSeconds(40)), view("seg-u5", "seg-d5", t.plusSeconds(41)));
-            send(app, alias("seg-u5", "seg-u4", t.plusSeconds(42)), view("seg-u4", "seg-d4", t.plusSeconds(43)));
-            // an unmerge once the login is folded, then activity of both halves
-            Poll.until(Duration.ofSeconds(90), () -> new JsonPath(ClusterLoad.admin(app, "GET", "/api/v1/profiles/seg-u1").body()),
+            send(a, view("seg-u4", "seg-d4", t.plusSeconds(40)), view("seg-u5", "seg-d5", t.plusSeconds(41)));
+            send(a, alias("seg-u5", "seg-u4", t.plusSeconds(42)), view("seg-u4", "seg-d4", t.plusSeconds(43)));
+            // an unmerge once the login is folded
+            Poll.until(Duration.ofSeconds(90), () -> new JsonPath(ClusterLoad.admin(a, "GET", "/api/v1/profiles/seg-u1").body()),
                     p -> p.getList("anonymousIds") != null && p.getList("anonymousIds").contains("seg-d1"));
-            HttpResponse<String> unmerged = post(app, "/api/v1/identity/unmerge", "{\"userId\":\"seg-u1\",\"anonymousId\":\"seg-d1\"}", true);
+            HttpResponse<String> unmerged = post(a, "/api/v1/identity/unmerge", "{\"userId\":\"seg-u1\",\"anonymousId\":\"seg-d1\"}", true);
             assertEquals(202, unmerged.statusCode(), unmerged.body());
-            send(app, view(null, "seg-d1", t.plusSeconds(50)), view("seg-u1", "seg-d0", t.plusSeconds(51)));
+
+            // kill -9 the instance holding profile segment 0 mid-load: the other takes over its segments
+            Poll.until(Duration.ofSeconds(120), acknowledged::size, n -> n >= total / 3);
+            String ownerOfFirst = profileOwners().get(0);
+            AppProcess victim = ownerOfFirst.startsWith(a.pid() + "@") ? a : b;
+            AppProcess survivor = victim == a ? b : a;
+            alive.remove(victim);
+            long killedAt = System.nanoTime();
+            victim.kill();
+            String heir = survivor.pid() + "@";
+            Poll.until(Duration.ofSeconds(120), SegmentedProfilesIT::profileOwners,
+                    owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
+            double failover = (System.nanoTime() - killedAt) / 1e9;
+            int ackedAtTakeover = acknowledged.size();
+            // activity of both halves of the unmerge, after the kill
+            send(survivor, view(null, "seg-d1", t.plusSeconds(50)), view("seg-u1", "seg-d0", t.plusSeconds(51)));
 
             clients.shutdown();
             assertTrue(clients.awaitTermination(300, TimeUnit.SECONDS), "every batch acknowledged");
             assertEquals(total, acknowledged.size(), "every message acknowledged");
-            head = ClusterLoad.awaitProfilesCaughtUp(app, -1).getLong("head");
-            JsonPath u1 = new JsonPath(ClusterLoad.admin(app, "GET", "/api/v1/profiles/seg-u1").body());
+            assertTrue(ackedAtTakeover < total, "the load went on after the takeover (" + ackedAtTakeover + " of " + total + ")");
+            AppProcess.assertStoredOnce(jdbcUrl, acknowledged);
+            head = ClusterLoad.awaitProfilesCaughtUp(survivor, -1).getLong("head");
+            JsonPath u1 = new JsonPath(ClusterLoad.admin(survivor, "GET", "/api/v1/profiles/seg-u1").body());
             assertTrue(!u1.getList("anonymousIds").contains("seg-d1"), "unmerged: " + u1.prettify());
-            JsonPath u4 = new JsonPath(ClusterLoad.admin(app, "GET", "/api/v1/profiles/seg-u4").body());
+            JsonPath u4 = new JsonPath(ClusterLoad.admin(survivor, "GET", "/api/v1/profiles/seg-u4").body());
             assertEquals("user:seg-u5", u4.getString("personId"), "the alias merged seg-u4 into seg-u5: " + u4.prettify());
             assertEquals(4, u4.getInt("eventCounts.'Product Viewed'") + u4.getInt("eventCounts.alias"), u4.prettify());
 
-            assertEquals(3L, single("SELECT count(*) FROM tokenentry WHERE processorname = 'profiles'"), "three segments");
             long barriers = single("SELECT coalesce(sum(cardinality(barriers)), 0) FROM person_key_batch");
             assertTrue(barriers >= 4, "the merge, the shared device, the alias and the unmerge are barriers: " + barriers);
             assertTrue(single("SELECT coalesce(sum(cardinality(positions)), 0) FROM person_key_batch") >= total,
                     "every behaviour event keyed");
-            // each segment folded some of the people
-            assertEquals(3L, single("SELECT count(*) FROM tokenentry WHERE processorname = 'profiles' AND token IS NOT NULL"));
             live = ClusterLoad.profileSnapshot(jdbcUrl);
             assertTrue(live.size() > 1000, "profiles were projected: " + live.size());
+            System.out.printf("SEGMENTED-PROFILES %d messages; profile segments %s %.1f s after the second instance was ready; "
+                    + "all three owned by the survivor %.1f s after the kill (%d acknowledged by then); %d barrier events%n",
+                    total, spread, spreadAfter, failover, ackedAtTakeover, barriers);
         }
 
         // the same log folded from scratch on one segment
@@ -126,6 +158,24 @@ class SegmentedProfilesIT {
             assertEquals(List.of(), differing, "three segments fold exactly what one folds");
             assertEquals(live, folded);
         }
+    }
+
+    /** The live owner of each segment of the profile projection, by segment. */
+    private static Map<Integer, String> profileOwners() {
+        Map<Integer, String> owners = new java.util.TreeMap<>();
+        for (io.footfall.core.store.TokenPositions.Claim claim : claims()) {
+            if (claim.processor().equals("profiles") && claim.owner() != null) {
+                owners.put(claim.segment(), claim.owner());
+            }
+        }
+        return owners;
+    }
+
+    private static List<io.footfall.core.store.TokenPositions.Claim> claims() {
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setURL(jdbcUrl);
+        ds.setUser("postgres");
+        return io.footfall.core.store.TokenPositions.claims(ds);
     }
 
     private static long single(String sql) throws Exception {

@@ -117,6 +117,10 @@ public class ProjectionsResource {
             return new Status(name, stored.claimed(), stored.replaying(), position, head, Math.max(0, head - position), false);
         }
         long position = io.footfall.core.store.ProcessedPosition.lowest(p);
+        if (segments.size() < log.segments(name)) {
+            // the other segments are held elsewhere (ADR 0021): theirs from the token store
+            position = Math.min(position, io.footfall.core.store.TokenPositions.read(dataSource, log.serializer(), name).position());
+        }
         boolean replaying = segments.values().stream().anyMatch(EventTrackerStatus::isReplaying);
         boolean error = segments.values().stream().anyMatch(EventTrackerStatus::isErrorState);
         return new Status(name, p.isRunning(), replaying, position, head, Math.max(0, head - position), error);

@@ -26,7 +26,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Spreads the processors over the live {@code process} instances (ADR 0018). Axon's tracking processors claim their
+ * Spreads the processors over the live {@code process} instances (ADR 0018), segment by segment for a processor that
+ * folds on several (ADR 0021). Axon's tracking processors claim their
  * segments first come, first served, so the instance that starts first holds every processor and a second one only
  * waits for it to die. Every {@code footfall.cluster.balance-interval} this instance compares what it holds with the
  * least loaded live instance ({@link Rebalance}) and, when it holds at least two more, releases half the difference
@@ -82,35 +83,32 @@ public class ProcessorBalancer {
         if (runsByPeer.isEmpty()) {
             return List.of();
         }
+        // the units are segments: a processor folding on several (ADR 0021) is spread segment by segment
         Map<String, Integer> held = new HashMap<>();
-        Set<String> mineHeld = new HashSet<>();
+        Map<String, List<String>> mineByProcessor = new HashMap<>();
         Set<String> unclaimed = new TreeSet<>();
         for (TokenPositions.Claim claim : TokenPositions.claims(dataSource)) {
             if (!balanced.contains(claim.processor())) {
                 continue;
             }
+            String unit = Rebalance.unit(claim.processor(), claim.segment());
             if (claim.owner() == null) {
-                unclaimed.add(claim.processor());
+                unclaimed.add(unit);
             } else if (claim.owner().equals(self)) {
-                mineHeld.add(claim.processor());
+                mineByProcessor.computeIfAbsent(claim.processor(), k -> new ArrayList<>()).add(unit);
             } else {
                 held.merge(claim.owner(), 1, Integer::sum);
             }
         }
         List<String> mine = new ArrayList<>();
         for (String name : running.keySet()) {
-            if (mineHeld.contains(name)) {
-                mine.add(name);
-            }
+            mine.addAll(mineByProcessor.getOrDefault(name, List.of()));
         }
         List<Rebalance.Peer> peers = new ArrayList<>();
         runsByPeer.forEach((node, runs) -> peers.add(new Rebalance.Peer(node, runs, held.getOrDefault(node, 0))));
         List<String> release = Rebalance.choose(mine, peers, unclaimed);
-        for (String name : release) {
-            StreamingEventProcessor processor = running.get(name);
-            for (Integer segment : processor.processingStatus().keySet()) {
-                processor.releaseSegment(segment, releaseFor.toMillis(), TimeUnit.MILLISECONDS);
-            }
+        for (String unit : release) {
+            running.get(Rebalance.processor(unit)).releaseSegment(Rebalance.segment(unit), releaseFor.toMillis(), TimeUnit.MILLISECONDS);
         }
         if (!release.isEmpty()) {
             LOG.infof("handing %s over to the other instances (held here: %d, live peers: %d)", release, mine.size(), peers.size());

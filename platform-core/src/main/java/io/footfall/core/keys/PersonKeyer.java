@@ -46,7 +46,7 @@ import org.jboss.logging.Logger;
  * {@link PersonKeyIndex} and wait for the keyer ({@link KeyedEventSource}).
  */
 @ApplicationScoped
-public class PersonKeyer implements ErasureHook {
+public class PersonKeyer implements ErasureHook, io.footfall.core.observability.ReportedProcessor {
 
     /** The keyer's processor name in the token store. */
     public static final String PROCESSOR = "person-keys";
@@ -118,6 +118,24 @@ public class PersonKeyer implements ErasureHook {
     public long position() {
         TrackingEventProcessor p = processor;
         return p == null ? -1 : ProcessedPosition.lowest(p);
+    }
+
+    @Override
+    public String name() {
+        return PROCESSOR;
+    }
+
+    /** The keyer's position while this instance holds its token (its lag row in {@code footfall_processor_lag_events}). */
+    @Override
+    public java.util.OptionalLong reportedPosition() {
+        TrackingEventProcessor p = processor;
+        return p == null || p.processingStatus().isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(ProcessedPosition.lowest(p));
+    }
+
+    @Override
+    public boolean inError() {
+        TrackingEventProcessor p = processor;
+        return p != null && p.processingStatus().values().stream().anyMatch(org.axonframework.eventhandling.EventTrackerStatus::isErrorState);
     }
 
     /** Events keyed by this instance since it started. */

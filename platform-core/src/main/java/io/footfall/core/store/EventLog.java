@@ -217,6 +217,11 @@ public class EventLog {
         return Optional.empty();
     }
 
+    /** How many segments a projection folds on ({@code footfall.processing.segments.profiles} for the profiles). */
+    public int segments(String projection) {
+        return PROFILES.equals(projection) ? profileSegments : 1;
+    }
+
     /** Every contributed projection. */
     public List<Projection> projections() {
         return projections.stream().toList();

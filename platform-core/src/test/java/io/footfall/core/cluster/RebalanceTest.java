@@ -33,6 +33,22 @@ class RebalanceTest {
         assertEquals(List.of("reporting", "profiles"), release);
     }
 
+    @Test
+    void theSegmentsOfOneProcessorAreUnitsOfTheirOwn() {
+        List<String> mine = List.of(Rebalance.unit("reporting", 0), Rebalance.unit("profiles", 0), Rebalance.unit("profiles", 1),
+                Rebalance.unit("profiles", 2));
+        List<String> release = Rebalance.choose(mine, List.of(new Rebalance.Peer("b", Set.of("reporting", "profiles"), 0)), List.of());
+        assertEquals(List.of("reporting#0", "profiles#0"), release);
+        assertEquals("profiles", Rebalance.processor(release.get(1)));
+        assertEquals(0, Rebalance.segment(release.get(1)));
+        assertEquals(2, Rebalance.segment("plugin:a#b#2"));
+        assertEquals("plugin:a#b", Rebalance.processor("plugin:a#b#2"));
+        // a peer that does not run the processor takes none of its segments
+        assertEquals(List.of(), Rebalance.choose(mine.subList(1, 4), List.of(new Rebalance.Peer("b", Set.of("reporting"), 0)), List.of()));
+        // a segment in hand-over (unclaimed) holds every other move back
+        assertEquals(List.of(), Rebalance.choose(mine, List.of(new Rebalance.Peer("b", Set.of("profiles"), 0)), List.of("profiles#1")));
+    }
+
     /** Instances that each run every processor, balanced round after round with hand-overs landing in between. */
     @Test
     void repeatedRoundsConvergeToASpreadOfAtMostOne() {

@@ -155,4 +155,59 @@ class PersonKeysTest {
                 List.of("anon:a", "anon:b", "user:u", "anon:a", "anon:a", "anon:a", "user:u",
                         "user:u", "user:u", "user:u", "user:u", "user:u"));
     }
+
+    /**
+     * The positions the person keyer marks as barriers (as {@code PersonKeyer} does: the event rekeyed identifiers, or
+     * names one whose person has another key), the same for batches of any size.
+     */
+    private static List<Long> barriers(List<Object> events) {
+        List<Long> first = null;
+        for (int size : new int[] {1, 2, 3, events.size()}) {
+            Table table = new Table();
+            List<Long> barriers = new ArrayList<>();
+            for (int start = 0; start < events.size(); start += size) {
+                List<Object> batch = events.subList(start, Math.min(events.size(), start + size));
+                PersonKeys view = new PersonKeys(table::load);
+                view.prefetch(PersonKeys.identifiersOf(batch));
+                for (int i = 0; i < batch.size(); i++) {
+                    long position = start + i;
+                    int before = view.rekeyings();
+                    boolean cross = false;
+                    if (batch.get(i) instanceof RecordedBehavior r) {
+                        cross = view.namesOtherKeys(r.event(), view.keyOf(r.event(), position));
+                    } else {
+                        view.keyOf((IdentityUnlinked) batch.get(i), position);
+                    }
+                    if (cross || view.rekeyings() != before) {
+                        barriers.add(position);
+                    }
+                }
+                table.write(view);
+            }
+            if (first == null) {
+                first = barriers;
+            }
+            assertEquals(first, barriers, "batches of " + size);
+        }
+        return first;
+    }
+
+    @Test
+    void barriersWhereIdentifiersChangeKeyOrNameAnotherKeysPerson() {
+        assertEquals(List.of(), barriers(List.of(page("x"), page("x"), identify("u", "x"), track("u", "x"), page("x"))),
+                "browse, then log in: one key throughout");
+        assertEquals(List.of(), barriers(List.of(identify("u", "x"), page("x"), identify("u", "y"), page("y"))),
+                "new ids joining a user keep its key");
+        assertEquals(List.of(3L), barriers(List.of(track("u2", null), page("x2"), page("x2"), identify("u2", "x2"), page("x2"))),
+                "a known user on a device with history: the device's later events change key");
+        assertEquals(List.of(1L, 4L), barriers(List.of(identify("u1", "x"), identify("u2", "x"), page("x"), track("u2", null),
+                        track("u3", "x"), track("u3", null))),
+                "a device shared by users: the other users' events name the first user's device");
+        assertEquals(List.of(2L), barriers(List.of(page("x"), identify("u", "x"), unlink("u", "x"), page("x"), track("u", null))),
+                "an unlink gives ids their own keys");
+        assertEquals(List.of(2L), barriers(List.of(track("new", null), page("old"), alias("new", "old"), page("old"))),
+                "an alias between two people with different keys");
+        assertEquals(List.of(), barriers(List.of(track("old", null), alias("new", "old"), track("new", null))),
+                "an alias to a new user, which adopts the old key");
+    }
 }

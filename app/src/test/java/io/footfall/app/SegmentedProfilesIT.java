@@ -160,6 +160,19 @@ class SegmentedProfilesIT {
         }
     }
 
+    @Test
+    void anInstanceRefusesASegmentCountOutOfRange() throws Exception {
+        Map<String, String> none = new HashMap<>(env);
+        none.put("FOOTFALL_PROCESSING_SEGMENTS_PROFILES", "0");
+        java.nio.file.Path log = AppProcess.logFile("segments-zero.log").toPath();
+        try (AppProcess bad = new AppProcess(none, log)) {
+            AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, bad::start);
+            assertTrue(refused.getMessage().contains("exited"), refused.getMessage());
+        }
+        String text = java.nio.file.Files.readString(log);
+        assertTrue(text.contains("footfall.processing.segments.profiles must be between 1 and 64, was 0"), "the log names the setting");
+    }
+
     /** The live owner of each segment of the profile projection, by segment. */
     private static Map<Integer, String> profileOwners() {
         Map<Integer, String> owners = new java.util.TreeMap<>();

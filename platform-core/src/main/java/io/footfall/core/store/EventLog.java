@@ -145,7 +145,7 @@ public class EventLog {
         configurer.eventProcessing().registerTokenStore(c -> tokens);
         if (profileSegments < 1 || profileSegments > MAX_SEGMENTS) {
             throw new io.footfall.core.config.InvalidSetting("footfall.processing.segments.profiles",
-                    "must be between 1 and " + MAX_SEGMENTS + ", was " + profileSegments);
+                    "footfall.processing.segments.profiles must be between 1 and " + MAX_SEGMENTS + ", was " + profileSegments);
         }
         if (roles.process()) {
             registerProcessors(configurer);

@@ -78,6 +78,18 @@ class SegmentedProfilesIT {
             Poll.until(Duration.ofSeconds(120), () -> profileOwners().values().stream().distinct().count(), owners -> owners == 2);
             double spreadAfter = (System.nanoTime() - spreadStarted) / 1e9;
             String spread = profileOwners().toString();
+            // a replay asked while the segments are split: the other instance hands its segments to the holder of
+            // segment 0, which replays (the reset needs every segment free of other live claims)
+            AppProcess first = profileOwners().get(0).startsWith(a.pid() + "@") ? a : b;
+            AppProcess other = first == a ? b : a;
+            HttpResponse<String> replay = ClusterLoad.admin(other, "POST", "/api/v1/projections/profiles/replay");
+            assertEquals(202, replay.statusCode(), replay.body());
+            assertEquals("requested", new JsonPath(replay.body()).getString("status"), replay.body());
+            JsonPath replayed = Poll.until(Duration.ofSeconds(90), () -> new JsonPath(ClusterLoad.admin(other, "GET", "/api/v1/cluster").body()),
+                    c -> c.getString("replays.find { it.processor == 'profiles' }.doneAt") != null);
+            assertEquals("replayed", replayed.getString("replays.find { it.processor == 'profiles' }.outcome"), replayed.prettify());
+            // and the balancer spreads them again
+            Poll.until(Duration.ofSeconds(120), () -> profileOwners().values().stream().distinct().count(), owners -> owners == 2);
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             List<AppProcess> alive = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(a, b));
             // paced (about 30 s) so that the load goes on past the kill

@@ -1420,6 +1420,50 @@ public final class BenchMain {
                     String.format(Locale.ROOT, "%.1f s (%.0f CPU s)", pair.seconds(), pair.cpuSeconds()),
                     String.format(Locale.ROOT, "%.2f × one", pair.seconds() / single.seconds()), pair.caughtUp() ? "info" : "NOT CAUGHT UP");
         }
+        if (options.clusterProfileSegments > 1) {
+            profileSegmentFolds(source, stored);
+        }
+    }
+
+    /**
+     * The profile projection on several segments (ADR 0021): the same log folded with no plugins (the profile and
+     * reporting projections), by one instance with one segment, one instance with {@code --cluster-profile-segments},
+     * and two instances sharing them. Reports when the profile projection caught up (the person keyer keys the log
+     * first, behind the head, so its time is included).
+     */
+    private void profileSegmentFolds(String source, long stored) throws Exception {
+        int n = options.clusterProfileSegments;
+        Path none = Files.createTempDirectory("footfall-bench-no-plugins-");
+        Map<String, String> noPlugins = Map.of("FOOTFALL_PLUGINS_BUILTIN", none.toString(), "FOOTFALL_PLUGINS_PATH", none.toString());
+        Map<String, String> segmented = new java.util.HashMap<>(noPlugins);
+        segmented.put("FOOTFALL_PROCESSING_SEGMENTS_PROFILES", Integer.toString(n));
+        String events = String.format(Locale.ROOT, "%,d", stored);
+        boolean pin = Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
+        for (boolean pinned : pin ? List.of(false, true) : List.of(false)) {
+            String shape = pinned ? "one core per instance" : "instances share the cores";
+            String suffix = pinned ? "-pinned" : "";
+            Fold base = fold("profiles-1seg" + suffix, pg.copyDatabase(source, "cluster_seg1"), 1, pinned, noPlugins);
+            report.row("cluster, no plugins (" + shape + "): " + events + " events, profile projection caught up, one instance, 1 segment",
+                    String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", base.profilesSeconds(), base.cpuSeconds()), "",
+                    base.caughtUp() ? "baseline" : "NOT CAUGHT UP");
+            if (!pinned) {
+                Fold one = fold("profiles-" + n + "seg", pg.copyDatabase(source, "cluster_segn"), 1, false, segmented);
+                report.row("cluster, no plugins (" + shape + "): the same, one instance, " + n + " segments",
+                        String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", one.profilesSeconds(), one.cpuSeconds()),
+                        String.format(Locale.ROOT, "%.2f × 1 segment", one.profilesSeconds() / base.profilesSeconds()), one.caughtUp() ? "info" : "NOT CAUGHT UP");
+            }
+            String db = pg.copyDatabase(source, "cluster_segn2");
+            Fold two = fold("profiles-" + n + "seg-2" + suffix, db, 2, pinned, segmented);
+            report.row("cluster, no plugins (" + shape + "): the same, two instances sharing " + n + " segments (units held " + two.split() + ")",
+                    String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", two.profilesSeconds(), two.cpuSeconds()),
+                    String.format(Locale.ROOT, "%.2f × 1 segment", two.profilesSeconds() / base.profilesSeconds()), two.caughtUp() ? "info" : "NOT CAUGHT UP");
+            try (java.sql.Connection c = pg.connect(db); java.sql.Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT count(*), coalesce(sum(cardinality(positions)), 0), "
+                         + "coalesce(sum(cardinality(barriers)), 0) FROM person_key_batch")) {
+                rs.next();
+                System.out.printf(Locale.ROOT, "  person keyer: %,d batches, %,d events keyed, %,d barrier events%n", rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        }
     }
 
     /**
@@ -1430,11 +1474,15 @@ public final class BenchMain {
      * @param split      processors held per instance when caught up, e.g. {@code 4+3}
      * @param caughtUp   whether every processor caught up before {@code --fold-deadline}
      */
-    private record Fold(double seconds, double cpuSeconds, String split, boolean caughtUp) {
+    private record Fold(double seconds, double cpuSeconds, String split, boolean caughtUp, double profilesSeconds) {
     }
 
     private Fold fold(String label, String db, int instances, boolean pinned) throws Exception {
-        Map<String, String> env = new java.util.HashMap<>();
+        return fold(label, db, instances, pinned, Map.of());
+    }
+
+    private Fold fold(String label, String db, int instances, boolean pinned, Map<String, String> extraEnv) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(extraEnv);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.url(db));
         env.put("QUARKUS_DATASOURCE_USERNAME", pg.user());
         env.put("QUARKUS_DATASOURCE_PASSWORD", "");
@@ -1453,11 +1501,18 @@ public final class BenchMain {
             HttpApi api = new HttpApi(apps.get(0).base());
             long deadline = t0 + options.foldDeadlineSeconds * 1_000_000_000L;
             boolean caughtUp = false;
+            double profilesSeconds = Double.NaN;
             while (!caughtUp && System.nanoTime() < deadline) {
                 Thread.sleep(PluginHostProbe.POLL_MS); // polling the processors' positions, not a test
+                if (Double.isNaN(profilesSeconds) && profilesCaughtUp(api)) {
+                    profilesSeconds = (System.nanoTime() - t0) / 1e9;
+                }
                 caughtUp = caughtUp(api);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            if (Double.isNaN(profilesSeconds) && caughtUp) {
+                profilesSeconds = seconds;
+            }
             long ticks = 0;
             for (AppProcess app : apps) {
                 for (long pid : app.processTree()) {
@@ -1473,12 +1528,18 @@ public final class BenchMain {
             }
             System.out.printf(Locale.ROOT, "  %d instance(s)%s: ready %.1f s after launch, every processor caught up %.1f s after launch%s; "
                     + "processors held %s; %s%n", instances, pinned ? " (one core each)" : "", ready, seconds, caughtUp ? "" : " (NOT by the deadline)", split, cluster.path("instances"));
-            return new Fold(seconds, ticks / (double) ProcStats.TICKS_PER_SECOND, split.toString(), caughtUp);
+            return new Fold(seconds, ticks / (double) ProcStats.TICKS_PER_SECOND, split.toString(), caughtUp, profilesSeconds);
         } finally {
             for (AppProcess app : apps) {
                 app.stop();
             }
         }
+    }
+
+    /** Whether the profile projection has handled the whole log. */
+    private static boolean profilesCaughtUp(HttpApi api) throws IOException, InterruptedException {
+        com.fasterxml.jackson.databind.JsonNode p = api.getJson("/api/v1/projections/profiles");
+        return p != null && p.path("lag").asLong() == 0 && p.path("position").asLong() >= 0;
     }
 
     /** Whether every projection and every plugin has handled the whole log. */

@@ -51,6 +51,8 @@ final class Options {
     int pluginEvents = 100_000;
     /** Events in the log the cluster part folds with one and with two instances. */
     int clusterEvents = 100_000;
+    /** Segments of the profile projection in the cluster part's extra folds (ADR 0021); 1 leaves them out. */
+    int clusterProfileSegments = 2;
     int foldDeadlineSeconds = 300;
     /** Events loaded before the report API is timed ({@code reports} part). */
     int reportEvents = 1_000_000;
@@ -129,6 +131,7 @@ final class Options {
                 case "--catch-up" -> o.catchUpSeconds = nonNegative(args, ++i, a);
                 case "--plugin-events" -> o.pluginEvents = positive(args, ++i, a);
                 case "--cluster-events" -> o.clusterEvents = positive(args, ++i, a);
+                case "--cluster-profile-segments" -> o.clusterProfileSegments = positive(args, ++i, a);
                 case "--plugin-configs" -> o.pluginConfigs = new LinkedHashSet<>(splitArgs(value(args, ++i, a).replace(',', ' ')));
                 case "--fold-deadline" -> o.foldDeadlineSeconds = positive(args, ++i, a);
                 case "--report-events" -> o.reportEvents = positive(args, ++i, a);
@@ -159,7 +162,7 @@ final class Options {
             throw new IllegalArgumentException("--fresh-batch must be at most 500");
         }
         if (o.clients > 256 || o.reps > 20 || o.durationSeconds > 3_600 || o.events > 20_000_000 || o.rate > 1_000_000
-                || o.pluginEvents > 20_000_000 || o.clusterEvents > 20_000_000 || o.foldDeadlineSeconds > 3_600 || o.reportEvents > 20_000_000
+                || o.pluginEvents > 20_000_000 || o.clusterEvents > 20_000_000 || o.clusterProfileSegments > 64 || o.foldDeadlineSeconds > 3_600 || o.reportEvents > 20_000_000
                 || o.reportRequests > 10_000 || o.reportSyntheticPeople > 2_000_000 || o.reportLogEvents > 50_000_000) {
             throw new IllegalArgumentException("a size is out of bounds (clients ≤ 256, reps ≤ 20, duration ≤ 3600 s, "
                     + "events ≤ 20,000,000, fold deadline ≤ 3600 s, rate ≤ 1,000,000/s)");
@@ -181,6 +184,8 @@ final class Options {
                 usage: java -jar bench/target/footfall-bench.jar [options]
                   --only copy,ingest,freshness,rss,plugins,reports,segments,recs,relay,cluster   parts to run (default: copy,ingest,freshness,rss,plugins)
                   --cluster-events N  events of the log the cluster part folds with one, then two process instances (100000)
+                  --cluster-profile-segments N   the cluster part also folds the log without plugins on 1 and N profile
+                                      segments, one and two instances (2; 1 leaves that out)
                   --quick                            small sizes (20k events, 10 s freshness, 5 s idle, 20k plugin events)
                   --events N        events per ingest repetition (200000)
                   --warmup N        warm-up events before the timed runs (20000)

@@ -41,6 +41,8 @@ public class ReplayRequests {
 
     private static final Logger LOG = Logger.getLogger(ReplayRequests.class);
     private static final String PLUGIN_PREFIX = "plugin:";
+    /** How long a segment handed over for another instance's replay stays released here (renewed while pending). */
+    static final Duration HAND_OVER = Duration.ofSeconds(12);
     private static final String COLUMNS = "processor, from_time, requested_at, requested_on, done_at, done_by, outcome";
 
     @Inject
@@ -151,16 +153,29 @@ public class ReplayRequests {
             return;
         }
         Map<String, StreamingEventProcessor> running = instances.runningProcessors();
+        // the owner of a processor's lowest claimed segment carries its replay out
         Map<String, String> owners = new HashMap<>();
+        Map<String, List<Integer>> heldHere = new HashMap<>();
         for (TokenPositions.Claim claim : TokenPositions.claims(dataSource)) {
             if (claim.owner() != null) {
                 owners.putIfAbsent(claim.processor(), claim.owner());
+                if (EventLog.NODE.equals(claim.owner())) {
+                    heldHere.computeIfAbsent(claim.processor(), k -> new ArrayList<>()).add(claim.segment());
+                }
             }
         }
         for (Request request : pending) {
             String owner = owners.get(request.processor());
             boolean mine = EventLog.NODE.equals(owner) || owner == null && running.containsKey(request.processor());
             if (!mine) {
+                // a processor whose segments are split over instances (ADR 0021): the others hand theirs to the one that
+                // replays it, which can reset the tokens only when no other live instance holds a segment
+                StreamingEventProcessor processor = running.get(request.processor());
+                if (processor != null) {
+                    for (int segment : heldHere.getOrDefault(request.processor(), List.of())) {
+                        processor.releaseSegment(segment, HAND_OVER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    }
+                }
                 continue;
             }
             Runnable markDone = () -> {

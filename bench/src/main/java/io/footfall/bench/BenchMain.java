@@ -1408,7 +1408,7 @@ public final class BenchMain {
         // unpinned: both JVMs share every core; pinned (taskset): each instance gets one core of its own, as if on a
         // machine of its own, and the single instance one core (PostgreSQL is not pinned in either)
         boolean pin = Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
-        for (boolean pinned : pin ? List.of(false, true) : List.of(false)) {
+        for (boolean pinned : options.clusterSegmentsOnly ? List.<Boolean>of() : pin ? List.of(false, true) : List.of(false)) {
             String shape = pinned ? "one core per instance" : "instances share the cores";
             Fold single = fold("cluster-one" + (pinned ? "-pinned" : ""), pg.copyDatabase(source, "cluster_one"), 1, pinned);
             Fold pair = fold("cluster-two" + (pinned ? "-pinned" : ""), pg.copyDatabase(source, "cluster_two"), 2, pinned);

@@ -53,6 +53,8 @@ final class Options {
     int clusterEvents = 100_000;
     /** Segments of the profile projection in the cluster part's extra folds (ADR 0021); 1 leaves them out. */
     int clusterProfileSegments = 2;
+    /** The cluster part folds only the profile-segment shapes (not every processor with one and two instances). */
+    boolean clusterSegmentsOnly;
     int foldDeadlineSeconds = 300;
     /** Events loaded before the report API is timed ({@code reports} part). */
     int reportEvents = 1_000_000;
@@ -132,6 +134,7 @@ final class Options {
                 case "--plugin-events" -> o.pluginEvents = positive(args, ++i, a);
                 case "--cluster-events" -> o.clusterEvents = positive(args, ++i, a);
                 case "--cluster-profile-segments" -> o.clusterProfileSegments = positive(args, ++i, a);
+                case "--cluster-segments-only" -> o.clusterSegmentsOnly = true;
                 case "--plugin-configs" -> o.pluginConfigs = new LinkedHashSet<>(splitArgs(value(args, ++i, a).replace(',', ' ')));
                 case "--fold-deadline" -> o.foldDeadlineSeconds = positive(args, ++i, a);
                 case "--report-events" -> o.reportEvents = positive(args, ++i, a);
@@ -186,6 +189,7 @@ final class Options {
                   --cluster-events N  events of the log the cluster part folds with one, then two process instances (100000)
                   --cluster-profile-segments N   the cluster part also folds the log without plugins on 1 and N profile
                                       segments, one and two instances (2; 1 leaves that out)
+                  --cluster-segments-only   the cluster part folds only those (not every processor on one and two instances)
                   --quick                            small sizes (20k events, 10 s freshness, 5 s idle, 20k plugin events)
                   --events N        events per ingest repetition (200000)
                   --warmup N        warm-up events before the timed runs (20000)

@@ -156,21 +156,26 @@ public class PersonKeyIndex {
     }
 
     private void poll() {
+        advance(readKeyedThrough());
+    }
+
+    /** The last position of the stored batches (-1: none). */
+    long readKeyedThrough() {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT max(last_position) FROM person_key_batch");
                 ResultSet rs = s.executeQuery()) {
             if (rs.next()) {
                 long last = rs.getLong(1);
-                if (!rs.wasNull()) {
-                    advance(last);
-                }
+                return rs.wasNull() ? -1 : last;
             }
+            return -1;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read how far the log is keyed", e);
         }
     }
 
-    private java.util.List<Batch> read(long from) {
+    /** Up to {@link #READ_AHEAD} stored batches from the one holding {@code from}. */
+    java.util.List<Batch> read(long from) {
         java.util.List<Batch> out = new java.util.ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT first_position, last_position, positions, key_hashes, barriers FROM person_key_batch "

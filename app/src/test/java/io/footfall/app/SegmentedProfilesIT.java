@@ -88,8 +88,21 @@ class SegmentedProfilesIT {
             JsonPath replayed = Poll.until(Duration.ofSeconds(90), () -> new JsonPath(ClusterLoad.admin(other, "GET", "/api/v1/cluster").body()),
                     c -> c.getString("replays.find { it.processor == 'profiles' }.doneAt") != null);
             assertEquals("replayed", replayed.getString("replays.find { it.processor == 'profiles' }.outcome"), replayed.prettify());
-            // and the balancer spreads them again
+            // and the balancer spreads them again; the cluster API says who holds which
             Poll.until(Duration.ofSeconds(120), () -> profileOwners().values().stream().distinct().count(), owners -> owners == 2);
+            Poll.until(Duration.ofSeconds(60), () -> new JsonPath(ClusterLoad.admin(a, "GET", "/api/v1/cluster").body()) {
+                @Override
+                public String toString() {
+                    return prettify();
+                }
+            }, c -> {
+                List<Integer> onA = heldSegments(c, a);
+                List<Integer> onB = heldSegments(c, b);
+                List<Integer> all = new ArrayList<>(onA);
+                all.addAll(onB);
+                java.util.Collections.sort(all);
+                return !onA.isEmpty() && !onB.isEmpty() && all.equals(List.of(0, 1, 2));
+            });
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             List<AppProcess> alive = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(a, b));
             // paced (about 30 s) so that the load goes on past the kill
@@ -183,6 +196,12 @@ class SegmentedProfilesIT {
         }
         String text = java.nio.file.Files.readString(log);
         assertTrue(text.contains("footfall.processing.segments.profiles must be between 1 and 64, was 0"), "the log names the setting");
+    }
+
+    /** The profile segments an instance holds, as {@code GET /api/v1/cluster} says. */
+    private static List<Integer> heldSegments(JsonPath cluster, AppProcess app) {
+        List<Integer> held = cluster.getList("instances.find { it.node.startsWith('" + app.pid() + "@') }.segments.profiles", Integer.class);
+        return held == null ? List.of() : held;
     }
 
     /** The live owner of each segment of the profile projection, by segment. */

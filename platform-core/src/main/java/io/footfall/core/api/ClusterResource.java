@@ -42,9 +42,10 @@ public class ClusterResource {
      * @param seenAt     its latest heartbeat
      * @param runs       the processors it runs (and could hold)
      * @param holds      the processors it holds now (a live claim in the token store)
+     * @param segments   the segments it holds, by processor (several for a processor folding on several, ADR 0021)
      */
     public record Instance(String node, List<String> roles, boolean live, Instant startedAt, Instant seenAt,
-            List<String> runs, List<String> holds) {
+            List<String> runs, List<String> holds, Map<String, List<Integer>> segments) {
     }
 
     /**
@@ -62,18 +63,22 @@ public class ClusterResource {
     @GET
     public Cluster get() {
         Map<String, TreeSet<String>> holds = new TreeMap<>();
+        Map<String, Map<String, List<Integer>>> segments = new TreeMap<>();
         TreeSet<String> unclaimed = new TreeSet<>();
         for (TokenPositions.Claim claim : TokenPositions.claims(dataSource)) {
             if (claim.owner() == null) {
                 unclaimed.add(claim.processor());
             } else {
                 holds.computeIfAbsent(claim.owner(), k -> new TreeSet<>()).add(claim.processor());
+                segments.computeIfAbsent(claim.owner(), k -> new TreeMap<>()).computeIfAbsent(claim.processor(), k -> new ArrayList<>())
+                        .add(claim.segment());
             }
         }
         List<Instance> list = new ArrayList<>();
         for (ClusterNode node : instances.nodes()) {
             list.add(new Instance(node.node(), node.roles(), node.live(), node.startedAt(), node.seenAt(),
-                    node.processors(), List.copyOf(holds.getOrDefault(node.node(), new TreeSet<>()))));
+                    node.processors(), List.copyOf(holds.getOrDefault(node.node(), new TreeSet<>())),
+                    segments.getOrDefault(node.node(), Map.of())));
         }
         return new Cluster(instances.node(), list, List.copyOf(unclaimed), replays.all());
     }

@@ -1,7 +1,6 @@
 package io.footfall.core.keys;
 
 import io.footfall.core.store.ProcessedPosition;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -29,12 +28,11 @@ import org.axonframework.messaging.StreamableMessageSource;
  * alias between two people, a device shared by two users, an unmerge), so the barriers cost little; a segment nobody holds stops the others at the
  * next barrier until it is claimed again.
  */
-public final class KeyedEventSource implements StreamableMessageSource<TrackedEventMessage<?>> {
+public final class KeyedEventSource extends io.footfall.core.store.ForwardingSource {
 
     /** How long a waiting segment sleeps between looks at the stored tokens. */
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    private final StreamableMessageSource<TrackedEventMessage<?>> source;
     private final PersonKeyIndex index;
     private final LongSupplier committed;
 
@@ -44,36 +42,20 @@ public final class KeyedEventSource implements StreamableMessageSource<TrackedEv
      * @param committed the position every segment of the processor has committed (the lowest stored token)
      */
     public KeyedEventSource(StreamableMessageSource<TrackedEventMessage<?>> source, PersonKeyIndex index, LongSupplier committed) {
-        this.source = source;
+        super(source);
         this.index = index;
         this.committed = committed;
     }
 
     @Override
-    public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken trackingToken) {
-        return new KeyedStream(source.openStream(trackingToken), ProcessedPosition.of(trackingToken));
-    }
-
-    @Override
-    public TrackingToken createTailToken() {
-        return source.createTailToken();
-    }
-
-    @Override
-    public TrackingToken createHeadToken() {
-        return source.createHeadToken();
-    }
-
-    @Override
-    public TrackingToken createTokenAt(Instant dateTime) {
-        return source.createTokenAt(dateTime);
+    protected BlockingStream<TrackedEventMessage<?>> wrap(BlockingStream<TrackedEventMessage<?>> stream, TrackingToken token) {
+        return new KeyedStream(stream, ProcessedPosition.of(token));
     }
 
     private enum Gate { OPEN, EMPTY, UNKEYED, WAIT }
 
     /** One segment's stream. Used by one processor thread. */
-    private final class KeyedStream implements BlockingStream<TrackedEventMessage<?>> {
-        private final BlockingStream<TrackedEventMessage<?>> delegate;
+    private final class KeyedStream extends io.footfall.core.store.ForwardingStream {
         /** The position of the last event handed out (at first: the token's). */
         private long lastDelivered;
         /** Events were handed out since the processor last asked with a timeout: their batch is not committed yet. */
@@ -85,7 +67,7 @@ public final class KeyedEventSource implements StreamableMessageSource<TrackedEv
         private long nextPosition;
 
         KeyedStream(BlockingStream<TrackedEventMessage<?>> delegate, long start) {
-            this.delegate = delegate;
+            super(delegate);
             this.lastDelivered = start;
         }
 
@@ -169,21 +151,6 @@ public final class KeyedEventSource implements StreamableMessageSource<TrackedEv
                 cleared = position;
             }
             return Gate.OPEN;
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-
-        @Override
-        public void skipMessagesWithPayloadTypeOf(TrackedEventMessage<?> ignoredMessage) {
-            delegate.skipMessagesWithPayloadTypeOf(ignoredMessage);
-        }
-
-        @Override
-        public boolean setOnAvailableCallback(Runnable callback) {
-            return delegate.setOnAvailableCallback(callback);
         }
     }
 }

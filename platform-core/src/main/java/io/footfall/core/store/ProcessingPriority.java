@@ -157,42 +157,26 @@ public class ProcessingPriority {
 
     /** The source, as a secondary processor should read it: holding back while {@link #primaryBehind()}. */
     public StreamableMessageSource<TrackedEventMessage<?>> secondary(StreamableMessageSource<TrackedEventMessage<?>> source) {
-        return new StreamableMessageSource<>() {
+        return new ForwardingSource(source) {
             @Override
-            public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken trackingToken) {
-                return new YieldingStream(source.openStream(trackingToken));
-            }
-
-            @Override
-            public TrackingToken createTailToken() {
-                return source.createTailToken();
-            }
-
-            @Override
-            public TrackingToken createHeadToken() {
-                return source.createHeadToken();
-            }
-
-            @Override
-            public TrackingToken createTokenAt(java.time.Instant dateTime) {
-                return source.createTokenAt(dateTime);
+            protected BlockingStream<TrackedEventMessage<?>> wrap(BlockingStream<TrackedEventMessage<?>> stream, TrackingToken token) {
+                return new YieldingStream(stream);
             }
         };
     }
 
     /** A stream that reports nothing available while the primary is behind, up to the maximum deferral. */
-    private final class YieldingStream implements BlockingStream<TrackedEventMessage<?>> {
+    private final class YieldingStream extends ForwardingStream {
         private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
         /** How long a batch may go on taking events once its deferral ran out. */
         private static final long PASS_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-        private final BlockingStream<TrackedEventMessage<?>> delegate;
         private boolean deferring;
         private long deferringSince;
         private boolean passing;
         private long passUntil;
 
         YieldingStream(BlockingStream<TrackedEventMessage<?>> delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -226,31 +210,6 @@ public class ProcessingPriority {
             deferring = false;
             long left = Math.max(0, deadline - now);
             return delegate.hasNextAvailable((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public java.util.Optional<TrackedEventMessage<?>> peek() {
-            return delegate.peek();
-        }
-
-        @Override
-        public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
-            return delegate.nextAvailable();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-
-        @Override
-        public void skipMessagesWithPayloadTypeOf(TrackedEventMessage<?> ignoredMessage) {
-            delegate.skipMessagesWithPayloadTypeOf(ignoredMessage);
-        }
-
-        @Override
-        public boolean setOnAvailableCallback(Runnable callback) {
-            return delegate.setOnAvailableCallback(callback);
         }
     }
 }

@@ -24,10 +24,14 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class PersonKeyIndex {
 
-    /** Batches kept (about a thousand events each); the lowest positions go first. */
-    static final int CACHED_BATCHES = 256;
+    /**
+     * Batches kept: up to a thousand events each when the keyer catches up, a few when it follows the head. The least
+     * recently used go first, so a segment far behind the head keeps the batches it reads while the keyer adds new
+     * ones (evicting the lowest positions first made such a segment read PostgreSQL for almost every event).
+     */
+    static final int CACHED_BATCHES = 2_048;
     /** Batches read per query when a reader needs one that is not cached. */
-    static final int READ_AHEAD = 16;
+    static final int READ_AHEAD = 64;
     /** How often a reader waiting for the keyer asks PostgreSQL (a keyer on another instance does not signal). */
     static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
@@ -57,7 +61,19 @@ public class PersonKeyIndex {
     @Inject
     DataSource dataSource;
 
-    private final ConcurrentSkipListMap<Long, Batch> batches = new ConcurrentSkipListMap<>();
+    /** A cached batch and when a reader last used it. */
+    private static final class Cached {
+        final Batch batch;
+        volatile long used;
+
+        Cached(Batch batch, long used) {
+            this.batch = batch;
+            this.used = used;
+        }
+    }
+
+    private final ConcurrentSkipListMap<Long, Cached> batches = new ConcurrentSkipListMap<>();
+    private final java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
     private final Object signal = new Object();
     private volatile long keyedThrough = -1;
     private volatile long lastPoll;
@@ -137,22 +153,41 @@ public class PersonKeyIndex {
     }
 
     private void remember(Batch batch) {
-        batches.put(batch.first(), batch);
-        while (batches.size() > CACHED_BATCHES) {
-            batches.pollFirstEntry();
+        batches.put(batch.first(), new Cached(batch, clock.incrementAndGet()));
+        if (batches.size() > CACHED_BATCHES) {
+            evict();
         }
     }
 
+    /** Drops the least recently used tenth of the cache (one scan for many insertions). */
+    private synchronized void evict() {
+        int excess = batches.size() - CACHED_BATCHES + CACHED_BATCHES / 10;
+        if (excess <= 0) {
+            return;
+        }
+        long[] used = batches.values().stream().mapToLong(c -> c.used).sorted().toArray();
+        long cutoff = used[Math.min(used.length - 1, excess - 1)];
+        batches.values().removeIf(c -> c.used <= cutoff);
+    }
+
     private Batch batch(long position) {
-        Map.Entry<Long, Batch> e = batches.floorEntry(position);
-        if (e != null && e.getValue().last() >= position) {
-            return e.getValue();
+        Batch hit = cached(position);
+        if (hit != null) {
+            return hit;
         }
         for (Batch b : read(position)) {
             remember(b);
         }
-        e = batches.floorEntry(position);
-        return e != null && e.getValue().last() >= position ? e.getValue() : null;
+        return cached(position);
+    }
+
+    private Batch cached(long position) {
+        Map.Entry<Long, Cached> e = batches.floorEntry(position);
+        if (e == null || e.getValue().batch.last() < position) {
+            return null;
+        }
+        e.getValue().used = clock.incrementAndGet();
+        return e.getValue().batch;
     }
 
     private void poll() {

@@ -182,6 +182,13 @@ class SegmentedProfilesIT {
             }
             assertEquals(List.of(), differing, "three segments fold exactly what one folds");
             assertEquals(live, folded);
+
+            // erasure reaches the keyer's map too (its batch rows hold only hashes)
+            assertTrue(single("SELECT count(*) FROM person_key WHERE identifier IN ('user:seg-u2', 'anon:seg-d2')") == 2);
+            HttpResponse<String> erased = ClusterLoad.admin(app, "DELETE", "/api/v1/customers/seg-u2");
+            assertEquals(200, erased.statusCode(), erased.body());
+            assertEquals(0L, single("SELECT count(*) FROM person_key WHERE identifier IN ('user:seg-u2', 'anon:seg-d2') "
+                    + "OR person_id IN ('user:seg-u2', 'anon:seg-d2')"), "the erased person's key rows are gone");
         }
     }
 

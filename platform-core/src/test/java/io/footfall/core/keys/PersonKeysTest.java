@@ -76,22 +76,42 @@ class PersonKeysTest {
         return new IdentityUnlinked(user, anon, Instant.EPOCH, "operator");
     }
 
-    /** The key of every event, relayed in batches of {@code size} (one PersonKeys per batch, written at its end). */
-    private static List<String> keys(List<Object> events, int size, Table table) {
-        List<String> keys = new ArrayList<>();
+    /** What the keyer sees of one event: its position, key, and whether it is a barrier. */
+    private record Keyed(long position, String key, boolean barrier) {
+    }
+
+    /**
+     * Every event keyed in batches of {@code size} (one PersonKeys per batch, written at its end), with the barrier mark
+     * as {@code PersonKeyer} sets it: the event rekeyed identifiers, or names one whose person has another key.
+     */
+    private static List<Keyed> keyed(List<Object> events, int size, Table table) {
+        List<Keyed> keyed = new ArrayList<>();
         for (int start = 0; start < events.size(); start += size) {
             List<Object> batch = events.subList(start, Math.min(events.size(), start + size));
             PersonKeys view = new PersonKeys(table::load);
             view.prefetch(PersonKeys.identifiersOf(batch));
             for (int i = 0; i < batch.size(); i++) {
                 long position = start + i;
-                Object e = batch.get(i);
-                keys.add(e instanceof RecordedBehavior r ? view.keyOf(r.event(), position) : view.keyOf((IdentityUnlinked) e, position));
+                int before = view.rekeyings();
+                String key;
+                boolean cross = false;
+                if (batch.get(i) instanceof RecordedBehavior r) {
+                    key = view.keyOf(r.event(), position);
+                    cross = view.namesOtherKeys(r.event(), key);
+                } else {
+                    key = view.keyOf((IdentityUnlinked) batch.get(i), position);
+                }
+                keyed.add(new Keyed(position, key, cross || view.rekeyings() != before));
             }
             assertTrue(view.loads() <= 1, "at most one query per batch: " + view.loads());
             table.write(view);
         }
-        return keys;
+        return keyed;
+    }
+
+    /** The key of every event, keyed in batches of {@code size}. */
+    private static List<String> keys(List<Object> events, int size, Table table) {
+        return keyed(events, size, table).stream().map(Keyed::key).toList();
     }
 
     private static void assertKeys(List<Object> events, List<String> expected) {
@@ -163,27 +183,7 @@ class PersonKeysTest {
     private static List<Long> barriers(List<Object> events) {
         List<Long> first = null;
         for (int size : new int[] {1, 2, 3, events.size()}) {
-            Table table = new Table();
-            List<Long> barriers = new ArrayList<>();
-            for (int start = 0; start < events.size(); start += size) {
-                List<Object> batch = events.subList(start, Math.min(events.size(), start + size));
-                PersonKeys view = new PersonKeys(table::load);
-                view.prefetch(PersonKeys.identifiersOf(batch));
-                for (int i = 0; i < batch.size(); i++) {
-                    long position = start + i;
-                    int before = view.rekeyings();
-                    boolean cross = false;
-                    if (batch.get(i) instanceof RecordedBehavior r) {
-                        cross = view.namesOtherKeys(r.event(), view.keyOf(r.event(), position));
-                    } else {
-                        view.keyOf((IdentityUnlinked) batch.get(i), position);
-                    }
-                    if (cross || view.rekeyings() != before) {
-                        barriers.add(position);
-                    }
-                }
-                table.write(view);
-            }
+            List<Long> barriers = keyed(events, size, new Table()).stream().filter(Keyed::barrier).map(Keyed::position).toList();
             if (first == null) {
                 first = barriers;
             }

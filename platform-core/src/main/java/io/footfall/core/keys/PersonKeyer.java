@@ -70,12 +70,16 @@ public class PersonKeyer implements ErasureHook, io.footfall.core.observability.
     private final AtomicLong keyed = new AtomicLong();
     private final AtomicLong barriers = new AtomicLong();
 
+    @jakarta.annotation.PostConstruct
+    void init() {
+        table = new PersonKeyTable(dataSource, TABLE);
+    }
+
     /** Starts keying from the stored token (the log's start the first time). Idempotent. */
     public synchronized void start() {
         if (processor != null) {
             return;
         }
-        table = new PersonKeyTable(dataSource, TABLE);
         TrackingEventProcessor p = TrackingEventProcessor.builder()
                 .name(PROCESSOR)
                 .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(List.of(new Handler()))
@@ -161,7 +165,7 @@ public class PersonKeyer implements ErasureHook, io.footfall.core.observability.
 
     @Override
     public void erase(Connection connection, Set<String> identifiers) throws SQLException {
-        new PersonKeyTable(dataSource, TABLE).erase(connection, identifiers);
+        table.erase(connection, identifiers);
     }
 
     /** One keyer batch: its view of the map and what it keyed. */

@@ -161,26 +161,20 @@ public class EventLog {
 
     /** The profile projection and every contributed projection, each on a tracking processor of its own. */
     private void registerProcessors(Configurer configurer) {
-        if (profileSegments > 1) {
-            // several threads, each person's events on one (ADR 0021): keyed by the person keyer, read through its barriers
-            configurer.eventProcessing()
-                    .registerTrackingEventProcessor(PROFILES,
-                            c -> new io.footfall.core.keys.KeyedEventSource(c.eventStore(), personKeyIndex,
-                                    () -> TokenPositions.read(dataSource, serializer, PROFILES).position()),
-                            c -> TrackingEventProcessorConfiguration.forParallelProcessing(profileSegments)
-                                    .andInitialSegmentsCount(profileSegments)
-                                    .andBatchSize(projectionBatchSize)
-                                    .andInitialTrackingToken(StreamableMessageSource::createTailToken)
-                                    .andThreadFactory(name -> ProcessingThreads.named("profiles-processor", false)))
-                    .registerSequencingPolicy(PROFILES, c -> new io.footfall.core.keys.PersonKeySequencing(personKeyIndex));
-        } else {
-            // a tracking processor (one thread reads and folds); see PluginRuntime for why not pooled
-            configurer.eventProcessing()
-                    .registerTrackingEventProcessor(PROFILES, Configuration::eventStore,
-                            c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                                    .andBatchSize(projectionBatchSize)
-                                    .andInitialTrackingToken(StreamableMessageSource::createTailToken)
-                                    .andThreadFactory(name -> ProcessingThreads.named("profiles-processor", false)));
+        // a tracking processor (see PluginRuntime for why not pooled): one thread, or with several segments one thread per
+        // segment, each person's events on one (ADR 0021), keyed by the person keyer and read through its barriers
+        boolean segmented = profileSegments > 1;
+        configurer.eventProcessing()
+                .registerTrackingEventProcessor(PROFILES,
+                        c -> segmented ? new io.footfall.core.keys.KeyedEventSource(c.eventStore(), personKeyIndex,
+                                () -> TokenPositions.read(dataSource, serializer, PROFILES).position()) : c.eventStore(),
+                        c -> (segmented ? TrackingEventProcessorConfiguration.forParallelProcessing(profileSegments)
+                                .andInitialSegmentsCount(profileSegments) : TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
+                                .andBatchSize(projectionBatchSize)
+                                .andInitialTrackingToken(StreamableMessageSource::createTailToken)
+                                .andThreadFactory(name -> ProcessingThreads.named("profiles-processor", false)));
+        if (segmented) {
+            configurer.eventProcessing().registerSequencingPolicy(PROFILES, c -> new io.footfall.core.keys.PersonKeySequencing(personKeyIndex));
         }
         configurer.eventProcessing()
                 .registerEventHandler(c -> profileProjection)

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The profile projection folding on three segments (ADR 0021, {@code footfall.processing.segments.profiles=3}) shared by
- * two instances ends in exactly the profiles, identity links and timelines that one segment folds from the same log:
+ * two instances ends in exactly the profiles, identity links and timelines that one segment folds from the same log, and
+ * a plugin folded by person on three segments ({@code footfall.processing.segments.plugins=3}, the category-affinity
+ * plugin) in exactly the state one segment folds:
  * simulated storefront load, with the identity cases that move people between keys sent during it (a known user logging
  * in on a device with its own history, a device shared by two users, an alias between two users with history, an
  * unmerge and activity after it). The balancer gives the second instance profile segments; the instance holding segment
@@ -59,14 +61,18 @@ class SegmentedProfilesIT {
 
     @Test
     void threeSegmentsOnTwoInstancesFoldExactlyWhatOneFolds() throws Exception {
+        List<String> liveAffinity;
         ConcurrentLinkedQueue<ClusterLoad.Batch> pending = ClusterLoad.batches(31, 150, 10, 100);
         int total = ClusterLoad.messages(pending);
         Map<String, String> segmented = new HashMap<>(env);
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_PROFILES", "3");
-        // no plugins: the profile projection's segments are most of what the balancer spreads
+        // one plugin, folded by person (SPI 1.6): its segments and the profile projection's are most of what the
+        // balancer spreads
+        segmented.put("FOOTFALL_PROCESSING_SEGMENTS_PLUGINS", "3");
         String noPlugins = java.nio.file.Files.createTempDirectory("segments-plugins-").toString();
+        String affinityOnly = affinityOnly();
         segmented.put("FOOTFALL_PLUGINS_PATH", noPlugins);
-        segmented.put("FOOTFALL_PLUGINS_BUILTIN", noPlugins);
+        segmented.put("FOOTFALL_PLUGINS_BUILTIN", affinityOnly);
         List<String> live;
         long head;
         try (AppProcess a = new AppProcess(segmented, AppProcess.logFile("segments-a.log").toPath());
@@ -76,8 +82,10 @@ class SegmentedProfilesIT {
             // the balancer hands profile segments to the second instance (ADR 0018, segment by segment)
             long spreadStarted = System.nanoTime();
             Poll.until(Duration.ofSeconds(120), () -> profileOwners().values().stream().distinct().count(), owners -> owners == 2);
+            // and the plugin's segments too (the balancer hands over one segment per processor and round)
+            Poll.until(Duration.ofSeconds(60), () -> owners(AFFINITY).values().stream().distinct().count(), owners -> owners == 2);
             double spreadAfter = (System.nanoTime() - spreadStarted) / 1e9;
-            String spread = profileOwners().toString();
+            String spread = profileOwners() + ", plugin " + owners(AFFINITY);
             // a replay asked while the segments are split: the other instance hands its segments to the holder of
             // segment 0, which replays (the reset needs every segment free of other live claims)
             AppProcess first = profileOwners().get(0).startsWith(a.pid() + "@") ? a : b;
@@ -158,20 +166,36 @@ class SegmentedProfilesIT {
                     "every behaviour event keyed");
             live = ClusterLoad.profileSnapshot(jdbcUrl);
             assertTrue(live.size() > 1000, "profiles were projected: " + live.size());
+            // the plugin's three segments: the survivor holds them all and has folded the whole log
+            Poll.until(Duration.ofSeconds(60), () -> owners(AFFINITY),
+                    owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
+            awaitAffinityCaughtUp(survivor);
+            liveAffinity = affinitySnapshot();
+            assertTrue(liveAffinity.size() > 100, "the plugin folded people (150 simulated shoppers): " + liveAffinity.size());
             System.out.printf("SEGMENTED-PROFILES %d messages; profile segments %s %.1f s after the second instance was ready; "
                     + "all three owned by the survivor %.1f s after the kill (%d acknowledged by then); %d barrier events%n",
                     total, spread, spreadAfter, failover, ackedAtTakeover, barriers);
+            System.out.printf("SEGMENTED-PLUGIN category-affinity: %d state rows%n", liveAffinity.size());
         }
 
         // the same log folded from scratch on one segment
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement s = c.createStatement()) {
             s.executeUpdate("TRUNCATE profile, identity_link, profile_timeline");
-            s.executeUpdate("DELETE FROM tokenentry WHERE processorname = 'profiles'");
+            s.executeUpdate("DELETE FROM tokenentry WHERE processorname IN ('profiles', '" + AFFINITY + "')");
+            s.executeUpdate("DELETE FROM plugin_state WHERE plugin_id = 'category-affinity'");
         }
-        try (AppProcess app = new AppProcess(env, AppProcess.logFile("segments-one.log").toPath())) {
+        Map<String, String> one = new HashMap<>(env);
+        one.put("FOOTFALL_PLUGINS_PATH", noPluginsAgain());
+        one.put("FOOTFALL_PLUGINS_BUILTIN", affinityOnly());
+        try (AppProcess app = new AppProcess(one, AppProcess.logFile("segments-one.log").toPath())) {
             app.start();
             ClusterLoad.awaitProfilesCaughtUp(app, head);
             assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = 'profiles'"), "one segment");
+            awaitAffinityCaughtUp(app);
+            assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + AFFINITY + "'"), "one plugin segment");
+            List<String> foldedAffinity = affinitySnapshot();
+            assertEquals(liveAffinity.size(), foldedAffinity.size(), "as many plugin state rows");
+            assertEquals(liveAffinity, foldedAffinity, "three plugin segments fold exactly the state one folds");
             List<String> folded = ClusterLoad.profileSnapshot(jdbcUrl);
             assertEquals(live.size(), folded.size(), "as many rows");
             List<String> differing = new ArrayList<>();
@@ -203,6 +227,58 @@ class SegmentedProfilesIT {
         }
         String text = java.nio.file.Files.readString(log);
         assertTrue(text.contains("footfall.processing.segments.profiles must be between 1 and 64, was 0"), "the log names the setting");
+
+        Map<String, String> tooMany = new HashMap<>(env);
+        tooMany.put("FOOTFALL_PROCESSING_SEGMENTS_PLUGINS", "65");
+        java.nio.file.Path pluginLog = AppProcess.logFile("segments-plugins-65.log").toPath();
+        try (AppProcess bad = new AppProcess(tooMany, pluginLog)) {
+            AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, bad::start);
+            assertTrue(refused.getMessage().contains("exited"), refused.getMessage());
+        }
+        assertTrue(java.nio.file.Files.readString(pluginLog).contains("footfall.processing.segments.plugins must be between 1 and 64, was 65"),
+                "the log names the setting");
+    }
+
+    private static final String AFFINITY = "plugin:category-affinity";
+
+    /** A built-in plugin directory holding only the packaged category-affinity plugin. */
+    private static String affinityOnly() throws java.io.IOException {
+        java.nio.file.Path packaged = java.nio.file.Path.of(System.getProperty("footfall.app.jar")).getParent()
+                .resolve("plugins").resolve("category-affinity");
+        java.nio.file.Path builtin = java.nio.file.Files.createTempDirectory("segments-builtin-");
+        java.nio.file.Path target = java.nio.file.Files.createDirectory(builtin.resolve("category-affinity"));
+        try (var jars = java.nio.file.Files.list(packaged)) {
+            for (java.nio.file.Path jar : jars.toList()) {
+                java.nio.file.Files.copy(jar, target.resolve(jar.getFileName()));
+            }
+        }
+        return builtin.toString();
+    }
+
+    private static String noPluginsAgain() throws java.io.IOException {
+        return java.nio.file.Files.createTempDirectory("segments-plugins-").toString();
+    }
+
+    /** Waits until the plugin has folded the log up to its head (as the instance's plugin API says). */
+    private static void awaitAffinityCaughtUp(AppProcess app) {
+        Poll.until(Duration.ofSeconds(180), () -> new JsonPath(ClusterLoad.admin(app, "GET", "/api/v1/plugins/category-affinity").body()) {
+            @Override
+            public String toString() {
+                return prettify();
+            }
+        }, p -> "RUNNING".equals(p.getString("state")) && p.getLong("position") > 0 && p.getLong("lag") == 0);
+    }
+
+    /** The plugin's state, row by row (key and a digest of the value). */
+    private static List<String> affinitySnapshot() throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT key || ' ' || md5(value) FROM plugin_state WHERE plugin_id = 'category-affinity' ORDER BY key")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
     }
 
     /** The profile segments an instance holds, as {@code GET /api/v1/cluster} says. */
@@ -213,9 +289,14 @@ class SegmentedProfilesIT {
 
     /** The live owner of each segment of the profile projection, by segment. */
     private static Map<Integer, String> profileOwners() {
+        return owners("profiles");
+    }
+
+    /** The live owner of each segment of a processor, by segment. */
+    private static Map<Integer, String> owners(String processor) {
         Map<Integer, String> owners = new java.util.TreeMap<>();
         for (io.footfall.core.store.TokenPositions.Claim claim : claims()) {
-            if (claim.processor().equals("profiles") && claim.owner() != null) {
+            if (claim.processor().equals(processor) && claim.owner() != null) {
                 owners.put(claim.segment(), claim.owner());
             }
         }

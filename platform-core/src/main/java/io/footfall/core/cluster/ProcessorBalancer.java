@@ -85,12 +85,15 @@ public class ProcessorBalancer {
         }
         // the units are segments: a processor folding on several (ADR 0021) is spread segment by segment
         Map<String, Integer> held = new HashMap<>();
+        Map<String, Map<String, Integer>> heldByProcessor = new HashMap<>();
+        Map<String, Integer> segments = new HashMap<>();
         Map<String, List<String>> mineByProcessor = new HashMap<>();
         Set<String> unclaimed = new TreeSet<>();
         for (TokenPositions.Claim claim : TokenPositions.claims(dataSource)) {
             if (!balanced.contains(claim.processor())) {
                 continue;
             }
+            segments.merge(claim.processor(), 1, Integer::sum);
             String unit = Rebalance.unit(claim.processor(), claim.segment());
             if (claim.owner() == null) {
                 unclaimed.add(unit);
@@ -98,6 +101,7 @@ public class ProcessorBalancer {
                 mineByProcessor.computeIfAbsent(claim.processor(), k -> new ArrayList<>()).add(unit);
             } else {
                 held.merge(claim.owner(), 1, Integer::sum);
+                heldByProcessor.computeIfAbsent(claim.owner(), k -> new HashMap<>()).merge(claim.processor(), 1, Integer::sum);
             }
         }
         List<String> mine = new ArrayList<>();
@@ -105,8 +109,9 @@ public class ProcessorBalancer {
             mine.addAll(mineByProcessor.getOrDefault(name, List.of()));
         }
         List<Rebalance.Peer> peers = new ArrayList<>();
-        runsByPeer.forEach((node, runs) -> peers.add(new Rebalance.Peer(node, runs, held.getOrDefault(node, 0))));
-        List<String> release = Rebalance.choose(mine, peers, unclaimed);
+        runsByPeer.forEach((node, runs) -> peers.add(new Rebalance.Peer(node, runs, held.getOrDefault(node, 0),
+                heldByProcessor.getOrDefault(node, Map.of()))));
+        List<String> release = Rebalance.choose(mine, peers, unclaimed, segments);
         for (String unit : release) {
             running.get(Rebalance.processor(unit)).releaseSegment(Rebalance.segment(unit), releaseFor.toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +37,8 @@ final class BufferedEventEmitter implements EventEmitter {
 
     private final String source;
     private final Clock clock;
-    private final Map<Lane, List<BehaviorEvent>> pendingByLane = new EnumMap<>(Lane.class);
+    /** Per share ({@link Lane#currentShare()}): the events it emitted. */
+    private final Map<Object, List<BehaviorEvent>> pendingByShare = new java.util.HashMap<>();
 
     BufferedEventEmitter(String pluginId, Clock clock) {
         this.source = source(pluginId);
@@ -52,7 +52,7 @@ final class BufferedEventEmitter implements EventEmitter {
 
     @Override
     public synchronized void emit(List<DerivedEvent> events) {
-        List<BehaviorEvent> lane = pendingByLane.computeIfAbsent(Lane.current(), l -> new ArrayList<>());
+        List<BehaviorEvent> lane = pendingByShare.computeIfAbsent(Lane.currentShare(), l -> new ArrayList<>());
         for (DerivedEvent e : events) {
             String eventId = UUID.nameUUIDFromBytes((source + '\u0000' + e.key()).getBytes(StandardCharsets.UTF_8)).toString();
             lane.add(new BehaviorEvent(eventId, e.key(), EventKind.TRACK, e.name(), e.userId(), e.anonymousId(), null, null,
@@ -64,8 +64,11 @@ final class BufferedEventEmitter implements EventEmitter {
      * The lane's buffered events as log messages, without those whose id is already in the log or earlier in the
      * lane, and forgets them.
      */
-    synchronized List<EventMessage<?>> drain(Lane lane, Connection c) throws SQLException {
-        List<BehaviorEvent> pending = pendingByLane.remove(lane);
+    List<EventMessage<?>> drain(Object share, Connection c) throws SQLException {
+        List<BehaviorEvent> pending;
+        synchronized (this) {
+            pending = pendingByShare.remove(share);
+        }
         if (pending == null || pending.isEmpty()) {
             return List.of();
         }
@@ -89,8 +92,8 @@ final class BufferedEventEmitter implements EventEmitter {
         return messages;
     }
 
-    /** Forgets the lane's buffered events (its batch or training failed). */
-    synchronized void discard(Lane lane) {
-        pendingByLane.remove(lane);
+    /** Forgets the share's buffered events (its batch or training failed). */
+    synchronized void discard(Object share) {
+        pendingByShare.remove(share);
     }
 }

@@ -25,7 +25,8 @@ final class BufferedResultPublisher implements ResultPublisher {
     private final Set<ResultType> declared;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Map<Lane, List<PluginResultRecorded>> pendingByLane = new java.util.EnumMap<>(Lane.class);
+    /** Per share ({@link Lane#currentShare()}): the results it published. */
+    private final Map<Object, List<PluginResultRecorded>> pendingByShare = new java.util.HashMap<>();
 
     BufferedResultPublisher(String pluginId, Set<ResultType> declared, ObjectMapper json, Clock clock) {
         this.pluginId = pluginId;
@@ -35,23 +36,28 @@ final class BufferedResultPublisher implements ResultPublisher {
     }
 
     @Override
-    public synchronized void publish(List<? extends Result> results) {
+    public void publish(List<? extends Result> results) {
+        List<PluginResultRecorded> recorded = new ArrayList<>(results.size());
         for (Result r : results) {
             if (!declared.contains(r.type())) {
                 throw new IllegalArgumentException("plugin " + pluginId + " does not declare results of type " + r.type());
             }
             try {
-                pendingByLane.computeIfAbsent(Lane.current(), l -> new ArrayList<>()).add(new PluginResultRecorded(pluginId, r.type().name(), r.key(), r.userId(),
-                        json.writeValueAsString(r), clock.instant()));
+                recorded.add(new PluginResultRecorded(pluginId, r.type().name(), r.key(), r.userId(), json.writeValueAsString(r),
+                        clock.instant()));
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("result is not serialisable: " + e.getOriginalMessage(), e);
             }
         }
+        Object share = Lane.currentShare();
+        synchronized (this) {
+            pendingByShare.computeIfAbsent(share, l -> new ArrayList<>()).addAll(recorded);
+        }
     }
 
-    /** The lane's buffered results, and forgets them. */
-    synchronized List<PluginResultRecorded> drain(Lane lane) {
-        List<PluginResultRecorded> pending = pendingByLane.remove(lane);
+    /** The share's buffered results, and forgets them. */
+    synchronized List<PluginResultRecorded> drain(Object share) {
+        List<PluginResultRecorded> pending = pendingByShare.remove(share);
         return pending == null ? List.of() : List.copyOf(pending);
     }
 
@@ -62,8 +68,8 @@ final class BufferedResultPublisher implements ResultPublisher {
         return messages;
     }
 
-    /** Forgets the lane's buffered results (its batch or training failed). */
-    synchronized void discard(Lane lane) {
-        pendingByLane.remove(lane);
+    /** Forgets the share's buffered results (its batch or training failed). */
+    synchronized void discard(Object share) {
+        pendingByShare.remove(share);
     }
 }

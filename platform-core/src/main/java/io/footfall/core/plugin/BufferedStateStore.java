@@ -18,8 +18,9 @@ import javax.sql.DataSource;
  * (on its own thread) and flushed by the host on the processor's thread, inside the transaction
  * that also moves the plugin's position: state and position never disagree. Training buffers its
  * writes apart ({@link Lane}): they commit when training succeeds, never with a batch, and a failed
- * batch does not drop them (nor a failed training a batch's). Reads see the caller's own lane's
- * pending writes, then what is committed.
+ * batch does not drop them (nor a failed training a batch's); so does each delivery of a batch
+ * ({@link Lane.Batch}), for plugins folded on several segments at once. Reads see the caller's own
+ * share's pending writes, then what is committed.
  */
 final class BufferedStateStore implements StateStore {
 
@@ -28,28 +29,49 @@ final class BufferedStateStore implements StateStore {
 
     private final String pluginId;
     private final DataSource dataSource;
-    /** Per lane: key → new value, or null for a delete. */
-    private final Map<Lane, Map<String, byte[]>> pendingByLane = new java.util.EnumMap<>(Lane.class);
+    /** Per share ({@link Lane#currentShare()}): key → new value, or {@link #DELETED}. Guarded by {@code this}. */
+    private final Map<Object, Map<String, byte[]>> pendingByShare = new HashMap<>();
+    /** Marks a deleted key in a share's buffer. */
+    private static final byte[] DELETED = new byte[0];
 
     BufferedStateStore(String pluginId, DataSource dataSource) {
         this.pluginId = pluginId;
         this.dataSource = dataSource;
     }
 
-    private Map<String, byte[]> pending(Lane lane) {
-        return pendingByLane.computeIfAbsent(lane, l -> new HashMap<>());
+    /** The share's buffer; callers hold {@code this}. */
+    private Map<String, byte[]> pending(Object share) {
+        return pendingByShare.computeIfAbsent(share, l -> new HashMap<>());
     }
 
-    /** The keys the lane has written or deleted and not yet flushed (for tests). */
-    synchronized java.util.Set<String> pendingKeys(Lane lane) {
-        return java.util.Set.copyOf(pending(lane).keySet());
+    /**
+     * What the current share (and the share it falls back to) has pending for the key: null when nothing, {@link #DELETED}
+     * for a delete. Callers hold {@code this}.
+     */
+    private byte[] pendingValue(Object share, String key) {
+        for (Object s = share; s != null; s = Lane.fallback(s)) {
+            Map<String, byte[]> pending = pendingByShare.get(s);
+            if (pending != null && pending.containsKey(key)) {
+                return pending.get(key);
+            }
+        }
+        return null;
     }
 
+    /** The keys the share has written or deleted and not yet flushed (for tests). */
+    synchronized java.util.Set<String> pendingKeys(Object share) {
+        return java.util.Set.copyOf(pending(share).keySet());
+    }
+
+    // reads of committed state run outside the monitor: batches of several segments read at once (ADR 0021)
     @Override
-    public synchronized Optional<byte[]> get(String key) {
-        Map<String, byte[]> pending = pending(Lane.current());
-        if (pending.containsKey(key)) {
-            return Optional.ofNullable(pending.get(key));
+    public Optional<byte[]> get(String key) {
+        Object share = Lane.currentShare();
+        synchronized (this) {
+            byte[] value = pendingValue(share, key);
+            if (value != null) {
+                return value == DELETED ? Optional.empty() : Optional.of(value);
+            }
         }
         return HostIo.call(() -> {
             try (Connection c = dataSource.getConnection();
@@ -65,20 +87,20 @@ final class BufferedStateStore implements StateStore {
         });
     }
 
-    /** One {@code key = ANY(?)} query for the keys the caller's lane has not written (those answer from the buffer). */
+    /** One {@code key = ANY(?)} query for the keys the caller's share has not written (those answer from the buffer). */
     @Override
-    public synchronized Map<String, byte[]> getAll(java.util.Collection<String> keys) {
-        Map<String, byte[]> pending = pending(Lane.current());
+    public Map<String, byte[]> getAll(java.util.Collection<String> keys) {
+        Object share = Lane.currentShare();
         Map<String, byte[]> out = new HashMap<>();
         List<String> read = new ArrayList<>();
-        for (String key : new java.util.LinkedHashSet<>(keys)) {
-            if (pending.containsKey(key)) {
-                byte[] value = pending.get(key);
-                if (value != null) {
+        synchronized (this) {
+            for (String key : new java.util.LinkedHashSet<>(keys)) {
+                byte[] value = pendingValue(share, key);
+                if (value == null) {
+                    read.add(key);
+                } else if (value != DELETED) {
                     out.put(key, value);
                 }
-            } else {
-                read.add(key);
             }
         }
         if (read.isEmpty()) {
@@ -102,23 +124,44 @@ final class BufferedStateStore implements StateStore {
     }
 
     @Override
-    public synchronized void put(String key, byte[] value) {
+    public void put(String key, byte[] value) {
         check(key);
         if (value == null || value.length > MAX_VALUE) {
             throw new IllegalArgumentException("state values must be present and at most 16 MB");
         }
-        pending(Lane.current()).put(key, value.clone());
+        byte[] copy = value.clone(); // a new array: never the DELETED instance
+        Object share = Lane.currentShare();
+        synchronized (this) {
+            pending(share).put(key, copy);
+        }
     }
 
     @Override
-    public synchronized void delete(String key) {
+    public void delete(String key) {
         check(key);
-        pending(Lane.current()).put(key, null);
+        Object share = Lane.currentShare();
+        synchronized (this) {
+            pending(share).put(key, DELETED);
+        }
     }
 
     @Override
-    public synchronized List<String> keys(String prefix, int limit) {
-        Map<String, byte[]> pending = pending(Lane.current());
+    public List<String> keys(String prefix, int limit) {
+        Object share = Lane.currentShare();
+        Map<String, byte[]> pending = new HashMap<>();
+        synchronized (this) {
+            // the fallback share first, so that the current share's own writes win
+            List<Object> shares = new ArrayList<>();
+            for (Object s = share; s != null; s = Lane.fallback(s)) {
+                shares.add(0, s);
+            }
+            for (Object s : shares) {
+                Map<String, byte[]> p = pendingByShare.get(s);
+                if (p != null) {
+                    pending.putAll(p);
+                }
+            }
+        }
         int pendingCount = pending.size();
         TreeSet<String> keys = HostIo.call(() -> {
             TreeSet<String> stored = new TreeSet<>();
@@ -141,7 +184,7 @@ final class BufferedStateStore implements StateStore {
         });
         pending.forEach((k, v) -> {
             if (k.startsWith(prefix)) {
-                if (v == null) {
+                if (v == DELETED) {
                     keys.remove(k);
                 } else {
                     keys.add(k);
@@ -151,20 +194,28 @@ final class BufferedStateStore implements StateStore {
         return new ArrayList<>(keys).subList(0, Math.min(limit, keys.size()));
     }
 
-    /** Writes the lane's buffered changes on the given (transaction-bound) connection. */
-    synchronized void flush(Lane lane, Connection c) throws SQLException {
-        Map<String, byte[]> pending = pending(lane);
-        if (pending.isEmpty()) {
-            return;
+    /**
+     * Writes the share's buffered changes on the given (transaction-bound) connection, in key order: two segments' batches
+     * that both write a key lock their rows in one order (no deadlock).
+     */
+    void flush(Object share, Connection c) throws SQLException {
+        java.util.TreeMap<String, byte[]> pending;
+        synchronized (this) {
+            Map<String, byte[]> buffered = pendingByShare.remove(share);
+            if (buffered == null || buffered.isEmpty()) {
+                return;
+            }
+            pending = new java.util.TreeMap<>(buffered);
         }
         try (PreparedStatement upsert = c.prepareStatement("INSERT INTO plugin_state (plugin_id, key, value) VALUES (?, ?, ?) "
                 + "ON CONFLICT (plugin_id, key) DO UPDATE SET value = EXCLUDED.value");
              PreparedStatement delete = c.prepareStatement("DELETE FROM plugin_state WHERE plugin_id = ? AND key = ?")) {
             for (Map.Entry<String, byte[]> e : pending.entrySet()) {
-                PreparedStatement s = e.getValue() == null ? delete : upsert;
+                boolean deleted = e.getValue() == DELETED;
+                PreparedStatement s = deleted ? delete : upsert;
                 s.setString(1, pluginId);
                 s.setString(2, e.getKey());
-                if (e.getValue() != null) {
+                if (!deleted) {
                     s.setBytes(3, e.getValue());
                 }
                 s.addBatch();
@@ -172,12 +223,11 @@ final class BufferedStateStore implements StateStore {
             upsert.executeBatch();
             delete.executeBatch();
         }
-        pending.clear();
     }
 
-    /** Forgets the lane's buffered changes (its batch or training failed). */
-    synchronized void discard(Lane lane) {
-        pending(lane).clear();
+    /** Forgets the share's buffered changes (its batch or training failed). */
+    synchronized void discard(Object share) {
+        pendingByShare.remove(share);
     }
 
     /** Deletes all state of the plugin (replay from scratch). */

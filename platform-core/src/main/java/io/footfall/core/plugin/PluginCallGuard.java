@@ -9,7 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a plugin's code on a thread of the plugin's own and stops it when it takes too long or
@@ -55,7 +54,8 @@ final class PluginCallGuard implements AutoCloseable {
     private final boolean useThreadStop;
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private final AtomicReference<Thread> worker = new AtomicReference<>();
+/** The threads of the calls running now: several for a plugin folded on several segments (ADR 0021). */
+    private final java.util.Set<Thread> workers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Thread> abandoned = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private final java.util.function.Consumer<Thread> starter;
@@ -102,7 +102,7 @@ final class PluginCallGuard implements AutoCloseable {
             }
         }, "plugin-" + pluginId);
         thread.setDaemon(true);
-        worker.set(thread);
+        workers.add(thread);
         long start = System.nanoTime();
         starter.accept(thread);
         long allocatedAtStart = allocated(thread);
@@ -128,7 +128,7 @@ final class PluginCallGuard implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw stopped(thread, "interrupted");
         } finally {
-            worker.compareAndSet(thread, null);
+            workers.remove(thread);
         }
     }
 
@@ -187,9 +187,10 @@ final class PluginCallGuard implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Thread running = worker.get();
-        if (running != null && !kill(running)) {
-            abandoned.add(running);
+        for (Thread running : workers) {
+            if (!kill(running)) {
+                abandoned.add(running);
+            }
         }
     }
 }

@@ -577,6 +577,11 @@ public class PluginHost implements PluginHostServices {
     }
 
     @Override
+    public int segments(PluginDescriptor descriptor) {
+        return descriptor.partitioning() == io.footfall.api.plugin.Partitioning.BY_PERSON ? eventLog.pluginSegments() : 1;
+    }
+
+    @Override
     public int batchSize() {
         return batchSize;
     }

@@ -45,6 +45,9 @@ interface PluginHostServices {
     /** Whether a runaway plugin thread may be stopped with Thread.stop (where the JDK still has it). */
     boolean allowThreadStop();
 
+    /** Segments a plugin's processor folds on: 1, or more for a plugin that may be folded by person (ADR 0021). */
+    int segments(io.footfall.api.plugin.PluginDescriptor descriptor);
+
     /** Events per processor batch. */
     int batchSize();
 

@@ -33,7 +33,9 @@ import org.jboss.logging.Logger;
  * One loaded plugin: its instance and class loader, its context, and the streaming processor of its
  * own that feeds it. Batches are delivered once per processor batch, inside the transaction that
  * moves the plugin's token; a batch the plugin fails on is parked as a dead letter and processing
- * goes on.
+ * goes on. A plugin that declares {@link io.footfall.api.plugin.Partitioning#BY_PERSON} may fold on
+ * several segments (ADR 0021): one thread per segment held here, each person's events on one, each
+ * delivery with a buffer of its own ({@link Lane.Batch}).
  */
 final class PluginRuntime {
 
@@ -61,21 +63,24 @@ final class PluginRuntime {
     private final AtomicLong processedEvents = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    /** Segments the plugin's processor folds on: 1, or {@code footfall.processing.segments.plugins} for a plugin by person. */
+    final int segments;
 
     private volatile State state = State.STOPPED;
     /**
-     * Held while a batch is folded, from handing it over until its transaction has ended, and while a training run's
-     * exclusive work runs and commits ({@link #exclusively}): the two never see each other's uncommitted state.
+     * Read-held while a batch is folded, from handing it over until its transaction has ended (the batches of several
+     * segments at once); write-held while a training run's exclusive work runs and commits ({@link #exclusively}) and
+     * while a dead letter is retried: the two never see each other's uncommitted state.
      */
-    private final java.util.concurrent.locks.ReentrantLock foldLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.ReentrantReadWriteLock folds = new java.util.concurrent.locks.ReentrantReadWriteLock();
     /** Latest log position the plugin handled, for results published outside a batch (training). */
-    private volatile long lastPosition = -1;
+    private final AtomicLong lastPosition = new AtomicLong(-1);
     private volatile String lastError;
     /** Why the plugin is FAILED or QUARANTINED. */
     private volatile String stateReason;
     /** Latest estimate of the heap the plugin retains, or null before the first check. */
     private volatile RetainedMemory.Estimate retained;
-    private volatile long lastRetentionCheck = System.nanoTime();
+    private final AtomicLong lastRetentionCheck = new AtomicLong(System.nanoTime());
     private PluginConfig config;
     private BufferedStateStore stateStore;
     private BufferedResultPublisher results;
@@ -91,6 +96,7 @@ final class PluginRuntime {
         this.loader = loader;
         this.directory = directory;
         this.host = host;
+        this.segments = host.segments(descriptor);
         // the plugin's code runs lowered; its processor thread, which commits and holds the append lock, does not
         this.guard = new PluginCallGuard(id, host.allowThreadStop(), t -> host.eventLog().priority().startSecondary(t));
     }
@@ -165,20 +171,28 @@ final class PluginRuntime {
         }
         consecutiveFailures.set(0);
         stateReason = null;
-        lastRetentionCheck = System.nanoTime();
+        lastRetentionCheck.set(System.nanoTime());
         // a tracking processor: one thread reads and handles its batches. The pooled processor's
         // coordinator checked the O(n) size of its work queue for every event (7 % of the app's CPU).
-        processor = TrackingEventProcessor.builder()
-                .name(processorName(id))
+        // With several segments, a thread per segment, each reading the log as the person keyer keyed it (ADR 0021).
+        boolean segmented = segments > 1;
+        SimpleEventHandlerInvoker.Builder<?> invoker = SimpleEventHandlerInvoker.builder().eventHandlers(List.of(new Handler()))
                 // a failure outside the plugin's own call (which parks dead letters) stops the batch and is retried,
                 // never logged and skipped past (Axon's default invocation error handler would commit past the event)
-                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(List.of(new Handler()))
-                        .listenerInvocationErrorHandler(PropagatingErrorHandler.instance()).build())
-                .messageSource(host.eventLog().secondarySource())
+                .listenerInvocationErrorHandler(PropagatingErrorHandler.instance());
+        if (segmented) {
+            invoker.sequencingPolicy(host.eventLog().personKeySequencing());
+        }
+        processor = TrackingEventProcessor.builder()
+                .name(processorName(id))
+                .eventHandlerInvoker(invoker.build())
+                .messageSource(segmented ? host.eventLog().keyedSource(processorName(id), host.eventLog().secondarySource())
+                        : host.eventLog().secondarySource())
                 .tokenStore(host.eventLog().tokenStore())
                 .transactionManager(host.eventLog().transactions())
                 .errorHandler(PropagatingErrorHandler.instance())
-                .trackingEventProcessorConfiguration(TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                .trackingEventProcessorConfiguration((segmented ? TrackingEventProcessorConfiguration.forParallelProcessing(segments)
+                        .andInitialSegmentsCount(segments) : TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
                         .andBatchSize(host.batchSize())
                         .andInitialTrackingToken(StreamableMessageSource::createTailToken)
                         .andThreadFactory(name -> r -> daemon(r, "plugin-" + id + "-worker")))
@@ -288,11 +302,11 @@ final class PluginRuntime {
                 }
                 host.eventLog().transactions().executeInTransaction(() -> {
                     var tokens = host.eventLog().tokenStore();
-                    int[] segments = tokens.fetchSegments(processorName(id));
-                    if (segments.length == 0) {
-                        tokens.initializeTokenSegments(processorName(id), 1, token);
+                    int[] stored = tokens.fetchSegments(processorName(id));
+                    if (stored.length == 0) {
+                        tokens.initializeTokenSegments(processorName(id), segments, token);
                     } else {
-                        for (int segment : segments) {
+                        for (int segment : stored) {
                             tokens.storeToken(ReplayToken.createReplayToken(tokens.fetchToken(processorName(id), segment), token), processorName(id), segment);
                         }
                     }
@@ -310,8 +324,8 @@ final class PluginRuntime {
         List<PositionedEvent> events = new ArrayList<>();
         host.reader().read(letter.positions(), !descriptor.personalDataPurposes().isEmpty())
                 .forEach(l -> events.add(new PositionedEvent(l.globalIndex(), l.event())));
-        // like a batch, held until its transaction has ended (exclusively)
-        foldLock.lock();
+        // held until its transaction has ended, with every batch of this instance held off (its person's may be among them)
+        folds.writeLock().lock();
         try {
             return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
                 try (Connection c = host.dataSource().getConnection()) {
@@ -327,7 +341,7 @@ final class PluginRuntime {
                 }
             });
         } finally {
-            foldLock.unlock();
+            folds.writeLock().unlock();
         }
     }
 
@@ -368,16 +382,22 @@ final class PluginRuntime {
         return report;
     }
 
-    /** Whether this instance folds the plugin's events now (holds its processor's segment). */
+    /** Whether this instance folds the plugin's events now (holds a segment of its processor). */
     boolean folding() {
         TrackingEventProcessor p = processor;
         return p != null && !p.processingStatus().isEmpty();
     }
 
-    /** Whether this instance folds the plugin's events, waiting up to 10 s for a running processor to claim them. */
+    /** Whether this instance folds all of the plugin's events now (holds every segment of its processor). */
+    private boolean foldingAll() {
+        TrackingEventProcessor p = processor;
+        return p != null && p.processingStatus().size() >= segments;
+    }
+
+    /** Whether this instance folds all the plugin's events, waiting up to 10 s for a running processor to claim them. */
     private boolean foldingSoon() {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!folding()) {
+        while (!foldingAll()) {
             TrackingEventProcessor p = processor;
             if (p == null || !p.isRunning() || System.nanoTime() > deadline) {
                 return false;
@@ -390,14 +410,14 @@ final class PluginRuntime {
     /**
      * Runs a training run's {@code work} with batches held off and commits what it wrote (state, results, derived
      * events) in a transaction of its own before the next batch is handed over ({@link io.footfall.api.plugin.TrainingContext#exclusively}).
-     * Only on the instance that folds the plugin: another instance's batches could not be held off.
+     * Only on an instance that folds every segment of the plugin: another instance's batches could not be held off.
      */
     void exclusively(Runnable work) {
         if (!foldingSoon()) {
-            throw new IllegalStateException("this instance does not fold plugin " + id + " now; train it where it is folded "
-                    + "(GET /api/v1/cluster shows which instance holds plugin:" + id + ")");
+            throw new IllegalStateException("this instance does not fold " + (segments > 1 ? "every segment of " : "") + "plugin " + id
+                    + " now; train it where it is folded (GET /api/v1/cluster shows which instance holds plugin:" + id + ")");
         }
-        foldLock.lock();
+        folds.writeLock().lock();
         try {
             Lane.EXCLUSIVE.run(() -> {
                 work.run();
@@ -411,7 +431,7 @@ final class PluginRuntime {
         } finally {
             // nothing of a failed step stays buffered (a committed one left nothing behind)
             discard(Lane.EXCLUSIVE);
-            foldLock.unlock();
+            folds.writeLock().unlock();
         }
     }
 
@@ -420,18 +440,18 @@ final class PluginRuntime {
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
             try (Connection c = host.dataSource().getConnection()) {
                 stateStore.flush(lane, c);
-                commitResults(c, lane, lastPosition);
+                commitResults(c, lastPosition.get(), lane);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
     }
 
-    /** Drops what the lane buffered. */
-    private void discard(Lane lane) {
-        stateStore.discard(lane);
-        results.discard(lane);
-        emitted.discard(lane);
+    /** Drops what the share (a lane, or one delivery's {@link Lane.Batch}) buffered. */
+    private void discard(Object share) {
+        stateStore.discard(share);
+        results.discard(share);
+        emitted.discard(share);
     }
 
     /** Why a batch failed; {@code abandoned} when the plugin's thread could not be stopped. */
@@ -449,29 +469,37 @@ final class PluginRuntime {
             // released by a quarantine while its processor was still stopping: parked, retried after enable
             return new Failure("plugin is quarantined: " + stateReason, false);
         }
+        // this delivery's own buffers: batches of other segments may be delivered at the same time
+        Lane.Batch share = new Lane.Batch();
         try {
-            guard.call(() -> Lane.EVENTS.run(() -> {
+            guard.call(() -> Lane.runIn(share, () -> {
                 runWithLoader(() -> instance.onEvents(batch));
                 return null;
             }), limits.callTimeout(), limits.allocationBudget());
         } catch (PluginCallGuard.PluginCallException e) {
-            discard(Lane.EVENTS);
+            discard(share);
             return new Failure(e.getMessage(), e.abandoned());
         }
+        // with what open wrote (the lane's own share), in key order
         stateStore.flush(Lane.EVENTS, c);
-        long position = events.isEmpty() ? lastPosition : events.get(events.size() - 1).position();
-        lastPosition = Math.max(lastPosition, position);
-        commitResults(c, Lane.EVENTS, position);
+        stateStore.flush(share, c);
+        long position = events.isEmpty() ? lastPosition.get() : events.get(events.size() - 1).position();
+        lastPosition.accumulateAndGet(position, Math::max);
+        commitResults(c, position, Lane.EVENTS, share);
         return null;
     }
 
     /**
-     * Appends the buffered results and derived events to the log and updates the results' read model, on the caller's
-     * transaction.
+     * Appends the shares' buffered results and derived events to the log and updates the results' read model, on the
+     * caller's transaction.
      */
-    private void commitResults(Connection c, Lane lane, long position) throws SQLException {
-        List<EventMessage<?>> derived = emitted.drain(lane, c);
-        List<io.footfall.core.store.PluginResultRecorded> published = results.drain(lane);
+    private void commitResults(Connection c, long position, Object... shares) throws SQLException {
+        List<EventMessage<?>> derived = new ArrayList<>();
+        List<io.footfall.core.store.PluginResultRecorded> published = new ArrayList<>();
+        for (Object share : shares) {
+            derived.addAll(emitted.drain(share, c));
+            published.addAll(results.drain(share));
+        }
         if (!published.isEmpty()) {
             ResultReadModel.upsert(c, published, position);
         }
@@ -486,8 +514,8 @@ final class PluginRuntime {
 
     private void onBatchCommitting(List<PositionedEvent> events, boolean replay) {
         // held until the batch's transaction has ended: a training run's exclusive work sees it committed or not begun
-        foldLock.lock();
-        CurrentUnitOfWork.get().root().onCleanup(u -> foldLock.unlock());
+        folds.readLock().lock();
+        CurrentUnitOfWork.get().root().onCleanup(u -> folds.readLock().unlock());
         try (Connection c = host.dataSource().getConnection()) {
             Failure failure = deliver(c, events, replay);
             if (failure == null) {
@@ -524,10 +552,11 @@ final class PluginRuntime {
     private void checkRetainedMemory() {
         long budget = limits.retainedBudget();
         long now = System.nanoTime();
-        if (budget <= 0 || now - lastRetentionCheck < limits.retainedCheck().toNanos()) {
+        long last = lastRetentionCheck.get();
+        // one segment's thread measures; the others go on
+        if (budget <= 0 || now - last < limits.retainedCheck().toNanos() || !lastRetentionCheck.compareAndSet(last, now)) {
             return;
         }
-        lastRetentionCheck = now;
         MiningPlugin instance = plugin;
         PluginClassLoader classes = loader;
         if (instance == null || classes == null) {

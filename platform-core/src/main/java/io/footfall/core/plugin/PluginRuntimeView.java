@@ -63,14 +63,15 @@ public final class PluginRuntimeView {
 
     /**
      * Lowest position over the processor's segments, -1 before the first event or when stopped. When another
-     * instance holds the segments, the position stored in the token store.
+     * instance holds segments, the lowest position stored in the token store.
      */
     public long position() {
         var processor = runtime.processor();
         if (processor == null) {
             return -1;
         }
-        if (!holdsSegments() && "RUNNING".equals(state())) {
+        // segments held elsewhere (all of them, or some of a plugin folded by person): the stored tokens say
+        if ((!holdsSegments() || runtime.segments > 1) && "RUNNING".equals(state())) {
             return io.footfall.core.store.TokenPositions.read(runtime.host().dataSource(), runtime.host().eventLog().serializer(),
                     PluginRuntime.processorName(id())).position();
         }

@@ -80,6 +80,14 @@ public class EventLog {
     @ConfigProperty(name = "footfall.processing.segments.profiles", defaultValue = "1")
     int profileSegments;
 
+    /**
+     * Segments of each plugin that declares {@link io.footfall.api.plugin.Partitioning#BY_PERSON} (ADR 0021): above 1,
+     * the person keyer runs and such a plugin folds on this many threads, claimed across instances like the profile
+     * projection's. Other plugins fold on one. Takes effect for a plugin whose processor has no tokens yet.
+     */
+    @ConfigProperty(name = "footfall.processing.segments.plugins", defaultValue = "1")
+    int pluginSegments;
+
     @Inject
     io.footfall.core.keys.PersonKeyIndex personKeyIndex;
     @Inject
@@ -143,20 +151,29 @@ public class EventLog {
                         .fetchDelay(200)
                         .build());
         configurer.eventProcessing().registerTokenStore(c -> tokens);
-        if (profileSegments < 1 || profileSegments > MAX_SEGMENTS) {
-            throw new io.footfall.core.config.InvalidSetting("footfall.processing.segments.profiles",
-                    "footfall.processing.segments.profiles must be between 1 and " + MAX_SEGMENTS + ", was " + profileSegments);
-        }
+        checkSegments("footfall.processing.segments.profiles", profileSegments);
+        checkSegments("footfall.processing.segments.plugins", pluginSegments);
         if (roles.process()) {
             registerProcessors(configurer);
         }
         axon = configurer.buildConfiguration();
         axon.start();
         running = true;
-        if (roles.process() && profileSegments > 1) {
+        if (roles.process() && keyed()) {
             personKeyer.start();
         }
         LOG.infof("Axon event log started (roles %s) with processors %s", roles.names(), processors().keySet());
+    }
+
+    private static void checkSegments(String setting, int segments) {
+        if (segments < 1 || segments > MAX_SEGMENTS) {
+            throw new io.footfall.core.config.InvalidSetting(setting, setting + " must be between 1 and " + MAX_SEGMENTS + ", was " + segments);
+        }
+    }
+
+    /** Whether some processor folds on several segments, so the person keyer runs (on {@code process} instances). */
+    private boolean keyed() {
+        return profileSegments > 1 || pluginSegments > 1;
     }
 
     /** The profile projection and every contributed projection, each on a tracking processor of its own. */
@@ -166,15 +183,14 @@ public class EventLog {
         boolean segmented = profileSegments > 1;
         configurer.eventProcessing()
                 .registerTrackingEventProcessor(PROFILES,
-                        c -> segmented ? new io.footfall.core.keys.KeyedEventSource(c.eventStore(), personKeyIndex,
-                                () -> TokenPositions.read(dataSource, serializer, PROFILES).position()) : c.eventStore(),
+                        c -> segmented ? keyedSource(PROFILES, c.eventStore()) : c.eventStore(),
                         c -> (segmented ? TrackingEventProcessorConfiguration.forParallelProcessing(profileSegments)
                                 .andInitialSegmentsCount(profileSegments) : TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
                                 .andBatchSize(projectionBatchSize)
                                 .andInitialTrackingToken(StreamableMessageSource::createTailToken)
                                 .andThreadFactory(name -> ProcessingThreads.named("profiles-processor", false)));
         if (segmented) {
-            configurer.eventProcessing().registerSequencingPolicy(PROFILES, c -> new io.footfall.core.keys.PersonKeySequencing(personKeyIndex));
+            configurer.eventProcessing().registerSequencingPolicy(PROFILES, c -> personKeySequencing());
         }
         configurer.eventProcessing()
                 .registerEventHandler(c -> profileProjection)
@@ -209,6 +225,26 @@ public class EventLog {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The log as the given processor reads it on several segments (ADR 0021): only events the person keyer has keyed,
+     * with its barriers, which wait for the processor's stored tokens.
+     */
+    public StreamableMessageSource<org.axonframework.eventhandling.TrackedEventMessage<?>> keyedSource(String processor,
+            StreamableMessageSource<org.axonframework.eventhandling.TrackedEventMessage<?>> source) {
+        return new io.footfall.core.keys.KeyedEventSource(source, personKeyIndex,
+                () -> TokenPositions.read(dataSource, serializer, processor).position());
+    }
+
+    /** Puts each event on the segment of its person key (for a processor reading a {@link #keyedSource}). */
+    public org.axonframework.eventhandling.async.SequencingPolicy<org.axonframework.eventhandling.EventMessage<?>> personKeySequencing() {
+        return new io.footfall.core.keys.PersonKeySequencing(personKeyIndex);
+    }
+
+    /** How many segments a plugin declaring {@link io.footfall.api.plugin.Partitioning#BY_PERSON} folds on. */
+    public int pluginSegments() {
+        return pluginSegments;
     }
 
     /** How many segments a projection folds on ({@code footfall.processing.segments.profiles} for the profiles). */

@@ -49,4 +49,43 @@ class LaneTest {
         assertEquals(Set.of(), state.pendingKeys(Lane.TRAINING));
         assertEquals(Set.of("counter"), state.pendingKeys(Lane.EVENTS));
     }
+
+    @Test
+    void batchesOfTwoSegmentsBufferApartAndBothSeeWhatOpenWrote() throws Exception {
+        BufferedStateStore state = new BufferedStateStore("p", null);
+        BufferedResultPublisher results = new BufferedResultPublisher("p", Set.of(ResultType.USER_SCORE), EventJson.create(), Clock.systemUTC());
+        state.put("config-seen", new byte[] {9}); // open, outside any batch: the events lane's own share
+        Lane.Batch first = new Lane.Batch();
+        Lane.Batch second = new Lane.Batch();
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ExecutorService segments = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = segments.submit(() -> Lane.runIn(first, () -> {
+                together.await();
+                state.put("user/a", new byte[] {1});
+                results.publish(List.of(new UserScore("a", "churn", 0.5, "medium", List.of())));
+                together.await(); // both have written before either reads
+                return List.of(state.get("user/a").isPresent(), state.get("config-seen").isPresent());
+            }));
+            var b = segments.submit(() -> Lane.runIn(second, () -> {
+                together.await();
+                state.put("user/b", new byte[] {2});
+                state.delete("config-seen");
+                together.await();
+                return List.of(state.get("user/b").isPresent(), state.get("config-seen").isPresent());
+            }));
+            // (a key neither pending share holds is read from the database, which this test has none of)
+            assertEquals(List.of(true, true), a.get(), "own write, and what open wrote");
+            assertEquals(List.of(true, false), b.get(), "own write, and own delete wins over open's write");
+        } finally {
+            segments.shutdownNow();
+        }
+        assertEquals(Set.of("user/a"), state.pendingKeys(first));
+        assertEquals(Set.of("user/b", "config-seen"), state.pendingKeys(second));
+        state.discard(second); // the second segment's batch failed
+        assertEquals(Set.of("user/a"), state.pendingKeys(first), "the first segment's batch keeps its writes");
+        assertEquals(Set.of("config-seen"), state.pendingKeys(Lane.EVENTS));
+        assertEquals(List.of("a"), results.drain(first).stream().map(r -> r.userId()).toList());
+        assertEquals(List.of(), results.drain(second));
+    }
 }

@@ -20,11 +20,13 @@ import java.util.Set;
  * @param personalDataPurposes purposes for which it uses personal data (e.g. {@code personalisation});
  *                             empty when it uses none; plugins never receive sealed personal fields
  *                             unless a purpose is declared
+ * @param partitioning         whether the host may fold the plugin's events on several segments
+ *                             ({@link Partitioning}; {@link Partitioning#NONE} unless declared, since 1.6)
  * @since 0.1
  */
 public record PluginDescriptor(String id, String version, String spiVersion, String name, String description,
                                Set<String> consumes, Set<ResultType> produces, ConfigSpec config,
-                               Set<String> personalDataPurposes) {
+                               Set<String> personalDataPurposes, Partitioning partitioning) {
 
     /** Checks the fields and copies the sets. */
     public PluginDescriptor {
@@ -40,6 +42,24 @@ public record PluginDescriptor(String id, String version, String spiVersion, Str
         produces = produces == null ? Set.of() : Set.copyOf(produces);
         config = config == null ? ConfigSpec.empty() : config;
         personalDataPurposes = personalDataPurposes == null ? Set.of() : Set.copyOf(personalDataPurposes);
+        partitioning = partitioning == null ? Partitioning.NONE : partitioning;
+    }
+
+    /** A descriptor of a plugin folded on one thread ({@link Partitioning#NONE}): the form of SPI 1.0 to 1.5. */
+    public PluginDescriptor(String id, String version, String spiVersion, String name, String description,
+                            Set<String> consumes, Set<ResultType> produces, ConfigSpec config,
+                            Set<String> personalDataPurposes) {
+        this(id, version, spiVersion, name, description, consumes, produces, config, personalDataPurposes, Partitioning.NONE);
+    }
+
+    /**
+     * This descriptor with another partitioning, e.g. {@code new PluginDescriptor(…).partitionedBy(Partitioning.BY_PERSON)}.
+     *
+     * @since 1.6
+     */
+    public PluginDescriptor partitionedBy(Partitioning how) {
+        return new PluginDescriptor(id, version, spiVersion, name, description, consumes, produces, config,
+                personalDataPurposes, how);
     }
 
     /** True when the plugin wants events of this type label. */

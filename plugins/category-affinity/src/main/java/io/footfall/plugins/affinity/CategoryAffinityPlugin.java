@@ -7,6 +7,7 @@ import io.footfall.api.event.BehaviorEvent;
 import io.footfall.api.event.Product;
 import io.footfall.api.event.StandardEvent;
 import io.footfall.api.plugin.EventBatch;
+import io.footfall.api.plugin.Partitioning;
 import io.footfall.api.plugin.MiningPlugin;
 import io.footfall.api.plugin.PluginContext;
 import io.footfall.api.plugin.PluginDescriptor;
@@ -77,6 +78,8 @@ public final class CategoryAffinityPlugin implements MiningPlugin {
     /** Prefix of the state keys: {@code user/<primary id>}. */
     static final String KEY_PREFIX = "user/";
 
+    // by person (SPI 1.6): every state key is one person's id, and onEvents changes no field, so segments may fold
+    // people apart and at once
     private static final PluginDescriptor DESCRIPTOR = new PluginDescriptor(
             ID,
             VERSION,
@@ -92,7 +95,7 @@ public final class CategoryAffinityPlugin implements MiningPlugin {
                             "Time for a view, cart add or purchase to lose half its weight (event time)."),
                     ConfigProperty.bounded(TOP_N, ConfigType.INT, "5", "1", "50",
                             "Number of categories in each user's ranked list.")),
-            Set.of());
+            Set.of()).partitionedBy(Partitioning.BY_PERSON);
 
     private PluginContext context;
     private Duration halfLife;

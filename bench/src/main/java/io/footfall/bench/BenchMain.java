@@ -1421,40 +1421,61 @@ public final class BenchMain {
                     String.format(Locale.ROOT, "%.2f × one", pair.seconds() / single.seconds()), pair.caughtUp() ? "info" : "NOT CAUGHT UP");
         }
         if (options.clusterProfileSegments > 1) {
-            profileSegmentFolds(source, stored);
+            segmentFolds(source, stored, PROFILES_STATUS, options.clusterProfileSegments);
+        }
+        if (options.clusterPluginSegments > 1) {
+            segmentFolds(source, stored, AFFINITY_STATUS, options.clusterPluginSegments);
         }
     }
 
+    private static final String PROFILES_STATUS = "/api/v1/projections/profiles";
+    private static final String AFFINITY_STATUS = "/api/v1/plugins/category-affinity";
+
     /**
-     * The profile projection on several segments (ADR 0021): the same log folded with no plugins (the profile and
-     * reporting projections), by one instance with one segment, one instance with {@code --cluster-profile-segments},
-     * and two instances sharing them. Reports when the profile projection caught up (the person keyer keys the log
+     * A processor on several segments (ADR 0021), the profile projection ({@code --cluster-profile-segments}) or a plugin
+     * folded by person, category-affinity ({@code --cluster-plugin-segments}): the same log folded with no plugins but
+     * that one (the profile and reporting projections run too), by one instance with one segment, one instance with
+     * {@code n}, and two instances sharing them. Reports when the processor caught up (the person keyer keys the log
      * first, behind the head, so its time is included).
      */
-    private void profileSegmentFolds(String source, long stored) throws Exception {
-        int n = options.clusterProfileSegments;
+    private void segmentFolds(String source, long stored, String watched, int n) throws Exception {
+        boolean plugin = watched.equals(AFFINITY_STATUS);
         Path none = Files.createTempDirectory("footfall-bench-no-plugins-");
-        Map<String, String> noPlugins = Map.of("FOOTFALL_PLUGINS_BUILTIN", none.toString(), "FOOTFALL_PLUGINS_PATH", none.toString());
+        Path builtin = none;
+        if (plugin) {
+            builtin = Files.createTempDirectory("footfall-bench-affinity-");
+            Path packaged = options.appJar.toAbsolutePath().getParent().resolve("plugins").resolve("category-affinity");
+            Path target = Files.createDirectory(builtin.resolve("category-affinity"));
+            try (var jars = Files.list(packaged)) {
+                for (Path jar : jars.toList()) {
+                    Files.copy(jar, target.resolve(jar.getFileName()));
+                }
+            }
+        }
+        Map<String, String> noPlugins = Map.of("FOOTFALL_PLUGINS_BUILTIN", builtin.toString(), "FOOTFALL_PLUGINS_PATH", none.toString());
         Map<String, String> segmented = new java.util.HashMap<>(noPlugins);
-        segmented.put("FOOTFALL_PROCESSING_SEGMENTS_PROFILES", Integer.toString(n));
+        segmented.put(plugin ? "FOOTFALL_PROCESSING_SEGMENTS_PLUGINS" : "FOOTFALL_PROCESSING_SEGMENTS_PROFILES", Integer.toString(n));
+        String what = plugin ? "category-affinity only" : "no plugins";
+        String processor = plugin ? "the plugin" : "profile projection";
         String events = String.format(Locale.ROOT, "%,d", stored);
         boolean pin = Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
         for (boolean pinned : pin ? List.of(false, true) : List.of(false)) {
             String shape = pinned ? "one core per instance" : "instances share the cores";
             String suffix = pinned ? "-pinned" : "";
-            Fold base = fold("profiles-1seg" + suffix, pg.copyDatabase(source, "cluster_seg1"), 1, pinned, noPlugins);
-            report.row("cluster, no plugins (" + shape + "): " + events + " events, profile projection caught up, one instance, 1 segment",
+            String label = plugin ? "affinity-" : "profiles-";
+            Fold base = fold(label + "1seg" + suffix, pg.copyDatabase(source, "cluster_seg1"), 1, pinned, noPlugins, watched);
+            report.row("cluster, " + what + " (" + shape + "): " + events + " events, " + processor + " caught up, one instance, 1 segment",
                     String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", base.profilesSeconds(), base.cpuSeconds()), "",
                     base.caughtUp() ? "baseline" : "NOT CAUGHT UP");
             if (!pinned) {
-                Fold one = fold("profiles-" + n + "seg", pg.copyDatabase(source, "cluster_segn"), 1, false, segmented);
-                report.row("cluster, no plugins (" + shape + "): the same, one instance, " + n + " segments",
+                Fold one = fold(label + n + "seg", pg.copyDatabase(source, "cluster_segn"), 1, false, segmented, watched);
+                report.row("cluster, " + what + " (" + shape + "): the same, one instance, " + n + " segments",
                         String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", one.profilesSeconds(), one.cpuSeconds()),
                         String.format(Locale.ROOT, "%.2f × 1 segment", one.profilesSeconds() / base.profilesSeconds()), one.caughtUp() ? "info" : "NOT CAUGHT UP");
             }
             String db = pg.copyDatabase(source, "cluster_segn2");
-            Fold two = fold("profiles-" + n + "seg-2" + suffix, db, 2, pinned, segmented);
-            report.row("cluster, no plugins (" + shape + "): the same, two instances sharing " + n + " segments (units held " + two.split() + ")",
+            Fold two = fold(label + n + "seg-2" + suffix, db, 2, pinned, segmented, watched);
+            report.row("cluster, " + what + " (" + shape + "): the same, two instances sharing " + n + " segments (units held " + two.split() + ")",
                     String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", two.profilesSeconds(), two.cpuSeconds()),
                     String.format(Locale.ROOT, "%.2f × 1 segment", two.profilesSeconds() / base.profilesSeconds()), two.caughtUp() ? "info" : "NOT CAUGHT UP");
             try (java.sql.Connection c = pg.connect(db); java.sql.Statement s = c.createStatement();
@@ -1473,6 +1494,7 @@ public final class BenchMain {
      * @param cpuSeconds CPU of the instances over that time (start-up included)
      * @param split      processors held per instance when caught up, e.g. {@code 4+3}
      * @param caughtUp   whether every processor caught up before {@code --fold-deadline}
+     * @param profilesSeconds launch to the watched processor caught up (the profile projection unless told)
      */
     private record Fold(double seconds, double cpuSeconds, String split, boolean caughtUp, double profilesSeconds) {
     }
@@ -1482,6 +1504,10 @@ public final class BenchMain {
     }
 
     private Fold fold(String label, String db, int instances, boolean pinned, Map<String, String> extraEnv) throws Exception {
+        return fold(label, db, instances, pinned, extraEnv, PROFILES_STATUS);
+    }
+
+    private Fold fold(String label, String db, int instances, boolean pinned, Map<String, String> extraEnv, String watched) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(extraEnv);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.url(db));
         env.put("QUARKUS_DATASOURCE_USERNAME", pg.user());
@@ -1504,7 +1530,7 @@ public final class BenchMain {
             double profilesSeconds = Double.NaN;
             while (!caughtUp && System.nanoTime() < deadline) {
                 Thread.sleep(PluginHostProbe.POLL_MS); // polling the processors' positions, not a test
-                if (Double.isNaN(profilesSeconds) && profilesCaughtUp(api)) {
+                if (Double.isNaN(profilesSeconds) && watchedCaughtUp(api, watched)) {
                     profilesSeconds = (System.nanoTime() - t0) / 1e9;
                 }
                 caughtUp = caughtUp(api);
@@ -1536,9 +1562,9 @@ public final class BenchMain {
         }
     }
 
-    /** Whether the profile projection has handled the whole log. */
-    private static boolean profilesCaughtUp(HttpApi api) throws IOException, InterruptedException {
-        com.fasterxml.jackson.databind.JsonNode p = api.getJson("/api/v1/projections/profiles");
+    /** Whether the processor whose status is at this path (a projection's or a plugin's) has handled the whole log. */
+    private static boolean watchedCaughtUp(HttpApi api, String status) throws IOException, InterruptedException {
+        com.fasterxml.jackson.databind.JsonNode p = api.getJson(status);
         return p != null && p.path("lag").asLong() == 0 && p.path("position").asLong() >= 0;
     }
 

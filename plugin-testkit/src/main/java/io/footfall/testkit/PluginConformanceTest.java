@@ -19,6 +19,7 @@ import io.footfall.api.event.BehaviorEvent;
 import io.footfall.api.event.EventKind;
 import io.footfall.api.event.StandardEvent;
 import io.footfall.api.plugin.MiningPlugin;
+import io.footfall.api.plugin.Partitioning;
 import io.footfall.api.plugin.PluginDescriptor;
 import io.footfall.api.plugin.SpiVersion;
 import io.footfall.api.result.Result;
@@ -60,7 +61,8 @@ import org.junit.jupiter.api.function.Executable;
  *
  * <p>Each check is its own test: descriptor validity and stability, configuration spec (defaults, unknown,
  * out-of-bounds, ill-typed and missing values), replay, determinism, declared result types, clean close
- * without leaked threads, events without properties, and the {@link ServiceLoader} registration. The
+ * without leaked threads, events without properties, the {@link ServiceLoader} registration, and for a plugin
+ * folded by person ({@link Partitioning#BY_PERSON}) that people folded apart give the same state. The
  * behavioural checks run a small seeded simulation ({@link #simulation()}, 100 users × 7 days by default) and
  * train once with the cutoff {@link #trainingCutoff(SimulatorConfig)}.
  *
@@ -354,6 +356,75 @@ public abstract class PluginConformanceTest {
                 assertEquals(versions(a.models()), versions(b.models()), "model versions differ between the instances");
             }
         }
+    }
+
+    /**
+     * A plugin that declares {@link Partitioning#BY_PERSON} keeps its side of that promise: the host may fold people on
+     * different segments, in any interleaving. The simulation's people (identifiers joined by the events that name two
+     * of them) are split over two segments; their events are fed in chunks that alternate between the segments, each
+     * person's in log order. No state key may be changed by the events of both segments (a key two people share would be
+     * overwritten by concurrent segments in the host), and the state and the latest results must equal those of the same
+     * simulation fed in log order. Skipped for a plugin folded on one segment.
+     *
+     * @since 0.6
+     */
+    @Test
+    @DisplayName("by person: people folded apart, in any interleaving, give the same state, and no state key is shared")
+    public void foldsPeopleApartAlike() {
+        assumeTrue(newPlugin().descriptor().partitioning() == Partitioning.BY_PERSON, "the plugin is folded on one segment");
+        List<BehaviorEvent> events = Simulations.run(simulation()).events();
+        List<List<BehaviorEvent>> segments = People.split(events, 2);
+        Map<String, Integer> changedBy = new java.util.HashMap<>();
+        try (PluginHarness split = harness().open(); PluginHarness inOrder = harness().open()) {
+            inOrder.feed(events);
+            int chunk = 37;
+            int[] next = new int[segments.size()];
+            boolean more = true;
+            while (more) {
+                more = false;
+                for (int segment = 0; segment < segments.size(); segment++) {
+                    List<BehaviorEvent> own = segments.get(segment);
+                    if (next[segment] >= own.size()) {
+                        continue;
+                    }
+                    List<BehaviorEvent> part = own.subList(next[segment], Math.min(own.size(), next[segment] + chunk));
+                    Map<String, byte[]> before = split.state().snapshot();
+                    split.feed(part);
+                    for (String key : changedKeys(before, split.state().snapshot())) {
+                        Integer earlier = changedBy.putIfAbsent(key, segment);
+                        if (earlier != null && earlier != segment) {
+                            fail("state key '" + key + "' is changed by the events of people on two segments: with Partitioning.BY_PERSON"
+                                    + " every state key must belong to one person (compute shared figures in train)");
+                        }
+                    }
+                    next[segment] += part.size();
+                    more = true;
+                }
+            }
+            Map<String, byte[]> apart = split.state().snapshot();
+            Map<String, byte[]> ordered = inOrder.state().snapshot();
+            assertTrue(InMemoryStateStore.sameContent(apart, ordered), () -> "state differs when people are folded apart: "
+                    + stateDifference(apart, ordered));
+            Map<ResultKey, Result> apartResults = split.results().latest();
+            Map<ResultKey, Result> orderedResults = inOrder.results().latest();
+            assertTrue(apartResults.equals(orderedResults), () -> "latest results differ when people are folded apart: "
+                    + difference(apartResults, orderedResults));
+        }
+    }
+
+    private static Set<String> changedKeys(Map<String, byte[]> before, Map<String, byte[]> after) {
+        Set<String> changed = new HashSet<>();
+        before.forEach((k, v) -> {
+            if (!after.containsKey(k) || !java.util.Arrays.equals(v, after.get(k))) {
+                changed.add(k);
+            }
+        });
+        after.keySet().forEach(k -> {
+            if (!before.containsKey(k)) {
+                changed.add(k);
+            }
+        });
+        return changed;
     }
 
     private static void assertSameResults(String when, List<Result> a, List<Result> b) {

@@ -70,6 +70,32 @@ class ConformanceCatchesBrokenPluginsTest {
         fails(conformance(ReplaySensitive::new)::replayRebuildsTheSameState, "state differs after replay");
     }
 
+    /** Counts per person, and says so: may be folded on several segments. */
+    static class ByPerson extends CountingPlugin {
+        @Override
+        public io.footfall.api.plugin.PluginDescriptor descriptor() {
+            return DESCRIPTOR.partitionedBy(io.footfall.api.plugin.Partitioning.BY_PERSON);
+        }
+    }
+
+    /** Declares itself foldable by person but keeps a total that every person's events change. */
+    static class ByPersonWithATotal extends ByPerson {
+        @Override
+        public void onEvents(EventBatch batch) {
+            super.onEvents(batch);
+            long total = context.state().get("total").map(b -> java.nio.ByteBuffer.wrap(b).getLong()).orElse(0L) + batch.events().size();
+            context.state().put("total", java.nio.ByteBuffer.allocate(8).putLong(total).array());
+        }
+    }
+
+    @Test
+    void aStateKeySharedByPeopleFailsThePartitioningCheck() {
+        conformance(ByPerson::new).foldsPeopleApartAlike();
+        fails(conformance(ByPersonWithATotal::new)::foldsPeopleApartAlike, "state key 'total' is changed by the events of people on two segments");
+        // a plugin folded on one segment is not asked
+        assertThrows(org.opentest4j.TestAbortedException.class, conformance(CountingPlugin::new)::foldsPeopleApartAlike);
+    }
+
     /** Keeps what training learnt in a field only: an instance on another pod serves without it. */
     static class ModelInMemory extends CountingPlugin {
         private long trained;

@@ -229,11 +229,12 @@ public class EventLog {
 
     /**
      * The log as the given processor reads it on several segments (ADR 0021): only events the person keyer has keyed,
-     * with its barriers, which wait for the processor's stored tokens.
+     * with its barriers, which wait for the processor's stored tokens; read once for the segments held here.
      */
     public StreamableMessageSource<org.axonframework.eventhandling.TrackedEventMessage<?>> keyedSource(String processor,
             StreamableMessageSource<org.axonframework.eventhandling.TrackedEventMessage<?>> source) {
-        return new io.footfall.core.keys.KeyedEventSource(source, personKeyIndex,
+        // the segments of this instance share one read of the log
+        return new io.footfall.core.keys.KeyedEventSource(new SharedReadSource(source), personKeyIndex,
                 () -> TokenPositions.read(dataSource, serializer, processor).position());
     }
 

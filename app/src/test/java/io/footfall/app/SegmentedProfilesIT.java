@@ -170,6 +170,9 @@ class SegmentedProfilesIT {
             Poll.until(Duration.ofSeconds(60), () -> owners(AFFINITY),
                     owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
             awaitAffinityCaughtUp(survivor);
+            JsonPath affinity = new JsonPath(ClusterLoad.admin(survivor, "GET", "/api/v1/plugins/category-affinity").body());
+            assertEquals(3, affinity.getInt("segments"), affinity.prettify());
+            assertEquals("BY_PERSON", affinity.getString("descriptor.partitioning"), affinity.prettify());
             liveAffinity = affinitySnapshot();
             assertTrue(liveAffinity.size() > 100, "the plugin folded people (150 simulated shoppers): " + liveAffinity.size());
             System.out.printf("SEGMENTED-PROFILES %d messages; profile segments %s %.1f s after the second instance was ready; "
@@ -193,6 +196,7 @@ class SegmentedProfilesIT {
             assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = 'profiles'"), "one segment");
             awaitAffinityCaughtUp(app);
             assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + AFFINITY + "'"), "one plugin segment");
+            assertEquals(1, new JsonPath(ClusterLoad.admin(app, "GET", "/api/v1/plugins/category-affinity").body()).getInt("segments"));
             List<String> foldedAffinity = affinitySnapshot();
             assertEquals(liveAffinity.size(), foldedAffinity.size(), "as many plugin state rows");
             assertEquals(liveAffinity, foldedAffinity, "three plugin segments fold exactly the state one folds");

@@ -76,11 +76,13 @@ public class PluginsResource {
      * @param configVersion   version of {@code storedConfig}, read with it (changes with every change of any property);
      *                        send it as {@code If-Match} with {@code PUT …/config} so a change made in between is not
      *                        overwritten
+     * @param segments        segments its events are folded on (above 1 only for a plugin folded by person, SPI 1.6;
+     *                        {@code GET /api/v1/cluster} says which instance holds which)
      */
     public record PluginStatus(String id, PluginDescriptor descriptor, String state, Map<String, Object> config, long position, long lag,
                                boolean replaying, long processedEvents, long failedBatches, long deadLetters, String lastError,
                                String stateReason, int abandonedThreads, long retainedBytes, Map<String, String> storedConfig,
-                               String configVersion) {
+                               String configVersion, int segments) {
     }
 
     /**
@@ -400,6 +402,6 @@ public class PluginsResource {
         long position = p.position();
         return new PluginStatus(p.id(), p.descriptor(), p.state(), p.config(), position, position < 0 ? head + 1 : Math.max(0, head - position),
                 p.replaying(), p.processedEvents(), p.failedBatches(), deadLetters.parked(p.id()), p.lastError(),
-                p.stateReason(), p.abandonedThreads(), p.retainedBytes(), stored.values(), stored.version());
+                p.stateReason(), p.abandonedThreads(), p.retainedBytes(), stored.values(), stored.version(), p.segments());
     }
 }

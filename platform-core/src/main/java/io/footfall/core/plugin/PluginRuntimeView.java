@@ -78,6 +78,11 @@ public final class PluginRuntimeView {
         return io.footfall.core.store.ProcessedPosition.lowest(processor);
     }
 
+    /** Segments the plugin's events are folded on (more than one only for a plugin folded by person). */
+    public int segments() {
+        return runtime.segments;
+    }
+
     /** Whether this instance holds (folds) a segment of the plugin's processor. */
     public boolean holdsSegments() {
         return runtime.folding();

@@ -565,6 +565,9 @@ class AdminUiTest {
         assertTrue(text("[data-region=sources]").contains("Your role cannot do this"), text("[data-region=sources]"));
         assertFalse(driver().findElement(By.cssSelector("form[aria-label='New source'] button")).isEnabled(), "create is disabled for an analyst");
         browser.screenshot("admin-ui-10-analyst-forbidden");
+        // where processors run is an operator's: forbidden too
+        open("#/cluster");
+        assertEquals("forbidden", settled("cluster"));
 
         // training is not offered to an analyst, and the server refuses it too
         open("#/plugins/basket-rules");
@@ -724,6 +727,27 @@ class AdminUiTest {
         signOut();
     }
 
+    @Test
+    @Order(10)
+    void theClusterPageShowsThisInstanceWithItsRolesAndWhatItFolds() {
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/cluster");
+        assertEquals("ready", settled("cluster"));
+        String node = admin().get("/api/v1/cluster").then().statusCode(200).extract().path("node");
+        String instances = text("[data-region=cluster]");
+        assertTrue(instances.contains(node + " (this one)"), instances);
+        assertTrue(instances.contains("ingest, process, serve"), instances);
+        assertTrue(instances.contains("live"), instances);
+        for (String processor : List.of("profiles", "reporting", "plugin:")) {
+            assertTrue(instances.contains(processor), processor + " is folded here: " + instances);
+        }
+        // one instance carries out its own replays: none asked of another (the table appears when there are)
+        assertEquals("empty", settled("replays"));
+        assertTrue(text("[data-region=replays]").contains("None yet"), text("[data-region=replays]"));
+        browser.screenshot("admin-ui-14b-cluster");
+        signOut();
+    }
+
     /** The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it is now, one line each. */
     private static List<String> accessibilityViolations(String page) {
         com.deque.html.axecore.results.Results results = new com.deque.html.axecore.selenium.AxeBuilder()
@@ -747,7 +771,7 @@ class AdminUiTest {
         violations.addAll(accessibilityViolations("login"));
         signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
         for (String page : List.of("#/dashboard", "#/profiles", "#/segments", "#/plugins", "#/plugins/basket-rules", "#/models",
-                "#/ingestion", "#/sources")) {
+                "#/ingestion", "#/sources", "#/cluster")) {
             open(page);
             driver().navigate().refresh();
             awaitPageSettled();
@@ -1253,7 +1277,7 @@ class AdminUiTest {
     void everyPageFitsALaptopScreenWithoutScrollingSideways() {
         signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
         List<String> pages = new ArrayList<>(List.of("#/dashboard", "#/profiles", "#/segments", "#/plugins", "#/plugins/basket-rules", "#/ingestion",
-                "#/sources", "#/models"));
+                "#/sources", "#/models", "#/cluster"));
         if (profiled != null) {
             pages.add(2, "#/profiles/" + profiled);
         }

@@ -30,6 +30,7 @@ const PAGES = {
   models: () => import('./pages/models.js'),
   ingestion: () => import('./pages/ingestion.js'),
   sources: () => import('./pages/sources.js'),
+  cluster: () => import('./pages/cluster.js'),
 };
 
 const main = document.getElementById('main');

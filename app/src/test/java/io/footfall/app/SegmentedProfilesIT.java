@@ -96,6 +96,21 @@ class SegmentedProfilesIT {
             JsonPath replayed = Poll.until(Duration.ofSeconds(90), () -> new JsonPath(ClusterLoad.admin(other, "GET", "/api/v1/cluster").body()),
                     c -> c.getString("replays.find { it.processor == 'profiles' }.doneAt") != null);
             assertEquals("replayed", replayed.getString("replays.find { it.processor == 'profiles' }.outcome"), replayed.prettify());
+            // the plugin's replay too, asked of the instance that holds none of its segment 0 (or none at all): carried out
+            // by the holder of segment 0 once the others have handed theirs over
+            Poll.until(Duration.ofSeconds(60), () -> owners(AFFINITY).size(), n -> n == 3);
+            AppProcess notFirst = owners(AFFINITY).get(0).startsWith(a.pid() + "@") ? b : a;
+            HttpResponse<String> pluginReplay = ClusterLoad.admin(notFirst, "POST", "/api/v1/plugins/category-affinity/replay");
+            assertEquals(202, pluginReplay.statusCode(), pluginReplay.body());
+            String pluginReplayStatus = new JsonPath(pluginReplay.body()).getString("status");
+            // (replayed at once only if the balancer had just moved every segment to the instance asked)
+            assertTrue(List.of("requested", "replaying").contains(pluginReplayStatus), pluginReplay.body());
+            if (pluginReplayStatus.equals("requested")) {
+                JsonPath pluginReplayed = Poll.until(Duration.ofSeconds(90), () -> new JsonPath(ClusterLoad.admin(notFirst, "GET", "/api/v1/cluster").body()),
+                        c -> c.getString("replays.find { it.processor == '" + AFFINITY + "' }.doneAt") != null);
+                assertEquals("replayed", pluginReplayed.getString("replays.find { it.processor == '" + AFFINITY + "' }.outcome"),
+                        pluginReplayed.prettify());
+            }
             // and the balancer spreads them again; the cluster API says who holds which
             Poll.until(Duration.ofSeconds(120), () -> profileOwners().values().stream().distinct().count(), owners -> owners == 2);
             Poll.until(Duration.ofSeconds(60), () -> new JsonPath(ClusterLoad.admin(a, "GET", "/api/v1/cluster").body()) {

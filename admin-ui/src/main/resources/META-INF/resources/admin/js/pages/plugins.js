@@ -54,6 +54,9 @@ function renderPlugin(main, ctx, id) {
           h('dt', {}, 'State'), h('dd', { 'data-field': 'state' }, badge(p.state), p.stateReason ? ' ' + p.stateReason : ''),
           h('dt', {}, 'Version'), h('dd', {}, `${d.version || ''} (SPI ${d.spiVersion || ''})`),
           h('dt', {}, 'Position / lag'), h('dd', {}, `${num(p.position)} / ${num(p.lag)} events${p.replaying ? ' (replaying)' : ''}`),
+          h('dt', {}, 'Folded on'), h('dd', { 'data-field': 'segments' }, (p.segments || 1) > 1
+            ? [`${p.segments} segments, each person on one (`, h('a', { href: '#/cluster' }, 'where'), ')']
+            : (d.partitioning === 'BY_PERSON' ? 'one segment (may be split by person: footfall.processing.segments.plugins)' : 'one segment')),
           h('dt', {}, 'Processed'), h('dd', {}, `${num(p.processedEvents)} events, ${num(p.failedBatches)} failed batches`),
           h('dt', {}, 'Consumes'), h('dd', {}, (d.consumes || []).join(', ') || 'all events'),
           h('dt', {}, 'Produces'), h('dd', {}, (d.produces || []).join(', ') || '—'),

@@ -35,6 +35,20 @@ final class AppProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /**
+     * Starts the app with {@code env} and checks that it exits at start-up, its log ({@code target/it-logs/<logName>})
+     * naming the problem with {@code expected}.
+     */
+    static void assertRefusesToStart(Map<String, String> env, String logName, String expected) throws Exception {
+        Path log = logFile(logName).toPath();
+        try (AppProcess bad = new AppProcess(env, log)) {
+            AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, bad::start);
+            org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("exited"), refused.getMessage());
+        }
+        String text = java.nio.file.Files.readString(log);
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains(expected), "the log names the problem: " + expected);
+    }
+
     AppProcess start() throws IOException {
         String jar = System.getProperty("footfall.app.jar");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -192,12 +192,7 @@ class ClusterFailoverIT {
 
         Map<String, String> misspelt = new HashMap<>(env);
         misspelt.put("FOOTFALL_ROLES", "ingest,procss");
-        java.nio.file.Path log = AppProcess.logFile("cluster-bad-role.log").toPath();
-        try (AppProcess bad = new AppProcess(misspelt, log)) {
-            AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, bad::start);
-            assertTrue(refused.getMessage().contains("exited"), refused.getMessage());
-        }
-        assertTrue(java.nio.file.Files.readString(log).contains("footfall.roles: unknown role 'procss'"), "the log names the setting");
+        AppProcess.assertRefusesToStart(misspelt, "cluster-bad-role.log", "footfall.roles: unknown role 'procss'");
     }
 
     private static HttpResponse<String> track(AppProcess app, String json) throws Exception {

@@ -24,4 +24,14 @@ public final class Poll {
         }
         throw new AssertionError("condition not met within " + timeout + "; last value: " + last);
     }
+
+    /** A JSON answer that prints itself in full, so that a poll that fails shows the last one. */
+    public static io.restassured.path.json.JsonPath json(String body) {
+        return new io.restassured.path.json.JsonPath(body) {
+            @Override
+            public String toString() {
+                return prettify();
+            }
+        };
+    }
 }

@@ -77,12 +77,7 @@ class ReplayTest {
 
     /** Waits until the profile projection has processed everything up to the log's head (at least {@code minHead}). */
     private long awaitCaughtUp(long minHead) {
-        JsonPath status = Poll.until(Duration.ofSeconds(90), () -> new JsonPath(admin().get("/api/v1/projections/profiles").asString()) {
-                    @Override
-                    public String toString() {
-                        return prettify();
-                    }
-                },
+        JsonPath status = Poll.until(Duration.ofSeconds(90), () -> Poll.json(admin().get("/api/v1/projections/profiles").asString()),
                 s -> s.getLong("lag") == 0 && s.getLong("position") >= Math.max(minHead, 0)
                         && s.getLong("head") >= minHead);
         return status.getLong("head");

@@ -234,12 +234,8 @@ class ReportsTest {
      * processor "replaying" until an event beyond the reset point arrives, so that flag is not waited for.)
      */
     private static void awaitReporting() {
-        Poll.until(Duration.ofSeconds(180), () -> new JsonPath(admin().get("/api/v1/projections/reporting").asString()) {
-            @Override
-            public String toString() {
-                return prettify();
-            }
-        }, s -> s.getLong("lag") == 0 && s.getLong("position") >= s.getLong("head"));
+        Poll.until(Duration.ofSeconds(180), () -> Poll.json(admin().get("/api/v1/projections/reporting").asString()),
+                s -> s.getLong("lag") == 0 && s.getLong("position") >= s.getLong("head"));
     }
 
     private static JsonPath report(String path, Object... params) {

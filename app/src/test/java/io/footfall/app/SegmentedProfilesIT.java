@@ -113,12 +113,7 @@ class SegmentedProfilesIT {
             }
             // and the balancer spreads them again; the cluster API says who holds which
             Poll.until(Duration.ofSeconds(120), () -> profileOwners().values().stream().distinct().count(), owners -> owners == 2);
-            Poll.until(Duration.ofSeconds(60), () -> new JsonPath(ClusterLoad.admin(a, "GET", "/api/v1/cluster").body()) {
-                @Override
-                public String toString() {
-                    return prettify();
-                }
-            }, c -> {
+            Poll.until(Duration.ofSeconds(60), () -> Poll.json(ClusterLoad.admin(a, "GET", "/api/v1/cluster").body()), c -> {
                 List<Integer> onA = heldSegments(c, a);
                 List<Integer> onB = heldSegments(c, b);
                 List<Integer> all = new ArrayList<>(onA);
@@ -239,23 +234,11 @@ class SegmentedProfilesIT {
     void anInstanceRefusesASegmentCountOutOfRange() throws Exception {
         Map<String, String> none = new HashMap<>(env);
         none.put("FOOTFALL_PROCESSING_SEGMENTS_PROFILES", "0");
-        java.nio.file.Path log = AppProcess.logFile("segments-zero.log").toPath();
-        try (AppProcess bad = new AppProcess(none, log)) {
-            AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, bad::start);
-            assertTrue(refused.getMessage().contains("exited"), refused.getMessage());
-        }
-        String text = java.nio.file.Files.readString(log);
-        assertTrue(text.contains("footfall.processing.segments.profiles must be between 1 and 64, was 0"), "the log names the setting");
-
+        AppProcess.assertRefusesToStart(none, "segments-zero.log", "footfall.processing.segments.profiles must be between 1 and 64, was 0");
         Map<String, String> tooMany = new HashMap<>(env);
         tooMany.put("FOOTFALL_PROCESSING_SEGMENTS_PLUGINS", "65");
-        java.nio.file.Path pluginLog = AppProcess.logFile("segments-plugins-65.log").toPath();
-        try (AppProcess bad = new AppProcess(tooMany, pluginLog)) {
-            AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, bad::start);
-            assertTrue(refused.getMessage().contains("exited"), refused.getMessage());
-        }
-        assertTrue(java.nio.file.Files.readString(pluginLog).contains("footfall.processing.segments.plugins must be between 1 and 64, was 65"),
-                "the log names the setting");
+        AppProcess.assertRefusesToStart(tooMany, "segments-plugins-65.log",
+                "footfall.processing.segments.plugins must be between 1 and 64, was 65");
     }
 
     private static final String AFFINITY = "plugin:category-affinity";
@@ -280,12 +263,8 @@ class SegmentedProfilesIT {
 
     /** Waits until the plugin has folded the log up to its head (as the instance's plugin API says). */
     private static void awaitAffinityCaughtUp(AppProcess app) {
-        Poll.until(Duration.ofSeconds(180), () -> new JsonPath(ClusterLoad.admin(app, "GET", "/api/v1/plugins/category-affinity").body()) {
-            @Override
-            public String toString() {
-                return prettify();
-            }
-        }, p -> "RUNNING".equals(p.getString("state")) && p.getLong("position") > 0 && p.getLong("lag") == 0);
+        Poll.until(Duration.ofSeconds(180), () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/category-affinity").body()),
+                p -> "RUNNING".equals(p.getString("state")) && p.getLong("position") > 0 && p.getLong("lag") == 0);
     }
 
     /** The plugin's state, row by row (key and a digest of the value). */

@@ -1,6 +1,5 @@
 package io.footfall.core.store;
 
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,14 +21,13 @@ import org.axonframework.messaging.StreamableMessageSource;
  * too, so a stream at position {@code p} goes on with the first event of the window above {@code p}, whichever stream
  * the window was read by, and the events carry the shared reader's tokens.
  */
-public final class SharedReadSource implements StreamableMessageSource<TrackedEventMessage<?>> {
+public final class SharedReadSource extends DelegatingSource {
 
     /** Events kept for the segments behind the one reading ahead. */
     public static final int DEFAULT_WINDOW = 4_096;
     /** Longest the shared reader is waited on while holding its lock (others needing it wait that long at most). */
     private static final long PULL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final StreamableMessageSource<TrackedEventMessage<?>> source;
     private final int window;
 
     // the window, guarded by itself: events in log order, positions[i] the position of messages[i]
@@ -54,10 +52,10 @@ public final class SharedReadSource implements StreamableMessageSource<TrackedEv
     }
 
     public SharedReadSource(StreamableMessageSource<TrackedEventMessage<?>> source, int window) {
+        super(source);
         if (window < 1) {
             throw new IllegalArgumentException("window must be positive");
         }
-        this.source = source;
         this.window = window;
         this.messages = new TrackedEventMessage<?>[window];
         this.positions = new long[window];
@@ -79,21 +77,6 @@ public final class SharedReadSource implements StreamableMessageSource<TrackedEv
             openStreams++;
         }
         return new SegmentStream(token);
-    }
-
-    @Override
-    public TrackingToken createTailToken() {
-        return source.createTailToken();
-    }
-
-    @Override
-    public TrackingToken createHeadToken() {
-        return source.createHeadToken();
-    }
-
-    @Override
-    public TrackingToken createTokenAt(Instant dateTime) {
-        return source.createTokenAt(dateTime);
     }
 
     /** Where a position stands against the window. */

@@ -62,6 +62,7 @@ class SegmentedProfilesIT {
     @Test
     void threeSegmentsOnTwoInstancesFoldExactlyWhatOneFolds() throws Exception {
         List<String> liveAffinity;
+        List<String> liveReports;
         ConcurrentLinkedQueue<ClusterLoad.Batch> pending = ClusterLoad.batches(31, 150, 10, 100);
         int total = ClusterLoad.messages(pending);
         Map<String, String> segmented = new HashMap<>(env);
@@ -69,6 +70,8 @@ class SegmentedProfilesIT {
         // one plugin, folded by person (SPI 1.6): its segments and the profile projection's are most of what the
         // balancer spreads
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_PLUGINS", "3");
+        // and the reporting projection (ADR 0021, step 5): its segments write one after the other
+        segmented.put("FOOTFALL_PROCESSING_SEGMENTS_REPORTING", "3");
         String noPlugins = java.nio.file.Files.createTempDirectory("segments-plugins-").toString();
         String affinityOnly = affinityOnly();
         segmented.put("FOOTFALL_PLUGINS_PATH", noPlugins);
@@ -84,6 +87,7 @@ class SegmentedProfilesIT {
             Poll.until(Duration.ofSeconds(120), () -> profileOwners().values().stream().distinct().count(), owners -> owners == 2);
             // and the plugin's segments too (the balancer hands over one segment per processor and round)
             Poll.until(Duration.ofSeconds(60), () -> owners(AFFINITY).values().stream().distinct().count(), owners -> owners == 2);
+            Poll.until(Duration.ofSeconds(60), () -> owners(REPORTING).values().stream().distinct().count(), owners -> owners == 2);
             double spreadAfter = (System.nanoTime() - spreadStarted) / 1e9;
             String spread = profileOwners() + ", plugin " + owners(AFFINITY);
             // a replay asked while the segments are split: the other instance hands its segments to the holder of
@@ -184,6 +188,11 @@ class SegmentedProfilesIT {
             assertEquals(3, affinity.getInt("segments"), affinity.prettify());
             assertEquals("BY_PERSON", affinity.getString("descriptor.partitioning"), affinity.prettify());
             liveAffinity = affinitySnapshot();
+            Poll.until(Duration.ofSeconds(60), () -> owners(REPORTING),
+                    owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
+            awaitReportingCaughtUp(survivor, head);
+            liveReports = reportSnapshot();
+            assertTrue(liveReports.size() > 1000, "the reports were folded: " + liveReports.size());
             assertTrue(liveAffinity.size() > 100, "the plugin folded people (150 simulated shoppers): " + liveAffinity.size());
             System.out.printf("SEGMENTED-PROFILES %d messages; profile segments %s %.1f s after the second instance was ready; "
                     + "all three owned by the survivor %.1f s after the kill (%d acknowledged by then); %d barrier events%n",
@@ -194,7 +203,8 @@ class SegmentedProfilesIT {
         // the same log folded from scratch on one segment
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement s = c.createStatement()) {
             s.executeUpdate("TRUNCATE profile, identity_link, profile_timeline");
-            s.executeUpdate("DELETE FROM tokenentry WHERE processorname IN ('profiles', '" + AFFINITY + "')");
+            s.executeUpdate("DELETE FROM tokenentry WHERE processorname IN ('profiles', '" + AFFINITY + "', '" + REPORTING + "')");
+            s.executeUpdate("TRUNCATE " + String.join(", ", REPORT_TABLES));
             s.executeUpdate("DELETE FROM plugin_state WHERE plugin_id = 'category-affinity'");
         }
         Map<String, String> one = new HashMap<>(env);
@@ -210,6 +220,11 @@ class SegmentedProfilesIT {
             List<String> foldedAffinity = affinitySnapshot();
             assertEquals(liveAffinity.size(), foldedAffinity.size(), "as many plugin state rows");
             assertEquals(liveAffinity, foldedAffinity, "three plugin segments fold exactly the state one folds");
+            awaitReportingCaughtUp(app, head);
+            assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + REPORTING + "'"), "one reporting segment");
+            List<String> foldedReports = reportSnapshot();
+            assertEquals(liveReports.size(), foldedReports.size(), "as many report rows");
+            assertEquals(liveReports, foldedReports, "three reporting segments fold exactly the read model one folds");
             List<String> folded = ClusterLoad.profileSnapshot(jdbcUrl);
             assertEquals(live.size(), folded.size(), "as many rows");
             List<String> differing = new ArrayList<>();
@@ -239,6 +254,10 @@ class SegmentedProfilesIT {
         tooMany.put("FOOTFALL_PROCESSING_SEGMENTS_PLUGINS", "65");
         AppProcess.assertRefusesToStart(tooMany, "segments-plugins-65.log",
                 "footfall.processing.segments.plugins must be between 1 and 64, was 65");
+        Map<String, String> reporting = new HashMap<>(env);
+        reporting.put("FOOTFALL_PROCESSING_SEGMENTS_REPORTING", "0");
+        AppProcess.assertRefusesToStart(reporting, "segments-reporting-zero.log",
+                "footfall.processing.segments.reporting must be between 1 and 64, was 0");
     }
 
     private static final String AFFINITY = "plugin:category-affinity";
@@ -259,6 +278,46 @@ class SegmentedProfilesIT {
 
     private static String noPluginsAgain() throws java.io.IOException {
         return java.nio.file.Files.createTempDirectory("segments-plugins-").toString();
+    }
+
+    private static final String REPORTING = "reporting";
+
+    /** The reporting projection's tables (those its replay empties), without the saved funnels' definitions. */
+    private static final List<String> REPORT_TABLES = List.of("report_counter", "report_person", "report_user_day", "report_user_step",
+            "report_affinity", "report_product_day", "report_product", "report_search_day", "report_reach", "report_cohort",
+            "report_span", "report_identity", "report_user_product", "report_user_search", "report_funnel", "report_funnel_entry",
+            "report_segment_member", "report_seg_reach", "report_seg_cohort", "report_seg_counter", "report_seg_product_day",
+            "report_seg_search_day", "report_seg_funnel", "report_saved_funnel_entry", "report_saved_funnel_rollup", "report_seg_saved_funnel");
+    /** The rollups' measures: a row whose measures are all 0 (changed and changed back) is no row for the reports. */
+    private static final Map<String, String> MEASURES = Map.ofEntries(Map.entry("report_counter", "n"), Map.entry("report_reach", "n"),
+            Map.entry("report_cohort", "n"), Map.entry("report_funnel", "n"), Map.entry("report_saved_funnel_rollup", "n"),
+            Map.entry("report_product_day", "abs(views) + abs(carts) + abs(purchases)"),
+            Map.entry("report_search_day", "abs(searches) + abs(no_result) + abs(no_click)"), Map.entry("report_seg_reach", "n"),
+            Map.entry("report_seg_cohort", "n"), Map.entry("report_seg_counter", "n"), Map.entry("report_seg_funnel", "n"),
+            Map.entry("report_seg_saved_funnel", "n"), Map.entry("report_seg_product_day", "abs(views) + abs(carts) + abs(purchases)"),
+            Map.entry("report_seg_search_day", "abs(searches) + abs(no_result) + abs(no_click)"));
+
+    /** Waits until the reporting projection has folded the log up to at least {@code head}. */
+    private static void awaitReportingCaughtUp(AppProcess app, long head) {
+        Poll.until(Duration.ofSeconds(180), () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/projections/reporting").body()),
+                p -> p.getLong("lag") == 0 && p.getLong("position") >= head);
+    }
+
+    /** Every row of the reporting read model, as text, table by table (rollup rows that sum to nothing left out). */
+    private static List<String> reportSnapshot() throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement s = c.createStatement()) {
+            for (String table : REPORT_TABLES) {
+                String measure = MEASURES.get(table);
+                try (ResultSet rs = s.executeQuery("SELECT t::text FROM " + table + " t" + (measure == null ? "" : " WHERE " + measure + " <> 0")
+                        + " ORDER BY 1")) {
+                    while (rs.next()) {
+                        rows.add(table + " " + rs.getString(1));
+                    }
+                }
+            }
+        }
+        return rows;
     }
 
     /** Waits until the plugin has folded the log up to its head (as the instance's plugin API says). */

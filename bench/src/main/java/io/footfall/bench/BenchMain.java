@@ -1426,13 +1426,18 @@ public final class BenchMain {
         if (options.clusterPluginSegments > 1) {
             segmentFolds(source, stored, AFFINITY_STATUS, options.clusterPluginSegments);
         }
+        if (options.clusterReportingSegments > 1) {
+            segmentFolds(source, stored, REPORTING_STATUS, options.clusterReportingSegments);
+        }
     }
 
     private static final String PROFILES_STATUS = "/api/v1/projections/profiles";
+    private static final String REPORTING_STATUS = "/api/v1/projections/reporting";
     private static final String AFFINITY_STATUS = "/api/v1/plugins/category-affinity";
 
     /**
-     * A processor on several segments (ADR 0021), the profile projection ({@code --cluster-profile-segments}) or a plugin
+     * A processor on several segments (ADR 0021), the profile projection ({@code --cluster-profile-segments}), the
+     * reporting projection ({@code --cluster-reporting-segments}) or a plugin
      * folded by person, category-affinity ({@code --cluster-plugin-segments}): the same log folded with no plugins but
      * that one (the profile and reporting projections run too), by one instance with one segment, one instance with
      * {@code n}, and two instances sharing them. Reports when the processor caught up (the person keyer keys the log
@@ -1454,15 +1459,17 @@ public final class BenchMain {
         }
         Map<String, String> noPlugins = Map.of("FOOTFALL_PLUGINS_BUILTIN", builtin.toString(), "FOOTFALL_PLUGINS_PATH", none.toString());
         Map<String, String> segmented = new java.util.HashMap<>(noPlugins);
-        segmented.put(plugin ? "FOOTFALL_PROCESSING_SEGMENTS_PLUGINS" : "FOOTFALL_PROCESSING_SEGMENTS_PROFILES", Integer.toString(n));
+        boolean reporting = watched.equals(REPORTING_STATUS);
+        segmented.put(plugin ? "FOOTFALL_PROCESSING_SEGMENTS_PLUGINS" : reporting ? "FOOTFALL_PROCESSING_SEGMENTS_REPORTING"
+                : "FOOTFALL_PROCESSING_SEGMENTS_PROFILES", Integer.toString(n));
         String what = plugin ? "category-affinity only" : "no plugins";
-        String processor = plugin ? "the plugin" : "profile projection";
+        String processor = plugin ? "the plugin" : reporting ? "reporting projection" : "profile projection";
         String events = String.format(Locale.ROOT, "%,d", stored);
         boolean pin = Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
         for (boolean pinned : pin ? List.of(false, true) : List.of(false)) {
             String shape = pinned ? "one core per instance" : "instances share the cores";
             String suffix = pinned ? "-pinned" : "";
-            String label = plugin ? "affinity-" : "profiles-";
+            String label = plugin ? "affinity-" : reporting ? "reporting-" : "profiles-";
             Fold base = fold(label + "1seg" + suffix, pg.copyDatabase(source, "cluster_seg1"), 1, pinned, noPlugins, watched);
             report.row("cluster, " + what + " (" + shape + "): " + events + " events, " + processor + " caught up, one instance, 1 segment",
                     String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", base.profilesSeconds(), base.cpuSeconds()), "",

@@ -55,6 +55,8 @@ final class Options {
     int clusterProfileSegments = 2;
     /** Segments of category-affinity in the cluster part's plugin-segments folds (1 leaves them out). */
     int clusterPluginSegments = 1;
+    /** Segments of the reporting projection in the cluster part's reporting-segments folds (1 leaves them out). */
+    int clusterReportingSegments = 1;
     /** The cluster part folds only the profile-segment shapes (not every processor with one and two instances). */
     boolean clusterSegmentsOnly;
     int foldDeadlineSeconds = 300;
@@ -137,6 +139,7 @@ final class Options {
                 case "--cluster-events" -> o.clusterEvents = positive(args, ++i, a);
                 case "--cluster-profile-segments" -> o.clusterProfileSegments = positive(args, ++i, a);
                 case "--cluster-plugin-segments" -> o.clusterPluginSegments = positive(args, ++i, a);
+                case "--cluster-reporting-segments" -> o.clusterReportingSegments = positive(args, ++i, a);
                 case "--cluster-segments-only" -> o.clusterSegmentsOnly = true;
                 case "--plugin-configs" -> o.pluginConfigs = new LinkedHashSet<>(splitArgs(value(args, ++i, a).replace(',', ' ')));
                 case "--fold-deadline" -> o.foldDeadlineSeconds = positive(args, ++i, a);
@@ -168,7 +171,7 @@ final class Options {
             throw new IllegalArgumentException("--fresh-batch must be at most 500");
         }
         if (o.clients > 256 || o.reps > 20 || o.durationSeconds > 3_600 || o.events > 20_000_000 || o.rate > 1_000_000
-                || o.pluginEvents > 20_000_000 || o.clusterEvents > 20_000_000 || o.clusterProfileSegments > 64 || o.clusterPluginSegments > 64 || o.foldDeadlineSeconds > 3_600 || o.reportEvents > 20_000_000
+                || o.pluginEvents > 20_000_000 || o.clusterEvents > 20_000_000 || o.clusterProfileSegments > 64 || o.clusterPluginSegments > 64 || o.clusterReportingSegments > 64 || o.foldDeadlineSeconds > 3_600 || o.reportEvents > 20_000_000
                 || o.reportRequests > 10_000 || o.reportSyntheticPeople > 2_000_000 || o.reportLogEvents > 50_000_000) {
             throw new IllegalArgumentException("a size is out of bounds (clients ≤ 256, reps ≤ 20, duration ≤ 3600 s, "
                     + "events ≤ 20,000,000, fold deadline ≤ 3600 s, rate ≤ 1,000,000/s)");
@@ -194,6 +197,8 @@ final class Options {
                                       segments, one and two instances (2; 1 leaves that out)
                   --cluster-plugin-segments N   the same for a plugin folded by person (category-affinity alone, on 1 and
                                       N segments; 1, the default, leaves that out)
+                  --cluster-reporting-segments N   the same for the reporting projection (no plugins; 1, the default,
+                                      leaves that out)
                   --cluster-segments-only   the cluster part folds only those (not every processor on one and two instances)
                   --quick                            small sizes (20k events, 10 s freshness, 5 s idle, 20k plugin events)
                   --events N        events per ingest repetition (200000)

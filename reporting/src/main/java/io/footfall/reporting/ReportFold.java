@@ -261,8 +261,20 @@ public final class ReportFold {
     }
 
     /** Catalogue details last seen for a product. */
-    public record ProductInfo(String name, String category, String brand) {
+    public record ProductInfo(String name, String category, String brand, long nameAt, long categoryAt, long brandAt) {
+
+        /** What the product's details are after {@code newer}, the details an event at {@code at} named (nulls: not named). */
+        ProductInfo then(String newName, String newCategory, String newBrand, long at) {
+            return new ProductInfo(newName != null ? newName : name, newCategory != null ? newCategory : category,
+                    newBrand != null ? newBrand : brand, newName != null ? at : nameAt, newCategory != null ? at : categoryAt,
+                    newBrand != null ? at : brandAt);
+        }
     }
+
+    /** Log position of the event being folded ({@code -1} when unknown): the product details remember it (see {@link ProductInfo}). */
+    long position = -1;
+
+    private static final ProductInfo NO_INFO = new ProductInfo(null, null, null, -1, -1, -1);
 
     private final Store store;
     private final Map<String, Person> persons = new TreeMap<>();
@@ -500,11 +512,8 @@ public final class ReportFold {
         products.computeIfAbsent(new DayKey(day, product.productId()), k -> new long[3])[column]++;
         userProducts.computeIfAbsent(new PersonDayKey(person, day, product.productId()), k -> new long[3])[column]++;
         if (product.name() != null || product.category() != null || product.brand() != null) {
-            ProductInfo known = productInfo.get(product.productId());
-            productInfo.put(product.productId(), new ProductInfo(
-                    product.name() != null ? product.name() : known == null ? null : known.name(),
-                    product.category() != null ? product.category() : known == null ? null : known.category(),
-                    product.brand() != null ? product.brand() : known == null ? null : known.brand()));
+            ProductInfo known = productInfo.getOrDefault(product.productId(), NO_INFO);
+            productInfo.put(product.productId(), known.then(product.name(), product.category(), product.brand(), position));
         }
     }
 

@@ -57,6 +57,14 @@ final class ReportWriter {
         SegmentRollups.changeMembership(c, membership, segments);
     }
 
+    /** A product detail's update: the new value when it is named and at least as late in the log as the stored one. */
+    private static String latest(String column) {
+        String at = column + "_at";
+        String newer = "EXCLUDED." + column + " IS NOT NULL AND EXCLUDED." + at + " >= COALESCE(report_product." + at + ", -1)";
+        return column + " = CASE WHEN " + newer + " THEN EXCLUDED." + column + " ELSE report_product." + column + " END, "
+                + at + " = CASE WHEN " + newer + " THEN EXCLUDED." + at + " ELSE report_product." + at + " END";
+    }
+
     /** Writes the rows of a fold, all keyed by the person they were folded for. */
     private static void writeDeltas(Connection c, ReportFold fold) throws SQLException {
         upsert(c, fold.persons().values(), "INSERT INTO report_person (person, first_day, first_at, last_at, session_id, "
@@ -103,14 +111,19 @@ final class ReportWriter {
                 + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, product_id) DO UPDATE SET views = report_product_day.views + EXCLUDED.views, "
                 + "carts = report_product_day.carts + EXCLUDED.carts, purchases = report_product_day.purchases + EXCLUDED.purchases",
                 ReportWriter::dayCounts);
-        upsert(c, fold.productInfo.entrySet(), "INSERT INTO report_product (product_id, name, category, brand) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (product_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, report_product.name), "
-                + "category = COALESCE(EXCLUDED.category, report_product.category), brand = COALESCE(EXCLUDED.brand, report_product.brand)",
+        // each detail from the latest event in the log that named it, whichever batch commits last (segments, ADR 0021)
+        upsert(c, fold.productInfo.entrySet(), "INSERT INTO report_product (product_id, name, category, brand, name_at, category_at, brand_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (product_id) DO UPDATE SET "
+                + latest("name") + ", " + latest("category") + ", " + latest("brand"),
                 (s, e) -> {
+                    ReportFold.ProductInfo p = e.getValue();
                     s.setString(1, e.getKey());
-                    s.setString(2, e.getValue().name());
-                    s.setString(3, e.getValue().category());
-                    s.setString(4, e.getValue().brand());
+                    s.setString(2, p.name());
+                    s.setString(3, p.category());
+                    s.setString(4, p.brand());
+                    s.setLong(5, p.nameAt());
+                    s.setLong(6, p.categoryAt());
+                    s.setLong(7, p.brandAt());
                 });
         upsert(c, fold.searches.entrySet(), "INSERT INTO report_search_day (day, query, searches, no_result, no_click) "
                 + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, query) DO UPDATE SET searches = report_search_day.searches + EXCLUDED.searches, "

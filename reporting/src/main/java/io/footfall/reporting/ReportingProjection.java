@@ -71,6 +71,18 @@ public class ReportingProjection implements Projection {
     @ConfigProperty(name = "footfall.reports.batch-size", defaultValue = "1000")
     int batchSize;
 
+    /** Segments the processor folds on ({@link #foldsByPerson}; ADR 0021, step 5). */
+    @ConfigProperty(name = "footfall.processing.segments.reporting", defaultValue = "1")
+    int segments;
+
+    /**
+     * Key of the PostgreSQL advisory lock ({@code pg_advisory_xact_lock}) a batch takes before it writes when the
+     * processor folds on several segments: the segments fold and read their own persons' rows at once, and write one
+     * after the other, so two batches never change the shared rollup rows in different orders (no deadlock, no lost
+     * update) and each batch's rollup changes commit whole.
+     */
+    static final long WRITE_LOCK = 0x466F6F7452657054L; // "FootRepT"
+
     @Override
     public String name() {
         return NAME;
@@ -103,7 +115,27 @@ public class ReportingProjection implements Projection {
      */
     @Override
     public void erase(Connection c, Set<String> identifiers) throws SQLException {
+        lockWrites(c);
         eraseRows(c, identifiers, true);
+    }
+
+    /**
+     * Every person's events on one segment: per-person rows are written by their segment only, the rollups (sums over
+     * people) by deltas, under {@link #WRITE_LOCK} when there are several segments.
+     */
+    @Override
+    public boolean foldsByPerson() {
+        return true;
+    }
+
+    /** Takes {@link #WRITE_LOCK} for the rest of the transaction, when several segments fold. */
+    private void lockWrites(Connection c) throws SQLException {
+        if (segments > 1) {
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                s.setLong(1, WRITE_LOCK);
+                s.execute();
+            }
+        }
     }
 
     /**
@@ -192,6 +224,7 @@ public class ReportingProjection implements Projection {
             }
             return;
         }
+        batch.fold.position = position;
         batch.fold.fold(event);
     }
 
@@ -229,6 +262,7 @@ public class ReportingProjection implements Projection {
         batch.flush();
         batch.reset();
         try (Connection c = dataSource.getConnection()) {
+            lockWrites(c);
             unlink(c, unlinked, position);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot apply an unmerge to the reporting read model", e);
@@ -558,6 +592,7 @@ public class ReportingProjection implements Projection {
                 return;
             }
             try (Connection c = dataSource.getConnection()) {
+                lockWrites(c);
                 ReportWriter.write(c, fold, membership);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot write the reporting read model", e);

@@ -91,6 +91,18 @@ class ReportFoldTest {
     }
 
     @Test
+    void productDetailsRememberTheLogPositionThatNamedEachOfThem() {
+        ReportFold fold = new ReportFold(id -> null);
+        fold.position = 7;
+        fold.fold(track("u1", "Product Viewed", T, product("p1", "Shoes", "Acme"), null, null, Map.of()));
+        fold.position = 9;
+        fold.fold(track("u1", "Product Viewed", T.plusSeconds(1), product("p1", "Boots", null), null, null, Map.of()));
+        ReportFold.ProductInfo p1 = fold.productInfo.get("p1");
+        assertEquals(new ReportFold.ProductInfo("Name p1", "Boots", "Acme", 9, 9, 7), p1,
+                "name and category from the later event, the brand only the first named");
+    }
+
+    @Test
     void searchesWithoutResultsAndWithoutClicks() {
         ReportFold fold = new ReportFold(id -> null);
         // clicked: not a no-click search

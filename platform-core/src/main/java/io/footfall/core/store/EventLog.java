@@ -153,6 +153,14 @@ public class EventLog {
         configurer.eventProcessing().registerTokenStore(c -> tokens);
         checkSegments("footfall.processing.segments.profiles", profileSegments);
         checkSegments("footfall.processing.segments.plugins", pluginSegments);
+        for (Projection projection : projections) {
+            int n = configuredSegments(projection.name());
+            checkSegments(segmentsSetting(projection.name()), n);
+            if (n > 1 && !projection.foldsByPerson()) {
+                throw new io.footfall.core.config.InvalidSetting(segmentsSetting(projection.name()), segmentsSetting(projection.name())
+                        + " must be 1: the projection " + projection.name() + " folds on one segment, was " + n);
+            }
+        }
         if (roles.process()) {
             registerProcessors(configurer);
         }
@@ -173,7 +181,25 @@ public class EventLog {
 
     /** Whether some processor folds on several segments, so the person keyer runs (on {@code process} instances). */
     private boolean keyed() {
-        return profileSegments > 1 || pluginSegments > 1;
+        if (profileSegments > 1 || pluginSegments > 1) {
+            return true;
+        }
+        for (Projection projection : projections) {
+            if (segments(projection.name()) > 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The setting that says how many segments a contributed projection folds on. */
+    static String segmentsSetting(String projection) {
+        return "footfall.processing.segments." + projection;
+    }
+
+    private static int configuredSegments(String projection) {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue(segmentsSetting(projection), Integer.class).orElse(1);
     }
 
     /** The profile projection and every contributed projection, each on a tracking processor of its own. */
@@ -201,20 +227,30 @@ public class EventLog {
         }
     }
 
-    /** Registers a contributed projection as a single-threaded tracking processor of its own, from the log's tail. */
+    /**
+     * Registers a contributed projection as a tracking processor of its own, from the log's tail: single-threaded, or
+     * for a projection that folds by person and is given several segments, one thread per segment reading the keyed
+     * source (as the profile projection).
+     */
     private void register(Configurer configurer, Projection projection) {
         String name = projection.name();
         Object handler = projection.handler();
         int batchSize = projection.batchSize();
+        int segments = segments(name);
         configurer.eventProcessing()
-                .registerTrackingEventProcessor(name, c -> priority.secondary(c.eventStore()),
-                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                .registerTrackingEventProcessor(name,
+                        c -> segments > 1 ? keyedSource(name, priority.secondary(c.eventStore())) : priority.secondary(c.eventStore()),
+                        c -> (segments > 1 ? TrackingEventProcessorConfiguration.forParallelProcessing(segments).andInitialSegmentsCount(segments)
+                                : TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
                                 .andBatchSize(batchSize)
                                 .andInitialTrackingToken(StreamableMessageSource::createTailToken)
                                 .andThreadFactory(n -> r -> ProcessingThreads.named(name + "-processor", false)
                                         .newThread(priority.secondaryThread(r))))
                 .registerEventHandler(c -> handler)
                 .assignHandlerInstancesMatching(name, h -> h == handler);
+        if (segments > 1) {
+            configurer.eventProcessing().registerSequencingPolicy(name, c -> personKeySequencing());
+        }
     }
 
     /** The projections contributed through {@link Projection}, by name. */
@@ -248,9 +284,21 @@ public class EventLog {
         return pluginSegments;
     }
 
-    /** How many segments a projection folds on ({@code footfall.processing.segments.profiles} for the profiles). */
+    /**
+     * How many segments a projection folds on: {@code footfall.processing.segments.profiles} for the profiles,
+     * {@code footfall.processing.segments.<name>} for a contributed projection that {@linkplain Projection#foldsByPerson
+     * folds by person}, else 1.
+     */
     public int segments(String projection) {
-        return PROFILES.equals(projection) ? profileSegments : 1;
+        if (PROFILES.equals(projection)) {
+            return profileSegments;
+        }
+        for (Projection p : projections) {
+            if (p.name().equals(projection)) {
+                return p.foldsByPerson() ? configuredSegments(projection) : 1;
+            }
+        }
+        return 1;
     }
 
     /** Every contributed projection. */

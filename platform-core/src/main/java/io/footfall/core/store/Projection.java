@@ -31,6 +31,21 @@ public interface Projection {
         return 500;
     }
 
+    /**
+     * Whether the read model may be folded on several segments, each person's events on one of them (ADR 0021, step 5):
+     * {@code footfall.processing.segments.<name>} above 1 then splits the processor, and its segments are claimed across
+     * {@code process} instances like the profile projection's. A projection that answers {@code true} promises that
+     * its handler may be called concurrently, once per segment, each call with its own unit of work; that each
+     * batch writes only rows of the persons it was handed (rows other persons share, such as rollups, are changed by
+     * commutative deltas, written so that two segments cannot deadlock); and that what it reads of the read model
+     * is its own persons' rows. The host delivers each person's events in log order on one segment; where people
+     * regroup (a merge across person keys, an unmerge), every segment has committed what came before, and the event
+     * is handed over alone. Default {@code false}: one segment.
+     */
+    default boolean foldsByPerson() {
+        return false;
+    }
+
     /** Deletes the read model before a replay. Called inside a transaction. */
     void clear();
 

@@ -145,7 +145,7 @@ final class FunnelRollup {
             }
         }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO report_funnel (day, prev_day, depth, n) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (day, prev_day, depth) DO UPDATE SET n = report_funnel.n + EXCLUDED.n")) {
+                + "ON CONFLICT (day, prev_day, depth, part) DO UPDATE SET n = report_funnel.n + EXCLUDED.n")) {
             boolean any = false;
             for (Map.Entry<Entry, Long> e : delta.entrySet()) {
                 if (e.getValue() != 0) {

@@ -108,7 +108,7 @@ final class ReportWriter {
                     s.setLong(5, e.getValue());
                 });
         upsert(c, fold.products.entrySet(), "INSERT INTO report_product_day (day, product_id, views, carts, purchases) "
-                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, product_id) DO UPDATE SET views = report_product_day.views + EXCLUDED.views, "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, product_id, part) DO UPDATE SET views = report_product_day.views + EXCLUDED.views, "
                 + "carts = report_product_day.carts + EXCLUDED.carts, purchases = report_product_day.purchases + EXCLUDED.purchases",
                 ReportWriter::dayCounts);
         // each detail from the latest event in the log that named it, whichever batch commits last (segments, ADR 0021)
@@ -126,7 +126,7 @@ final class ReportWriter {
                     s.setLong(7, p.brandAt());
                 });
         upsert(c, fold.searches.entrySet(), "INSERT INTO report_search_day (day, query, searches, no_result, no_click) "
-                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, query) DO UPDATE SET searches = report_search_day.searches + EXCLUDED.searches, "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, query, part) DO UPDATE SET searches = report_search_day.searches + EXCLUDED.searches, "
                 + "no_result = report_search_day.no_result + EXCLUDED.no_result, no_click = report_search_day.no_click + EXCLUDED.no_click",
                 ReportWriter::dayCounts);
         upsert(c, fold.userProducts.entrySet(), "INSERT INTO report_user_product (person, day, product_id, views, carts, purchases) "
@@ -159,7 +159,7 @@ final class ReportWriter {
     /** The rollups every report without a segment reads: reach, cohorts and per-day counters (also for erasure). */
     static void writeRollups(Connection c, ReportFold fold) throws SQLException {
         upsert(c, fold.reach.entrySet(), "INSERT INTO report_reach (dimension, day, value, prev_day, n) VALUES (?, ?, ?, ?, ?) "
-                + "ON CONFLICT (dimension, day, value, prev_day) DO UPDATE SET n = report_reach.n + EXCLUDED.n", (s, e) -> {
+                + "ON CONFLICT (dimension, day, value, prev_day, part) DO UPDATE SET n = report_reach.n + EXCLUDED.n", (s, e) -> {
                     s.setString(1, e.getKey().dimension());
                     s.setObject(2, e.getKey().day());
                     s.setString(3, e.getKey().value());
@@ -167,13 +167,13 @@ final class ReportWriter {
                     s.setLong(5, e.getValue());
                 }, e -> e.getValue() != 0);
         upsert(c, fold.cohorts.entrySet(), "INSERT INTO report_cohort (first_day, day, n) VALUES (?, ?, ?) "
-                + "ON CONFLICT (first_day, day) DO UPDATE SET n = report_cohort.n + EXCLUDED.n", (s, e) -> {
+                + "ON CONFLICT (first_day, day, part) DO UPDATE SET n = report_cohort.n + EXCLUDED.n", (s, e) -> {
                     s.setObject(1, e.getKey().first());
                     s.setObject(2, e.getKey().day());
                     s.setLong(3, e.getValue());
                 }, e -> e.getValue() != 0);
         upsert(c, fold.counters.entrySet(), "INSERT INTO report_counter (day, metric, key, n) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (day, metric, key) DO UPDATE SET n = report_counter.n + EXCLUDED.n", (s, e) -> {
+                + "ON CONFLICT (day, metric, key, part) DO UPDATE SET n = report_counter.n + EXCLUDED.n", (s, e) -> {
                     s.setDate(1, Date.valueOf(e.getKey().day()));
                     s.setString(2, e.getKey().metric());
                     s.setString(3, e.getKey().key());

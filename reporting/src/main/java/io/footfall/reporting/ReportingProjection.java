@@ -76,12 +76,12 @@ public class ReportingProjection implements Projection {
     int segments;
 
     /**
-     * Key of the PostgreSQL advisory lock ({@code pg_advisory_xact_lock}) a batch takes before it writes when the
-     * processor folds on several segments: the segments fold and read their own persons' rows at once, and write one
-     * after the other, so two batches never change the shared rollup rows in different orders (no deadlock, no lost
-     * update) and each batch's rollup changes commit whole.
+     * The part of the rollups ({@code V23__report_rollup_parts.sql}) an erasure writes when the processor folds on
+     * several segments: no segment's.
      */
-    static final long WRITE_LOCK = 0x466F6F7452657054L; // "FootRepT"
+    static final int ERASURE_PART = -1;
+    /** Unit-of-work resource under which Axon's tracking processor names the batch's segment. */
+    private static final String SEGMENT_ID = "Processor[" + NAME + "]/SegmentId";
 
     @Override
     public String name() {
@@ -115,26 +115,29 @@ public class ReportingProjection implements Projection {
      */
     @Override
     public void erase(Connection c, Set<String> identifiers) throws SQLException {
-        lockWrites(c);
+        if (segments > 1) {
+            writeToPart(c, ERASURE_PART);
+        }
         eraseRows(c, identifiers, true);
     }
 
     /**
      * Every person's events on one segment: per-person rows are written by their segment only, the rollups (sums over
-     * people) by deltas, under {@link #WRITE_LOCK} when there are several segments.
+     * people) by deltas into the segment's own part of them, so segments never wait for each other's rows.
      */
     @Override
     public boolean foldsByPerson() {
         return true;
     }
 
-    /** Takes {@link #WRITE_LOCK} for the rest of the transaction, when several segments fold. */
-    private void lockWrites(Connection c) throws SQLException {
-        if (segments > 1) {
-            try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                s.setLong(1, WRITE_LOCK);
-                s.execute();
-            }
+    /**
+     * Makes the rest of the transaction add to {@code part} of the rollups: their {@code part} column's default reads
+     * the transaction's setting {@code footfall.report_part}.
+     */
+    static void writeToPart(Connection c, int part) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT set_config('footfall.report_part', ?, true)")) {
+            s.setString(1, Integer.toString(part));
+            s.execute();
         }
     }
 
@@ -155,7 +158,7 @@ public class ReportingProjection implements Projection {
         Object[] ids = persons.toArray();
         // the saved funnels' row locks first, as the processor's batches and the funnels' backfills take them: a
         // backfill chunk then never recomputes these persons between their segments' subtraction and their deletion
-        SavedFunnels.lockAll(c);
+        SavedFunnels.lockAll(c, true);
         if (forget) {
             SegmentRollups.erase(c, persons);
         } else {
@@ -262,7 +265,9 @@ public class ReportingProjection implements Projection {
         batch.flush();
         batch.reset();
         try (Connection c = dataSource.getConnection()) {
-            lockWrites(c);
+            if (segments > 1) {
+                writeToPart(c, batch.part);
+            }
             unlink(c, unlinked, position);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot apply an unmerge to the reporting read model", e);
@@ -297,9 +302,9 @@ public class ReportingProjection implements Projection {
             }
         }
         // searches without a click depend on who is one person: take the user's out, the re-fold adds them again
-        try (PreparedStatement s = c.prepareStatement("UPDATE report_search_day d SET no_click = d.no_click - u.n FROM "
-                + "(SELECT day, query, sum(no_click) n FROM report_user_search WHERE person = ? GROUP BY day, query) u "
-                + "WHERE d.day = u.day AND d.query = u.query AND u.n <> 0")) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO report_search_day (day, query, searches, no_result, no_click) "
+                + "SELECT day, query, 0, 0, -sum(no_click) FROM report_user_search WHERE person = ? GROUP BY day, query HAVING sum(no_click) <> 0 "
+                + "ON CONFLICT (day, query, part) DO UPDATE SET no_click = report_search_day.no_click + EXCLUDED.no_click")) {
             s.setString(1, user);
             s.executeUpdate();
         }
@@ -360,6 +365,9 @@ public class ReportingProjection implements Projection {
         UnitOfWork<?> uow = CurrentUnitOfWork.get().root();
         return uow.getOrComputeResource(BATCH, key -> {
             Batch b = new Batch();
+            if (uow.getResource(SEGMENT_ID) instanceof Integer segment) {
+                b.part = segment;
+            }
             if (uow instanceof BatchingUnitOfWork<?> batching) {
                 b.prefetch(batching.getMessages());
             }
@@ -381,6 +389,8 @@ public class ReportingProjection implements Projection {
         final Set<Long> positions = new HashSet<>();
         /** Membership transitions of this batch: (segment, person) → member after the latest one. */
         final Map<SegmentRollups.Member, Boolean> membership = new java.util.LinkedHashMap<>();
+        /** The part of the rollups this batch adds to: its segment's id. */
+        int part;
         ReportFold fold = new ReportFold(this);
 
         /** Forgets what was read and folded (written by {@link #flush}): the read model changed under it. */
@@ -592,7 +602,9 @@ public class ReportingProjection implements Projection {
                 return;
             }
             try (Connection c = dataSource.getConnection()) {
-                lockWrites(c);
+                if (segments > 1) {
+                    writeToPart(c, part);
+                }
                 ReportWriter.write(c, fold, membership);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot write the reporting read model", e);

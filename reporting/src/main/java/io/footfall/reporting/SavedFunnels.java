@@ -339,11 +339,18 @@ public class SavedFunnels {
 
     /**
      * The saved funnels, locked for the rest of the processor's transaction (see the class comment). Called before the
-     * batch is written.
+     * batch is written. The processor's batches share the lock (its segments fold at once, ADR 0021); a backfill chunk
+     * and an erasure take it alone.
      */
     static List<Def> lockAll(Connection c) throws SQLException {
+        return lockAll(c, false);
+    }
+
+    /** The saved funnels, locked for the rest of the transaction, alone when {@code exclusive}. */
+    static List<Def> lockAll(Connection c, boolean exclusive) throws SQLException {
         List<Def> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT id, steps, window_seconds FROM report_saved_funnel ORDER BY id FOR UPDATE");
+        try (PreparedStatement s = c.prepareStatement("SELECT id, steps, window_seconds FROM report_saved_funnel ORDER BY id FOR "
+                + (exclusive ? "UPDATE" : "SHARE"));
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 out.add(new Def(rs.getString(1), Arrays.asList((String[]) rs.getArray(2).getArray()), Duration.ofSeconds(rs.getLong(3))));
@@ -376,7 +383,7 @@ public class SavedFunnels {
      * already taken out with the rest of their contribution ({@link SegmentRollups#apply}).
      */
     static void erase(Connection c, Set<String> persons) throws SQLException {
-        for (Def def : lockAll(c)) {
+        for (Def def : lockAll(c, true)) {
             update(c, def, List.of(), persons, null, FunnelRollup.EntrySink.NONE);
         }
     }
@@ -440,7 +447,7 @@ public class SavedFunnels {
             }
         }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO report_saved_funnel_rollup (funnel, day, prev_day, depth, n) VALUES (?, ?, ?, ?, ?) "
-                + "ON CONFLICT (funnel, day, prev_day, depth) DO UPDATE SET n = report_saved_funnel_rollup.n + EXCLUDED.n")) {
+                + "ON CONFLICT (funnel, day, prev_day, depth, part) DO UPDATE SET n = report_saved_funnel_rollup.n + EXCLUDED.n")) {
             boolean any = false;
             for (Map.Entry<FunnelRollup.Entry, Long> e : delta.entrySet()) {
                 if (e.getValue() != 0) {

@@ -51,31 +51,31 @@ final class SegmentRollups {
         run(c, "INSERT INTO report_seg_counter (segment, day, metric, key, n) SELECT m.seg, x.day, k.metric, '', "
                 + "sum(CASE k.metric WHEN 'events' THEN x.events ELSE x.sessions END) * ? FROM report_user_day x" + PAIRS
                 + "CROSS JOIN (VALUES ('" + ReportFold.EVENTS + "'), ('" + ReportFold.SESSIONS + "')) k(metric) GROUP BY 1, 2, 3 "
-                + "ON CONFLICT (segment, day, metric, key) DO UPDATE SET n = report_seg_counter.n + EXCLUDED.n", sign, segs, people);
+                + "ON CONFLICT (segment, day, metric, key, part) DO UPDATE SET n = report_seg_counter.n + EXCLUDED.n", sign, segs, people);
         // events by type
         run(c, "INSERT INTO report_seg_counter (segment, day, metric, key, n) SELECT m.seg, x.day, '" + ReportFold.TYPE + "', x.event_type, "
                 + "sum(x.n) * ? FROM report_user_step x" + PAIRS + "GROUP BY 1, 2, 4 "
-                + "ON CONFLICT (segment, day, metric, key) DO UPDATE SET n = report_seg_counter.n + EXCLUDED.n", sign, segs, people);
+                + "ON CONFLICT (segment, day, metric, key, part) DO UPDATE SET n = report_seg_counter.n + EXCLUDED.n", sign, segs, people);
         run(c, "INSERT INTO report_seg_product_day (segment, day, product_id, views, carts, purchases) SELECT m.seg, x.day, x.product_id, "
                 + "sum(x.views) * ?1, sum(x.carts) * ?1, sum(x.purchases) * ?1 FROM report_user_product x" + PAIRS + "GROUP BY 1, 2, 3 "
-                + "ON CONFLICT (segment, day, product_id) DO UPDATE SET views = report_seg_product_day.views + EXCLUDED.views, "
+                + "ON CONFLICT (segment, day, product_id, part) DO UPDATE SET views = report_seg_product_day.views + EXCLUDED.views, "
                 + "carts = report_seg_product_day.carts + EXCLUDED.carts, purchases = report_seg_product_day.purchases + EXCLUDED.purchases",
                 sign, segs, people);
         run(c, "INSERT INTO report_seg_search_day (segment, day, query, searches, no_result, no_click) SELECT m.seg, x.day, x.query, "
                 + "sum(x.searches) * ?1, sum(x.no_result) * ?1, sum(x.no_click) * ?1 FROM report_user_search x" + PAIRS + "GROUP BY 1, 2, 3 "
-                + "ON CONFLICT (segment, day, query) DO UPDATE SET searches = report_seg_search_day.searches + EXCLUDED.searches, "
+                + "ON CONFLICT (segment, day, query, part) DO UPDATE SET searches = report_seg_search_day.searches + EXCLUDED.searches, "
                 + "no_result = report_seg_search_day.no_result + EXCLUDED.no_result, no_click = report_seg_search_day.no_click + EXCLUDED.no_click",
                 sign, segs, people);
         run(c, "INSERT INTO report_seg_funnel (segment, day, prev_day, depth, n) SELECT m.seg, x.day, x.prev_day, x.depth, count(*) * ? "
                 + "FROM report_funnel_entry x" + PAIRS + "GROUP BY 1, 2, 3, 4 "
-                + "ON CONFLICT (segment, day, prev_day, depth) DO UPDATE SET n = report_seg_funnel.n + EXCLUDED.n", sign, segs, people);
+                + "ON CONFLICT (segment, day, prev_day, depth, part) DO UPDATE SET n = report_seg_funnel.n + EXCLUDED.n", sign, segs, people);
         run(c, "INSERT INTO report_seg_saved_funnel (segment, funnel, day, prev_day, depth, n) SELECT m.seg, x.funnel, x.day, x.prev_day, "
                 + "x.depth, count(*) * ? FROM report_saved_funnel_entry x" + PAIRS + "GROUP BY 1, 2, 3, 4, 5 "
-                + "ON CONFLICT (segment, funnel, day, prev_day, depth) DO UPDATE SET n = report_seg_saved_funnel.n + EXCLUDED.n", sign, segs, people);
+                + "ON CONFLICT (segment, funnel, day, prev_day, depth, part) DO UPDATE SET n = report_seg_saved_funnel.n + EXCLUDED.n", sign, segs, people);
         // distinct people: each day of a person in a scope against their previous day in it (as the fold keeps report_reach)
         String reach = "INSERT INTO report_seg_reach (segment, dimension, day, value, prev_day, n) SELECT m.seg, x.dimension, x.day, x.value, "
                 + "x.prev, count(*) * ? FROM (%s) x" + PAIRS + "GROUP BY 1, 2, 3, 4, 5 "
-                + "ON CONFLICT (segment, dimension, day, value, prev_day) DO UPDATE SET n = report_seg_reach.n + EXCLUDED.n";
+                + "ON CONFLICT (segment, dimension, day, value, prev_day, part) DO UPDATE SET n = report_seg_reach.n + EXCLUDED.n";
         String none = "DATE '" + ReportFold.NONE + "'";
         run(c, String.format(reach, "SELECT person, '" + ReportFold.ACTIVE + "' AS dimension, day, '' AS value, COALESCE(lag(day) OVER "
                 + "(PARTITION BY person ORDER BY day), " + none + ") AS prev FROM report_user_day WHERE person = ANY (?)"), sign, ids, segs, people);
@@ -88,7 +88,7 @@ final class SegmentRollups {
         run(c, "INSERT INTO report_seg_cohort (segment, first_day, day, n) SELECT m.seg, x.first_day, x.day, count(*) * ? FROM "
                 + "(SELECT person, day, min(day) OVER (PARTITION BY person) AS first_day, row_number() OVER (PARTITION BY person, "
                 + "date_trunc('week', day) ORDER BY day) AS rn FROM report_user_day WHERE person = ANY (?)) x" + PAIRS + "WHERE x.rn = 1 "
-                + "GROUP BY 1, 2, 3 ON CONFLICT (segment, first_day, day) DO UPDATE SET n = report_seg_cohort.n + EXCLUDED.n", sign, ids, segs, people);
+                + "GROUP BY 1, 2, 3 ON CONFLICT (segment, first_day, day, part) DO UPDATE SET n = report_seg_cohort.n + EXCLUDED.n", sign, ids, segs, people);
     }
 
     private static void run(Connection c, String sql, Object... args) throws SQLException {
@@ -257,27 +257,27 @@ final class SegmentRollups {
 
         void write(Connection c) throws SQLException {
             ReportWriter.upsertRows(c, reach.entrySet(), "INSERT INTO report_seg_reach (segment, dimension, day, value, prev_day, n) "
-                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment, dimension, day, value, prev_day) DO UPDATE SET n = report_seg_reach.n + EXCLUDED.n",
+                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment, dimension, day, value, prev_day, part) DO UPDATE SET n = report_seg_reach.n + EXCLUDED.n",
                     (s, e) -> bind(s, e.getKey(), e.getValue()), e -> e.getValue() != 0);
             ReportWriter.upsertRows(c, cohorts.entrySet(), "INSERT INTO report_seg_cohort (segment, first_day, day, n) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (segment, first_day, day) DO UPDATE SET n = report_seg_cohort.n + EXCLUDED.n",
+                    + "ON CONFLICT (segment, first_day, day, part) DO UPDATE SET n = report_seg_cohort.n + EXCLUDED.n",
                     (s, e) -> bind(s, e.getKey(), e.getValue()), e -> e.getValue() != 0);
             ReportWriter.upsertRows(c, counters.entrySet(), "INSERT INTO report_seg_counter (segment, day, metric, key, n) VALUES (?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (segment, day, metric, key) DO UPDATE SET n = report_seg_counter.n + EXCLUDED.n",
+                    + "ON CONFLICT (segment, day, metric, key, part) DO UPDATE SET n = report_seg_counter.n + EXCLUDED.n",
                     (s, e) -> bind(s, e.getKey(), e.getValue()), e -> e.getValue() != 0);
             ReportWriter.upsertRows(c, products.entrySet(), "INSERT INTO report_seg_product_day (segment, day, product_id, views, carts, purchases) "
-                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment, day, product_id) DO UPDATE SET views = report_seg_product_day.views + EXCLUDED.views, "
+                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment, day, product_id, part) DO UPDATE SET views = report_seg_product_day.views + EXCLUDED.views, "
                     + "carts = report_seg_product_day.carts + EXCLUDED.carts, purchases = report_seg_product_day.purchases + EXCLUDED.purchases",
                     (s, e) -> bind(s, e.getKey(), e.getValue()), e -> true);
             ReportWriter.upsertRows(c, searches.entrySet(), "INSERT INTO report_seg_search_day (segment, day, query, searches, no_result, no_click) "
-                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment, day, query) DO UPDATE SET searches = report_seg_search_day.searches + EXCLUDED.searches, "
+                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment, day, query, part) DO UPDATE SET searches = report_seg_search_day.searches + EXCLUDED.searches, "
                     + "no_result = report_seg_search_day.no_result + EXCLUDED.no_result, no_click = report_seg_search_day.no_click + EXCLUDED.no_click",
                     (s, e) -> bind(s, e.getKey(), e.getValue()), e -> true);
             ReportWriter.upsertRows(c, funnel.entrySet(), "INSERT INTO report_seg_funnel (segment, day, prev_day, depth, n) VALUES (?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (segment, day, prev_day, depth) DO UPDATE SET n = report_seg_funnel.n + EXCLUDED.n",
+                    + "ON CONFLICT (segment, day, prev_day, depth, part) DO UPDATE SET n = report_seg_funnel.n + EXCLUDED.n",
                     (s, e) -> bind(s, e.getKey(), e.getValue()), e -> e.getValue() != 0);
             ReportWriter.upsertRows(c, savedFunnels.entrySet(), "INSERT INTO report_seg_saved_funnel (segment, funnel, day, prev_day, depth, n) "
-                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment, funnel, day, prev_day, depth) DO UPDATE SET n = report_seg_saved_funnel.n + EXCLUDED.n",
+                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (segment, funnel, day, prev_day, depth, part) DO UPDATE SET n = report_seg_saved_funnel.n + EXCLUDED.n",
                     (s, e) -> bind(s, e.getKey(), e.getValue()), e -> e.getValue() != 0);
         }
 

@@ -479,6 +479,11 @@ class AdminUiTest {
         Map<String, Object> summary = failedSummaryOf("OPEN");
         assertEquals(summary, failedSummaryShown());
         long openBefore = (Long) summary.get("total");
+        // the projections: how many segments each folds on (one in this app)
+        assertEquals("ready", settled("projections"));
+        WebElement reporting = browser.await(WAIT, d -> d.findElements(By.xpath("//*[@data-region='projections']//tr[td[1][text()='reporting']]"))
+                .stream().findFirst().orElse(null));
+        assertEquals("1", reporting.findElements(By.tagName("td")).get(2).getText(), reporting.getText());
         // the ingest rate: two samples of the counters give per-second tiles
         browser.await(Duration.ofSeconds(30), d -> d.findElements(By.cssSelector("[data-region=ingest-rate] [data-metric=stored]")).isEmpty() ? null : true);
 

@@ -191,6 +191,7 @@ class SegmentedProfilesIT {
             Poll.until(Duration.ofSeconds(60), () -> owners(REPORTING),
                     owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
             awaitReportingCaughtUp(survivor, head);
+            assertEquals(3, new JsonPath(ClusterLoad.admin(survivor, "GET", "/api/v1/projections/reporting").body()).getInt("segments"));
             liveReports = reportSnapshot();
             assertTrue(liveReports.size() > 1000, "the reports were folded: " + liveReports.size());
             assertTrue(single("SELECT count(DISTINCT part) FROM report_counter") >= 2, "the segments added to parts of their own");
@@ -223,6 +224,7 @@ class SegmentedProfilesIT {
             assertEquals(liveAffinity, foldedAffinity, "three plugin segments fold exactly the state one folds");
             awaitReportingCaughtUp(app, head);
             assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + REPORTING + "'"), "one reporting segment");
+            assertEquals(1, new JsonPath(ClusterLoad.admin(app, "GET", "/api/v1/projections/reporting").body()).getInt("segments"));
             List<String> foldedReports = reportSnapshot();
             assertEquals(liveReports.size(), foldedReports.size(), "as many report rows");
             assertEquals(liveReports, foldedReports, "three reporting segments fold exactly the read model one folds");

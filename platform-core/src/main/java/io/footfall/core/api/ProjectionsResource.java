@@ -47,7 +47,8 @@ public class ProjectionsResource {
      * @param lag       events behind the head
      * @param error     whether a segment is in error
      */
-    public record Status(String name, boolean running, boolean replaying, long position, long head, long lag, boolean error) {
+    public record Status(String name, boolean running, boolean replaying, long position, long head, long lag, boolean error,
+                         int segments) {
     }
 
     @GET
@@ -114,7 +115,7 @@ public class ProjectionsResource {
             io.footfall.core.store.TokenPositions.Stored stored =
                     io.footfall.core.store.TokenPositions.read(dataSource, log.serializer(), name);
             long position = stored.position();
-            return new Status(name, stored.claimed(), stored.replaying(), position, head, Math.max(0, head - position), false);
+            return new Status(name, stored.claimed(), stored.replaying(), position, head, Math.max(0, head - position), false, log.segments(name));
         }
         long position = io.footfall.core.store.ProcessedPosition.lowest(p);
         if (segments.size() < log.segments(name)) {
@@ -123,6 +124,6 @@ public class ProjectionsResource {
         }
         boolean replaying = segments.values().stream().anyMatch(EventTrackerStatus::isReplaying);
         boolean error = segments.values().stream().anyMatch(EventTrackerStatus::isErrorState);
-        return new Status(name, p.isRunning(), replaying, position, head, Math.max(0, head - position), error);
+        return new Status(name, p.isRunning(), replaying, position, head, Math.max(0, head - position), error, log.segments(name));
     }
 }

@@ -80,6 +80,7 @@ export function render(main, ctx) {
     return table([
       { label: 'Projection', value: (r) => r.name },
       { label: 'Running', value: (r) => (r.running ? 'yes' : 'no') + (r.replaying ? ', replaying' : '') + (r.error ? ', in error' : '') },
+      { label: 'Segments', value: (r) => num(r.segments ?? 1), num: true },
       { label: 'Position', value: (r) => num(r.position), num: true },
       { label: 'Head', value: (r) => num(r.head), num: true },
       { label: 'Lag', value: (r) => num(r.lag), num: true },

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * The profile projection folding on three segments (ADR 0021, {@code footfall.processing.segments.profiles=3}) shared by
  * two instances ends in exactly the profiles, identity links and timelines that one segment folds from the same log, and
  * a plugin folded by person on three segments ({@code footfall.processing.segments.plugins=3}, the category-affinity
- * plugin) in exactly the state one segment folds:
+ * plugin) in exactly the state one segment folds, and the reporting projection on three segments
+ * ({@code footfall.processing.segments.reporting=3}, with the segmentation plugin's memberships) in exactly the read
+ * model one segment folds:
  * simulated storefront load, with the identity cases that move people between keys sent during it (a known user logging
  * in on a device with its own history, a device shared by two users, an alias between two users with history, an
  * unmerge and activity after it). The balancer gives the second instance profile segments; the instance holding segment
@@ -63,6 +65,7 @@ class SegmentedProfilesIT {
     void threeSegmentsOnTwoInstancesFoldExactlyWhatOneFolds() throws Exception {
         List<String> liveAffinity;
         List<String> liveReports;
+        long reportedHead;
         ConcurrentLinkedQueue<ClusterLoad.Batch> pending = ClusterLoad.batches(31, 150, 10, 100);
         int total = ClusterLoad.messages(pending);
         Map<String, String> segmented = new HashMap<>(env);
@@ -70,18 +73,26 @@ class SegmentedProfilesIT {
         // one plugin, folded by person (SPI 1.6): its segments and the profile projection's are most of what the
         // balancer spreads
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_PLUGINS", "3");
-        // and the reporting projection (ADR 0021, step 5): its segments write one after the other
+        // and the reporting projection (ADR 0021, step 5): each segment adds to its own part of the rollups; the
+        // segmentation plugin (one segment) appends the Segment Entered/Exited events whose memberships the segments fold
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_REPORTING", "3");
         String noPlugins = java.nio.file.Files.createTempDirectory("segments-plugins-").toString();
-        String affinityOnly = affinityOnly();
         segmented.put("FOOTFALL_PLUGINS_PATH", noPlugins);
-        segmented.put("FOOTFALL_PLUGINS_BUILTIN", affinityOnly);
+        segmented.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "segmentation"));
         List<String> live;
         long head;
         try (AppProcess a = new AppProcess(segmented, AppProcess.logFile("segments-a.log").toPath());
              AppProcess b = new AppProcess(segmented, AppProcess.logFile("segments-b.log").toPath())) {
             a.start();
             b.start();
+            // rule segments whose memberships come and go with the load (ADR 0015: the reporting projection adds
+            // and takes out whole people when they enter and leave)
+            String rules = "{\"segments\":[{\"id\":\"viewers\",\"when\":{\"event\":\"Product Viewed\",\"atLeast\":2,\"within\":\"P2D\"}},"
+                    + "{\"id\":\"browsing\",\"when\":{\"event\":\"Product Viewed\",\"atLeast\":1,\"within\":\"PT6H\"}},"
+                    + "{\"id\":\"buyers\",\"when\":{\"profile\":\"orders\",\"op\":\">\",\"value\":0}}]}";
+            HttpResponse<String> configured = put(a, "/api/v1/plugins/segmentation/config",
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("rules", rules)));
+            assertEquals(200, configured.statusCode(), configured.body());
             // the balancer hands profile segments to the second instance (ADR 0018, segment by segment)
             long spreadStarted = System.nanoTime();
             Poll.until(Duration.ofSeconds(120), () -> profileOwners().values().stream().distinct().count(), owners -> owners == 2);
@@ -190,7 +201,13 @@ class SegmentedProfilesIT {
             liveAffinity = affinitySnapshot();
             Poll.until(Duration.ofSeconds(60), () -> owners(REPORTING),
                     owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
-            awaitReportingCaughtUp(survivor, head);
+            // the segmentation plugin has folded the log (its transitions are appended as it folds), then the reports
+            Poll.until(Duration.ofSeconds(180), () -> Poll.json(ClusterLoad.admin(survivor, "GET", "/api/v1/plugins/segmentation").body()),
+                    p -> "RUNNING".equals(p.getString("state")) && p.getLong("position") > 0 && p.getLong("lag") == 0);
+            reportedHead = ClusterLoad.awaitProfilesCaughtUp(survivor, head).getLong("head");
+            awaitReportingCaughtUp(survivor, reportedHead);
+            assertTrue(single("SELECT count(*) FROM report_segment_member") > 0 && single("SELECT count(*) FROM report_seg_counter") > 0,
+                    "the segmentation plugin's transitions were folded into the segments' rollups");
             assertEquals(3, new JsonPath(ClusterLoad.admin(survivor, "GET", "/api/v1/projections/reporting").body()).getInt("segments"));
             liveReports = reportSnapshot();
             assertTrue(liveReports.size() > 1000, "the reports were folded: " + liveReports.size());
@@ -200,8 +217,12 @@ class SegmentedProfilesIT {
                     + "all three owned by the survivor %.1f s after the kill (%d acknowledged by then); %d barrier events%n",
                     total, spread, spreadAfter, failover, ackedAtTakeover, barriers);
             System.out.printf("SEGMENTED-PLUGIN category-affinity: %d state rows%n", liveAffinity.size());
+            System.out.printf("SEGMENTED-REPORTING %d rows on three segments; %d segment memberships, %d Segment Entered/Exited events%n",
+                    liveReports.size(), single("SELECT count(*) FROM report_segment_member"),
+                    single("SELECT count(*) FROM domainevententry WHERE convert_from(payload, 'UTF8') LIKE '%plugin:segmentation%'"));
         }
 
+        assertEquals(reportedHead, single("SELECT max(globalindex) FROM domainevententry"), "nothing was appended after the reports were compared");
         // the same log folded from scratch on one segment
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement s = c.createStatement()) {
             s.executeUpdate("TRUNCATE profile, identity_link, profile_timeline");
@@ -211,7 +232,8 @@ class SegmentedProfilesIT {
         }
         Map<String, String> one = new HashMap<>(env);
         one.put("FOOTFALL_PLUGINS_PATH", noPluginsAgain());
-        one.put("FOOTFALL_PLUGINS_BUILTIN", affinityOnly());
+        // (without the segmentation plugin: its transitions are in the log already)
+        one.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity"));
         try (AppProcess app = new AppProcess(one, AppProcess.logFile("segments-one.log").toPath())) {
             app.start();
             ClusterLoad.awaitProfilesCaughtUp(app, head);
@@ -222,7 +244,7 @@ class SegmentedProfilesIT {
             List<String> foldedAffinity = affinitySnapshot();
             assertEquals(liveAffinity.size(), foldedAffinity.size(), "as many plugin state rows");
             assertEquals(liveAffinity, foldedAffinity, "three plugin segments fold exactly the state one folds");
-            awaitReportingCaughtUp(app, head);
+            awaitReportingCaughtUp(app, reportedHead);
             assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + REPORTING + "'"), "one reporting segment");
             assertEquals(1, new JsonPath(ClusterLoad.admin(app, "GET", "/api/v1/projections/reporting").body()).getInt("segments"));
             List<String> foldedReports = reportSnapshot();
@@ -265,15 +287,17 @@ class SegmentedProfilesIT {
 
     private static final String AFFINITY = "plugin:category-affinity";
 
-    /** A built-in plugin directory holding only the packaged category-affinity plugin. */
-    private static String affinityOnly() throws java.io.IOException {
-        java.nio.file.Path packaged = java.nio.file.Path.of(System.getProperty("footfall.app.jar")).getParent()
-                .resolve("plugins").resolve("category-affinity");
+    /** A built-in plugin directory holding only the given packaged plugins. */
+    private static String builtin(String... plugins) throws java.io.IOException {
         java.nio.file.Path builtin = java.nio.file.Files.createTempDirectory("segments-builtin-");
-        java.nio.file.Path target = java.nio.file.Files.createDirectory(builtin.resolve("category-affinity"));
-        try (var jars = java.nio.file.Files.list(packaged)) {
-            for (java.nio.file.Path jar : jars.toList()) {
-                java.nio.file.Files.copy(jar, target.resolve(jar.getFileName()));
+        for (String plugin : plugins) {
+            java.nio.file.Path packaged = java.nio.file.Path.of(System.getProperty("footfall.app.jar")).getParent()
+                    .resolve("plugins").resolve(plugin);
+            java.nio.file.Path target = java.nio.file.Files.createDirectory(builtin.resolve(plugin));
+            try (var jars = java.nio.file.Files.list(packaged)) {
+                for (java.nio.file.Path jar : jars.toList()) {
+                    java.nio.file.Files.copy(jar, target.resolve(jar.getFileName()));
+                }
             }
         }
         return builtin.toString();
@@ -419,6 +443,13 @@ class SegmentedProfilesIT {
     private static void send(AppProcess app, String... messages) throws Exception {
         HttpResponse<String> response = post(app, "/v1/batch", "{\"batch\":[" + String.join(",", messages) + "]}", false);
         assertEquals(200, response.statusCode(), response.body());
+    }
+
+    private static HttpResponse<String> put(AppProcess app, String path, String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.uri(path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin-secret".getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(AppProcess app, String path, String json, boolean asAdmin) throws Exception {

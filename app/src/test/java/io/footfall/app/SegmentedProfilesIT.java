@@ -446,17 +446,17 @@ class SegmentedProfilesIT {
     }
 
     private static HttpResponse<String> put(AppProcess app, String path, String json) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.uri(path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin-secret".getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return request(app, "PUT", path, json, "admin:admin-secret");
     }
 
     private static HttpResponse<String> post(AppProcess app, String path, String json, boolean asAdmin) throws Exception {
-        String credentials = asAdmin ? "admin:admin-secret" : KEY + ":";
+        return request(app, "POST", path, json, asAdmin ? "admin:admin-secret" : KEY + ":");
+    }
+
+    private static HttpResponse<String> request(AppProcess app, String method, String path, String json, String credentials) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.uri(path))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1421,19 +1421,39 @@ public final class BenchMain {
                     String.format(Locale.ROOT, "%.2f × one", pair.seconds() / single.seconds()), pair.caughtUp() ? "info" : "NOT CAUGHT UP");
         }
         if (options.clusterProfileSegments > 1) {
-            segmentFolds(source, stored, PROFILES_STATUS, options.clusterProfileSegments);
+            segmentFolds(source, stored, Segmented.PROFILES, options.clusterProfileSegments);
         }
         if (options.clusterPluginSegments > 1) {
-            segmentFolds(source, stored, AFFINITY_STATUS, options.clusterPluginSegments);
+            segmentFolds(source, stored, Segmented.AFFINITY, options.clusterPluginSegments);
         }
         if (options.clusterReportingSegments > 1) {
-            segmentFolds(source, stored, REPORTING_STATUS, options.clusterReportingSegments);
+            segmentFolds(source, stored, Segmented.REPORTING, options.clusterReportingSegments);
         }
     }
 
     private static final String PROFILES_STATUS = "/api/v1/projections/profiles";
-    private static final String REPORTING_STATUS = "/api/v1/projections/reporting";
-    private static final String AFFINITY_STATUS = "/api/v1/plugins/category-affinity";
+
+    /** A processor the cluster part can fold on several segments: its setting, status path, labels and plugin (if any). */
+    private enum Segmented {
+        PROFILES("FOOTFALL_PROCESSING_SEGMENTS_PROFILES", PROFILES_STATUS, "profiles-", "profile projection", null),
+        REPORTING("FOOTFALL_PROCESSING_SEGMENTS_REPORTING", "/api/v1/projections/reporting", "reporting-", "reporting projection", null),
+        AFFINITY("FOOTFALL_PROCESSING_SEGMENTS_PLUGINS", "/api/v1/plugins/category-affinity", "affinity-", "the plugin", "category-affinity");
+
+        final String setting;
+        final String status;
+        final String label;
+        final String processor;
+        /** The one built-in plugin the folds run with, or null for none. */
+        final String plugin;
+
+        Segmented(String setting, String status, String label, String processor, String plugin) {
+            this.setting = setting;
+            this.status = status;
+            this.label = label;
+            this.processor = processor;
+            this.plugin = plugin;
+        }
+    }
 
     /**
      * A processor on several segments (ADR 0021), the profile projection ({@code --cluster-profile-segments}), the
@@ -1443,14 +1463,14 @@ public final class BenchMain {
      * {@code n}, and two instances sharing them. Reports when the processor caught up (the person keyer keys the log
      * first, behind the head, so its time is included).
      */
-    private void segmentFolds(String source, long stored, String watched, int n) throws Exception {
-        boolean plugin = watched.equals(AFFINITY_STATUS);
+    private void segmentFolds(String source, long stored, Segmented kind, int n) throws Exception {
+        String watched = kind.status;
         Path none = Files.createTempDirectory("footfall-bench-no-plugins-");
         Path builtin = none;
-        if (plugin) {
-            builtin = Files.createTempDirectory("footfall-bench-affinity-");
-            Path packaged = options.appJar.toAbsolutePath().getParent().resolve("plugins").resolve("category-affinity");
-            Path target = Files.createDirectory(builtin.resolve("category-affinity"));
+        if (kind.plugin != null) {
+            builtin = Files.createTempDirectory("footfall-bench-" + kind.plugin + "-");
+            Path packaged = options.appJar.toAbsolutePath().getParent().resolve("plugins").resolve(kind.plugin);
+            Path target = Files.createDirectory(builtin.resolve(kind.plugin));
             try (var jars = Files.list(packaged)) {
                 for (Path jar : jars.toList()) {
                     Files.copy(jar, target.resolve(jar.getFileName()));
@@ -1459,17 +1479,15 @@ public final class BenchMain {
         }
         Map<String, String> noPlugins = Map.of("FOOTFALL_PLUGINS_BUILTIN", builtin.toString(), "FOOTFALL_PLUGINS_PATH", none.toString());
         Map<String, String> segmented = new java.util.HashMap<>(noPlugins);
-        boolean reporting = watched.equals(REPORTING_STATUS);
-        segmented.put(plugin ? "FOOTFALL_PROCESSING_SEGMENTS_PLUGINS" : reporting ? "FOOTFALL_PROCESSING_SEGMENTS_REPORTING"
-                : "FOOTFALL_PROCESSING_SEGMENTS_PROFILES", Integer.toString(n));
-        String what = plugin ? "category-affinity only" : "no plugins";
-        String processor = plugin ? "the plugin" : reporting ? "reporting projection" : "profile projection";
+        segmented.put(kind.setting, Integer.toString(n));
+        String what = kind.plugin != null ? kind.plugin + " only" : "no plugins";
+        String processor = kind.processor;
         String events = String.format(Locale.ROOT, "%,d", stored);
         boolean pin = Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
         for (boolean pinned : pin ? List.of(false, true) : List.of(false)) {
             String shape = pinned ? "one core per instance" : "instances share the cores";
             String suffix = pinned ? "-pinned" : "";
-            String label = plugin ? "affinity-" : reporting ? "reporting-" : "profiles-";
+            String label = kind.label;
             Fold base = fold(label + "1seg" + suffix, pg.copyDatabase(source, "cluster_seg1"), 1, pinned, noPlugins, watched);
             report.row("cluster, " + what + " (" + shape + "): " + events + " events, " + processor + " caught up, one instance, 1 segment",
                     String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", base.profilesSeconds(), base.cpuSeconds()), "",

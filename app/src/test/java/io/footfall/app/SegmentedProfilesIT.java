@@ -65,20 +65,21 @@ class SegmentedProfilesIT {
     void threeSegmentsOnTwoInstancesFoldExactlyWhatOneFolds() throws Exception {
         List<String> liveAffinity;
         List<String> liveReports;
+        String liveRules;
         long reportedHead;
         ConcurrentLinkedQueue<ClusterLoad.Batch> pending = ClusterLoad.batches(31, 150, 10, 100);
         int total = ClusterLoad.messages(pending);
         Map<String, String> segmented = new HashMap<>(env);
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_PROFILES", "3");
-        // one plugin, folded by person (SPI 1.6): its segments and the profile projection's are most of what the
-        // balancer spreads
+        // plugins folded by person (SPI 1.6): category-affinity (per-person state) and basket rules (its baskets in a log
+        // per part, SPI 1.7); their segments and the profile projection's are most of what the balancer spreads
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_PLUGINS", "3");
         // and the reporting projection (ADR 0021, step 5): each segment adds to its own part of the rollups; the
         // segmentation plugin (one segment) appends the Segment Entered/Exited events whose memberships the segments fold
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_REPORTING", "3");
         String noPlugins = java.nio.file.Files.createTempDirectory("segments-plugins-").toString();
         segmented.put("FOOTFALL_PLUGINS_PATH", noPlugins);
-        segmented.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "segmentation"));
+        segmented.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "basket-rules", "segmentation"));
         List<String> live;
         long head;
         try (AppProcess a = new AppProcess(segmented, AppProcess.logFile("segments-a.log").toPath());
@@ -93,6 +94,10 @@ class SegmentedProfilesIT {
             HttpResponse<String> configured = put(a, "/api/v1/plugins/segmentation/config",
                     new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("rules", rules)));
             assertEquals(200, configured.statusCode(), configured.body());
+            // every rule the few simulated orders hold, so that the comparison with one segment has rules to compare
+            HttpResponse<String> basketConfig = put(a, "/api/v1/plugins/basket-rules/config",
+                    "{\"min-count\":\"1\",\"min-confidence\":\"0\",\"min-lift\":\"0\"}");
+            assertEquals(200, basketConfig.statusCode(), basketConfig.body());
             // the balancer hands profile segments to the second instance (ADR 0018, segment by segment)
             long spreadStarted = System.nanoTime();
             Poll.until(Duration.ofSeconds(120), () -> profileOwners().values().stream().distinct().count(), owners -> owners == 2);
@@ -199,6 +204,12 @@ class SegmentedProfilesIT {
             assertEquals(3, affinity.getInt("segments"), affinity.prettify());
             assertEquals("BY_PERSON", affinity.getString("descriptor.partitioning"), affinity.prettify());
             liveAffinity = affinitySnapshot();
+            // basket rules: its three segments appended to logs of their own; training reads them all
+            Poll.until(Duration.ofSeconds(60), () -> owners(BASKETS),
+                    owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
+            assertTrue(single("SELECT count(*) FROM plugin_state WHERE plugin_id = 'basket-rules' AND key LIKE 'meta#part%'") >= 2,
+                    "the segments appended baskets to parts of their own");
+            liveRules = trainBaskets(survivor);
             Poll.until(Duration.ofSeconds(60), () -> owners(REPORTING),
                     owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
             // the segmentation plugin has folded the log (its transitions are appended as it folds), then the reports
@@ -226,14 +237,14 @@ class SegmentedProfilesIT {
         // the same log folded from scratch on one segment
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement s = c.createStatement()) {
             s.executeUpdate("TRUNCATE profile, identity_link, profile_timeline");
-            s.executeUpdate("DELETE FROM tokenentry WHERE processorname IN ('profiles', '" + AFFINITY + "', '" + REPORTING + "')");
+            s.executeUpdate("DELETE FROM tokenentry WHERE processorname IN ('profiles', '" + AFFINITY + "', '" + BASKETS + "', '" + REPORTING + "')");
             s.executeUpdate("TRUNCATE " + String.join(", ", REPORT_TABLES));
-            s.executeUpdate("DELETE FROM plugin_state WHERE plugin_id = 'category-affinity'");
+            s.executeUpdate("DELETE FROM plugin_state WHERE plugin_id IN ('category-affinity', 'basket-rules')");
         }
         Map<String, String> one = new HashMap<>(env);
         one.put("FOOTFALL_PLUGINS_PATH", noPluginsAgain());
         // (without the segmentation plugin: its transitions are in the log already)
-        one.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity"));
+        one.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "basket-rules"));
         try (AppProcess app = new AppProcess(one, AppProcess.logFile("segments-one.log").toPath())) {
             app.start();
             ClusterLoad.awaitProfilesCaughtUp(app, head);
@@ -244,6 +255,8 @@ class SegmentedProfilesIT {
             List<String> foldedAffinity = affinitySnapshot();
             assertEquals(liveAffinity.size(), foldedAffinity.size(), "as many plugin state rows");
             assertEquals(liveAffinity, foldedAffinity, "three plugin segments fold exactly the state one folds");
+            assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + BASKETS + "'"), "one basket-rules segment");
+            assertEquals(liveRules, trainBaskets(app), "training on three segments' parts finds exactly the rules one segment's log gives");
             awaitReportingCaughtUp(app, reportedHead);
             assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + REPORTING + "'"), "one reporting segment");
             assertEquals(1, new JsonPath(ClusterLoad.admin(app, "GET", "/api/v1/projections/reporting").body()).getInt("segments"));
@@ -286,6 +299,35 @@ class SegmentedProfilesIT {
     }
 
     private static final String AFFINITY = "plugin:category-affinity";
+    private static final String BASKETS = "plugin:basket-rules";
+
+    /**
+     * Trains basket rules once the plugin has folded the log; answers the run's figures (timings left out) and every
+     * published rule, sorted.
+     */
+    private static String trainBaskets(AppProcess app) {
+        Poll.until(Duration.ofSeconds(180), () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/basket-rules").body()),
+                p -> "RUNNING".equals(p.getString("state")) && p.getLong("position") > 0 && p.getLong("lag") == 0);
+        HttpResponse<String> started = ClusterLoad.admin(app, "POST", "/api/v1/plugins/basket-rules/train");
+        assertEquals(202, started.statusCode(), started.body());
+        String job = new JsonPath(started.body()).getString("id");
+        JsonPath done = Poll.until(Duration.ofSeconds(120),
+                () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/basket-rules/jobs/" + job).body()),
+                j -> !List.of("REQUESTED", "RUNNING").contains(j.getString("status")));
+        assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
+        Map<String, Object> metrics = new java.util.TreeMap<>(done.getMap("report.metrics"));
+        metrics.keySet().removeIf(k -> k.endsWith("Millis") || k.endsWith("Seconds"));
+        assertTrue(((Number) metrics.get("baskets")).doubleValue() > 10 && ((Number) metrics.get("rules")).doubleValue() > 10,
+                "the simulated shoppers' orders were mined: " + metrics);
+        JsonPath rules = Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/basket-rules/results?type=ASSOCIATION_RULE&limit=1000").body());
+        List<String> published = new ArrayList<>();
+        for (Object rule : rules.getList("result")) {
+            published.add(String.valueOf(rule));
+        }
+        java.util.Collections.sort(published);
+        System.out.printf("SEGMENTED-PLUGIN basket-rules: %s, %d rules%n", metrics, published.size());
+        return metrics + " " + published;
+    }
 
     /** A built-in plugin directory holding only the given packaged plugins. */
     private static String builtin(String... plugins) throws java.io.IOException {

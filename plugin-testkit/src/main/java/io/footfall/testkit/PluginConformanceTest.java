@@ -362,11 +362,14 @@ public abstract class PluginConformanceTest {
      * A plugin that declares {@link Partitioning#BY_PERSON} keeps its side of that promise: the host may fold people on
      * different segments, in any interleaving. The simulation's people (identifiers joined by the events that name two
      * of them) are split over two segments; their events are fed in chunks that alternate between the segments, each
-     * person's in log order. No state key may be changed by the events of both segments (a key two people share would be
-     * overwritten by concurrent segments in the host), and the state and the latest results must equal those of the same
-     * simulation fed in log order. Skipped for a plugin folded on one segment.
+     * person's in log order, each segment's batches of its own part ({@link io.footfall.api.plugin.EventBatch#part()}). No
+     * state key may be changed by the events of both segments (a key two people share would be overwritten by concurrent
+     * segments in the host), and the state and the latest results must equal those of the same simulation fed in log
+     * order on part 0 — except the keys of parts ({@link io.footfall.api.store.StateStore#partKey}), which hold each
+     * part's share of a figure and so differ by construction: for those, training on the folded-apart state must publish
+     * what training on the in-order state publishes. Skipped for a plugin folded on one segment.
      *
-     * @since 0.6
+     * @since 0.6 (parts since 1.7)
      */
     @Test
     @DisplayName("by person: people folded apart, in any interleaving, give the same state, and no state key is shared")
@@ -389,7 +392,7 @@ public abstract class PluginConformanceTest {
                     }
                     List<BehaviorEvent> part = own.subList(next[segment], Math.min(own.size(), next[segment] + chunk));
                     Map<String, byte[]> before = split.state().snapshot();
-                    split.feed(part);
+                    split.feed(segment, part);
                     for (String key : changedKeys(before, split.state().snapshot())) {
                         Integer earlier = changedBy.putIfAbsent(key, segment);
                         if (earlier != null && earlier != segment) {
@@ -401,15 +404,38 @@ public abstract class PluginConformanceTest {
                     more = true;
                 }
             }
-            Map<String, byte[]> apart = split.state().snapshot();
-            Map<String, byte[]> ordered = inOrder.state().snapshot();
+            Map<String, byte[]> apart = withoutParts(split.state().snapshot());
+            Map<String, byte[]> ordered = withoutParts(inOrder.state().snapshot());
             assertTrue(InMemoryStateStore.sameContent(apart, ordered), () -> "state differs when people are folded apart: "
                     + stateDifference(apart, ordered));
             Map<ResultKey, Result> apartResults = split.results().latest();
             Map<ResultKey, Result> orderedResults = inOrder.results().latest();
             assertTrue(apartResults.equals(orderedResults), () -> "latest results differ when people are folded apart: "
                     + difference(apartResults, orderedResults));
+            if (split.state().snapshot().keySet().stream().anyMatch(PluginConformanceTest::isPartKey)) {
+                // the parts differ by construction: what the plugin makes of them must not
+                Instant cutoff = trainingCutoff(simulation());
+                split.train(cutoff);
+                inOrder.train(cutoff);
+                Map<ResultKey, Result> apartTrained = split.results().latest();
+                Map<ResultKey, Result> orderedTrained = inOrder.results().latest();
+                assertTrue(apartTrained.equals(orderedTrained), () -> "training on parts folded apart publishes other results: "
+                        + difference(apartTrained, orderedTrained));
+            }
         }
+    }
+
+    /** Whether a state key is a part's share of a figure ({@code …#part<n>}, {@link io.footfall.api.store.StateStore#partKey}). */
+    static boolean isPartKey(String key) {
+        int mark = key.lastIndexOf(io.footfall.api.store.StateStore.PART_MARK);
+        int digits = mark + io.footfall.api.store.StateStore.PART_MARK.length();
+        return mark >= 0 && digits < key.length() && key.substring(digits).chars().allMatch(Character::isDigit);
+    }
+
+    private static Map<String, byte[]> withoutParts(Map<String, byte[]> state) {
+        Map<String, byte[]> out = new java.util.TreeMap<>(state);
+        out.keySet().removeIf(PluginConformanceTest::isPartKey);
+        return out;
     }
 
     private static Set<String> changedKeys(Map<String, byte[]> before, Map<String, byte[]> after) {

@@ -185,6 +185,17 @@ public final class PluginHarness implements AutoCloseable {
      * @throws PluginInvocationException when {@code onEvents} throws and {@link #failFast(boolean)} is on
      */
     public PluginHarness feed(List<BehaviorEvent> events) {
+        return feed(0, events);
+    }
+
+    /**
+     * Feeds events as the segment {@code part} of a plugin folded by person would fold them: appended to the log in
+     * this order, delivered in batches whose {@link EventBatch#part()} is {@code part}. A test of a plugin folded by
+     * person feeds each person's events to one part.
+     *
+     * @since 1.7
+     */
+    public PluginHarness feed(int part, List<BehaviorEvent> events) {
         requireOpen();
         List<PositionedEvent> appended = new ArrayList<>(events.size());
         for (BehaviorEvent e : events) {
@@ -192,7 +203,7 @@ public final class PluginHarness implements AutoCloseable {
             appended.add(p);
             fed.add(p);
         }
-        deliver(appended, false);
+        deliver(appended, false, part);
         return this;
     }
 
@@ -266,7 +277,7 @@ public final class PluginHarness implements AutoCloseable {
         results.clear();
         deadLetters.clear();
         openPlugin();
-        deliver(fed, true);
+        deliver(fed, true, 0);
         return this;
     }
 
@@ -428,7 +439,7 @@ public final class PluginHarness implements AutoCloseable {
         }
     }
 
-    private void deliver(List<PositionedEvent> events, boolean replay) {
+    private void deliver(List<PositionedEvent> events, boolean replay, int part) {
         List<PositionedEvent> batch = new ArrayList<>(Math.min(batchSize, events.size()));
         for (PositionedEvent p : events) {
             if (!descriptor.consumes(p.event().typeLabel())) {
@@ -436,12 +447,12 @@ public final class PluginHarness implements AutoCloseable {
             }
             batch.add(new PositionedEvent(p.position(), visible(p.event())));
             if (batch.size() == batchSize) {
-                deliverBatch(new EventBatch(batch, replay));
+                deliverBatch(new EventBatch(batch, replay, part));
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            deliverBatch(new EventBatch(batch, replay));
+            deliverBatch(new EventBatch(batch, replay, part));
         }
     }
 

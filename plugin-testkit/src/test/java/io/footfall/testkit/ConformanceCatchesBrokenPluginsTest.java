@@ -88,6 +88,43 @@ class ConformanceCatchesBrokenPluginsTest {
         }
     }
 
+    /** Keeps its total in parts (SPI 1.7) and sums them when training: foldable by person. */
+    static class ByPersonWithPartTotals extends ByPerson {
+        @Override
+        public void onEvents(EventBatch batch) {
+            super.onEvents(batch);
+            String key = io.footfall.api.store.StateStore.partKey("total", batch.part());
+            long total = context.state().get(key).map(b -> java.nio.ByteBuffer.wrap(b).getLong()).orElse(0L) + batch.events().size();
+            context.state().put(key, java.nio.ByteBuffer.allocate(8).putLong(total).array());
+        }
+
+        @Override
+        public io.footfall.api.plugin.TrainingReport train(io.footfall.api.plugin.TrainingContext training) {
+            io.footfall.api.plugin.TrainingReport report = super.train(training);
+            context.results().publish(new io.footfall.api.result.ReportTable("total", List.of("events"), List.of(List.of(total()))));
+            return report;
+        }
+
+        long total() {
+            return context.state().parts("total").values().stream().mapToLong(b -> java.nio.ByteBuffer.wrap(b).getLong()).sum();
+        }
+    }
+
+    /** Writes its total in parts but reads only part 0 when training: loses the other segments' counts. */
+    static class ByPersonReadingOnePart extends ByPersonWithPartTotals {
+        @Override
+        long total() {
+            return context.state().get(io.footfall.api.store.StateStore.partKey("total", 0)).map(b -> java.nio.ByteBuffer.wrap(b).getLong())
+                    .orElse(0L);
+        }
+    }
+
+    @Test
+    void aFigureKeptInPartsPassesWhenTrainingMergesThePartsAndFailsWhenItDoesNot() {
+        conformance(ByPersonWithPartTotals::new).foldsPeopleApartAlike();
+        fails(conformance(ByPersonReadingOnePart::new)::foldsPeopleApartAlike, "training on parts folded apart publishes other results");
+    }
+
     @Test
     void aStateKeySharedByPeopleFailsThePartitioningCheck() {
         conformance(ByPerson::new).foldsPeopleApartAlike();

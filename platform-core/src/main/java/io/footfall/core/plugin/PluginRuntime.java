@@ -41,6 +41,11 @@ final class PluginRuntime {
 
     private static final Logger LOG = Logger.getLogger(PluginRuntime.class);
     private static final String BATCH = PluginRuntime.class.getName() + ".batch";
+    /**
+     * The part a dead letter's retry writes shared figures to (SPI 1.7): no segment's (segments are 0–63), and retries
+     * of all instances take one advisory lock in turn, so it has one writer at a time, like a segment's part.
+     */
+    static final int RETRY_PART = 64;
     /** After this many failed batches in a row the plugin is stopped (state FAILED). */
     static final int MAX_CONSECUTIVE_FAILURES = 5;
 
@@ -329,7 +334,12 @@ final class PluginRuntime {
         try {
             return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
                 try (Connection c = host.dataSource().getConnection()) {
-                    Failure failure = deliver(c, events, false);
+                    // retries of other instances wait: they all write the retry part
+                    try (java.sql.PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                        lock.setLong(1, ("footfall-plugin-retry:" + id).hashCode());
+                        lock.execute();
+                    }
+                    Failure failure = deliver(c, events, false, RETRY_PART);
                     String error = failure == null ? null : failure.error();
                     host.deadLetters().update(c, letter.id(), error == null ? "RETRIED" : "PARKED", error);
                     if (failure != null && failure.abandoned()) {
@@ -462,8 +472,8 @@ final class PluginRuntime {
      * Hands events to the plugin and, on success, writes its state and results on the given
      * transaction-bound connection. Returns null on success, the failure otherwise (nothing written).
      */
-    private Failure deliver(Connection c, List<PositionedEvent> events, boolean replay) throws SQLException {
-        EventBatch batch = new EventBatch(events, replay);
+    private Failure deliver(Connection c, List<PositionedEvent> events, boolean replay, int part) throws SQLException {
+        EventBatch batch = new EventBatch(events, replay, part);
         MiningPlugin instance = plugin;
         if (instance == null) {
             // released by a quarantine while its processor was still stopping: parked, retried after enable
@@ -512,12 +522,12 @@ final class PluginRuntime {
         }
     }
 
-    private void onBatchCommitting(List<PositionedEvent> events, boolean replay) {
+    private void onBatchCommitting(List<PositionedEvent> events, boolean replay, int part) {
         // held until the batch's transaction has ended: a training run's exclusive work sees it committed or not begun
         folds.readLock().lock();
         CurrentUnitOfWork.get().root().onCleanup(u -> folds.readLock().unlock());
         try (Connection c = host.dataSource().getConnection()) {
-            Failure failure = deliver(c, events, replay);
+            Failure failure = deliver(c, events, replay, part);
             if (failure == null) {
                 processedEvents.addAndGet(events.size());
                 consecutiveFailures.set(0);
@@ -608,7 +618,10 @@ final class PluginRuntime {
             List<PositionedEvent> batch = uow.getOrComputeResource(BATCH, key -> {
                 List<PositionedEvent> events = new ArrayList<>();
                 boolean replay = ReplayToken.isReplay(message);
-                uow.onPrepareCommit(u -> onBatchCommitting(events, replay));
+                // the batch's part of shared figures (SPI 1.7) is its segment: only this segment's batches write it
+                Integer segment = uow.getResource("Processor[" + processorName(id) + "]/SegmentId");
+                int part = segment == null ? 0 : segment;
+                uow.onPrepareCommit(u -> onBatchCommitting(events, replay, part));
                 return events;
             });
             batch.add(new PositionedEvent(position, event));

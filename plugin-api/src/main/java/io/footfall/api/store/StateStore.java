@@ -46,4 +46,44 @@ public interface StateStore {
 
     /** Keys starting with the prefix, sorted, at most {@code limit}. */
     List<String> keys(String prefix, int limit);
+
+    /** What {@link #partKey} puts between a key and its part number. */
+    String PART_MARK = "#part";
+
+    /**
+     * The key under which one part keeps its share of a figure several people add to: {@code key + "#part" + part}.
+     * A plugin folded by person writes such a figure only under the key of its batch's part
+     * ({@link io.footfall.api.plugin.EventBatch#part()}) and reads all of them with {@link #parts} — e.g. order counts
+     * summed over the parts, a log read part by part, a high-water mark as the largest. The test kit recognises these
+     * keys by the mark and lets two segments' parts differ from a one-segment fold's; everything else must be equal.
+     *
+     * @param key  the figure's key (at most 500 characters)
+     * @param part the part, 0 or more
+     * @return the part's key
+     * @since 1.7
+     */
+    static String partKey(String key, int part) {
+        if (part < 0) {
+            throw new IllegalArgumentException("part must be 0 or more: " + part);
+        }
+        return key + PART_MARK + part;
+    }
+
+    /**
+     * Every part's value of a figure written with {@link #partKey}, by part number, read together (the batch's own
+     * pending writes included). The default lists the keys and reads them with {@link #getAll}.
+     *
+     * @param key the figure's key, without part
+     * @return part → value, for the parts that have one (a mutable map the caller may keep)
+     * @since 1.7
+     */
+    default Map<Integer, byte[]> parts(String key) {
+        String prefix = key + PART_MARK;
+        Map<Integer, byte[]> out = new java.util.TreeMap<>();
+        List<String> keys = keys(prefix, 100_000).stream()
+                .filter(k -> k.length() > prefix.length() && k.substring(prefix.length()).chars().allMatch(Character::isDigit))
+                .toList();
+        getAll(keys).forEach((k, v) -> out.put(Integer.parseInt(k.substring(prefix.length())), v));
+        return out;
+    }
 }

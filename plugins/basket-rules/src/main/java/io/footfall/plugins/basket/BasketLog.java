@@ -11,14 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The baskets in the plugin's state: an append-only log of chunks of at most {@value #CHUNK} baskets under
- * {@code baskets/<chunk number, 8 digits>}, and {@value #META} holding the number of the chunk being filled and
- * the number of baskets appended so far. A batch reads and rewrites the open chunk once, so the cost of a batch
- * does not grow with history, and training reads {@code baskets / CHUNK} values. Which chunk a basket lands in
- * depends only on how many baskets came before it, so the state is the same however the events were batched.
+ * The baskets in the plugin's state: one append-only log per part (SPI 1.7, {@link io.footfall.api.plugin.EventBatch#part()}),
+ * each of chunks of at most {@value #CHUNK} baskets under {@code baskets/<chunk number, 8 digits>#part<n>}, and
+ * {@code meta#part<n>} holding the number of the chunk being filled and the number of baskets appended so far. A
+ * batch reads and rewrites its part's open chunk once, so the cost of a batch does not grow with history, and training
+ * reads {@code baskets / CHUNK} values. Which chunk a basket lands in depends only on how many baskets of its part came
+ * before it, so the state is the same however the events were batched. Each part is written by one segment only, so
+ * segments folding people apart never overwrite each other's baskets; a person's orders are all in one part, in log
+ * order. Before SPI 1.7 there was one log under the same keys without part ({@code baskets/…}, {@value #META}); it is
+ * read first, as a part of its own, and no longer written.
  *
  * <p>Encoding (big-endian): chunk = format byte {@value #FORMAT}, count (int), then per basket its key, the
  * order's event time (epoch seconds long, nanos int), the number of items (int) and the items; meta = format byte,
@@ -47,9 +53,12 @@ final class BasketLog {
     }
 
     private final StateStore state;
+    /** The part this log appends to; reading reads every part. */
+    private final int part;
 
-    BasketLog(StateStore state) {
+    BasketLog(StateStore state, int part) {
         this.state = state;
+        this.part = part;
     }
 
     /** Appends baskets, in order. */
@@ -57,36 +66,56 @@ final class BasketLog {
         if (baskets.isEmpty()) {
             return;
         }
-        long[] meta = meta();
+        String metaKey = StateStore.partKey(META, part);
+        long[] meta = state.get(metaKey).map(BasketLog::decodeMeta).orElse(new long[] {0, 0});
         int chunk = (int) meta[0];
         long total = meta[1];
-        List<Basket> open = total == 0 ? new ArrayList<>() : chunk(chunk);
+        List<Basket> open = total == 0 ? new ArrayList<>() : chunk(key(chunk, part));
         for (Basket b : baskets) {
             if (open.size() == CHUNK) {
-                state.put(key(chunk), encode(open));
+                state.put(key(chunk, part), encode(open));
                 chunk++;
                 open = new ArrayList<>();
             }
             open.add(b);
             total++;
         }
-        state.put(key(chunk), encode(open));
-        state.put(META, encodeMeta(chunk, total));
+        state.put(key(chunk, part), encode(open));
+        state.put(metaKey, encodeMeta(chunk, total));
     }
 
-    /** Number of baskets appended so far (duplicates of an order included). */
+    /** Number of baskets appended so far over every part (duplicates of an order included). */
     long appended() {
-        return meta()[1];
+        long total = state.get(META).map(BasketLog::decodeMeta).orElse(new long[] {0, 0})[1];
+        for (byte[] meta : state.parts(META).values()) {
+            total += decodeMeta(meta)[1];
+        }
+        return total;
     }
 
     /**
-     * Hands every stored basket to the consumer, in the order they were appended.
+     * Hands every stored basket to the consumer: the log written before parts first, then each part's in part order,
+     * each in the order its baskets were appended.
      *
      * @param cancelled polled between chunks; reading stops when it answers true
      * @return false when cancelled
      */
     boolean forEach(Consumer<Basket> consumer, java.util.function.BooleanSupplier cancelled) {
-        long[] meta = meta();
+        Optional<byte[]> unparted = state.get(META);
+        if (unparted.isPresent() && !read(decodeMeta(unparted.get()), c -> key(c), consumer, cancelled)) {
+            return false;
+        }
+        for (Map.Entry<Integer, byte[]> meta : state.parts(META).entrySet()) {
+            int p = meta.getKey();
+            if (!read(decodeMeta(meta.getValue()), c -> key(c, p), consumer, cancelled)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean read(long[] meta, java.util.function.IntFunction<String> keys, Consumer<Basket> consumer,
+            java.util.function.BooleanSupplier cancelled) {
         if (meta[1] == 0) {
             return true;
         }
@@ -94,21 +123,23 @@ final class BasketLog {
             if (cancelled.getAsBoolean()) {
                 return false;
             }
-            chunk(c).forEach(consumer);
+            chunk(keys.apply(c)).forEach(consumer);
         }
         return true;
     }
 
-    private List<Basket> chunk(int chunk) {
-        return state.get(key(chunk)).map(BasketLog::decode).orElseGet(ArrayList::new);
+    private List<Basket> chunk(String key) {
+        return state.get(key).map(BasketLog::decode).orElseGet(ArrayList::new);
     }
 
-    private long[] meta() {
-        return state.get(META).map(BasketLog::decodeMeta).orElse(new long[] {0, 0});
-    }
-
+    /** The key of a chunk of the log written before parts. */
     static String key(int chunk) {
         return PREFIX + String.format("%08d", chunk);
+    }
+
+    /** The key of a chunk of a part's log. */
+    static String key(int chunk, int part) {
+        return StateStore.partKey(key(chunk), part);
     }
 
     static byte[] encode(List<Basket> baskets) {
@@ -161,7 +192,7 @@ final class BasketLog {
         }
     }
 
-    private static byte[] encodeMeta(int chunk, long total) {
+    static byte[] encodeMeta(int chunk, long total) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(13);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);

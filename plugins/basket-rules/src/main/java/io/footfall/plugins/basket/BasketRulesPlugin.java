@@ -9,6 +9,7 @@ import io.footfall.api.event.Product;
 import io.footfall.api.event.StandardEvent;
 import io.footfall.api.plugin.EventBatch;
 import io.footfall.api.plugin.MiningPlugin;
+import io.footfall.api.plugin.Partitioning;
 import io.footfall.api.plugin.PluginContext;
 import io.footfall.api.plugin.PluginDescriptor;
 import io.footfall.api.plugin.PositionedEvent;
@@ -104,7 +105,7 @@ public final class BasketRulesPlugin implements MiningPlugin {
                             "Most products in a rule, both sides together."),
                     ConfigProperty.bounded(MAX_RULES, ConfigType.INT, "1000", "1", "100000",
                             "Most rules published, the best by confidence then lift.")),
-            Set.of());
+            Set.of()).partitionedBy(Partitioning.BY_PERSON);
 
     private final long maxItemsets;
     private PluginContext context;
@@ -149,7 +150,7 @@ public final class BasketRulesPlugin implements MiningPlugin {
                 baskets.add(b);
             }
         }
-        new BasketLog(context.state()).append(baskets);
+        new BasketLog(context.state(), batch.part()).append(baskets);
         context.metrics().count("baskets.stored", baskets.size());
     }
 
@@ -188,7 +189,7 @@ public final class BasketRulesPlugin implements MiningPlugin {
         training.progress(0, "reading baskets");
         Map<String, BasketLog.Basket> orders = new LinkedHashMap<>();
         long[] late = {0};
-        boolean complete = new BasketLog(context.state()).forEach(b -> {
+        boolean complete = new BasketLog(context.state(), 0).forEach(b -> {
             if (cutoff == null || b.occurredAt().isBefore(cutoff)) {
                 orders.put(b.key(), b);
             } else {

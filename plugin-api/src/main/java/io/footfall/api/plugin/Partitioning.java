@@ -31,7 +31,9 @@ public enum Partitioning {
      * </ul>
      * What the plugin must do in return: keep no mutable fields that {@code onEvents} changes (or make
      * them thread-safe), write no state key that two people share (a global counter or watermark would
-     * be overwritten by concurrent segments: compute such figures in {@code train} instead), and not use
+     * be overwritten by concurrent segments: compute such figures in {@code train} instead, or keep one
+     * share per part, {@link EventBatch#part()} and {@link io.footfall.api.store.StateStore#partKey}, since
+     * 1.7), and not use
      * {@link TrainingContext#exclusively} unless this instance folds every segment (it fails otherwise).
      * {@code train} runs on one instance and reads all the state, as before.
      */

@@ -1481,25 +1481,23 @@ public final class BenchMain {
         Map<String, String> segmented = new java.util.HashMap<>(noPlugins);
         segmented.put(kind.setting, Integer.toString(n));
         String what = kind.plugin != null ? kind.plugin + " only" : "no plugins";
-        String processor = kind.processor;
         String events = String.format(Locale.ROOT, "%,d", stored);
         boolean pin = Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
         for (boolean pinned : pin ? List.of(false, true) : List.of(false)) {
             String shape = pinned ? "one core per instance" : "instances share the cores";
             String suffix = pinned ? "-pinned" : "";
-            String label = kind.label;
-            Fold base = fold(label + "1seg" + suffix, pg.copyDatabase(source, "cluster_seg1"), 1, pinned, noPlugins, watched);
-            report.row("cluster, " + what + " (" + shape + "): " + events + " events, " + processor + " caught up, one instance, 1 segment",
+            Fold base = fold(kind.label + "1seg" + suffix, pg.copyDatabase(source, "cluster_seg1"), 1, pinned, noPlugins, watched);
+            report.row("cluster, " + what + " (" + shape + "): " + events + " events, " + kind.processor + " caught up, one instance, 1 segment",
                     String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", base.profilesSeconds(), base.cpuSeconds()), "",
                     base.caughtUp() ? "baseline" : "NOT CAUGHT UP");
             if (!pinned) {
-                Fold one = fold(label + n + "seg", pg.copyDatabase(source, "cluster_segn"), 1, false, segmented, watched);
+                Fold one = fold(kind.label + n + "seg", pg.copyDatabase(source, "cluster_segn"), 1, false, segmented, watched);
                 report.row("cluster, " + what + " (" + shape + "): the same, one instance, " + n + " segments",
                         String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", one.profilesSeconds(), one.cpuSeconds()),
                         String.format(Locale.ROOT, "%.2f × 1 segment", one.profilesSeconds() / base.profilesSeconds()), one.caughtUp() ? "info" : "NOT CAUGHT UP");
             }
             String db = pg.copyDatabase(source, "cluster_segn2");
-            Fold two = fold(label + n + "seg-2" + suffix, db, 2, pinned, segmented, watched);
+            Fold two = fold(kind.label + n + "seg-2" + suffix, db, 2, pinned, segmented, watched);
             report.row("cluster, " + what + " (" + shape + "): the same, two instances sharing " + n + " segments (units held " + two.split() + ")",
                     String.format(Locale.ROOT, "%.1f s (%.0f CPU s in all)", two.profilesSeconds(), two.cpuSeconds()),
                     String.format(Locale.ROOT, "%.2f × 1 segment", two.profilesSeconds() / base.profilesSeconds()), two.caughtUp() ? "info" : "NOT CAUGHT UP");

@@ -80,8 +80,6 @@ public class ReportingProjection implements Projection {
      * several segments: no segment's.
      */
     static final int ERASURE_PART = -1;
-    /** Unit-of-work resource under which Axon's tracking processor names the batch's segment. */
-    private static final String SEGMENT_ID = "Processor[" + NAME + "]/SegmentId";
 
     @Override
     public String name() {
@@ -365,9 +363,7 @@ public class ReportingProjection implements Projection {
         UnitOfWork<?> uow = CurrentUnitOfWork.get().root();
         return uow.getOrComputeResource(BATCH, key -> {
             Batch b = new Batch();
-            if (uow.getResource(SEGMENT_ID) instanceof Integer segment) {
-                b.part = segment;
-            }
+            b.part = io.footfall.core.store.EventLog.segmentOf(uow, NAME);
             if (uow instanceof BatchingUnitOfWork<?> batching) {
                 b.prefetch(batching.getMessages());
             }

@@ -143,10 +143,7 @@ public class PluginsResource {
         try (java.sql.Connection lock = dataSource.getConnection()) {
             // the host serialises changes within this instance; the lock, held until this transaction ends, across instances
             lock.setAutoCommit(false);
-            try (java.sql.PreparedStatement s = lock.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                s.setLong(1, configLockKey(id));
-                s.execute();
-            }
+            io.footfall.core.store.AdvisoryLock.forTransaction(lock, configLockKey(id));
             try {
                 if (expected != null) {
                     String current = host.configVersion(id);

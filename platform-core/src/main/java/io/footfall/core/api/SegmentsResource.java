@@ -406,10 +406,7 @@ public class SegmentsResource {
         // the host serialises changes within this instance; the lock, held until this transaction ends, across instances
         try (java.sql.Connection lock = dataSource.getConnection()) {
             lock.setAutoCommit(false);
-            try (java.sql.PreparedStatement s = lock.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                s.setLong(1, LOCK_KEY);
-                s.execute();
-            }
+            io.footfall.core.store.AdvisoryLock.forTransaction(lock, LOCK_KEY);
             try {
                 reconfigure(edit, index, deleting);
             } finally {

@@ -46,6 +46,11 @@ final class PluginRuntime {
      * of all instances take one advisory lock in turn, so it has one writer at a time, like a segment's part.
      */
     static final int RETRY_PART = 64;
+
+    /** The advisory lock dead-letter retries of one plugin take across instances: "retr" and the id's hash. */
+    static long retryLockKey(String pluginId) {
+        return 0x72657472L << 32 | (pluginId.hashCode() & 0xffffffffL);
+    }
     /** After this many failed batches in a row the plugin is stopped (state FAILED). */
     static final int MAX_CONSECUTIVE_FAILURES = 5;
 
@@ -335,10 +340,7 @@ final class PluginRuntime {
             return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
                 try (Connection c = host.dataSource().getConnection()) {
                     // retries of other instances wait: they all write the retry part
-                    try (java.sql.PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                        lock.setLong(1, ("footfall-plugin-retry:" + id).hashCode());
-                        lock.execute();
-                    }
+                    io.footfall.core.store.AdvisoryLock.forTransaction(c, retryLockKey(id));
                     Failure failure = deliver(c, events, false, RETRY_PART);
                     String error = failure == null ? null : failure.error();
                     host.deadLetters().update(c, letter.id(), error == null ? "RETRIED" : "PARKED", error);
@@ -619,8 +621,7 @@ final class PluginRuntime {
                 List<PositionedEvent> events = new ArrayList<>();
                 boolean replay = ReplayToken.isReplay(message);
                 // the batch's part of shared figures (SPI 1.7) is its segment: only this segment's batches write it
-                Integer segment = uow.getResource("Processor[" + processorName(id) + "]/SegmentId");
-                int part = segment == null ? 0 : segment;
+                int part = io.footfall.core.store.EventLog.segmentOf(uow, processorName(id));
                 uow.onPrepareCommit(u -> onBatchCommitting(events, replay, part));
                 return events;
             });

@@ -279,6 +279,17 @@ public class EventLog {
         return new io.footfall.core.keys.PersonKeySequencing(personKeyIndex);
     }
 
+    /**
+     * The segment the batch of the current unit of work is folded on, as Axon's tracking processor names it in the
+     * unit of work's resources ({@code Processor[<name>]/SegmentId}); 0 outside a segmented batch.
+     *
+     * @param uow       the batch's (root) unit of work
+     * @param processor the processor's name
+     */
+    public static int segmentOf(org.axonframework.messaging.unitofwork.UnitOfWork<?> uow, String processor) {
+        return uow.getResource("Processor[" + processor + "]/SegmentId") instanceof Integer segment ? segment : 0;
+    }
+
     /** How many segments a plugin declaring {@link io.footfall.api.plugin.Partitioning#BY_PERSON} folds on. */
     public int pluginSegments() {
         return pluginSegments;

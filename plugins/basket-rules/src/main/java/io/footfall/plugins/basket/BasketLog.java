@@ -84,15 +84,6 @@ final class BasketLog {
         state.put(metaKey, encodeMeta(chunk, total));
     }
 
-    /** Number of baskets appended so far over every part (duplicates of an order included). */
-    long appended() {
-        long total = state.get(META).map(BasketLog::decodeMeta).orElse(new long[] {0, 0})[1];
-        for (byte[] meta : state.parts(META).values()) {
-            total += decodeMeta(meta)[1];
-        }
-        return total;
-    }
-
     /**
      * Hands every stored basket to the consumer: the log written before parts first, then each part's in part order,
      * each in the order its baskets were appended.

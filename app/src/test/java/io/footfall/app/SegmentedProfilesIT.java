@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The profile projection folding on three segments (ADR 0021, {@code footfall.processing.segments.profiles=3}) shared by
  * two instances ends in exactly the profiles, identity links and timelines that one segment folds from the same log, and
- * a plugin folded by person on three segments ({@code footfall.processing.segments.plugins=3}, the category-affinity
- * plugin) in exactly the state one segment folds, and the reporting projection on three segments
+ * plugins folded by person on three segments ({@code footfall.processing.segments.plugins=3}: category-affinity,
+ * churn, basket rules, and a fixture that stores the log's event time the host hands it at every position, SPI 1.8) in
+ * exactly the state one segment folds, and the reporting projection on three segments
  * ({@code footfall.processing.segments.reporting=3}, with the segmentation plugin's memberships) in exactly the read
  * model one segment folds:
  * simulated storefront load, with the identity cases that move people between keys sent during it (a known user logging
@@ -64,6 +66,8 @@ class SegmentedProfilesIT {
     @Test
     void threeSegmentsOnTwoInstancesFoldExactlyWhatOneFolds() throws Exception {
         List<String> liveAffinity;
+        List<String> liveChurn;
+        List<String> liveWatermarks;
         List<String> liveReports;
         String liveRules;
         long reportedHead;
@@ -77,9 +81,11 @@ class SegmentedProfilesIT {
         // and the reporting projection (ADR 0021, step 5): each segment adds to its own part of the rollups; the
         // segmentation plugin (one segment) appends the Segment Entered/Exited events whose memberships the segments fold
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_REPORTING", "3");
-        String noPlugins = java.nio.file.Files.createTempDirectory("segments-plugins-").toString();
+        // churn (per-person histories, scored as of the log's event time, SPI 1.8), and a fixture that stores the log's
+        // event time the host hands it at every position: from the keyer on three segments, its own fold's on one
+        String noPlugins = withWatermarkFixture();
         segmented.put("FOOTFALL_PLUGINS_PATH", noPlugins);
-        segmented.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "basket-rules", "segmentation"));
+        segmented.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "basket-rules", "segmentation", "churn"));
         List<String> live;
         long head;
         try (AppProcess a = new AppProcess(segmented, AppProcess.logFile("segments-a.log").toPath());
@@ -203,7 +209,15 @@ class SegmentedProfilesIT {
             JsonPath affinity = new JsonPath(ClusterLoad.admin(survivor, "GET", "/api/v1/plugins/category-affinity").body());
             assertEquals(3, affinity.getInt("segments"), affinity.prettify());
             assertEquals("BY_PERSON", affinity.getString("descriptor.partitioning"), affinity.prettify());
-            liveAffinity = affinitySnapshot();
+            liveAffinity = stateSnapshot("category-affinity");
+            for (String plugin : List.of(CHURN, WATERMARKS)) {
+                Poll.until(Duration.ofSeconds(60), () -> owners(plugin),
+                        owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
+                awaitPluginCaughtUp(survivor, plugin.substring("plugin:".length()));
+            }
+            liveChurn = stateSnapshot("churn");
+            liveWatermarks = stateSnapshot("watermark-fixture");
+            assertTrue(liveWatermarks.size() >= total, "the fixture recorded every event: " + liveWatermarks.size());
             // basket rules: its three segments appended to logs of their own; training reads them all
             Poll.until(Duration.ofSeconds(60), () -> owners(BASKETS),
                     owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
@@ -227,7 +241,8 @@ class SegmentedProfilesIT {
             System.out.printf("SEGMENTED-PROFILES %d messages; profile segments %s %.1f s after the second instance was ready; "
                     + "all three owned by the survivor %.1f s after the kill (%d acknowledged by then); %d barrier events%n",
                     total, spread, spreadAfter, failover, ackedAtTakeover, barriers);
-            System.out.printf("SEGMENTED-PLUGIN category-affinity: %d state rows%n", liveAffinity.size());
+            System.out.printf("SEGMENTED-PLUGIN category-affinity: %d state rows; churn: %d; watermark fixture: %d positions%n",
+                    liveAffinity.size(), liveChurn.size(), liveWatermarks.size());
             System.out.printf("SEGMENTED-REPORTING %d rows on three segments; %d segment memberships, %d Segment Entered/Exited events%n",
                     liveReports.size(), single("SELECT count(*) FROM report_segment_member"),
                     single("SELECT count(*) FROM domainevententry WHERE convert_from(payload, 'UTF8') LIKE '%plugin:segmentation%'"));
@@ -237,14 +252,16 @@ class SegmentedProfilesIT {
         // the same log folded from scratch on one segment
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement s = c.createStatement()) {
             s.executeUpdate("TRUNCATE profile, identity_link, profile_timeline");
-            s.executeUpdate("DELETE FROM tokenentry WHERE processorname IN ('profiles', '" + AFFINITY + "', '" + BASKETS + "', '" + REPORTING + "')");
+            s.executeUpdate("DELETE FROM tokenentry WHERE processorname IN ('profiles', '" + AFFINITY + "', '" + BASKETS + "', '" + REPORTING
+                    + "', '" + CHURN + "', '" + WATERMARKS + "')");
             s.executeUpdate("TRUNCATE " + String.join(", ", REPORT_TABLES));
-            s.executeUpdate("DELETE FROM plugin_state WHERE plugin_id IN ('category-affinity', 'basket-rules')");
+            s.executeUpdate("DELETE FROM plugin_state WHERE plugin_id IN ('category-affinity', 'basket-rules', 'churn', 'watermark-fixture')");
+            s.executeUpdate("DELETE FROM plugin_watermark");
         }
         Map<String, String> one = new HashMap<>(env);
-        one.put("FOOTFALL_PLUGINS_PATH", noPluginsAgain());
+        one.put("FOOTFALL_PLUGINS_PATH", withWatermarkFixture());
         // (without the segmentation plugin: its transitions are in the log already)
-        one.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "basket-rules"));
+        one.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "basket-rules", "churn"));
         try (AppProcess app = new AppProcess(one, AppProcess.logFile("segments-one.log").toPath())) {
             app.start();
             ClusterLoad.awaitProfilesCaughtUp(app, head);
@@ -252,9 +269,20 @@ class SegmentedProfilesIT {
             awaitAffinityCaughtUp(app);
             assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + AFFINITY + "'"), "one plugin segment");
             assertEquals(1, new JsonPath(ClusterLoad.admin(app, "GET", "/api/v1/plugins/category-affinity").body()).getInt("segments"));
-            List<String> foldedAffinity = affinitySnapshot();
+            List<String> foldedAffinity = stateSnapshot("category-affinity");
             assertEquals(liveAffinity.size(), foldedAffinity.size(), "as many plugin state rows");
             assertEquals(liveAffinity, foldedAffinity, "three plugin segments fold exactly the state one folds");
+            awaitPluginCaughtUp(app, "churn");
+            awaitPluginCaughtUp(app, "watermark-fixture");
+            assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + WATERMARKS + "'"), "one fixture segment");
+            assertEquals(liveChurn, stateSnapshot("churn"), "churn's histories: three segments fold exactly what one folds");
+            List<String> foldedWatermarks = stateSnapshot("watermark-fixture");
+            assertEquals(liveWatermarks.size(), foldedWatermarks.size(), "the fixture saw the same events");
+            assertEquals(liveWatermarks, foldedWatermarks, "every position's event time, from the keyer on three segments, "
+                    + "is the one a one-segment fold computes");
+            assertEquals(single("SELECT max(watermark_millis[array_upper(watermark_millis, 1)]) FROM person_key_batch"),
+                    single("SELECT millis FROM plugin_watermark WHERE plugin_id = 'watermark-fixture'"),
+                    "the one-segment fold stored where the log's event time stands, as the keyer did");
             assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + BASKETS + "'"), "one basket-rules segment");
             assertEquals(liveRules, trainBaskets(app), "training on three segments' parts finds exactly the rules one segment's log gives");
             awaitReportingCaughtUp(app, reportedHead);
@@ -300,6 +328,8 @@ class SegmentedProfilesIT {
 
     private static final String AFFINITY = "plugin:category-affinity";
     private static final String BASKETS = "plugin:basket-rules";
+    private static final String CHURN = "plugin:churn";
+    private static final String WATERMARKS = "plugin:watermark-fixture";
 
     /**
      * Trains basket rules once the plugin has folded the log; answers the run's figures (timings left out) and every
@@ -343,10 +373,6 @@ class SegmentedProfilesIT {
             }
         }
         return builtin.toString();
-    }
-
-    private static String noPluginsAgain() throws java.io.IOException {
-        return java.nio.file.Files.createTempDirectory("segments-plugins-").toString();
     }
 
     private static final String REPORTING = "reporting";
@@ -409,17 +435,31 @@ class SegmentedProfilesIT {
         return rows;
     }
 
-    /** Waits until the plugin has folded the log up to its head (as the instance's plugin API says). */
+    /** Waits until the category-affinity plugin has folded the log up to its head. */
     private static void awaitAffinityCaughtUp(AppProcess app) {
-        Poll.until(Duration.ofSeconds(180), () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/category-affinity").body()),
+        awaitPluginCaughtUp(app, "category-affinity");
+    }
+
+    /** Waits until the plugin has folded the log up to its head (as the instance's plugin API says). */
+    private static void awaitPluginCaughtUp(AppProcess app, String plugin) {
+        Poll.until(Duration.ofSeconds(180), () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/" + plugin).body()),
                 p -> "RUNNING".equals(p.getString("state")) && p.getLong("position") > 0 && p.getLong("lag") == 0);
     }
 
-    /** The plugin's state, row by row (key and a digest of the value). */
-    private static List<String> affinitySnapshot() throws Exception {
+    /** A plugin directory holding the watermark fixture (SPI 1.8). */
+    private static String withWatermarkFixture() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("segments-plugins-");
+        PluginHostTest.writeFixture(dir.resolve("watermarks"), "io.footfall.plugins.fixtures.WatermarkRecorderPlugin");
+        return dir.toString();
+    }
+
+    /** A plugin's state, row by row (key and a digest of the value). */
+    private static List<String> stateSnapshot(String plugin) throws Exception {
         List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT key || ' ' || md5(value) FROM plugin_state WHERE plugin_id = 'category-affinity' ORDER BY key")) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             PreparedStatement s = c.prepareStatement("SELECT key || ' ' || md5(value) FROM plugin_state WHERE plugin_id = ? ORDER BY key")) {
+            s.setString(1, plugin);
+            ResultSet rs = s.executeQuery();
             while (rs.next()) {
                 rows.add(rs.getString(1));
             }

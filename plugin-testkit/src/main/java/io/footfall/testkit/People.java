@@ -9,15 +9,39 @@ import java.util.Map;
 /**
  * People in a list of events, as a plugin folded by person sees them: identifiers that an event names together (a
  * user id and an anonymous id, an alias's previous id) are one person. Coarser than the host's person keys, which
- * follow the log (a person merged late is two keys before the merge), and so a valid split for any log.
+ * follow the log (a person merged late is two keys before the merge), and so a valid split for any log. Tests of a
+ * plugin folded by person use it to feed each segment its people ({@link PluginHarness#feedSegment}).
+ *
+ * @since 1.8
  */
-final class People {
+public final class People {
 
     private People() {
     }
 
-    /** The events split over {@code segments} lists by person, each person's in the given order. */
-    static List<List<BehaviorEvent>> split(List<BehaviorEvent> events, int segments) {
+    /**
+     * The events split over {@code segments} lists by person, each person's in the given order.
+     *
+     * @param events   the events, in log order
+     * @param segments how many lists
+     * @return one list per segment
+     */
+    public static List<List<BehaviorEvent>> split(List<BehaviorEvent> events, int segments) {
+        return split(events, segments, e -> e);
+    }
+
+    /**
+     * Items carrying events (such as {@link io.footfall.api.plugin.PositionedEvent}s) split over {@code segments} lists by
+     * their events' people, each person's in the given order.
+     *
+     * @param items    the items, in log order
+     * @param segments how many lists
+     * @param eventOf  the event of an item
+     * @param <T>      the item type
+     * @return one list per segment
+     */
+    public static <T> List<List<T>> split(List<T> items, int segments, java.util.function.Function<T, BehaviorEvent> eventOf) {
+        List<BehaviorEvent> events = items.stream().map(eventOf).toList();
         Map<String, String> parent = new HashMap<>();
         for (BehaviorEvent e : events) {
             String first = null;
@@ -33,14 +57,14 @@ final class People {
                 }
             }
         }
-        List<List<BehaviorEvent>> split = new ArrayList<>();
+        List<List<T>> split = new ArrayList<>();
         for (int i = 0; i < segments; i++) {
             split.add(new ArrayList<>());
         }
-        for (BehaviorEvent e : events) {
-            String id = e.primaryId();
+        for (T item : items) {
+            String id = eventOf.apply(item).primaryId();
             String person = id == null || !parent.containsKey(id) ? "" : root(parent, id);
-            split.get(Math.floorMod(person.hashCode(), segments)).add(e);
+            split.get(Math.floorMod(person.hashCode(), segments)).add(item);
         }
         return split;
     }

@@ -376,23 +376,25 @@ public abstract class PluginConformanceTest {
     public void foldsPeopleApartAlike() {
         assumeTrue(newPlugin().descriptor().partitioning() == Partitioning.BY_PERSON, "the plugin is folded on one segment");
         List<BehaviorEvent> events = Simulations.run(simulation()).events();
-        List<List<BehaviorEvent>> segments = People.split(events, 2);
         Map<String, Integer> changedBy = new java.util.HashMap<>();
         try (PluginHarness split = harness().open(); PluginHarness inOrder = harness().open()) {
             inOrder.feed(events);
+            // each segment sees the positions and the log's event time of the whole log, as the host's segments do
+            List<List<io.footfall.api.plugin.PositionedEvent>> segments = People.split(inOrder.fedEvents(), 2,
+                    io.footfall.api.plugin.PositionedEvent::event);
             int chunk = 37;
             int[] next = new int[segments.size()];
             boolean more = true;
             while (more) {
                 more = false;
                 for (int segment = 0; segment < segments.size(); segment++) {
-                    List<BehaviorEvent> own = segments.get(segment);
+                    List<io.footfall.api.plugin.PositionedEvent> own = segments.get(segment);
                     if (next[segment] >= own.size()) {
                         continue;
                     }
-                    List<BehaviorEvent> part = own.subList(next[segment], Math.min(own.size(), next[segment] + chunk));
+                    List<io.footfall.api.plugin.PositionedEvent> part = own.subList(next[segment], Math.min(own.size(), next[segment] + chunk));
                     Map<String, byte[]> before = split.state().snapshot();
-                    split.feed(segment, part);
+                    split.feedSegment(segment, part);
                     for (String key : changedKeys(before, split.state().snapshot())) {
                         Integer earlier = changedBy.putIfAbsent(key, segment);
                         if (earlier != null && earlier != segment) {

@@ -83,6 +83,8 @@ public final class PluginHarness implements AutoCloseable {
     private boolean cancelTraining;
     private boolean open;
     private long nextPosition = 1;
+    /** The log's event time after the last fed event (SPI 1.8), epoch millis. */
+    private long watermark = Long.MIN_VALUE;
 
     private PluginHarness(MiningPlugin plugin) {
         this(plugin, new InMemoryStateStore(), new MapProfileReader());
@@ -199,11 +201,32 @@ public final class PluginHarness implements AutoCloseable {
         requireOpen();
         List<PositionedEvent> appended = new ArrayList<>(events.size());
         for (BehaviorEvent e : events) {
-            PositionedEvent p = new PositionedEvent(nextPosition++, Objects.requireNonNull(e, "event"));
+            watermark = Math.max(watermark, Objects.requireNonNull(e, "event").occurredAt().toEpochMilli());
+            PositionedEvent p = new PositionedEvent(nextPosition++, e, Instant.ofEpochMilli(watermark));
             appended.add(p);
             fed.add(p);
         }
         deliver(appended, false, part);
+        return this;
+    }
+
+    /**
+     * Feeds events of a log the test holds as the segment {@code part} of a plugin folded by person would fold them:
+     * with their own positions and {@linkplain PositionedEvent#watermark() watermarks} (the log's event time, which a
+     * segment takes from the whole log, not from its own events), delivered in batches of part {@code part}. The
+     * events are appended to the harness's log in this order; positions must increase within a call.
+     *
+     * @since 1.8
+     */
+    public PluginHarness feedSegment(int part, List<PositionedEvent> events) {
+        requireOpen();
+        for (PositionedEvent p : events) {
+            Objects.requireNonNull(p, "event");
+            fed.add(p);
+            nextPosition = Math.max(nextPosition, p.position() + 1);
+            watermark = Math.max(watermark, p.watermark().toEpochMilli());
+        }
+        deliver(events, false, part);
         return this;
     }
 
@@ -312,6 +335,7 @@ public final class PluginHarness implements AutoCloseable {
         other.inheritedModels = models;
         other.fed.addAll(fed);
         other.nextPosition = nextPosition;
+        other.watermark = watermark;
         return other;
     }
 
@@ -445,7 +469,7 @@ public final class PluginHarness implements AutoCloseable {
             if (!descriptor.consumes(p.event().typeLabel())) {
                 continue;
             }
-            batch.add(new PositionedEvent(p.position(), visible(p.event())));
+            batch.add(new PositionedEvent(p.position(), visible(p.event()), p.watermark()));
             if (batch.size() == batchSize) {
                 deliverBatch(new EventBatch(batch, replay, part));
                 batch.clear();

@@ -44,8 +44,27 @@ public class PersonKeyIndex {
      * @param keys      the hash of each keyed event's person key
      * @param barriers  positions (ascending) of the barrier events: after them some identifiers have another key, or
      *                  folding them reads rows of a person with another key
+     * @param watermarkPositions positions (ascending, the first one {@code first}) from which the log's event time has
+     *                  the value at the same index of {@code watermarkMillis}
+     * @param watermarkMillis the log's event time (latest {@code occurredAt} so far, epoch millis;
+     *                  {@link Long#MIN_VALUE} before any behaviour event) from each of {@code watermarkPositions}
      */
-    public record Batch(long first, long last, long[] positions, long[] keys, long[] barriers) {
+    public record Batch(long first, long last, long[] positions, long[] keys, long[] barriers,
+                        long[] watermarkPositions, long[] watermarkMillis) {
+
+        /** The log's event time at {@code position} (a position of this batch). */
+        long watermarkAt(long position) {
+            int i = Arrays.binarySearch(watermarkPositions, position);
+            if (i < 0) {
+                i = -i - 2; // the last change before it
+            }
+            return i < 0 ? Long.MIN_VALUE : watermarkMillis[i];
+        }
+
+        /** The log's event time after the batch's last position. */
+        long lastWatermark() {
+            return watermarkMillis.length == 0 ? Long.MIN_VALUE : watermarkMillis[watermarkMillis.length - 1];
+        }
 
         /** The key hash of the event at {@code position}, empty when the keyer gave it none. */
         OptionalLong keyAt(long position) {
@@ -127,6 +146,15 @@ public class PersonKeyIndex {
     public boolean barrierAt(long position) {
         Batch b = batch(position);
         return b != null && b.barrierAt(position);
+    }
+
+    /**
+     * The log's event time at {@code position}: the latest {@code occurredAt} of the behaviour events up to it
+     * (epoch millis, {@link Long#MIN_VALUE} when there is none). Call only for keyed positions.
+     */
+    public long watermarkAt(long position) {
+        Batch b = batch(position);
+        return b == null ? Long.MIN_VALUE : b.watermarkAt(position);
     }
 
     /** A batch the keyer of this instance committed: cached, and waiting readers woken. */
@@ -213,12 +241,14 @@ public class PersonKeyIndex {
     java.util.List<Batch> read(long from) {
         java.util.List<Batch> out = new java.util.ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT first_position, last_position, positions, key_hashes, barriers FROM person_key_batch "
+                "SELECT first_position, last_position, positions, key_hashes, barriers, watermark_positions, watermark_millis "
+                        + "FROM person_key_batch "
                         + "WHERE last_position >= ? ORDER BY last_position LIMIT " + READ_AHEAD)) {
             s.setLong(1, from);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Batch(rs.getLong(1), rs.getLong(2), longs(rs.getArray(3)), longs(rs.getArray(4)), longs(rs.getArray(5))));
+                    out.add(new Batch(rs.getLong(1), rs.getLong(2), longs(rs.getArray(3)), longs(rs.getArray(4)), longs(rs.getArray(5)),
+                            longs(rs.getArray(6)), longs(rs.getArray(7))));
                 }
             }
         } catch (SQLException e) {

@@ -39,7 +39,8 @@ import org.jboss.logging.Logger;
  * segment, token in the shared token store, so one instance keys at a time and another takes over after the claim
  * timeout) applies the Kafka relay's rules ({@link PersonKeys}) to its own map ({@code person_key}) and writes one row per
  * batch into {@code person_key_batch}: the keyed positions, a hash of each key, and the barrier positions (after them
- * identifiers have another key, or folding them reads rows of a person with another key). Map and row are written in the transaction that commits the keyer's token, so a rolled-back batch
+ * identifiers have another key, or folding them reads rows of a person with another key), and the log's event time
+ * (plugin SPI 1.8: where the latest {@code occurredAt} so far rises). Map and row are written in the transaction that commits the keyer's token, so a rolled-back batch
  * leaves nothing behind; a keyer that starts over (its token created anew) empties both first.
  *
  * <p>Off the ingest path: appends never wait for it. Processors that fold on several segments read the keys through
@@ -174,28 +175,68 @@ public class PersonKeyer implements ErasureHook, io.footfall.core.observability.
         final List<Long> positions = new ArrayList<>();
         final List<Long> hashes = new ArrayList<>();
         final List<Long> barriers = new ArrayList<>();
+        final List<Long> watermarkPositions = new ArrayList<>();
+        final List<Long> watermarkMillis = new ArrayList<>();
+        /** The log's event time so far: where the previous batch left it, then each event's. */
+        long watermark;
         long first = Long.MAX_VALUE;
         long last = -1;
         PersonKeyIndex.Batch row;
+
+        Batch(long watermark) {
+            this.watermark = watermark;
+        }
+
+        /** The event at {@code position} was read: the first position and every rise of the event time are noted. */
+        void read(long position, long occurredAt) {
+            boolean rises = occurredAt > watermark;
+            watermark = Math.max(watermark, occurredAt);
+            if (watermarkPositions.isEmpty() || rises) {
+                watermarkPositions.add(position);
+                watermarkMillis.add(watermark);
+            }
+        }
 
         PersonKeyIndex.Batch write() {
             if (last < 0) {
                 return null;
             }
             table.write(keys, erased::contains);
-            PersonKeyIndex.Batch row = new PersonKeyIndex.Batch(first, last, longs(positions), longs(hashes), longs(barriers));
+            PersonKeyIndex.Batch row = new PersonKeyIndex.Batch(first, last, longs(positions), longs(hashes), longs(barriers),
+                    longs(watermarkPositions), longs(watermarkMillis));
             try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO person_key_batch (first_position, last_position, positions, key_hashes, barriers) VALUES (?, ?, ?, ?, ?)")) {
+                    "INSERT INTO person_key_batch (first_position, last_position, positions, key_hashes, barriers, watermark_positions, "
+                            + "watermark_millis) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setLong(1, row.first());
                 insert.setLong(2, row.last());
                 insert.setArray(3, c.createArrayOf("bigint", positions.toArray()));
                 insert.setArray(4, c.createArrayOf("bigint", hashes.toArray()));
                 insert.setArray(5, c.createArrayOf("bigint", barriers.toArray()));
+                insert.setArray(6, c.createArrayOf("bigint", watermarkPositions.toArray()));
+                insert.setArray(7, c.createArrayOf("bigint", watermarkMillis.toArray()));
                 insert.executeUpdate();
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot write the keyed batch", e);
             }
             return row;
+        }
+    }
+
+    /**
+     * The log's event time where the stored batches end (read in the batch's transaction, which holds the keyer's
+     * token: the last stored batch is the one before it, whichever instance keyed it).
+     */
+    private long storedWatermark() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT watermark_millis[array_upper(watermark_millis, 1)] FROM person_key_batch ORDER BY last_position DESC LIMIT 1");
+                java.sql.ResultSet rs = s.executeQuery()) {
+            if (rs.next()) {
+                long millis = rs.getLong(1);
+                return rs.wasNull() ? Long.MIN_VALUE : millis;
+            }
+            return Long.MIN_VALUE;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the log's event time", e);
         }
     }
 
@@ -213,7 +254,7 @@ public class PersonKeyer implements ErasureHook, io.footfall.core.observability.
         public Object handle(EventMessage<?> message) {
             UnitOfWork<?> uow = CurrentUnitOfWork.get().root();
             Batch batch = uow.getOrComputeResource(BATCH, k -> {
-                Batch b = new Batch();
+                Batch b = new Batch(storedWatermark());
                 if (uow instanceof BatchingUnitOfWork<?> batching) {
                     b.keys.prefetch(PersonKeys.identifiersOf(batching.getMessages().stream().map(m -> (Object) m.getPayload()).toList()));
                 }
@@ -236,6 +277,7 @@ public class PersonKeyer implements ErasureHook, io.footfall.core.observability.
             batch.first = Math.min(batch.first, position);
             batch.last = position;
             Object payload = message.getPayload();
+            batch.read(position, payload instanceof RecordedBehavior recorded ? recorded.event().occurredAt().toEpochMilli() : Long.MIN_VALUE);
             int before = batch.keys.rekeyings();
             String key = null;
             boolean cross = false;

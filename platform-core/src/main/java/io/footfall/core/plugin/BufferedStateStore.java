@@ -230,11 +230,13 @@ final class BufferedStateStore implements StateStore {
         pendingByShare.remove(share);
     }
 
-    /** Deletes all state of the plugin (replay from scratch). */
+    /** Deletes all state of the plugin and the log watermark its fold reached (replay from scratch). */
     static void clear(Connection c, String pluginId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM plugin_state WHERE plugin_id = ?")) {
-            s.setString(1, pluginId);
-            s.executeUpdate();
+        for (String table : new String[] {"plugin_state", "plugin_watermark"}) {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE plugin_id = ?")) {
+                s.setString(1, pluginId);
+                s.executeUpdate();
+            }
         }
     }
 

@@ -329,11 +329,18 @@ final class PluginRuntime {
         start(current);
     }
 
-    /** Re-delivers a dead letter's events; true when the plugin handled them this time. */
+    /**
+     * Re-delivers a dead letter's events; true when the plugin handled them this time. Their event time (SPI 1.8) is
+     * the log's at their positions on several segments (the keyer recorded it), the latest the fold had reached on one.
+     */
     boolean retry(DeadLetters.DeadLetter letter) {
         List<PositionedEvent> events = new ArrayList<>();
-        host.reader().read(letter.positions(), !descriptor.personalDataPurposes().isEmpty())
-                .forEach(l -> events.add(new PositionedEvent(l.globalIndex(), l.event())));
+        long reached = segments > 1 ? Long.MIN_VALUE : storedWatermark();
+        host.reader().read(letter.positions(), !descriptor.personalDataPurposes().isEmpty()).forEach(l -> {
+            long at = segments > 1 ? host.eventLog().watermarkAt(l.globalIndex()) : reached;
+            long watermark = Math.max(at, l.event().occurredAt().toEpochMilli());
+            events.add(new PositionedEvent(l.globalIndex(), l.event(), java.time.Instant.ofEpochMilli(watermark)));
+        });
         // held until its transaction has ended, with every batch of this instance held off (its person's may be among them)
         folds.writeLock().lock();
         try {
@@ -524,6 +531,23 @@ final class PluginRuntime {
         }
     }
 
+    /** Where the one-segment fold's event time stood at its last commit (read in the caller's transaction). */
+    private long storedWatermark() {
+        try (Connection c = host.dataSource().getConnection()) {
+            return FoldWatermark.read(c, id);
+        } catch (SQLException e) {
+            throw new IllegalStateException("plugin " + id + ": cannot read the log's event time", e);
+        }
+    }
+
+    private void storeWatermark(long millis) {
+        try (Connection c = host.dataSource().getConnection()) {
+            FoldWatermark.write(c, id, millis);
+        } catch (SQLException e) {
+            throw new IllegalStateException("plugin " + id + ": cannot store the log's event time", e);
+        }
+    }
+
     private void onBatchCommitting(List<PositionedEvent> events, boolean replay, int part) {
         // held until the batch's transaction has ended: a training run's exclusive work sees it committed or not begun
         folds.readLock().lock();
@@ -598,6 +622,19 @@ final class PluginRuntime {
         }
     }
 
+    /** One processor batch: the consumed events, and the log's event time as the batch reads it (SPI 1.8). */
+    private static final class Fold {
+        final List<PositionedEvent> events = new ArrayList<>();
+        /** On one segment: where the stored event time stood, and where the batch has moved it. */
+        final long stored;
+        long watermark;
+
+        Fold(long stored) {
+            this.stored = stored;
+            this.watermark = stored;
+        }
+    }
+
     /** Feeds the plugin: collects the consumed events of one processor batch, delivers them at commit. */
     private final class Handler implements EventMessageHandler {
         private final String ownSource = BufferedEventEmitter.source(id);
@@ -607,6 +644,27 @@ final class PluginRuntime {
             if (!(message.getPayload() instanceof RecordedBehavior recorded)) {
                 return null;
             }
+            long position = message instanceof TrackedEventMessage<?> tracked ? tracked.trackingToken().position().orElse(-1) : -1;
+            UnitOfWork<?> uow = CurrentUnitOfWork.get().root();
+            Fold fold = uow.getOrComputeResource(BATCH, key -> {
+                boolean replay = ReplayToken.isReplay(message);
+                // the batch's part of shared figures (SPI 1.7) is its segment: only this segment's batches write it
+                int part = io.footfall.core.store.EventLog.segmentOf(uow, processorName(id));
+                Fold f = new Fold(segments > 1 ? Long.MIN_VALUE : storedWatermark());
+                uow.onPrepareCommit(u -> {
+                    if (!f.events.isEmpty()) {
+                        onBatchCommitting(f.events, replay, part);
+                    }
+                    if (f.watermark != f.stored) {
+                        storeWatermark(f.watermark);
+                    }
+                });
+                return f;
+            });
+            long occurred = recorded.event().occurredAt().toEpochMilli();
+            // on one segment every event of the log passes here; on several, the keyer saw the other segments' events
+            fold.watermark = Math.max(fold.watermark, segments > 1 ? host.eventLog().watermarkAt(position) : occurred);
+            long watermark = Math.max(fold.watermark, occurred); // (the keyer's includes the event: a safeguard)
             BehaviorEvent event = descriptor.personalDataPurposes().isEmpty() ? recorded.event() : host.reader().open(recorded);
             // a plugin never sees the events it derived itself (they cannot loop back into it), and another plugin's
             // derived events only when it names them in consumes (a plugin of "every event" means user behaviour)
@@ -615,17 +673,7 @@ final class PluginRuntime {
                     : !descriptor.consumes(event.typeLabel())) {
                 return null;
             }
-            long position = message instanceof TrackedEventMessage<?> tracked ? tracked.trackingToken().position().orElse(-1) : -1;
-            UnitOfWork<?> uow = CurrentUnitOfWork.get().root();
-            List<PositionedEvent> batch = uow.getOrComputeResource(BATCH, key -> {
-                List<PositionedEvent> events = new ArrayList<>();
-                boolean replay = ReplayToken.isReplay(message);
-                // the batch's part of shared figures (SPI 1.7) is its segment: only this segment's batches write it
-                int part = io.footfall.core.store.EventLog.segmentOf(uow, processorName(id));
-                uow.onPrepareCommit(u -> onBatchCommitting(events, replay, part));
-                return events;
-            });
-            batch.add(new PositionedEvent(position, event));
+            fold.events.add(new PositionedEvent(position, event, java.time.Instant.ofEpochMilli(watermark)));
             return null;
         }
 

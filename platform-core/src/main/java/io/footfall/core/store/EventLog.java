@@ -274,6 +274,15 @@ public class EventLog {
                 () -> TokenPositions.read(dataSource, serializer, processor).position());
     }
 
+    /**
+     * The log's event time at a keyed position (plugin SPI 1.8): the latest {@code occurredAt} of the behaviour events
+     * up to it, as the person keyer recorded it (epoch millis, {@link Long#MIN_VALUE} when none). For processors on
+     * several segments, which do not see the other segments' events.
+     */
+    public long watermarkAt(long position) {
+        return personKeyIndex.watermarkAt(position);
+    }
+
     /** Puts each event on the segment of its person key (for a processor reading a {@link #keyedSource}). */
     public org.axonframework.eventhandling.async.SequencingPolicy<org.axonframework.eventhandling.EventMessage<?>> personKeySequencing() {
         return new io.footfall.core.keys.PersonKeySequencing(personKeyIndex);

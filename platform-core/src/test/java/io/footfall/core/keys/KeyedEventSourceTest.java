@@ -91,7 +91,7 @@ class KeyedEventSourceTest {
             positions[i] = first + i;
             keys[i] = PersonKeyIndex.hash("anon:" + (first + i) % 3);
         }
-        return new PersonKeyIndex.Batch(first, last, positions, keys, barriers);
+        return new PersonKeyIndex.Batch(first, last, positions, keys, barriers, new long[] {first}, new long[] {first});
     }
 
     @Test

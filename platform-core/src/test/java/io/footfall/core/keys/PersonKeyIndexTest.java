@@ -24,7 +24,9 @@ class PersonKeyIndexTest {
                 positions[i] = first + i;
                 keys[i] = PersonKeyIndex.hash("user:" + (first + i) % 97);
             }
-            STORED.add(new PersonKeyIndex.Batch(first, first + 9, positions, keys, first % 1_000 == 0 ? new long[] {first} : new long[0]));
+            // the log's event time rises at the batch's first and sixth event
+            STORED.add(new PersonKeyIndex.Batch(first, first + 9, positions, keys, first % 1_000 == 0 ? new long[] {first} : new long[0],
+                    new long[] {first, first + 5}, new long[] {first * 10, first * 10 + 5}));
         }
     }
 
@@ -50,9 +52,12 @@ class PersonKeyIndexTest {
         for (long position = 0; position < 50_000; position++) {
             assertEquals(PersonKeyIndex.hash("user:" + position % 97), index.keyAt(position).orElseThrow());
             assertEquals(position % 1_000 == 0, index.barrierAt(position));
+            assertEquals((position - position % 10) * 10 + (position % 10 >= 5 ? 5 : 0), index.watermarkAt(position),
+                    "the event time from the last rise at or before the position");
             // meanwhile the keyer of this instance commits small batches at the head
             if (position % 5 == 0) {
-                index.committed(new PersonKeyIndex.Batch(head, head, new long[] {head}, new long[] {1}, new long[0]));
+                index.committed(new PersonKeyIndex.Batch(head, head, new long[] {head}, new long[] {1}, new long[0],
+                        new long[] {head}, new long[] {Long.MIN_VALUE}));
                 head++;
             }
         }

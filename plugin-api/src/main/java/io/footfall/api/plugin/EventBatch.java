@@ -30,6 +30,17 @@ public record EventBatch(List<PositionedEvent> events, boolean replay, int part)
         this(events, replay, 0);
     }
 
+    /**
+     * The log's event time at the batch's last event ({@link PositionedEvent#watermark()}): the latest
+     * {@code occurredAt} in the log up to there. Depends on where the batch ends; a plugin whose results must not
+     * depend on batch sizes uses the watermark of the event it acts on.
+     *
+     * @since 1.8
+     */
+    public java.time.Instant watermark() {
+        return events.get(events.size() - 1).watermark();
+    }
+
     /** The events without positions. */
     public List<BehaviorEvent> behaviour() {
         return events.stream().map(PositionedEvent::event).toList();

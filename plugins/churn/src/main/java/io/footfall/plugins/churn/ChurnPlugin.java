@@ -20,10 +20,10 @@ import io.footfall.api.store.ModelArtifact;
 import io.footfall.api.store.ModelStore;
 import io.footfall.api.store.ModelVersion;
 import io.footfall.api.store.StateStore;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +36,11 @@ import java.util.Set;
  *
  * <p><b>Incremental features.</b> Every consumed event (all types) is folded into the person's {@link UserHistory}
  * in the state ({@code u/<user id>} for known users, {@code a/<anonymous id>} for visitors, stitched at login).
- * When a model serves, each batch re-scores the known users it touched as of the end of the UTC day of the latest
- * event seen ({@code meta/watermark}), so scores depend on the events only, never on the wall clock.
+ * When a model serves, each batch re-scores the known users it touched, each as of the end of the UTC day of the log's
+ * event time at their last event ({@link PositionedEvent#watermark()}, the latest event of anyone up to there), so
+ * scores depend on the log only — never on the wall clock, batch sizes or how many segments fold it.
+ *
+ * <p><b>Folded by person</b> ({@code Partitioning.BY_PERSON}, since 0.2): every state key is one person's history.
  *
  * <p><b>Training</b> ({@link #train}) replays the history before the run's cutoff over several historical cutoffs
  * ({@link Trainer}), trains XGBoost (early stopping, class weighting) and the logistic baseline for churn and, unless
@@ -68,7 +71,7 @@ public final class ChurnPlugin implements MiningPlugin {
     /** The plugin id. */
     public static final String ID = "churn";
     /** The plugin version. */
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = "0.2.0";
     /** Name of the churn scores. */
     public static final String CHURN_SCORE = "churn";
     /** Name of the purchase-propensity scores. */
@@ -116,7 +119,6 @@ public final class ChurnPlugin implements MiningPlugin {
 
     static final String USER_PREFIX = "u/";
     static final String VISITOR_PREFIX = "a/";
-    static final String WATERMARK = "meta/watermark";
     private static final int MAX_KEY = 512;
     private static final int SCORE_CHUNK = 500;
 
@@ -191,7 +193,7 @@ public final class ChurnPlugin implements MiningPlugin {
                             "A user first seen less than this before the scoring time gets a cold-start score (the population "
                                     + "rate of new users of the same lifecycle stage) instead of the model's; PT0S: only users "
                                     + "with no history before it.")),
-            Set.of());
+            Set.of()).partitionedBy(io.footfall.api.plugin.Partitioning.BY_PERSON);
 
     private PluginContext context;
     private TrainingSettings settings;
@@ -259,14 +261,16 @@ public final class ChurnPlugin implements MiningPlugin {
         }
         StateStore stored = io.footfall.api.store.PrefetchedState.of(state, keysOf(batch));
         Histories book = new Histories(id -> load(stored, id, storedAsUser, anonymous.contains(id)));
-        long watermark = stored.get(WATERMARK).map(b -> ByteBuffer.wrap(b).getLong()).orElse(Long.MIN_VALUE);
+        // each person is scored as of the log's event time at their last event of the batch: a function of the log,
+        // whatever the batch sizes and whichever segment folds the person (SPI 1.8)
+        Map<String, Instant> asOf = new HashMap<>();
         for (PositionedEvent positioned : batch.events()) {
             BehaviorEvent e = positioned.event();
             if (e.primaryId().length() + USER_PREFIX.length() > MAX_KEY) {
                 continue;
             }
             book.add(e);
-            watermark = Math.max(watermark, e.occurredAt().toEpochMilli());
+            asOf.put(e.primaryId(), positioned.watermark());
         }
         for (String visitor : book.absorbed()) {
             state.delete(VISITOR_PREFIX + visitor);
@@ -282,13 +286,15 @@ public final class ChurnPlugin implements MiningPlugin {
                 users.put(e.getKey(), e.getValue());
             }
         }
-        state.put(WATERMARK, ByteBuffer.allocate(8).putLong(watermark).array());
         context.metrics().count("events.folded", batch.events().size());
-        List<Result> scores = List.of();
+        List<Result> scores = new ArrayList<>();
         synchronized (modelLock) {
             refreshServing();
             if (serving != null && !users.isEmpty()) {
-                scores = score(users, FeatureExtractor.endOfDay(Instant.ofEpochMilli(watermark)));
+                Map<Instant, Map<String, UserHistory>> byDay = new java.util.TreeMap<>();
+                users.forEach((id, history) -> byDay.computeIfAbsent(
+                        FeatureExtractor.endOfDay(asOf.getOrDefault(id, batch.watermark())), d -> new LinkedHashMap<>()).put(id, history));
+                byDay.forEach((day, group) -> scores.addAll(score(group, day)));
             }
         }
         if (!scores.isEmpty()) {
@@ -298,13 +304,12 @@ public final class ChurnPlugin implements MiningPlugin {
     }
 
     /**
-     * Every key the batch's fold may read: both histories of each id its events name, and the watermark. Read with one
+     * Every key the batch's fold may read: both histories of each id its events name. Read with one
      * {@link StateStore#getAll} before the fold (which writes nothing until it is done), instead of one query per id:
      * the fold of a 72,207-event log read state 79,475 times, one database round trip each.
      */
     private static Set<String> keysOf(EventBatch batch) {
         Set<String> keys = new HashSet<>();
-        keys.add(WATERMARK);
         for (PositionedEvent positioned : batch.events()) {
             BehaviorEvent e = positioned.event();
             for (String id : new String[] {e.primaryId(), e.userId(), e.anonymousId(), e.previousId()}) {

@@ -55,6 +55,39 @@ class PluginHarnessTest {
         }
     }
 
+    /**
+     * The log's event time (SPI 1.8): the latest occurredAt of everything fed up to each event, consumed or not (page
+     * views are not consumed here), to the millisecond; events that arrive late carry the later time already seen.
+     */
+    @Test
+    void eachEventCarriesTheLatestEventTimeOfTheLogUpToIt() {
+        try (PluginHarness h = PluginHarness.of(new CountingPlugin()).batchSize(2).open()) {
+            Instant t = Fixtures.T0.plusNanos(1_500_000);
+            h.feed(Fixtures.productViewed("u1", "p-1", "Books", t),
+                    Fixtures.page("u2", "Home", t.plusSeconds(60)), // not consumed, but the log's time moves on
+                    Fixtures.productViewed("u3", "p-2", "Books", t.plusSeconds(10)), // late
+                    Fixtures.productViewed("u1", "p-3", "Books", t.plusSeconds(90)));
+            List<Instant> watermarks = h.deliveredBatches().stream().flatMap(b -> b.events().stream()).map(PositionedEvent::watermark).toList();
+            Instant ms = Fixtures.T0.plusMillis(1);
+            assertEquals(List.of(ms, ms.plusSeconds(60), ms.plusSeconds(90)), watermarks);
+            assertEquals(ms.plusSeconds(60), h.deliveredBatches().get(0).watermark(), "a batch's: at its last event");
+            // a second harness folding some of these people apart keeps the whole log's values
+            try (PluginHarness apart = PluginHarness.of(new CountingPlugin()).open()) {
+                apart.feedSegment(1, h.fedEvents().subList(2, 3));
+                assertEquals(List.of(ms.plusSeconds(60)), apart.deliveredBatches().get(0).events().stream().map(PositionedEvent::watermark).toList());
+                assertEquals(1, apart.deliveredBatches().get(0).part());
+            }
+        }
+    }
+
+    @Test
+    void aWatermarkBeforeItsEventIsRefused() {
+        BehaviorEvent e = Fixtures.productViewed("u1", "p-1", "Books", Fixtures.T0.plusNanos(1_500_000));
+        assertEquals(Fixtures.T0.plusMillis(1), new PositionedEvent(1, e).watermark(), "SPI 1.7 callers: its own time, to the ms");
+        assertThrows(IllegalArgumentException.class, () -> new PositionedEvent(1, e, Fixtures.T0));
+        assertEquals(Fixtures.T0.plusSeconds(5), new PositionedEvent(1, e, Fixtures.T0.plusSeconds(5)).watermark());
+    }
+
     @Test
     void invalidConfigurationFailsBeforeThePluginOpens() {
         PluginHarness h = PluginHarness.of(new CountingPlugin()).config(Map.of("weight", "11", "mode", "medium"));

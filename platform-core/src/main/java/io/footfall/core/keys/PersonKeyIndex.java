@@ -61,11 +61,6 @@ public class PersonKeyIndex {
             return i < 0 ? Long.MIN_VALUE : watermarkMillis[i];
         }
 
-        /** The log's event time after the batch's last position. */
-        long lastWatermark() {
-            return watermarkMillis.length == 0 ? Long.MIN_VALUE : watermarkMillis[watermarkMillis.length - 1];
-        }
-
         /** The key hash of the event at {@code position}, empty when the keyer gave it none. */
         OptionalLong keyAt(long position) {
             int i = Arrays.binarySearch(positions, position);

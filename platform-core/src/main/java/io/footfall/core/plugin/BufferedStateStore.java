@@ -230,13 +230,11 @@ final class BufferedStateStore implements StateStore {
         pendingByShare.remove(share);
     }
 
-    /** Deletes all state of the plugin and the log watermark its fold reached (replay from scratch). */
+    /** Deletes all state of the plugin (replay from scratch). */
     static void clear(Connection c, String pluginId) throws SQLException {
-        for (String table : new String[] {"plugin_state", "plugin_watermark"}) {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE plugin_id = ?")) {
-                s.setString(1, pluginId);
-                s.executeUpdate();
-            }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM plugin_state WHERE plugin_id = ?")) {
+            s.setString(1, pluginId);
+            s.executeUpdate();
         }
     }
 

@@ -35,4 +35,12 @@ final class FoldWatermark {
             s.executeUpdate();
         }
     }
+
+    /** Forgets where the fold stood (a replay from scratch, with the plugin's state). */
+    static void clear(Connection c, String pluginId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM plugin_watermark WHERE plugin_id = ?")) {
+            s.setString(1, pluginId);
+            s.executeUpdate();
+        }
+    }
 }

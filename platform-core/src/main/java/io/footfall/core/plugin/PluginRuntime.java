@@ -307,6 +307,7 @@ final class PluginRuntime {
                 inTransaction.run();
                 try (Connection c = host.dataSource().getConnection()) {
                     BufferedStateStore.clear(c, id);
+                    FoldWatermark.clear(c, id);
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
@@ -336,11 +337,8 @@ final class PluginRuntime {
     boolean retry(DeadLetters.DeadLetter letter) {
         List<PositionedEvent> events = new ArrayList<>();
         long reached = segments > 1 ? Long.MIN_VALUE : storedWatermark();
-        host.reader().read(letter.positions(), !descriptor.personalDataPurposes().isEmpty()).forEach(l -> {
-            long at = segments > 1 ? host.eventLog().watermarkAt(l.globalIndex()) : reached;
-            long watermark = Math.max(at, l.event().occurredAt().toEpochMilli());
-            events.add(new PositionedEvent(l.globalIndex(), l.event(), java.time.Instant.ofEpochMilli(watermark)));
-        });
+        host.reader().read(letter.positions(), !descriptor.personalDataPurposes().isEmpty()).forEach(l -> events.add(new PositionedEvent(
+                l.globalIndex(), l.event(), java.time.Instant.ofEpochMilli(logTime(l.globalIndex(), l.event(), reached)))));
         // held until its transaction has ended, with every batch of this instance held off (its person's may be among them)
         folds.writeLock().lock();
         try {
@@ -531,6 +529,16 @@ final class PluginRuntime {
         }
     }
 
+    /**
+     * The log's event time at an event (SPI 1.8): the latest of {@code reached} (what the fold has seen before it), the
+     * event's own time and, on several segments, what the person keyer recorded for its position (it saw the other
+     * segments' events). Epoch millis.
+     */
+    private long logTime(long position, BehaviorEvent event, long reached) {
+        long own = Math.max(reached, event.occurredAt().toEpochMilli());
+        return segments > 1 ? Math.max(own, host.eventLog().watermarkAt(position)) : own;
+    }
+
     /** Where the one-segment fold's event time stood at its last commit (read in the caller's transaction). */
     private long storedWatermark() {
         try (Connection c = host.dataSource().getConnection()) {
@@ -661,10 +669,8 @@ final class PluginRuntime {
                 });
                 return f;
             });
-            long occurred = recorded.event().occurredAt().toEpochMilli();
             // on one segment every event of the log passes here; on several, the keyer saw the other segments' events
-            fold.watermark = Math.max(fold.watermark, segments > 1 ? host.eventLog().watermarkAt(position) : occurred);
-            long watermark = Math.max(fold.watermark, occurred); // (the keyer's includes the event: a safeguard)
+            fold.watermark = logTime(position, recorded.event(), fold.watermark);
             BehaviorEvent event = descriptor.personalDataPurposes().isEmpty() ? recorded.event() : host.reader().open(recorded);
             // a plugin never sees the events it derived itself (they cannot loop back into it), and another plugin's
             // derived events only when it names them in consumes (a plugin of "every event" means user behaviour)
@@ -673,7 +679,7 @@ final class PluginRuntime {
                     : !descriptor.consumes(event.typeLabel())) {
                 return null;
             }
-            fold.events.add(new PositionedEvent(position, event, java.time.Instant.ofEpochMilli(watermark)));
+            fold.events.add(new PositionedEvent(position, event, java.time.Instant.ofEpochMilli(fold.watermark)));
             return null;
         }
 

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Churn and purchase propensity per user, with XGBoost, explained.
@@ -291,7 +292,7 @@ public final class ChurnPlugin implements MiningPlugin {
         synchronized (modelLock) {
             refreshServing();
             if (serving != null && !users.isEmpty()) {
-                Map<Instant, Map<String, UserHistory>> byDay = new java.util.TreeMap<>();
+                Map<Instant, Map<String, UserHistory>> byDay = new TreeMap<>();
                 users.forEach((id, history) -> byDay.computeIfAbsent(
                         FeatureExtractor.endOfDay(asOf.getOrDefault(id, batch.watermark())), d -> new LinkedHashMap<>()).put(id, history));
                 byDay.forEach((day, group) -> scores.addAll(score(group, day)));

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -335,6 +336,75 @@ class PluginHostTest {
             admin().post("/api/v1/plugins/{id}/disable", id);
             deleteTree(dir);
         }
+    }
+
+    /**
+     * Timers (plugin SPI 1.9) through the real host: the fixture sets one a day after each user's latest order and
+     * consumes nothing but orders. A second order replaces the user's timer; once the log's event time passes the
+     * timers (through an event the plugin does not consume, so the host delivers them on their own) each user's timer
+     * fires once, at the replaced time, and leaves no key behind.
+     */
+    @Test
+    @Order(16)
+    void timersFireOnceWhenTheLogsEventTimePassesThemEvenInBatchesThePluginDoesNotConsume() throws Exception {
+        String id = "reminder-fixture";
+        Path dir = Path.of("target/plugins").resolve("reminder-" + UUID.randomUUID());
+        try {
+            writeFixture(dir, "io.footfall.plugins.fixtures.ReminderPlugin");
+            admin().post("/api/v1/plugins/reload").then().statusCode(200).body("started", hasItem(id));
+            String ann = "rem-a-" + UUID.randomUUID();
+            String cid = "rem-c-" + UUID.randomUUID();
+            // due just under a day from now: later than any event time the log holds (at most a day ahead, far below)
+            Instant t = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            tracking().body("{\"batch\":[" + order(ann, t) + "," + order(cid, t) + "," + order(cid, t.plusSeconds(600)) + "]}")
+                    .post("/v1/batch").then().statusCode(200).body("stored", equalTo(3));
+            Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}", id).jsonPath(),
+                    j -> j.getLong("lag") == 0 && j.getLong("processedEvents") >= 3);
+            Instant annDue = t.plus(io.footfall.plugins.fixtures.ReminderPlugin.DELAY);
+            Instant cidDue = t.plusSeconds(600).plus(io.footfall.plugins.fixtures.ReminderPlugin.DELAY);
+            assertEquals(Map.of("\u0001u/u/" + ann, digits(annDue), "\u0001u/u/" + cid, digits(cidDue)), stateLike(id, "\u0001u/%"),
+                    "one stored timer per user, the second order's replacing the first");
+            assertEquals(Map.of(), stateLike(id, "fired/%"), "nothing is due yet");
+            // an event the plugin does not consume moves the log's time past both timers
+            Instant later = cidDue.plusSeconds(300);
+            tracking().body("{\"batch\":[" + IdentityTest.event("{\"type\":\"page\",\"name\":\"Home\",\"userId\":\"rem-other\"}$", later) + "]}")
+                    .post("/v1/batch").then().statusCode(200).body("stored", equalTo(1));
+            Map<String, String> fired = Poll.until(Duration.ofSeconds(60), () -> stateLike(id, "fired/%"), m -> m.size() >= 2);
+            assertEquals(Map.of("fired/" + ann + "/" + annDue.toEpochMilli(), Long.toString(later.toEpochMilli()),
+                    "fired/" + cid + "/" + cidDue.toEpochMilli(), Long.toString(later.toEpochMilli())), fired,
+                    "each user's timer fires once, at the time it was last set to, with the log's time that passed it");
+            assertEquals(Map.of(), stateLike(id, "\u0001%"), "fired timers leave no keys");
+        } finally {
+            admin().post("/api/v1/plugins/{id}/disable", id);
+            deleteTree(dir);
+        }
+    }
+
+    private static String order(String user, Instant at) {
+        return IdentityTest.event("{\"type\":\"track\",\"event\":\"Order Completed\",\"userId\":\"" + user
+                + "\",\"properties\":{\"order_id\":\"" + UUID.randomUUID() + "\",\"revenue\":10}}$", at);
+    }
+
+    private static String digits(Instant at) {
+        return String.format("%015d", at.toEpochMilli());
+    }
+
+    /** The plugin's state rows whose key is LIKE the pattern, values as text. */
+    private Map<String, String> stateLike(String pluginId, String pattern) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (var c = dataSource.getConnection();
+             var s = c.prepareStatement("SELECT key, value FROM plugin_state WHERE plugin_id = ? AND key LIKE ?")) {
+            s.setString(1, pluginId);
+            s.setString(2, pattern);
+            try (var rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new String(rs.getBytes(2), StandardCharsets.UTF_8));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
     }
 
     private long counter(String pluginId, String key) throws java.sql.SQLException {

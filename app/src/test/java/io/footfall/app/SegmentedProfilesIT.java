@@ -189,6 +189,10 @@ class SegmentedProfilesIT {
             assertEquals(total, acknowledged.size(), "every message acknowledged");
             assertTrue(ackedAtTakeover < total, "the load went on after the takeover (" + ackedAtTakeover + " of " + total + ")");
             AppProcess.assertStoredOnce(jdbcUrl, acknowledged);
+            // the log's latest event time on every segment (40 people spread over three): each segment's last batch
+            // reaches it, so each fires every timer due by then (SPI 1.9), as one segment does
+            Instant last = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            send(survivor, java.util.stream.IntStream.range(0, 40).mapToObj(i -> view("seg-last-" + i, null, last)).toArray(String[]::new));
             head = ClusterLoad.awaitProfilesCaughtUp(survivor, -1).getLong("head");
             JsonPath u1 = new JsonPath(ClusterLoad.admin(survivor, "GET", "/api/v1/profiles/seg-u1").body());
             assertTrue(!u1.getList("anonymousIds").contains("seg-d1"), "unmerged: " + u1.prettify());
@@ -218,6 +222,13 @@ class SegmentedProfilesIT {
             liveChurn = stateSnapshot("churn");
             liveWatermarks = stateSnapshot("watermark-fixture");
             assertTrue(liveWatermarks.size() >= total, "the fixture recorded every event: " + liveWatermarks.size());
+            // its timers: one per user, moved on by each event; they fired on the segment folding the user's person
+            List<String> fired = liveWatermarks.stream().filter(r -> r.startsWith("f/")).toList();
+            assertTrue(fired.size() > 150, "timers fired: " + fired.size());
+            String once = " c4ca4238a0b923820dcc509a6f75849b"; // md5 of the count "1"
+            assertTrue(fired.stream().allMatch(r -> r.endsWith(once)), "each timer fired once: " + fired.stream().filter(r -> !r.endsWith(once)).toList());
+            assertTrue(fired.stream().anyMatch(r -> r.startsWith("f/a/seg-d1/")) && fired.stream().anyMatch(r -> r.startsWith("f/u/seg-u4/")),
+                    "timers of people a merge moved between segments fired too");
             // basket rules: its three segments appended to logs of their own; training reads them all
             Poll.until(Duration.ofSeconds(60), () -> owners(BASKETS),
                     owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
@@ -241,8 +252,8 @@ class SegmentedProfilesIT {
             System.out.printf("SEGMENTED-PROFILES %d messages; profile segments %s %.1f s after the second instance was ready; "
                     + "all three owned by the survivor %.1f s after the kill (%d acknowledged by then); %d barrier events%n",
                     total, spread, spreadAfter, failover, ackedAtTakeover, barriers);
-            System.out.printf("SEGMENTED-PLUGIN category-affinity: %d state rows; churn: %d; watermark fixture: %d positions%n",
-                    liveAffinity.size(), liveChurn.size(), liveWatermarks.size());
+            System.out.printf("SEGMENTED-PLUGIN category-affinity: %d state rows; churn: %d; watermark fixture: %d rows, %d timers fired%n",
+                    liveAffinity.size(), liveChurn.size(), liveWatermarks.size(), fired.size());
             System.out.printf("SEGMENTED-REPORTING %d rows on three segments; %d segment memberships, %d Segment Entered/Exited events%n",
                     liveReports.size(), single("SELECT count(*) FROM report_segment_member"),
                     single("SELECT count(*) FROM domainevententry WHERE convert_from(payload, 'UTF8') LIKE '%plugin:segmentation%'"));

@@ -1,6 +1,7 @@
 package io.footfall.testkit;
 
 import io.footfall.api.store.StateStore;
+import io.footfall.api.store.TimersInState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -44,6 +45,11 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public synchronized void put(String key, byte[] value) {
+        checkPluginKey(key);
+        write(key, value);
+    }
+
+    private synchronized void write(String key, byte[] value) {
         checkKey(key);
         Objects.requireNonNull(value, "value");
         if (value.length > MAX_VALUE_BYTES) {
@@ -54,6 +60,11 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public synchronized void delete(String key) {
+        checkPluginKey(key);
+        remove(key);
+    }
+
+    private synchronized void remove(String key) {
         checkKey(key);
         if (pending != null) {
             pending.put(key, DELETED);
@@ -169,6 +180,43 @@ public final class InMemoryStateStore implements StateStore {
             }
         });
         return merged;
+    }
+
+    /**
+     * This store as the host writes it: keys of {@link TimersInState#HOST_PREFIX} (the plugin's timers) are accepted, as
+     * the host's own writes; the plugin's are refused.
+     *
+     * @since 1.9
+     */
+    public StateStore hostView() {
+        InMemoryStateStore store = this;
+        return new StateStore() {
+            @Override
+            public Optional<byte[]> get(String key) {
+                return store.get(key);
+            }
+
+            @Override
+            public void put(String key, byte[] value) {
+                store.write(key, value);
+            }
+
+            @Override
+            public void delete(String key) {
+                store.remove(key);
+            }
+
+            @Override
+            public List<String> keys(String prefix, int limit) {
+                return store.keys(prefix, limit);
+            }
+        };
+    }
+
+    private static void checkPluginKey(String key) {
+        if (key != null && TimersInState.isHostKey(key)) {
+            throw new IllegalArgumentException("state keys starting with \\u0001 are the host's (the plugin's timers)");
+        }
     }
 
     private static void checkKey(String key) {

@@ -43,8 +43,12 @@ import java.util.function.Consumer;
  *       batches on its own; empty batches are never delivered);</li>
  *   <li>unless the descriptor declares a personal-data purpose, personal traits
  *       ({@link BehaviorEvent#PERSONAL_TRAITS}) and the full IP are removed from what the plugin receives;</li>
- *   <li>each {@code open}, {@code onEvents} and {@code train} call is a unit: when it throws, its state writes
- *       and results are discarded; a failed batch is parked in {@link #deadLetters()};</li>
+ *   <li>timers the plugin set ({@link io.footfall.api.plugin.PluginContext#timers()}) are delivered to
+ *       {@code onTimers} in the unit of the batch whose event time reached them, after its events, and at the end
+ *       of a feed call whose last events the plugin does not consume; they are kept in the state store, as the host
+ *       keeps them;</li>
+ *   <li>each {@code open}, {@code onEvents} (with its timers) and {@code train} call is a unit: when it throws, its
+ *       state writes and results are discarded; a failed batch is parked in {@link #deadLetters()};</li>
  *   <li>{@link #replay()} closes the plugin, clears its state, opens it again and re-delivers every fed
  *       event with {@code replay = true}.</li>
  * </ul>
@@ -59,6 +63,8 @@ public final class PluginHarness implements AutoCloseable {
 
     /** Default number of events per batch: the host's default ({@code footfall.plugins.batch-size}). */
     public static final int DEFAULT_BATCH_SIZE = 200;
+    /** Timers delivered per batch at most, as the host does. */
+    static final int TIMERS_PER_BATCH = 5_000;
 
     private final MiningPlugin plugin;
     private final PluginDescriptor descriptor;
@@ -465,18 +471,49 @@ public final class PluginHarness implements AutoCloseable {
 
     private void deliver(List<PositionedEvent> events, boolean replay, int part) {
         List<PositionedEvent> batch = new ArrayList<>(Math.min(batchSize, events.size()));
+        long reached = Long.MIN_VALUE;
+        long timersAt = Long.MIN_VALUE;
         for (PositionedEvent p : events) {
+            reached = Math.max(reached, p.watermark().toEpochMilli());
             if (!descriptor.consumes(p.event().typeLabel())) {
                 continue;
             }
             batch.add(new PositionedEvent(p.position(), visible(p.event()), p.watermark()));
             if (batch.size() == batchSize) {
                 deliverBatch(new EventBatch(batch, replay, part));
+                timersAt = reached;
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
             deliverBatch(new EventBatch(batch, replay, part));
+            timersAt = reached;
+        }
+        if (reached > timersAt) {
+            // the events the plugin does not consume moved the log's time on: the host delivers the timers it reached
+            deliverTimers(reached, replay, part);
+        }
+    }
+
+    /** Timers due at the log's event time {@code watermark} (SPI 1.9), as the host delivers them after a batch's events. */
+    private void fireTimers(long watermark, boolean replay, int part) throws Exception {
+        List<io.footfall.api.plugin.Timer> due = context.timers().takeDue(watermark, TIMERS_PER_BATCH);
+        if (!due.isEmpty()) {
+            plugin.onTimers(new io.footfall.api.plugin.TimerBatch(due, Instant.ofEpochMilli(watermark), replay, part));
+        }
+    }
+
+    private void deliverTimers(long watermark, boolean replay, int part) {
+        try {
+            unit(() -> {
+                fireTimers(watermark, replay, part);
+                return null;
+            });
+        } catch (Exception e) {
+            if (failFast) {
+                throw new PluginInvocationException(PluginInvocationException.Phase.ON_TIMERS,
+                        "onTimers failed at event time " + Instant.ofEpochMilli(watermark), e);
+            }
         }
     }
 
@@ -485,6 +522,7 @@ public final class PluginHarness implements AutoCloseable {
         try {
             unit(() -> {
                 plugin.onEvents(batch);
+                fireTimers(batch.watermark().toEpochMilli(), batch.replay(), batch.part());
                 return null;
             });
         } catch (Exception e) {

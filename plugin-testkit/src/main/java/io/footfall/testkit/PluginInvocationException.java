@@ -15,6 +15,8 @@ public final class PluginInvocationException extends RuntimeException {
         OPEN,
         /** {@code onEvents}. */
         ON_EVENTS,
+        /** {@code onTimers}, in a call of its own (after the batch's last events); with events it counts as {@link #ON_EVENTS}. */
+        ON_TIMERS,
         /** {@code train}. */
         TRAIN,
         /** {@code close}. */

@@ -2,6 +2,7 @@ package io.footfall.testkit;
 
 import io.footfall.api.config.PluginConfig;
 import io.footfall.api.plugin.PluginContext;
+import io.footfall.api.store.TimersInState;
 import io.footfall.api.plugin.PluginDescriptor;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,7 @@ public final class TestPluginContext implements PluginContext {
     private final MapProfileReader profiles;
     private final RecordingResultPublisher results;
     private final RecordingEventEmitter events;
+    private final TimersInState timers;
 
     /** A context of these services. */
     public TestPluginContext(PluginConfig config, TestClock clock, RecordingLogger log, RecordingMetrics metrics,
@@ -41,6 +43,7 @@ public final class TestPluginContext implements PluginContext {
         this.log = Objects.requireNonNull(log, "log");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.state = Objects.requireNonNull(state, "state");
+        this.timers = new TimersInState(state.hostView());
         this.models = Objects.requireNonNull(models, "models");
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.results = Objects.requireNonNull(results, "results");
@@ -102,5 +105,11 @@ public final class TestPluginContext implements PluginContext {
     @Override
     public RecordingEventEmitter events() {
         return events;
+    }
+
+    /** The plugin's timers, kept in {@link #state()} as the host keeps them (delivered by {@link PluginHarness}). */
+    @Override
+    public TimersInState timers() {
+        return timers;
     }
 }

@@ -1,6 +1,7 @@
 package io.footfall.core.plugin;
 
 import io.footfall.api.store.StateStore;
+import io.footfall.api.store.TimersInState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,6 +126,11 @@ final class BufferedStateStore implements StateStore {
 
     @Override
     public void put(String key, byte[] value) {
+        checkPlugins(key);
+        write(key, value);
+    }
+
+    private void write(String key, byte[] value) {
         check(key);
         if (value == null || value.length > MAX_VALUE) {
             throw new IllegalArgumentException("state values must be present and at most 16 MB");
@@ -138,6 +144,11 @@ final class BufferedStateStore implements StateStore {
 
     @Override
     public void delete(String key) {
+        checkPlugins(key);
+        remove(key);
+    }
+
+    private void remove(String key) {
         check(key);
         Object share = Lane.currentShare();
         synchronized (this) {
@@ -235,6 +246,45 @@ final class BufferedStateStore implements StateStore {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM plugin_state WHERE plugin_id = ?")) {
             s.setString(1, pluginId);
             s.executeUpdate();
+        }
+    }
+
+    /**
+     * The same store as the host writes it: keys of {@link TimersInState#HOST_PREFIX} (the plugin's timers) are accepted.
+     */
+    StateStore hostView() {
+        BufferedStateStore store = this;
+        return new StateStore() {
+            @Override
+            public Optional<byte[]> get(String key) {
+                return store.get(key);
+            }
+
+            @Override
+            public Map<String, byte[]> getAll(java.util.Collection<String> keys) {
+                return store.getAll(keys);
+            }
+
+            @Override
+            public void put(String key, byte[] value) {
+                store.write(key, value);
+            }
+
+            @Override
+            public void delete(String key) {
+                store.remove(key);
+            }
+
+            @Override
+            public List<String> keys(String prefix, int limit) {
+                return store.keys(prefix, limit);
+            }
+        };
+    }
+
+    private static void checkPlugins(String key) {
+        if (key != null && TimersInState.isHostKey(key)) {
+            throw new IllegalArgumentException("state keys starting with \\u0001 are the host's (the plugin's timers)");
         }
     }
 

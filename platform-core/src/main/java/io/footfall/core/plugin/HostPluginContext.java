@@ -13,5 +13,5 @@ import java.time.Clock;
 /** The context the host gives one plugin. */
 record HostPluginContext(PluginConfig config, Clock clock, PluginLogger log, PluginMetrics metrics, StateStore state,
                          ModelStore models, ProfileReader profiles, ResultPublisher results,
-                         io.footfall.api.plugin.EventEmitter events) implements PluginContext {
+                         io.footfall.api.plugin.EventEmitter events, io.footfall.api.plugin.Timers timers) implements PluginContext {
 }

@@ -95,6 +95,7 @@ final class PluginRuntime {
     private BufferedStateStore stateStore;
     private BufferedResultPublisher results;
     private BufferedEventEmitter emitted;
+    private PluginTimers timers;
     private TrackingEventProcessor processor;
 
     PluginRuntime(MiningPlugin plugin, PluginDescriptor descriptor, PluginClassLoader loader, String directory, PluginHostServices host,
@@ -164,9 +165,10 @@ final class PluginRuntime {
         stateStore = new BufferedStateStore(id, host.dataSource());
         results = new BufferedResultPublisher(id, descriptor.produces(), host.json(), host.clock());
         emitted = new BufferedEventEmitter(id, host.clock());
+        timers = new PluginTimers(segments, stateStore, segments > 1 ? io.footfall.core.keys.PersonOwners.ofKeyer(host.dataSource()) : null);
         HostPluginContext context = new HostPluginContext(config, host.clock(), new HostPluginLogger(id),
                 new HostPluginMetrics(host.metrics(), id), stateStore, new JdbcModelStore(id, host.dataSource(), host.json()),
-                new HostProfileReader(host.profiles()), results, emitted);
+                new HostProfileReader(host.profiles()), results, emitted, timers);
         MiningPlugin instance = plugin;
         try {
             guard.call(() -> {
@@ -346,7 +348,8 @@ final class PluginRuntime {
                 try (Connection c = host.dataSource().getConnection()) {
                     // retries of other instances wait: they all write the retry part
                     io.footfall.core.store.AdvisoryLock.forTransaction(c, retryLockKey(id));
-                    Failure failure = deliver(c, events, false, RETRY_PART);
+                    // timers are not delivered with a retry: the fold's batches deliver them as the log's time moves
+                    Failure failure = deliver(c, events, false, RETRY_PART, null);
                     String error = failure == null ? null : failure.error();
                     host.deadLetters().update(c, letter.id(), error == null ? "RETRIED" : "PARKED", error);
                     if (failure != null && failure.abandoned()) {
@@ -479,8 +482,9 @@ final class PluginRuntime {
      * Hands events to the plugin and, on success, writes its state and results on the given
      * transaction-bound connection. Returns null on success, the failure otherwise (nothing written).
      */
-    private Failure deliver(Connection c, List<PositionedEvent> events, boolean replay, int part) throws SQLException {
-        EventBatch batch = new EventBatch(events, replay, part);
+    private Failure deliver(Connection c, List<PositionedEvent> events, boolean replay, int part, Fold fold) throws SQLException {
+        long watermark = fold == null ? Long.MIN_VALUE : fold.watermark;
+        EventBatch batch = events.isEmpty() ? null : new EventBatch(events, replay, part);
         MiningPlugin instance = plugin;
         if (instance == null) {
             // released by a quarantine while its processor was still stopping: parked, retried after enable
@@ -490,11 +494,20 @@ final class PluginRuntime {
         Lane.Batch share = new Lane.Batch();
         try {
             guard.call(() -> Lane.runIn(share, () -> {
-                runWithLoader(() -> instance.onEvents(batch));
+                if (batch != null) {
+                    runWithLoader(() -> instance.onEvents(batch));
+                }
+                // the timers the batch's event time reached, after its events (SPI 1.9)
+                List<io.footfall.api.plugin.Timer> due = fold == null ? List.of() : timers.takeDue(watermark, fold.position, fold.segment);
+                if (!due.isEmpty()) {
+                    runWithLoader(() -> instance.onTimers(new io.footfall.api.plugin.TimerBatch(due,
+                            java.time.Instant.ofEpochMilli(watermark), replay, part)));
+                }
                 return null;
             }), limits.callTimeout(), limits.allocationBudget());
         } catch (PluginCallGuard.PluginCallException e) {
             discard(share);
+            timers.forget();
             return new Failure(e.getMessage(), e.abandoned());
         }
         // with what open wrote (the lane's own share), in key order
@@ -556,12 +569,12 @@ final class PluginRuntime {
         }
     }
 
-    private void onBatchCommitting(List<PositionedEvent> events, boolean replay, int part) {
+    private void onBatchCommitting(List<PositionedEvent> events, boolean replay, int part, Fold fold) {
         // held until the batch's transaction has ended: a training run's exclusive work sees it committed or not begun
         folds.readLock().lock();
         CurrentUnitOfWork.get().root().onCleanup(u -> folds.readLock().unlock());
         try (Connection c = host.dataSource().getConnection()) {
-            Failure failure = deliver(c, events, replay, part);
+            Failure failure = deliver(c, events, replay, part, fold);
             if (failure == null) {
                 processedEvents.addAndGet(events.size());
                 consecutiveFailures.set(0);
@@ -571,8 +584,13 @@ final class PluginRuntime {
             String error = failure.error();
             lastError = error;
             failedBatches.incrementAndGet();
-            host.deadLetters().park(c, id, events.stream().map(PositionedEvent::position).toList(), error);
-            LOG.warnf("plugin %s failed a batch of %d events (parked as a dead letter): %s", id, events.size(), error);
+            if (events.isEmpty()) {
+                // only timers were due: they stay stored and come again with the next batch
+                LOG.warnf("plugin %s failed on its due timers: %s", id, error);
+            } else {
+                host.deadLetters().park(c, id, events.stream().map(PositionedEvent::position).toList(), error);
+                LOG.warnf("plugin %s failed a batch of %d events (parked as a dead letter): %s", id, events.size(), error);
+            }
             if (failure.abandoned()) {
                 quarantine(error);
             } else if (consecutiveFailures.incrementAndGet() >= MAX_CONSECUTIVE_FAILURES) {
@@ -630,9 +648,28 @@ final class PluginRuntime {
         }
     }
 
-    /** One processor batch: the consumed events, and the log's event time as the batch reads it (SPI 1.8). */
+    /**
+     * The segment (id and mask) this instance folds as {@code segmentId}. Read from the processor's status, which lists
+     * the segments it holds; the batch being folded is one of them.
+     */
+    private org.axonframework.eventhandling.Segment segmentOf(int segmentId) {
+        var status = processor.processingStatus().get(segmentId);
+        if (status == null) {
+            throw new IllegalStateException("plugin " + id + ": segment " + segmentId + " is folded here but not listed as held");
+        }
+        return status.getSegment();
+    }
+
+    /**
+     * One processor batch: the consumed events, the log's event time as the batch reads it (SPI 1.8), and what its
+     * timers need (SPI 1.9): its segment and the last position it folded.
+     */
     private static final class Fold {
         final List<PositionedEvent> events = new ArrayList<>();
+        /** The batch's segment (the whole log on one segment). */
+        org.axonframework.eventhandling.Segment segment = org.axonframework.eventhandling.Segment.ROOT_SEGMENT;
+        /** The position of the last event of the segment the batch folded (consumed or not). */
+        long position = -1;
         /** On one segment: where the stored event time stood, and where the batch has moved it. */
         final long stored;
         long watermark;
@@ -659,9 +696,14 @@ final class PluginRuntime {
                 // the batch's part of shared figures (SPI 1.7) is its segment: only this segment's batches write it
                 int part = io.footfall.core.store.EventLog.segmentOf(uow, processorName(id));
                 Fold f = new Fold(segments > 1 ? Long.MIN_VALUE : storedWatermark());
+                if (segments > 1) {
+                    f.segment = segmentOf(part);
+                }
+                // a batch rolled back after its delivery took timers: they are stored again, the remembered earliest is not
+                uow.onRollback(u -> timers.forget());
                 uow.onPrepareCommit(u -> {
-                    if (!f.events.isEmpty()) {
-                        onBatchCommitting(f.events, replay, part);
+                    if (!f.events.isEmpty() || timers.mayBeDue(f.watermark)) {
+                        onBatchCommitting(f.events, replay, part, f);
                     }
                     if (f.watermark != f.stored) {
                         storeWatermark(f.watermark);
@@ -671,6 +713,7 @@ final class PluginRuntime {
             });
             // on one segment every event of the log passes here; on several, the keyer saw the other segments' events
             fold.watermark = logTime(position, recorded.event(), fold.watermark);
+            fold.position = Math.max(fold.position, position);
             BehaviorEvent event = descriptor.personalDataPurposes().isEmpty() ? recorded.event() : host.reader().open(recorded);
             // a plugin never sees the events it derived itself (they cannot loop back into it), and another plugin's
             // derived events only when it names them in consumes (a plugin of "every event" means user behaviour)

@@ -62,6 +62,15 @@ public interface MiningPlugin extends AutoCloseable {
     default void onEvents(EventBatch batch) throws Exception {
     }
 
+    /**
+     * Acts on timers the plugin set ({@link PluginContext#timers()}) that the log's event time has reached, after the
+     * events of the same batch and in its transaction. The default does nothing.
+     *
+     * @since 1.9
+     */
+    default void onTimers(TimerBatch timers) throws Exception {
+    }
+
     /** Trains over history; the default trains nothing. */
     default TrainingReport train(TrainingContext training) throws Exception {
         return TrainingReport.nothing("this plugin does not train");

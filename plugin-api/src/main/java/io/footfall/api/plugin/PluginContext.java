@@ -44,4 +44,14 @@ public interface PluginContext {
     default EventEmitter events() {
         throw new UnsupportedOperationException("this host does not let plugins append events");
     }
+
+    /**
+     * The plugin's timers in event time ({@link Timers}), delivered to {@link MiningPlugin#onTimers}. A host that keeps
+     * none throws {@link UnsupportedOperationException}.
+     *
+     * @since 1.9
+     */
+    default Timers timers() {
+        throw new UnsupportedOperationException("this host keeps no timers for plugins");
+    }
 }

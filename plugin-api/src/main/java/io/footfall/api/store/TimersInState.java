@@ -1,0 +1,170 @@
+package io.footfall.api.store;
+
+import io.footfall.api.Experimental;
+import io.footfall.api.plugin.Timer;
+import io.footfall.api.plugin.Timers;
+import io.footfall.api.plugin.UserRef;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * How a host keeps a plugin's {@link Timers} in the plugin's own state store, so that they commit, roll back and replay
+ * with it: the host and the test kit both use this class, plugins use {@link io.footfall.api.plugin.PluginContext#timers()}.
+ *
+ * <p>Two keys per timer: {@code \u0001t/<due, 15 digits>/<u|a>/<id>} in due order (the index the host scans) and
+ * {@code \u0001u/<u|a>/<id>} holding the user's current due time. Setting reads the current key (for many users at
+ * once with {@link #setAll}) and replaces both, so the state holds exactly one index key per timer; an index key
+ * whose user's current time differs (none is written so) is dropped when it comes due. Keys starting with
+ * {@link #HOST_PREFIX} are the host's: the state store given here must accept them, the plugin's must not.
+ *
+ * @since 1.9
+ */
+@Experimental("the storage of plugin timers; may change with timers owned by segments")
+public final class TimersInState implements Timers {
+
+    /** Keys starting with this are written by the host only. */
+    public static final String HOST_PREFIX = "\u0001";
+    private static final String DUE = HOST_PREFIX + "t/";
+    private static final String CURRENT = HOST_PREFIX + "u/";
+    private static final int DIGITS = 15;
+
+    private final StateStore state;
+
+    /** @param state the plugin's state store, accepting keys of {@link #HOST_PREFIX} */
+    public TimersInState(StateStore state) {
+        this.state = Objects.requireNonNull(state, "state");
+    }
+
+    /** Whether the key is the host's (plugins may not write it). */
+    public static boolean isHostKey(String key) {
+        return key.startsWith(HOST_PREFIX);
+    }
+
+    @Override
+    public void set(UserRef user, Instant at) {
+        setAll(Map.of(user, Optional.of(at)));
+    }
+
+    @Override
+    public void clear(UserRef user) {
+        setAll(Map.of(user, Optional.empty()));
+    }
+
+    /** Reads the users' current times with one {@link StateStore#getAll}, drops their index keys and writes the new ones. */
+    @Override
+    public void setAll(Map<UserRef, Optional<Instant>> timers) {
+        Map<String, String> dueByCurrentKey = new LinkedHashMap<>();
+        timers.forEach((user, at) -> {
+            Objects.requireNonNull(user, "user");
+            dueByCurrentKey.put(CURRENT + ref(user), at.map(t -> digits(t.toEpochMilli())).orElse(null));
+        });
+        Map<String, byte[]> current = state.getAll(dueByCurrentKey.keySet());
+        dueByCurrentKey.forEach((currentKey, due) -> {
+            String ref = currentKey.substring(CURRENT.length());
+            byte[] old = current.get(currentKey);
+            String was = old == null ? null : new String(old, StandardCharsets.US_ASCII);
+            if (Objects.equals(was, due)) {
+                return;
+            }
+            if (was != null) {
+                state.delete(DUE + was + "/" + ref);
+            }
+            if (due == null) {
+                state.delete(currentKey);
+            } else {
+                state.put(currentKey, due.getBytes(StandardCharsets.US_ASCII));
+                state.put(DUE + due + "/" + ref, new byte[0]);
+            }
+        });
+    }
+
+    /** The earliest due time of any index key (stale ones included: a lower bound), or {@link Long#MAX_VALUE} when none. */
+    public long earliest() {
+        List<String> first = state.keys(DUE, 1);
+        return first.isEmpty() ? Long.MAX_VALUE : Long.parseLong(first.get(0).substring(DUE.length(), DUE.length() + DIGITS));
+    }
+
+    /**
+     * The timers due at {@code watermark} (epoch millis), earliest first, at most {@code limit}; removes them (and the
+     * stale index keys passed on the way) from the state, so a timer fires once unless set again.
+     */
+    public List<Timer> takeDue(long watermark, int limit) {
+        return takeDue(watermark, limit, users -> users);
+    }
+
+    /**
+     * As {@link #takeDue(long, int)}, for a caller that may act on some users only (a segment, on the users whose person
+     * it folds): {@code mine} is handed the users of the due index keys read (at most {@code limit} keys) and answers
+     * those the caller may take. The other users' keys are left alone, stale or not: only the user's own segment writes
+     * them.
+     */
+    public List<Timer> takeDue(long watermark, int limit, UnaryOperator<Set<UserRef>> mine) {
+        List<String> keys = state.keys(DUE, limit);
+        Map<String, UserRef> indexKeys = new LinkedHashMap<>();
+        for (String key : keys) {
+            long at = Long.parseLong(key.substring(DUE.length(), DUE.length() + DIGITS));
+            if (at > watermark) {
+                break;
+            }
+            indexKeys.put(key, parse(key.substring(DUE.length() + DIGITS + 1)));
+        }
+        if (indexKeys.isEmpty()) {
+            return List.of();
+        }
+        Set<UserRef> taken = mine.apply(new LinkedHashSet<>(indexKeys.values()));
+        Set<String> currentKeys = new LinkedHashSet<>();
+        indexKeys.forEach((key, user) -> {
+            if (taken.contains(user)) {
+                currentKeys.add(CURRENT + ref(user));
+            }
+        });
+        if (currentKeys.isEmpty()) {
+            return List.of();
+        }
+        Map<String, byte[]> current = state.getAll(currentKeys);
+        List<Timer> due = new ArrayList<>();
+        indexKeys.forEach((key, user) -> {
+            if (!taken.contains(user)) {
+                return;
+            }
+            state.delete(key);
+            String digits = key.substring(DUE.length(), DUE.length() + DIGITS);
+            String currentKey = CURRENT + ref(user);
+            byte[] value = current.get(currentKey);
+            // the user's current time names one index key; the others are stale
+            if (value != null && digits.equals(new String(value, StandardCharsets.US_ASCII))) {
+                state.delete(currentKey);
+                due.add(new Timer(user, Instant.ofEpochMilli(Long.parseLong(digits))));
+            }
+        });
+        return due;
+    }
+
+    private static String ref(UserRef user) {
+        return (user.anonymous() ? "a/" : "u/") + user.id();
+    }
+
+    private static UserRef parse(String ref) {
+        return new UserRef(ref.substring(2), ref.charAt(0) == 'a');
+    }
+
+    private static String digits(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("a timer is due at or after 1970-01-01: " + Instant.ofEpochMilli(millis));
+        }
+        String d = Long.toString(millis);
+        if (d.length() > DIGITS) {
+            throw new IllegalArgumentException("a timer is due before the year 33658: " + Instant.ofEpochMilli(millis));
+        }
+        return "0".repeat(DIGITS - d.length()) + d;
+    }
+}

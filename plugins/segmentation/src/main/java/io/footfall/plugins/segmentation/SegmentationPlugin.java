@@ -13,8 +13,11 @@ import io.footfall.api.plugin.PluginContext;
 import io.footfall.api.plugin.PluginDescriptor;
 import io.footfall.api.plugin.PositionedEvent;
 import io.footfall.api.plugin.SpiVersion;
+import io.footfall.api.plugin.Timer;
+import io.footfall.api.plugin.TimerBatch;
 import io.footfall.api.plugin.TrainingContext;
 import io.footfall.api.plugin.TrainingReport;
+import io.footfall.api.plugin.UserRef;
 import io.footfall.api.result.ReportTable;
 import io.footfall.api.result.Result;
 import io.footfall.api.result.ResultType;
@@ -71,7 +74,7 @@ public final class SegmentationPlugin implements MiningPlugin {
     /** The plugin id. */
     public static final String ID = "segmentation";
     /** The plugin version. */
-    public static final String VERSION = "0.3.0";
+    public static final String VERSION = "0.4.0";
     /** Config property: the rule segment definitions (JSON). */
     public static final String RULES = "rules";
     /** Config property: the inactivity gap that ends a session. */
@@ -102,6 +105,7 @@ public final class SegmentationPlugin implements MiningPlugin {
     public static final String NO_RULES = "{\"segments\":[]}";
 
     static final String USER = "u/";
+    /** Keys of the expiry index of versions before 0.4 (read until empty, never written: timers replaced it). */
     static final String EXPIRY = "x/";
     /** Keys of the per-user history tables of versions before 0.2 (no longer written; a replay clears them). */
     static final String HISTORY = "h/";
@@ -159,6 +163,8 @@ public final class SegmentationPlugin implements MiningPlugin {
     private volatile List<Rules.Error> rulesErrors = List.of();
     private long sessionGap;
     private Clustering.Settings clusterSettings;
+    /** Whether the expiry index of versions before 0.4 ({@code x/} keys) may still hold keys; found empty once, it stays so. */
+    private volatile boolean legacyExpiry = true;
     /** Sorted user keys of a running sweep (a cache; the cursor is in the meta state). */
     private List<String> sweepKeys;
 
@@ -194,6 +200,7 @@ public final class SegmentationPlugin implements MiningPlugin {
         this.clusterSettings = new Clustering.Settings(Math.min(a, b), Math.max(a, b), context.config().longValue(SEED),
                 context.config().integer(FIT_SAMPLE), context.config().integer(SILHOUETTE_SAMPLE), 100, 3);
         this.sweepKeys = null;
+        this.legacyExpiry = true;
         synchronized (lock) {
             StateStore state = context.state();
             String text = context.config().string(RULES);
@@ -246,12 +253,22 @@ public final class SegmentationPlugin implements MiningPlugin {
                 String user = event.primaryId();
                 String anonymous = event.anonymousId();
                 long at = event.occurredAt().toEpochMilli();
-                meta.watermark = Math.max(meta.watermark, at);
+                // "now": the log's event time at this event (SPI 1.8), or training's when that is later
+                meta.watermark = Math.max(meta.watermark, positioned.watermark().toEpochMilli());
                 boolean stitched = false;
                 if (!isBlank(event.userId()) && !isBlank(anonymous) && !anonymous.equals(user)) {
+                    if (w.exists(anonymous)) {
+                        expireDue(w, anonymous, w.user(anonymous), meta.watermark);
+                    }
+                    if (w.exists(user)) {
+                        expireDue(w, user, w.user(user), meta.watermark);
+                    }
                     stitched = w.stitch(anonymous, user);
                 }
                 UserState s = w.user(user);
+                // what the log's time passed before this event comes first, wherever the batch ends (its timer would
+                // have fired at the end of an earlier batch)
+                expireDue(w, user, s, meta.watermark);
                 s.anonymous = isBlank(event.userId());
                 Set<String> matched = new HashSet<>();
                 boolean ordered = apply(s, event, matched);
@@ -259,18 +276,19 @@ public final class SegmentationPlugin implements MiningPlugin {
                 if (ordered || w.absorbedOrders(user)) {
                     changed = rescore(w, user, s, meta.watermark, Math.min(at, meta.watermark));
                 }
-                // a new user, a merged visitor or a due expiry: every segment; otherwise those the event can change
-                boolean full = stitched || s.events == 1 || s.expiryAt <= meta.watermark;
+                // a new user or a merged visitor: every segment; otherwise those the event can change
+                boolean full = stitched || s.events == 1;
                 Rules.Touch touch = full ? null : new Rules.Touch(matched, event.typeLabel(), event.standardEvent().orElse(null), changed);
                 evaluate(w, user, s, meta.watermark, Math.min(at, meta.watermark), touch);
             }
-            expire(w);
+            expireIndexedBefore04(w);
             sweep(w);
             w.commit();
             meta.store(state);
             context.metrics().count("events", batch.events().size());
             context.metrics().count("transitions", w.transitions);
             context.metrics().count("evaluations", w.evaluations);
+            context.metrics().count("timed-evaluations", w.timedEvaluations);
         }
     }
 
@@ -526,8 +544,49 @@ public final class SegmentationPlugin implements MiningPlugin {
         }
     }
 
-    /** Re-evaluates the users whose windows or time comparisons changed by the current "now". */
-    private void expire(Work w) {
+    /**
+     * Re-evaluates the users whose timers came due (plugin SPI 1.9): a window of theirs ran out or a time comparison
+     * changed by the log's event time, which also becomes "now".
+     */
+    @Override
+    public void onTimers(TimerBatch timers) {
+        synchronized (lock) {
+            StateStore state = context.state();
+            Meta meta = Meta.load(state);
+            meta.watermark = Math.max(meta.watermark, timers.watermark().toEpochMilli());
+            Work w = new Work(state, meta);
+            w.prefetch(timers.due().stream().map(t -> t.user().id()).toList());
+            for (Timer timer : timers.due()) {
+                String user = timer.user().id();
+                if (!w.exists(user)) {
+                    continue; // stitched into a known user meanwhile (its timer was cleared then) or never stored
+                }
+                UserState s = w.user(user);
+                if (s.expiryAt > meta.watermark && s.expiryAt != Long.MAX_VALUE) {
+                    // not this state's due time (a visitor who became a user has one timer, under the other kind)
+                    w.rescheduled.put(user, s);
+                    continue;
+                }
+                expireDue(w, user, s, meta.watermark);
+            }
+            w.commit();
+            meta.store(state);
+            context.metrics().count("timers", timers.due().size());
+            context.metrics().count("transitions", w.transitions);
+            context.metrics().count("evaluations", w.evaluations);
+            context.metrics().count("timed-evaluations", w.timedEvaluations);
+        }
+    }
+
+    /**
+     * Re-evaluates the users whose expiry versions before 0.4 indexed under {@code x/} in the state and that is due: read,
+     * never written again (timers replaced the index). An index key whose user has moved its expiry since is dropped.
+     * Stops looking once the index is empty.
+     */
+    private void expireIndexedBefore04(Work w) {
+        if (!legacyExpiry) {
+            return;
+        }
         while (true) {
             List<String> due = w.state.keys(EXPIRY, 256);
             boolean more = false;
@@ -538,6 +597,10 @@ public final class SegmentationPlugin implements MiningPlugin {
                 }
             }
             w.prefetch(dueUsers);
+            if (due.isEmpty()) {
+                legacyExpiry = false;
+                return;
+            }
             for (String key : due) {
                 long at = Long.parseLong(key.substring(EXPIRY.length(), EXPIRY.length() + 15));
                 if (at > w.meta.watermark) {
@@ -546,11 +609,33 @@ public final class SegmentationPlugin implements MiningPlugin {
                 String user = key.substring(EXPIRY.length() + 16);
                 w.state.delete(key);
                 more = true;
-                UserState s = w.user(user);
-                s.expiryAt = Long.MAX_VALUE;
-                evaluate(w, user, s, w.meta.watermark, at);
+                if (!w.exists(user) || w.user(user).expiryAt != at) {
+                    continue; // the user's expiry moved since (a timer holds it now) or the user is gone
+                }
+                expireDue(w, user, w.user(user), w.meta.watermark);
             }
             if (!more || due.size() < 256) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Re-evaluates the user at each of its scheduled changes up to {@code now}, in time order, each as of its own time:
+     * a window running out at T leaves the segment at T whether the log's time passed T in this batch or an earlier one,
+     * so the fold does not depend on where batches end.
+     */
+    private void expireDue(Work w, String user, UserState s, long now) {
+        while (s.expiryAt <= now) {
+            long at = s.expiryAt;
+            w.schedule(user, s, Long.MAX_VALUE); // evaluate sets the next one
+            long before = w.evaluations;
+            evaluate(w, user, s, at, at);
+            w.timedEvaluations += w.evaluations - before;
+            w.evaluations = before;
+            if (s.expiryAt <= at) {
+                // the rules name no later change (cannot happen: nextChange is after "now"); never loop on one time
+                w.schedule(user, s, Long.MAX_VALUE);
                 return;
             }
         }
@@ -576,6 +661,7 @@ public final class SegmentationPlugin implements MiningPlugin {
                     continue;
                 }
                 UserState s = w.user(user);
+                expireDue(w, user, s, meta.watermark);
                 rescore(w, user, s, meta.watermark, meta.watermark);
                 double[] a = assignment.get(user);
                 String cluster = a == null ? null : "cluster:" + (int) a[0];
@@ -643,6 +729,7 @@ public final class SegmentationPlugin implements MiningPlugin {
         for (int i = start; i < end; i++) {
             String user = sweepKeys.get(i).substring(USER.length());
             if (w.exists(user)) {
+                expireDue(w, user, w.user(user), w.meta.watermark);
                 evaluate(w, user, w.user(user), w.meta.watermark, w.meta.watermark);
             }
             w.meta.sweepCursor = user;
@@ -697,7 +784,12 @@ public final class SegmentationPlugin implements MiningPlugin {
         final Map<String, Double> before = new HashMap<>();
         final List<DerivedEvent> derived = new ArrayList<>();
         int transitions;
+        /** Users whose next scheduled change moved in this call: their timers are set at commit. */
+        final Map<String, UserState> rescheduled = new LinkedHashMap<>();
+        /** Segments evaluated for events, sweeps and training. */
         long evaluations;
+        /** Segments evaluated at users' scheduled changes (windows running out, time comparisons). */
+        long timedEvaluations;
 
         Work(StateStore state, Meta meta) {
             this.state = state;
@@ -808,20 +900,25 @@ public final class SegmentationPlugin implements MiningPlugin {
                     member ? SEGMENT_ENTERED : SEGMENT_EXITED, Instant.ofEpochMilli(at), properties));
         }
 
+        /**
+         * Moves the user's next scheduled change to {@code next} ({@link Long#MAX_VALUE}: none); the user's timer (plugin
+         * SPI 1.9) follows at {@link #commit}, once per user and call.
+         */
         void schedule(String user, UserState s, long next) {
             if (next == s.expiryAt) {
                 return;
             }
-            if (s.expiryAt != Long.MAX_VALUE) {
-                state.delete(expiryKey(s.expiryAt, user));
-            }
-            if (next != Long.MAX_VALUE) {
-                state.put(expiryKey(next, user), new byte[] {1});
-            }
             s.expiryAt = next;
+            rescheduled.put(user, s);
         }
 
         void commit() {
+            if (!rescheduled.isEmpty()) {
+                Map<UserRef, java.util.Optional<Instant>> timers = new LinkedHashMap<>();
+                rescheduled.forEach((user, s) -> timers.put(s.anonymous ? UserRef.visitor(user) : UserRef.user(user),
+                        s.expiryAt == Long.MAX_VALUE ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(Math.max(0, s.expiryAt)))));
+                context.timers().setAll(timers);
+            }
             for (String user : deleted) {
                 state.delete(USER + user);
             }

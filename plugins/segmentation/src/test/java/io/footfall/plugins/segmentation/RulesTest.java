@@ -87,8 +87,8 @@ class RulesTest {
         reopened.close();
     }
 
-    private static void copy(io.footfall.testkit.InMemoryStateStore from, io.footfall.api.store.StateStore to) {
-        from.snapshot().forEach(to::put);
+    private static void copy(io.footfall.testkit.InMemoryStateStore from, io.footfall.testkit.InMemoryStateStore to) {
+        from.snapshot().forEach(to.hostView()::put); // as the host's database holds it, timers included
     }
 
     @Test
@@ -110,6 +110,37 @@ class RulesTest {
             assertEquals(List.of(true, false), transitions(h, "u1"));
             h.feed(views("u1", Fixtures.day(9), 1));
             assertEquals(List.of(true, false, true), transitions(h, "u1"));
+        }
+    }
+
+    /**
+     * Versions before 0.4 kept expiries in an index of their own ({@code x/<time>/<user>}) instead of host timers: a
+     * state written so still expires on time, once, and the index empties (read, never written again).
+     */
+    @Test
+    void anExpiryIndexedByAVersionBefore04StillExpiresOnce() {
+        try (PluginHarness h = PluginHarness.of(new SegmentationPlugin()).config(SegmentationPlugin.RULES, SHOES).open()) {
+            h.feed(views("u1", Fixtures.T0, 3));
+            assertEquals(List.of(true), transitions(h, "u1"));
+            // the state as 0.3 left it: no timer, an index key at u1's expiry (day 7, when the first view leaves the window)
+            var host = h.state().hostView();
+            long expiry = Long.parseLong(new String(host.get(io.footfall.api.store.TimersInState.HOST_PREFIX + "u/u/u1").orElseThrow(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals(Fixtures.day(7).toEpochMilli(), expiry);
+            for (String key : h.state().keys(io.footfall.api.store.TimersInState.HOST_PREFIX, 100)) {
+                host.delete(key);
+            }
+            h.state().put(SegmentationPlugin.expiryKey(expiry, "u1"), new byte[] {1});
+            try (PluginHarness upgraded = h.onAnotherInstance(new SegmentationPlugin()).open()) {
+                upgraded.feed(Fixtures.productViewed("u2", "p-9", "Books", Fixtures.day(7).minusMillis(1)));
+                assertEquals(List.of(), transitions(upgraded, "u1"), "not due yet");
+                upgraded.feed(Fixtures.productViewed("u2", "p-9", "Books", Fixtures.day(8)));
+                assertEquals(List.of(false), transitions(upgraded, "u1"), "left once, when the indexed expiry came");
+                assertEquals(List.of("shoe-browsers", "Segment Exited", Instant.ofEpochMilli(expiry).toString()), history(upgraded, "u1").get(0));
+                assertEquals(List.of(), upgraded.state().keys(SegmentationPlugin.EXPIRY, 10), "the old index is empty");
+                upgraded.feed(Fixtures.productViewed("u2", "p-9", "Books", Fixtures.day(30)));
+                assertEquals(List.of(false), transitions(upgraded, "u1"));
+            }
         }
     }
 

@@ -189,28 +189,7 @@ public final class InMemoryStateStore implements StateStore {
      * @since 1.9
      */
     public StateStore hostView() {
-        InMemoryStateStore store = this;
-        return new StateStore() {
-            @Override
-            public Optional<byte[]> get(String key) {
-                return store.get(key);
-            }
-
-            @Override
-            public void put(String key, byte[] value) {
-                store.write(key, value);
-            }
-
-            @Override
-            public void delete(String key) {
-                store.remove(key);
-            }
-
-            @Override
-            public List<String> keys(String prefix, int limit) {
-                return store.keys(prefix, limit);
-            }
-        };
+        return TimersInState.hostView(this, this::write, this::remove);
     }
 
     private static void checkPluginKey(String key) {

@@ -253,33 +253,7 @@ final class BufferedStateStore implements StateStore {
      * The same store as the host writes it: keys of {@link TimersInState#HOST_PREFIX} (the plugin's timers) are accepted.
      */
     StateStore hostView() {
-        BufferedStateStore store = this;
-        return new StateStore() {
-            @Override
-            public Optional<byte[]> get(String key) {
-                return store.get(key);
-            }
-
-            @Override
-            public Map<String, byte[]> getAll(java.util.Collection<String> keys) {
-                return store.getAll(keys);
-            }
-
-            @Override
-            public void put(String key, byte[] value) {
-                store.write(key, value);
-            }
-
-            @Override
-            public void delete(String key) {
-                store.remove(key);
-            }
-
-            @Override
-            public List<String> keys(String prefix, int limit) {
-                return store.keys(prefix, limit);
-            }
-        };
+        return TimersInState.hostView(this, this::write, this::remove);
     }
 
     private static void checkPlugins(String key) {

@@ -44,6 +44,41 @@ public final class TimersInState implements Timers {
         this.state = Objects.requireNonNull(state, "state");
     }
 
+    /**
+     * A store as the host writes it: reads go to {@code reads} (the plugin's view, pending writes included), writes to
+     * {@code put} and {@code delete}, which accept the host's keys. What a state store that refuses the host's keys to
+     * plugins hands this class.
+     */
+    public static StateStore hostView(StateStore reads, java.util.function.BiConsumer<String, byte[]> put,
+                                      java.util.function.Consumer<String> delete) {
+        return new StateStore() {
+            @Override
+            public Optional<byte[]> get(String key) {
+                return reads.get(key);
+            }
+
+            @Override
+            public Map<String, byte[]> getAll(java.util.Collection<String> keys) {
+                return reads.getAll(keys);
+            }
+
+            @Override
+            public void put(String key, byte[] value) {
+                put.accept(key, value);
+            }
+
+            @Override
+            public void delete(String key) {
+                delete.accept(key);
+            }
+
+            @Override
+            public List<String> keys(String prefix, int limit) {
+                return reads.keys(prefix, limit);
+            }
+        };
+    }
+
     /** Whether the key is the host's (plugins may not write it). */
     public static boolean isHostKey(String key) {
         return key.startsWith(HOST_PREFIX);

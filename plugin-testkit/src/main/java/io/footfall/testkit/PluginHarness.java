@@ -15,10 +15,13 @@ import io.footfall.simulator.SimulatorConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
@@ -91,6 +94,8 @@ public final class PluginHarness implements AutoCloseable {
     private long nextPosition = 1;
     /** The log's event time after the last fed event (SPI 1.8), epoch millis. */
     private long watermark = Long.MIN_VALUE;
+    /** The part each user's events were last fed on: a user's timers fire on that part's batches, as on the host's segment. */
+    private final Map<io.footfall.api.plugin.UserRef, Integer> partOfUser = new HashMap<>();
 
     private PluginHarness(MiningPlugin plugin) {
         this(plugin, new InMemoryStateStore(), new MapProfileReader());
@@ -342,6 +347,7 @@ public final class PluginHarness implements AutoCloseable {
         other.fed.addAll(fed);
         other.nextPosition = nextPosition;
         other.watermark = watermark;
+        other.partOfUser.putAll(partOfUser);
         return other;
     }
 
@@ -475,6 +481,13 @@ public final class PluginHarness implements AutoCloseable {
         long timersAt = Long.MIN_VALUE;
         for (PositionedEvent p : events) {
             reached = Math.max(reached, p.watermark().toEpochMilli());
+            BehaviorEvent e = p.event();
+            if (e.userId() != null && !e.userId().isBlank()) {
+                partOfUser.put(io.footfall.api.plugin.UserRef.user(e.userId()), part);
+            }
+            if (e.anonymousId() != null && !e.anonymousId().isBlank()) {
+                partOfUser.put(io.footfall.api.plugin.UserRef.visitor(e.anonymousId()), part);
+            }
             if (!descriptor.consumes(p.event().typeLabel())) {
                 continue;
             }
@@ -497,7 +510,15 @@ public final class PluginHarness implements AutoCloseable {
 
     /** Timers due at the log's event time {@code watermark} (SPI 1.9), as the host delivers them after a batch's events. */
     private void fireTimers(long watermark, boolean replay, int part) throws Exception {
-        List<io.footfall.api.plugin.Timer> due = context.timers().takeDue(watermark, TIMERS_PER_BATCH);
+        List<io.footfall.api.plugin.Timer> due = context.timers().takeDue(watermark, TIMERS_PER_BATCH, users -> {
+            Set<io.footfall.api.plugin.UserRef> mine = new HashSet<>();
+            for (io.footfall.api.plugin.UserRef user : users) {
+                if (partOfUser.getOrDefault(user, 0) == part) {
+                    mine.add(user);
+                }
+            }
+            return mine;
+        });
         if (!due.isEmpty()) {
             plugin.onTimers(new io.footfall.api.plugin.TimerBatch(due, Instant.ofEpochMilli(watermark), replay, part));
         }

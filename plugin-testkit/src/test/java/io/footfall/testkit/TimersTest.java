@@ -117,6 +117,20 @@ class TimersTest {
         }
     }
 
+    /** As on the host's segments: a user's timer fires with the batches of the part that user's events were fed on. */
+    @Test
+    void aUsersTimerFiresOnThePartItsEventsAreFedOn() {
+        HourAfterViewPlugin plugin = new HourAfterViewPlugin();
+        try (PluginHarness h = PluginHarness.of(plugin).open()) {
+            h.feed(1, List.of(Fixtures.productViewed("u1", "p-1", "Books", T0)));
+            h.feed(0, List.of(Fixtures.productViewed("u2", "p-2", "Books", T0.plusSeconds(60))));
+            h.feed(0, List.of(Fixtures.page("u3", "Home", T0.plusSeconds(120 * 60))));
+            assertEquals(List.of("u2@61m/120m"), plugin.fired, "part 0's batch fires part 0's user only");
+            h.feed(1, List.of(Fixtures.page("u4", "Home", T0.plusSeconds(130 * 60))));
+            assertEquals(List.of("u2@61m/120m", "u1@60m/130m"), plugin.fired);
+        }
+    }
+
     @Test
     void pluginsCannotWriteTheHostsKeys() {
         InMemoryStateStore state = new InMemoryStateStore();

@@ -354,20 +354,22 @@ class PluginHostTest {
             admin().post("/api/v1/plugins/reload").then().statusCode(200).body("started", hasItem(id));
             String ann = "rem-a-" + UUID.randomUUID();
             String cid = "rem-c-" + UUID.randomUUID();
-            // due just under a day from now: later than any event time the log holds (at most a day ahead, far below)
-            Instant t = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-            tracking().body("{\"batch\":[" + order(ann, t) + "," + order(cid, t) + "," + order(cid, t.plusSeconds(600)) + "]}")
-                    .post("/v1/batch").then().statusCode(200).body("stored", equalTo(3));
-            Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}", id).jsonPath(),
-                    j -> j.getLong("lag") == 0 && j.getLong("processedEvents") >= 3);
-            Instant annDue = t.plus(io.footfall.plugins.fixtures.ReminderPlugin.DELAY);
-            Instant cidDue = t.plusSeconds(600).plus(io.footfall.plugins.fixtures.ReminderPlugin.DELAY);
-            // (the fixture folded the whole log from its start: other tests' orders have timers too)
+            // the log's event time is every test's: due a few seconds after where it stands (the fixture folded the log
+            // from its start and stored it), so that moving it past the timers leaves it where the other tests expect it
+            Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}", id).jsonPath(), j -> j.getLong("lag") == 0);
+            Instant base = Instant.ofEpochMilli(Math.max(System.currentTimeMillis(), logTimeOf(id))).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            Instant annDue = base.plusSeconds(2);
+            Instant cidDue = base.plusSeconds(3);
+            Duration delay = io.footfall.plugins.fixtures.ReminderPlugin.DELAY;
+            tracking().body("{\"batch\":[" + order(ann, annDue.minus(delay)) + "," + order(cid, cidDue.minus(delay).minusSeconds(600)) + ","
+                    + order(cid, cidDue.minus(delay)) + "]}").post("/v1/batch").then().statusCode(200).body("stored", equalTo(3));
+            Poll.until(Duration.ofSeconds(60), () -> stateOf(id, cid), m -> m.containsValue(digits(cidDue)));
+            // (other tests' orders have timers too: only this test's users are looked at)
             assertEquals(Map.of("\u0001u/u/" + ann, digits(annDue), "\u0001t/" + digits(annDue) + "/u/" + ann, ""), stateOf(id, ann));
             assertEquals(Map.of("\u0001u/u/" + cid, digits(cidDue), "\u0001t/" + digits(cidDue) + "/u/" + cid, ""), stateOf(id, cid),
                     "one stored timer, the second order's replacing the first, nothing fired yet");
             // an event the plugin does not consume moves the log's time past both timers
-            Instant later = cidDue.plusSeconds(300);
+            Instant later = cidDue.plusSeconds(1);
             tracking().body("{\"batch\":[" + IdentityTest.event("{\"type\":\"page\",\"name\":\"Home\",\"userId\":\"rem-other\"}$", later) + "]}")
                     .post("/v1/batch").then().statusCode(200).body("stored", equalTo(1));
             Poll.until(Duration.ofSeconds(60), () -> stateOf(id, cid), m -> m.keySet().stream().anyMatch(k -> k.startsWith("fired/")));
@@ -388,6 +390,19 @@ class PluginHostTest {
 
     private static String digits(Instant at) {
         return String.format("%015d", at.toEpochMilli());
+    }
+
+    /** Where the log's event time stood when the one-segment plugin last committed a batch (epoch millis). */
+    private long logTimeOf(String pluginId) {
+        try (var c = dataSource.getConnection();
+             var s = c.prepareStatement("SELECT millis FROM plugin_watermark WHERE plugin_id = ?")) {
+            s.setString(1, pluginId);
+            try (var rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : Long.MIN_VALUE;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The plugin's state rows whose key names the user, values as text. */

@@ -166,6 +166,28 @@ class TimersTest {
         assertEquals(0, state.size(), "nothing left behind");
     }
 
+    /** The index is read in growing pages: past the due keys it learns the next due time, at the limit it does not. */
+    @Test
+    void takingReadsInPagesAndTellsTheNextDueTime() {
+        InMemoryStateStore state = new InMemoryStateStore();
+        TimersInState timers = new TimersInState(state.hostView());
+        java.util.Map<UserRef, java.util.Optional<Instant>> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) {
+            many.put(UserRef.user("u" + i), java.util.Optional.of(T0.plusMillis(i)));
+        }
+        many.put(UserRef.user("later"), java.util.Optional.of(T0.plusSeconds(60)));
+        timers.setAll(many);
+        TimersInState.Taken cut = timers.take(T0.plusSeconds(1).toEpochMilli(), 200, users -> users);
+        assertEquals(200, cut.due().size());
+        assertEquals(Long.MIN_VALUE, cut.next(), "the limit stopped the read among due keys: the next is not known");
+        TimersInState.Taken rest = timers.take(T0.plusSeconds(1).toEpochMilli(), 5_000, users -> users);
+        assertEquals(100, rest.due().size(), "the rest, over a second page");
+        assertEquals(T0.plusSeconds(60).toEpochMilli(), rest.next());
+        TimersInState.Taken last = timers.take(T0.plusSeconds(60).toEpochMilli(), 5_000, users -> users);
+        assertEquals(List.of(new Timer(UserRef.user("later"), T0.plusSeconds(60))), last.due());
+        assertEquals(Long.MAX_VALUE, last.next(), "nothing left");
+    }
+
     /** Users a segment does not fold are left alone, their keys too. */
     @Test
     void onlyTheUsersTheCallerMayTakeAreTaken() {

@@ -88,12 +88,11 @@ final class PluginTimers implements Timers {
         if (segments > 1) {
             return stored.takeDue(watermark, SCAN_PER_SEGMENT, users -> foldedHere(users, position, segment));
         }
-        List<Timer> due = stored.takeDue(watermark, PER_BATCH);
-        long next = due.size() == PER_BATCH ? UNKNOWN : stored.earliest();
+        TimersInState.Taken taken = stored.take(watermark, PER_BATCH, users -> users);
         synchronized (this) {
-            earliest = next;
+            earliest = taken.next(); // UNKNOWN when the limit cut the due ones
         }
-        return due;
+        return taken.due();
     }
 
     private Set<UserRef> foldedHere(Set<UserRef> users, long position, Segment segment) {

@@ -129,31 +129,61 @@ public final class TimersInState implements Timers {
     }
 
     /**
+     * Timers taken ({@link #take}) and where the next one stands.
+     *
+     * @param due  the timers taken, earliest first
+     * @param next the due time (epoch millis) of the first index key after the due ones read ({@link Long#MAX_VALUE}:
+     *             none; {@link Long#MIN_VALUE}: not known, the read stopped at its limit among due keys)
+     */
+    public record Taken(List<Timer> due, long next) {
+    }
+
+    /**
      * The timers due at {@code watermark} (epoch millis), earliest first, at most {@code limit}; removes them (and the
      * stale index keys passed on the way) from the state, so a timer fires once unless set again.
      */
     public List<Timer> takeDue(long watermark, int limit) {
-        return takeDue(watermark, limit, users -> users);
+        return take(watermark, limit, users -> users).due();
+    }
+
+    /** As {@link #take}, the timers only. */
+    public List<Timer> takeDue(long watermark, int limit, UnaryOperator<Set<UserRef>> mine) {
+        return take(watermark, limit, mine).due();
     }
 
     /**
-     * As {@link #takeDue(long, int)}, for a caller that may act on some users only (a segment, on the users whose person
-     * it folds): {@code mine} is handed the users of the due index keys read (at most {@code limit} keys) and answers
-     * those the caller may take. The other users' keys are left alone, stale or not: only the user's own segment writes
-     * them.
+     * The timers due at {@code watermark} (epoch millis) that the caller may take, earliest first, read among at most
+     * {@code limit} due index keys; removes them (and stale index keys of those users) from the state, so a timer fires
+     * once unless set again. Reads the index in growing pages (128 keys first), so a call with few timers due reads few
+     * rows, and learns the next due time on the way. {@code mine} is handed the users of the due keys read and answers
+     * those the caller may take (a segment: the users whose person it folds); the other users' keys are left alone,
+     * stale or not: only the user's own segment writes them.
      */
-    public List<Timer> takeDue(long watermark, int limit, UnaryOperator<Set<UserRef>> mine) {
-        List<String> keys = state.keys(DUE, limit);
+    public Taken take(long watermark, int limit, UnaryOperator<Set<UserRef>> mine) {
         Map<String, UserRef> indexKeys = new LinkedHashMap<>();
-        for (String key : keys) {
-            long at = Long.parseLong(key.substring(DUE.length(), DUE.length() + DIGITS));
-            if (at > watermark) {
+        long next = Long.MAX_VALUE;
+        for (int page = Math.min(limit, 128); ; page = Math.min(limit, page * 8)) {
+            List<String> keys = state.keys(DUE, page);
+            indexKeys.clear();
+            next = Long.MAX_VALUE;
+            for (String key : keys) {
+                long at = Long.parseLong(key.substring(DUE.length(), DUE.length() + DIGITS));
+                if (at > watermark) {
+                    next = at;
+                    break;
+                }
+                indexKeys.put(key, parse(key.substring(DUE.length() + DIGITS + 1)));
+            }
+            if (next != Long.MAX_VALUE || keys.size() < page) {
+                break; // read past the due keys, or all of the index
+            }
+            if (page >= limit) {
+                next = Long.MIN_VALUE; // the limit cut the due keys
                 break;
             }
-            indexKeys.put(key, parse(key.substring(DUE.length() + DIGITS + 1)));
         }
         if (indexKeys.isEmpty()) {
-            return List.of();
+            return new Taken(List.of(), next);
         }
         Set<UserRef> taken = mine.apply(new LinkedHashSet<>(indexKeys.values()));
         Set<String> currentKeys = new LinkedHashSet<>();
@@ -163,7 +193,7 @@ public final class TimersInState implements Timers {
             }
         });
         if (currentKeys.isEmpty()) {
-            return List.of();
+            return new Taken(List.of(), next);
         }
         Map<String, byte[]> current = state.getAll(currentKeys);
         List<Timer> due = new ArrayList<>();
@@ -181,7 +211,7 @@ public final class TimersInState implements Timers {
                 due.add(new Timer(user, Instant.ofEpochMilli(Long.parseLong(digits))));
             }
         });
-        return due;
+        return new Taken(due, next);
     }
 
     private static String ref(UserRef user) {

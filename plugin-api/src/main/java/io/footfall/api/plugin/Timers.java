@@ -10,7 +10,9 @@ import java.time.Instant;
  * calls {@link MiningPlugin#onTimers} once the log's event time ({@link PositionedEvent#watermark()}) reaches it — after
  * the events of the batch that moved the log's time there, in the same transaction, or in a batch of its own when the
  * plugin consumed none of that batch's events — and forgets it. Setting and clearing commit with the call that did
- * it (a batch, training), and a replay starts without timers.
+ * it (a batch, training), and a replay starts without timers. On a plugin folded by person on several segments
+ * ({@link Partitioning#BY_PERSON}), a user's timer fires on the segment that folds the user's person at that point of
+ * the log: it follows the person when an identity merge or unmerge moves it to another segment.
  *
  * <p>Timers fire at the end of a batch, so where batches end decides whether a user's timer fires before or after that
  * user's next event in the same batch. A plugin whose results must not depend on it (the host's batches are not the
@@ -25,8 +27,7 @@ import java.time.Instant;
  *
  * @since 1.9
  */
-@Experimental("on a plugin folded on one segment; timers owned by the segment that folds the user's person (moved with "
-        + "the person at identity merges) are the next step, ADR 0021")
+@Experimental("new in 1.9: where timers are stored and how many a batch delivers may change (ADR 0021 step 8)")
 public interface Timers {
 
     /**

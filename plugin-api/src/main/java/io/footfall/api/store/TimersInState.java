@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  *
  * @since 1.9
  */
-@Experimental("the storage of plugin timers; may change with timers owned by segments")
+@Experimental("how plugin timers are stored; may change")
 public final class TimersInState implements Timers {
 
     /** Keys starting with this are written by the host only. */

@@ -4,10 +4,10 @@ import io.footfall.api.plugin.Timer;
 import io.footfall.api.plugin.Timers;
 import io.footfall.api.plugin.UserRef;
 import io.footfall.api.store.TimersInState;
-import java.time.Instant;
 import io.footfall.core.keys.PersonOwners;
 import io.footfall.core.profile.Identifiers;
-import java.util.HashMap;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -96,17 +96,18 @@ final class PluginTimers implements Timers {
     }
 
     private Set<UserRef> foldedHere(Set<UserRef> users, long position, Segment segment) {
-        Map<String, UserRef> byIdentifier = new HashMap<>();
+        Map<String, UserRef> byIdentifier = new LinkedHashMap<>();
         for (UserRef user : users) {
             byIdentifier.put(user.anonymous() ? Identifiers.anonymous(user.id()) : Identifiers.user(user.id()), user);
         }
         Map<String, PersonOwners.Owner> found = owners.of(byIdentifier.keySet());
         Set<UserRef> mine = new HashSet<>();
-        byIdentifier.forEach((identifier, user) -> {
-            if (found.get(identifier).foldedBy(segment, position)) {
-                mine.add(user);
+        for (Map.Entry<String, UserRef> e : byIdentifier.entrySet()) {
+            // the earliest first (the users come in due order), at most a batch's worth
+            if (mine.size() < PER_BATCH && found.get(e.getKey()).foldedBy(segment, position)) {
+                mine.add(e.getValue());
             }
-        });
+        }
         return mine;
     }
 

@@ -45,7 +45,7 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public synchronized void put(String key, byte[] value) {
-        checkPluginKey(key);
+        TimersInState.refuseHostKey(key);
         write(key, value);
     }
 
@@ -60,7 +60,7 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public synchronized void delete(String key) {
-        checkPluginKey(key);
+        TimersInState.refuseHostKey(key);
         remove(key);
     }
 
@@ -190,12 +190,6 @@ public final class InMemoryStateStore implements StateStore {
      */
     public StateStore hostView() {
         return TimersInState.hostView(this, this::write, this::remove);
-    }
-
-    private static void checkPluginKey(String key) {
-        if (key != null && TimersInState.isHostKey(key)) {
-            throw new IllegalArgumentException("state keys starting with \\u0001 are the host's (the plugin's timers)");
-        }
     }
 
     private static void checkKey(String key) {

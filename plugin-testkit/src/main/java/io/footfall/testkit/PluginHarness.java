@@ -510,7 +510,7 @@ public final class PluginHarness implements AutoCloseable {
 
     /** Timers due at the log's event time {@code watermark} (SPI 1.9), as the host delivers them after a batch's events. */
     private void fireTimers(long watermark, boolean replay, int part) throws Exception {
-        List<io.footfall.api.plugin.Timer> due = context.timers().takeDue(watermark, TIMERS_PER_BATCH, users -> {
+        List<io.footfall.api.plugin.Timer> due = context.timers().take(watermark, TIMERS_PER_BATCH, users -> {
             Set<io.footfall.api.plugin.UserRef> mine = new HashSet<>();
             for (io.footfall.api.plugin.UserRef user : users) {
                 if (partOfUser.getOrDefault(user, 0) == part) {
@@ -518,7 +518,7 @@ public final class PluginHarness implements AutoCloseable {
                 }
             }
             return mine;
-        });
+        }).due();
         if (!due.isEmpty()) {
             plugin.onTimers(new io.footfall.api.plugin.TimerBatch(due, Instant.ofEpochMilli(watermark), replay, part));
         }

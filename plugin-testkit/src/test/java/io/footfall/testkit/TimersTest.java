@@ -195,10 +195,10 @@ class TimersTest {
         TimersInState timers = new TimersInState(state.hostView());
         timers.set(UserRef.user("mine"), T0);
         timers.set(UserRef.user("theirs"), T0);
-        List<Timer> due = timers.takeDue(T0.toEpochMilli(), 10, users -> {
+        List<Timer> due = timers.take(T0.toEpochMilli(), 10, users -> {
             assertEquals(Set.of(UserRef.user("mine"), UserRef.user("theirs")), users);
             return Set.of(UserRef.user("mine"));
-        });
+        }).due();
         assertEquals(List.of(new Timer(UserRef.user("mine"), T0)), due);
         assertEquals(2, state.size(), "the other user's timer is still there");
         assertEquals(List.of(new Timer(UserRef.user("theirs"), T0)), timers.takeDue(T0.toEpochMilli(), 10));

@@ -126,7 +126,7 @@ final class BufferedStateStore implements StateStore {
 
     @Override
     public void put(String key, byte[] value) {
-        checkPlugins(key);
+        TimersInState.refuseHostKey(key);
         write(key, value);
     }
 
@@ -144,7 +144,7 @@ final class BufferedStateStore implements StateStore {
 
     @Override
     public void delete(String key) {
-        checkPlugins(key);
+        TimersInState.refuseHostKey(key);
         remove(key);
     }
 
@@ -254,12 +254,6 @@ final class BufferedStateStore implements StateStore {
      */
     StateStore hostView() {
         return TimersInState.hostView(this, this::write, this::remove);
-    }
-
-    private static void checkPlugins(String key) {
-        if (key != null && TimersInState.isHostKey(key)) {
-            throw new IllegalArgumentException("state keys starting with \\u0001 are the host's (the plugin's timers)");
-        }
     }
 
     private static void check(String key) {

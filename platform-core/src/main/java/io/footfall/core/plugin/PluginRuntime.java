@@ -492,13 +492,22 @@ final class PluginRuntime {
         }
         // this delivery's own buffers: batches of other segments may be delivered at the same time
         Lane.Batch share = new Lane.Batch();
+        List<io.footfall.api.plugin.Timer> dueWithoutEvents = null;
+        if (batch == null) {
+            // none of the plugin's events: the host looks for due timers itself and calls the plugin only for some
+            dueWithoutEvents = dueTimers(share, fold);
+            if (dueWithoutEvents.isEmpty()) {
+                return null;
+            }
+        }
+        List<io.footfall.api.plugin.Timer> known = dueWithoutEvents;
         try {
             guard.call(() -> Lane.runIn(share, () -> {
                 if (batch != null) {
                     runWithLoader(() -> instance.onEvents(batch));
                 }
                 // the timers the batch's event time reached, after its events (SPI 1.9)
-                List<io.footfall.api.plugin.Timer> due = fold == null ? List.of() : timers.takeDue(watermark, fold.position, fold.segment);
+                List<io.footfall.api.plugin.Timer> due = known != null ? known : dueTimers(share, fold);
                 if (!due.isEmpty()) {
                     runWithLoader(() -> instance.onTimers(new io.footfall.api.plugin.TimerBatch(due,
                             java.time.Instant.ofEpochMilli(watermark), replay, part)));
@@ -517,6 +526,20 @@ final class PluginRuntime {
         lastPosition.accumulateAndGet(position, Math::max);
         commitResults(c, position, Lane.EVENTS, share);
         return null;
+    }
+
+    /** The timers due at the end of the batch (SPI 1.9), taken in the delivery's share; none for a dead letter's retry. */
+    private List<io.footfall.api.plugin.Timer> dueTimers(Lane.Batch share, Fold fold) {
+        if (fold == null) {
+            return List.of();
+        }
+        try {
+            return Lane.runIn(share, () -> timers.takeDue(fold.watermark, fold.position, fold.segment));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // Lane.runIn declares it; takeDue throws none
+        }
     }
 
     /**

@@ -86,7 +86,7 @@ final class PluginTimers implements Timers {
             return List.of();
         }
         if (segments > 1) {
-            return stored.takeDue(watermark, SCAN_PER_SEGMENT, users -> foldedHere(users, position, segment));
+            return stored.take(watermark, SCAN_PER_SEGMENT, users -> foldedHere(users, position, segment)).due();
         }
         TimersInState.Taken taken = stored.take(watermark, PER_BATCH, users -> users);
         synchronized (this) {

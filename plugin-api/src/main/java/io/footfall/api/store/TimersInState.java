@@ -84,6 +84,13 @@ public final class TimersInState implements Timers {
         return key.startsWith(HOST_PREFIX);
     }
 
+    /** Refuses a plugin's write of one of the host's keys: what a state store checks before a plugin's put or delete. */
+    public static void refuseHostKey(String key) {
+        if (key != null && isHostKey(key)) {
+            throw new IllegalArgumentException("state keys starting with \\u0001 are the host's (the plugin's timers)");
+        }
+    }
+
     @Override
     public void set(UserRef user, Instant at) {
         setAll(Map.of(user, Optional.of(at)));
@@ -144,11 +151,6 @@ public final class TimersInState implements Timers {
      */
     public List<Timer> takeDue(long watermark, int limit) {
         return take(watermark, limit, users -> users).due();
-    }
-
-    /** As {@link #take}, the timers only. */
-    public List<Timer> takeDue(long watermark, int limit, UnaryOperator<Set<UserRef>> mine) {
-        return take(watermark, limit, mine).due();
     }
 
     /**

@@ -147,6 +147,11 @@ class SegmentedProfilesIT {
                 java.util.Collections.sort(all);
                 return !onA.isEmpty() && !onB.isEmpty() && all.equals(List.of(0, 1, 2));
             });
+            // segmentation folds by person too (0.5): trained while its segments are on both instances, its exclusive
+            // work holds every part's batches off on both (SPI 1.10: the plugin's advisory lock, no longer "every segment here")
+            Poll.until(Duration.ofSeconds(120), () -> owners(SEGMENTATION).values().stream().distinct().count(), owners -> owners == 2);
+            JsonPath trainedSplit = trainSegmentation(a);
+            assertEquals(3, new JsonPath(ClusterLoad.admin(a, "GET", "/api/v1/plugins/segmentation").body()).getInt("segments"));
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             List<AppProcess> alive = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(a, b));
             // paced (about 30 s) so that the load goes on past the kill
@@ -167,6 +172,23 @@ class SegmentedProfilesIT {
                     p -> p.getList("anonymousIds") != null && p.getList("anonymousIds").contains("seg-d1"));
             HttpResponse<String> unmerged = post(a, "/api/v1/identity/unmerge", "{\"userId\":\"seg-u1\",\"anonymousId\":\"seg-d1\"}", true);
             assertEquals(202, unmerged.statusCode(), unmerged.body());
+
+            // new definitions mid-load, with the segmentation segments on both instances: every user known then is
+            // re-evaluated in sole batches (SPI 1.10), whichever part folds them; "seen" holds everyone
+            Poll.until(Duration.ofSeconds(120), acknowledged::size, n -> n >= total / 6);
+            Poll.until(Duration.ofSeconds(120), () -> {
+                try {
+                    return single("SELECT count(*) FROM plugin_state WHERE plugin_id = 'segmentation' AND key LIKE 'u/%'");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, n -> n >= 10);
+            String withSeen = rules.replace("{\"segments\":[", "{\"segments\":[{\"id\":\"seen\",\"when\":{\"profile\":\"sessions\",\"op\":\">=\",\"value\":1}},");
+            HttpResponse<String> reconfigured = put(a, "/api/v1/plugins/segmentation/config",
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("rules", withSeen)));
+            assertEquals(200, reconfigured.statusCode(), reconfigured.body());
+            long usersAtChange = single("SELECT count(*) FROM plugin_state WHERE plugin_id = 'segmentation' AND key LIKE 'u/%'");
+            Map<Integer, String> segmentationAtChange = owners(SEGMENTATION);
 
             // kill -9 the instance holding profile segment 0 mid-load: the other takes over its segments
             Poll.until(Duration.ofSeconds(120), acknowledged::size, n -> n >= total / 3);
@@ -240,6 +262,20 @@ class SegmentedProfilesIT {
             // the segmentation plugin has folded the log (its transitions are appended as it folds), then the reports
             Poll.until(Duration.ofSeconds(180), () -> Poll.json(ClusterLoad.admin(survivor, "GET", "/api/v1/plugins/segmentation").body()),
                     p -> "RUNNING".equals(p.getString("state")) && p.getLong("position") > 0 && p.getLong("lag") == 0);
+            // every user it keeps is in "seen": those the sweep re-evaluated and those folded since
+            List<Long> seen = Poll.until(Duration.ofSeconds(120), () -> {
+                try {
+                    long kept = single("SELECT count(*) FROM plugin_state WHERE plugin_id = 'segmentation' AND key LIKE 'u/%'");
+                    JsonPath segments = Poll.json(ClusterLoad.admin(survivor, "GET", "/api/v1/segments").body());
+                    Object size = segments.get("segments.find { it.id == 'seen' }.size");
+                    return List.of(kept, size == null ? -1L : ((Number) size).longValue());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, n -> n.get(0).equals(n.get(1)));
+            assertTrue(usersAtChange >= 10, "users known when the definitions changed: " + usersAtChange);
+            assertTrue(single("SELECT count(*) FROM plugin_state WHERE plugin_id = 'segmentation' AND key LIKE 'g/now#part%'") >= 2,
+                    "the segmentation plugin folded on parts of its own");
             reportedHead = ClusterLoad.awaitProfilesCaughtUp(survivor, head).getLong("head");
             awaitReportingCaughtUp(survivor, reportedHead);
             assertTrue(single("SELECT count(*) FROM report_segment_member") > 0 && single("SELECT count(*) FROM report_seg_counter") > 0,
@@ -252,6 +288,9 @@ class SegmentedProfilesIT {
             System.out.printf("SEGMENTED-PROFILES %d messages; profile segments %s %.1f s after the second instance was ready; "
                     + "all three owned by the survivor %.1f s after the kill (%d acknowledged by then); %d barrier events%n",
                     total, spread, spreadAfter, failover, ackedAtTakeover, barriers);
+            System.out.printf("SEGMENTED-PLUGIN segmentation: trained while split (%s); %d users when the definitions changed"
+                    + " (segments %s), %d in 'seen' at the end%n", trainedSplit.getString("report.summary"), usersAtChange,
+                    segmentationAtChange, seen.get(1));
             System.out.printf("SEGMENTED-PLUGIN category-affinity: %d state rows; churn: %d; watermark fixture: %d rows, %d timers fired%n",
                     liveAffinity.size(), liveChurn.size(), liveWatermarks.size(), fired.size());
             System.out.printf("SEGMENTED-REPORTING %d rows on three segments; %d segment memberships, %d Segment Entered/Exited events%n",
@@ -339,6 +378,19 @@ class SegmentedProfilesIT {
     private static final String BASKETS = "plugin:basket-rules";
     private static final String CHURN = "plugin:churn";
     private static final String WATERMARKS = "plugin:watermark-fixture";
+    private static final String SEGMENTATION = "plugin:segmentation";
+
+    /** Trains the segmentation plugin through {@code app} and waits for the run to succeed; answers the finished job. */
+    private static JsonPath trainSegmentation(AppProcess app) {
+        HttpResponse<String> started = ClusterLoad.admin(app, "POST", "/api/v1/plugins/segmentation/train");
+        assertEquals(202, started.statusCode(), started.body());
+        String job = new JsonPath(started.body()).getString("id");
+        JsonPath done = Poll.until(Duration.ofSeconds(120),
+                () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/segmentation/jobs/" + job).body()),
+                j -> !List.of("REQUESTED", "RUNNING").contains(j.getString("status")));
+        assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
+        return done;
+    }
 
     /**
      * Trains basket rules once the plugin has folded the log; answers the run's figures (timings left out) and every

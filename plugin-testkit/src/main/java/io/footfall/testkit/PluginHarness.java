@@ -50,6 +50,10 @@ import java.util.function.Consumer;
  *       {@code onTimers} in the unit of the batch whose event time reached them, after its events, and at the end
  *       of a feed call whose last events the plugin does not consume; they are kept in the state store, as the host
  *       keeps them;</li>
+ *   <li>every batch call ({@code onEvents} with its timers, or timers alone) is a
+ *       {@linkplain io.footfall.api.plugin.PluginContext#soleBatch() sole batch}, as on the host's one segment, until
+ *       a part other than 0 is fed; from then on (as on several segments) only the batch of events after a
+ *       {@linkplain io.footfall.api.plugin.PluginContext#requestSoleBatch() request} is (SPI 1.10);</li>
  *   <li>each {@code open}, {@code onEvents} (with its timers) and {@code train} call is a unit: when it throws, its
  *       state writes and results are discarded; a failed batch is parked in {@link #deadLetters()};</li>
  *   <li>{@link #replay()} closes the plugin, clears its state, opens it again and re-delivers every fed
@@ -96,6 +100,8 @@ public final class PluginHarness implements AutoCloseable {
     private long watermark = Long.MIN_VALUE;
     /** The part each user's events were last fed on: a user's timers fire on that part's batches, as on the host's segment. */
     private final Map<io.footfall.api.plugin.UserRef, Integer> partOfUser = new HashMap<>();
+    /** Whether a part other than 0 was fed since the last replay: from then on a batch is sole only on request. */
+    private boolean severalParts;
 
     private PluginHarness(MiningPlugin plugin) {
         this(plugin, new InMemoryStateStore(), new MapProfileReader());
@@ -242,6 +248,24 @@ public final class PluginHarness implements AutoCloseable {
     }
 
     /**
+     * The log's event time reached {@code watermark} on the segment {@code part} through events of other parts (a
+     * host's segment reads the whole log and skips the events of other segments): the part's due timers (SPI 1.9) fire
+     * in a unit of their own, as the host delivers them with a batch the plugin consumes nothing of. A test that feeds
+     * segments with {@link #feedSegment} calls it at the end so that every segment stands where the log ends.
+     *
+     * @since 1.10
+     */
+    public PluginHarness logTimeReached(int part, Instant watermark) {
+        requireOpen();
+        if (part < 0) {
+            throw new IllegalArgumentException("part must be 0 or more: " + part);
+        }
+        severalParts |= part != 0;
+        deliverTimers(watermark.toEpochMilli(), false, part);
+        return this;
+    }
+
+    /**
      * Runs the simulator, maps every message as the collectors do, and feeds the events in time order.
      *
      * @return what the simulator planted
@@ -348,6 +372,7 @@ public final class PluginHarness implements AutoCloseable {
         other.nextPosition = nextPosition;
         other.watermark = watermark;
         other.partOfUser.putAll(partOfUser);
+        other.severalParts = severalParts;
         return other;
     }
 
@@ -476,6 +501,7 @@ public final class PluginHarness implements AutoCloseable {
     }
 
     private void deliver(List<PositionedEvent> events, boolean replay, int part) {
+        severalParts = replay ? false : severalParts || part != 0;
         List<PositionedEvent> batch = new ArrayList<>(Math.min(batchSize, events.size()));
         long reached = Long.MIN_VALUE;
         long timersAt = Long.MIN_VALUE;
@@ -526,10 +552,7 @@ public final class PluginHarness implements AutoCloseable {
 
     private void deliverTimers(long watermark, boolean replay, int part) {
         try {
-            unit(() -> {
-                fireTimers(watermark, replay, part);
-                return null;
-            });
+            batchCall(false, () -> fireTimers(watermark, replay, part));
         } catch (Exception e) {
             if (failFast) {
                 throw new PluginInvocationException(PluginInvocationException.Phase.ON_TIMERS,
@@ -541,10 +564,9 @@ public final class PluginHarness implements AutoCloseable {
     private void deliverBatch(EventBatch batch) {
         delivered.add(batch);
         try {
-            unit(() -> {
+            batchCall(true, () -> {
                 plugin.onEvents(batch);
                 fireTimers(batch.watermark().toEpochMilli(), batch.replay(), batch.part());
-                return null;
             });
         } catch (Exception e) {
             deadLetters.add(new DeadLetter(batch, e));
@@ -583,6 +605,27 @@ public final class PluginHarness implements AutoCloseable {
         Map<String, Object> traits = new LinkedHashMap<>(e.traits());
         traits.keySet().removeAll(BehaviorEvent.PERSONAL_TRAITS);
         return e.withTraitsAndContext(traits, e.context().withoutPersonalData());
+    }
+
+    private interface BatchWork {
+        void run() throws Exception;
+    }
+
+    /**
+     * A batch's unit (events, timers): sole (SPI 1.10) as on one segment, or, once a part other than 0 was fed, when
+     * it has events and the plugin asked for it; a call that fails leaves the request taken, as the host's
+     * rolled-back batch does.
+     */
+    private void batchCall(boolean withEvents, BatchWork work) throws Exception {
+        context.soleCall(!severalParts || withEvents && context.soleBatchRequested());
+        try {
+            unit(() -> {
+                work.run();
+                return null;
+            });
+        } finally {
+            context.soleCall(false);
+        }
     }
 
     private <T> T unit(Callable<T> call) throws Exception {

@@ -25,6 +25,13 @@ public final class TestPluginContext implements PluginContext {
     private final RecordingResultPublisher results;
     private final RecordingEventEmitter events;
     private final TimersInState timers;
+    /**
+     * Whether the running call is a sole batch: set by the harness around each call; a context a test drives itself
+     * answers as a host on one segment does, every call sole.
+     */
+    private boolean sole = true;
+    /** Whether the plugin asked for its next batch to be sole. */
+    private boolean soleRequested;
 
     /** A context of these services. */
     public TestPluginContext(PluginConfig config, TestClock clock, RecordingLogger log, RecordingMetrics metrics,
@@ -111,5 +118,33 @@ public final class TestPluginContext implements PluginContext {
     @Override
     public TimersInState timers() {
         return timers;
+    }
+
+    /** Whether the running call is a sole batch (SPI 1.10): the harness says so around each call. */
+    @Override
+    public boolean soleBatch() {
+        return sole;
+    }
+
+    /** Records the request; the harness makes its next batch sole (SPI 1.10). */
+    @Override
+    public void requestSoleBatch() {
+        soleRequested = true;
+    }
+
+    /** Whether the plugin asked for a sole batch that has not come yet. */
+    public boolean soleBatchRequested() {
+        return soleRequested;
+    }
+
+    /**
+     * Starts ({@code true}: the next batch is sole; the request is taken) or ends a batch call; used by the
+     * {@link PluginHarness}.
+     */
+    void soleCall(boolean sole) {
+        this.sole = sole;
+        if (sole) {
+            soleRequested = false;
+        }
     }
 }

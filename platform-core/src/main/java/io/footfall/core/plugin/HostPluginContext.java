@@ -13,5 +13,16 @@ import java.time.Clock;
 /** The context the host gives one plugin. */
 record HostPluginContext(PluginConfig config, Clock clock, PluginLogger log, PluginMetrics metrics, StateStore state,
                          ModelStore models, ProfileReader profiles, ResultPublisher results,
-                         io.footfall.api.plugin.EventEmitter events, io.footfall.api.plugin.Timers timers) implements PluginContext {
+                         io.footfall.api.plugin.EventEmitter events, io.footfall.api.plugin.Timers timers,
+                         Runnable soleRequest) implements PluginContext {
+
+    @Override
+    public boolean soleBatch() {
+        return Lane.currentShare() instanceof Lane.Batch batch && batch.sole;
+    }
+
+    @Override
+    public void requestSoleBatch() {
+        soleRequest.run();
+    }
 }

@@ -28,6 +28,13 @@ enum Lane {
      * writes, then those of the lane (written while opening), then what is committed.
      */
     static final class Batch {
+        /** Whether no other part's batch runs or commits while this one does (SPI 1.10). */
+        final boolean sole;
+
+        Batch(boolean sole) {
+            this.sole = sole;
+        }
+
         @Override
         public String toString() {
             return "EVENTS#" + Integer.toHexString(System.identityHashCode(this));

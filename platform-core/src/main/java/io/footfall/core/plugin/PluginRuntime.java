@@ -51,6 +51,15 @@ final class PluginRuntime {
     static long retryLockKey(String pluginId) {
         return 0x72657472L << 32 | (pluginId.hashCode() & 0xffffffffL);
     }
+    /**
+     * The advisory lock that orders a plugin's parts across instances on several segments (SPI 1.10): every batch
+     * holds it shared, a sole batch, a training run's exclusive work and a dead letter's retry hold it alone. "fold"
+     * and the id's hash.
+     */
+    static long foldLockKey(String pluginId) {
+        return 0x666f6c64L << 32 | (pluginId.hashCode() & 0xffffffffL);
+    }
+
     /** After this many failed batches in a row the plugin is stopped (state FAILED). */
     static final int MAX_CONSECUTIVE_FAILURES = 5;
 
@@ -75,6 +84,8 @@ final class PluginRuntime {
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     /** Segments the plugin's processor folds on: 1, or {@code footfall.processing.segments.plugins} for a plugin by person. */
     final int segments;
+    /** Whether the plugin asked for its next batch here to be sole (SPI 1.10; several segments only). */
+    private final java.util.concurrent.atomic.AtomicBoolean soleRequested = new java.util.concurrent.atomic.AtomicBoolean();
 
     private volatile State state = State.STOPPED;
     /**
@@ -168,7 +179,11 @@ final class PluginRuntime {
         timers = new PluginTimers(segments, stateStore, segments > 1 ? io.footfall.core.keys.PersonOwners.ofKeyer(host.dataSource()) : null);
         HostPluginContext context = new HostPluginContext(config, host.clock(), new HostPluginLogger(id),
                 new HostPluginMetrics(host.metrics(), id), stateStore, new JdbcModelStore(id, host.dataSource(), host.json()),
-                new HostProfileReader(host.profiles()), results, emitted, timers);
+                new HostProfileReader(host.profiles()), results, emitted, timers, () -> {
+                    if (segments > 1) {
+                        soleRequested.set(true);
+                    }
+                });
         MiningPlugin instance = plugin;
         try {
             guard.call(() -> {
@@ -348,8 +363,12 @@ final class PluginRuntime {
                 try (Connection c = host.dataSource().getConnection()) {
                     // retries of other instances wait: they all write the retry part
                     io.footfall.core.store.AdvisoryLock.forTransaction(c, retryLockKey(id));
+                    if (segments > 1) {
+                        // its person's batches may be folded on another instance: every part waits
+                        io.footfall.core.store.AdvisoryLock.forTransaction(c, foldLockKey(id));
+                    }
                     // timers are not delivered with a retry: the fold's batches deliver them as the log's time moves
-                    Failure failure = deliver(c, events, false, RETRY_PART, null);
+                    Failure failure = deliver(c, events, false, RETRY_PART, null, true);
                     String error = failure == null ? null : failure.error();
                     host.deadLetters().update(c, letter.id(), error == null ? "RETRIED" : "PARKED", error);
                     if (failure != null && failure.abandoned()) {
@@ -430,20 +449,40 @@ final class PluginRuntime {
     /**
      * Runs a training run's {@code work} with batches held off and commits what it wrote (state, results, derived
      * events) in a transaction of its own before the next batch is handed over ({@link io.footfall.api.plugin.TrainingContext#exclusively}).
-     * Only on an instance that folds every segment of the plugin: another instance's batches could not be held off.
+     * On one segment only on the instance that folds the plugin (its batches are held off by the fold lock); on several
+     * on any instance, the fold lock here and the plugin's advisory lock holding off every part's batches everywhere.
      */
     void exclusively(Runnable work) {
-        if (!foldingSoon()) {
-            throw new IllegalStateException("this instance does not fold " + (segments > 1 ? "every segment of " : "") + "plugin " + id
+        if (segments == 1 && !foldingSoon()) {
+            throw new IllegalStateException("this instance does not fold plugin " + id
                     + " now; train it where it is folded (GET /api/v1/cluster shows which instance holds plugin:" + id + ")");
         }
         folds.writeLock().lock();
         try {
-            Lane.EXCLUSIVE.run(() -> {
-                work.run();
-                return null;
-            });
-            commitOnItsOwn(Lane.EXCLUSIVE);
+            if (segments == 1) {
+                Lane.EXCLUSIVE.run(() -> {
+                    work.run();
+                    return null;
+                });
+                commitOnItsOwn(Lane.EXCLUSIVE);
+            } else {
+                // the work reads after the lock is held, so it sees every part's batches committed or not begun
+                io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                    try (Connection c = host.dataSource().getConnection()) {
+                        io.footfall.core.store.AdvisoryLock.forTransaction(c, foldLockKey(id));
+                        Lane.EXCLUSIVE.run(() -> {
+                            work.run();
+                            return null;
+                        });
+                        stateStore.flush(Lane.EXCLUSIVE, c);
+                        commitResults(c, lastPosition.get(), Lane.EXCLUSIVE);
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -482,7 +521,8 @@ final class PluginRuntime {
      * Hands events to the plugin and, on success, writes its state and results on the given
      * transaction-bound connection. Returns null on success, the failure otherwise (nothing written).
      */
-    private Failure deliver(Connection c, List<PositionedEvent> events, boolean replay, int part, Fold fold) throws SQLException {
+    private Failure deliver(Connection c, List<PositionedEvent> events, boolean replay, int part, Fold fold, boolean sole)
+            throws SQLException {
         long watermark = fold == null ? Long.MIN_VALUE : fold.watermark;
         EventBatch batch = events.isEmpty() ? null : new EventBatch(events, replay, part);
         MiningPlugin instance = plugin;
@@ -491,7 +531,7 @@ final class PluginRuntime {
             return new Failure("plugin is quarantined: " + stateReason, false);
         }
         // this delivery's own buffers: batches of other segments may be delivered at the same time
-        Lane.Batch share = new Lane.Batch();
+        Lane.Batch share = new Lane.Batch(sole);
         List<io.footfall.api.plugin.Timer> dueWithoutEvents = null;
         if (batch == null) {
             // none of the plugin's events: the host looks for due timers itself and calls the plugin only for some
@@ -597,7 +637,15 @@ final class PluginRuntime {
         folds.readLock().lock();
         CurrentUnitOfWork.get().root().onCleanup(u -> folds.readLock().unlock());
         try (Connection c = host.dataSource().getConnection()) {
-            Failure failure = deliver(c, events, replay, part, fold);
+            // several segments: held shared by every part's batch, alone by a sole one (SPI 1.10), before the plugin reads;
+            // a request is taken by a batch with events only (one with none may not call the plugin at all)
+            boolean sole = segments == 1 || !events.isEmpty() && soleRequested.compareAndSet(true, false);
+            if (segments > 1 && sole) {
+                io.footfall.core.store.AdvisoryLock.forTransaction(c, foldLockKey(id));
+            } else if (segments > 1) {
+                io.footfall.core.store.AdvisoryLock.sharedForTransaction(c, foldLockKey(id));
+            }
+            Failure failure = deliver(c, events, replay, part, fold, sole);
             if (failure == null) {
                 processedEvents.addAndGet(events.size());
                 consecutiveFailures.set(0);

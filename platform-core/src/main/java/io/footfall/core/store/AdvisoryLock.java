@@ -20,4 +20,15 @@ public final class AdvisoryLock {
             s.execute();
         }
     }
+
+    /**
+     * Waits for the lock under {@code key} in shared mode and holds it until the connection's transaction ends: shared
+     * holders run together, and {@link #forTransaction} (exclusive) waits for all of them and holds new ones off.
+     */
+    public static void sharedForTransaction(Connection c, long key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
+            s.setLong(1, key);
+            s.execute();
+        }
+    }
 }

@@ -55,8 +55,8 @@ class LaneTest {
         BufferedStateStore state = new BufferedStateStore("p", null);
         BufferedResultPublisher results = new BufferedResultPublisher("p", Set.of(ResultType.USER_SCORE), EventJson.create(), Clock.systemUTC());
         state.put("config-seen", new byte[] {9}); // open, outside any batch: the events lane's own share
-        Lane.Batch first = new Lane.Batch();
-        Lane.Batch second = new Lane.Batch();
+        Lane.Batch first = new Lane.Batch(false);
+        Lane.Batch second = new Lane.Batch(false);
         java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
         java.util.concurrent.ExecutorService segments = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {

@@ -33,9 +33,10 @@ public enum Partitioning {
      * them thread-safe), write no state key that two people share (a global counter or watermark would
      * be overwritten by concurrent segments: compute such figures in {@code train} instead, or keep one
      * share per part, {@link EventBatch#part()} and {@link io.footfall.api.store.StateStore#partKey}, since
-     * 1.7), and not use
-     * {@link TrainingContext#exclusively} unless this instance folds every segment (it fails otherwise).
-     * {@code train} runs on one instance and reads all the state, as before.
+     * 1.7) outside a {@linkplain PluginContext#soleBatch() sole batch} (since 1.10: work over everyone, asked for
+     * with {@link PluginContext#requestSoleBatch()}). {@code train} runs on one instance and reads all the state, as
+     * before; its {@link TrainingContext#exclusively} work holds every segment's batches off on every instance (since
+     * 1.10; before, it failed unless this instance folded every segment).
      */
     BY_PERSON
 }

@@ -31,9 +31,10 @@ public interface TrainingContext {
      * short (a chunk of users): batches wait meanwhile. Do not call it while holding a lock your
      * {@link MiningPlugin#onEvents} takes: the batch in hand may be waiting for that lock.
      *
-     * <p>The host runs it only on the instance that folds the plugin's events; elsewhere it throws
-     * {@link IllegalStateException} and the run fails. This default, for hosts and harnesses that never fold and
-     * train at the same time, just runs {@code work}.
+     * <p>On one segment the host runs it only on the instance that folds the plugin's events; elsewhere it throws
+     * {@link IllegalStateException} and the run fails. On several ({@link Partitioning#BY_PERSON}, since 1.10) it
+     * runs on any instance and holds off the batches of every segment on every instance. This default, for hosts and
+     * harnesses that never fold and train at the same time, just runs {@code work}.
      *
      * @param work reads and writes the plugin's state, publishes results, emits events
      * @since 1.4

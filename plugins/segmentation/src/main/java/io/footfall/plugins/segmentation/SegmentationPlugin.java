@@ -74,7 +74,7 @@ public final class SegmentationPlugin implements MiningPlugin {
     /** The plugin id. */
     public static final String ID = "segmentation";
     /** The plugin version. */
-    public static final String VERSION = "0.4.0";
+    public static final String VERSION = "0.5.0";
     /** Config property: the rule segment definitions (JSON). */
     public static final String RULES = "rules";
     /** Config property: the inactivity gap that ends a session. */
@@ -110,6 +110,11 @@ public final class SegmentationPlugin implements MiningPlugin {
     /** Keys of the per-user history tables of versions before 0.2 (no longer written; a replay clears them). */
     static final String HISTORY = "h/";
     static final String META = "g/meta";
+    /**
+     * Per part ({@link StateStore#partKey}): the log's event time the part's batches reached and the hash of the
+     * definitions they evaluated with, written by every batch (the plugin-wide {@link #META} only in sole batches).
+     */
+    static final String PART_NOW = "g/now";
     static final String ACTIVE_RULES = "g/rules";
     static final String CLUSTERS = "g/clusters";
     /** Users re-evaluated per batch while a definitions change is swept over the population. */
@@ -153,7 +158,7 @@ public final class SegmentationPlugin implements MiningPlugin {
                             "Users (a seeded sample) that k-means++ is fitted on; everyone is then assigned to the nearest centroid."),
                     ConfigProperty.bounded(SILHOUETTE_SAMPLE, ConfigType.INT, "1500", "100", "20000",
                             "Users (a seeded sample) the silhouette that chooses k is measured on.")),
-            Set.of());
+            Set.of()).partitionedBy(io.footfall.api.plugin.Partitioning.BY_PERSON);
 
     private final Object lock = new Object();
     private PluginContext context;
@@ -165,8 +170,8 @@ public final class SegmentationPlugin implements MiningPlugin {
     private Clustering.Settings clusterSettings;
     /** Whether the expiry index of versions before 0.4 ({@code x/} keys) may still hold keys; found empty once, it stays so. */
     private volatile boolean legacyExpiry = true;
-    /** Sorted user keys of a running sweep (a cache; the cursor is in the meta state). */
-    private List<String> sweepKeys;
+    /** Sorted user keys of a running sweep (a cache; the cursor is in the meta state; used in sole batches only). */
+    private volatile List<String> sweepKeys;
 
     /** The constructor {@link java.util.ServiceLoader} calls. */
     public SegmentationPlugin() {
@@ -236,7 +241,8 @@ public final class SegmentationPlugin implements MiningPlugin {
         synchronized (lock) {
             StateStore state = context.state();
             Meta meta = Meta.load(state);
-            restartSweepOnNewDefinitions(state, meta);
+            // what writes plugin-wide keys or other people's states (a sweep, the old expiry index) waits for a sole
+            // batch (SPI 1.10): on several segments the other parts' batches are held off in it; on one, every batch is
             Work w = new Work(state, meta);
             // every user of the batch (and every visitor it identifies) in one read
             Set<String> ids = new HashSet<>();
@@ -254,42 +260,93 @@ public final class SegmentationPlugin implements MiningPlugin {
                 String anonymous = event.anonymousId();
                 long at = event.occurredAt().toEpochMilli();
                 // "now": the log's event time at this event (SPI 1.8), or training's when that is later
-                meta.watermark = Math.max(meta.watermark, positioned.watermark().toEpochMilli());
+                w.now = Math.max(w.now, positioned.watermark().toEpochMilli());
                 boolean stitched = false;
                 if (!isBlank(event.userId()) && !isBlank(anonymous) && !anonymous.equals(user)) {
                     if (w.exists(anonymous)) {
-                        expireDue(w, anonymous, w.user(anonymous), meta.watermark);
+                        expireDue(w, anonymous, w.user(anonymous), w.now);
                     }
                     if (w.exists(user)) {
-                        expireDue(w, user, w.user(user), meta.watermark);
+                        expireDue(w, user, w.user(user), w.now);
                     }
                     stitched = w.stitch(anonymous, user);
                 }
                 UserState s = w.user(user);
                 // what the log's time passed before this event comes first, wherever the batch ends (its timer would
                 // have fired at the end of an earlier batch)
-                expireDue(w, user, s, meta.watermark);
+                expireDue(w, user, s, w.now);
                 s.anonymous = isBlank(event.userId());
                 Set<String> matched = new HashSet<>();
                 boolean ordered = apply(s, event, matched);
                 Set<String> changed = new HashSet<>();
                 if (ordered || w.absorbedOrders(user)) {
-                    changed = rescore(w, user, s, meta.watermark, Math.min(at, meta.watermark));
+                    changed = rescore(w, user, s, w.now, Math.min(at, w.now));
                 }
                 // a new user or a merged visitor: every segment; otherwise those the event can change
                 boolean full = stitched || s.events == 1;
                 Rules.Touch touch = full ? null : new Rules.Touch(matched, event.typeLabel(), event.standardEvent().orElse(null), changed);
-                evaluate(w, user, s, meta.watermark, Math.min(at, meta.watermark), touch);
+                evaluate(w, user, s, w.now, Math.min(at, w.now), touch);
             }
-            expireIndexedBefore04(w);
-            sweep(w);
+            boolean metaChanged = soleWork(w);
             w.commit();
-            meta.store(state);
+            storePartNow(state, batch.part(), w.now);
+            if (metaChanged) {
+                meta.store(state);
+            }
             context.metrics().count("events", batch.events().size());
             context.metrics().count("transitions", w.transitions);
             context.metrics().count("evaluations", w.evaluations);
             context.metrics().count("timed-evaluations", w.timedEvaluations);
         }
+    }
+
+    /**
+     * What only a sole batch may do (SPI 1.10): a chunk of a sweep over every user, the expiry index of versions before
+     * 0.4. Outside one, asks for one when there is such work. True when the meta entry changed.
+     */
+    private boolean soleWork(Work w) {
+        if (!context.soleBatch()) {
+            if (sweepPending(w.meta) || legacyExpiryPending(w.state)) {
+                context.requestSoleBatch();
+            }
+            return false;
+        }
+        context.metrics().count("sole-batches", 1);
+        boolean changed = restartSweepOnNewDefinitions(w.state, w.meta);
+        expireIndexedBefore04(w);
+        return sweep(w) || changed;
+    }
+
+    /** Whether the users still need re-evaluating with the definitions in force, or whether that was never recorded. */
+    private boolean sweepPending(Meta meta) {
+        return meta.rulesHash == null || meta.rulesHash != rulesHash || meta.sweepCursor != null;
+    }
+
+    /** Whether the expiry index of versions before 0.4 may still hold keys (it is read in sole batches). */
+    private boolean legacyExpiryPending(StateStore state) {
+        if (legacyExpiry && state.keys(EXPIRY, 1).isEmpty()) {
+            legacyExpiry = false;
+        }
+        return legacyExpiry;
+    }
+
+    /** Records where the part's batches stand: the log's event time and the definitions they evaluated with. */
+    private void storePartNow(StateStore state, int part, long now) {
+        state.put(StateStore.partKey(PART_NOW, part), java.nio.ByteBuffer.allocate(16).putLong(now).putLong(rulesHash).array());
+    }
+
+    /** "Now" as the stored state says: the latest of training's and the event time any part's batches reached. */
+    static long storedNow(StateStore state) {
+        return Math.max(Meta.load(state).watermark, partsNow(state));
+    }
+
+    /** The latest event time any part's batches reached (Long.MIN_VALUE before any). */
+    private static long partsNow(StateStore state) {
+        long now = Long.MIN_VALUE;
+        for (byte[] v : state.parts(PART_NOW).values()) {
+            now = Math.max(now, java.nio.ByteBuffer.wrap(v).getLong());
+        }
+        return now;
     }
 
     /**
@@ -305,7 +362,8 @@ public final class SegmentationPlugin implements MiningPlugin {
             synchronized (lock) {
                 Meta meta = Meta.load(state);
                 long until = Math.min(training.cutoff().toEpochMilli(), context.clock().millis());
-                meta.watermark = Math.max(meta.watermark, until);
+                // the log's time as the batches of every part reached it, or training's when later
+                meta.watermark = Math.max(Math.max(meta.watermark, partsNow(state)), until);
                 meta.store(state);
                 start.set(new TrainingStart(meta.watermark, state.keys(USER, ALL_KEYS)));
             }
@@ -553,8 +611,8 @@ public final class SegmentationPlugin implements MiningPlugin {
         synchronized (lock) {
             StateStore state = context.state();
             Meta meta = Meta.load(state);
-            meta.watermark = Math.max(meta.watermark, timers.watermark().toEpochMilli());
             Work w = new Work(state, meta);
+            w.now = Math.max(w.now, timers.watermark().toEpochMilli());
             w.prefetch(timers.due().stream().map(t -> t.user().id()).toList());
             for (Timer timer : timers.due()) {
                 String user = timer.user().id();
@@ -562,15 +620,19 @@ public final class SegmentationPlugin implements MiningPlugin {
                     continue; // stitched into a known user meanwhile (its timer was cleared then) or never stored
                 }
                 UserState s = w.user(user);
-                if (s.expiryAt > meta.watermark && s.expiryAt != Long.MAX_VALUE) {
+                if (s.expiryAt > w.now && s.expiryAt != Long.MAX_VALUE) {
                     // not this state's due time (a visitor who became a user has one timer, under the other kind)
                     w.rescheduled.put(user, s);
                     continue;
                 }
-                expireDue(w, user, s, meta.watermark);
+                expireDue(w, user, s, w.now);
             }
+            boolean metaChanged = soleWork(w);
             w.commit();
-            meta.store(state);
+            storePartNow(state, timers.part(), w.now);
+            if (metaChanged) {
+                meta.store(state);
+            }
             context.metrics().count("timers", timers.due().size());
             context.metrics().count("transitions", w.transitions);
             context.metrics().count("evaluations", w.evaluations);
@@ -592,7 +654,7 @@ public final class SegmentationPlugin implements MiningPlugin {
             boolean more = false;
             List<String> dueUsers = new ArrayList<>();
             for (String key : due) {
-                if (Long.parseLong(key.substring(EXPIRY.length(), EXPIRY.length() + 15)) <= w.meta.watermark) {
+                if (Long.parseLong(key.substring(EXPIRY.length(), EXPIRY.length() + 15)) <= w.now) {
                     dueUsers.add(key.substring(EXPIRY.length() + 16));
                 }
             }
@@ -603,7 +665,7 @@ public final class SegmentationPlugin implements MiningPlugin {
             }
             for (String key : due) {
                 long at = Long.parseLong(key.substring(EXPIRY.length(), EXPIRY.length() + 15));
-                if (at > w.meta.watermark) {
+                if (at > w.now) {
                     return;
                 }
                 String user = key.substring(EXPIRY.length() + 16);
@@ -612,7 +674,7 @@ public final class SegmentationPlugin implements MiningPlugin {
                 if (!w.exists(user) || w.user(user).expiryAt != at) {
                     continue; // the user's expiry moved since (a timer holds it now) or the user is gone
                 }
-                expireDue(w, user, w.user(user), w.meta.watermark);
+                expireDue(w, user, w.user(user), w.now);
             }
             if (!more || due.size() < 256) {
                 return;
@@ -650,6 +712,8 @@ public final class SegmentationPlugin implements MiningPlugin {
                             Map<String, double[]> assignment, int[] changed) {
         synchronized (lock) {
             Meta meta = Meta.load(state);
+            // the batches of every part may have moved the log's time on since the run started
+            meta.watermark = Math.max(meta.watermark, partsNow(state));
             meta.cuts = cuts;
             meta.sweepCursor = null;
             sweepKeys = null;
@@ -687,19 +751,33 @@ public final class SegmentationPlugin implements MiningPlugin {
     }
 
     /**
-     * Definitions other than those the users were evaluated with: every known user is re-evaluated, a chunk per batch
-     * ({@link #sweep}). Decided here, in the batch, whose transaction stores the meta entry, rather than in
-     * {@link #open}, which every pod runs.
+     * Definitions other than those the users were evaluated with: every known user is re-evaluated, a chunk per sole
+     * batch ({@link #sweep}). Decided in a sole batch, which may write the plugin-wide meta entry, rather than in
+     * {@link #open}, which every pod runs. True when the meta entry changed.
+     *
+     * <p>Before any definitions were recorded (a new plugin, or one folded on several segments whose first batches were
+     * not sole), the users need a sweep only when some part's batches evaluated other definitions than those in force.
      */
-    private void restartSweepOnNewDefinitions(StateStore state, Meta meta) {
+    private boolean restartSweepOnNewDefinitions(StateStore state, Meta meta) {
         if (meta.rulesHash != null && meta.rulesHash == rulesHash) {
-            return;
+            return false;
         }
-        if (meta.rulesHash != null || !state.keys(USER, 1).isEmpty()) {
+        boolean stale;
+        if (meta.rulesHash != null) {
+            stale = true;
+        } else {
+            stale = false;
+            for (byte[] v : state.parts(PART_NOW).values()) {
+                stale |= java.nio.ByteBuffer.wrap(v).getLong(8) != rulesHash;
+            }
+            // 0.4 and earlier recorded definitions in the meta entry from the first batch: none means no user yet
+        }
+        if (stale && !state.keys(USER, 1).isEmpty()) {
             meta.sweepCursor = "";
             sweepKeys = null;
         }
         meta.rulesHash = rulesHash;
+        return true;
     }
 
     private static long rulesHash(String text) {
@@ -711,10 +789,10 @@ public final class SegmentationPlugin implements MiningPlugin {
         }
     }
 
-    /** After a definitions change: re-evaluates the next chunk of users. */
-    private void sweep(Work w) {
+    /** After a definitions change: re-evaluates the next chunk of users; true when the cursor moved. */
+    private boolean sweep(Work w) {
         if (w.meta.sweepCursor == null) {
-            return;
+            return false;
         }
         if (sweepKeys == null) {
             sweepKeys = w.state.keys(USER, ALL_KEYS);
@@ -729,8 +807,8 @@ public final class SegmentationPlugin implements MiningPlugin {
         for (int i = start; i < end; i++) {
             String user = sweepKeys.get(i).substring(USER.length());
             if (w.exists(user)) {
-                expireDue(w, user, w.user(user), w.meta.watermark);
-                evaluate(w, user, w.user(user), w.meta.watermark, w.meta.watermark);
+                expireDue(w, user, w.user(user), w.now);
+                evaluate(w, user, w.user(user), w.now, w.now);
             }
             w.meta.sweepCursor = user;
         }
@@ -738,6 +816,7 @@ public final class SegmentationPlugin implements MiningPlugin {
             w.meta.sweepCursor = null;
             sweepKeys = null;
         }
+        return true;
     }
 
     // ------------------------------------------------------------------ tables
@@ -780,8 +859,6 @@ public final class SegmentationPlugin implements MiningPlugin {
         final List<Result> results = new ArrayList<>();
         /** user + NUL + segment → the latest membership of the batch. */
         final Map<String, SegmentMembership> memberships = new LinkedHashMap<>();
-        /** user + NUL + segment → the membership score before the batch's first transition (null: not a member). */
-        final Map<String, Double> before = new HashMap<>();
         final List<DerivedEvent> derived = new ArrayList<>();
         int transitions;
         /** Users whose next scheduled change moved in this call: their timers are set at commit. */
@@ -791,9 +868,13 @@ public final class SegmentationPlugin implements MiningPlugin {
         /** Segments evaluated at users' scheduled changes (windows running out, time comparisons). */
         long timedEvaluations;
 
+        /** "Now" of the call: the log's event time as it reaches each event, or training's when that is later. */
+        long now;
+
         Work(StateStore state, Meta meta) {
             this.state = state;
             this.meta = meta;
+            this.now = meta.watermark;
         }
 
         /** Reads the states of the users not read yet, with one query. */
@@ -864,7 +945,7 @@ public final class SegmentationPlugin implements MiningPlugin {
                 absorbedBuyers.add(user);
             }
             for (String seg : new ArrayList<>(visitor.memberships.keySet())) {
-                transition(anonymous, visitor, seg, false, 0, meta.watermark);
+                transition(anonymous, visitor, seg, false, 0, now);
             }
             schedule(anonymous, visitor, Long.MAX_VALUE);
             users.remove(anonymous);
@@ -875,9 +956,6 @@ public final class SegmentationPlugin implements MiningPlugin {
 
         void transition(String user, UserState s, String segment, boolean member, double score, long at) {
             String coalesced = user + '\u0000' + segment;
-            if (!memberships.containsKey(coalesced)) {
-                before.put(coalesced, s.memberships.get(segment));
-            }
             if (member) {
                 s.memberships.put(segment, score);
             } else {
@@ -927,14 +1005,9 @@ public final class SegmentationPlugin implements MiningPlugin {
                     state.put(USER + e.getKey(), e.getValue().encode());
                 }
             }
-            // one membership per user and segment whose membership (or score) the batch changed
-            for (Map.Entry<String, SegmentMembership> e : memberships.entrySet()) {
-                SegmentMembership now = e.getValue();
-                Double was = before.get(e.getKey());
-                if (now.member() != (was != null) || (now.member() && was != now.score())) {
-                    results.add(now);
-                }
-            }
+            // one membership per user and segment the call moved, as it ends: also when it entered and left again within
+            // the call, so the latest membership published does not depend on where calls end (segments, batch sizes)
+            results.addAll(memberships.values());
             if (!results.isEmpty()) {
                 context.results().publish(results);
             }
@@ -976,7 +1049,11 @@ public final class SegmentationPlugin implements MiningPlugin {
 
     // ------------------------------------------------------------------ global state
 
-    /** The plugin-wide state: "now", the RFM cut points and a running sweep's cursor. */
+    /**
+     * The plugin-wide state: "now" as training last moved it (0.4 and earlier: also the batches' event time), the RFM
+     * cut points, the definitions the users were evaluated with and a running sweep's cursor. Written by training's
+     * exclusive work and by sole batches only.
+     */
     static final class Meta {
         long watermark = Long.MIN_VALUE;
         Rfm.CutPoints cuts;

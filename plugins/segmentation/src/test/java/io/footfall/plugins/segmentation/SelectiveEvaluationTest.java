@@ -39,7 +39,7 @@ class SelectiveEvaluationTest {
             h.feed(events.subList(events.size() / 2, events.size()));
 
             Rules rules = Rules.parse(rulesText, Set.of("rfm:lost"));
-            SegmentationPlugin.Meta meta = SegmentationPlugin.Meta.load(h.state());
+            long now = SegmentationPlugin.storedNow(h.state());
             Map<String, Set<String>> stored = new TreeMap<>();
             Map<String, Set<String>> full = new TreeMap<>();
             int rfm = 0;
@@ -53,7 +53,7 @@ class SelectiveEvaluationTest {
                 Set<String> mine = new TreeSet<>(s.memberships.keySet());
                 mine.removeIf(k -> !rules.has(k));
                 Set<String> all = new TreeSet<>();
-                rules.evaluate(s, meta.watermark, s.memberships::containsKey).forEach((id, in) -> {
+                rules.evaluate(s, now, s.memberships::containsKey).forEach((id, in) -> {
                     if (in) {
                         all.add(id);
                     }

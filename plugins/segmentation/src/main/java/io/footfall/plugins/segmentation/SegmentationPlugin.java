@@ -171,7 +171,7 @@ public final class SegmentationPlugin implements MiningPlugin {
     /** Whether the expiry index of versions before 0.4 ({@code x/} keys) may still hold keys; found empty once, it stays so. */
     private volatile boolean legacyExpiry = true;
     /** Sorted user keys of a running sweep (a cache; the cursor is in the meta state; used in sole batches only). */
-    private volatile List<String> sweepKeys;
+    private volatile SweepKeys sweepKeys;
 
     /** The constructor {@link java.util.ServiceLoader} calls. */
     public SegmentationPlugin() {
@@ -238,66 +238,65 @@ public final class SegmentationPlugin implements MiningPlugin {
 
     @Override
     public void onEvents(EventBatch batch) {
-        synchronized (lock) {
-            StateStore state = context.state();
-            Meta meta = Meta.load(state);
-            // what writes plugin-wide keys or other people's states (a sweep, the old expiry index) waits for a sole
-            // batch (SPI 1.10): on several segments the other parts' batches are held off in it; on one, every batch is
-            Work w = new Work(state, meta);
-            // every user of the batch (and every visitor it identifies) in one read
-            Set<String> ids = new HashSet<>();
-            for (PositionedEvent positioned : batch.events()) {
-                BehaviorEvent event = positioned.event();
-                ids.add(event.primaryId());
-                if (!isBlank(event.userId()) && !isBlank(event.anonymousId())) {
-                    ids.add(event.anonymousId());
-                }
+        // no monitor: parts run at once (BY_PERSON); the fields read here change only in open, with the processor stopped
+        StateStore state = context.state();
+        Meta meta = Meta.load(state);
+        // what writes plugin-wide keys or other people's states (a sweep, the old expiry index) waits for a sole
+        // batch (SPI 1.10): on several segments the other parts' batches are held off in it; on one, every batch is
+        Work w = new Work(state, meta);
+        // every user of the batch (and every visitor it identifies) in one read
+        Set<String> ids = new HashSet<>();
+        for (PositionedEvent positioned : batch.events()) {
+            BehaviorEvent event = positioned.event();
+            ids.add(event.primaryId());
+            if (!isBlank(event.userId()) && !isBlank(event.anonymousId())) {
+                ids.add(event.anonymousId());
             }
-            w.prefetch(ids);
-            for (PositionedEvent positioned : batch.events()) {
-                BehaviorEvent event = positioned.event();
-                String user = event.primaryId();
-                String anonymous = event.anonymousId();
-                long at = event.occurredAt().toEpochMilli();
-                // "now": the log's event time at this event (SPI 1.8), or training's when that is later
-                w.now = Math.max(w.now, positioned.watermark().toEpochMilli());
-                boolean stitched = false;
-                if (!isBlank(event.userId()) && !isBlank(anonymous) && !anonymous.equals(user)) {
-                    if (w.exists(anonymous)) {
-                        expireDue(w, anonymous, w.user(anonymous), w.now);
-                    }
-                    if (w.exists(user)) {
-                        expireDue(w, user, w.user(user), w.now);
-                    }
-                    stitched = w.stitch(anonymous, user);
-                }
-                UserState s = w.user(user);
-                // what the log's time passed before this event comes first, wherever the batch ends (its timer would
-                // have fired at the end of an earlier batch)
-                expireDue(w, user, s, w.now);
-                s.anonymous = isBlank(event.userId());
-                Set<String> matched = new HashSet<>();
-                boolean ordered = apply(s, event, matched);
-                Set<String> changed = new HashSet<>();
-                if (ordered || w.absorbedOrders(user)) {
-                    changed = rescore(w, user, s, w.now, Math.min(at, w.now));
-                }
-                // a new user or a merged visitor: every segment; otherwise those the event can change
-                boolean full = stitched || s.events == 1;
-                Rules.Touch touch = full ? null : new Rules.Touch(matched, event.typeLabel(), event.standardEvent().orElse(null), changed);
-                evaluate(w, user, s, w.now, Math.min(at, w.now), touch);
-            }
-            boolean metaChanged = soleWork(w);
-            w.commit();
-            storePartNow(state, batch.part(), w.now);
-            if (metaChanged) {
-                meta.store(state);
-            }
-            context.metrics().count("events", batch.events().size());
-            context.metrics().count("transitions", w.transitions);
-            context.metrics().count("evaluations", w.evaluations);
-            context.metrics().count("timed-evaluations", w.timedEvaluations);
         }
+        w.prefetch(ids);
+        for (PositionedEvent positioned : batch.events()) {
+            BehaviorEvent event = positioned.event();
+            String user = event.primaryId();
+            String anonymous = event.anonymousId();
+            long at = event.occurredAt().toEpochMilli();
+            // "now": the log's event time at this event (SPI 1.8), or training's when that is later
+            w.now = Math.max(w.now, positioned.watermark().toEpochMilli());
+            boolean stitched = false;
+            if (!isBlank(event.userId()) && !isBlank(anonymous) && !anonymous.equals(user)) {
+                if (w.exists(anonymous)) {
+                    expireDue(w, anonymous, w.user(anonymous), w.now);
+                }
+                if (w.exists(user)) {
+                    expireDue(w, user, w.user(user), w.now);
+                }
+                stitched = w.stitch(anonymous, user);
+            }
+            UserState s = w.user(user);
+            // what the log's time passed before this event comes first, wherever the batch ends (its timer would
+            // have fired at the end of an earlier batch)
+            expireDue(w, user, s, w.now);
+            s.anonymous = isBlank(event.userId());
+            Set<String> matched = new HashSet<>();
+            boolean ordered = apply(s, event, matched);
+            Set<String> changed = new HashSet<>();
+            if (ordered || w.absorbedOrders(user)) {
+                changed = rescore(w, user, s, w.now, Math.min(at, w.now));
+            }
+            // a new user or a merged visitor: every segment; otherwise those the event can change
+            boolean full = stitched || s.events == 1;
+            Rules.Touch touch = full ? null : new Rules.Touch(matched, event.typeLabel(), event.standardEvent().orElse(null), changed);
+            evaluate(w, user, s, w.now, Math.min(at, w.now), touch);
+        }
+        boolean metaChanged = soleWork(w);
+        w.commit();
+        storePartNow(state, batch.part(), w.now);
+        if (metaChanged) {
+            meta.store(state);
+        }
+        context.metrics().count("events", batch.events().size());
+        context.metrics().count("transitions", w.transitions);
+        context.metrics().count("evaluations", w.evaluations);
+        context.metrics().count("timed-evaluations", w.timedEvaluations);
     }
 
     /**
@@ -608,36 +607,34 @@ public final class SegmentationPlugin implements MiningPlugin {
      */
     @Override
     public void onTimers(TimerBatch timers) {
-        synchronized (lock) {
-            StateStore state = context.state();
-            Meta meta = Meta.load(state);
-            Work w = new Work(state, meta);
-            w.now = Math.max(w.now, timers.watermark().toEpochMilli());
-            w.prefetch(timers.due().stream().map(t -> t.user().id()).toList());
-            for (Timer timer : timers.due()) {
-                String user = timer.user().id();
-                if (!w.exists(user)) {
-                    continue; // stitched into a known user meanwhile (its timer was cleared then) or never stored
-                }
-                UserState s = w.user(user);
-                if (s.expiryAt > w.now && s.expiryAt != Long.MAX_VALUE) {
-                    // not this state's due time (a visitor who became a user has one timer, under the other kind)
-                    w.rescheduled.put(user, s);
-                    continue;
-                }
-                expireDue(w, user, s, w.now);
+        StateStore state = context.state();
+        Meta meta = Meta.load(state);
+        Work w = new Work(state, meta);
+        w.now = Math.max(w.now, timers.watermark().toEpochMilli());
+        w.prefetch(timers.due().stream().map(t -> t.user().id()).toList());
+        for (Timer timer : timers.due()) {
+            String user = timer.user().id();
+            if (!w.exists(user)) {
+                continue; // stitched into a known user meanwhile (its timer was cleared then) or never stored
             }
-            boolean metaChanged = soleWork(w);
-            w.commit();
-            storePartNow(state, timers.part(), w.now);
-            if (metaChanged) {
-                meta.store(state);
+            UserState s = w.user(user);
+            if (s.expiryAt > w.now && s.expiryAt != Long.MAX_VALUE) {
+                // not this state's due time (a visitor who became a user has one timer, under the other kind)
+                w.rescheduled.put(user, s);
+                continue;
             }
-            context.metrics().count("timers", timers.due().size());
-            context.metrics().count("transitions", w.transitions);
-            context.metrics().count("evaluations", w.evaluations);
-            context.metrics().count("timed-evaluations", w.timedEvaluations);
+            expireDue(w, user, s, w.now);
         }
+        boolean metaChanged = soleWork(w);
+        w.commit();
+        storePartNow(state, timers.part(), w.now);
+        if (metaChanged) {
+            meta.store(state);
+        }
+        context.metrics().count("timers", timers.due().size());
+        context.metrics().count("transitions", w.transitions);
+        context.metrics().count("evaluations", w.evaluations);
+        context.metrics().count("timed-evaluations", w.timedEvaluations);
     }
 
     /**
@@ -794,29 +791,37 @@ public final class SegmentationPlugin implements MiningPlugin {
         if (w.meta.sweepCursor == null) {
             return false;
         }
-        if (sweepKeys == null) {
-            sweepKeys = w.state.keys(USER, ALL_KEYS);
-        }
-        int start = Collections.binarySearch(sweepKeys, USER + w.meta.sweepCursor);
+        // the keys this JVM listed are used only where its own previous chunk ended: the chunk before may have run on
+        // another instance (sole batches come where the plugin's next events do), with users added since
+        SweepKeys cached = sweepKeys;
+        List<String> keys = cached != null && cached.rulesHash() == w.meta.rulesHash && cached.after().equals(w.meta.sweepCursor)
+                ? cached.keys() : w.state.keys(USER, ALL_KEYS);
+        int start = Collections.binarySearch(keys, USER + w.meta.sweepCursor);
         start = start >= 0 ? start + 1 : -start - 1;
         if (w.meta.sweepCursor.isEmpty()) {
             start = 0;
         }
-        int end = Math.min(sweepKeys.size(), start + SWEEP_CHUNK);
-        w.prefetch(sweepKeys.subList(start, end).stream().map(k -> k.substring(USER.length())).toList());
+        int end = Math.min(keys.size(), start + SWEEP_CHUNK);
+        w.prefetch(keys.subList(start, end).stream().map(k -> k.substring(USER.length())).toList());
         for (int i = start; i < end; i++) {
-            String user = sweepKeys.get(i).substring(USER.length());
+            String user = keys.get(i).substring(USER.length());
             if (w.exists(user)) {
                 expireDue(w, user, w.user(user), w.now);
                 evaluate(w, user, w.user(user), w.now, w.now);
             }
             w.meta.sweepCursor = user;
         }
-        if (end >= sweepKeys.size()) {
+        if (end >= keys.size()) {
             w.meta.sweepCursor = null;
             sweepKeys = null;
+        } else {
+            sweepKeys = new SweepKeys(w.meta.rulesHash, w.meta.sweepCursor, keys);
         }
         return true;
+    }
+
+    /** The sorted user keys a sweep listed, for its next chunk on this JVM: the definitions and where the chunk ended. */
+    private record SweepKeys(long rulesHash, String after, List<String> keys) {
     }
 
     // ------------------------------------------------------------------ tables

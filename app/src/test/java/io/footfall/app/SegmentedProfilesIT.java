@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * churn, basket rules, and a fixture that stores the log's event time the host hands it at every position, SPI 1.8) in
  * exactly the state one segment folds, and the reporting projection on three segments
  * ({@code footfall.processing.segments.reporting=3}, with the segmentation plugin's memberships) in exactly the read
- * model one segment folds:
+ * model one segment folds; the segmentation plugin, on three segments too, is trained while split and re-evaluates
+ * every user after a change of its definitions mid-load (SPI 1.10 sole batches):
  * simulated storefront load, with the identity cases that move people between keys sent during it (a known user logging
  * in on a device with its own history, a device shared by two users, an alias between two users with history, an
  * unmerge and activity after it). The balancer gives the second instance profile segments; the instance holding segment
@@ -79,7 +80,7 @@ class SegmentedProfilesIT {
         // per part, SPI 1.7); their segments and the profile projection's are most of what the balancer spreads
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_PLUGINS", "3");
         // and the reporting projection (ADR 0021, step 5): each segment adds to its own part of the rollups; the
-        // segmentation plugin (one segment) appends the Segment Entered/Exited events whose memberships the segments fold
+        // segmentation plugin (on three segments too since 0.5) appends the Segment Entered/Exited events whose memberships the segments fold
         segmented.put("FOOTFALL_PROCESSING_SEGMENTS_REPORTING", "3");
         // churn (per-person histories, scored as of the log's event time, SPI 1.8), and a fixture that stores the log's
         // event time the host hands it at every position: from the keyer on three segments, its own fold's on one
@@ -147,10 +148,8 @@ class SegmentedProfilesIT {
                 java.util.Collections.sort(all);
                 return !onA.isEmpty() && !onB.isEmpty() && all.equals(List.of(0, 1, 2));
             });
-            // segmentation folds by person too (0.5): trained while its segments are on both instances, its exclusive
-            // work holds every part's batches off on both (SPI 1.10: the plugin's advisory lock, no longer "every segment here")
+            // segmentation folds by person too (0.5), its segments on both instances
             Poll.until(Duration.ofSeconds(120), () -> owners(SEGMENTATION).values().stream().distinct().count(), owners -> owners == 2);
-            JsonPath trainedSplit = trainSegmentation(a);
             assertEquals(3, new JsonPath(ClusterLoad.admin(a, "GET", "/api/v1/plugins/segmentation").body()).getInt("segments"));
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             List<AppProcess> alive = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(a, b));
@@ -189,6 +188,9 @@ class SegmentedProfilesIT {
             assertEquals(200, reconfigured.statusCode(), reconfigured.body());
             long usersAtChange = single("SELECT count(*) FROM plugin_state WHERE plugin_id = 'segmentation' AND key LIKE 'u/%'");
             Map<Integer, String> segmentationAtChange = owners(SEGMENTATION);
+            // and trained mid-load while split: its exclusive work holds every part's batches off on both instances (SPI
+            // 1.10: the plugin's advisory lock; before, training refused unless one instance held every segment)
+            JsonPath trainedSplit = train(a, "segmentation");
 
             // kill -9 the instance holding profile segment 0 mid-load: the other takes over its segments
             Poll.until(Duration.ofSeconds(120), acknowledged::size, n -> n >= total / 3);
@@ -380,13 +382,13 @@ class SegmentedProfilesIT {
     private static final String WATERMARKS = "plugin:watermark-fixture";
     private static final String SEGMENTATION = "plugin:segmentation";
 
-    /** Trains the segmentation plugin through {@code app} and waits for the run to succeed; answers the finished job. */
-    private static JsonPath trainSegmentation(AppProcess app) {
-        HttpResponse<String> started = ClusterLoad.admin(app, "POST", "/api/v1/plugins/segmentation/train");
+    /** Trains the plugin through {@code app} and waits for the run to succeed; answers the finished job. */
+    private static JsonPath train(AppProcess app, String plugin) {
+        HttpResponse<String> started = ClusterLoad.admin(app, "POST", "/api/v1/plugins/" + plugin + "/train");
         assertEquals(202, started.statusCode(), started.body());
         String job = new JsonPath(started.body()).getString("id");
         JsonPath done = Poll.until(Duration.ofSeconds(120),
-                () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/segmentation/jobs/" + job).body()),
+                () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/" + plugin + "/jobs/" + job).body()),
                 j -> !List.of("REQUESTED", "RUNNING").contains(j.getString("status")));
         assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
         return done;
@@ -399,13 +401,7 @@ class SegmentedProfilesIT {
     private static String trainBaskets(AppProcess app) {
         Poll.until(Duration.ofSeconds(180), () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/basket-rules").body()),
                 p -> "RUNNING".equals(p.getString("state")) && p.getLong("position") > 0 && p.getLong("lag") == 0);
-        HttpResponse<String> started = ClusterLoad.admin(app, "POST", "/api/v1/plugins/basket-rules/train");
-        assertEquals(202, started.statusCode(), started.body());
-        String job = new JsonPath(started.body()).getString("id");
-        JsonPath done = Poll.until(Duration.ofSeconds(120),
-                () -> Poll.json(ClusterLoad.admin(app, "GET", "/api/v1/plugins/basket-rules/jobs/" + job).body()),
-                j -> !List.of("REQUESTED", "RUNNING").contains(j.getString("status")));
-        assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
+        JsonPath done = train(app, "basket-rules");
         Map<String, Object> metrics = new java.util.TreeMap<>(done.getMap("report.metrics"));
         metrics.keySet().removeIf(k -> k.endsWith("Millis") || k.endsWith("Seconds"));
         assertTrue(((Number) metrics.get("baskets")).doubleValue() > 10 && ((Number) metrics.get("rules")).doubleValue() > 10,

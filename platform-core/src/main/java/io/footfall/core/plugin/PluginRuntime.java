@@ -466,21 +466,13 @@ final class PluginRuntime {
                 });
                 commitOnItsOwn(Lane.EXCLUSIVE);
             } else {
-                // the work reads after the lock is held, so it sees every part's batches committed or not begun
-                io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-                    try (Connection c = host.dataSource().getConnection()) {
-                        io.footfall.core.store.AdvisoryLock.forTransaction(c, foldLockKey(id));
-                        Lane.EXCLUSIVE.run(() -> {
-                            work.run();
-                            return null;
-                        });
-                        stateStore.flush(Lane.EXCLUSIVE, c);
-                        commitResults(c, lastPosition.get(), Lane.EXCLUSIVE);
-                    } catch (RuntimeException e) {
-                        throw e;
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
+                // the work runs in the transaction, after the lock is held: it sees every part's batches committed or not begun
+                commitOnItsOwn(Lane.EXCLUSIVE, c -> {
+                    io.footfall.core.store.AdvisoryLock.forTransaction(c, foldLockKey(id));
+                    Lane.EXCLUSIVE.run(() -> {
+                        work.run();
+                        return null;
+                    });
                 });
             }
         } catch (RuntimeException e) {
@@ -496,11 +488,28 @@ final class PluginRuntime {
 
     /** Commits what the lane buffered (state, results, derived events) in a transaction of its own. */
     private void commitOnItsOwn(Lane lane) {
+        commitOnItsOwn(lane, c -> {
+        });
+    }
+
+    /** What runs on a transaction's connection before the lane's buffers are committed there. */
+    private interface InTransaction {
+        void run(Connection c) throws Exception;
+    }
+
+    /**
+     * Runs {@code first} in a transaction of its own, then commits what the lane buffered (state, results, derived
+     * events) in the same transaction.
+     */
+    private void commitOnItsOwn(Lane lane, InTransaction first) {
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
             try (Connection c = host.dataSource().getConnection()) {
+                first.run(c);
                 stateStore.flush(lane, c);
                 commitResults(c, lastPosition.get(), lane);
-            } catch (SQLException e) {
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });

@@ -287,13 +287,21 @@ public final class SegmentationPlugin implements MiningPlugin {
             Rules.Touch touch = full ? null : new Rules.Touch(matched, event.typeLabel(), event.standardEvent().orElse(null), changed);
             evaluate(w, user, s, w.now, Math.min(at, w.now), touch);
         }
+        endCall(w, batch.part());
+        context.metrics().count("events", batch.events().size());
+    }
+
+    /**
+     * The end of a batch call (events or timers): the sole batch's work, the call's writes and results, where the part
+     * stands, the meta entry when the sole work changed it, and the call's counts.
+     */
+    private void endCall(Work w, int part) {
         boolean metaChanged = soleWork(w);
         w.commit();
-        storePartNow(state, batch.part(), w.now);
+        w.state.put(StateStore.partKey(PART_NOW, part), new PartNow(w.now, rulesHash).encode());
         if (metaChanged) {
-            meta.store(state);
+            w.meta.store(w.state);
         }
-        context.metrics().count("events", batch.events().size());
         context.metrics().count("transitions", w.transitions);
         context.metrics().count("evaluations", w.evaluations);
         context.metrics().count("timed-evaluations", w.timedEvaluations);
@@ -329,9 +337,21 @@ public final class SegmentationPlugin implements MiningPlugin {
         return legacyExpiry;
     }
 
-    /** Records where the part's batches stand: the log's event time and the definitions they evaluated with. */
-    private void storePartNow(StateStore state, int part, long now) {
-        state.put(StateStore.partKey(PART_NOW, part), java.nio.ByteBuffer.allocate(16).putLong(now).putLong(rulesHash).array());
+    /** Where a part's batches stand ({@link #PART_NOW}): the log's event time reached and the definitions evaluated with. */
+    record PartNow(long now, long rulesHash) {
+        byte[] encode() {
+            return java.nio.ByteBuffer.allocate(16).putLong(now).putLong(rulesHash).array();
+        }
+
+        static PartNow decode(byte[] bytes) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            return new PartNow(b.getLong(), b.getLong());
+        }
+
+        /** Every part's entry. */
+        static List<PartNow> all(StateStore state) {
+            return state.parts(PART_NOW).values().stream().map(PartNow::decode).toList();
+        }
     }
 
     /** "Now" as the stored state says: the latest of training's and the event time any part's batches reached. */
@@ -341,11 +361,7 @@ public final class SegmentationPlugin implements MiningPlugin {
 
     /** The latest event time any part's batches reached (Long.MIN_VALUE before any). */
     private static long partsNow(StateStore state) {
-        long now = Long.MIN_VALUE;
-        for (byte[] v : state.parts(PART_NOW).values()) {
-            now = Math.max(now, java.nio.ByteBuffer.wrap(v).getLong());
-        }
-        return now;
+        return PartNow.all(state).stream().mapToLong(PartNow::now).max().orElse(Long.MIN_VALUE);
     }
 
     /**
@@ -625,16 +641,8 @@ public final class SegmentationPlugin implements MiningPlugin {
             }
             expireDue(w, user, s, w.now);
         }
-        boolean metaChanged = soleWork(w);
-        w.commit();
-        storePartNow(state, timers.part(), w.now);
-        if (metaChanged) {
-            meta.store(state);
-        }
+        endCall(w, timers.part());
         context.metrics().count("timers", timers.due().size());
-        context.metrics().count("transitions", w.transitions);
-        context.metrics().count("evaluations", w.evaluations);
-        context.metrics().count("timed-evaluations", w.timedEvaluations);
     }
 
     /**
@@ -759,16 +767,8 @@ public final class SegmentationPlugin implements MiningPlugin {
         if (meta.rulesHash != null && meta.rulesHash == rulesHash) {
             return false;
         }
-        boolean stale;
-        if (meta.rulesHash != null) {
-            stale = true;
-        } else {
-            stale = false;
-            for (byte[] v : state.parts(PART_NOW).values()) {
-                stale |= java.nio.ByteBuffer.wrap(v).getLong(8) != rulesHash;
-            }
-            // 0.4 and earlier recorded definitions in the meta entry from the first batch: none means no user yet
-        }
+        // 0.4 and earlier recorded definitions in the meta entry from the first batch: none means no user yet
+        boolean stale = meta.rulesHash != null || PartNow.all(state).stream().anyMatch(p -> p.rulesHash() != rulesHash);
         if (stale && !state.keys(USER, 1).isEmpty()) {
             meta.sweepCursor = "";
             sweepKeys = null;

@@ -180,6 +180,17 @@ class RulesTest {
         plugin.close();
     }
 
+    /** The rule segments a full evaluation of the user at {@code now} puts it in. */
+    static java.util.Set<String> members(Rules rules, UserState s, long now) {
+        java.util.Set<String> in = new java.util.TreeSet<>();
+        rules.evaluate(s, now, s.memberships::containsKey).forEach((id, member) -> {
+            if (member) {
+                in.add(id);
+            }
+        });
+        return in;
+    }
+
     static BehaviorEvent[] views(String user, Instant from, int n) {
         BehaviorEvent[] out = new BehaviorEvent[n];
         for (int i = 0; i < n; i++) {

@@ -52,12 +52,7 @@ class SelectiveEvaluationTest {
                 rfm += s.memberships.keySet().stream().anyMatch(k -> k.startsWith("rfm:")) ? 1 : 0;
                 Set<String> mine = new TreeSet<>(s.memberships.keySet());
                 mine.removeIf(k -> !rules.has(k));
-                Set<String> all = new TreeSet<>();
-                rules.evaluate(s, now, s.memberships::containsKey).forEach((id, in) -> {
-                    if (in) {
-                        all.add(id);
-                    }
-                });
+                Set<String> all = RulesTest.members(rules, s, now);
                 if (!mine.isEmpty()) {
                     stored.put(user, mine);
                 }

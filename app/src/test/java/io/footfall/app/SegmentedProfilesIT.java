@@ -71,6 +71,8 @@ class SegmentedProfilesIT {
         List<String> liveWatermarks;
         List<String> liveReports;
         String liveRules;
+        Map<String, String> liveItems;
+        List<String> liveRecommenderUsers;
         long reportedHead;
         ConcurrentLinkedQueue<ClusterLoad.Batch> pending = ClusterLoad.batches(31, 150, 10, 100);
         int total = ClusterLoad.messages(pending);
@@ -86,7 +88,8 @@ class SegmentedProfilesIT {
         // event time the host hands it at every position: from the keyer on three segments, its own fold's on one
         String noPlugins = withWatermarkFixture();
         segmented.put("FOOTFALL_PLUGINS_PATH", noPlugins);
-        segmented.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "basket-rules", "segmentation", "churn"));
+        // the recommender (0.2: item statistics, co-visitation and popularity in one share per part, merged when read)
+        segmented.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "basket-rules", "segmentation", "churn", "recommender"));
         List<String> live;
         long head;
         try (AppProcess a = new AppProcess(segmented, AppProcess.logFile("segments-a.log").toPath());
@@ -243,6 +246,18 @@ class SegmentedProfilesIT {
                 awaitPluginCaughtUp(survivor, plugin.substring("plugin:".length()));
             }
             liveChurn = stateSnapshot("churn");
+            // the recommender: each segment wrote shares of its own, no figure of several people without part
+            Poll.until(Duration.ofSeconds(60), () -> owners(RECOMMENDER),
+                    owners -> owners.size() == 3 && owners.values().stream().allMatch(o -> o.startsWith(heir)));
+            awaitPluginCaughtUp(survivor, "recommender");
+            assertTrue(single("SELECT count(*) FROM plugin_state WHERE plugin_id = 'recommender' AND key LIKE 'parts#part%'") >= 2,
+                    "the recommender's segments wrote shares of their own");
+            assertEquals(0L, single("SELECT count(*) FROM plugin_state WHERE plugin_id = 'recommender' AND key NOT LIKE 'user/%'"
+                    + " AND key NOT LIKE '%#part%'"), "every figure of several people is a part's share");
+            liveItems = itemTotals();
+            liveRecommenderUsers = stateSnapshot("recommender").stream().filter(r -> r.startsWith("user/")).toList();
+            assertTrue(liveItems.size() > 20 && liveRecommenderUsers.size() > 100,
+                    "the recommender folded items and shoppers: " + liveItems.size() + ", " + liveRecommenderUsers.size());
             liveWatermarks = stateSnapshot("watermark-fixture");
             assertTrue(liveWatermarks.size() >= total, "the fixture recorded every event: " + liveWatermarks.size());
             // its timers: one per user, moved on by each event; they fired on the segment folding the user's person
@@ -298,6 +313,9 @@ class SegmentedProfilesIT {
                     segmentationAtChange, seen.get(1));
             System.out.printf("SEGMENTED-PLUGIN category-affinity: %d state rows; churn: %d; watermark fixture: %d rows, %d timers fired%n",
                     liveAffinity.size(), liveChurn.size(), liveWatermarks.size(), fired.size());
+            System.out.printf("SEGMENTED-PLUGIN recommender: %d items, their statistics in shares of %d parts; %d shopper histories%n",
+                    liveItems.size(), single("SELECT count(*) FROM plugin_state WHERE plugin_id = 'recommender' AND key LIKE 'parts#part%'"),
+                    liveRecommenderUsers.size());
             System.out.printf("SEGMENTED-REPORTING %d rows on three segments; %d segment memberships, %d Segment Entered/Exited events%n",
                     liveReports.size(), single("SELECT count(*) FROM report_segment_member"),
                     single("SELECT count(*) FROM domainevententry WHERE convert_from(payload, 'UTF8') LIKE '%plugin:segmentation%'"));
@@ -308,15 +326,15 @@ class SegmentedProfilesIT {
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement s = c.createStatement()) {
             s.executeUpdate("TRUNCATE profile, identity_link, profile_timeline");
             s.executeUpdate("DELETE FROM tokenentry WHERE processorname IN ('profiles', '" + AFFINITY + "', '" + BASKETS + "', '" + REPORTING
-                    + "', '" + CHURN + "', '" + WATERMARKS + "')");
+                    + "', '" + CHURN + "', '" + WATERMARKS + "', '" + RECOMMENDER + "')");
             s.executeUpdate("TRUNCATE " + String.join(", ", REPORT_TABLES));
-            s.executeUpdate("DELETE FROM plugin_state WHERE plugin_id IN ('category-affinity', 'basket-rules', 'churn', 'watermark-fixture')");
+            s.executeUpdate("DELETE FROM plugin_state WHERE plugin_id IN ('category-affinity', 'basket-rules', 'churn', 'watermark-fixture', 'recommender')");
             s.executeUpdate("DELETE FROM plugin_watermark");
         }
         Map<String, String> one = new HashMap<>(env);
         one.put("FOOTFALL_PLUGINS_PATH", withWatermarkFixture());
         // (without the segmentation plugin: its transitions are in the log already)
-        one.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "basket-rules", "churn"));
+        one.put("FOOTFALL_PLUGINS_BUILTIN", builtin("category-affinity", "basket-rules", "churn", "recommender"));
         try (AppProcess app = new AppProcess(one, AppProcess.logFile("segments-one.log").toPath())) {
             app.start();
             ClusterLoad.awaitProfilesCaughtUp(app, reportedHead);
@@ -329,6 +347,10 @@ class SegmentedProfilesIT {
             assertEquals(liveAffinity, foldedAffinity, "three plugin segments fold exactly the state one folds");
             awaitPluginCaughtUp(app, "churn");
             awaitPluginCaughtUp(app, "watermark-fixture");
+            awaitPluginCaughtUp(app, "recommender");
+            assertEquals(liveItems, itemTotals(), "the recommender's item statistics: three segments' shares add up to what one folds");
+            assertSameRows(liveRecommenderUsers, stateSnapshot("recommender").stream().filter(r -> r.startsWith("user/")).toList(),
+                    "the recommender's shopper histories: three segments fold exactly what one folds");
             assertEquals(1L, single("SELECT count(*) FROM tokenentry WHERE processorname = '" + WATERMARKS + "'"), "one fixture segment");
             assertSameRows(liveChurn, stateSnapshot("churn"), "churn's histories: three segments fold exactly what one folds");
             assertSameRows(liveWatermarks, stateSnapshot("watermark-fixture"), "every position's event time, from the keyer on "
@@ -384,6 +406,7 @@ class SegmentedProfilesIT {
     private static final String CHURN = "plugin:churn";
     private static final String WATERMARKS = "plugin:watermark-fixture";
     private static final String SEGMENTATION = "plugin:segmentation";
+    private static final String RECOMMENDER = "plugin:recommender";
 
     /** Trains the plugin through {@code app} and waits for the run to succeed; answers the finished job. */
     private static JsonPath train(AppProcess app, String plugin) {
@@ -522,6 +545,38 @@ class SegmentedProfilesIT {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("segments-plugins-");
         PluginHostTest.writeFixture(dir.resolve("watermarks"), "io.footfall.plugins.fixtures.WatermarkRecorderPlugin");
         return dir.toString();
+    }
+
+    /**
+     * The recommender's item statistics, its shares added up: item → "category total" (its {@code ItemStats} record:
+     * a version byte, category and brand as nullable UTF strings, then the total weight; totals of views, cart adds and
+     * purchases are whole numbers, so their sums are exact whatever the order).
+     */
+    private static Map<String, String> itemTotals() throws Exception {
+        Map<String, String> totals = new java.util.TreeMap<>();
+        Map<String, String> categories = new HashMap<>();
+        Map<String, Double> sums = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             PreparedStatement s = c.prepareStatement("SELECT key, value FROM plugin_state WHERE plugin_id = 'recommender' AND key LIKE 'item/%'")) {
+            ResultSet rs = s.executeQuery();
+            while (rs.next()) {
+                String key = rs.getString(1);
+                String item = key.substring("item/".length(), key.lastIndexOf("#part"));
+                try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(rs.getBytes(2)))) {
+                    in.readByte();
+                    String category = in.readBoolean() ? in.readUTF() : null;
+                    if (in.readBoolean()) {
+                        in.readUTF();
+                    }
+                    sums.merge(item, in.readDouble(), Double::sum);
+                    if (category != null) {
+                        categories.put(item, category);
+                    }
+                }
+            }
+        }
+        sums.forEach((item, total) -> totals.put(item, categories.get(item) + " " + total));
+        return totals;
     }
 
     /** A plugin's state, row by row (key and a digest of the value). */

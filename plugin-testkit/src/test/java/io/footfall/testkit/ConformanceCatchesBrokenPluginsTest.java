@@ -125,6 +125,51 @@ class ConformanceCatchesBrokenPluginsTest {
         fails(conformance(ByPersonReadingOnePart::new)::foldsPeopleApartAlike, "training on parts folded apart publishes other results");
     }
 
+    /** Publishes, per person, everyone's events counted so far (the parts merged): depends on how far the other parts got. */
+    static class ByPersonWithALiveTotal extends ByPersonWithPartTotals {
+        @Override
+        public void onEvents(EventBatch batch) {
+            super.onEvents(batch);
+            long total = total();
+            for (PositionedEvent p : batch.events()) {
+                context.results().publish(new UserScore(p.event().primaryId(), "events-so-far", total, null, List.of()));
+            }
+        }
+    }
+
+    /** Also publishes a result named after its part: folded apart, results exist that the log in order never has. */
+    static class ByPersonWithPartResults extends ByPersonWithALiveTotal {
+        @Override
+        public void onEvents(EventBatch batch) {
+            super.onEvents(batch);
+            context.results().publish(new io.footfall.api.result.ReportTable("part-" + batch.part(), List.of("events"),
+                    List.of(List.of(batch.events().size()))));
+        }
+    }
+
+    private static PluginConformanceTest approximate(Supplier<MiningPlugin> plugin) {
+        return new PluginConformanceTest() {
+            @Override
+            protected MiningPlugin newPlugin() {
+                return plugin.get();
+            }
+
+            @Override
+            protected boolean sameResultsWhenFoldedApart() {
+                return false;
+            }
+        };
+    }
+
+    @Test
+    void resultsReadFromEveryPartMayDifferFoldedApartOnlyWhenThePluginSaysSoAndNeverInTheirKeys() {
+        fails(conformance(ByPersonWithALiveTotal::new)::foldsPeopleApartAlike, "latest results differ when people are folded apart");
+        approximate(ByPersonWithALiveTotal::new).foldsPeopleApartAlike();
+        fails(approximate(ByPersonWithPartResults::new)::foldsPeopleApartAlike, "people folded apart publish other results");
+        // the state outside the parts is still compared
+        fails(approximate(ByPersonWithATotal::new)::foldsPeopleApartAlike, "state key 'total' is changed by the events of people on two segments");
+    }
+
     @Test
     void aStateKeySharedByPeopleFailsThePartitioningCheck() {
         conformance(ByPerson::new).foldsPeopleApartAlike();

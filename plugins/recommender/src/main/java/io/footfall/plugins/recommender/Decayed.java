@@ -28,6 +28,21 @@ public record Decayed(double value, long at) {
         return new Decayed(value + weight * factor(at - time, halfLife), at);
     }
 
+    /**
+     * The sum of two decayed sums, as of the later of their times: exact, so shares of one figure kept apart (one per
+     * part of the plugin's state) add up to the figure, whatever their number.
+     */
+    public Decayed plus(Decayed other, Duration halfLife) {
+        if (other.at == Long.MIN_VALUE) {
+            return this;
+        }
+        if (at == Long.MIN_VALUE) {
+            return other;
+        }
+        long t = Math.max(at, other.at);
+        return new Decayed(valueAt(t, halfLife) + other.valueAt(t, halfLife), t);
+    }
+
     /** The value as of {@code time} (not before {@link #at()}: earlier times answer the stored value). */
     public double valueAt(long time, Duration halfLife) {
         if (at == Long.MIN_VALUE) {

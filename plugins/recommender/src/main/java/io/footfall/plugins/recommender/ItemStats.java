@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * What the plugin keeps per item: its category and brand, the total interaction weight, and two decayed sums of it
- * (the popularity half-life and a 1-day half-life for trending).
+ * (the popularity half-life and a 1-day half-life for trending). On several segments each part keeps a share of its
+ * own ({@code item/<id>#part<n>}): the shares add up exactly ({@link #plus}).
  */
 final class ItemStats {
 
@@ -38,6 +39,28 @@ final class ItemStats {
     double trending(long now, Duration halfLife) {
         return Decayed.trending(recent.valueAt(now, TRENDING_HALF_LIFE), TRENDING_HALF_LIFE,
                 popularity.valueAt(now, halfLife), halfLife, 0.5);
+    }
+
+    /**
+     * This share and another together: totals and decayed sums add up; category and brand are those of the share
+     * with the later update (this one on a tie) that names them.
+     */
+    ItemStats plus(ItemStats other, Duration halfLife) {
+        ItemStats sum = new ItemStats();
+        boolean otherLater = other.popularity.at() > popularity.at();
+        sum.category = pick(category, other.category, otherLater);
+        sum.brand = pick(brand, other.brand, otherLater);
+        sum.total = total + other.total;
+        sum.popularity = popularity.plus(other.popularity, halfLife);
+        sum.recent = recent.plus(other.recent, TRENDING_HALF_LIFE);
+        return sum;
+    }
+
+    private static String pick(String mine, String theirs, boolean theirsLater) {
+        if (mine == null || theirs == null) {
+            return mine != null ? mine : theirs;
+        }
+        return theirsLater ? theirs : mine;
     }
 
     byte[] encode() {

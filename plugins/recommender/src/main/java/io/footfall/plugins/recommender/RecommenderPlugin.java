@@ -88,7 +88,7 @@ public final class RecommenderPlugin implements MiningPlugin {
     static final double CART = 3;
     static final double PURCHASE = 5;
 
-    private static final PluginDescriptor DESCRIPTOR = new PluginDescriptor(ID, "0.1.0", SpiVersion.CURRENT,
+    private static final PluginDescriptor DESCRIPTOR = new PluginDescriptor(ID, "0.2.0", SpiVersion.CURRENT,
             "Recommender",
             "Recommended for you, similar items and popular items: real-time co-visitation and popularity, EASE or "
                     + "implicit ALS trained on demand, category-based cold start, business rules and explanations.",
@@ -119,7 +119,7 @@ public final class RecommenderPlugin implements MiningPlugin {
                             "Half-life of popularity (event time)."),
                     ConfigProperty.of("unavailable-items", ConfigType.LIST, "",
                             "Product ids never recommended (comma-separated).")),
-            Set.of());
+            Set.of()).partitionedBy(io.footfall.api.plugin.Partitioning.BY_PERSON);
 
     private PluginContext context;
     private Settings settings;
@@ -158,7 +158,7 @@ public final class RecommenderPlugin implements MiningPlugin {
 
     @Override
     public void onEvents(EventBatch batch) {
-        Work w = new Work(context.state());
+        Work w = Work.forPart(context.state(), batch.part(), settings.halfLife());
         w.prefetchFor(batch.events());
         Set<String> touchedUsers = new TreeSet<>();
         Set<String> buyers = new TreeSet<>();
@@ -182,17 +182,18 @@ public final class RecommenderPlugin implements MiningPlugin {
             for (Touch touch : touches(e)) {
                 touchedUsers.add(user);
                 touchedItems.add(touch.item());
-                ItemStats stats = w.item(touch.item());
+                ItemStats share = w.share(touch.item());
                 if (touch.category() != null) {
-                    stats.category = touch.category();
+                    share.category = touch.category();
                 }
                 if (touch.brand() != null) {
-                    stats.brand = touch.brand();
+                    share.brand = touch.brand();
                 }
-                stats.add(touch.weight(), t, settings.halfLife());
+                share.add(touch.weight(), t, settings.halfLife());
+                ItemStats stats = w.item(touch.item());
                 double rank = stats.popularityRank(settings.halfLife());
                 w.list("pop/all", 200).set(touch.item(), rank);
-                w.list("trend/all", 200).set(touch.item(), round(stats.trending(t, settings.halfLife())));
+                w.list("trend/all", 200).set(touch.item(), round(stats.trending(t, settings.halfLife())), Long.toString(t));
                 if (stats.category != null) {
                     touchedCategories.add(stats.category);
                     w.list("pop/c/" + stats.category, 100).set(touch.item(), rank);
@@ -229,7 +230,7 @@ public final class RecommenderPlugin implements MiningPlugin {
         if (!touchedItems.isEmpty()) {
             results.add(popular(w, "pop/all", "all"));
             List<RankedItems.ScoredItem> trending = new ArrayList<>();
-            for (Map.Entry<String, Double> e : w.list("trend/all", 200).top(settings.topN())) {
+            for (Map.Entry<String, Double> e : w.merged("trend/all", ScoredList.Merge.LATEST).top(settings.topN())) {
                 trending.add(new RankedItems.ScoredItem(e.getKey(), e.getValue()));
             }
             results.add(new RankedItems(TRENDING, null, "all", trending));
@@ -283,8 +284,9 @@ public final class RecommenderPlugin implements MiningPlugin {
         return out;
     }
 
-    private List<Map.Entry<String, Double>> covisitSims(Work w, String item, int n) {
-        ScoredList co = w.listIfPresent("co/" + item);
+    /** Co-visitation neighbours of an item by {@code C(i,j) / sqrt(W_i · W_j)}, scaled so the best is 1, best first. */
+    static List<Map.Entry<String, Double>> covisitSims(Work w, String item, int n) {
+        ScoredList co = w.merged("co/" + item, ScoredList.Merge.SUM);
         if (co == null) {
             return List.of();
         }
@@ -303,7 +305,7 @@ public final class RecommenderPlugin implements MiningPlugin {
     }
 
     private RankedItems popular(Work w, String key, String ctx) {
-        ScoredList list = w.listIfPresent(key);
+        ScoredList list = w.merged(key, ScoredList.Merge.MAX);
         List<RankedItems.ScoredItem> items = new ArrayList<>();
         if (list != null) {
             List<Map.Entry<String, Double>> top = list.top(settings.topN());
@@ -331,7 +333,7 @@ public final class RecommenderPlugin implements MiningPlugin {
     /** The blended, filtered list of one user, with reasons in the context. */
     RankedItems recommended(Work w, String user, UserHistory h) {
         Blender b = new Blender();
-        ScoredList trained = w.listIfPresent("rec/" + user);
+        ScoredList trained = w.personList("rec/" + user);
         if (trained != null) {
             b.model(trained.scores, trained.notes);
         }
@@ -354,10 +356,10 @@ public final class RecommenderPlugin implements MiningPlugin {
         Map<String, Double> keptAffinity = new LinkedHashMap<>();
         for (Map.Entry<String, Double> c : topCategories.subList(0, Math.min(3, topCategories.size()))) {
             keptAffinity.put(c.getKey(), c.getValue());
-            byCategory.put(c.getKey(), relative(w.listIfPresent("pop/c/" + c.getKey()), 20));
+            byCategory.put(c.getKey(), relative(w.merged("pop/c/" + c.getKey(), ScoredList.Merge.MAX), 20));
         }
         b.categories(keptAffinity, byCategory);
-        b.popular(relative(w.listIfPresent("pop/all"), 30));
+        b.popular(relative(w.merged("pop/all", ScoredList.Merge.MAX), 30));
         for (UserHistory.Entry e : h.recent) {
             b.category(e.item(), e.category());
         }
@@ -474,7 +476,7 @@ public final class RecommenderPlugin implements MiningPlugin {
             state.put("rec/" + data.user(u), rec.encode());
         }
         training.progress(0.8, "publishing");
-        Work w = new Work(state);
+        Work w = Work.reading(state, settings.halfLife());
         for (int i = 0; i < data.itemCount(); i++) {
             results.add(new RankedItems(SIMILAR, null, data.item(i), similar(w, data, i, ease, ials)));
         }
@@ -571,14 +573,46 @@ public final class RecommenderPlugin implements MiningPlugin {
      * query per step instead of one per record (the fold of a 72,207-event log read 128,917 records one by one,
      * most of them the item statistics of co-visited neighbours). Nothing is written before {@link #commit}, so a
      * record read in advance is the record a lazy read would have found.
+     *
+     * <p><b>Shares.</b> What every person's events add to — item statistics, co-visitation, popularity and trending
+     * lists — is kept in one share per part ({@code <key>#part<n>}, SPI 1.7): a batch writes only its own part's share
+     * and reads the figure as its own share (with the batch's pending changes) together with the others' (committed),
+     * so segments folding people apart never overwrite each other. Statistics and co-visitation weights add up
+     * exactly; each share of a list keeps its own best entries, so a merged list can miss an entry that no single part
+     * ranks high (measured in {@code FoldedApartTest}). Each part that wrote marks itself ({@code parts#part<n>}), so a
+     * batch reads the shares of the parts there are with one query per step; the records of plugin 0.1, without part,
+     * are read as one more share while {@value #LEGACY_MARK} exists, and no longer written.
      */
     static final class Work {
+        /** The part markers' key ({@code parts#part<n>}). */
+        static final String PARTS = "parts";
+        /** A record every batch of plugin 0.1 wrote: while it exists, the records without part are read as a share. */
+        static final String LEGACY_MARK = "pop/all";
+        /** The "part" of the records without part. */
+        static final int LEGACY = -1;
+        /** The part of a work that writes no shares (training). */
+        static final int NO_PART = -2;
+
         private StateStore state;
+        /** The part whose shares this work writes, or {@link #NO_PART}. */
+        private final int part;
+        /** The other shares read: {@link #LEGACY} first when there are records without part, then other parts. */
+        private final List<Integer> others;
+        /** Whether this part's marker exists. */
+        private final boolean marked;
+        private final Duration halfLife;
         private final Map<String, UserHistory> users = new HashMap<>();
+        /** This part's shares of item statistics, by item. */
         private final Map<String, ItemStats> items = new HashMap<>();
+        /** The other parts' item statistics added up, by item (absent: none). */
+        private final Map<String, Optional<ItemStats>> otherItems = new HashMap<>();
+        /** This part's shares of lists, by key without part (null: none). */
         private final Map<String, ScoredList> lists = new HashMap<>();
+        /** The other parts' shares of lists merged, by key without part (empty: none). */
+        private final Map<String, Optional<ScoredList>> otherLists = new HashMap<>();
         private final Set<String> deleted = new HashSet<>();
-        private final Set<String> absent = new HashSet<>();
+        /** Every state key read or prefetched so far. */
+        private final Set<String> fetched = new HashSet<>();
         /** The bytes each record had when read, so that unchanged records are not written back. */
         private final Map<String, byte[]> loaded = new HashMap<>();
 
@@ -588,9 +622,59 @@ public final class RecommenderPlugin implements MiningPlugin {
         /** The store the batch or training run was given, under any prefetched views. */
         private final StateStore base;
 
-        Work(StateStore state) {
+        private Work(StateStore state, int part, Duration halfLife) {
             this.state = state;
             this.base = state;
+            this.part = part;
+            this.halfLife = halfLife;
+            List<Integer> shares = new ArrayList<>();
+            if (state.get(LEGACY_MARK).isPresent()) {
+                shares.add(LEGACY);
+            }
+            boolean own = false;
+            String prefix = PARTS + StateStore.PART_MARK;
+            for (String key : state.keys(prefix, 100_000)) {
+                String digits = key.substring(prefix.length());
+                if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                int n = Integer.parseInt(digits);
+                if (n == part) {
+                    own = true;
+                } else {
+                    shares.add(n);
+                }
+            }
+            shares.sort(null);
+            this.others = List.copyOf(shares);
+            this.marked = own;
+        }
+
+        /** The work of a batch that writes the shares of {@code part}. */
+        static Work forPart(StateStore state, int part, Duration halfLife) {
+            return new Work(state, part, halfLife);
+        }
+
+        /** A work that reads every share and writes none (training). */
+        static Work reading(StateStore state, Duration halfLife) {
+            return new Work(state, NO_PART, halfLife);
+        }
+
+        /** The state key of a share: the key itself for {@link #LEGACY}, else the key of that part. */
+        static String shareKey(String key, int part) {
+            return part == LEGACY ? key : StateStore.partKey(key, part);
+        }
+
+        /** The state keys of every share this work reads of {@code key}, its own included. */
+        private List<String> shareKeys(String key) {
+            List<String> out = new ArrayList<>(others.size() + 1);
+            for (int q : others) {
+                out.add(shareKey(key, q));
+            }
+            if (part != NO_PART) {
+                out.add(shareKey(key, part));
+            }
+            return out;
         }
 
         /**
@@ -599,7 +683,10 @@ public final class RecommenderPlugin implements MiningPlugin {
          * view of the previous chunk is replaced, not wrapped, so chunks do not nest. Only while nothing is written.
          */
         void nextChunk(ProfileReader reader, List<String> chunk) {
-            users.keySet().forEach(id -> loaded.remove("user/" + id));
+            users.keySet().forEach(id -> {
+                loaded.remove("user/" + id);
+                fetched.remove("user/" + id);
+            });
             users.clear();
             profiles.clear();
             Set<String> keys = new HashSet<>();
@@ -607,6 +694,7 @@ public final class RecommenderPlugin implements MiningPlugin {
                 keys.add("user/" + id);
                 keys.add("rec/" + id);
             }
+            fetched.addAll(keys);
             state = io.footfall.api.store.PrefetchedState.of(base, keys);
             prefetchProfiles(reader, chunk.stream().filter(id -> userIfPresent(id) != null).toList());
         }
@@ -626,6 +714,11 @@ public final class RecommenderPlugin implements MiningPlugin {
             return profiles.computeIfAbsent(user, reader::profile);
         }
 
+        private Optional<byte[]> read(String key) {
+            fetched.add(key);
+            return state.get(key);
+        }
+
         UserHistory user(String id) {
             UserHistory h = userIfPresent(id);
             if (h == null) {
@@ -643,7 +736,7 @@ public final class RecommenderPlugin implements MiningPlugin {
             if (deleted.contains("user/" + id)) {
                 return null;
             }
-            byte[] bytes = state.get("user/" + id).orElse(null);
+            byte[] bytes = read("user/" + id).orElse(null);
             UserHistory h = bytes == null ? null : UserHistory.decode(bytes);
             if (h != null) {
                 users.put(id, h);
@@ -657,43 +750,89 @@ public final class RecommenderPlugin implements MiningPlugin {
             deleted.add("user/" + id);
         }
 
-        ItemStats item(String id) {
+        /** This part's share of an item's statistics, to add to (a work of {@link #NO_PART} has an empty one). */
+        ItemStats share(String id) {
             return items.computeIfAbsent(id, k -> {
-                byte[] bytes = state.get("item/" + k).orElse(null);
+                if (part == NO_PART) {
+                    return new ItemStats();
+                }
+                String key = shareKey("item/" + k, part);
+                byte[] bytes = read(key).orElse(null);
                 if (bytes == null) {
                     return new ItemStats();
                 }
-                loaded.put("item/" + k, bytes);
+                loaded.put(key, bytes);
                 return ItemStats.decode(bytes);
             });
         }
 
+        /** An item's statistics: every part's share added up, this part's with the batch's changes. */
+        ItemStats item(String id) {
+            ItemStats own = share(id);
+            Optional<ItemStats> rest = otherItems.computeIfAbsent(id, k -> {
+                ItemStats sum = null;
+                for (int q : others) {
+                    byte[] bytes = read(shareKey("item/" + k, q)).orElse(null);
+                    if (bytes != null) {
+                        ItemStats s = ItemStats.decode(bytes);
+                        sum = sum == null ? s : sum.plus(s, halfLife);
+                    }
+                }
+                return Optional.ofNullable(sum);
+            });
+            return rest.isEmpty() ? own : rest.get().plus(own, halfLife);
+        }
+
+        /** This part's share of a list, created when absent (only in a work with a part). */
         ScoredList list(String key, int capacity) {
-            ScoredList l = listIfPresent(key);
+            if (part == NO_PART) {
+                throw new IllegalStateException("a work without part writes no list");
+            }
+            ScoredList l = ownList(key);
             if (l == null) {
                 l = new ScoredList(capacity);
                 lists.put(key, l);
-                absent.remove(key);
             }
             return l;
         }
 
-        ScoredList listIfPresent(String key) {
+        private ScoredList ownList(String key) {
+            if (part == NO_PART) {
+                return null;
+            }
             if (lists.containsKey(key)) {
                 return lists.get(key);
             }
-            if (absent.contains(key)) {
-                return null;
-            }
-            byte[] bytes = state.get(key).orElse(null);
+            String stateKey = shareKey(key, part);
+            byte[] bytes = read(stateKey).orElse(null);
             ScoredList l = bytes == null ? null : ScoredList.decode(bytes);
-            if (l == null) {
-                absent.add(key);
-            } else if (!key.startsWith("rec/")) {
-                lists.put(key, l);
-                loaded.put(key, bytes);
+            if (bytes != null) {
+                loaded.put(stateKey, bytes);
             }
+            lists.put(key, l);
             return l;
+        }
+
+        /** A list as every part's shares make it, this part's with the batch's changes; null when no part has one. */
+        ScoredList merged(String key, ScoredList.Merge how) {
+            ScoredList own = ownList(key);
+            Optional<ScoredList> rest = otherLists.computeIfAbsent(key, k -> {
+                List<ScoredList> shares = new ArrayList<>();
+                for (int q : others) {
+                    read(shareKey(k, q)).ifPresent(bytes -> shares.add(ScoredList.decode(bytes)));
+                }
+                return shares.isEmpty() ? Optional.empty()
+                        : Optional.of(shares.size() == 1 ? shares.get(0) : ScoredList.merge(shares, how));
+            });
+            if (rest.isEmpty()) {
+                return own;
+            }
+            return own == null ? rest.get() : ScoredList.merge(List.of(rest.get(), own), how);
+        }
+
+        /** A list that belongs to one person ({@code rec/<id>}), or null. */
+        ScoredList personList(String key) {
+            return read(key).map(ScoredList::decode).orElse(null);
         }
 
         /**
@@ -702,8 +841,9 @@ public final class RecommenderPlugin implements MiningPlugin {
          */
         void prefetchFor(List<PositionedEvent> events) {
             Set<String> keys = new HashSet<>();
-            keys.add("pop/all");
-            keys.add("trend/all");
+            Set<String> shared = new HashSet<>();
+            shared.add("pop/all");
+            shared.add("trend/all");
             Set<String> ids = new HashSet<>();
             for (PositionedEvent pe : events) {
                 BehaviorEvent e = pe.event();
@@ -718,20 +858,21 @@ public final class RecommenderPlugin implements MiningPlugin {
                     ids.add(e.primaryId());
                 }
                 for (Touch touch : touches) {
-                    keys.add("item/" + touch.item());
-                    keys.add("co/" + touch.item());
+                    shared.add("item/" + touch.item());
+                    shared.add("co/" + touch.item());
                     if (touch.category() != null) {
-                        keys.add("pop/c/" + touch.category());
+                        shared.add("pop/c/" + touch.category());
                     }
                 }
             }
             ids.forEach(id -> keys.add("user/" + id));
+            shared.forEach(key -> keys.addAll(shareKeys(key)));
             prefetch(keys);
             Set<String> recent = new HashSet<>();
             for (String id : ids) {
                 UserHistory h = userIfPresent(id);
                 if (h != null) {
-                    h.recent.forEach(entry -> recent.add("co/" + entry.item()));
+                    h.recent.forEach(entry -> recent.addAll(shareKeys("co/" + entry.item())));
                 }
             }
             prefetch(recent);
@@ -755,45 +896,58 @@ public final class RecommenderPlugin implements MiningPlugin {
                     }
                 }
             }
-            keys.addAll(coLists);
+            coLists.forEach(key -> keys.addAll(shareKeys(key)));
             prefetch(keys);
             Set<String> neighbours = new HashSet<>();
             for (String key : coLists) {
-                ScoredList co = listIfPresent(key);
+                ScoredList co = merged(key, ScoredList.Merge.SUM);
                 if (co != null) {
-                    co.scores.keySet().forEach(item -> neighbours.add("item/" + item));
+                    co.scores.keySet().forEach(item -> neighbours.addAll(shareKeys("item/" + item)));
                 }
             }
             prefetch(neighbours);
         }
 
-        /** Reads together the records among {@code keys} that this batch has not read yet. */
+        /** Reads together the records among {@code keys} that this work has not read yet. */
         private void prefetch(Set<String> keys) {
-            keys.removeIf(key -> key.startsWith("user/") ? users.containsKey(key.substring(5)) || deleted.contains(key)
-                    : key.startsWith("item/") ? items.containsKey(key.substring(5))
-                    : lists.containsKey(key) || absent.contains(key));
+            keys.removeAll(fetched);
             if (!keys.isEmpty()) {
+                fetched.addAll(keys);
                 state = io.footfall.api.store.PrefetchedState.of(state, keys);
             }
         }
 
+        /** Writes what changed: users, and this part's shares (and its marker, the first time it writes one). */
         void commit() {
             for (String key : new TreeSet<>(deleted)) {
                 state.delete(key);
             }
             new TreeMap<>(users).forEach((id, h) -> write("user/" + id, h.encode()));
+            if (part == NO_PART) {
+                return;
+            }
+            boolean[] shares = {false};
             new TreeMap<>(items).forEach((id, s) -> {
                 if (s.total > 0) {
-                    write("item/" + id, s.encode());
+                    shares[0] |= write(shareKey("item/" + id, part), s.encode());
                 }
             });
-            new TreeMap<>(lists).forEach((key, l) -> write(key, l.encode()));
+            new TreeMap<>(lists).forEach((key, l) -> {
+                if (l != null) {
+                    shares[0] |= write(shareKey(key, part), l.encode());
+                }
+            });
+            if (shares[0] && !marked) {
+                state.put(StateStore.partKey(PARTS, part), new byte[] {1});
+            }
         }
 
-        private void write(String key, byte[] bytes) {
+        private boolean write(String key, byte[] bytes) {
             if (!java.util.Arrays.equals(loaded.get(key), bytes)) {
                 state.put(key, bytes);
+                return true;
             }
+            return false;
         }
     }
 }

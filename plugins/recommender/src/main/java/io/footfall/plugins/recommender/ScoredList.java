@@ -33,6 +33,17 @@ final class ScoredList {
         prune(capacity > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : 2 * capacity);
     }
 
+    /** Sets an item's score with a note (none: null), then keeps the bound. */
+    void set(String item, double score, String note) {
+        scores.put(item, score);
+        if (note == null) {
+            notes.remove(item);
+        } else {
+            notes.put(item, note);
+        }
+        prune(capacity > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : 2 * capacity);
+    }
+
     private void prune(int limit) {
         if (scores.size() > limit) {
             List<String> keep = top(capacity).stream().map(Map.Entry::getKey).toList();
@@ -72,6 +83,73 @@ final class ScoredList {
         List<Map.Entry<String, Double>> best = new ArrayList<>(worstFirst);
         best.sort(BEST_FIRST);
         return best;
+    }
+
+    /** How the shares of one list kept by several parts make the list. */
+    enum Merge {
+        /** Scores add up (co-visitation weights). */
+        SUM,
+        /** The highest score wins (popularity ranks, which only grow as weight is added to an item). */
+        MAX,
+        /** The entry whose note holds the latest time (epoch milliseconds) wins, then the higher score (trending). */
+        LATEST
+    }
+
+    /**
+     * The shares together, without bound: an item in several shares gets the scores combined as {@code how} says
+     * (and the note of the share that gave its score; for {@link Merge#SUM}, the first share's that has one).
+     */
+    static ScoredList merge(List<ScoredList> shares, Merge how) {
+        ScoredList out = new ScoredList(Integer.MAX_VALUE);
+        for (ScoredList share : shares) {
+            for (Map.Entry<String, Double> e : share.scores.entrySet()) {
+                String item = e.getKey();
+                double score = e.getValue();
+                String note = share.notes.get(item);
+                Double had = out.scores.get(item);
+                if (had == null) {
+                    out.scores.put(item, score);
+                    if (note != null) {
+                        out.notes.put(item, note);
+                    }
+                    continue;
+                }
+                boolean replace = switch (how) {
+                    case SUM -> false;
+                    case MAX -> score > had;
+                    case LATEST -> {
+                        int byTime = Long.compare(time(note), time(out.notes.get(item)));
+                        yield byTime > 0 || byTime == 0 && score > had;
+                    }
+                };
+                if (how == Merge.SUM) {
+                    out.scores.put(item, had + score);
+                    if (note != null) {
+                        out.notes.putIfAbsent(item, note);
+                    }
+                } else if (replace) {
+                    out.scores.put(item, score);
+                    if (note != null) {
+                        out.notes.put(item, note);
+                    } else {
+                        out.notes.remove(item);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A note read as a time (epoch milliseconds); none or not a number: the earliest. */
+    static long time(String note) {
+        if (note == null) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return Long.parseLong(note);
+        } catch (NumberFormatException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     byte[] encode() {

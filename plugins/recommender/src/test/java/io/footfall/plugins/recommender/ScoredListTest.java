@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The best-n pick agrees with sorting everything, ties and all. */
+/** The best-n pick agrees with sorting everything, ties and all; shares of a list merge as their kind says. */
 class ScoredListTest {
 
     @Test
@@ -39,5 +39,58 @@ class ScoredListTest {
         }
         // the 11th add passed twice the capacity: the five best stayed
         assertEquals(List.of("i10", "i9", "i8", "i7", "i6"), list.top(10).stream().map(Map.Entry::getKey).toList());
+    }
+
+    private static ScoredList share(Object... itemScoreNote) {
+        ScoredList l = new ScoredList(100);
+        for (int k = 0; k < itemScoreNote.length; k += 3) {
+            l.set((String) itemScoreNote[k], ((Number) itemScoreNote[k + 1]).doubleValue(), (String) itemScoreNote[k + 2]);
+        }
+        return l;
+    }
+
+    @Test
+    void sharesAddUpTakeTheHighestOrTheLatest() {
+        ScoredList a = share("x", 1, null, "y", 5, "20", "z", 2, "10");
+        ScoredList b = share("x", 2, null, "y", 3, "30", "w", 4, null);
+        ScoredList sum = ScoredList.merge(List.of(a, b), ScoredList.Merge.SUM);
+        assertEquals(Map.of("x", 3.0, "y", 8.0, "z", 2.0, "w", 4.0), sum.scores);
+        ScoredList max = ScoredList.merge(List.of(a, b), ScoredList.Merge.MAX);
+        assertEquals(Map.of("x", 2.0, "y", 5.0, "z", 2.0, "w", 4.0), max.scores);
+        // y: b's entry is the later (time 30) though lower; x: no times, the higher
+        ScoredList latest = ScoredList.merge(List.of(a, b), ScoredList.Merge.LATEST);
+        assertEquals(Map.of("x", 2.0, "y", 3.0, "z", 2.0, "w", 4.0), latest.scores);
+        assertEquals("30", latest.notes.get("y"));
+        // the order of the shares does not matter
+        assertEquals(latest.scores, ScoredList.merge(List.of(b, a), ScoredList.Merge.LATEST).scores);
+        assertEquals(max.scores, ScoredList.merge(List.of(b, a), ScoredList.Merge.MAX).scores);
+        assertEquals(sum.scores, ScoredList.merge(List.of(b, a), ScoredList.Merge.SUM).scores);
+        // merged lists are not pruned
+        assertEquals(Integer.MAX_VALUE, sum.capacity);
+    }
+
+    @Test
+    void itemStatisticsSharesAddUpToOneFoldOfEveryAddition() {
+        java.time.Duration week = java.time.Duration.ofDays(7);
+        Random random = new Random(5);
+        for (int round = 0; round < 200; round++) {
+            ItemStats whole = new ItemStats();
+            ItemStats[] shares = {new ItemStats(), new ItemStats(), new ItemStats()};
+            for (int k = 0; k < 40; k++) {
+                double weight = 1 + random.nextInt(5);
+                long t = 1_700_000_000_000L + random.nextInt(30 * 86_400) * 1000L;
+                whole.add(weight, t, week);
+                shares[random.nextInt(3)].add(weight, t, week);
+            }
+            whole.category = "Books";
+            shares[1].category = "Books";
+            ItemStats sum = shares[0].plus(shares[1], week).plus(shares[2], week);
+            assertEquals(whole.total, sum.total);
+            assertEquals("Books", sum.category);
+            assertEquals(whole.popularity.at(), sum.popularity.at());
+            assertEquals(whole.popularity.value(), sum.popularity.value(), 1e-9 * whole.popularity.value());
+            assertEquals(whole.recent.value(), sum.recent.value(), 1e-9 * whole.recent.value() + 1e-300);
+            assertEquals(whole.popularityRank(week), sum.popularityRank(week), 1e-9);
+        }
     }
 }

@@ -158,6 +158,8 @@ class SegmentedProfilesIT {
             // advisory lock; before, training refused unless one instance held every segment). Before the load: a run
             // mid-load delayed the kill below past the end of the load (seen once; why not measured)
             JsonPath trainedSplit = train(a, "segmentation");
+            // where it was asked, at once: no instance holds every segment, and none needs to
+            assertTrue(trainedSplit.getString("runBy").startsWith(a.pid() + "@"), "trained on the instance asked: " + trainedSplit.prettify());
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             List<AppProcess> alive = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(a, b));
             // paced (about 30 s) so that the load goes on past the kill

@@ -43,9 +43,11 @@ import org.jboss.logging.Logger;
  * Training runs started through the API or the schedule, one at a time per plugin across every instance, with
  * progress any instance can show ({@code training_job}, V19).
  * <p>
- * A run starts on the instance that folds the plugin (the live owner of its processor's token), or, while nobody
- * folds it, on any instance with the {@code process} role: a run's exclusive work
- * ({@link TrainingContext#exclusively}) must hold off the batches of the instance that folds. Asked of another
+ * A run of a plugin on one segment starts on the instance that folds the plugin (the live owner of its processor's
+ * token), or, while nobody folds it, on any instance with the {@code process} role: a run's exclusive work
+ * ({@link TrainingContext#exclusively}) must hold off the batches of the instance that folds. A plugin on several
+ * segments is trained by any {@code process} instance asked: its exclusive work holds off every segment's batches
+ * wherever they run, through the plugin's advisory lock (SPI 1.10). Asked of another
  * instance (a {@code serve} pod behind the admin UI, or a second {@code process} pod), the run is recorded as
  * {@code REQUESTED} and the folding instance starts it within {@code footfall.plugins.training-poll} (1 s), as replay
  * requests are carried out (ADR 0018). The running instance writes progress and a heartbeat to the row every poll and
@@ -274,8 +276,15 @@ public class TrainingJobs {
         return owners;
     }
 
-    /** Whether this instance folds the plugin, or nobody does (then any {@code process} instance may train it). */
-    private static boolean mayRunHere(String pluginId, Map<String, String> owners) {
+    /**
+     * Whether this instance may train the plugin: any instance when the plugin folds on several segments (its exclusive
+     * work holds every segment's batches off, on every instance, through the plugin's advisory lock); on one segment,
+     * the instance that folds it, or any while nobody does.
+     */
+    private boolean mayRunHere(String pluginId, Map<String, String> owners) {
+        if (host.runtime(pluginId).segments > 1) {
+            return true;
+        }
         String owner = owners.get(pluginId);
         return owner == null || owner.equals(EventLog.NODE);
     }

@@ -1,5 +1,6 @@
 package io.footfall.plugins.recommender;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -186,5 +187,32 @@ class FoldedApartTest {
             top3 += ids(apart.results().latest(RankedItems.class, "similar:context:" + pair.antecedent()), 3).contains(pair.consequent()) ? 1 : 0;
         }
         assertTrue(top3 >= truth.coPurchasePairs().size() - 1, top3 + " of " + truth.coPurchasePairs().size() + " planted pairs in the top 3");
+    }
+
+    @Test
+    void theRecordsOfPlugin01WithoutPartAreReadAsOneMoreShare() {
+        try (PluginHarness h = PluginHarness.of(new RecommenderPlugin()).open()) {
+            // what plugin 0.1 left: statistics, co-visitation and popularity without part
+            ItemStats old = new ItemStats();
+            old.category = "Books";
+            old.add(7, io.footfall.testkit.Fixtures.T0.toEpochMilli(), HALF_LIFE);
+            h.state().put("item/p-1", old.encode());
+            ScoredList co = new ScoredList(100);
+            co.add("p-2", 4);
+            h.state().put("co/p-1", co.encode());
+            ScoredList pop = new ScoredList(200);
+            pop.set("p-1", old.popularityRank(HALF_LIFE));
+            h.state().put("pop/all", pop.encode());
+            // u1 views p-2 then p-1 on part 0: p-1 gets 1 and the pair (p-1, p-2) 1 more
+            h.feed(io.footfall.testkit.Fixtures.productViewed("u1", "p-2", "Books", io.footfall.testkit.Fixtures.day(1)),
+                    io.footfall.testkit.Fixtures.productViewed("u1", "p-1", "Books", io.footfall.testkit.Fixtures.day(1).plusSeconds(60)));
+            RecommenderPlugin.Work w = RecommenderPlugin.Work.reading(h.state(), HALF_LIFE);
+            assertEquals(8.0, w.item("p-1").total);
+            assertEquals(5.0, w.merged("co/p-1", ScoredList.Merge.SUM).scores.get("p-2"));
+            assertTrue(h.state().get("item/p-1#part0").isPresent(), "new figures go to part 0's share");
+            assertArrayEquals(old.encode(), h.state().get("item/p-1").orElseThrow(), "the old record is not written");
+            RankedItems popular = h.results().latest(RankedItems.class, "popular:context:all").orElseThrow();
+            assertEquals("p-1", popular.items().get(0).itemId(), popular.toString());
+        }
     }
 }

@@ -47,6 +47,8 @@ import java.util.TreeSet;
  *   <li>the user's recent items and purchases ({@code user/<id>}); the first event carrying both ids moves the
  *       anonymous visitor's history to the user.</li>
  * </ul>
+ * The item records and lists are kept in one share per part (the segment that folds the batch, {@link EventBatch#part()})
+ * and merged when read, so that the plugin may be folded by person on several segments ({@link Work}).
  * After each batch it publishes {@link RankedItems}: {@value #RECOMMENDED} for each touched user (blended by
  * {@link Blender}, reasons in the list's {@code context}), {@value #PURCHASED} for users who bought, {@value #COVISIT}
  * for each touched item (neighbours by {@code C(i,j) / sqrt(W_i · W_j)}), and {@value #POPULAR} overall

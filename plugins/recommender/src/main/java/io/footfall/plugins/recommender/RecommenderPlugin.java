@@ -480,6 +480,14 @@ public final class RecommenderPlugin implements MiningPlugin {
         training.progress(0.8, "publishing");
         Work w = Work.reading(state, settings.halfLife());
         for (int i = 0; i < data.itemCount(); i++) {
+            if (i % PROFILE_CHUNK == 0) {
+                // the next items' co-visitation shares, then their neighbours' statistics, with one read each
+                List<String> chunk = new ArrayList<>();
+                for (int j = i; j < Math.min(data.itemCount(), i + PROFILE_CHUNK); j++) {
+                    chunk.add(data.item(j));
+                }
+                w.nextItemChunk(chunk);
+            }
             results.add(new RankedItems(SIMILAR, null, data.item(i), similar(w, data, i, ease, ials)));
         }
         for (int u = 0; u < data.userCount(); u++) {
@@ -699,6 +707,31 @@ public final class RecommenderPlugin implements MiningPlugin {
             fetched.addAll(keys);
             state = io.footfall.api.store.PrefetchedState.of(base, keys);
             prefetchProfiles(reader, chunk.stream().filter(id -> userIfPresent(id) != null).toList());
+        }
+
+        /**
+         * Training's similar-items step, a chunk of items at a time: reads together every share of the chunk's
+         * co-visitation lists and statistics, then every share of the statistics of the neighbours those lists name,
+         * leaving out what was read before. The view of the previous chunk is replaced, not wrapped, so chunks do not
+         * nest. Only while nothing is written.
+         */
+        void nextItemChunk(List<String> chunk) {
+            Set<String> keys = new HashSet<>();
+            for (String item : chunk) {
+                keys.addAll(shareKeys("co/" + item));
+                keys.addAll(shareKeys("item/" + item));
+            }
+            keys.removeAll(fetched);
+            fetched.addAll(keys);
+            state = io.footfall.api.store.PrefetchedState.of(base, keys);
+            Set<String> neighbours = new HashSet<>();
+            for (String item : chunk) {
+                ScoredList co = merged("co/" + item, ScoredList.Merge.SUM);
+                if (co != null) {
+                    co.scores.keySet().forEach(j -> neighbours.addAll(shareKeys("item/" + j)));
+                }
+            }
+            prefetch(neighbours);
         }
 
         /** Reads the profiles of {@code users} not read yet, together (SPI 1.5). */

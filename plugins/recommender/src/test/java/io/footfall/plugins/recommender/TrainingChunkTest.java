@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Training publishes a chunk of users at a time, each chunk read with one query per kind of record. */
+/**
+ * Training publishes a chunk of users at a time, each chunk read with one query per kind of record; and similar items
+ * a chunk of items at a time, every part's shares of them read with two queries.
+ */
 class TrainingChunkTest {
 
     /** Counts what reaches the store underneath. */
@@ -102,5 +105,40 @@ class TrainingChunkTest {
         // each chunk's profiles in one read, only of the users with a history
         assertEquals(3, profileReads.size());
         assertEquals(List.of("u1", "u2", "u4", "u5", "u7", "u8"), profileReads.get(0));
+    }
+
+    @Test
+    void aChunkOfItemsReadsEveryPartsSharesWithTwoQueries() {
+        CountingStore store = new CountingStore();
+        java.time.Duration week = java.time.Duration.ofDays(7);
+        for (int part = 0; part < 3; part++) {
+            store.put(io.footfall.api.store.StateStore.partKey("parts", part), new byte[] {1});
+            for (int i = 0; i < 20; i++) {
+                ItemStats s = new ItemStats();
+                s.add(1 + part, 1_700_000_000_000L + i, week);
+                store.put(io.footfall.api.store.StateStore.partKey("item/i" + i, part), s.encode());
+                ScoredList co = new ScoredList(100);
+                co.add("i" + ((i + 1) % 20), 1 + part);
+                co.add("n" + i, 1); // a neighbour outside the chunks
+                store.put(io.footfall.api.store.StateStore.partKey("co/i" + i, part), co.encode());
+            }
+        }
+        RecommenderPlugin.Work w = RecommenderPlugin.Work.reading(store, week);
+        int lone = store.gets;
+        for (int start = 0; start < 20; start += 10) {
+            List<String> chunk = new ArrayList<>();
+            for (int i = start; i < start + 10; i++) {
+                chunk.add("i" + i);
+            }
+            int getAllsBefore = store.getAlls;
+            w.nextItemChunk(chunk);
+            for (String item : chunk) {
+                List<Map.Entry<String, Double>> sims = RecommenderPlugin.covisitSims(w, item, 10);
+                assertEquals(2, sims.size(), item);
+                assertEquals(6.0, w.item(item).total, "the three parts' shares added: " + item);
+            }
+            assertEquals(getAllsBefore + 2, store.getAlls, "two reads per chunk: the chunk's shares, then its neighbours'");
+        }
+        assertEquals(lone, store.gets, "no record read alone");
     }
 }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * two instances ends in exactly the profiles, identity links and timelines that one segment folds from the same log, and
  * plugins folded by person on three segments ({@code footfall.processing.segments.plugins=3}: category-affinity,
  * churn, basket rules, and a fixture that stores the log's event time the host hands it at every position, SPI 1.8) in
- * exactly the state one segment folds, and the reporting projection on three segments
+ * exactly the state one segment folds (the recommender, its item figures in one share per part: its shares add up to
+ * one segment's item totals, and its shopper histories are the same), and the reporting projection on three segments
  * ({@code footfall.processing.segments.reporting=3}, with the segmentation plugin's memberships) in exactly the read
  * model one segment folds; the segmentation plugin, on three segments too, is trained while split and re-evaluates
  * every user after a change of its definitions mid-load (SPI 1.10 sole batches):

@@ -449,7 +449,6 @@ public abstract class PluginConformanceTest {
         }
     }
 
-    /** Whether a state key is a part's share of a figure ({@code …#part<n>}, {@link io.footfall.api.store.StateStore#partKey}). */
     /** The same latest results, or only the same keys when {@link #sameResultsWhenFoldedApart()} says so. */
     private void assertSameResults(Map<ResultKey, Result> apart, Map<ResultKey, Result> ordered, String differ, String otherKeys) {
         if (sameResultsWhenFoldedApart()) {
@@ -460,6 +459,7 @@ public abstract class PluginConformanceTest {
         }
     }
 
+    /** Whether a state key is a part's share of a figure ({@code …#part<n>}, {@link io.footfall.api.store.StateStore#partKey}). */
     static boolean isPartKey(String key) {
         int mark = key.lastIndexOf(io.footfall.api.store.StateStore.PART_MARK);
         int digits = mark + io.footfall.api.store.StateStore.PART_MARK.length();

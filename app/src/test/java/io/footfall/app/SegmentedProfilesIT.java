@@ -163,8 +163,9 @@ class SegmentedProfilesIT {
             assertTrue(trainedSplit.getString("runBy").startsWith(a.pid() + "@"), "trained on the instance asked: " + trainedSplit.prettify());
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             List<AppProcess> alive = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(a, b));
-            // paced (about 30 s) so that the load goes on past the kill
-            ExecutorService clients = ClusterLoad.send(pending, alive, acknowledged, KEY, 3);
+            // paced (about 45 s) so that the load goes on past the kill and the takeover (at 3 requests a second, about
+            // 30 s, the load ended before the takeover in one CI run: the takeover took longer than the last third)
+            ExecutorService clients = ClusterLoad.send(pending, alive, acknowledged, KEY, 2);
             Instant t = Instant.now().minusSeconds(3_600);
             // a known user logs in on a device with its own history: the device's person merges into the user's
             send(a, view("seg-u1", "seg-d0", t), view(null, "seg-d1", t.plusSeconds(1)), view(null, "seg-d1", t.plusSeconds(2)));

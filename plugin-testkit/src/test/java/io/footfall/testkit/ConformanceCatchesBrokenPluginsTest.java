@@ -26,10 +26,19 @@ import org.junit.jupiter.api.function.Executable;
 class ConformanceCatchesBrokenPluginsTest {
 
     private static PluginConformanceTest conformance(Supplier<MiningPlugin> plugin) {
+        return kit(plugin, true);
+    }
+
+    private static PluginConformanceTest kit(Supplier<MiningPlugin> plugin, boolean sameResultsWhenFoldedApart) {
         return new PluginConformanceTest() {
             @Override
             protected MiningPlugin newPlugin() {
                 return plugin.get();
+            }
+
+            @Override
+            protected boolean sameResultsWhenFoldedApart() {
+                return sameResultsWhenFoldedApart;
             }
         };
     }
@@ -147,18 +156,9 @@ class ConformanceCatchesBrokenPluginsTest {
         }
     }
 
+    /** The kit for a plugin that says its results may differ when its people are folded apart. */
     private static PluginConformanceTest approximate(Supplier<MiningPlugin> plugin) {
-        return new PluginConformanceTest() {
-            @Override
-            protected MiningPlugin newPlugin() {
-                return plugin.get();
-            }
-
-            @Override
-            protected boolean sameResultsWhenFoldedApart() {
-                return false;
-            }
-        };
+        return kit(plugin, false);
     }
 
     @Test

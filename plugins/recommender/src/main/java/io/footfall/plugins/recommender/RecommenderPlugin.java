@@ -629,6 +629,16 @@ public final class RecommenderPlugin implements MiningPlugin {
         /** Live profiles read for this batch (empty: the user has none). */
         private final Map<String, Optional<ProfileSnapshot>> profiles = new HashMap<>();
 
+        /**
+         * Set once a batch's fold is done ({@link #prefetchForResults}): its own shares no longer change, so merged
+         * figures are computed once for the results phase, which reads the same lists for many users.
+         */
+        private boolean folded;
+        /** Merged lists of the results phase, by key and merge (null values: no part has one). */
+        private final Map<String, ScoredList> mergedAfterFold = new HashMap<>();
+        /** Merged item statistics of the results phase, by item. */
+        private final Map<String, ItemStats> itemsAfterFold = new HashMap<>();
+
         /** The store the batch or training run was given, under any prefetched views. */
         private final StateStore base;
 
@@ -787,6 +797,13 @@ public final class RecommenderPlugin implements MiningPlugin {
 
         /** This part's share of an item's statistics, to add to (a work of {@link #NO_PART} has an empty one). */
         ItemStats share(String id) {
+            if (folded) {
+                throw new IllegalStateException("the fold is done: shares no longer change");
+            }
+            return ownShare(id);
+        }
+
+        private ItemStats ownShare(String id) {
             return items.computeIfAbsent(id, k -> {
                 if (part == NO_PART) {
                     return new ItemStats();
@@ -803,7 +820,14 @@ public final class RecommenderPlugin implements MiningPlugin {
 
         /** An item's statistics: every part's share added up, this part's with the batch's changes. */
         ItemStats item(String id) {
-            ItemStats own = share(id);
+            if (folded) {
+                return itemsAfterFold.computeIfAbsent(id, this::mergedItem);
+            }
+            return mergedItem(id);
+        }
+
+        private ItemStats mergedItem(String id) {
+            ItemStats own = ownShare(id);
             Optional<ItemStats> rest = otherItems.computeIfAbsent(id, k -> {
                 ItemStats sum = null;
                 for (int q : others) {
@@ -820,8 +844,9 @@ public final class RecommenderPlugin implements MiningPlugin {
 
         /** This part's share of a list, created when absent (only in a work with a part). */
         ScoredList list(String key, int capacity) {
-            if (part == NO_PART) {
-                throw new IllegalStateException("a work without part writes no list");
+            if (part == NO_PART || folded) {
+                throw new IllegalStateException(folded ? "the fold is done: lists no longer change"
+                        : "a work without part writes no list");
             }
             ScoredList l = ownList(key);
             if (l == null) {
@@ -850,6 +875,17 @@ public final class RecommenderPlugin implements MiningPlugin {
 
         /** A list as every part's shares make it, this part's with the batch's changes; null when no part has one. */
         ScoredList merged(String key, ScoredList.Merge how) {
+            if (!folded) {
+                return mergeShares(key, how);
+            }
+            String cacheKey = how + " " + key;
+            if (!mergedAfterFold.containsKey(cacheKey)) {
+                mergedAfterFold.put(cacheKey, mergeShares(key, how));
+            }
+            return mergedAfterFold.get(cacheKey);
+        }
+
+        private ScoredList mergeShares(String key, ScoredList.Merge how) {
             ScoredList own = ownList(key);
             Optional<ScoredList> rest = otherLists.computeIfAbsent(key, k -> {
                 List<ScoredList> shares = new ArrayList<>();
@@ -916,9 +952,10 @@ public final class RecommenderPlugin implements MiningPlugin {
         /**
          * Before the results: the trained lists of the touched users, the co-visitation lists the results read (the
          * touched items' and those of each user's ten most recent items), then the statistics of every neighbour in
-         * those lists.
+         * those lists. Ends the fold: from here on the shares do not change and merged figures are kept.
          */
         void prefetchForResults(Set<String> touchedItems, Set<String> touchedUsers) {
+            folded = true;
             Set<String> keys = new HashSet<>();
             Set<String> coLists = new HashSet<>();
             touchedItems.forEach(item -> coLists.add("co/" + item));

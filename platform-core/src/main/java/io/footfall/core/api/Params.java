@@ -4,12 +4,18 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
-/** Parses query parameters, failing with a 400 that names the parameter. */
-final class Params {
+/**
+ * Parses the admin API's query and path parameters. Every parameter is taken as text and parsed here, never by the
+ * framework: a value JAX-RS cannot convert (say {@code limit=x} into an {@code Integer}) would be answered with an empty
+ * 404, where the API promises a 400 whose body names the parameter (or, for an identifier in the path, a 404 naming
+ * what was not found).
+ */
+public final class Params {
     private Params() {
     }
 
-    static Instant instant(String value, String name) {
+    /** An instant (ISO-8601 with offset or {@code Z}), null when absent; a 400 naming {@code name} otherwise. */
+    public static Instant instant(String value, String name) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -24,21 +30,11 @@ final class Params {
         }
     }
 
-    static int limit(Integer value, int max) {
-        if (value == null) {
-            return Math.min(50, max);
-        }
-        if (value < 1 || value > max) {
-            throw Problem.badRequest("limit", "limit must be between 1 and " + max);
-        }
-        return value;
-    }
-
     /**
      * A limit given as text (so that {@code limit=x} is a 400 naming it rather than a framework error):
      * {@code defaultLimit} when absent, a 400 naming {@code limit} unless a whole number in 1..max.
      */
-    static int limit(String value, int defaultLimit, int max) {
+    public static int limit(String value, int defaultLimit, int max) {
         if (value == null || value.isBlank()) {
             return defaultLimit;
         }
@@ -52,5 +48,36 @@ final class Params {
             throw Problem.badRequest("limit", "limit must be an integer between 1 and " + max);
         }
         return n;
+    }
+
+    /**
+     * A position in a paged list ({@code after}, {@code before}: the cursor a previous page returned), null when
+     * absent; a 400 naming {@code name} unless a whole number ≥ 0.
+     */
+    public static Long position(String value, String name) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw Problem.badRequest(name, name + " must be a whole number >= 0 (the cursor a previous page returned)");
+    }
+
+    /**
+     * A numeric identifier from the path: a 404 naming {@code what} (e.g. "failed event abc not found") when it is not
+     * a whole number, as for a number that names nothing.
+     */
+    public static long id(String value, String what) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw Problem.notFound(what + " " + value);
+        }
     }
 }

@@ -310,18 +310,19 @@ public class PluginsResource {
     @Path("/{id}/dead-letters")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public List<DeadLetters.DeadLetter> deadLetters(@PathParam("id") String id, @QueryParam("status") String status,
-                                                    @QueryParam("limit") Integer limit) {
+                                                    @QueryParam("limit") String limit) {
         view(id);
         if (status != null && !List.of("PARKED", "RETRIED", "DROPPED").contains(status)) {
             throw Problem.badRequest("status", "status must be PARKED, RETRIED or DROPPED");
         }
-        return deadLetters.list(id, status, Params.limit(limit, 500));
+        return deadLetters.list(id, status, Params.limit(limit, 50, 500));
     }
 
     @POST
     @Path("/{id}/dead-letters/{letter}/retry")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
-    public DeadLetters.DeadLetter retry(@PathParam("id") String id, @PathParam("letter") long letter) {
+    public DeadLetters.DeadLetter retry(@PathParam("id") String id, @PathParam("letter") String letterId) {
+        long letter = Params.id(letterId, "dead letter");
         DeadLetters.DeadLetter parked = parked(id, letter);
         host.retry(id, parked);
         return deadLetters.get(id, letter).orElseThrow();
@@ -330,7 +331,8 @@ public class PluginsResource {
     @POST
     @Path("/{id}/dead-letters/{letter}/drop")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
-    public DeadLetters.DeadLetter drop(@PathParam("id") String id, @PathParam("letter") long letter) throws Exception {
+    public DeadLetters.DeadLetter drop(@PathParam("id") String id, @PathParam("letter") String letterId) throws Exception {
+        long letter = Params.id(letterId, "dead letter");
         parked(id, letter);
         try (var c = dataSource.getConnection()) {
             deadLetters.dropped(c, letter);
@@ -348,9 +350,13 @@ public class PluginsResource {
     @POST
     @Path("/{id}/models/{version}/promote")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
-    public ModelVersion promote(@PathParam("id") String id, @PathParam("version") int version) {
+    public ModelVersion promote(@PathParam("id") String id, @PathParam("version") String version) {
+        long v = Params.id(version, "model version");
         try {
-            return models(view(id)).promote(version);
+            if (v < 1 || v > Integer.MAX_VALUE) {
+                throw new NoSuchElementException();
+            }
+            return models(view(id)).promote((int) v);
         } catch (NoSuchElementException e) {
             throw Problem.notFound("model version " + version);
         }
@@ -368,12 +374,12 @@ public class PluginsResource {
     @Path("/{id}/results")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER})
     public List<PluginResults.StoredResult> results(@PathParam("id") String id, @QueryParam("type") String type,
-                                                    @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+                                                    @QueryParam("after") String after, @QueryParam("limit") String limit) {
         view(id);
         if (type != null && java.util.Arrays.stream(io.footfall.api.result.ResultType.values()).noneMatch(t -> t.name().equals(type))) {
             throw Problem.badRequest("type", "type must be one of " + java.util.Arrays.toString(io.footfall.api.result.ResultType.values()));
         }
-        return results.ofPlugin(id, type, after, Params.limit(limit, 1000));
+        return results.ofPlugin(id, type, after, Params.limit(limit, 50, 1000));
     }
 
     private DeadLetters.DeadLetter parked(String id, long letter) {

@@ -25,7 +25,8 @@ public record Problem(String error, String field, String message) {
         return new WebApplicationException(response(Response.Status.NOT_FOUND, new Problem("not_found", null, what + " not found")));
     }
 
-    static Response response(Response.Status status, Problem problem) {
+    /** An answer with this status and problem as its JSON body. */
+    public static Response response(Response.Status status, Problem problem) {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(problem).build();
     }
 }

@@ -42,9 +42,9 @@ public class ProfilesResource {
 
     @GET
     @Path("/{id}/events")
-    public TimelinePage events(@PathParam("id") String id, @QueryParam("before") Long before, @QueryParam("limit") Integer limit) {
-        int n = Params.limit(limit, 500);
-        List<ProfileQueries.TimelineItem> items = profiles.timeline(id, before, n).orElseThrow(() -> Problem.notFound("profile " + id));
+    public TimelinePage events(@PathParam("id") String id, @QueryParam("before") String before, @QueryParam("limit") String limit) {
+        int n = Params.limit(limit, 50, 500);
+        List<ProfileQueries.TimelineItem> items = profiles.timeline(id, Params.position(before, "before"), n).orElseThrow(() -> Problem.notFound("profile " + id));
         return new TimelinePage(items, items.size() < n ? null : items.get(items.size() - 1).position());
     }
 }

@@ -1,5 +1,6 @@
 package io.footfall.collector.http;
 
+import io.footfall.core.api.Params;
 import io.footfall.core.api.Problem;
 import io.footfall.core.failed.FailedEventStore;
 import io.footfall.core.security.Roles;
@@ -51,13 +52,11 @@ public class FailedEventsResource {
     }
 
     @GET
-    public Page list(@QueryParam("status") String status, @QueryParam("after") Long after, @QueryParam("limit") Integer limit) {
+    public Page list(@QueryParam("status") String status, @QueryParam("after") String after, @QueryParam("limit") String limit) {
         FailedEventStore.Status s = status(status);
-        int n = limit == null ? 50 : limit;
-        if (n < 1 || n > 500) {
-            throw Problem.badRequest("limit", "limit must be between 1 and 500");
-        }
-        List<FailedEventStore.Stored> items = store.list(s, after == null ? 0 : after, n);
+        int n = Params.limit(limit, 50, 500);
+        Long from = Params.position(after, "after");
+        List<FailedEventStore.Stored> items = store.list(s, from == null ? 0 : from, n);
         return new Page(items, items.size() < n ? null : items.get(items.size() - 1).id());
     }
 
@@ -78,8 +77,9 @@ public class FailedEventsResource {
     }
 
     @GET
-    @Path("/{id:[0-9]+}")
-    public FailedEventStore.Stored get(@PathParam("id") long id) {
+    @Path("/{id}")
+    public FailedEventStore.Stored get(@PathParam("id") String failedId) {
+        long id = Params.id(failedId, "failed event");
         return store.get(id).orElseThrow(() -> Problem.notFound("failed event " + id));
     }
 
@@ -90,7 +90,8 @@ public class FailedEventsResource {
     @POST
     @Path("/{id}/reprocess")
     @Consumes(MediaType.WILDCARD)
-    public CompletionStage<Response> reprocess(@PathParam("id") long id, byte[] corrected) {
+    public CompletionStage<Response> reprocess(@PathParam("id") String failedId, byte[] corrected) {
+        long id = Params.id(failedId, "failed event");
         FailedEventStore.Stored failed = store.get(id).orElseThrow(() -> Problem.notFound("failed event " + id));
         if (failed.status() != FailedEventStore.Status.OPEN) {
             throw new jakarta.ws.rs.WebApplicationException(Response.status(Response.Status.CONFLICT)
@@ -109,7 +110,8 @@ public class FailedEventsResource {
 
     @POST
     @Path("/{id}/drop")
-    public Response drop(@PathParam("id") long id) {
+    public Response drop(@PathParam("id") String failedId) {
+        long id = Params.id(failedId, "failed event");
         store.get(id).orElseThrow(() -> Problem.notFound("failed event " + id));
         if (!store.resolve(id, FailedEventStore.Status.DROPPED)) {
             return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)

@@ -80,12 +80,15 @@ class ApiRequestErrorsTest {
     }
 
     @Test
-    void aTypoInTheScheduleLeavesTheScheduleAsItWas() {
+    void aTypoOrAnEmptyBodyLeavesTheScheduleAsItWas() {
         String schedule = "/api/v1/plugins/category-affinity/schedule";
         admin().contentType("application/json").body("{\"every\":\"P1D\"}").put(schedule).then().statusCode(200).body("every", equalTo("PT24H"));
         try {
             admin().contentType("application/json").body("{\"evry\":\"P2D\"}").put(schedule).then().statusCode(400)
                     .body("message", containsString("allowed: every"));
+            admin().get(schedule).then().statusCode(200).body("every", equalTo("PT24H"));
+            // nor does an empty body
+            admin().contentType("application/json").put(schedule).then().statusCode(400).body("field", equalTo("body"));
             admin().get(schedule).then().statusCode(200).body("every", equalTo("PT24H"));
         } finally {
             admin().contentType("application/json").body("{\"every\":null}").put(schedule).then().statusCode(200);

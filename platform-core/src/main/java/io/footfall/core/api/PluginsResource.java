@@ -248,8 +248,12 @@ public class PluginsResource {
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public Schedule schedule(@PathParam("id") String id, Schedule schedule) {
         view(id);
+        if (schedule == null) {
+            // an empty PUT must not clear a schedule by accident
+            throw Problem.badRequest("body", "send {\"every\": \"P1D\"} (an ISO-8601 duration), or {\"every\": null} to train on demand only");
+        }
         java.time.Duration every = null;
-        if (schedule != null && schedule.every() != null) {
+        if (schedule.every() != null) {
             try {
                 every = java.time.Duration.parse(schedule.every());
             } catch (java.time.format.DateTimeParseException e) {

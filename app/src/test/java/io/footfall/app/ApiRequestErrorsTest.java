@@ -40,6 +40,21 @@ class ApiRequestErrorsTest {
     }
 
     @Test
+    void parametersReadAsTextAreStillDocumentedAsNumbers() {
+        io.restassured.path.json.JsonPath doc = RestAssured.given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        String[][] documented = {
+                {"/api/v1/failed-events", "get", "limit"}, {"/api/v1/failed-events", "get", "after"},
+                {"/api/v1/failed-events/{id}", "get", "id"}, {"/api/v1/profiles/{id}/events", "get", "before"},
+                {"/api/v1/plugins/{id}/dead-letters", "get", "limit"}, {"/api/v1/plugins/{id}/results", "get", "limit"},
+                {"/api/v1/plugins/{id}/models/{version}/promote", "post", "version"}};
+        for (String[] p : documented) {
+            org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("integer"),
+                    doc.getList("paths.'" + p[0] + "'." + p[1] + ".parameters.findAll { it.name == '" + p[2] + "' }.schema.type"),
+                    String.join(" ", p));
+        }
+    }
+
+    @Test
     void anIdentifierThatIsNotANumberIsNotFoundInJson() {
         admin().get("/api/v1/failed-events/abc").then().statusCode(404).body("error", equalTo("not_found"))
                 .body("message", equalTo("failed event abc not found"));

@@ -1,5 +1,8 @@
 package io.footfall.core.api;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.footfall.api.config.InvalidConfigException;
 import io.footfall.api.plugin.PluginDescriptor;
 import io.footfall.api.store.ModelStore;
@@ -314,7 +317,7 @@ public class PluginsResource {
     @Path("/{id}/dead-letters")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public List<DeadLetters.DeadLetter> deadLetters(@PathParam("id") String id, @QueryParam("status") String status,
-                                                    @QueryParam("limit") String limit) {
+                                                    @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) @QueryParam("limit") String limit) {
         view(id);
         if (status != null && !List.of("PARKED", "RETRIED", "DROPPED").contains(status)) {
             throw Problem.badRequest("status", "status must be PARKED, RETRIED or DROPPED");
@@ -325,7 +328,8 @@ public class PluginsResource {
     @POST
     @Path("/{id}/dead-letters/{letter}/retry")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
-    public DeadLetters.DeadLetter retry(@PathParam("id") String id, @PathParam("letter") String letterId) {
+    public DeadLetters.DeadLetter retry(@PathParam("id") String id,
+                                                 @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("letter") String letterId) {
         long letter = Params.id(letterId, "dead letter");
         DeadLetters.DeadLetter parked = parked(id, letter);
         host.retry(id, parked);
@@ -335,7 +339,8 @@ public class PluginsResource {
     @POST
     @Path("/{id}/dead-letters/{letter}/drop")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
-    public DeadLetters.DeadLetter drop(@PathParam("id") String id, @PathParam("letter") String letterId) throws Exception {
+    public DeadLetters.DeadLetter drop(@PathParam("id") String id,
+                                                 @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("letter") String letterId) throws Exception {
         long letter = Params.id(letterId, "dead letter");
         parked(id, letter);
         try (var c = dataSource.getConnection()) {
@@ -354,7 +359,8 @@ public class PluginsResource {
     @POST
     @Path("/{id}/models/{version}/promote")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
-    public ModelVersion promote(@PathParam("id") String id, @PathParam("version") String version) {
+    public ModelVersion promote(@PathParam("id") String id,
+                                 @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("version") String version) {
         long v = Params.id(version, "model version");
         try {
             if (v < 1 || v > Integer.MAX_VALUE) {
@@ -378,7 +384,8 @@ public class PluginsResource {
     @Path("/{id}/results")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER})
     public List<PluginResults.StoredResult> results(@PathParam("id") String id, @QueryParam("type") String type,
-                                                    @QueryParam("after") String after, @QueryParam("limit") String limit) {
+                                                    @QueryParam("after") String after,
+                                                    @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @QueryParam("limit") String limit) {
         view(id);
         if (type != null && java.util.Arrays.stream(io.footfall.api.result.ResultType.values()).noneMatch(t -> t.name().equals(type))) {
             throw Problem.badRequest("type", "type must be one of " + java.util.Arrays.toString(io.footfall.api.result.ResultType.values()));

@@ -1,5 +1,8 @@
 package io.footfall.core.api;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.footfall.core.profile.ProfileQueries;
 import io.footfall.core.profile.ProfileView;
 import io.footfall.core.security.Roles;
@@ -42,7 +45,9 @@ public class ProfilesResource {
 
     @GET
     @Path("/{id}/events")
-    public TimelinePage events(@PathParam("id") String id, @QueryParam("before") String before, @QueryParam("limit") String limit) {
+    public TimelinePage events(@PathParam("id") String id,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("before") String before,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) @QueryParam("limit") String limit) {
         int n = Params.limit(limit, 50, 500);
         List<ProfileQueries.TimelineItem> items = profiles.timeline(id, Params.position(before, "before"), n).orElseThrow(() -> Problem.notFound("profile " + id));
         return new TimelinePage(items, items.size() < n ? null : items.get(items.size() - 1).position());

@@ -1,5 +1,8 @@
 package io.footfall.collector.http;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.footfall.core.api.Params;
 import io.footfall.core.api.Problem;
 import io.footfall.core.failed.FailedEventStore;
@@ -52,7 +55,9 @@ public class FailedEventsResource {
     }
 
     @GET
-    public Page list(@QueryParam("status") String status, @QueryParam("after") String after, @QueryParam("limit") String limit) {
+    public Page list(@QueryParam("status") String status,
+                     @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("after") String after,
+                     @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) @QueryParam("limit") String limit) {
         FailedEventStore.Status s = status(status);
         int n = Params.limit(limit, 50, 500);
         Long from = Params.position(after, "after");
@@ -78,7 +83,8 @@ public class FailedEventsResource {
 
     @GET
     @Path("/{id}")
-    public FailedEventStore.Stored get(@PathParam("id") String failedId) {
+    public FailedEventStore.Stored get(
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("id") String failedId) {
         long id = Params.id(failedId, "failed event");
         return store.get(id).orElseThrow(() -> Problem.notFound("failed event " + id));
     }
@@ -90,7 +96,8 @@ public class FailedEventsResource {
     @POST
     @Path("/{id}/reprocess")
     @Consumes(MediaType.WILDCARD)
-    public CompletionStage<Response> reprocess(@PathParam("id") String failedId, byte[] corrected) {
+    public CompletionStage<Response> reprocess(
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("id") String failedId, byte[] corrected) {
         long id = Params.id(failedId, "failed event");
         FailedEventStore.Stored failed = store.get(id).orElseThrow(() -> Problem.notFound("failed event " + id));
         if (failed.status() != FailedEventStore.Status.OPEN) {
@@ -110,7 +117,8 @@ public class FailedEventsResource {
 
     @POST
     @Path("/{id}/drop")
-    public Response drop(@PathParam("id") String failedId) {
+    public Response drop(
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("id") String failedId) {
         long id = Params.id(failedId, "failed event");
         store.get(id).orElseThrow(() -> Problem.notFound("failed event " + id));
         if (!store.resolve(id, FailedEventStore.Status.DROPPED)) {

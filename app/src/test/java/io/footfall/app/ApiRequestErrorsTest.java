@@ -4,14 +4,18 @@ import static io.footfall.app.Api.admin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import java.util.Base64;
+import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Requests the framework would refuse before any resource method runs — a parameter it cannot convert, a body that is
@@ -41,14 +45,14 @@ class ApiRequestErrorsTest {
 
     @Test
     void parametersReadAsTextAreStillDocumentedAsNumbers() {
-        io.restassured.path.json.JsonPath doc = RestAssured.given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        JsonPath doc = RestAssured.given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
         String[][] documented = {
                 {"/api/v1/failed-events", "get", "limit"}, {"/api/v1/failed-events", "get", "after"},
                 {"/api/v1/failed-events/{id}", "get", "id"}, {"/api/v1/profiles/{id}/events", "get", "before"},
                 {"/api/v1/plugins/{id}/dead-letters", "get", "limit"}, {"/api/v1/plugins/{id}/results", "get", "limit"},
                 {"/api/v1/plugins/{id}/models/{version}/promote", "post", "version"}};
         for (String[] p : documented) {
-            org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("integer"),
+            assertEquals(List.of("integer"),
                     doc.getList("paths.'" + p[0] + "'." + p[1] + ".parameters.findAll { it.name == '" + p[2] + "' }.schema.type"),
                     String.join(" ", p));
         }
@@ -115,7 +119,7 @@ class ApiRequestErrorsTest {
         admin().get("/api/v1/no-such-thing").then().statusCode(404).contentType(startsWith("application/json"))
                 .body("error", equalTo("not_found")).body("field", equalTo("path"))
                 .body("message", containsString("GET /api/v1/no-such-thing"));
-        RestAssured.given().header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((Api.WRITE_KEY + ":").getBytes()))
+        RestAssured.given().header("Authorization", "Basic " + Base64.getEncoder().encodeToString((Api.WRITE_KEY + ":").getBytes()))
                 .contentType("application/json").body("{}").post("/v1/no-such-call/extra").then().statusCode(404)
                 .body("error", equalTo("not_found"));
         admin().get("/api/v1/plugins/category-affinity/models/1/promote").then().statusCode(405)

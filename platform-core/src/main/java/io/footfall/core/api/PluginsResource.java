@@ -1,8 +1,5 @@
 package io.footfall.core.api;
 
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.footfall.api.config.InvalidConfigException;
 import io.footfall.api.plugin.PluginDescriptor;
 import io.footfall.api.store.ModelStore;
@@ -30,6 +27,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** The plugin host's admin API: status, configuration, enable/disable, training, replay, dead letters, models, results. */
 @Path("/api/v1/plugins")
@@ -317,7 +317,7 @@ public class PluginsResource {
     @Path("/{id}/dead-letters")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public List<DeadLetters.DeadLetter> deadLetters(@PathParam("id") String id, @QueryParam("status") String status,
-                                                    @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) @QueryParam("limit") String limit) {
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) @QueryParam("limit") String limit) {
         view(id);
         if (status != null && !List.of("PARKED", "RETRIED", "DROPPED").contains(status)) {
             throw Problem.badRequest("status", "status must be PARKED, RETRIED or DROPPED");
@@ -329,7 +329,7 @@ public class PluginsResource {
     @Path("/{id}/dead-letters/{letter}/retry")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public DeadLetters.DeadLetter retry(@PathParam("id") String id,
-                                                 @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("letter") String letterId) {
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("letter") String letterId) {
         long letter = Params.id(letterId, "dead letter");
         DeadLetters.DeadLetter parked = parked(id, letter);
         host.retry(id, parked);
@@ -340,7 +340,7 @@ public class PluginsResource {
     @Path("/{id}/dead-letters/{letter}/drop")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.PLUGIN_DEVELOPER})
     public DeadLetters.DeadLetter drop(@PathParam("id") String id,
-                                                 @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("letter") String letterId) throws Exception {
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("letter") String letterId) throws Exception {
         long letter = Params.id(letterId, "dead letter");
         parked(id, letter);
         try (var c = dataSource.getConnection()) {
@@ -360,12 +360,12 @@ public class PluginsResource {
     @Path("/{id}/models/{version}/promote")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public ModelVersion promote(@PathParam("id") String id,
-                                 @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("version") String version) {
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @PathParam("version") String version) {
         long v = Params.id(version, "model version");
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw Problem.notFound("model version " + version);
+        }
         try {
-            if (v < 1 || v > Integer.MAX_VALUE) {
-                throw new NoSuchElementException();
-            }
             return models(view(id)).promote((int) v);
         } catch (NoSuchElementException e) {
             throw Problem.notFound("model version " + version);
@@ -385,7 +385,7 @@ public class PluginsResource {
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER})
     public List<PluginResults.StoredResult> results(@PathParam("id") String id, @QueryParam("type") String type,
                                                     @QueryParam("after") String after,
-                                                    @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @QueryParam("limit") String limit) {
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @QueryParam("limit") String limit) {
         view(id);
         if (type != null && java.util.Arrays.stream(io.footfall.api.result.ResultType.values()).noneMatch(t -> t.name().equals(type))) {
             throw Problem.badRequest("type", "type must be one of " + java.util.Arrays.toString(io.footfall.api.result.ResultType.values()));

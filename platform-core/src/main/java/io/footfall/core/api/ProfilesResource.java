@@ -1,8 +1,5 @@
 package io.footfall.core.api;
 
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.footfall.core.profile.ProfileQueries;
 import io.footfall.core.profile.ProfileView;
 import io.footfall.core.security.Roles;
@@ -16,6 +13,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** Live profiles, profiles as of an instant, and timelines. */
 @Path("/api/v1/profiles")

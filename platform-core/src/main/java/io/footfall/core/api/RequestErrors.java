@@ -107,7 +107,7 @@ public class RequestErrors {
     @ServerExceptionMapper
     public Response notAcceptable(NotAcceptableException e) {
         return Problem.response(Response.Status.NOT_ACCEPTABLE, new Problem("not_acceptable", "Accept",
-                "this endpoint answers application/json (reports also text/csv); ask for one of them"));
+                "this endpoint answers application/json (reports and member exports also text/csv); ask for one of them"));
     }
 
     /** The JSON path of the member at fault: {@code steps[2]}, {@code rules[0].window}. */

@@ -1,8 +1,5 @@
 package io.footfall.collector.http;
 
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.footfall.core.api.Params;
 import io.footfall.core.api.Problem;
 import io.footfall.core.failed.FailedEventStore;
@@ -20,6 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
  * The failed-events store: list what the collectors rejected, re-process an event (as stored, or
@@ -56,8 +56,8 @@ public class FailedEventsResource {
 
     @GET
     public Page list(@QueryParam("status") String status,
-                     @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("after") String after,
-                     @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) @QueryParam("limit") String limit) {
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("after") String after,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) @QueryParam("limit") String limit) {
         FailedEventStore.Status s = status(status);
         int n = Params.limit(limit, 50, 500);
         Long from = Params.position(after, "after");

@@ -22,8 +22,13 @@ final class AppProcess implements AutoCloseable {
     AppProcess(Map<String, String> env, Path log) throws IOException {
         this.env = env;
         this.log = log;
+        this.port = freePort();
+    }
+
+    /** A TCP port nothing listens on now. */
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
+            return s.getLocalPort();
         }
     }
 

@@ -3,7 +3,6 @@ package io.footfall.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -31,14 +30,14 @@ class EmbeddedDefaultIT {
     void runsOnItsOwnPostgresKeepsItsDataAndRefusesASecondInstanceBesideIt() throws Exception {
         Path data = Path.of("target", "it-data", "embedded-" + UUID.randomUUID()).toAbsolutePath();
         Files.createDirectories(data);
-        int pgPort = freePort();
+        int pgPort = AppProcess.freePort();
         Map<String, String> env = environment(data, pgPort);
         String user = "embedded-" + UUID.randomUUID().toString().substring(0, 8);
         try (AppProcess app = new AppProcess(env, AppProcess.logFile("embedded-first.log").toPath())) {
             app.start();
             assertEquals(200, post(app, "/v1/track", "{\"userId\":\"" + user + "\",\"event\":\"Product Viewed\",\"messageId\":\"m-" + user
                     + "\",\"properties\":{\"product_id\":\"p-1\",\"category\":\"Shoes\"}}"));
-            Poll.until(Duration.ofSeconds(30), () -> get(app, "/api/v1/profiles/" + user), r -> r.statusCode() == 200);
+            Poll.until(Duration.ofSeconds(30), () -> ClusterLoad.admin(app, "GET", "/api/v1/profiles/" + user), r -> r.statusCode() == 200);
             assertTrue(Files.isDirectory(data.resolve("postgres")), "the PostgreSQL data lives in FOOTFALL_DATA_DIR");
 
             // a second instance on the same data directory and port
@@ -47,17 +46,17 @@ class EmbeddedDefaultIT {
             Path other = Path.of("target", "it-data", "embedded-" + UUID.randomUUID()).toAbsolutePath();
             AppProcess.assertRefusesToStart(environment(other, pgPort), "embedded-same-port.log", "for the embedded PostgreSQL is in use");
             // on the same data directory with a port of its own
-            AppProcess.assertRefusesToStart(environment(data, freePort()), "embedded-same-dir-other-port.log",
+            AppProcess.assertRefusesToStart(environment(data, AppProcess.freePort()), "embedded-same-dir-other-port.log",
                     "is in use by another Footfall");
 
             int exit = app.stop();
             assertTrue(exit == 0 || exit == 143, "graceful stop, exit " + exit);
         }
         // the embedded PostgreSQL stopped with the app
-        assertTrue(Poll.until(Duration.ofSeconds(30), () -> portFree(pgPort), free -> free), "port " + pgPort + " free after the stop");
+        assertTrue(Poll.until(Duration.ofSeconds(30), () -> FootfallMain.portFree(pgPort), free -> free), "port " + pgPort + " free after the stop");
         try (AppProcess again = new AppProcess(env, AppProcess.logFile("embedded-restart.log").toPath())) {
             again.start();
-            HttpResponse<String> profile = get(again, "/api/v1/profiles/" + user);
+            HttpResponse<String> profile = ClusterLoad.admin(again, "GET", "/api/v1/profiles/" + user);
             assertEquals(200, profile.statusCode(), "the profile outlives a restart: " + profile.body());
             assertTrue(profile.body().contains("\"Product Viewed\":1"), profile.body());
             int exit = again.stop();
@@ -74,42 +73,11 @@ class EmbeddedDefaultIT {
         return env;
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean portFree(int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
     private static int post(AppProcess app, String path, String json) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(app.uri(path))
-                .header("Authorization", basic(WRITE_KEY + ":")).header("Content-Type", "application/json")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static HttpResponse<String> get(AppProcess app, String path) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.uri(path)).header("Authorization", basic("admin:admin-secret")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String basic(String credentials) {
-        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -89,11 +89,12 @@ public class RequestErrors {
     @ServerExceptionMapper
     public Response methodNotAllowed(NotAllowedException e, Request request, UriInfo uri) {
         Response.ResponseBuilder answer = Response.status(Response.Status.METHOD_NOT_ALLOWED).type(MediaType.APPLICATION_JSON);
-        Collection<String> allow = e.getResponse().getAllowedMethods();
-        if (allow != null && !allow.isEmpty()) {
-            answer.allow(new TreeSet<>(allow));
+        Collection<String> given = e.getResponse().getAllowedMethods();
+        TreeSet<String> allow = given == null ? new TreeSet<>() : new TreeSet<>(given);
+        if (!allow.isEmpty()) {
+            answer.allow(allow);
         }
-        String allowed = allow == null || allow.isEmpty() ? "" : "; allowed: " + String.join(", ", new TreeSet<>(allow));
+        String allowed = allow.isEmpty() ? "" : "; allowed: " + String.join(", ", allow);
         return answer.entity(new Problem("method_not_allowed", "method",
                 request.getMethod() + " is not allowed on " + clip(uri.getPath()) + allowed)).build();
     }

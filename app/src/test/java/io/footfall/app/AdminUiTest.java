@@ -340,6 +340,13 @@ class AdminUiTest {
                 document.querySelectorAll('[data-region=profile] table tbody tr').forEach(r => out[r.cells[0].textContent] = Number(r.cells[1].textContent));
                 return out;""");
         assertEquals(Map.of("Products Searched", 1L, "Product Viewed", 1L), counts);
+
+        // before the first event the person had no profile: said so, not shown as an empty profile
+        js("arguments[0].value = arguments[1];", driver().findElement(By.id("p-asof")),
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC).format(t.minusSeconds(60)));
+        driver().findElement(By.id("p-search")).click();
+        browser.await(WAIT, d -> "empty".equals(state("profile")) ? true : null);
+        assertTrue(text("[data-region=profile]").contains("no event of this person had happened yet"), text("[data-region=profile]"));
     }
 
     @Test

@@ -136,6 +136,10 @@ class IdentityTest {
         assertEquals(1, total(admin().queryParam("asOf", t.toString()).get("/api/v1/profiles/{id}", anon)));
         assertEquals(1, total(admin().queryParam("asOf", t.atOffset(java.time.ZoneOffset.ofHours(5)).toString()).get("/api/v1/profiles/{id}", anon)));
         assertEquals(2, total(admin().queryParam("asOf", t.plusNanos(1_000).toString()).get("/api/v1/profiles/{id}", anon)));
+        // a microsecond before the first event the person had no profile yet: a 404 naming asOf, not an empty profile
+        admin().queryParam("asOf", t.minusNanos(1_000).toString()).get("/api/v1/profiles/{id}", anon)
+                .then().statusCode(404).body("error", equalTo("not_found")).body("field", equalTo("asOf"))
+                .body("message", equalTo("profile " + anon + " has no events at or before " + t.minusNanos(1_000)));
     }
 
     @Test

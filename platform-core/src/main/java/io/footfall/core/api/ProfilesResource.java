@@ -10,7 +10,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -39,8 +41,16 @@ public class ProfilesResource {
     @Path("/{id}")
     public ProfileView profile(@PathParam("id") String id, @QueryParam("asOf") String asOf) {
         Instant at = Params.instant(asOf, "asOf");
-        return (at == null ? profiles.live(id) : profiles.asOf(id, at))
-                .orElseThrow(() -> Problem.notFound("profile " + id));
+        if (at == null) {
+            return profiles.live(id).orElseThrow(() -> Problem.notFound("profile " + id));
+        }
+        ProfileView then = profiles.asOf(id, at).orElseThrow(() -> Problem.notFound("profile " + id));
+        if (then.firstSeen() == null) {
+            // the person exists now but had no event yet then: no profile, rather than an empty one that reads as a real one
+            throw new WebApplicationException(Problem.response(Response.Status.NOT_FOUND,
+                    new Problem("not_found", "asOf", "profile " + id + " has no events at or before " + at)));
+        }
+        return then;
     }
 
     @GET

@@ -39,7 +39,9 @@ export function render(main, ctx) {
 
   load(profile, () => api('/api/v1/profiles/' + encodeURIComponent(id), { query: { asOf } }), (p) => renderProfile(p), 'Profile')
     .then((p) => {
-      if (p === undefined && profile.dataset.status === '404') empty(profile, 'No profile with this id.');
+      if (p === undefined && profile.dataset.status === '404') {
+        empty(profile, asOf ? `No profile as of ${when(asOf)}: no event of this person had happened yet (or no profile with this id).` : 'No profile with this id.');
+      }
     });
   loadTimeline(timeline, id);
   load(segments, () => api(`/api/v1/users/${encodeURIComponent(id)}/segments`), (s) => {

@@ -115,7 +115,7 @@ class ReadmeTourTest {
     }
 
     /** The tour's first bash block: the one that starts with step 1. */
-    static String tourBlock(String readme) {
+    private static String tourBlock(String readme) {
         int at = readme.indexOf("## A five-minute tour");
         assertTrue(at >= 0, "README.md has no five-minute tour");
         Matcher m = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL).matcher(readme.substring(at));
@@ -124,7 +124,7 @@ class ReadmeTourTest {
     }
 
     /** The commands of a block, as bash reads them: a newline inside quotes continues the command; comments dropped. */
-    static List<String> commands(String block) {
+    private static List<String> commands(String block) {
         List<String> commands = new ArrayList<>();
         StringBuilder command = new StringBuilder();
         char quote = 0;

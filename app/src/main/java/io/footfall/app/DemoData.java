@@ -1,6 +1,8 @@
 package io.footfall.app;
 
 import io.footfall.core.source.SourceRegistry;
+import io.footfall.core.store.EventLog;
+import io.footfall.core.store.ProcessedPosition;
 import io.footfall.simulator.GroundTruth;
 import io.footfall.simulator.HttpBatchSink;
 import io.footfall.simulator.Simulator;
@@ -22,7 +24,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -40,7 +44,7 @@ public class DemoData {
     @Inject
     DataSource dataSource;
     @Inject
-    io.footfall.core.store.EventLog log;
+    EventLog log;
 
     @ConfigProperty(name = "footfall.demo-data", defaultValue = "false")
     boolean enabled;
@@ -66,7 +70,7 @@ public class DemoData {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && !ready(client, base)) {
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
         }
         SimulatorConfig config = SimulatorConfig.builder().users(users).days(days)
                 .start(Instant.now().truncatedTo(ChronoUnit.DAYS).minus(days, ChronoUnit.DAYS)).build();
@@ -86,19 +90,19 @@ public class DemoData {
      * profiles on one segment; gives up quietly after ten minutes.
      */
     private void awaitProfiles(long started) {
-        org.axonframework.eventhandling.StreamingEventProcessor profiles = log.processor(io.footfall.core.store.EventLog.PROFILES).orElse(null);
-        if (profiles == null || log.segments(io.footfall.core.store.EventLog.PROFILES) != 1) {
+        StreamingEventProcessor profiles = log.processor(EventLog.PROFILES).orElse(null);
+        if (profiles == null || log.segments(EventLog.PROFILES) != 1) {
             return;
         }
         long head = log.head();
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (System.nanoTime() < deadline) {
-            if (!profiles.processingStatus().isEmpty() && io.footfall.core.store.ProcessedPosition.lowest(profiles) >= head) {
+            if (!profiles.processingStatus().isEmpty() && ProcessedPosition.lowest(profiles) >= head) {
                 LOG.infof("demo data folded into profiles %d s after the start of loading: the tour's profiles are ready",
                         Duration.ofNanos(System.nanoTime() - started).toSeconds());
                 return;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
         }
     }
 

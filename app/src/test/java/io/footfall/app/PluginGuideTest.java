@@ -400,13 +400,7 @@ class PluginGuideTest {
 
     /** The first fenced block of the language that contains the marker. */
     private static String block(String markdown, String language, String marker) {
-        Matcher m = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
-        while (m.find()) {
-            if (m.group(1).contains(marker)) {
-                return m.group(1);
-            }
-        }
-        throw new AssertionError("docs/plugin-guide.md has no " + language + " block with " + marker);
+        return MarkdownBlocks.block("docs/plugin-guide.md", markdown, language, marker);
     }
 
     /** An element of the pom's project itself (not of a dependency or plugin). */

@@ -118,9 +118,7 @@ class ReadmeTourTest {
     private static String tourBlock(String readme) {
         int at = readme.indexOf("## A five-minute tour");
         assertTrue(at >= 0, "README.md has no five-minute tour");
-        Matcher m = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL).matcher(readme.substring(at));
-        assertTrue(m.find(), "the tour has no bash block");
-        return m.group(1);
+        return MarkdownBlocks.block("README.md's tour", readme.substring(at), "bash", "# 1.");
     }
 
     /** The commands of a block, as bash reads them: a newline inside quotes continues the command; comments dropped. */

@@ -25,6 +25,11 @@ public record Problem(String error, String field, String message) {
         return new WebApplicationException(response(Response.Status.NOT_FOUND, new Problem("not_found", null, what + " not found")));
     }
 
+    /** A 404 naming the parameter that made it one (such as an instant before anything existed). */
+    public static WebApplicationException notFound(String field, String message) {
+        return new WebApplicationException(response(Response.Status.NOT_FOUND, new Problem("not_found", field, message)));
+    }
+
     /** An answer with this status and problem as its JSON body. */
     public static Response response(Response.Status status, Problem problem) {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(problem).build();

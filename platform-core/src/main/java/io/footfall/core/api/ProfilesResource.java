@@ -10,9 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -47,8 +45,7 @@ public class ProfilesResource {
         ProfileView then = profiles.asOf(id, at).orElseThrow(() -> Problem.notFound("profile " + id));
         if (then.firstSeen() == null) {
             // the person exists now but had no event yet then: no profile, rather than an empty one that reads as a real one
-            throw new WebApplicationException(Problem.response(Response.Status.NOT_FOUND,
-                    new Problem("not_found", "asOf", "profile " + id + " has no events at or before " + at)));
+            throw Problem.notFound("asOf", "profile " + id + " has no events at or before " + at);
         }
         return then;
     }

@@ -383,6 +383,50 @@ class PluginHostTest {
         }
     }
 
+    /**
+     * A cancelled run that stops publishes nothing it wrote before the cancellation, and a run that finishes without
+     * noticing it commits and says so, rather than ending CANCELLED with its model serving.
+     */
+    @Test
+    @Order(17)
+    void aCancelledRunThatStopsLeavesNothingAndOneThatFinishedAnywaySucceeds() throws Exception {
+        String id = "cancel-fixture";
+        Path dir = Path.of("target/plugins").resolve("cancel-" + UUID.randomUUID());
+        try {
+            writeFixture(dir, "io.footfall.plugins.fixtures.CancellableTrainerPlugin");
+            admin().post("/api/v1/plugins/reload").then().statusCode(200).body("started", hasItem(id));
+
+            JsonPath stopped = trainAndCancel(id);
+            assertEquals("CANCELLED", stopped.getString("status"), stopped.prettify());
+            assertEquals("stopped for the cancellation", stopped.getString("message"));
+            assertEquals(Map.of(), stateLike(id, "trained"), "the state written before the cancellation was dropped");
+            admin().get("/api/v1/plugins/{id}/results", id).then().statusCode(200).body("size()", equalTo(0));
+            admin().get("/api/v1/plugins/{id}/models", id).then().statusCode(200).body("size()", equalTo(0));
+
+            admin().contentType("application/json").body(Map.of("on-cancel", "finish")).put("/api/v1/plugins/{id}/config", id)
+                    .then().statusCode(200);
+            JsonPath finished = trainAndCancel(id);
+            assertEquals("SUCCEEDED", finished.getString("status"), finished.prettify());
+            assertEquals("trained both halves (cancelled too late: the run had finished its work)", finished.getString("message"));
+            assertEquals(Map.of("trained", "first half"), stateLike(id, "trained"));
+            admin().get("/api/v1/plugins/{id}/results", id).then().statusCode(200).body("size()", equalTo(1));
+            admin().get("/api/v1/plugins/{id}/models", id).then().statusCode(200).body("size()", equalTo(1));
+        } finally {
+            admin().post("/api/v1/plugins/{id}/disable", id);
+            deleteTree(dir);
+        }
+    }
+
+    /** Starts a run of the fixture, cancels it once it waits for that, and answers the job once it ended. */
+    private static JsonPath trainAndCancel(String id) {
+        String job = admin().post("/api/v1/plugins/{id}/train", id).then().statusCode(202).extract().jsonPath().getString("id");
+        Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}/jobs/{job}", id, job).jsonPath(),
+                j -> io.footfall.plugins.fixtures.CancellableTrainerPlugin.WAITING.equals(j.getString("message")));
+        admin().post("/api/v1/plugins/{id}/jobs/{job}/cancel", id, job).then().statusCode(200);
+        return Poll.until(Duration.ofSeconds(60), () -> admin().get("/api/v1/plugins/{id}/jobs/{job}", id, job).jsonPath(),
+                j -> !j.getString("status").equals("RUNNING"));
+    }
+
     private static String order(String user, Instant at) {
         return IdentityTest.event("{\"type\":\"track\",\"event\":\"Order Completed\",\"userId\":\"" + user
                 + "\",\"properties\":{\"order_id\":\"" + UUID.randomUUID() + "\",\"revenue\":10}}$", at);

@@ -280,7 +280,9 @@ public final class PluginHarness implements AutoCloseable {
      * Runs {@code train} with this cutoff. The history streams, in log order, the fed events the plugin
      * consumes with {@code from ≤ occurredAt < to} (a null bound is open, as in the host). Like the host, it does
      * not clip {@code to} at the cutoff: staying before the cutoff is the plugin's job. Progress reports are kept
-     * in {@link #trainingProgress()}.
+     * in {@link #trainingProgress()}. With {@link #cancelTraining(boolean)} on, a run that returns a report of nothing
+     * (no model, no metrics) stopped for the cancellation: as in the host, what it wrote to state, results and events
+     * is dropped. A run that returns a real report commits.
      *
      * @throws PluginInvocationException when {@code train} throws
      */
@@ -310,7 +312,7 @@ public final class PluginHarness implements AutoCloseable {
             }
         };
         try {
-            return unit(() -> plugin.train(training));
+            return unit(() -> plugin.train(training), r -> !(cancelTraining && r != null && r.model() == null && r.metrics().isEmpty()));
         } catch (Exception e) {
             throw new PluginInvocationException(PluginInvocationException.Phase.TRAIN, "train failed", e);
         }
@@ -629,11 +631,22 @@ public final class PluginHarness implements AutoCloseable {
     }
 
     private <T> T unit(Callable<T> call) throws Exception {
+        return unit(call, value -> true);
+    }
+
+    /** Runs {@code call} as one unit: what it wrote commits if it returns a value {@code keep} accepts. */
+    private <T> T unit(Callable<T> call, java.util.function.Predicate<T> keep) throws Exception {
         state.begin();
         results.begin();
         emitted.begin();
         try {
             T value = call.call();
+            if (!keep.test(value)) {
+                state.rollback();
+                results.rollback();
+                emitted.rollback();
+                return value;
+            }
             state.commit();
             results.commit();
             emitted.commit();

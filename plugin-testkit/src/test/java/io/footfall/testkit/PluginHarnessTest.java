@@ -156,6 +156,29 @@ class PluginHarnessTest {
         }
     }
 
+    /** As in the host: a cancelled run that gives up keeps nothing it wrote, one that finishes anyway commits. */
+    @Test
+    void aCancelledRunThatGivesUpKeepsNothingItWrote() {
+        class GivesUpWhenCancelled extends CountingPlugin {
+            @Override
+            public TrainingReport train(io.footfall.api.plugin.TrainingContext training) {
+                TrainingReport report = super.train(training);
+                return training.cancelled() ? TrainingReport.nothing("cancelled") : report;
+            }
+        }
+        try (PluginHarness h = PluginHarness.of(new GivesUpWhenCancelled()).cancelTraining(true).open()) {
+            h.feed(Fixtures.productViewed("u1", "p-1", "Books", Fixtures.T0));
+            int results = h.results().size();
+            assertEquals("cancelled", h.train().summary());
+            assertEquals(results, h.results().size(), "the report table published before giving up was dropped");
+        }
+        try (PluginHarness h = PluginHarness.of(new CountingPlugin()).cancelTraining(true).open()) {
+            h.feed(Fixtures.productViewed("u1", "p-1", "Books", Fixtures.T0));
+            assertEquals(1.0, h.train().metrics().get("events"), "finished without looking at the cancellation");
+            assertTrue(h.results().reportTable("counts").isPresent(), "a finished run commits");
+        }
+    }
+
     @Test
     void personalDataIsRemovedUnlessAPurposeIsDeclared() {
         class Recorder implements MiningPlugin {

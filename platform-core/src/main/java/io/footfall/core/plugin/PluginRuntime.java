@@ -399,8 +399,21 @@ final class PluginRuntime {
         return errors == null ? List.of() : List.copyOf(errors);
     }
 
-    /** Runs the plugin's training under the guard (no allocation budget beyond the host's training budget). */
-    io.footfall.api.plugin.TrainingReport train(io.footfall.api.plugin.TrainingContext training) throws PluginCallGuard.PluginCallException {
+    /**
+     * What a training run came to: its report, and whether it stopped for a cancellation (so nothing it buffered was
+     * committed).
+     */
+    record Trained(io.footfall.api.plugin.TrainingReport report, boolean cancelled) {
+    }
+
+    /**
+     * Runs the plugin's training under the guard (no allocation budget beyond the host's training budget), then
+     * commits what it buffered, unless it stopped for a cancellation: cancelled, and it returned a report of nothing
+     * (no model, no metrics; {@link io.footfall.api.plugin.TrainingReport#nothing}). Then its buffered state, results
+     * and events are dropped, so a run stopped half way publishes nothing. A run that returns a real report after the
+     * cancellation finished its work before it noticed, and commits as any finished run.
+     */
+    Trained train(io.footfall.api.plugin.TrainingContext training) throws PluginCallGuard.PluginCallException {
         io.footfall.api.plugin.TrainingReport report;
         MiningPlugin instance = plugin;
         if (instance == null) {
@@ -416,9 +429,16 @@ final class PluginRuntime {
             }
             throw e;
         }
+        if (report == null) {
+            report = io.footfall.api.plugin.TrainingReport.nothing("the run returned no report");
+        }
+        if (training.cancelled() && report.model() == null && report.metrics().isEmpty()) {
+            discard(Lane.TRAINING);
+            return new Trained(report, true);
+        }
         // what training wrote commits now, on its own, rather than with the next batch of events
         commitOnItsOwn(Lane.TRAINING);
-        return report;
+        return new Trained(report, false);
     }
 
     /** Whether this instance folds the plugin's events now (holds a segment of its processor). */

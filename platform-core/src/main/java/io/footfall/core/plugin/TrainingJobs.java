@@ -368,8 +368,15 @@ public class TrainingJobs {
         // the plugin's train() runs lowered on its guard's thread; this one commits what it wrote (append lock)
         Thread thread = new Thread(() -> {
             try {
-                TrainingReport report = runtime.train(context);
-                finish(job, job.cancelled ? "CANCELLED" : "SUCCEEDED", 1, report.summary(), json.valueToTree(report));
+                PluginRuntime.Trained run = runtime.train(context);
+                TrainingReport report = run.report();
+                if (run.cancelled()) {
+                    finish(job, "CANCELLED", job.progress, report.summary().isEmpty() ? "cancelled" : report.summary(), json.valueToTree(report));
+                } else {
+                    // a cancellation the run never noticed: it finished, and what it wrote stands
+                    String late = job.cancelled ? " (cancelled too late: the run had finished its work)" : "";
+                    finish(job, "SUCCEEDED", 1, report.summary() + late, json.valueToTree(report));
+                }
             } catch (Exception e) {
                 LOG.warnf("training of plugin %s failed: %s", job.pluginId, e.getMessage());
                 finish(job, "FAILED", job.progress, e.getMessage(), null);

@@ -17,7 +17,13 @@ public interface TrainingContext {
     /** Reports progress in [0, 1] with a short message, shown by the train job API. */
     void progress(double fraction, String message);
 
-    /** True once an operator cancelled the run; stop soon after. */
+    /**
+     * True once an operator cancelled the run; stop soon after by returning {@link TrainingReport#nothing}. The host
+     * then drops what the run wrote through the context and not yet committed (state, results, events: everything but
+     * {@link #exclusively} work and saved model versions), and the job ends CANCELLED. A run that returns a report
+     * with a model or metrics finished its work: the host commits it and the job ends SUCCEEDED, noting that the
+     * cancellation came too late. So check before each step that saves or publishes, not after.
+     */
     boolean cancelled();
 
     /**

@@ -521,11 +521,14 @@ public final class RecommenderPlugin implements MiningPlugin {
         if (ease != null) {
             metadata.put("inverse", ease.inverse().name().toLowerCase(java.util.Locale.ROOT)); // native LAPACK or EJML
         }
+        if (training.cancelled()) {
+            return TrainingReport.nothing("cancelled while publishing"); // the host drops the lists and state above
+        }
         ModelVersion saved = context.models().save(new ModelArtifact(
                 Codec.encode(out -> out.writeUTF(model)), metrics, metadata));
-        context.models().promote(saved.version());
+        ModelVersion serving = context.models().promote(saved.version());
         training.progress(1, "done");
-        return new TrainingReport(saved, metrics, model + " on " + data.userCount() + " users × " + data.itemCount()
+        return new TrainingReport(serving, metrics, model + " on " + data.userCount() + " users × " + data.itemCount()
                 + " items in " + fitMillis + " ms; published " + results.size() + " lists");
     }
 

@@ -33,13 +33,21 @@ class ApiRequestErrorsTest {
                 Arguments.of("/api/v1/profiles/someone/events?before=yesterday", 400, "before"),
                 Arguments.of("/api/v1/profiles/someone/events?limit=1e3", 400, "limit"),
                 Arguments.of("/api/v1/plugins/category-affinity/dead-letters?limit=many", 400, "limit"),
-                Arguments.of("/api/v1/plugins/category-affinity/results?limit=-", 400, "limit"));
+                Arguments.of("/api/v1/plugins/category-affinity/results?limit=-", 400, "limit"),
+                // instants PostgreSQL cannot hold were a 500
+                Arguments.of("/api/v1/profiles/someone?asOf=%2B999999999-12-31T23:59:59Z", 400, "asOf"),
+                Arguments.of("/api/v1/profiles/someone?asOf=-999999999-01-01T00:00:00Z", 400, "asOf"),
+                // a NUL character in a path or query parameter was a 500 from the database
+                Arguments.of("/api/v1/users/%00/churn", 400, "id"),
+                Arguments.of("/api/v1/profiles/a%00b/events", 400, "id"),
+                Arguments.of("/api/v1/segments/rfm:champions/members?after=%00", 400, "after"),
+                Arguments.of("/api/v1/reports/churn?minValue=-5", 400, "minValue"));
     }
 
     @ParameterizedTest
     @MethodSource("parameters")
     void aParameterThatIsNotANumberIsA400NamingIt(String url, int status, String field) {
-        admin().get(url).then().statusCode(status).contentType(startsWith("application/json"))
+        admin().urlEncodingEnabled(false).get(url).then().statusCode(status).contentType(startsWith("application/json"))
                 .body("error", equalTo("invalid_parameter")).body("field", equalTo(field));
     }
 
@@ -84,6 +92,18 @@ class ApiRequestErrorsTest {
                 Arguments.of("POST", "/api/v1/identity/unmerge", "{\"userId\":{\"id\":1},\"anonymousId\":\"a\"}", "invalid_parameter", "userId"),
                 Arguments.of("POST", "/api/v1/reports/funnels", "{\"id\":\"f-bad\",\"steps\":[\"Product Viewed\",{\"x\":1}]}",
                         "invalid_parameter", "steps[1]"),
+                Arguments.of("POST", "/api/v1/accounts", "{\"username\":\"someone\",\"password\":\"long-enough-1\",\"roles\":[null]}",
+                        "invalid_parameter", "roles"),
+                Arguments.of("POST", "/api/v1/accounts", "{\"username\":123,\"password\":\"long-enough-1\",\"roles\":[\"analyst\"]}",
+                        "invalid_parameter", "username"),
+                Arguments.of("POST", "/api/v1/reports/funnels", "{\"id\":\"f-empty\",\"steps\":[]}", "invalid_parameter", "steps"),
+                Arguments.of("POST", "/api/v1/identity/unmerge", "{\"userId\":\"\\u0000\",\"anonymousId\":\"a\"}", "invalid_parameter", "userId"),
+                // a member given twice, or more after the JSON value, is malformed rather than the last value or ignored
+                Arguments.of("POST", "/api/v1/accounts", "{\"username\":\"xx11\",\"password\":\"long-enough-1\",\"roles\":[\"analyst\"],"
+                        + "\"username\":\"xx12\"}", "malformed_json", "username"),
+                Arguments.of("POST", "/api/v1/sources", "{\"name\":\"a\"} garbage", "malformed_json", "body"),
+                // a NUL character in a body's string cannot be stored (was a 500 from the database)
+                Arguments.of("POST", "/api/v1/sources", "{\"name\":\"a\\u0000b\"}", "invalid_parameter", "body"),
                 // an unknown member (a typo) is refused, not dropped
                 Arguments.of("PUT", "/api/v1/plugins/category-affinity/schedule", "{\"evry\":\"P1D\"}", "invalid_parameter", "evry"),
                 Arguments.of("POST", "/api/v1/sources", "{\"name\":\"shop\",\"writeKey\":\"mine\"}", "invalid_parameter", "writeKey"));

@@ -45,6 +45,17 @@ class BadInputTest {
                         """, "properties.products[0].price"),
                 Arguments.of("timestamp far in the future", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"timestamp\":\""
                         + Instant.now().plus(400, ChronoUnit.DAYS) + "\"}", "timestamp"),
+                Arguments.of("timestamp far in the past (stalled every projection once)", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\","
+                        + "\"timestamp\":\"-999999999-01-01T00:00:00Z\"}", "timestamp"),
+                Arguments.of("timestamp before 1970", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"timestamp\":\"1969-12-31T23:59:59Z\"}", "timestamp"),
+                Arguments.of("sentAt out of range", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"sentAt\":\"-999999999-01-01T00:00:00Z\"}", "sentAt"),
+                Arguments.of("sentAt that corrects the time to before 1970", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\","
+                        + "\"timestamp\":\"2026-01-01T00:00:00Z\",\"sentAt\":\"9999-01-01T00:00:00Z\"}", "sentAt"),
+                Arguments.of("NUL in a trait (stalled the profiles once)", "{\"type\":\"identify\",\"userId\":\"u1\",\"traits\":{\"email\":\"x\\u0000@y\"}}", "traits.email"),
+                Arguments.of("NUL in a nested property", track("\"properties\":{\"a\":{\"b\":[\"x\\u0000\"]}}"), "properties.a.b"),
+                Arguments.of("NUL in a property name", track("\"properties\":{\"a\\u0000\":1}"), "properties.a\\u0000"),
+                Arguments.of("NUL in the context", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"context\":{\"campaign\":{\"name\":\"x\\u0000\"}}}",
+                        "context.campaign.name"),
                 Arguments.of("timestamp not a date", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"timestamp\":\"yesterday\"}", "timestamp"),
                 Arguments.of("properties not an object", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"properties\":[1,2]}", "properties"),
                 Arguments.of("deeply nested properties", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"properties\":" + deep + "}", "properties"),

@@ -132,7 +132,7 @@ public class ReportsResource {
         if (body.name() != null && body.name().length() > 200) {
             throw Problem.badRequest("name", "a name has at most 200 characters");
         }
-        if (body.steps() == null || body.steps().stream().anyMatch(s -> s == null || s.contains(","))) {
+        if (body.steps() == null || body.steps().isEmpty() || body.steps().stream().anyMatch(s -> s == null || s.contains(","))) {
             throw Problem.badRequest("steps", "steps must be 2 to 10 event names without commas");
         }
         List<String> steps = ReportParams.steps(String.join(",", body.steps()));
@@ -196,6 +196,9 @@ public class ReportsResource {
         ReportParams.range(from, to, ReportParams.today());
         int n = ReportParams.integer(limit, "limit", 50, 1, MAX_LIMIT);
         Double min = ReportParams.number(minValue, "minValue");
+        if (min != null && min < 0) {
+            throw Problem.badRequest("minValue", "minValue must be a number >= 0 (customer value: revenue of the last 90 days)");
+        }
         Reports.Churn report = queries.churn(n, min, segment(segment));
         return answer("churn", f, report, Function.identity(), Reports.Churn::csv);
     }

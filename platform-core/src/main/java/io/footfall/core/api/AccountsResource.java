@@ -35,13 +35,17 @@ public class AccountsResource {
 
     @POST
     public Response create(NewAccount request) {
-        if (request == null || request.username() == null || !request.username().matches("[A-Za-z0-9._@-]{3,100}")) {
+        if (request == null) {
+            throw Problem.badRequest("body", "the body must be a JSON object with username, password and roles");
+        }
+        if (request.username() == null || !request.username().matches("[A-Za-z0-9._@-]{3,100}")) {
             throw Problem.badRequest("username", "username must be 3 to 100 letters, digits or . _ @ -");
         }
         if (request.password() == null || request.password().length() < 10 || request.password().length() > 200) {
             throw Problem.badRequest("password", "password must be 10 to 200 characters");
         }
-        if (request.roles() == null || request.roles().isEmpty() || !Accounts.ROLES.containsAll(request.roles())) {
+        if (request.roles() == null || request.roles().isEmpty() || request.roles().contains(null)
+                || !Accounts.ROLES.containsAll(request.roles())) {
             throw Problem.badRequest("roles", "roles must be a non-empty subset of " + Accounts.ROLES);
         }
         if (!accounts.createIfAbsent(request.username(), request.password(), request.roles())) {

@@ -47,9 +47,21 @@ public class IdentityResource {
         if (request.anonymousId() == null || request.anonymousId().isBlank()) {
             throw Problem.badRequest("anonymousId", "anonymousId is required");
         }
+        id(request.userId(), "userId");
+        id(request.anonymousId(), "anonymousId");
         IdentityUnlinked event = new IdentityUnlinked(request.userId(), request.anonymousId(), Instant.now(),
                 identity.getPrincipal().getName());
         log.appendNow(List.of(GenericEventMessage.asEventMessage(event)));
         return Response.accepted(Map.of("status", "accepted", "userId", request.userId(), "anonymousId", request.anonymousId())).build();
+    }
+
+    /** An id as the tracking API accepts it: at most 255 characters, no control characters. */
+    private static void id(String value, String field) {
+        if (value.length() > 255) {
+            throw Problem.badRequest(field, field + " has more than 255 characters");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw Problem.badRequest(field, field + " contains a control character");
+        }
     }
 }

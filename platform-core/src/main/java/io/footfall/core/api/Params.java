@@ -14,20 +14,33 @@ public final class Params {
     private Params() {
     }
 
-    /** An instant (ISO-8601 with offset or {@code Z}), null when absent; a 400 naming {@code name} otherwise. */
+    /** The earliest instant a parameter may name (PostgreSQL and the read models hold years 1 to 9999). */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    /** The latest instant a parameter may name. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    /**
+     * An instant (ISO-8601 with offset or {@code Z}) in the years 1 to 9999, null when absent; a 400 naming
+     * {@code name} otherwise.
+     */
     public static Instant instant(String value, String name) {
         if (value == null || value.isBlank()) {
             return null;
         }
+        Instant at;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            at = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                return Instant.parse(value);
+                at = Instant.parse(value);
             } catch (DateTimeParseException e2) {
                 throw Problem.badRequest(name, name + " must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z");
             }
         }
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            throw Problem.badRequest(name, name + " must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+        }
+        return at;
     }
 
     /**

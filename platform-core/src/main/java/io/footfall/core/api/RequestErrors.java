@@ -52,6 +52,16 @@ public class RequestErrors {
     }
 
     static Response badJson(JsonProcessingException e) {
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (original.startsWith("Duplicate field '") && original.indexOf('\'', 17) > 17) {
+            String field = clip(original.substring(17, original.indexOf('\'', 17)));
+            return Problem.response(Response.Status.BAD_REQUEST, new Problem("malformed_json", field,
+                    field + " is given more than once"));
+        }
+        if (original.startsWith("Trailing token")) {
+            return Problem.response(Response.Status.BAD_REQUEST, new Problem("malformed_json", "body",
+                    "the body holds more after its JSON value; send one JSON value"));
+        }
         if (e instanceof UnrecognizedPropertyException u) {
             String field = path(u);
             return Problem.response(Response.Status.BAD_REQUEST, new Problem("invalid_parameter", field,

@@ -62,7 +62,17 @@ public final class Fields {
         return value;
     }
 
-    /** An ISO-8601 instant with offset; null when absent. */
+    /**
+     * The earliest client time accepted: the Unix epoch. Earlier times are no storefront's; a client whose clock was
+     * reset to the epoch still sends times after it, which the clock-skew correction (sentAt) moves to the right day.
+     */
+    public static final Instant EARLIEST = Instant.EPOCH;
+    /** The latest client time that parses; later than a day ahead is refused after the skew correction anyway. */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    /** How a violation for a NUL character ends (so a nested one can be given its whole path). */
+    static final String NUL_MESSAGE = "contains a NUL character (\\u0000), which cannot be stored";
+
+    /** An ISO-8601 instant with offset, from {@link #EARLIEST} to {@link #LATEST}; null when absent. */
     public static Instant instant(JsonNode node, String field) throws SegmentViolation {
         if (node == null || node.isNull()) {
             return null;
@@ -70,11 +80,26 @@ public final class Fields {
         if (!node.isTextual()) {
             throw SegmentViolation.schema(field, field + " must be an ISO-8601 date-time string");
         }
+        Instant at;
         try {
-            return IsoTimestamps.parse(node.textValue());
+            at = IsoTimestamps.parse(node.textValue());
         } catch (DateTimeParseException e) {
             throw SegmentViolation.schema(field, field + " is not an ISO-8601 date-time: " + abbreviate(node.textValue()));
         }
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            throw SegmentViolation.schema(field, field + " must be between " + EARLIEST + " and 9999-12-31T23:59:59Z");
+        }
+        return at;
+    }
+
+    /** The violation for a NUL character in the value at {@code path}. */
+    static SegmentViolation nul(String path) {
+        return SegmentViolation.schema(path, path + " " + NUL_MESSAGE);
+    }
+
+    /** The key as it may be shown in a field path: NUL characters written as {@code \u0000}. */
+    static String printable(String key) {
+        return key.replace("\0", "\\u0000");
     }
 
     /** A non-negative decimal (number or numeric string); null when absent. */
@@ -140,10 +165,47 @@ public final class Fields {
     }
 
     /** Fails when a container nests deeper than {@code max}. */
+    /** Fails when the tree nests deeper than {@code max} levels, or holds a NUL character in a name or text. */
     static void depth(JsonNode node, String field, int max) throws SegmentViolation {
         if (depthOf(node, 0, max) > max) {
             throw SegmentViolation.schema(field, field + " nests deeper than " + max + " levels");
         }
+        String nul = nulPath(node, field);
+        if (nul != null) {
+            throw nul(nul);
+        }
+    }
+
+    /** The path of the first name or text holding a NUL character, null when none does. */
+    private static String nulPath(JsonNode node, String path) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0 ? path : null;
+        }
+        if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var entry = fields.next();
+                String child = path + "." + printable(entry.getKey());
+                if (entry.getKey().indexOf('\0') >= 0) {
+                    return child;
+                }
+                String found = nulPath(entry.getValue(), child);
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = nulPath(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     private static int depthOf(JsonNode node, int level, int max) {

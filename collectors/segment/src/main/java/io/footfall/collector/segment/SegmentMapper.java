@@ -102,6 +102,11 @@ public final class SegmentMapper {
             throw SegmentViolation.schema(timestamp != null ? "timestamp" : "originalTimestamp",
                     "the event time is more than " + MAX_FUTURE.toHours() + " hours in the future");
         }
+        if (occurredAt.isBefore(Fields.EARLIEST)) {
+            // the client time was in range, so the clock-skew correction moved it there
+            throw SegmentViolation.schema(msg.hasNonNull("sentAt") ? "sentAt" : "batch.sentAt", "the event time corrected for "
+                    + "the client's clock (timestamp + receivedAt − sentAt) is before " + Fields.EARLIEST);
+        }
 
         JsonNode properties = Fields.object(msg.get("properties"), "properties");
         // converted where their depth is checked (the same check, in the same order, without a second walk)
@@ -276,6 +281,9 @@ public final class SegmentMapper {
                 return list;
             }
             case STRING:
+                if (field != null && node.textValue().indexOf('\0') >= 0) {
+                    throw Fields.nul(field);
+                }
                 return node.textValue();
             case BOOLEAN:
                 return node.booleanValue();
@@ -303,7 +311,17 @@ public final class SegmentMapper {
         var fields = node.fields();
         while (fields.hasNext()) {
             var entry = fields.next();
-            map.put(entry.getKey(), value(entry.getValue(), level + 1, field));
+            try {
+                if (field != null && entry.getKey().indexOf('\0') >= 0) {
+                    throw Fields.nul(field);
+                }
+                map.put(entry.getKey(), value(entry.getValue(), level + 1, field));
+            } catch (SegmentViolation v) {
+                // the path to a NUL, built on the way out (a rare failure; the common path builds nothing)
+                throw v.reason() == ViolationReason.SCHEMA_VIOLATION && v.field().startsWith(field) && v.getMessage().endsWith(Fields.NUL_MESSAGE)
+                        ? Fields.nul(field + "." + Fields.printable(entry.getKey()) + v.field().substring(field.length()))
+                        : v;
+            }
         }
         return map;
     }

@@ -494,7 +494,10 @@ final class Rules {
             // references to rule segments must name one of this document
             for (Map.Entry<String, Set<String>> e : references.entrySet()) {
                 for (String ref : e.getValue()) {
-                    if (!ids.contains(ref) && !known.contains(ref) && !ref.startsWith("cluster:")) {
+                    if (ref.startsWith("cluster:") && !ref.matches("cluster:(0|[1-9][0-9]{0,2})")) {
+                        errors.add(new Error(pointers.get(e.getKey()) + "/when", "refers to \"" + ref
+                                + "\": a cluster is cluster:<n>, n a whole number (0, 1, 2, …)"));
+                    } else if (!ids.contains(ref) && !known.contains(ref) && !ref.startsWith("cluster:")) {
                         errors.add(new Error(pointers.get(e.getKey()) + "/when", "refers to unknown segment \"" + ref + "\""));
                     }
                 }

@@ -59,6 +59,11 @@ class RulesTest {
                 {"segments": [{"id": "d", "when": {"segment": "e"}}, {"id": "e", "when": {"not": {"segment": "d"}}}]}""", Set.of()));
         assertTrue(cycle.errors().get(0).message().contains("refers to itself"), cycle.errors().toString());
 
+        Rules.InvalidRulesException cluster = assertThrows(Rules.InvalidRulesException.class, () -> Rules.parse("""
+                {"segments": [{"id": "c", "when": {"segment": "cluster:abc"}}, {"id": "d", "when": {"segment": "cluster:12"}}]}""", Set.of()));
+        assertEquals(List.of("/segments/0/when"), cluster.errors().stream().map(Rules.Error::pointer).toList(), cluster.errors().toString());
+        assertTrue(cluster.errors().get(0).message().contains("cluster:<n>"), cluster.errors().toString());
+
         Rules.InvalidRulesException syntax = assertThrows(Rules.InvalidRulesException.class, () -> Rules.parse("{\"segments\": [", Set.of()));
         assertEquals("", syntax.errors().get(0).pointer());
         assertEquals(5, Rules.parse(EXAMPLE, Set.of("rfm:champions")).segments().size());

@@ -122,7 +122,7 @@ public class ProjectionsResource {
             // the other segments are held elsewhere (ADR 0021): theirs from the token store
             position = Math.min(position, io.footfall.core.store.TokenPositions.read(dataSource, log.serializer(), name).position());
         }
-        boolean replaying = segments.values().stream().anyMatch(EventTrackerStatus::isReplaying);
+        boolean replaying = segments.values().stream().anyMatch(s -> io.footfall.core.store.TokenPositions.replaying(s.getTrackingToken()));
         boolean error = segments.values().stream().anyMatch(EventTrackerStatus::isErrorState);
         return new Status(name, p.isRunning(), replaying, position, head, Math.max(0, head - position), error, log.segments(name));
     }

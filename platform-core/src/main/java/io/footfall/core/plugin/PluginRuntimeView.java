@@ -88,9 +88,10 @@ public final class PluginRuntimeView {
         return runtime.folding();
     }
 
-    /** Whether the processor is replaying. */
+    /** Whether the processor is replaying: a segment has not reached where the log stood when the replay began. */
     public boolean replaying() {
         var processor = runtime.processor();
-        return processor != null && processor.processingStatus().values().stream().anyMatch(s -> s.isReplaying());
+        return processor != null && processor.processingStatus().values().stream()
+                .anyMatch(s -> io.footfall.core.store.TokenPositions.replaying(s.getTrackingToken()));
     }
 }

@@ -37,6 +37,19 @@ public final class TokenPositions {
     public record Stored(long position, boolean claimed, boolean replaying, int segments) {
     }
 
+    /**
+     * Whether a token is still replaying: a {@link ReplayToken} that has not reached the position the reset was asked
+     * at. Axon keeps the replay token until an event beyond that position arrives, so on an idle log a finished replay
+     * would show as replaying until the next event.
+     */
+    public static boolean replaying(TrackingToken token) {
+        if (!(token instanceof ReplayToken replay)) {
+            return false;
+        }
+        TrackingToken current = replay.getCurrentToken();
+        return current == null || replay.getTokenAtReset() == null || !current.covers(replay.getTokenAtReset());
+    }
+
     /** Reads a processor's stored tokens. */
     public static Stored read(DataSource dataSource, Serializer serializer, String processor) {
         long position = Long.MAX_VALUE;
@@ -54,7 +67,7 @@ public final class TokenPositions {
                     TrackingToken token = bytes == null ? null
                             : serializer.deserialize(new SimpleSerializedObject<>(bytes, byte[].class, rs.getString(2), null));
                     position = Math.min(position, ProcessedPosition.of(token));
-                    replaying |= token instanceof ReplayToken;
+                    replaying |= replaying(token);
                     claimed &= liveOwner(rs.getString(4), rs.getString(3), now) != null;
                 }
             }

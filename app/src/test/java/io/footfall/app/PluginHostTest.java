@@ -312,10 +312,7 @@ class PluginHostTest {
     @Order(15)
     void trainingWorkDoneExclusivelyAndTheBatchesFoldedMeanwhileLoseNothing() throws Exception {
         String id = "exclusive-fixture";
-        Path dir = Path.of("target/plugins").resolve("exclusive-" + UUID.randomUUID());
-        try {
-            writeFixture(dir, "io.footfall.plugins.fixtures.ExclusiveCounterPlugin");
-            admin().post("/api/v1/plugins/reload").then().statusCode(200).body("started", hasItem(id));
+        withFixture(id, "io.footfall.plugins.fixtures.ExclusiveCounterPlugin", () -> {
             sendEvents(5);
             String job = admin().post("/api/v1/plugins/{id}/train", id).then().statusCode(202).extract().jsonPath().getString("id");
             // events keep arriving while it trains
@@ -332,10 +329,7 @@ class PluginHostTest {
             assertTrue(steps >= io.footfall.plugins.fixtures.ExclusiveCounterPlugin.STEPS, "steps " + steps);
             assertEquals(events + io.footfall.plugins.fixtures.ExclusiveCounterPlugin.STEP * steps, counter(id, "n"),
                     "batches folded during training: " + during + ", training steps: " + steps);
-        } finally {
-            admin().post("/api/v1/plugins/{id}/disable", id);
-            deleteTree(dir);
-        }
+        });
     }
 
     /**
@@ -348,10 +342,7 @@ class PluginHostTest {
     @Order(16)
     void timersFireOnceWhenTheLogsEventTimePassesThemEvenInBatchesThePluginDoesNotConsume() throws Exception {
         String id = "reminder-fixture";
-        Path dir = Path.of("target/plugins").resolve("reminder-" + UUID.randomUUID());
-        try {
-            writeFixture(dir, "io.footfall.plugins.fixtures.ReminderPlugin");
-            admin().post("/api/v1/plugins/reload").then().statusCode(200).body("started", hasItem(id));
+        withFixture(id, "io.footfall.plugins.fixtures.ReminderPlugin", () -> {
             String ann = "rem-a-" + UUID.randomUUID();
             String cid = "rem-c-" + UUID.randomUUID();
             // the log's event time is every test's: due a few seconds after where it stands (the fixture folded the log
@@ -377,10 +368,7 @@ class PluginHostTest {
                     "the timer fired once, with the log's time that passed it, and left no keys");
             assertEquals(Map.of("fired/" + cid + "/" + cidDue.toEpochMilli(), Long.toString(later.toEpochMilli())), stateOf(id, cid),
                     "fired once, at the time it was last set to");
-        } finally {
-            admin().post("/api/v1/plugins/{id}/disable", id);
-            deleteTree(dir);
-        }
+        });
     }
 
     /**
@@ -391,10 +379,7 @@ class PluginHostTest {
     @Order(17)
     void aCancelledRunThatStopsLeavesNothingAndOneThatFinishedAnywaySucceeds() throws Exception {
         String id = "cancel-fixture";
-        Path dir = Path.of("target/plugins").resolve("cancel-" + UUID.randomUUID());
-        try {
-            writeFixture(dir, "io.footfall.plugins.fixtures.CancellableTrainerPlugin");
-            admin().post("/api/v1/plugins/reload").then().statusCode(200).body("started", hasItem(id));
+        withFixture(id, "io.footfall.plugins.fixtures.CancellableTrainerPlugin", () -> {
 
             JsonPath stopped = trainAndCancel(id);
             assertEquals("CANCELLED", stopped.getString("status"), stopped.prettify());
@@ -411,6 +396,24 @@ class PluginHostTest {
             assertEquals(Map.of("trained", "first half"), stateLike(id, "trained"));
             admin().get("/api/v1/plugins/{id}/results", id).then().statusCode(200).body("size()", equalTo(1));
             admin().get("/api/v1/plugins/{id}/models", id).then().statusCode(200).body("size()", equalTo(1));
+        });
+    }
+
+    /** A test's body, run with a fixture plugin installed. */
+    private interface FixtureBody {
+        void run() throws Exception;
+    }
+
+    /**
+     * Installs the fixture plugin {@code pluginClass} (id {@code id}) from the fixtures jar in a directory of its own,
+     * runs {@code body}, then disables the plugin and removes its directory.
+     */
+    private static void withFixture(String id, String pluginClass, FixtureBody body) throws Exception {
+        Path dir = Path.of("target/plugins").resolve(id + "-" + UUID.randomUUID());
+        try {
+            writeFixture(dir, pluginClass);
+            admin().post("/api/v1/plugins/reload").then().statusCode(200).body("started", hasItem(id));
+            body.run();
         } finally {
             admin().post("/api/v1/plugins/{id}/disable", id);
             deleteTree(dir);

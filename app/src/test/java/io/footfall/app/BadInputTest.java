@@ -85,6 +85,20 @@ class BadInputTest {
         tracking().body(event).post(endpoint).then().statusCode(400).body("errors[0].field", equalTo(field));
     }
 
+    /** A browser's single call carries the write key in its body; the failed-events store keeps the body without it. */
+    @org.junit.jupiter.api.Test
+    void aWriteKeyInTheBodyIsNotKeptWithTheFailedEvent() {
+        String user = "wk-" + UUID.randomUUID();
+        RestAssured.given().contentType("text/plain").body("{\"writeKey\":\"" + Api.WRITE_KEY + "\",\"event\":\"Product Added\",\"anonymousId\":\""
+                + user + "\",\"properties\":{\"quantity\":-1}}").post("/v1/t").then().statusCode(400);
+        // a body that is not JSON is kept as text when the key also came as Basic user
+        tracking().contentType("text/plain").body("{\"writeKey\" : \"" + Api.WRITE_KEY + "\",\"event\":\"" + user + "\"")
+                .post("/v1/t").then().statusCode(400).body("errors[0].reason", equalTo("MALFORMED"));
+        assertEquals(2, Db.count(ds, "SELECT count(*) FROM failed_event WHERE raw LIKE ?", "%" + user + "%"));
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM failed_event WHERE raw LIKE ? AND raw LIKE ?", "%" + user + "%",
+                "%" + Api.WRITE_KEY + "%"), "the write key is not kept");
+    }
+
     @org.junit.jupiter.api.Test
     void malformedJsonIs400AndKeptRaw() {
         long failedBefore = Db.count(ds, "SELECT count(*) FROM failed_event WHERE reason = 'MALFORMED'");

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -61,22 +62,35 @@ class ErasureTest {
         String phone = "+44 7700 9" + token.replaceAll("[^0-9]", "7").substring(0, 5);
         String ip = "198.51.100." + (100 + Math.abs(token.hashCode() % 150));
         String address = "1 Planted Street " + token;
+        String mobile = "+44 7700 8" + token.replaceAll("[^0-9]", "3").substring(0, 5);
+        String shipping = "2 Shipping Lane " + token;
 
         String identify = """
                 {"type":"identify","userId":"%s","anonymousId":"%s","traits":{"email":"%s","name":"%s","phone":"%s","address":"%s","plan":"gold"},
                  "context":{"ip":"%s"}}""".formatted(user, anon, email, name, phone, address, ip);
         String view = """
                 {"type":"track","event":"Product Viewed","userId":"%s","properties":{"product_id":"p1"},"context":{"ip":"%s"}}""".formatted(user, ip);
+        // personal keys spelt another way, and in properties
+        String order = """
+                {"type":"track","event":"Order Completed","userId":"%s","traits":{"Mobile_Phone":"%s"},
+                 "properties":{"order_id":"o-%s","revenue":5,"shipping_address":"%s"}}""".formatted(user, mobile, token, shipping);
         String invalid = """
                 {"type":"identify","userId":"%s","traits":{"email":"%s"},"timestamp":"not a date"}""".formatted(user, email);
-        tracking().body("{\"batch\":[" + identify + "," + view + "," + invalid + "]}").post("/v1/batch")
-                .then().statusCode(200).body("stored", equalTo(2)).body("failed", equalTo(1));
-        Api.awaitProfile(user, 2).then().body("traits.email", equalTo(email));
+        tracking().body("{\"batch\":[" + identify + "," + view + "," + order + "," + invalid + "]}").post("/v1/batch")
+                .then().statusCode(200).body("stored", equalTo(3)).body("failed", equalTo(1));
+        Api.awaitProfile(user, 3).then().body("traits.email", equalTo(email));
+        // a body that is not JSON cannot be attributed to anyone, yet it names the person
+        tracking().body("{\"type\":\"identify\",\"userId\":\"" + user + "\",\"traits\":{\"phone\":\"" + phone + "\"}")
+                .post("/v1/identify").then().statusCode(400).body("errors[0].reason", equalTo("MALFORMED"));
+        // what a plugin published about the person
+        Poll.until(Duration.ofSeconds(60), () -> Db.count(ds, "SELECT count(*) FROM plugin_result WHERE user_id = ?", user), n -> n > 0);
 
-        List<String> planted = List.of(email, name, phone, ip, address);
+        List<String> planted = List.of(email, name, phone, ip, address, mobile, shipping);
         assertFalse(placesHolding(email).isEmpty(), "the scan finds the email before erasure (profile, failed events)");
-        assertTrue(placesHolding(email).stream().noneMatch(p -> p.startsWith("domainevententry")),
-                "the log never holds personal data in clear: " + placesHolding(email));
+        for (String value : List.of(email, mobile, shipping)) {
+            assertTrue(placesHolding(value).stream().noneMatch(p -> p.startsWith("domainevententry")),
+                    "the log never holds personal data in clear: " + value + " in " + placesHolding(value));
+        }
 
         admin().delete("/api/v1/customers/{id}", user).then().statusCode(200).body("keysDestroyed", equalTo(1));
 
@@ -91,10 +105,18 @@ class ErasureTest {
             org.junit.jupiter.api.Assertions.assertFalse(log.contains(value), "the application log never shows " + value);
         }
 
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM plugin_result WHERE user_id IN (?, ?)", user, anon), "plugin results purged");
+
         // later events of the erased identifiers are not projected again
         tracking().body(view).post("/v1/track").then().statusCode(200);
         Api.awaitProjectionsCaughtUp();
         assertEquals(0, Db.count(ds, "SELECT count(*) FROM profile WHERE user_id = ?", user));
+        // nor folded again by a plugin replaying the log
+        admin().post("/api/v1/plugins/{id}/replay", "category-affinity").then().statusCode(202);
+        Poll.until(Duration.ofSeconds(120), () -> admin().get("/api/v1/plugins/{id}", "category-affinity").jsonPath(),
+                p -> p.getLong("lag") == 0 && !p.getBoolean("replaying"));
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM plugin_result WHERE user_id IN (?, ?)", user, anon),
+                "a replay publishes nothing about the erased person");
     }
 
     private static String readLog() {

@@ -99,9 +99,19 @@ class SignInTest {
                 .body(account).post("/api/v1/accounts").then().statusCode(403).body("error", equalTo("csrf"));
         s.request().header("X-CSRF-Token", s.csrf()).contentType("application/json").body(account)
                 .post("/api/v1/accounts").then().statusCode(201);
+        // an Authorization header added to a cookie-borne write does not stand in for the token
+        s.request().header("Authorization", "Bearer junk").contentType("application/json").body(account)
+                .post("/api/v1/accounts").then().statusCode(403).body("error", equalTo("csrf"));
         // API clients (HTTP Basic) carry no cookie and need no token
         admin().contentType("application/json").body(Map.of("username", "csrf-" + UUID.randomUUID().toString().substring(0, 8),
                 "password", "a-long-password", "roles", List.of("analyst"))).post("/api/v1/accounts").then().statusCode(201);
+        // unless a browser sends them from another site (cached Basic credentials travel like a cookie)
+        admin().header("Origin", "https://evil.example").contentType("application/x-www-form-urlencoded").formParam("a", "b")
+                .post("/api/v1/plugins/{id}/enable", "basket-rules").then().statusCode(403).body("error", equalTo("csrf")).body("field", equalTo("Origin"));
+        admin().header("Origin", "null").post("/api/v1/plugins/{id}/enable", "basket-rules").then().statusCode(403);
+        // from its own origin it is a write like any other
+        admin().header("Origin", RestAssured.baseURI + ":" + RestAssured.port).post("/api/v1/plugins/{id}/enable", "basket-rules")
+                .then().statusCode(200);
     }
 
     @Test

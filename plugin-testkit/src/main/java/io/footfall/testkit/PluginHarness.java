@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  *       and delivers them in {@link EventBatch}es of at most {@link #batchSize(int)} events (each feed call
  *       batches on its own; empty batches are never delivered);</li>
  *   <li>unless the descriptor declares a personal-data purpose, personal traits
- *       ({@link BehaviorEvent#PERSONAL_TRAITS}) and the full IP are removed from what the plugin receives;</li>
+ *       and properties ({@link BehaviorEvent#isPersonalKey}) and the full IP are removed from what the plugin receives;</li>
  *   <li>timers the plugin set ({@link io.footfall.api.plugin.PluginContext#timers()}) are delivered to
  *       {@code onTimers} in the unit of the batch whose event time reached them, after its events, and at the end
  *       of a feed call whose last events the plugin does not consume; they are kept in the state store, as the host
@@ -600,13 +600,16 @@ public final class PluginHarness implements AutoCloseable {
         if (!descriptor.personalDataPurposes().isEmpty()) {
             return e;
         }
-        boolean personalTraits = e.traits().keySet().stream().anyMatch(BehaviorEvent.PERSONAL_TRAITS::contains);
-        if (!personalTraits && e.context().ip() == null) {
+        boolean personal = e.traits().keySet().stream().anyMatch(BehaviorEvent::isPersonalKey)
+                || e.properties().keySet().stream().anyMatch(BehaviorEvent::isPersonalKey);
+        if (!personal && e.context().ip() == null) {
             return e;
         }
         Map<String, Object> traits = new LinkedHashMap<>(e.traits());
-        traits.keySet().removeAll(BehaviorEvent.PERSONAL_TRAITS);
-        return e.withTraitsAndContext(traits, e.context().withoutPersonalData());
+        traits.keySet().removeIf(BehaviorEvent::isPersonalKey);
+        Map<String, Object> properties = new LinkedHashMap<>(e.properties());
+        properties.keySet().removeIf(BehaviorEvent::isPersonalKey);
+        return e.withPersonalParts(properties, traits, e.context().withoutPersonalData());
     }
 
     private interface BatchWork {

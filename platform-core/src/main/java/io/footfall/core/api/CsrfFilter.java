@@ -11,11 +11,13 @@ import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Cross-site request forgery protection for browser sessions (double-submit token). A write (any method but GET,
- * HEAD, OPTIONS) that carries a session cookie and no Authorization header must repeat the {@code footfall-csrf}
- * cookie in the {@value #HEADER} header; another site can make the browser send the cookies but cannot read them.
- * Requests authenticated by HTTP Basic, a bearer token or a write key are not cookie-borne and are not checked.
- * The session cookies are also SameSite=Strict: this is the second line.
+ * Cross-site request forgery protection for browser sessions. A write (any method but GET, HEAD, OPTIONS) to the admin
+ * API whose {@code Origin} names another site is refused: browsers send Origin with every cross-site write, and they
+ * attach cached HTTP Basic credentials as they attach cookies. A write that carries a session cookie must also repeat
+ * the {@code footfall-csrf} cookie in the {@value #HEADER} header (double submit), whatever Authorization header it
+ * adds; another site can make the browser send the cookies but cannot read them. Requests without a session cookie
+ * (HTTP Basic or bearer clients, collectors with a write key) need no token. The session cookies are also
+ * SameSite=Strict: this is the third line.
  */
 public class CsrfFilter {
 
@@ -27,11 +29,20 @@ public class CsrfFilter {
 
     @ServerRequestFilter(preMatching = true)
     public Response check(ContainerRequestContext request) {
-        if (SAFE.contains(request.getMethod()) || request.getHeaderString(HttpHeaders.AUTHORIZATION) != null) {
+        if (SAFE.contains(request.getMethod())) {
             return null;
+        }
+        String path = request.getUriInfo().getPath();
+        String origin = request.getHeaderString("Origin");
+        if (path != null && path.startsWith("/api/") && origin != null && !sameHost(origin, request)) {
+            // a browser sends Origin with every cross-site write; Basic credentials it cached are sent as a cookie is
+            return Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON)
+                    .entity(new Problem("csrf", "Origin", "a write to the admin API from another site is refused"))
+                    .build();
         }
         boolean cookieBorne = request.getCookies().keySet().stream()
                 .anyMatch(name -> SESSION_COOKIES.contains(name) || name.startsWith("q_session"));
+        // a request carrying a session cookie is checked whatever Authorization header it adds
         if (!cookieBorne) {
             return null;
         }
@@ -45,5 +56,32 @@ public class CsrfFilter {
                 .entity(new Problem("csrf", HEADER,
                         "a signed-in browser write must repeat the footfall-csrf cookie in the " + HEADER + " header"))
                 .build();
+    }
+
+    /** Whether the Origin names the host (and port) the request was sent to ({@code Host}, or the proxy's forwarded one). */
+    private static boolean sameHost(String origin, ContainerRequestContext request) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(origin.trim());
+        } catch (IllegalArgumentException e) {
+            return false; // "null" (a sandboxed page) or garbage
+        }
+        if (uri.getHost() == null) {
+            return false;
+        }
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        for (String host : new String[] {request.getHeaderString("X-Forwarded-Host"), request.getHeaderString(HttpHeaders.HOST)}) {
+            if (host == null || host.isBlank()) {
+                continue;
+            }
+            String first = host.split(",")[0].trim();
+            int colon = first.lastIndexOf(':');
+            boolean hasPort = colon > 0 && first.indexOf(']') < colon;
+            String name = hasPort ? first.substring(0, colon) : first;
+            if (name.equalsIgnoreCase(uri.getHost()) && (!hasPort || first.substring(colon + 1).equals(Integer.toString(port)))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

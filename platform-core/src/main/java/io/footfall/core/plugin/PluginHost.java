@@ -66,6 +66,8 @@ public class PluginHost implements PluginHostServices {
     @Inject
     EventLogReader reader;
     @Inject
+    io.footfall.core.privacy.ErasedSubjects erasedSubjects;
+    @Inject
     ProfileQueries profiles;
     @Inject
     DeadLetters deadLetters;
@@ -539,6 +541,12 @@ public class PluginHost implements PluginHostServices {
     @Override
     public EventLogReader reader() {
         return reader;
+    }
+
+    @Override
+    public boolean erased(io.footfall.api.event.BehaviorEvent event) {
+        return erasedSubjects.contains(io.footfall.core.profile.Identifiers.user(event.userId()))
+                || erasedSubjects.contains(io.footfall.core.profile.Identifiers.anonymous(event.anonymousId()));
     }
 
     @Override

@@ -13,6 +13,9 @@ import javax.sql.DataSource;
 interface PluginHostServices {
     DataSource dataSource();
 
+    /** Whether the event is about an erased person: plugins never see it, live or on replay. */
+    boolean erased(io.footfall.api.event.BehaviorEvent event);
+
     ObjectMapper json();
 
     Clock clock();

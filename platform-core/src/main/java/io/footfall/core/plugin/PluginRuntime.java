@@ -814,6 +814,9 @@ final class PluginRuntime {
             // on one segment every event of the log passes here; on several, the keyer saw the other segments' events
             fold.watermark = logTime(position, recorded.event(), fold.watermark);
             fold.position = Math.max(fold.position, position);
+            if (host.erased(recorded.event())) {
+                return null; // an erased person's events reach no plugin, now or on a replay
+            }
             BehaviorEvent event = descriptor.personalDataPurposes().isEmpty() ? recorded.event() : host.reader().open(recorded);
             // a plugin never sees the events it derived itself (they cannot loop back into it), and another plugin's
             // derived events only when it names them in consumes (a plugin of "every event" means user behaviour)

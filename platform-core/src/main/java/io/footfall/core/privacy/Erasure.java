@@ -74,6 +74,10 @@ public class Erasure {
             update(c, "DELETE FROM profile_timeline WHERE identifier = ANY (?)", ids);
             update(c, "DELETE FROM identity_link WHERE identifier = ANY (?) OR person_id = ANY (?)", ids);
             update(c, "DELETE FROM failed_event WHERE subject = ANY (?)", ids);
+            // a failed event the collector could not attribute (a body that is not JSON) names the person only in its raw text
+            update(c, "DELETE FROM failed_event WHERE subject IS NULL AND raw LIKE ANY (?)", rawPatterns(identifiers));
+            // what plugins published about the person; they no longer see the person's events, live or on replay
+            update(c, "DELETE FROM plugin_result WHERE user_id = ANY (?)", rawIds(identifiers));
             for (io.footfall.core.store.Projection projection : eventLog.projections()) {
                 projection.erase(c, identifiers);
             }
@@ -95,6 +99,27 @@ public class Erasure {
         } catch (SQLException e) {
             throw new IllegalStateException("erasure failed", e);
         }
+    }
+
+    /** The ids as clients send them: {@code user:alice} and {@code anon:a-1} are {@code alice} and {@code a-1}. */
+    static Object[] rawIds(Set<String> identifiers) {
+        Set<String> raw = new LinkedHashSet<>();
+        for (String identifier : identifiers) {
+            int colon = identifier.indexOf(':');
+            raw.add(colon > 0 && (identifier.startsWith("user:") || identifier.startsWith("anon:")) ? identifier.substring(colon + 1) : identifier);
+        }
+        return raw.toArray();
+    }
+
+    /** LIKE patterns matching raw JSON text that holds one of the ids as a string: {@code %"alice"%}. */
+    static Object[] rawPatterns(Set<String> identifiers) {
+        Object[] raw = rawIds(identifiers);
+        Object[] patterns = new Object[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            String json = new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString((String) raw[i]));
+            patterns[i] = "%\"" + json.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "\"%";
+        }
+        return patterns;
     }
 
     private static int update(Connection c, String sql, Object[] ids) throws SQLException {

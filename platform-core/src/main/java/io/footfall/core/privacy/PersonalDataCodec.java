@@ -32,24 +32,39 @@ public final class PersonalDataCodec {
     public record Split(BehaviorEvent event, byte[] personal) {
     }
 
-    /** Removes the personal data from the event. */
+    /** Removes the personal data from the event: traits and top-level properties under personal keys, and the IP. */
     public Split split(BehaviorEvent event) {
         Map<String, Object> personalTraits = new LinkedHashMap<>();
         Map<String, Object> otherTraits = new LinkedHashMap<>();
-        event.traits().forEach((k, v) -> (BehaviorEvent.PERSONAL_TRAITS.contains(k) ? personalTraits : otherTraits).put(k, v));
+        event.traits().forEach((k, v) -> (BehaviorEvent.isPersonalKey(k) ? personalTraits : otherTraits).put(k, v));
+        Map<String, Object> personalProperties = null;
+        Map<String, Object> otherProperties = event.properties();
+        for (String key : event.properties().keySet()) {
+            if (BehaviorEvent.isPersonalKey(key)) {
+                personalProperties = new LinkedHashMap<>();
+                otherProperties = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> p : event.properties().entrySet()) {
+                    (BehaviorEvent.isPersonalKey(p.getKey()) ? personalProperties : otherProperties).put(p.getKey(), p.getValue());
+                }
+                break;
+            }
+        }
         String ip = event.context().ip();
-        if (personalTraits.isEmpty() && ip == null) {
+        if (personalTraits.isEmpty() && personalProperties == null && ip == null) {
             return new Split(event, null);
         }
         Map<String, Object> personal = new HashMap<>();
         if (!personalTraits.isEmpty()) {
             personal.put("traits", personalTraits);
         }
+        if (personalProperties != null) {
+            personal.put("properties", personalProperties);
+        }
         if (ip != null) {
             personal.put("ip", ip);
         }
         try {
-            return new Split(event.withTraitsAndContext(otherTraits, event.context().withoutPersonalData()),
+            return new Split(event.withPersonalParts(otherProperties, otherTraits, event.context().withoutPersonalData()),
                     json.writeValueAsBytes(personal));
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise personal data", e);
@@ -66,8 +81,13 @@ public final class PersonalDataCodec {
             if (personalTraits instanceof Map<?, ?> m) {
                 traits.putAll((Map<String, Object>) m);
             }
+            Map<String, Object> properties = event.properties();
+            if (data.get("properties") instanceof Map<?, ?> m) {
+                properties = new LinkedHashMap<>(event.properties());
+                properties.putAll((Map<String, Object>) m);
+            }
             Object ip = data.get("ip");
-            return event.withTraitsAndContext(traits, ip == null ? event.context() : event.context().withIp(ip.toString()));
+            return event.withPersonalParts(properties, traits, ip == null ? event.context() : event.context().withIp(ip.toString()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read personal data", e);
         }

@@ -36,7 +36,7 @@ import java.util.Set;
  *                          keys whose value is null are dropped in every nested map, as the log
  *                          stores them (null list elements stay)
  * @param traits            user or group traits ({@code identify}/{@code group}), never null; the
- *                          keys in {@link #PERSONAL_TRAITS} are personal data
+ *                          keys that {@link #isPersonalKey} names are personal data
  * @since 0.1
  */
 public record BehaviorEvent(
@@ -67,6 +67,36 @@ public record BehaviorEvent(
     public static final Set<String> PERSONAL_TRAITS = Set.of(
             "email", "name", "firstName", "lastName", "first_name", "last_name", "phone", "address",
             "birthday", "username", "avatar");
+
+    /** {@link #PERSONAL_TRAITS} and other common personal keys, lower case, without separators. */
+    private static final Set<String> PERSONAL_KEYS = Set.of(
+            "email", "emailaddress", "name", "firstname", "lastname", "fullname", "middlename", "phone", "phonenumber",
+            "mobile", "mobilephone", "mobilenumber", "telephone", "address", "streetaddress", "street", "shippingaddress",
+            "billingaddress", "homeaddress", "birthday", "birthdate", "dateofbirth", "dob", "username", "avatar", "ssn",
+            "ipaddress");
+
+    /**
+     * Whether a trait or property key holds personal data: a key of {@link #PERSONAL_TRAITS} or another common
+     * personal key (mobile, street, shipping address, date of birth, …), in any case and with or without {@code _},
+     * {@code -}, {@code .} or spaces ({@code Email}, {@code phone_number}, {@code full-name}). Values under such keys
+     * are stored sealed with the person's key, are removed from events for plugins that declare no personal-data
+     * purpose, and become unreadable when the person is erased.
+     *
+     * @since 1.11
+     */
+    public static boolean isPersonalKey(String key) {
+        if (key == null) {
+            return false;
+        }
+        StringBuilder normal = new StringBuilder(key.length());
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c != '_' && c != '-' && c != '.' && c != ' ') {
+                normal.append(Character.toLowerCase(c));
+            }
+        }
+        return PERSONAL_KEYS.contains(normal.toString());
+    }
 
     /** Checks the invariants and makes unmodifiable copies of the maps, nested values included. */
     public BehaviorEvent {
@@ -111,6 +141,17 @@ public record BehaviorEvent(
         return new BehaviorEvent(eventId, messageId, kind, name, userId, anonymousId, previousId, groupId,
                 occurredAt, receivedAt, sentAt, originalTimestamp, sourceId, product, order, searchQuery,
                 newContext, properties, newTraits);
+    }
+
+    /**
+     * This event with other properties, traits and context (the personal parts split off or joined again).
+     *
+     * @since 1.11
+     */
+    public BehaviorEvent withPersonalParts(Map<String, Object> newProperties, Map<String, Object> newTraits, EventContext newContext) {
+        return new BehaviorEvent(eventId, messageId, kind, name, userId, anonymousId, previousId, groupId,
+                occurredAt, receivedAt, sentAt, originalTimestamp, sourceId, product, order, searchQuery,
+                newContext, newProperties, newTraits);
     }
 
     private static boolean isBlank(String s) {

@@ -11,7 +11,7 @@ public final class SpiVersion {
     /** Major version: raised on incompatible changes. */
     public static final int MAJOR = 1;
     /** Minor version: raised when API is added compatibly. */
-    public static final int MINOR = 10;
+    public static final int MINOR = 11;
     /** {@code MAJOR.MINOR}. */
     public static final String CURRENT = MAJOR + "." + MINOR;
 

@@ -65,6 +65,19 @@ public class TrackingRequestHandler {
     private final ObjectMapper answers = EventJson.create();
     private final SegmentMapper mapper = new SegmentMapper(EventJson.create());
 
+    /** The write key as a member of a body kept as text (a browser's single call sends it there). */
+    private static final java.util.regex.Pattern WRITE_KEY_MEMBER = java.util.regex.Pattern.compile("\"writeKey\"\\s*:\\s*\"(?:[^\"\\\\]|\\\\.)*\"");
+
+    /** The event as kept in the failed-events store: without the write key a single call may carry. */
+    private static JsonNode withoutWriteKey(JsonNode item) {
+        if (item instanceof com.fasterxml.jackson.databind.node.ObjectNode object && object.has("writeKey")) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = object.deepCopy();
+            copy.remove("writeKey");
+            return copy;
+        }
+        return item;
+    }
+
     /** A request as the resource received it. */
     record Request(byte[] body, String authorization, String contentEncoding, String clientIp, EventKind kind) {
         boolean isBatch() {
@@ -100,7 +113,7 @@ public class TrackingRequestHandler {
                 return done(Response.Status.BAD_REQUEST, ApiError.of("malformed_json", "body", message));
             }
             FailedEvent failed = new FailedEvent(source.get().id(), receivedAt, FailureReason.MALFORMED, "body", message, null,
-                    new String(body, StandardCharsets.UTF_8));
+                    WRITE_KEY_MEMBER.matcher(new String(body, StandardCharsets.UTF_8)).replaceAll("\"writeKey\":\"(removed)\""));
             return submit(List.of(), List.of(failed), List.of(new IngestAnswer.EventError(0, "body", FailureReason.MALFORMED.name(), message)), true);
         }
         if (root == null || !root.isObject()) {
@@ -145,7 +158,8 @@ public class TrackingRequestHandler {
                 }
                 events.add(mapper.map(item, request.kind(), envelope));
             } catch (SegmentViolation v) {
-                failed.add(new FailedEvent(sourceId, receivedAt, FailureReason.valueOf(v.reason().name()), v.field(), v.getMessage(), Identifiers.subjectOf(item, Fields.MAX_ID), item.toString()));
+                failed.add(new FailedEvent(sourceId, receivedAt, FailureReason.valueOf(v.reason().name()), v.field(), v.getMessage(),
+                        Identifiers.subjectOf(item, Fields.MAX_ID), withoutWriteKey(item).toString()));
                 errors.add(new IngestAnswer.EventError(i, v.field(), v.reason().name(), v.getMessage()));
             }
         }

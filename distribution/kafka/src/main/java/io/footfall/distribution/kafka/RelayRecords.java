@@ -144,9 +144,11 @@ public final class RelayRecords {
             v.set("order", json.valueToTree(e.order()));
         }
         putIfSet(v, "searchQuery", e.searchQuery());
-        v.set("properties", json.valueToTree(e.properties()));
+        Map<String, Object> properties = new LinkedHashMap<>(e.properties());
+        properties.keySet().removeIf(BehaviorEvent::isPersonalKey);
+        v.set("properties", json.valueToTree(properties));
         Map<String, Object> traits = new LinkedHashMap<>(e.traits());
-        traits.keySet().removeAll(BehaviorEvent.PERSONAL_TRAITS);
+        traits.keySet().removeIf(BehaviorEvent::isPersonalKey);
         v.set("traits", json.valueToTree(traits));
         EventContext context = e.context().withoutPersonalData();
         v.set("context", json.valueToTree(context));

@@ -125,13 +125,21 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
         }
     }
 
+    /** A bcrypt hash (cost 10, as accounts have) that no password matches in practice: checked for unknown names. */
+    private static final String UNKNOWN_ACCOUNT_HASH = BcryptUtil.bcryptHash(java.util.UUID.randomUUID().toString());
+
     private Set<String> check(String username, String password) {
         metrics.counter("footfall.auth.password.checks").increment();
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement("SELECT password_hash, roles FROM account WHERE username = ?")) {
             select.setString(1, username);
             try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next() || !BcryptUtil.matches(password, rs.getString(1))) {
+                if (!rs.next()) {
+                    // as long as a wrong password takes, so the answer's time does not tell which accounts exist
+                    BcryptUtil.matches(password, UNKNOWN_ACCOUNT_HASH);
+                    throw new AuthenticationFailedException("invalid credentials");
+                }
+                if (!BcryptUtil.matches(password, rs.getString(1))) {
                     throw new AuthenticationFailedException("invalid credentials");
                 }
                 return Arrays.stream(rs.getString(2).split(",")).map(String::trim).filter(s -> !s.isEmpty())

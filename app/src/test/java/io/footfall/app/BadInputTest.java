@@ -56,6 +56,19 @@ class BadInputTest {
                 Arguments.of("NUL in a property name", track("\"properties\":{\"a\\u0000\":1}"), "properties.a\\u0000"),
                 Arguments.of("NUL in the context", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"context\":{\"campaign\":{\"name\":\"x\\u0000\"}}}",
                         "context.campaign.name"),
+                // a lone UTF-16 surrogate became "?" in PostgreSQL: two ids one, the personal-data key lost, 503s for everyone
+                Arguments.of("lone surrogate in userId", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"first\\ud800\"}", "userId"),
+                Arguments.of("lone surrogate in a property", track("\"properties\":{\"product_id\":\"p\\udc00\"}"), "properties.product_id"),
+                Arguments.of("lone surrogate in an event name", "{\"type\":\"track\",\"event\":\"N\\ud800\",\"userId\":\"u1\"}", "event"),
+                // numbers the read models cannot hold stalled the profiles or answered 500
+                Arguments.of("amount with a billion decimal places", "{\"type\":\"track\",\"event\":\"Order Completed\",\"userId\":\"u1\","
+                        + "\"properties\":{\"order_id\":\"t1\",\"revenue\":\"1e-999999999\"}}", "properties.revenue"),
+                Arguments.of("infinite revenue", "{\"type\":\"track\",\"event\":\"Order Completed\",\"userId\":\"u1\","
+                        + "\"properties\":{\"order_id\":\"t1\",\"revenue\":1e400}}", "properties.revenue"),
+                Arguments.of("infinite trait", "{\"type\":\"identify\",\"userId\":\"u1\",\"traits\":{\"score\":{\"x\":-1e400}}}", "traits.score.x"),
+                Arguments.of("quantity beyond a cart's counting", track("\"properties\":{\"product_id\":\"p1\",\"quantity\":2147483647}"), "properties.quantity"),
+                Arguments.of("a failed field path longer than the store's column", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\","
+                        + "\"properties\":{\"" + "k".repeat(250) + "\":\"a\\u0000b\"}}", "properties." + "k".repeat(250)),
                 Arguments.of("timestamp not a date", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"timestamp\":\"yesterday\"}", "timestamp"),
                 Arguments.of("properties not an object", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"properties\":[1,2]}", "properties"),
                 Arguments.of("deeply nested properties", "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u1\",\"properties\":" + deep + "}", "properties"),

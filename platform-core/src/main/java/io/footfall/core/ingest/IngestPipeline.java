@@ -601,7 +601,7 @@ public class IngestPipeline {
                     insert.setString(1, f.sourceId());
                     insert.setTimestamp(2, Timestamp.from(f.receivedAt()));
                     insert.setString(3, f.reason().name());
-                    insert.setString(4, f.field());
+                    insert.setString(4, truncate(f.field(), 200));
                     insert.setString(5, truncate(f.message(), 1000));
                     insert.setString(6, f.subject());
                     insert.setString(7, f.raw());

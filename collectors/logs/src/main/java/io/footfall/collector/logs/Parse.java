@@ -46,7 +46,12 @@ final class Parse {
     /** Epoch seconds (or milliseconds when {@code millis}) between 1990 and tomorrow. */
     static Instant epoch(String value, boolean millis, String column) throws BadRow {
         long n = integer(value, column);
-        Instant at = millis ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n);
+        Instant at;
+        try {
+            at = millis ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n);
+        } catch (java.time.DateTimeException e) {
+            throw new BadRow(column + " is out of range (before 1990 or in the future)");
+        }
         return plausible(at, column);
     }
 

@@ -75,11 +75,13 @@ class RowFormatsTest {
                 ,2268318,2520377,pv,1511544070
                 1,2268318,2520377,pv,yesterday
                 1,2268318,2520377,pv,99999999999
+                1,2268318,2520377,pv,99999999999999999
                 """);
         assertEquals(List.of("5: behavior is not one of pv, cart, fav, buy",
                 "6: expected 5 fields (user,item,category,behavior,timestamp), found 4",
                 "7: user is empty", "8: timestamp is not an integer",
-                "9: timestamp is out of range (before 1990 or in the future)"), c.bad);
+                "9: timestamp is out of range (before 1990 or in the future)",
+                "10: timestamp is out of range (before 1990 or in the future)"), c.bad);
         assertEquals(4, c.events.size());
         Map<?, ?> pv = c.events.get(0);
         assertEquals("Product Viewed", pv.get("event"));

@@ -12,6 +12,10 @@ public final class Fields {
     public static final int MAX_ID = 255;
     static final int MAX_NAME = 200;
     static final int MAX_TEXT = 8192;
+    /** Most decimal places of an amount (the read models' numeric columns hold far fewer; 12 is more than any currency). */
+    static final int MAX_SCALE = 12;
+    /** Largest count (quantity, position): carts add them up in 32 bits. */
+    static final int MAX_COUNT = 1_000_000;
 
     private Fields() {
     }
@@ -59,7 +63,39 @@ public final class Fields {
                 throw SegmentViolation.schema(field, field + " contains a control character");
             }
         }
+        if (loneSurrogate(value) >= 0) {
+            throw SegmentViolation.schema(field, field + " " + SURROGATE_MESSAGE);
+        }
         return value;
+    }
+
+    /** How a violation for a lone UTF-16 surrogate ends. */
+    static final String SURROGATE_MESSAGE = "contains a lone UTF-16 surrogate (\\ud800–\\udfff without its pair), which is no character";
+
+    /**
+     * The index of the first lone UTF-16 surrogate (half of a pair without the other half, as a JSON escape such as
+     * {@code \\ud800} can give), -1 when there is none. PostgreSQL stores such a string as {@code ?}, so two different ids
+     * would become one.
+     */
+    static int loneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether text can be stored as it is: no NUL character, no lone surrogate. */
+    static boolean storable(String s) {
+        return s.indexOf('\0') < 0 && loneSurrogate(s) < 0;
     }
 
     /**
@@ -70,7 +106,7 @@ public final class Fields {
     /** The latest client time that parses; later than a day ahead is refused after the skew correction anyway. */
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
     /** How a violation for a NUL character ends (so a nested one can be given its whole path). */
-    static final String NUL_MESSAGE = "contains a NUL character (\\u0000), which cannot be stored";
+    static final String NUL_MESSAGE = "contains a NUL character (\\u0000) or a lone UTF-16 surrogate, which cannot be stored";
 
     /** An ISO-8601 instant with offset, from {@link #EARLIEST} to {@link #LATEST}; null when absent. */
     public static Instant instant(JsonNode node, String field) throws SegmentViolation {
@@ -109,6 +145,9 @@ public final class Fields {
         }
         BigDecimal value;
         if (node.isNumber()) {
+            if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue()) && !node.isBigDecimal()) {
+                throw SegmentViolation.schema(field, field + " is out of range");
+            }
             value = node.decimalValue();
         } else if (node.isTextual()) {
             try {
@@ -125,6 +164,9 @@ public final class Fields {
         if (value.abs().compareTo(new BigDecimal("1e15")) > 0) {
             throw SegmentViolation.schema(field, field + " is out of range");
         }
+        if (value.scale() > MAX_SCALE && value.stripTrailingZeros().scale() > MAX_SCALE) {
+            throw SegmentViolation.schema(field, field + " has more than " + MAX_SCALE + " decimal places");
+        }
         return value;
     }
 
@@ -140,6 +182,9 @@ public final class Fields {
                 throw SegmentViolation.schema(field, field + " must be a whole number");
             }
         }
+        if (node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
+            throw SegmentViolation.schema(field, field + " is out of range");
+        }
         if (!node.isIntegralNumber() && !(node.isNumber() && node.decimalValue().stripTrailingZeros().scale() <= 0)) {
             throw SegmentViolation.schema(field, field + " must be a whole number");
         }
@@ -149,6 +194,9 @@ public final class Fields {
         int value = node.asInt();
         if (value < 0) {
             throw SegmentViolation.schema(field, field + " must not be negative");
+        }
+        if (value > MAX_COUNT) {
+            throw SegmentViolation.schema(field, field + " is more than " + MAX_COUNT);
         }
         return value;
     }
@@ -182,14 +230,14 @@ public final class Fields {
             return null;
         }
         if (node.isTextual()) {
-            return node.textValue().indexOf('\0') >= 0 ? path : null;
+            return storable(node.textValue()) ? null : path;
         }
         if (node.isObject()) {
             var fields = node.fields();
             while (fields.hasNext()) {
                 var entry = fields.next();
                 String child = path + "." + printable(entry.getKey());
-                if (entry.getKey().indexOf('\0') >= 0) {
+                if (!storable(entry.getKey())) {
                     return child;
                 }
                 String found = nulPath(entry.getValue(), child);

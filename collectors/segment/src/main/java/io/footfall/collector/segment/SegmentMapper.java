@@ -281,7 +281,7 @@ public final class SegmentMapper {
                 return list;
             }
             case STRING:
-                if (field != null && node.textValue().indexOf('\0') >= 0) {
+                if (field != null && !Fields.storable(node.textValue())) {
                     throw Fields.nul(field);
                 }
                 return node.textValue();
@@ -295,6 +295,9 @@ public final class SegmentMapper {
                         || node instanceof com.fasterxml.jackson.databind.node.BigIntegerNode
                         || node instanceof com.fasterxml.jackson.databind.node.DecimalNode) {
                     return node.numberValue();
+                }
+                if (field != null && node instanceof com.fasterxml.jackson.databind.node.DoubleNode && !Double.isFinite(node.doubleValue())) {
+                    throw SegmentViolation.schema(field, field + " holds a number out of range (" + node.asText() + ")");
                 }
                 if (node instanceof com.fasterxml.jackson.databind.node.DoubleNode && Double.isFinite(node.doubleValue())) {
                     return bigDecimalFloats ? java.math.BigDecimal.valueOf(node.doubleValue()) : (Object) node.doubleValue();
@@ -312,15 +315,19 @@ public final class SegmentMapper {
         while (fields.hasNext()) {
             var entry = fields.next();
             try {
-                if (field != null && entry.getKey().indexOf('\0') >= 0) {
+                if (field != null && !Fields.storable(entry.getKey())) {
                     throw Fields.nul(field);
                 }
                 map.put(entry.getKey(), value(entry.getValue(), level + 1, field));
             } catch (SegmentViolation v) {
-                // the path to a NUL, built on the way out (a rare failure; the common path builds nothing)
-                throw v.reason() == ViolationReason.SCHEMA_VIOLATION && v.field().startsWith(field) && v.getMessage().endsWith(Fields.NUL_MESSAGE)
-                        ? Fields.nul(field + "." + Fields.printable(entry.getKey()) + v.field().substring(field.length()))
-                        : v;
+                // the path to a bad value (a NUL, a lone surrogate, an infinite number), built on the way out: a rare
+                // failure, so the common path builds nothing; a depth violation names the top field only
+                if (v.reason() != ViolationReason.SCHEMA_VIOLATION || !v.field().startsWith(field) || !v.getMessage().startsWith(v.field())
+                        || v.getMessage().contains("nests deeper")) {
+                    throw v;
+                }
+                String path = field + "." + Fields.printable(entry.getKey()) + v.field().substring(field.length());
+                throw SegmentViolation.schema(path, path + v.getMessage().substring(v.field().length()));
             }
         }
         return map;

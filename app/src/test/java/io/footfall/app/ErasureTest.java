@@ -113,7 +113,7 @@ class ErasureTest {
         assertEquals(0, Db.count(ds, "SELECT count(*) FROM profile WHERE user_id = ?", user));
         // nor folded again by a plugin replaying the log
         admin().post("/api/v1/plugins/{id}/replay", "category-affinity").then().statusCode(202);
-        Poll.until(Duration.ofSeconds(120), () -> admin().get("/api/v1/plugins/{id}", "category-affinity").jsonPath(),
+        Poll.until(Duration.ofSeconds(300), () -> Poll.json(admin().get("/api/v1/plugins/{id}", "category-affinity").asString()),
                 p -> p.getLong("lag") == 0 && !p.getBoolean("replaying"));
         assertEquals(0, Db.count(ds, "SELECT count(*) FROM plugin_result WHERE user_id IN (?, ?)", user, anon),
                 "a replay publishes nothing about the erased person");

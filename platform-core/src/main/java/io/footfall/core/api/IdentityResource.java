@@ -55,13 +55,17 @@ public class IdentityResource {
         return Response.accepted(Map.of("status", "accepted", "userId", request.userId(), "anonymousId", request.anonymousId())).build();
     }
 
-    /** An id as the tracking API accepts it: at most 255 characters, no control characters. */
+    /** An id as the tracking API accepts it: at most 255 characters, no control characters, no lone surrogates. */
     private static void id(String value, String field) {
         if (value.length() > 255) {
             throw Problem.badRequest(field, field + " has more than 255 characters");
         }
         if (value.chars().anyMatch(Character::isISOControl)) {
             throw Problem.badRequest(field, field + " contains a control character");
+        }
+        // a pair of surrogates is one code point above U+FFFF; what is left in the surrogate range is half of one
+        if (value.codePoints().anyMatch(cp -> cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)) {
+            throw Problem.badRequest(field, field + " contains a lone UTF-16 surrogate");
         }
     }
 }

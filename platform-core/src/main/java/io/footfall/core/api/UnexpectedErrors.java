@@ -9,7 +9,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * The answer for an error no other mapper handles: a JSON body, never the framework's text page. A value PostgreSQL
  * cannot store (a NUL character in a JSON string: SQL states 22021 and 22P05) is the client's, a 400; anything else
- * is a 500 {@code internal_error}, logged without the error's message text (which may quote data).
+ * is a 500 {@code internal_error} that names nothing of the server's insides, logged without the error's message
+ * text (which may quote data).
  */
 public class UnexpectedErrors {
 
@@ -23,7 +24,7 @@ public class UnexpectedErrors {
         }
         LOG.errorf("request failed: %s", SafeErrors.describe(error));
         return Problem.response(Response.Status.INTERNAL_SERVER_ERROR, new Problem("internal_error", null,
-                "the request failed on the server; its log says why (request failed: " + SafeErrors.describe(error) + ")"));
+                "the request failed on the server; its log says why"));
     }
 
     private static boolean unstorableText(Throwable error) {

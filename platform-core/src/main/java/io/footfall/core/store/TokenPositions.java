@@ -38,16 +38,21 @@ public final class TokenPositions {
     }
 
     /**
-     * Whether a token is still replaying: a {@link ReplayToken} that has not reached the position the reset was asked
-     * at. Axon keeps the replay token until an event beyond that position arrives, so on an idle log a finished replay
-     * would show as replaying until the next event.
+     * Whether a token is still replaying: a {@link ReplayToken} whose position has not reached the position the log
+     * stood at when the replay began. Axon keeps the replay token until an event beyond that position arrives, so on an
+     * idle log a finished replay would show as replaying until the next event. (Positions, not {@code covers}: the two
+     * tokens may remember different gaps below the same position.)
      */
     public static boolean replaying(TrackingToken token) {
         if (!(token instanceof ReplayToken replay)) {
             return false;
         }
         TrackingToken current = replay.getCurrentToken();
-        return current == null || replay.getTokenAtReset() == null || !current.covers(replay.getTokenAtReset());
+        TrackingToken atReset = replay.getTokenAtReset();
+        if (current == null || atReset == null) {
+            return current == null;
+        }
+        return current.position().orElse(-1) < atReset.position().orElse(-1);
     }
 
     /** Reads a processor's stored tokens. */

@@ -355,8 +355,7 @@ public class ReportingProjection implements Projection {
     }
 
     private boolean isErased(BehaviorEvent e) {
-        return (e.userId() != null && erased.contains("user:" + e.userId()))
-                || (e.anonymousId() != null && erased.contains("anon:" + e.anonymousId()));
+        return erased.about(e);
     }
 
     private Batch batch() {

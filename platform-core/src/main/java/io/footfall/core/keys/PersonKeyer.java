@@ -284,7 +284,7 @@ public class PersonKeyer implements ErasureHook, io.footfall.core.observability.
             if (payload instanceof RecordedBehavior recorded) {
                 BehaviorEvent e = recorded.event();
                 // erased people get no key, as the projections skip them (ADR 0005)
-                if (!erased.contains(Identifiers.user(e.userId())) && !erased.contains(Identifiers.anonymous(e.anonymousId()))) {
+                if (!erased.about(e)) {
                     key = batch.keys.keyOf(e, position);
                     cross = key != null && batch.keys.namesOtherKeys(e, key);
                 }

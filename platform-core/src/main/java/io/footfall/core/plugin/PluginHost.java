@@ -545,8 +545,7 @@ public class PluginHost implements PluginHostServices {
 
     @Override
     public boolean erased(io.footfall.api.event.BehaviorEvent event) {
-        return erasedSubjects.contains(io.footfall.core.profile.Identifiers.user(event.userId()))
-                || erasedSubjects.contains(io.footfall.core.profile.Identifiers.anonymous(event.anonymousId()));
+        return erasedSubjects.about(event);
     }
 
     @Override

@@ -49,6 +49,12 @@ public class ErasedSubjects {
         return set.contains(identifier);
     }
 
+    /** True if the event is about an erased person: its user id or its anonymous id was erased. */
+    public boolean about(io.footfall.api.event.BehaviorEvent event) {
+        return contains(io.footfall.core.profile.Identifiers.user(event.userId()))
+                || contains(io.footfall.core.profile.Identifiers.anonymous(event.anonymousId()));
+    }
+
     /** Records identifiers as erased once the erasing transaction committed. */
     public void add(Set<String> identifiers) {
         erased().addAll(identifiers);

@@ -62,7 +62,7 @@ public class ProfileProjection {
     @EventHandler
     public void on(RecordedBehavior recorded, TrackingToken token) {
         BehaviorEvent event = recorded.event();
-        if (erased.contains(Identifiers.user(event.userId())) || erased.contains(Identifiers.anonymous(event.anonymousId()))) {
+        if (erased.about(event)) {
             return;
         }
         if (event.kind() == EventKind.IDENTIFY && recorded.personal() != null) {

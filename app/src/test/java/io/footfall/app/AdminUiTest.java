@@ -491,6 +491,9 @@ class AdminUiTest {
         WebElement reporting = browser.await(WAIT, d -> d.findElements(By.xpath("//*[@data-region='projections']//tr[td[1][text()='reporting']]"))
                 .stream().findFirst().orElse(null));
         assertEquals("1", reporting.findElements(By.tagName("td")).get(2).getText(), reporting.getText());
+        // and the events each parked (ADR 0023), as the API counts them
+        assertEquals(String.valueOf(admin().get("/api/v1/projections/reporting").jsonPath().getLong("deadLetters")),
+                reporting.findElements(By.tagName("td")).get(6).getText(), reporting.getText());
         // the ingest rate: two samples of the counters give per-second tiles
         browser.await(Duration.ofSeconds(30), d -> d.findElements(By.cssSelector("[data-region=ingest-rate] [data-metric=stored]")).isEmpty() ? null : true);
 

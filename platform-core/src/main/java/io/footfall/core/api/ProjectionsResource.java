@@ -4,6 +4,7 @@ import io.footfall.core.profile.ProfileProjection;
 import io.footfall.core.security.Roles;
 import io.footfall.core.cluster.ReplayRequests;
 import io.footfall.core.store.EventLog;
+import io.footfall.core.store.ProjectionDeadLetters;
 import io.footfall.core.store.ProjectionReplays;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -35,6 +37,8 @@ public class ProjectionsResource {
     ProjectionReplays replays;
     @Inject
     ReplayRequests requests;
+    @Inject
+    ProjectionDeadLetters deadLetters;
 
     /**
      * A projection's state.
@@ -46,9 +50,11 @@ public class ProjectionsResource {
      * @param head      position of the latest event in the log
      * @param lag       events behind the head
      * @param error     whether a segment is in error
+     * @param segments  how many segments it folds on
+     * @param deadLetters events it parked and skips (ADR 0023): {@code GET .../dead-letters}
      */
     public record Status(String name, boolean running, boolean replaying, long position, long head, long lag, boolean error,
-                         int segments) {
+                         int segments, long deadLetters) {
     }
 
     @GET
@@ -92,6 +98,58 @@ public class ProjectionsResource {
         return requested("name", name, requests.request(name, null));
     }
 
+    /**
+     * The events the projection parked because it failed on them every time (ADR 0023), oldest first. It skips them;
+     * a replay tries them again.
+     */
+    @GET
+    @Path("/{name}/dead-letters")
+    public List<ProjectionDeadLetters.DeadLetter> deadLetters(@PathParam("name") String name, @QueryParam("status") String status,
+            @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "500"))
+            @QueryParam("limit") String limit) {
+        known(name);
+        if (status != null && !ProjectionDeadLetters.STATUSES.contains(status)) {
+            throw Problem.badRequest("status", "status must be one of " + String.join(", ", ProjectionDeadLetters.STATUSES));
+        }
+        return deadLetters.list(name, status, Params.limit(limit, 50, 500));
+    }
+
+    /** One dead letter. */
+    @GET
+    @Path("/{name}/dead-letters/{letter}")
+    public ProjectionDeadLetters.DeadLetter deadLetter(@PathParam("name") String name, @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
+            schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER))
+            @PathParam("letter") String letter) {
+        known(name);
+        long id = Params.id(letter, "dead letter");
+        return deadLetters.get(name, id).orElseThrow(() -> Problem.notFound("dead letter " + id));
+    }
+
+    /**
+     * Marks a parked letter seen and its gap accepted: the projection still skips the event (only a replay tries it
+     * again), and the letter no longer counts as parked. 409 when it is not parked.
+     */
+    @POST
+    @Path("/{name}/dead-letters/{letter}/drop")
+    public ProjectionDeadLetters.DeadLetter drop(@PathParam("name") String name, @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
+            schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER))
+            @PathParam("letter") String letter) {
+        ProjectionDeadLetters.DeadLetter found = deadLetter(name, letter);
+        if (!deadLetters.drop(name, found.id())) {
+            ProjectionDeadLetters.DeadLetter now = deadLetters.get(name, found.id()).orElse(found);
+            throw new jakarta.ws.rs.WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                    .entity(new Problem("not_parked", "status", "dead letter " + found.id() + " is " + now.status())).build());
+        }
+        return deadLetters.get(name, found.id()).orElseThrow();
+    }
+
+    private void known(String name) {
+        if (!names().contains(name)) {
+            throw Problem.notFound("projection " + name);
+        }
+    }
+
     /** 202 for a replay recorded for the instance that folds the processor ({@link ReplayRequests}). */
     static Response requested(String field, String id, ReplayRequests.Request request) {
         return Response.accepted(Map.of("status", "requested", field, id, "requestedAt", request.requestedAt().toString(),
@@ -115,7 +173,8 @@ public class ProjectionsResource {
             io.footfall.core.store.TokenPositions.Stored stored =
                     io.footfall.core.store.TokenPositions.read(dataSource, log.serializer(), name);
             long position = stored.position();
-            return new Status(name, stored.claimed(), stored.replaying(), position, head, Math.max(0, head - position), false, log.segments(name));
+            return new Status(name, stored.claimed(), stored.replaying(), position, head, Math.max(0, head - position), false, log.segments(name),
+                    deadLetters.parked(name));
         }
         long position = io.footfall.core.store.ProcessedPosition.lowest(p);
         if (segments.size() < log.segments(name)) {
@@ -124,6 +183,7 @@ public class ProjectionsResource {
         }
         boolean replaying = segments.values().stream().anyMatch(s -> io.footfall.core.store.TokenPositions.replaying(s.getTrackingToken()));
         boolean error = segments.values().stream().anyMatch(EventTrackerStatus::isErrorState);
-        return new Status(name, p.isRunning(), replaying, position, head, Math.max(0, head - position), error, log.segments(name));
+        return new Status(name, p.isRunning(), replaying, position, head, Math.max(0, head - position), error, log.segments(name),
+                deadLetters.parked(name));
     }
 }

@@ -45,6 +45,8 @@ public class ProcessingMetrics {
     PluginHost plugins;
     @Inject
     DeadLetters deadLetters;
+    @Inject
+    io.footfall.core.store.ProjectionDeadLetters projectionDeadLetters;
     /** Processors run by modules outside platform-core (the Kafka relay). */
     @Inject
     jakarta.enterprise.inject.Instance<ReportedProcessor> reported;
@@ -57,6 +59,7 @@ public class ProcessingMetrics {
     private MultiGauge processed;
     private MultiGauge failed;
     private MultiGauge parked;
+    private MultiGauge parkedEvents;
     private ScheduledExecutorService scheduler;
 
     void start(@Observes @Priority(40) StartupEvent startup) {
@@ -71,6 +74,8 @@ public class ProcessingMetrics {
                 .description("batches the plugin failed since start").register(registry);
         parked = MultiGauge.builder("footfall.plugin.dead.letters")
                 .description("parked batches waiting for retry or drop").register(registry);
+        parkedEvents = MultiGauge.builder("footfall.projection.dead.letters").baseUnit("events")
+                .description("events the projection failed on every time, parked and skipped (ADR 0023)").register(registry);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "footfall-metrics");
             t.setDaemon(true);
@@ -100,7 +105,10 @@ public class ProcessingMetrics {
         List<MultiGauge.Row<?>> errorRows = new ArrayList<>();
         List<String> projections = new ArrayList<>(List.of(EventLog.PROFILES));
         log.projections().forEach(p -> projections.add(p.name()));
+        List<MultiGauge.Row<?>> parkedEventRows = new ArrayList<>();
         for (String name : projections) {
+            // counted by every instance: the letters are in the shared database
+            parkedEventRows.add(MultiGauge.Row.of(Tags.of("processor", name), projectionDeadLetters.parked(name)));
             // only processors this instance folds: with several instances, each reports the segments it holds
             log.processor(name).filter(p -> !p.processingStatus().isEmpty()).ifPresent(p -> {
                 Tags tags = Tags.of("processor", name);
@@ -138,6 +146,7 @@ public class ProcessingMetrics {
         processed.register(processedRows, true);
         failed.register(failedRows, true);
         parked.register(parkedRows, true);
+        parkedEvents.register(parkedEventRows, true);
     }
 
     private static long lagOf(StreamingEventProcessor processor, long head) {

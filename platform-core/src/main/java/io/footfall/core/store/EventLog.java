@@ -58,6 +58,8 @@ public class EventLog {
     jakarta.transaction.TransactionManager jta;
     @Inject
     ProfileProjection profileProjection;
+    @Inject
+    ProjectionDeadLetters deadLetters;
     /** Projections contributed by other modules (see {@link Projection}). */
     @Inject
     jakarta.enterprise.inject.Instance<Projection> projections;
@@ -222,6 +224,7 @@ public class EventLog {
                 .registerEventHandler(c -> profileProjection)
                 .assignHandlerInstancesMatching(PROFILES, handler -> handler == profileProjection)
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+        parkPoisonEvents(configurer, PROFILES, profileProjection);
         for (Projection projection : projections) {
             register(configurer, projection);
         }
@@ -251,6 +254,15 @@ public class EventLog {
         if (segments > 1) {
             configurer.eventProcessing().registerSequencingPolicy(name, c -> personKeySequencing());
         }
+        parkPoisonEvents(configurer, name, handler);
+    }
+
+    /** A failed batch is retried; an event it fails on every time is parked and skipped (ADR 0023). */
+    private void parkPoisonEvents(Configurer configurer, String name, Object handler) {
+        PoisonEvents poison = new PoisonEvents(name, handler, deadLetters, transactions, dataSource);
+        configurer.eventProcessing()
+                .registerHandlerInterceptor(name, c -> poison.skipper())
+                .registerErrorHandler(name, c -> poison.errorHandler());
     }
 
     /** The projections contributed through {@link Projection}, by name. */

@@ -24,6 +24,8 @@ public class ProjectionReplays {
     ProfileProjection profiles;
     @Inject
     DataSource dataSource;
+    @Inject
+    ProjectionDeadLetters deadLetters;
 
     /** The read model could not be cleared; nothing changed, the processor goes on where it was. */
     public static final class NotClearedException extends RuntimeException {
@@ -50,6 +52,8 @@ public class ProjectionReplays {
             io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
                 TokenPositions.lockForReset(dataSource, name, EventLog.NODE);
                 inTransaction.run();
+                // the replay tries parked events again (ADR 0023)
+                deadLetters.replaying(name);
                 try {
                     if (EventLog.PROFILES.equals(name)) {
                         clear(profiles::clear);

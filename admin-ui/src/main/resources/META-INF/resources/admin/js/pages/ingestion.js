@@ -84,6 +84,8 @@ export function render(main, ctx) {
       { label: 'Position', value: (r) => num(r.position), num: true },
       { label: 'Head', value: (r) => num(r.head), num: true },
       { label: 'Lag', value: (r) => num(r.lag), num: true },
+      // events the projection failed on every time and skips (ADR 0023): GET /api/v1/projections/{name}/dead-letters
+      { label: 'Dead letters', value: (r) => num(r.deadLetters ?? 0), num: true },
     ], list, { 'aria-label': 'Projections' });
   }, 'Projections');
 

@@ -4,6 +4,7 @@ import static io.footfall.app.Api.admin;
 import static io.footfall.app.Api.tracking;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -739,7 +740,59 @@ class AdminUiTest {
         driver().navigate().refresh();
         assertEquals("ready", settled("sources"));
         assertFalse(text("main").contains(key), "a write key is shown only in the answer to its creation");
+
+        // rotate it, keeping the old key for an hour: the new key is shown once, both work
+        new org.openqa.selenium.support.ui.Select(driver().findElement(By.id("s-overlap"))).selectByValue("PT1H");
+        clickInSourceRow(name, "Rotate key", true);
+        acceptConfirmation();
+        String rotated = browser.await(WAIT, d -> "rotated".equals(d.findElement(By.cssSelector("[data-region=rotated-key]")).getDomAttribute("data-state"))
+                ? text("[data-region=rotated-key] [data-field=write-key]") : null);
+        assertNotEquals(key, rotated);
+        browser.screenshot("admin-ui-14b-key-rotated");
+        assertTrue(text("[data-region=rotated-key]").contains("the old key works until"), text("[data-region=rotated-key]"));
+        assertEquals(200, trackWith(key));
+        assertEquals(200, trackWith(rotated));
+        // disabled: every key of the source refused; enabled again: accepted
+        clickInSourceRow(name, "Disable", true);
+        acceptConfirmation();
+        clickInSourceRow(name, "Enable", false);
+        assertEquals(401, trackWith(rotated));
+        assertEquals(401, trackWith(key));
+        clickInSourceRow(name, "Enable", true);
+        clickInSourceRow(name, "Disable", false);
+        assertEquals(200, trackWith(rotated), "enabled again");
         signOut();
+    }
+
+    /**
+     * Waits until the sources table's row of this source shows the button, and clicks it if asked (the table is
+     * re-rendered after each action, so a row found before may be gone).
+     */
+    private static void clickInSourceRow(String name, String button, boolean click) {
+        browser.await(WAIT, d -> {
+            try {
+                for (WebElement tr : d.findElements(By.cssSelector("[data-region=sources] tbody tr"))) {
+                    if (tr.findElement(By.tagName("td")).getText().trim().equals(name)) {
+                        List<WebElement> found = tr.findElements(By.xpath(".//button[text()='" + button + "']"));
+                        if (!found.isEmpty() && found.get(0).isEnabled()) {
+                            if (click) {
+                                found.get(0).click();
+                            }
+                            return true;
+                        }
+                    }
+                }
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                // re-rendered meanwhile: look again
+            }
+            return null;
+        });
+    }
+
+    private static int trackWith(String writeKey) {
+        return RestAssured.given().auth().preemptive().basic(writeKey, "").contentType("application/json")
+                .body("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"ui-rot-" + UUID.randomUUID() + "\"}")
+                .post("/v1/track").statusCode();
     }
 
     @Test

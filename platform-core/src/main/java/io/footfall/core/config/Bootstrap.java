@@ -43,8 +43,9 @@ public class Bootstrap {
             }
         });
         writeKey.filter(s -> !s.isBlank()).ifPresent(key -> {
-            sources.create("default", key);
-            LOG.info("bootstrap source ready");
+            if (sources.createIfUnknown("default", key).isPresent()) {
+                LOG.info("bootstrap source created");
+            }
         });
     }
 }

@@ -6,9 +6,11 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
-/** Creates local accounts. */
+/** Local accounts: create, list, change roles or password, delete. */
 @ApplicationScoped
 public class Accounts {
 
@@ -31,5 +33,91 @@ public class Accounts {
         account.createdAt = Instant.now();
         em.persist(account);
         return true;
+    }
+    /**
+     * An account as the API shows it (never its password hash).
+     *
+     * @param username  the account's name
+     * @param roles     its roles, sorted
+     * @param createdAt when it was created
+     */
+    public record View(String username, List<String> roles, Instant createdAt) {
+    }
+
+    @Inject
+    AccountIdentityProvider basicCredentials;
+    @Inject
+    SessionIdentityProvider sessions;
+
+    /** Every account, by name. */
+    public List<View> list() {
+        return em.createQuery("SELECT a FROM Account a ORDER BY a.username", Account.class).getResultList().stream()
+                .map(Accounts::view).toList();
+    }
+
+    /** One account. */
+    public Optional<View> find(String username) {
+        return Optional.ofNullable(em.find(Account.class, username)).map(Accounts::view);
+    }
+
+    /**
+     * Changes an account's password and/or roles (null: unchanged); empty when there is no such account. Takes effect
+     * at once on this instance (remembered credentials and session roles are forgotten), within a minute on others.
+     */
+    @Transactional
+    public Optional<View> update(String username, String password, Set<String> roles) {
+        Account account = em.find(Account.class, username);
+        if (account == null) {
+            return Optional.empty();
+        }
+        if (password != null) {
+            account.passwordHash = BcryptUtil.bcryptHash(password);
+        }
+        if (roles != null) {
+            account.roles = String.join(",", roles.stream().sorted().toList());
+        }
+        forget(username);
+        return Optional.of(view(account));
+    }
+
+    /** Whether the password is the account's (a bcrypt check). */
+    public boolean passwordMatches(String username, String password) {
+        Account account = em.find(Account.class, username);
+        return account != null && BcryptUtil.matches(password, account.passwordHash);
+    }
+
+    /** Deletes an account; false when there is none. Its sessions and remembered credentials stop working. */
+    @Transactional
+    public boolean delete(String username) {
+        Account account = em.find(Account.class, username);
+        if (account == null) {
+            return false;
+        }
+        em.remove(account);
+        forget(username);
+        return true;
+    }
+
+    @Inject
+    jakarta.transaction.TransactionSynchronizationRegistry transactions;
+
+    /** After the change commits (so that no request re-reads the old row into a cache), forgets what was remembered. */
+    private void forget(String username) {
+        transactions.registerInterposedSynchronization(new jakarta.transaction.Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                basicCredentials.forgetAll();
+                sessions.forget(username);
+            }
+        });
+    }
+
+    private static View view(Account a) {
+        return new View(a.username, java.util.Arrays.stream(a.roles.split(",")).map(String::trim).filter(r -> !r.isEmpty()).sorted().toList(),
+                a.createdAt);
     }
 }

@@ -66,6 +66,11 @@ public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenti
         });
     }
 
+    /** Forgets the account's remembered roles: its next request reads them (or finds the account gone). */
+    public void forget(String username) {
+        known.remove(username);
+    }
+
     private Set<String> roles(String username) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement("SELECT roles FROM account WHERE username = ?")) {

@@ -151,6 +151,11 @@ class AdminApiTest {
         RestAssured.given().header("Authorization", "Basic " + Base64.getEncoder().encodeToString((Api.WRITE_KEY + ":").getBytes()))
                 .header("Content-Encoding", "gzip").contentType("application/json").body(zipped.toByteArray())
                 .post("/v1/b").then().statusCode(200).body("stored", equalTo(1));
+        // an encoding the API does not decode is named as such (it was "not valid gzip"), and nothing is stored
+        RestAssured.given().header("Authorization", "Basic " + Base64.getEncoder().encodeToString((Api.WRITE_KEY + ":").getBytes()))
+                .header("Content-Encoding", "deflate").contentType("application/json").body(zipped.toByteArray())
+                .post("/v1/b").then().statusCode(415).body("error", equalTo("unsupported_encoding"))
+                .body("field", equalTo("Content-Encoding")).body("message", org.hamcrest.Matchers.endsWith("was deflate"));
         // CORS preflight from a storefront origin
         RestAssured.given().header("Origin", "https://shop.example.com").header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "content-type,authorization")

@@ -92,6 +92,8 @@ public class CsvImportHandler {
             body = TrackingRequestHandler.decode(request.body(), request.contentEncoding(), maxRequestBytes);
         } catch (TrackingRequestHandler.TooLarge e) {
             return tooLarge("the decompressed request is larger than " + maxRequestBytes + " bytes");
+        } catch (TrackingRequestHandler.UnsupportedEncoding e) {
+            return done(Response.Status.UNSUPPORTED_MEDIA_TYPE, TrackingRequestHandler.unsupportedEncoding(request.contentEncoding()));
         } catch (IOException e) {
             return done(Response.Status.BAD_REQUEST, ApiError.of("malformed_body", "body", "the body is not valid gzip"));
         }

@@ -98,6 +98,8 @@ public class TrackingRequestHandler {
             body = decode(request.body(), request.contentEncoding());
         } catch (TooLarge e) {
             return tooLarge("body", "the decompressed request is larger than " + maxRequestBytes + " bytes", maxRequestBytes);
+        } catch (UnsupportedEncoding e) {
+            return done(Response.Status.UNSUPPORTED_MEDIA_TYPE, unsupportedEncoding(request.contentEncoding()));
         } catch (IOException e) {
             return done(Response.Status.BAD_REQUEST, ApiError.of("malformed_body", "body", "the body is not valid gzip"));
         }
@@ -276,14 +278,14 @@ public class TrackingRequestHandler {
 
     /**
      * The body as sent ({@code identity} or none) or gunzipped; {@link TooLarge} once it grows beyond {@code limit}
-     * bytes, any other {@code IOException} for a body that is not valid gzip or an unsupported encoding.
+     * bytes, {@link UnsupportedEncoding} for an encoding other than gzip, any other {@code IOException} for a body that is not valid gzip.
      */
     static byte[] decode(byte[] body, String encoding, long limit) throws IOException {
         if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
             return body;
         }
         if (!encoding.trim().equalsIgnoreCase("gzip")) {
-            throw new IOException("unsupported encoding");
+            throw new UnsupportedEncoding();
         }
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 4);
@@ -301,6 +303,16 @@ public class TrackingRequestHandler {
 
     /** A decompressed body beyond its limit. */
     static final class TooLarge extends IOException {
+    }
+
+    /** A {@code Content-Encoding} other than gzip or identity (deflate, br, …). */
+    static final class UnsupportedEncoding extends IOException {
+    }
+
+    /** The 415 for a {@code Content-Encoding} this API does not decode. */
+    static ApiError unsupportedEncoding(String encoding) {
+        String shown = encoding.length() > 40 ? encoding.substring(0, 40) + "…" : encoding;
+        return ApiError.of("unsupported_encoding", "Content-Encoding", "Content-Encoding must be gzip or identity, was " + shown.strip());
     }
 
     static String basicUser(String authorization) {

@@ -40,7 +40,9 @@ interface RowFormat {
      * Maps one line of a file as every importer does: blank lines are skipped, a header is recognised on the file's
      * first line only, the row is given stripped (message ids derive from it), and a bad row goes to {@code out}.
      */
-    static void line(RowFormat format, String raw, long line, Emitter out) {
+    static void line(RowFormat format, String text, long line, Emitter out) {
+        // a byte-order mark (Excel's "CSV UTF-8", PowerShell) would become part of the header's or the first row's first field
+        String raw = line == 1 && text.startsWith("\uFEFF") ? text.substring(1) : text;
         if (raw.isBlank()) {
             return;
         }

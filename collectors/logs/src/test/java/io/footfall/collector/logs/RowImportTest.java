@@ -60,6 +60,21 @@ class RowImportTest {
     }
 
     @Test
+    void aByteOrderMarkIsNotPartOfTheFirstField() {
+        // Excel's "CSV UTF-8" starts the file with U+FEFF: the header is still recognised, and without a header the
+        // first row's user is "7", not an id no other row has
+        List<Object> withHeader = new ArrayList<>();
+        RowImport.of("userbehavior", "t").map("\uFEFFuser,item,category,behavior,timestamp\n7,8,9,pv,1511539200\n", 1, sink(withHeader));
+        assertEquals(1, withHeader.size(), withHeader.toString());
+        List<Object> noHeader = new ArrayList<>();
+        RowImport.of("userbehavior", "t").map("\uFEFF7,8,9,pv,1511539200\n", 1, sink(noHeader));
+        List<Object> plain = new ArrayList<>();
+        RowImport.of("userbehavior", "t").map("7,8,9,pv,1511539200\n", 1, sink(plain));
+        assertEquals(plain, noHeader);
+        assertEquals(plain.get(0).toString().replace("[1,", "[2,"), withHeader.get(0).toString());
+    }
+
+    @Test
     void onlyFormatsWithOneEventPerRow() {
         assertTrue(RowImport.supports("userbehavior"));
         assertTrue(RowImport.supports("MovieLens"));

@@ -150,4 +150,25 @@ class SignInTest {
         RestAssured.given().auth().preemptive().basic(analyst, "analyst-password")
                 .post("/api/v1/plugins/category-affinity/train").then().statusCode(403);
     }
+    @Test
+    void repeatedWrongPasswordsAreSlowedForThatAccountAndAddressUntilTheWaitPasses() {
+        String name = "guessed-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().contentType("application/json").body(Map.of("username", name, "password", "the-right-one", "roles", List.of("analyst")))
+                .post("/api/v1/accounts").then().statusCode(201);
+        // ten wrong passwords cost only their checks
+        for (int i = 0; i < 10; i++) {
+            RestAssured.given().auth().preemptive().basic(name, "guess-" + i).get("/api/v1/me").then().statusCode(401);
+        }
+        // then the account is refused from this address without a check, even with the right password, and says for how long
+        Response slowed = RestAssured.given().auth().preemptive().basic(name, "the-right-one").get("/api/v1/me");
+        slowed.then().statusCode(429).body("error", equalTo("too_many_failed_sign_ins")).body("field", equalTo("Authorization"));
+        long retryAfter = Long.parseLong(slowed.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 5, "Retry-After " + retryAfter);
+        // another account from the same address is not slowed
+        admin().get("/api/v1/me").then().statusCode(200);
+        // after the wait the right password works, and the count starts over
+        Poll.until(java.time.Duration.ofSeconds(30),
+                () -> RestAssured.given().auth().preemptive().basic(name, "the-right-one").get("/api/v1/me").statusCode(), code -> code == 200);
+        RestAssured.given().auth().preemptive().basic(name, "guess-again").get("/api/v1/me").then().statusCode(401);
+    }
 }

@@ -26,6 +26,13 @@ public class SecurityErrors {
      */
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e, HttpHeaders headers, UriInfo uri) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.footfall.core.security.SignInThrottled throttled) {
+                return Response.status(429).header("Retry-After", throttled.retryAfterSeconds()).type(MediaType.APPLICATION_JSON)
+                        .entity(new Problem("too_many_failed_sign_ins", "Authorization", "too many wrong passwords for this account "
+                                + "from this address: the next check in " + throttled.retryAfterSeconds() + " s")).build();
+            }
+        }
         boolean staleSession = headers.getHeaderString(HttpHeaders.AUTHORIZATION) == null && SessionResource.hasOidcSession(headers);
         NewCookie[] drop = staleSession ? SessionResource.expiredOidcSession(headers).toArray(NewCookie[]::new) : new NewCookie[0];
         if (staleSession && SignInResource.PATH.equals(uri.getPath())) {

@@ -91,7 +91,22 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
                     });
                 }
             } else {
-                roles = checkOnce(fingerprint, username, password);
+                // not remembered as correct: a guess may be slowed (SignInThrottle), never a remembered password
+                String client = clientAddress(request);
+                long wait = throttle.waitSeconds(username, client, now);
+                if (wait > 0) {
+                    metrics.counter("footfall.auth.throttled").increment();
+                    throw new AuthenticationFailedException("too many failed sign-ins", new SignInThrottled(wait));
+                }
+                try {
+                    roles = checkOnce(fingerprint, username, password);
+                } catch (AuthenticationFailedException e) {
+                    if (e.getCause() instanceof InvalidCredentials) {
+                        throttle.failed(username, client, System.nanoTime());
+                    }
+                    throw e;
+                }
+                throttle.succeeded(username, client);
             }
             return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(username)).addRoles(roles).build();
         });
@@ -137,10 +152,10 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
                 if (!rs.next()) {
                     // as long as a wrong password takes, so the answer's time does not tell which accounts exist
                     BcryptUtil.matches(password, UNKNOWN_ACCOUNT_HASH);
-                    throw new AuthenticationFailedException("invalid credentials");
+                    throw InvalidCredentials.failure();
                 }
                 if (!BcryptUtil.matches(password, rs.getString(1))) {
-                    throw new AuthenticationFailedException("invalid credentials");
+                    throw InvalidCredentials.failure();
                 }
                 return Arrays.stream(rs.getString(2).split(",")).map(String::trim).filter(s -> !s.isEmpty())
                         .collect(Collectors.toUnmodifiableSet());
@@ -148,6 +163,28 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
         } catch (SQLException e) {
             throw new AuthenticationFailedException("cannot read accounts", e);
         }
+    }
+
+    private final SignInThrottle throttle = new SignInThrottle();
+
+    /** The cause of a refusal for a wrong password or an unknown account (as opposed to a check that could not run). */
+    private static final class InvalidCredentials extends RuntimeException {
+        private InvalidCredentials() {
+            super("invalid credentials", null, false, false);
+        }
+
+        static AuthenticationFailedException failure() {
+            return new AuthenticationFailedException("invalid credentials", new InvalidCredentials());
+        }
+    }
+
+    /** The client's address as the HTTP layer sees it (behind a proxy: as its forwarding settings resolve it). */
+    private static String clientAddress(UsernamePasswordAuthenticationRequest request) {
+        io.vertx.ext.web.RoutingContext context = io.quarkus.vertx.http.runtime.security.HttpSecurityUtils.getRoutingContextAttribute(request);
+        if (context == null || context.request().remoteAddress() == null) {
+            return "";
+        }
+        return context.request().remoteAddress().hostAddress();
     }
 
     /** Forgets remembered credentials (after a password or role change). */

@@ -257,6 +257,45 @@ class KafkaCollectorTest {
     }
 
     @Test
+    void aDisabledSourceStopsTheCollectorWithoutStoringOrCommittingWhatFollows() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "events-" + run;
+        String group = "footfall-" + run;
+        kafka.createTopic(topic, 1);
+        SourceRegistry.Created source = sources.create("kafka source " + run);
+        String sourceId = source.source().id();
+        List<String> first = new ArrayList<>();
+        List<String> later = new ArrayList<>();
+        Set<String> firstIds = new LinkedHashSet<>();
+        Set<String> laterIds = new LinkedHashSet<>();
+        for (int i = 0; i < 5; i++) {
+            first.add("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"" + user(run, i) + "\",\"messageId\":\"" + run + "-a" + i + "\"}");
+            firstIds.add(EventIds.of(sourceId, run + "-a" + i));
+            later.add("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"" + user(run, i) + "\",\"messageId\":\"" + run + "-b" + i + "\"}");
+            laterIds.add(EventIds.of(sourceId, run + "-b" + i));
+        }
+        send(topic, first);
+        KafkaCollectorSettings settings = KafkaCollectorSettings.of(kafka.bootstrapServers(), List.of(topic), group, source.writeKey());
+        collector.start(settings);
+        Poll.until(Duration.ofSeconds(60), () -> inLog(firstIds), n -> n == firstIds.size());
+
+        // an operator disables the source: the next records are neither stored nor committed, and the collector stops
+        admin().contentType("application/json").body("{\"enabled\":false}").patch("/api/v1/sources/{id}", sourceId).then().statusCode(200);
+        send(topic, later);
+        Poll.until(Duration.ofSeconds(60), () -> collector.status(), st -> !st.running());
+        assertTrue(collector.status().lastError().contains("disabled"), collector.status().lastError());
+        assertEquals(0, inLog(laterIds), "nothing stored for a disabled source");
+        long[] offsets = committedAndEnd(topic, group);
+        assertEquals(first.size(), offsets[0], "the later records' offsets are not committed");
+
+        // enabled again and started: the later records are read again and stored once
+        admin().contentType("application/json").body("{\"enabled\":true}").patch("/api/v1/sources/{id}", sourceId).then().statusCode(200);
+        collector.start(settings);
+        Poll.until(Duration.ofSeconds(60), () -> inLog(laterIds), n -> n == laterIds.size());
+        awaitCommittedToEnd(topic, group);
+    }
+
+    @Test
     void aCrashBetweenAppendAndOffsetCommitStillGivesEachEventOnce() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String topic = "crash-" + run;

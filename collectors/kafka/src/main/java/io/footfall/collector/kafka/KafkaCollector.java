@@ -496,6 +496,15 @@ public class KafkaCollector {
                     }
                     checkReachable();
                     updateLag();
+                    if (!batch.isEmpty() && sources.authenticate(worker.settings.writeKey()).isEmpty()) {
+                        // the source was disabled or its key rotated out (remembered keys: 30 s): these records are not
+                        // handed over, so their offsets are not committed and a start with a valid key reads them again
+                        lastError = "the source of " + KafkaCollectorSettings.PREFIX + "write-key was disabled or its key "
+                                + "rotated out: stopped; start again with a valid key";
+                        LOG.warn("Kafka collector: " + lastError);
+                        worker.running = false;
+                        break;
+                    }
                     if (!batch.isEmpty()) {
                         handOver(batch);
                     }

@@ -4,7 +4,6 @@ import io.footfall.api.event.BehaviorEvent;
 import io.footfall.core.config.SafeErrors;
 import io.footfall.core.privacy.ErasedSubjects;
 import io.footfall.core.privacy.ErasureHook;
-import io.footfall.core.profile.Identifiers;
 import io.footfall.core.store.EventLog;
 import io.footfall.core.store.IdentityUnlinked;
 import io.footfall.core.store.ProcessedPosition;

@@ -98,7 +98,7 @@ public class AccountsResource {
         if (change.roles() != null) {
             checkRoles(change.roles());
             if (isSelf(username) && !change.roles().contains(Roles.ADMIN)) {
-                throw conflict("self", "roles", "you cannot take your own admin role: another admin can");
+                throw Problem.conflict("self", "roles", "you cannot take your own admin role: another admin can");
             }
         }
         return accounts.update(username, change.password(), change.roles()).orElseThrow(() -> Problem.notFound("account " + username));
@@ -110,7 +110,7 @@ public class AccountsResource {
     public Response delete(@PathParam("username") String username) {
         found(username);
         if (isSelf(username)) {
-            throw conflict("self", "username", "you cannot delete your own account: another admin can");
+            throw Problem.conflict("self", "username", "you cannot delete your own account: another admin can");
         }
         if (!accounts.delete(username)) {
             throw Problem.notFound("account " + username);
@@ -143,10 +143,5 @@ public class AccountsResource {
         if (roles == null || roles.isEmpty() || roles.contains(null) || !Accounts.ROLES.containsAll(roles)) {
             throw Problem.badRequest("roles", "roles must be a non-empty subset of " + Accounts.ROLES);
         }
-    }
-
-    static jakarta.ws.rs.WebApplicationException conflict(String error, String field, String message) {
-        return new jakarta.ws.rs.WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
-                .entity(new Problem(error, field, message)).build());
     }
 }

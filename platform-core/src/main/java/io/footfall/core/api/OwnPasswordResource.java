@@ -44,7 +44,7 @@ public class OwnPasswordResource {
     @PUT
     public Response change(PasswordChange change) {
         if (AuthMode.parse(mode) != AuthMode.LOCAL) {
-            throw AccountsResource.conflict("not_local", null, "accounts are managed in Keycloak: change the password there");
+            throw Problem.conflict("not_local", null, "accounts are managed in Keycloak: change the password there");
         }
         if (change == null || change.currentPassword() == null) {
             throw Problem.badRequest("currentPassword", "currentPassword is required");

@@ -30,6 +30,11 @@ public record Problem(String error, String field, String message) {
         return new WebApplicationException(response(Response.Status.NOT_FOUND, new Problem("not_found", field, message)));
     }
 
+    /** A 409: the request conflicts with the resource's state ({@code error} says how). */
+    public static WebApplicationException conflict(String error, String field, String message) {
+        return new WebApplicationException(response(Response.Status.CONFLICT, new Problem(error, field, message)));
+    }
+
     /** An answer with this status and problem as its JSON body. */
     public static Response response(Response.Status status, Problem problem) {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(problem).build();

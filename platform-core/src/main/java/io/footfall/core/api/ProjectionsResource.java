@@ -19,6 +19,9 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.eventhandling.EventTrackerStatus;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 
 /** Projection status (position, lag) and replay. */
@@ -66,9 +69,7 @@ public class ProjectionsResource {
     @GET
     @Path("/{name}")
     public Status get(@PathParam("name") String name) {
-        if (!names().contains(name)) {
-            throw Problem.notFound("projection " + name);
-        }
+        known(name);
         return status(name, log.head());
     }
 
@@ -79,9 +80,7 @@ public class ProjectionsResource {
     @POST
     @Path("/{name}/replay")
     public Response replay(@PathParam("name") String name) throws Exception {
-        if (!names().contains(name)) {
-            throw Problem.notFound("projection " + name);
-        }
+        known(name);
         StreamingEventProcessor processor = log.processor(name).orElse(null);
         if (processor != null) {
             try {
@@ -105,8 +104,8 @@ public class ProjectionsResource {
     @GET
     @Path("/{name}/dead-letters")
     public List<ProjectionDeadLetters.DeadLetter> deadLetters(@PathParam("name") String name, @QueryParam("status") String status,
-            @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(
-                    type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "500"))
+            @Parameter(schema = @Schema(
+                    type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
             @QueryParam("limit") String limit) {
         known(name);
         if (status != null && !ProjectionDeadLetters.STATUSES.contains(status)) {
@@ -118,8 +117,8 @@ public class ProjectionsResource {
     /** One dead letter. */
     @GET
     @Path("/{name}/dead-letters/{letter}")
-    public ProjectionDeadLetters.DeadLetter deadLetter(@PathParam("name") String name, @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
-            schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER))
+    public ProjectionDeadLetters.DeadLetter deadLetter(@PathParam("name") String name, @Parameter(
+            schema = @Schema(type = SchemaType.INTEGER))
             @PathParam("letter") String letter) {
         known(name);
         long id = Params.id(letter, "dead letter");
@@ -132,14 +131,13 @@ public class ProjectionsResource {
      */
     @POST
     @Path("/{name}/dead-letters/{letter}/drop")
-    public ProjectionDeadLetters.DeadLetter drop(@PathParam("name") String name, @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
-            schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER))
+    public ProjectionDeadLetters.DeadLetter drop(@PathParam("name") String name, @Parameter(
+            schema = @Schema(type = SchemaType.INTEGER))
             @PathParam("letter") String letter) {
         ProjectionDeadLetters.DeadLetter found = deadLetter(name, letter);
         if (!deadLetters.drop(name, found.id())) {
             ProjectionDeadLetters.DeadLetter now = deadLetters.get(name, found.id()).orElse(found);
-            throw new jakarta.ws.rs.WebApplicationException(Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
-                    .entity(new Problem("not_parked", "status", "dead letter " + found.id() + " is " + now.status())).build());
+            throw Problem.conflict("not_parked", "status", "dead letter " + found.id() + " is " + now.status());
         }
         return deadLetters.get(name, found.id()).orElseThrow();
     }

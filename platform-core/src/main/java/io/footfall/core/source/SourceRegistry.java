@@ -54,9 +54,7 @@ public class SourceRegistry {
 
     /** Creates a source with a new random write key. */
     public Created create(String name) {
-        byte[] raw = new byte[32];
-        random.nextBytes(raw);
-        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        String key = newKey();
         return new Created(create(name, key, hash(key)), key);
     }
 
@@ -196,9 +194,7 @@ public class SourceRegistry {
      * once); a key rotated out before that stops now. Empty when there is no such source.
      */
     public Optional<Rotated> rotate(String id, java.time.Duration overlap) {
-        byte[] raw = new byte[32];
-        random.nextBytes(raw);
-        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        String key = newKey();
         Instant now = Instant.now();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -245,6 +241,11 @@ public class SourceRegistry {
         Instant until = previousUntil == null ? null : previousUntil.toInstant();
         return new Source(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getBoolean(4),
                 rotated == null ? null : rotated.toInstant(), until != null && until.isAfter(Instant.now()) ? until : null);
+    }
+
+    /** A new write key: 256 random bits, URL-safe Base64. */
+    private String newKey() {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
     }
 
     private byte[] randomBytes(int n) {

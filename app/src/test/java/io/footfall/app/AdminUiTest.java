@@ -795,6 +795,93 @@ class AdminUiTest {
                 .post("/v1/track").statusCode();
     }
 
+    /**
+     * An admin creates an account in the UI, changes its roles and resets its password; its owner changes the password
+     * (their other sign-in ends, this one goes on) and signs out everywhere; the admin deletes it.
+     */
+    @Test
+    @Order(10)
+    void accountsAreManagedInTheUiAndSigningOutEverywhereEndsEverySignIn() {
+        String name = "ui-acct-" + UUID.randomUUID().toString().substring(0, 8);
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/accounts");
+        assertEquals("ready", settled("accounts"));
+        driver().findElement(By.id("a-username")).sendKeys(name);
+        driver().findElement(By.id("a-password")).sendKeys("first-ui-password");
+        driver().findElement(By.cssSelector("input[name=new-role][value=operator]")).click();
+        driver().findElement(By.xpath("//button[text()='Create account']")).click();
+        browser.await(WAIT, d -> "done".equals(d.findElement(By.cssSelector("[data-region=new-account]")).getDomAttribute("data-state")) ? true : null);
+        admin().get("/api/v1/accounts/{name}", name).then().statusCode(200).body("roles", equalTo(List.of("analyst", "operator")));
+        // its roles: operator taken away
+        accountRow(name).findElement(By.cssSelector("input[value=operator]")).click();
+        accountRow(name).findElement(By.xpath(".//button[text()='Save roles']")).click();
+        browser.await(WAIT, d -> "done".equals(d.findElement(By.cssSelector("[data-region=account-change]")).getDomAttribute("data-state")) ? true : null);
+        assertEquals("ready", settled("accounts"));
+        admin().get("/api/v1/accounts/{name}", name).then().statusCode(200).body("roles", equalTo(List.of("analyst")));
+        // an admin's password reset
+        accountRow(name).findElement(By.cssSelector("input[type=password]")).sendKeys("second-ui-password");
+        accountRow(name).findElement(By.xpath(".//button[text()='Reset password']")).click();
+        Poll.until(WAIT, () -> RestAssured.given().auth().preemptive().basic(name, "second-ui-password").get("/api/v1/me").statusCode(),
+                code -> code == 200);
+        browser.screenshot("admin-ui-16-accounts");
+        signOut();
+
+        // the owner: an analyst sees their own account only
+        Map<String, String> elsewhere = formSession(name, "second-ui-password");
+        signIn(name, "second-ui-password");
+        open("#/accounts");
+        browser.await(WAIT, d -> d.findElements(By.id("own-current")).isEmpty() ? null : true);
+        assertTrue(driver().findElements(By.cssSelector("[data-region=accounts]")).isEmpty(), "no account list for an analyst");
+        driver().findElement(By.id("own-current")).sendKeys("second-ui-password");
+        driver().findElement(By.id("own-new")).sendKeys("third-ui-password");
+        driver().findElement(By.id("own-repeat")).sendKeys("third-ui-password");
+        driver().findElement(By.xpath("//button[text()='Change password']")).click();
+        browser.await(WAIT, d -> "done".equals(d.findElement(By.cssSelector("[data-region=own-password]")).getDomAttribute("data-state")) ? true : null);
+        RestAssured.given().cookies(elsewhere).get("/api/v1/me").then().statusCode(401);
+        driver().navigate().refresh();
+        browser.await(WAIT, d -> d.findElement(By.id("who")).getText().startsWith(name + " ·"));
+        // sign out everywhere: this browser and the other sign-in
+        Map<String, String> another = formSession(name, "third-ui-password");
+        RestAssured.given().cookies(another).get("/api/v1/me").then().statusCode(200);
+        driver().findElement(By.xpath("//button[text()='Sign out everywhere']")).click();
+        acceptConfirmation();
+        browser.await(WAIT, d -> d.getCurrentUrl().contains("/admin/login.html"));
+        RestAssured.given().cookies(another).get("/api/v1/me").then().statusCode(401);
+
+        // the admin deletes it
+        signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        open("#/accounts");
+        assertEquals("ready", settled("accounts"));
+        accountRow(name).findElement(By.xpath(".//button[text()='Delete']")).click();
+        acceptConfirmation();
+        Poll.until(WAIT, () -> admin().get("/api/v1/accounts/{name}", name).statusCode(), code -> code == 404);
+        signOut();
+    }
+
+    /** The row of the accounts table for this account, once shown. */
+    private static WebElement accountRow(String name) {
+        return browser.await(WAIT, d -> {
+            for (WebElement tr : d.findElements(By.cssSelector("[data-region=accounts] tbody tr"))) {
+                try {
+                    if (tr.findElement(By.tagName("td")).getText().trim().equals(name)) {
+                        return tr;
+                    }
+                } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                    return null;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The cookies of a sign-in by the form, outside the browser (another device). */
+    private static Map<String, String> formSession(String user, String password) {
+        Response login = RestAssured.given().redirects().follow(false).formParam("j_username", user).formParam("j_password", password)
+                .post("/j_security_check");
+        assertEquals(302, login.statusCode());
+        return Map.of("footfall-session", login.cookie("footfall-session"), "footfall-sid", login.cookie("footfall-sid"));
+    }
+
     @Test
     @Order(10)
     void theClusterPageShowsThisInstanceWithItsRolesAndWhatItFolds() {
@@ -1356,7 +1443,7 @@ class AdminUiTest {
     void everyPageFitsALaptopScreenWithoutScrollingSideways() {
         signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
         List<String> pages = new ArrayList<>(List.of("#/dashboard", "#/profiles", "#/segments", "#/plugins", "#/plugins/basket-rules", "#/ingestion",
-                "#/sources", "#/models", "#/cluster"));
+                "#/sources", "#/models", "#/cluster", "#/accounts"));
         if (profiled != null) {
             pages.add(2, "#/profiles/" + profiled);
         }

@@ -133,10 +133,19 @@ final class ClusterLoad {
 
     /** A request to an instance's API as the bootstrap admin ({@code admin:admin-secret}, see {@link AppProcess#environment}). */
     static HttpResponse<String> admin(AppProcess app, String method, String path) {
+        return as("admin:admin-secret", app, method, path, null);
+    }
+
+    /** A request with these {@code user:password} credentials (HTTP Basic) and, when not null, this JSON body. */
+    static HttpResponse<String> as(String credentials, AppProcess app, String method, String path, String json) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.uri(path))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin-secret".getBytes(StandardCharsets.UTF_8)))
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(app.uri(path))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+            if (json != null) {
+                request.header("Content-Type", "application/json");
+            }
+            return HttpClient.newHttpClient().send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class EmbeddedDefaultIT {
 
     private static final String WRITE_KEY = "embedded-key";
+    private static final String OWNER = "owner:owner-secret-1";
 
     @Test
     void runsOnItsOwnPostgresKeepsItsDataAndRefusesASecondInstanceBesideIt() throws Exception {
@@ -49,6 +50,11 @@ class EmbeddedDefaultIT {
             AppProcess.assertRefusesToStart(environment(data, AppProcess.freePort()), "embedded-same-dir-other-port.log",
                     "is in use by another Footfall");
 
+            // the bootstrap admin hands over to an admin of the shop's own, who deletes it
+            assertEquals(201, ClusterLoad.as("admin:admin-secret", app, "POST", "/api/v1/accounts",
+                    "{\"username\":\"owner\",\"password\":\"owner-secret-1\",\"roles\":[\"admin\"]}").statusCode());
+            assertEquals(204, ClusterLoad.as(OWNER, app, "DELETE", "/api/v1/accounts/admin", null).statusCode());
+
             int exit = app.stop();
             assertTrue(exit == 0 || exit == 143, "graceful stop, exit " + exit);
         }
@@ -56,8 +62,11 @@ class EmbeddedDefaultIT {
         assertTrue(Poll.until(Duration.ofSeconds(30), () -> FootfallMain.portFree(pgPort), free -> free), "port " + pgPort + " free after the stop");
         try (AppProcess again = new AppProcess(env, AppProcess.logFile("embedded-restart.log").toPath())) {
             again.start();
-            HttpResponse<String> profile = ClusterLoad.admin(again, "GET", "/api/v1/profiles/" + user);
+            HttpResponse<String> profile = ClusterLoad.as(OWNER, again, "GET", "/api/v1/profiles/" + user, null);
             assertEquals(200, profile.statusCode(), "the profile outlives a restart: " + profile.body());
+            // FOOTFALL_BOOTSTRAP_ADMIN, still set, provisions only a database without accounts: the deleted admin stays deleted
+            assertEquals(401, ClusterLoad.admin(again, "GET", "/api/v1/me").statusCode());
+            assertEquals(404, ClusterLoad.as(OWNER, again, "GET", "/api/v1/accounts/admin", null).statusCode());
             assertTrue(profile.body().contains("\"Product Viewed\":1"), profile.body());
             int exit = again.stop();
             assertTrue(exit == 0 || exit == 143, "graceful stop, exit " + exit);

@@ -48,10 +48,15 @@ class SignInTest {
     }
 
     /** A browser session: the cookies a successful form login left. */
-    private record Session(String session, String csrf) {
+    private record Session(String session, String sid, String csrf) {
         RequestSpecification request() {
-            RequestSpecification spec = RestAssured.given().cookie("footfall-session", session);
+            RequestSpecification spec = RestAssured.given().cookie("footfall-session", session).cookie("footfall-sid", sid);
             return csrf == null ? spec : spec.cookie("footfall-csrf", csrf);
+        }
+
+        /** A write from the UI: the CSRF header as its scripts send it. */
+        RequestSpecification write() {
+            return request().header("X-CSRF-Token", csrf);
         }
     }
 
@@ -61,12 +66,15 @@ class SignInTest {
         assertEquals(302, login.statusCode(), "form login redirects");
         assertTrue(login.header("Location").endsWith("/admin/"), "to the UI, was " + login.header("Location"));
         String session = login.cookie("footfall-session");
+        String sid = login.cookie("footfall-sid");
         assertNotNull(session, "a session cookie");
-        String setCookie = String.join("\n", login.headers().getValues("Set-Cookie"));
-        assertTrue(setCookie.toLowerCase().contains("httponly") && setCookie.toLowerCase().contains("samesite=strict"), setCookie);
-        Response me = RestAssured.given().cookie("footfall-session", session).get("/api/v1/me");
+        assertNotNull(sid, "a session token cookie");
+        for (String setCookie : login.headers().getValues("Set-Cookie")) {
+            assertTrue(setCookie.toLowerCase().contains("httponly") && setCookie.toLowerCase().contains("samesite=strict"), setCookie);
+        }
+        Response me = RestAssured.given().cookie("footfall-session", session).cookie("footfall-sid", sid).get("/api/v1/me");
         me.then().statusCode(200).body("name", equalTo(user)).body("authentication", equalTo("local"));
-        return new Session(session, me.cookie("footfall-csrf"));
+        return new Session(session, sid, me.cookie("footfall-csrf"));
     }
 
     @Test
@@ -86,6 +94,7 @@ class SignInTest {
                 .formParam("j_username", Api.ADMIN).formParam("j_password", "not-the-password").post("/j_security_check");
         assertEquals(401, login.statusCode());
         assertEquals(null, login.cookie("footfall-session"));
+        assertEquals(null, login.cookie("footfall-sid"));
     }
 
     @Test
@@ -128,7 +137,101 @@ class SignInTest {
         Response out = s.request().header("X-CSRF-Token", s.csrf()).post("/api/v1/logout");
         out.then().statusCode(204);
         String setCookie = String.join("\n", out.headers().getValues("Set-Cookie"));
-        assertTrue(setCookie.contains("footfall-session=;") && setCookie.contains("Max-Age=0"), setCookie);
+        assertTrue(setCookie.contains("footfall-session=;") && setCookie.contains("footfall-sid=;") && setCookie.contains("Max-Age=0"),
+                setCookie);
+    }
+
+    /**
+     * Signing out ends the sign-in on the server: a copy of its cookies, kept by whoever saw them, no longer works,
+     * although the encrypted session cookie itself has not expired. The token is stored only as a hash.
+     */
+    @Test
+    void signingOutEndsTheSessionForCopiesOfItsCookiesToo() {
+        String name = "out-" + UUID.randomUUID().toString().substring(0, 8);
+        createAccount(name, "sign-out-password");
+        Session s = signIn(name, "sign-out-password");
+        assertEquals(1, Db.count(ds, "SELECT count(*) FROM admin_session WHERE username = ?", name));
+        assertEquals(1, Db.count(ds, "SELECT count(*) FROM admin_session WHERE username = ? AND id_hash = encode(sha256(convert_to(?, 'UTF8')), 'hex')",
+                name, s.sid()), "the token is stored as its SHA-256");
+        // the encrypted cookie alone is not a session
+        RestAssured.given().cookie("footfall-session", s.session()).get("/api/v1/me").then().statusCode(401);
+        RestAssured.given().cookie("footfall-session", s.session()).cookie("footfall-sid", "forged-" + s.sid())
+                .get("/api/v1/me").then().statusCode(401);
+        // nor another account's token with this account's cookie
+        Session admin = signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        RestAssured.given().cookie("footfall-session", s.session()).cookie("footfall-sid", admin.sid())
+                .get("/api/v1/me").then().statusCode(401);
+        s.write().post("/api/v1/logout").then().statusCode(204);
+        s.request().get("/api/v1/me").then().statusCode(401);
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM admin_session WHERE username = ?", name));
+        admin.request().get("/api/v1/me").then().statusCode(200);
+    }
+
+    /** {@code everywhere=true} ends every sign-in of the account, and only that account's. */
+    @Test
+    void signingOutEverywhereEndsEverySessionOfTheAccount() {
+        String name = "all-" + UUID.randomUUID().toString().substring(0, 8);
+        createAccount(name, "everywhere-password");
+        Session laptop = signIn(name, "everywhere-password");
+        Session phone = signIn(name, "everywhere-password");
+        Session admin = signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        laptop.write().queryParam("everywhere", true).post("/api/v1/logout").then().statusCode(204);
+        phone.request().get("/api/v1/me").then().statusCode(401);
+        laptop.request().get("/api/v1/me").then().statusCode(401);
+        admin.request().get("/api/v1/me").then().statusCode(200);
+        // Basic credentials are not sessions: they still work
+        RestAssured.given().auth().preemptive().basic(name, "everywhere-password").get("/api/v1/me").then().statusCode(200);
+    }
+
+    /**
+     * A password change ends the account's other sessions: one's own keeps the session that made it, an admin's
+     * change ends them all.
+     */
+    @Test
+    void aNewPasswordEndsTheOtherSessions() {
+        String name = "pw-" + UUID.randomUUID().toString().substring(0, 8);
+        createAccount(name, "first-password");
+        Session here = signIn(name, "first-password");
+        Session elsewhere = signIn(name, "first-password");
+        here.write().contentType("application/json")
+                .body(Map.of("currentPassword", "first-password", "newPassword", "second-password")).put("/api/v1/me/password")
+                .then().statusCode(204);
+        here.request().get("/api/v1/me").then().statusCode(200);
+        elsewhere.request().get("/api/v1/me").then().statusCode(401);
+        admin().contentType("application/json").body(Map.of("password", "third-password"))
+                .patch("/api/v1/accounts/{name}", name).then().statusCode(200);
+        here.request().get("/api/v1/me").then().statusCode(401);
+        Session again = signIn(name, "third-password");
+        admin().delete("/api/v1/accounts/{name}", name).then().statusCode(204);
+        again.request().get("/api/v1/me").then().statusCode(401);
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM admin_session WHERE username = ?", name));
+    }
+
+    /** Guessing the current password in a password change counts like failed sign-ins: a stolen session cannot guess on. */
+    @Test
+    void wrongCurrentPasswordsInAPasswordChangeAreSlowed() {
+        String name = "pwguess-" + UUID.randomUUID().toString().substring(0, 8);
+        createAccount(name, "the-real-password");
+        Session s = signIn(name, "the-real-password");
+        for (int i = 0; i < 10; i++) {
+            s.write().contentType("application/json").body(Map.of("currentPassword", "guess-" + i, "newPassword", "a-new-password"))
+                    .put("/api/v1/me/password").then().statusCode(400).body("field", equalTo("currentPassword"));
+        }
+        Response slowed = s.write().contentType("application/json")
+                .body(Map.of("currentPassword", "the-real-password", "newPassword", "a-new-password")).put("/api/v1/me/password");
+        slowed.then().statusCode(429).body("error", equalTo("too_many_failed_sign_ins")).body("field", equalTo("currentPassword"));
+        long retryAfter = Long.parseLong(slowed.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 5, "Retry-After " + retryAfter);
+        // the same count slows password checks of sign-ins to that account from this address
+        RestAssured.given().auth().preemptive().basic(name, "one-more-guess").get("/api/v1/me").then().statusCode(429);
+        Poll.until(java.time.Duration.ofSeconds(30), () -> s.write().contentType("application/json")
+                .body(Map.of("currentPassword", "the-real-password", "newPassword", "a-new-password"))
+                .put("/api/v1/me/password").statusCode(), code -> code == 204);
+    }
+
+    private static void createAccount(String name, String password) {
+        admin().contentType("application/json").body(Map.of("username", name, "password", password, "roles", List.of("analyst")))
+                .post("/api/v1/accounts").then().statusCode(201);
     }
 
     @Test

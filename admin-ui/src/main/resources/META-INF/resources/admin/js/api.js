@@ -83,7 +83,9 @@ export async function api(path, options = {}) {
   }
   if (!response.ok) {
     const message = String(data || '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().substring(0, 200);
-    throw new ApiError(response.status, typeof data === 'object' && data ? data : { message }, target);
+    const error = new ApiError(response.status, typeof data === 'object' && data ? data : { message }, target);
+    error.retryAfter = response.headers.get('Retry-After');
+    throw error;
   }
   return data;
 }

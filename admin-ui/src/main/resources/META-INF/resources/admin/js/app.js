@@ -20,6 +20,7 @@ const ALLOWED = {
   'models.promote': ['operator'],
   'sources': [],
   'projections': [],
+  'accounts': [],
 };
 
 const PAGES = {
@@ -31,6 +32,7 @@ const PAGES = {
   ingestion: () => import('./pages/ingestion.js'),
   sources: () => import('./pages/sources.js'),
   cluster: () => import('./pages/cluster.js'),
+  accounts: () => import('./pages/accounts.js'),
 };
 
 const main = document.getElementById('main');

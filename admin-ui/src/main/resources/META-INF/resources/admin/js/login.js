@@ -32,7 +32,9 @@ form.addEventListener('submit', async (e) => {
       location.assign('/admin/' + next);
       return;
     }
-    error.textContent = response.status === 401 ? 'Wrong user name or password.' : `Sign-in failed (HTTP ${response.status}).`;
+    error.textContent = response.status === 401 ? 'Wrong user name or password.'
+      : response.status === 429 ? `Too many wrong passwords for this account: try again in ${response.headers.get('Retry-After') || 'a few'} s.`
+        : `Sign-in failed (HTTP ${response.status}).`;
   } catch (err) {
     error.textContent = 'The server did not answer: ' + err.message;
   }

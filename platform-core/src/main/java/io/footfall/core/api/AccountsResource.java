@@ -75,7 +75,7 @@ public class AccountsResource {
     /**
      * A change to an account: each member absent or null stays as it is.
      *
-     * @param password a new password, 10–200 characters (an admin's reset; the account's own sessions go on)
+     * @param password a new password, 10–200 characters (an admin's reset: the account's admin UI sessions end)
      * @param roles    the new roles, a non-empty subset of admin, operator, analyst, plugin-developer
      */
     public record AccountChange(String password, Set<String> roles) {

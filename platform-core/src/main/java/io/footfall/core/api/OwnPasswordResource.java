@@ -2,6 +2,8 @@ package io.footfall.core.api;
 
 import io.footfall.core.security.AuthMode;
 import io.footfall.core.security.Accounts;
+import io.footfall.core.security.AdminSessions;
+import io.footfall.core.security.SignInThrottle;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
@@ -24,6 +26,8 @@ public class OwnPasswordResource {
     Accounts accounts;
     @Inject
     SecurityIdentity identity;
+    @Inject
+    SignInThrottle throttle;
 
     @ConfigProperty(name = "footfall.auth.mode", defaultValue = "local")
     String mode;
@@ -39,10 +43,14 @@ public class OwnPasswordResource {
 
     /**
      * Changes the password: 204; 400 naming {@code currentPassword} when it is wrong (checked with bcrypt), or
-     * {@code newPassword}; 409 {@code not_local} when accounts live in Keycloak.
+     * {@code newPassword}; 409 {@code not_local} when accounts live in Keycloak. Wrong current passwords count as failed
+     * sign-ins ({@link SignInThrottle}): after ten in a row from one address, 429 {@code too_many_failed_sign_ins} with
+     * {@code Retry-After}, so a stolen session cannot guess the password. The account's other admin UI sessions end;
+     * the one making the change goes on.
      */
     @PUT
-    public Response change(PasswordChange change) {
+    public Response change(PasswordChange change, @jakarta.ws.rs.CookieParam(AdminSessions.COOKIE) String sessionToken,
+                           @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest http) {
         if (AuthMode.parse(mode) != AuthMode.LOCAL) {
             throw Problem.conflict("not_local", null, "accounts are managed in Keycloak: change the password there");
         }
@@ -54,10 +62,20 @@ public class OwnPasswordResource {
             throw Problem.badRequest("newPassword", "newPassword must differ from the current one");
         }
         String username = identity.getPrincipal().getName();
+        String client = SignInThrottle.clientAddress(http);
+        long wait = throttle.waitSeconds(username, client, System.nanoTime());
+        if (wait > 0) {
+            throw new jakarta.ws.rs.WebApplicationException(Response.status(429).header("Retry-After", wait)
+                    .type(MediaType.APPLICATION_JSON).entity(new Problem("too_many_failed_sign_ins", "currentPassword",
+                            "too many wrong passwords for this account from this address: the next check in " + wait + " s"))
+                    .build());
+        }
         if (!accounts.passwordMatches(username, change.currentPassword())) {
+            throttle.failed(username, client, System.nanoTime());
             throw Problem.badRequest("currentPassword", "currentPassword is not the account's password");
         }
-        accounts.update(username, change.newPassword(), null);
+        throttle.succeeded(username, client);
+        accounts.changeOwnPassword(username, change.newPassword(), sessionToken);
         return Response.noContent().build();
     }
 }

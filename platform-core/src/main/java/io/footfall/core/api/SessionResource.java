@@ -1,5 +1,6 @@
 package io.footfall.core.api;
 
+import io.footfall.core.security.AdminSessions;
 import io.footfall.core.security.AuthMode;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -42,6 +44,8 @@ public class SessionResource {
 
     @Inject
     SecurityIdentity identity;
+    @Inject
+    AdminSessions sessions;
 
     @ConfigProperty(name = "footfall.auth.mode", defaultValue = "local")
     String mode;
@@ -79,15 +83,17 @@ public class SessionResource {
     }
 
     /**
-     * Ends the browser session by expiring its cookies: the local session cookie, or every part of the OIDC one.
-     * Local sessions live only in the encrypted cookie, so this is complete for them; an OIDC session at Keycloak
-     * ends at Keycloak's own logout.
+     * Ends the browser session: a local sign-in is ended on the server ({@link AdminSessions}: a copy of its cookies no
+     * longer works), with {@code everywhere=true} every sign-in of its account; and the cookies are expired, the local
+     * ones or every part of the OIDC one. An OIDC session at Keycloak ends at Keycloak's own logout.
      */
     @POST
     @Path("/logout")
     @PermitAll
-    public Response logout(@Context HttpHeaders headers) {
-        List<NewCookie> expired = new ArrayList<>(List.of(expired(sessionCookie, true)));
+    public Response logout(@Context HttpHeaders headers, @CookieParam(AdminSessions.COOKIE) String sessionToken,
+                           @QueryParam("everywhere") boolean everywhere) {
+        sessions.close(sessionToken, everywhere);
+        List<NewCookie> expired = new ArrayList<>(List.of(expired(sessionCookie, true), expired(AdminSessions.COOKIE, true)));
         expired.addAll(expiredOidcSession(headers));
         expired.add(csrfCookie("", 0));
         return Response.noContent().cookie(expired.toArray(NewCookie[]::new)).build();

@@ -13,8 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * First-start provisioning from the environment: {@code FOOTFALL_BOOTSTRAP_ADMIN=user:password}
- * creates an admin account, {@code FOOTFALL_BOOTSTRAP_WRITE_KEY=key} a source with that write key.
- * Both are no-ops when the account or key already exists.
+ * creates an admin account in a database without accounts, {@code FOOTFALL_BOOTSTRAP_WRITE_KEY=key} a source with
+ * that write key unless the key is known (or was rotated out). So neither brings back what an admin removed.
  */
 @ApplicationScoped
 public class Bootstrap {
@@ -38,7 +38,7 @@ public class Bootstrap {
                 throw new IllegalArgumentException("FOOTFALL_BOOTSTRAP_ADMIN must be user:password");
             }
             String user = spec.substring(0, colon);
-            if (accounts.createIfAbsent(user, spec.substring(colon + 1), Accounts.ROLES)) {
+            if (accounts.createFirst(user, spec.substring(colon + 1), Accounts.ROLES)) {
                 LOG.info("bootstrap admin account created");
             }
         });

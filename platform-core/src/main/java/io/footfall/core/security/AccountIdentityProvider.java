@@ -108,6 +108,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
                 }
                 throttle.succeeded(username, client);
             }
+            startSessionIfFormLogin(request, username);
             return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(username)).addRoles(roles).build();
         });
     }
@@ -165,7 +166,29 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
         }
     }
 
-    private final SignInThrottle throttle = new SignInThrottle();
+    @Inject
+    SignInThrottle throttle;
+    @Inject
+    AdminSessions sessions;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.auth.form.post-location", defaultValue = "/j_security_check")
+    String formPostLocation;
+
+    /**
+     * A successful form login (the admin UI's sign-in) starts a server-side session and sets its token cookie next to
+     * the session cookie Quarkus sets; HTTP Basic requests start none.
+     */
+    private void startSessionIfFormLogin(UsernamePasswordAuthenticationRequest request, String username) {
+        io.vertx.ext.web.RoutingContext context = io.quarkus.vertx.http.runtime.security.HttpSecurityUtils.getRoutingContextAttribute(request);
+        if (context == null || context.request().method() != io.vertx.core.http.HttpMethod.POST
+                || !formPostLocation.equals(context.normalizedPath())) {
+            return;
+        }
+        String token = sessions.open(username);
+        io.vertx.core.http.Cookie cookie = io.vertx.core.http.Cookie.cookie(AdminSessions.COOKIE, token).setPath("/").setHttpOnly(true)
+                .setSameSite(io.vertx.core.http.CookieSameSite.STRICT).setSecure("https".equalsIgnoreCase(context.request().scheme()));
+        context.response().addCookie(cookie);
+    }
 
     /** The cause of a refusal for a wrong password or an unknown account (as opposed to a check that could not run). */
     private static final class InvalidCredentials extends RuntimeException {
@@ -181,10 +204,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
     /** The client's address as the HTTP layer sees it (behind a proxy: as its forwarding settings resolve it). */
     private static String clientAddress(UsernamePasswordAuthenticationRequest request) {
         io.vertx.ext.web.RoutingContext context = io.quarkus.vertx.http.runtime.security.HttpSecurityUtils.getRoutingContextAttribute(request);
-        if (context == null || context.request().remoteAddress() == null) {
-            return "";
-        }
-        return context.request().remoteAddress().hostAddress();
+        return context == null ? "" : SignInThrottle.clientAddress(context.request());
     }
 
     /** Forgets remembered credentials (after a password or role change). */

@@ -35,6 +35,19 @@ public class Accounts {
         return true;
     }
     /**
+     * Creates the first account: only while there is no account at all (the bootstrap admin of a new database), so
+     * that an account deleted later is not brought back by a {@code FOOTFALL_BOOTSTRAP_ADMIN} left in an environment.
+     * Safe when several instances start at once: one creates it. Returns whether this call did.
+     */
+    @Transactional
+    public boolean createFirst(String username, String password, Set<String> roles) {
+        return em.createNativeQuery("INSERT INTO account (username, password_hash, roles, created_at)"
+                        + " SELECT ?1, ?2, ?3, now() WHERE NOT EXISTS (SELECT 1 FROM account) ON CONFLICT (username) DO NOTHING")
+                .setParameter(1, username).setParameter(2, BcryptUtil.bcryptHash(password))
+                .setParameter(3, String.join(",", roles.stream().sorted().toList())).executeUpdate() == 1;
+    }
+
+    /**
      * An account as the API shows it (never its password hash).
      *
      * @param username  the account's name
@@ -61,17 +74,33 @@ public class Accounts {
     }
 
     /**
-     * Changes an account's password and/or roles (null: unchanged); empty when there is no such account. Takes effect
-     * at once on this instance (remembered credentials and session roles are forgotten), within a minute on others.
+     * Changes an account's password and/or roles (null: unchanged); empty when there is no such account. A new password
+     * ends every admin UI session of the account. Takes effect at once on this instance (remembered credentials and
+     * session roles are forgotten), within a minute on others.
      */
     @Transactional
     public Optional<View> update(String username, String password, Set<String> roles) {
+        return update(username, password, roles, null);
+    }
+
+    /**
+     * The account's own password change: ends the account's other admin UI sessions, keeps the one with
+     * {@code keepSessionToken} (null when the change came over HTTP Basic: then all end).
+     */
+    @Transactional
+    public void changeOwnPassword(String username, String password, String keepSessionToken) {
+        update(username, password, null, keepSessionToken);
+    }
+
+    private Optional<View> update(String username, String password, Set<String> roles, String keepSessionToken) {
         Account account = em.find(Account.class, username);
         if (account == null) {
             return Optional.empty();
         }
         if (password != null) {
             account.passwordHash = BcryptUtil.bcryptHash(password);
+            em.createNativeQuery("DELETE FROM admin_session WHERE username = ?1 AND id_hash <> ?2").setParameter(1, username)
+                    .setParameter(2, keepSessionToken == null ? "" : AdminSessions.hash(keepSessionToken)).executeUpdate();
         }
         if (roles != null) {
             account.roles = String.join(",", roles.stream().sorted().toList());
@@ -86,7 +115,10 @@ public class Accounts {
         return account != null && BcryptUtil.matches(password, account.passwordHash);
     }
 
-    /** Deletes an account; false when there is none. Its sessions and remembered credentials stop working. */
+    /**
+     * Deletes an account; false when there is none. Its sessions (deleted with it) and remembered credentials stop
+     * working.
+     */
     @Transactional
     public boolean delete(String username) {
         Account account = em.find(Account.class, username);

@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * from one client address, that pair is refused without a password check for 5 s, doubling with every further failure
  * up to 5 minutes. A correct password resets the pair. Keyed by account and address together, so that someone guessing
  * from one address does not lock the account's owner out elsewhere; per instance and in memory (a restart forgets).
+ * Shared by every password check of local accounts: HTTP Basic, the sign-in form, and the current password a password
+ * change must give.
  */
+@jakarta.inject.Singleton
 public final class SignInThrottle {
 
     /** Failures in a row that cost nothing but the check. */
@@ -57,6 +60,11 @@ public final class SignInThrottle {
     /** A correct password: the pair starts over. */
     public void succeeded(String username, String client) {
         pairs.remove(key(username, client));
+    }
+
+    /** The client's address as the HTTP layer sees it (behind a proxy: as its forwarding settings resolve it). */
+    public static String clientAddress(io.vertx.core.http.HttpServerRequest request) {
+        return request == null || request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
     }
 
     private static String key(String username, String client) {

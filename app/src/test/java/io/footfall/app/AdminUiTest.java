@@ -855,6 +855,23 @@ class AdminUiTest {
         accountRow(name).findElement(By.xpath(".//button[text()='Delete']")).click();
         acceptConfirmation();
         Poll.until(WAIT, () -> admin().get("/api/v1/accounts/{name}", name).statusCode(), code -> code == 404);
+        // the audit trail shows the deletion, with who did it
+        driver().findElement(By.id("audit-actor")).sendKeys(Api.ADMIN);
+        driver().findElement(By.xpath("//button[text()='Show']")).click();
+        browser.await(WAIT, d -> {
+            for (WebElement tr : d.findElements(By.cssSelector("[data-region=audit] tbody tr"))) {
+                try {
+                    String row = tr.getText();
+                    if (row.contains("DELETE /api/v1/accounts/{username}") && row.contains(name) && row.contains("204")) {
+                        return true;
+                    }
+                } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                    return null;
+                }
+            }
+            return null;
+        });
+        browser.screenshot("admin-ui-16b-audit-trail");
         signOut();
     }
 

@@ -170,6 +170,8 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
     SignInThrottle throttle;
     @Inject
     AdminSessions sessions;
+    @Inject
+    io.footfall.core.audit.AuditTrail audit;
 
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.auth.form.post-location", defaultValue = "/j_security_check")
     String formPostLocation;
@@ -185,6 +187,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
             return;
         }
         String token = sessions.open(username);
+        audit.record(username, "POST " + formPostLocation, java.util.Map.of(), 302);
         io.vertx.core.http.Cookie cookie = io.vertx.core.http.Cookie.cookie(AdminSessions.COOKIE, token).setPath("/").setHttpOnly(true)
                 .setSameSite(io.vertx.core.http.CookieSameSite.STRICT).setSecure("https".equalsIgnoreCase(context.request().scheme()));
         context.response().addCookie(cookie);

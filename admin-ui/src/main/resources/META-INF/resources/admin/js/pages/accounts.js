@@ -1,5 +1,5 @@
 // Accounts: your own (change the password, sign out everywhere) and, for admins, every local account (create, change
-// roles, reset a password, delete). With Keycloak, accounts live in Keycloak and this page says so.
+// roles, reset a password, delete) and the audit trail. With Keycloak, accounts live in Keycloak and this page says so.
 import { api, goToSignIn } from '../api.js';
 import { h, region, load, empty, table, when, show, field, problemText, actionButton } from '../ui.js';
 
@@ -28,10 +28,11 @@ export function render(main, ctx) {
   if (ctx.me.authentication !== 'local') {
     main.append(h('section', { class: 'card' }, h('p', { 'data-region': 'managed-elsewhere' },
       'People and their roles are managed in Keycloak: change passwords and sign-ins there.')));
+    if (ctx.can('accounts')) main.append(auditTrail());
     return null;
   }
   main.append(ownAccount(ctx));
-  if (ctx.can('accounts')) main.append(...allAccounts(ctx));
+  if (ctx.can('accounts')) main.append(...allAccounts(ctx), auditTrail());
   return null;
 }
 
@@ -138,4 +139,34 @@ function allAccounts(ctx) {
     h('section', { class: 'card', 'aria-labelledby': 'h-new-account' }, h('h2', { id: 'h-new-account' }, 'New account'), create, created),
     h('section', { class: 'card', 'aria-labelledby': 'h-accounts' }, h('h2', { id: 'h-accounts' }, 'Local accounts'), said, list),
   ];
+}
+
+// The audit trail (GET /api/v1/audit): every change made through the admin API, newest first, 50 at a time.
+function auditTrail() {
+  const trail = region('audit');
+  const actor = h('input', { name: 'actor', size: 20, autocomplete: 'off' });
+  let rows = [];
+  let next = null;
+  const more = actionButton('Older', () => page(next), { class: 'secondary', hidden: true });
+  async function page(before) {
+    if (before === null) rows = [];
+    await load(trail, () => api('/api/v1/audit', { query: { actor: actor.value.trim(), before, limit: 50 } }), (answer) => {
+      rows = rows.concat(answer.entries);
+      next = answer.next;
+      more.hidden = next === null;
+      if (!rows.length) return empty(trail, 'No changes recorded yet.');
+      return table([
+        { label: 'When', value: (e) => when(e.at) }, { label: 'Who', value: (e) => e.actor },
+        { label: 'Action', value: (e) => h('code', {}, e.action) },
+        { label: 'Target', value: (e) => Object.entries(e.target || {}).map(([k, v]) => `${k} ${v}`).join(', ') || '—' },
+        { label: 'Answer', value: (e) => String(e.status), num: true },
+      ], rows, { 'aria-label': 'Audit trail' });
+    }, 'Audit trail');
+  }
+  const filter = h('form', { class: 'inline', 'aria-label': 'Filter the audit trail', onsubmit: (e) => { e.preventDefault(); page(null); } },
+    field('audit-actor', 'Account', actor, 'empty: everybody'), h('button', { type: 'submit', class: 'secondary' }, 'Show'));
+  page(null);
+  return h('section', { class: 'card', 'aria-labelledby': 'h-audit' }, h('h2', { id: 'h-audit' }, 'Audit trail'),
+    h('p', { class: 'muted' }, 'Every change made through the admin API and every sign-in: who, what, and the answer. '
+      + 'Shoppers appear only as a hash of their id; request bodies are never kept.'), filter, trail, more);
 }

@@ -181,6 +181,10 @@ class SignInTest {
         admin.request().get("/api/v1/me").then().statusCode(200);
         // Basic credentials are not sessions: they still work
         RestAssured.given().auth().preemptive().basic(name, "everywhere-password").get("/api/v1/me").then().statusCode(200);
+        // the audit trail has the three sign-ins and the sign-out, newest first
+        admin().queryParam("actor", name).get("/api/v1/audit").then().statusCode(200)
+                .body("entries.action", equalTo(List.of("POST /api/v1/logout", "POST /j_security_check", "POST /j_security_check")))
+                .body("entries[0].target.everywhere", equalTo("true"));
     }
 
     /**

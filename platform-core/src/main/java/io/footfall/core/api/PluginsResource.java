@@ -267,7 +267,20 @@ public class PluginsResource {
             }
         }
         trainingSchedule.set(id, every);
-        return new Schedule(every == null ? null : every.toString());
+        return new Schedule(every == null ? null : iso(every));
+    }
+
+    /**
+     * A duration as ISO-8601 with whole days as days, so that {@code P1D} reads back as sent rather than as
+     * {@code PT24H} (a day here is 24 hours, as {@link java.time.Duration#parse} reads it).
+     */
+    static String iso(java.time.Duration d) {
+        long days = d.toDays();
+        if (days <= 0 || d.isNegative()) {
+            return d.toString();
+        }
+        java.time.Duration rest = d.minusDays(days);
+        return "P" + days + "D" + (rest.isZero() ? "" : rest.toString().substring(1));
     }
 
     @GET
@@ -275,7 +288,7 @@ public class PluginsResource {
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.ANALYST, Roles.PLUGIN_DEVELOPER})
     public Schedule schedule(@PathParam("id") String id) {
         view(id);
-        return new Schedule(trainingSchedule.get(id).map(Object::toString).orElse(null));
+        return new Schedule(trainingSchedule.get(id).map(PluginsResource::iso).orElse(null));
     }
 
     @GET

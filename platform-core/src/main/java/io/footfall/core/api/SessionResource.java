@@ -46,6 +46,8 @@ public class SessionResource {
     SecurityIdentity identity;
     @Inject
     AdminSessions sessions;
+    @Inject
+    io.footfall.core.audit.AuditTrail audit;
 
     @ConfigProperty(name = "footfall.auth.mode", defaultValue = "local")
     String mode;
@@ -92,7 +94,9 @@ public class SessionResource {
     @PermitAll
     public Response logout(@Context HttpHeaders headers, @CookieParam(AdminSessions.COOKIE) String sessionToken,
                            @QueryParam("everywhere") boolean everywhere) {
-        sessions.close(sessionToken, everywhere);
+        // the audit filter cannot name who signed out once the session has ended: recorded here
+        sessions.close(sessionToken, everywhere).ifPresent(username -> audit.record(username, "POST /api/v1/logout",
+                everywhere ? java.util.Map.of("everywhere", "true") : java.util.Map.of(), 204));
         List<NewCookie> expired = new ArrayList<>(List.of(expired(sessionCookie, true), expired(AdminSessions.COOKIE, true)));
         expired.addAll(expiredOidcSession(headers));
         expired.add(csrfCookie("", 0));

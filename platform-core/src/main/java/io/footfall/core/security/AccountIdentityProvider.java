@@ -57,9 +57,17 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
     DataSource dataSource;
     @Inject
     io.micrometer.core.instrument.MeterRegistry metrics;
+    @Inject
+    SignInThrottle throttle;
+    @Inject
+    AdminSessions sessions;
+    @Inject
+    io.footfall.core.audit.AuditTrail audit;
 
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "footfall.auth.mode", defaultValue = "local")
     String mode;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.auth.form.post-location", defaultValue = "/j_security_check")
+    String formPostLocation;
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -165,16 +173,6 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
             throw new AuthenticationFailedException("cannot read accounts", e);
         }
     }
-
-    @Inject
-    SignInThrottle throttle;
-    @Inject
-    AdminSessions sessions;
-    @Inject
-    io.footfall.core.audit.AuditTrail audit;
-
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.auth.form.post-location", defaultValue = "/j_security_check")
-    String formPostLocation;
 
     /**
      * A successful form login (the admin UI's sign-in) starts a server-side session and sets its token cookie next to

@@ -60,7 +60,7 @@ public class Accounts {
     @Inject
     AccountIdentityProvider basicCredentials;
     @Inject
-    SessionIdentityProvider sessions;
+    AdminSessions sessions;
 
     /** Every account, by name. */
     public List<View> list() {

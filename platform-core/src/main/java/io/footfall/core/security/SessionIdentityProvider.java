@@ -51,9 +51,4 @@ public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenti
             return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(username)).addRoles(roles).build();
         });
     }
-
-    /** Forgets the account's remembered sessions: their next request reads the account's roles (or finds it gone). */
-    public void forget(String username) {
-        sessions.forget(username);
-    }
 }

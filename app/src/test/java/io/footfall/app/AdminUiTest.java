@@ -840,6 +840,16 @@ class AdminUiTest {
         RestAssured.given().cookies(elsewhere).get("/api/v1/me").then().statusCode(401);
         driver().navigate().refresh();
         browser.await(WAIT, d -> d.findElement(By.id("who")).getText().startsWith(name + " ·"));
+        // the sign-ins are listed, this browser's marked; ending the other one signs it out
+        Map<String, String> other = formSession(name, "third-ui-password");
+        open("#/accounts");
+        driver().navigate().refresh();
+        assertEquals("ready", settled("own-sessions"));
+        List<WebElement> end = driver().findElements(By.cssSelector("[data-region=own-sessions] button[data-session]"));
+        assertEquals(1, end.size(), "one sign-in besides this browser's");
+        assertTrue(text("[data-region=own-sessions]").contains("this browser"));
+        end.get(0).click();
+        Poll.until(WAIT, () -> RestAssured.given().cookies(other).get("/api/v1/me").statusCode(), code -> code == 401);
         // sign out everywhere: this browser and the other sign-in
         Map<String, String> another = formSession(name, "third-ui-password");
         RestAssured.given().cookies(another).get("/api/v1/me").then().statusCode(200);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.util.List;
@@ -185,6 +186,32 @@ class SignInTest {
         admin().queryParam("actor", name).get("/api/v1/audit").then().statusCode(200)
                 .body("entries.action", equalTo(List.of("POST /api/v1/logout", "POST /j_security_check", "POST /j_security_check")))
                 .body("entries[0].target.everywhere", equalTo("true"));
+    }
+
+    /** An account sees its own sign-ins, this one marked, and ends another one; nobody else's. */
+    @Test
+    void anAccountListsItsSignInsAndEndsOneOfThem() {
+        String name = "list-" + UUID.randomUUID().toString().substring(0, 8);
+        createAccount(name, "listing-password");
+        Session first = signIn(name, "listing-password");
+        Session second = signIn(name, "listing-password");
+        Session admin = signIn(Api.ADMIN, Api.ADMIN_PASSWORD);
+        JsonPath mine = second.request().get("/api/v1/me/sessions").then().statusCode(200).extract().jsonPath();
+        assertEquals(2, mine.getList("$").size());
+        assertEquals(List.of(true), mine.getList("findAll { it.current }.current"));
+        String other = mine.getString("find { !it.current }.id");
+        assertTrue(other.matches("[0-9a-f]{16}") && !first.sid().contains(other), other);
+        assertNotNull(mine.getString("[0].createdAt"));
+        // an admin cannot end it as their own, and a made-up id is a 404 naming it
+        admin.write().delete("/api/v1/me/sessions/{id}", other).then().statusCode(404).body("field", equalTo("id"));
+        second.write().delete("/api/v1/me/sessions/{id}", "not-an-id").then().statusCode(404).body("field", equalTo("id"));
+        first.request().get("/api/v1/me").then().statusCode(200);
+        second.write().delete("/api/v1/me/sessions/{id}", other).then().statusCode(204);
+        first.request().get("/api/v1/me").then().statusCode(401);
+        second.request().get("/api/v1/me/sessions").then().statusCode(200).body("size()", equalTo(1)).body("[0].current", equalTo(true));
+        // over HTTP Basic there is no current sign-in
+        RestAssured.given().auth().preemptive().basic(name, "listing-password").get("/api/v1/me/sessions").then().statusCode(200)
+                .body("current", equalTo(List.of(false)));
     }
 
     /**

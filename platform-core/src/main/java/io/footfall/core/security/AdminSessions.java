@@ -146,6 +146,64 @@ public class AdminSessions {
         }
     }
 
+    /**
+     * A live sign-in of an account, as its owner sees it.
+     *
+     * @param id         the first 16 hex digits of the token's SHA-256 (the token itself is never shown)
+     * @param createdAt  when it signed in
+     * @param lastSeenAt when it was last used (to within {@value #REMEMBER_SECONDS} s per instance)
+     * @param current    whether it is the session asking
+     */
+    public record Session(String id, java.time.Instant createdAt, java.time.Instant lastSeenAt, boolean current) {
+    }
+
+    /** The account's live sessions, the most recently used first; {@code currentToken} (may be null) marks the asking one. */
+    public java.util.List<Session> list(String username, String currentToken) {
+        String current = currentToken == null || currentToken.isEmpty() ? "" : hash(currentToken);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT id_hash, created_at, last_seen_at FROM admin_session"
+                     + " WHERE username = ? AND last_seen_at >= now() - ?::interval AND created_at >= now() - ?::interval"
+                     + " ORDER BY last_seen_at DESC, created_at DESC")) {
+            select.setString(1, username);
+            select.setString(2, idleTimeout.toSeconds() + " seconds");
+            select.setString(3, lifetime.toSeconds() + " seconds");
+            java.util.List<Session> sessions = new java.util.ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    String hash = rs.getString(1);
+                    sessions.add(new Session(hash.substring(0, 16), rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant(),
+                            hash.equals(current)));
+                }
+            }
+            return sessions;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read sessions", e);
+        }
+    }
+
+    /** Ends the account's session whose {@link Session#id} this is; false when it has none such. */
+    public boolean end(String username, String id) {
+        if (id == null || !id.matches("[0-9a-f]{16}")) {
+            return false;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement delete = c.prepareStatement(
+                     "DELETE FROM admin_session WHERE username = ? AND id_hash LIKE ? RETURNING id_hash")) {
+            delete.setString(1, username);
+            delete.setString(2, id + "%");
+            boolean ended = false;
+            try (ResultSet rs = delete.executeQuery()) {
+                while (rs.next()) {
+                    known.remove(rs.getString(1));
+                    ended = true;
+                }
+            }
+            return ended;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot end the session", e);
+        }
+    }
+
     /** Forgets what was remembered of the account's sessions: their next request checks them again. */
     public void forget(String username) {
         known.values().removeIf(k -> k.username().equals(username));

@@ -58,8 +58,26 @@ function ownAccount(ctx) {
     try { await api('/api/v1/logout', { method: 'POST', query: { everywhere: true } }); } catch (e) { /* signed out either way */ }
     goToSignIn();
   }, { class: 'danger' });
+  const signIns = region('own-sessions');
+  function loadSignIns() {
+    load(signIns, () => api('/api/v1/me/sessions'), (list) => {
+      if (!list.length) return empty(signIns, 'No sign-ins of the admin UI (you are using HTTP Basic).');
+      return table([
+        { label: 'Signed in', value: (x) => when(x.createdAt) }, { label: 'Last used', value: (x) => when(x.lastSeenAt) },
+        { label: '', value: (x) => (x.current ? 'this browser' : actionButton('End', async () => {
+          try {
+            await api(`/api/v1/me/sessions/${encodeURIComponent(x.id)}`, { method: 'DELETE' });
+          } catch (err) {
+            if (err.status !== 404) return tell(said, false, problemText(err));
+          }
+          loadSignIns();
+        }, { class: 'secondary', 'data-session': x.id })) },
+      ], list, { 'aria-label': 'Your sign-ins' });
+    }, 'Your sign-ins');
+  }
+  loadSignIns();
   return h('section', { class: 'card', 'aria-labelledby': 'h-own' }, h('h2', { id: 'h-own' }, `Your account: ${ctx.me.name}`),
-    form, said,
+    form, said, h('h3', {}, 'Where you are signed in'), signIns,
     h('p', { class: 'muted' }, 'Lost a laptop, or signed in on a shared computer? End all your sign-ins at once: '), everywhere);
 }
 

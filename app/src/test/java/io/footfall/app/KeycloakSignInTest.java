@@ -344,6 +344,18 @@ class KeycloakSignInTest {
                 .body("mode", equalTo("oidc")).body("loginUrl", equalTo("/admin/sign-in"));
     }
 
+    /** A change made with a Keycloak token is in the audit trail under the Keycloak user's name. */
+    @Test
+    void changesWithKeycloakTokensAreAuditedUnderTheUsersName() {
+        String plugin = "no-such-plugin-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        RestAssured.given().auth().oauth2(token("plugindev1")).post("/api/v1/plugins/{id}/enable", plugin).then().statusCode(404);
+        asAdmin().queryParam("actor", "plugindev1").get("/api/v1/audit").then().statusCode(200)
+                .body("entries[0].action", equalTo("POST /api/v1/plugins/{id}/enable"))
+                .body("entries[0].target.id", equalTo(plugin)).body("entries[0].status", equalTo(404));
+        // the trail is for admins only
+        RestAssured.given().auth().oauth2(token("plugindev1")).get("/api/v1/audit").then().statusCode(403);
+    }
+
     /**
      * The realm export shipped in deploy/keycloak (imported by the test resource under another name) gives what the app
      * relies on: each role's user a token with exactly that role, the service client a token with {@code operator},

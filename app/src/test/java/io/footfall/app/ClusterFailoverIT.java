@@ -86,6 +86,8 @@ class ClusterFailoverIT {
                 assertTrue(done.getString(request + ".requestedOn").startsWith(notHolding.pid() + "@"), done.prettify());
             }
             assertEquals(profilesHolder.pid(), ownerPid("profiles"), "the holder kept the profile projection");
+            String spreadAccount = passwordGuessesSpreadOverTheInstancesAreCountedTogether(a, b);
+            changesMadeOnOneInstanceTakeEffectOnTheOtherAtOnce(a, b, spreadAccount);
             // paced (about 33 s for the 131 requests) so that the load goes on past the takeover
             ExecutorService clients = ClusterLoad.send(pending, alive, acknowledged, KEY, 4);
 
@@ -193,6 +195,66 @@ class ClusterFailoverIT {
         Map<String, String> misspelt = new HashMap<>(env);
         misspelt.put("FOOTFALL_ROLES", "ingest,procss");
         AppProcess.assertRefusesToStart(misspelt, "cluster-bad-role.log", "footfall.roles: unknown role 'procss'");
+    }
+
+    /** Wrong passwords sent to both instances count as one series: the eleventh attempt, on either, waits. */
+    private static String passwordGuessesSpreadOverTheInstancesAreCountedTogether(AppProcess a, AppProcess b) {
+        String name = "spread-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = ClusterLoad.as("admin:admin-secret", a, "POST", "/api/v1/accounts",
+                "{\"username\":\"" + name + "\",\"password\":\"the-right-password\",\"roles\":[\"analyst\"]}");
+        assertEquals(201, created.statusCode(), created.body());
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> guess = ClusterLoad.as(name + ":guess-" + i, i % 2 == 0 ? a : b, "GET", "/api/v1/me", null);
+            assertEquals(401, guess.statusCode(), "guess " + i + " on instance " + (i % 2 == 0 ? "a" : "b"));
+        }
+        for (AppProcess app : List.of(a, b)) {
+            HttpResponse<String> slowed = ClusterLoad.as(name + ":the-right-password", app, "GET", "/api/v1/me", null);
+            assertEquals(429, slowed.statusCode(), slowed.body());
+            assertEquals("too_many_failed_sign_ins", new JsonPath(slowed.body()).getString("error"));
+        }
+        Poll.until(Duration.ofSeconds(30), () -> ClusterLoad.as(name + ":the-right-password", b, "GET", "/api/v1/me", null).statusCode(),
+                status -> status == 200);
+        return name;
+    }
+
+    /**
+     * A password reset and a disabled source, made through instance a, stop the old password and the source's key on
+     * instance b at once, although b remembers both as checked (for a minute and 30 s): a NOTIFY tells it to forget.
+     */
+    private static void changesMadeOnOneInstanceTakeEffectOnTheOtherAtOnce(AppProcess a, AppProcess b, String account) {
+        assertEquals(200, ClusterLoad.as(account + ":the-right-password", b, "GET", "/api/v1/me", null).statusCode(), "remembered on b");
+        HttpResponse<String> reset = ClusterLoad.as("admin:admin-secret", a, "PATCH", "/api/v1/accounts/" + account,
+                "{\"password\":\"a-reset-password\"}");
+        assertEquals(200, reset.statusCode(), reset.body());
+        long resetAt = System.nanoTime();
+        Poll.until(Duration.ofSeconds(8), () -> ClusterLoad.as(account + ":the-right-password", b, "GET", "/api/v1/me", null).statusCode(),
+                status -> status == 401);
+        double passwordAfter = (System.nanoTime() - resetAt) / 1e9;
+        assertEquals(200, ClusterLoad.as(account + ":a-reset-password", b, "GET", "/api/v1/me", null).statusCode());
+
+        HttpResponse<String> created = ClusterLoad.as("admin:admin-secret", a, "POST", "/api/v1/sources", "{\"name\":\"notice-test\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String source = new JsonPath(created.body()).getString("source.id");
+        String key = new JsonPath(created.body()).getString("writeKey");
+        String event = "{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"notice-user\",\"properties\":{\"product_id\":\"p1\"}}";
+        assertEquals(200, trackWith(b, key, event).statusCode(), "the key works on b, which now remembers it");
+        HttpResponse<String> disabled = ClusterLoad.as("admin:admin-secret", a, "PATCH", "/api/v1/sources/" + source, "{\"enabled\":false}");
+        assertEquals(200, disabled.statusCode(), disabled.body());
+        long disabledAt = System.nanoTime();
+        Poll.until(Duration.ofSeconds(8), () -> trackWith(b, key, event).statusCode(), status -> status == 401);
+        System.out.printf("CLUSTER-NOTICES a password reset on one instance refused the old password on the other after %.2f s, "
+                + "a disabled source's key after %.2f s%n", passwordAfter, (System.nanoTime() - disabledAt) / 1e9);
+    }
+
+    private static HttpResponse<String> trackWith(AppProcess app, String writeKey, String json) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.uri("/v1/track"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8)))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static HttpResponse<String> track(AppProcess app, String json) throws Exception {

@@ -298,11 +298,16 @@ class SignInTest {
         slowed.then().statusCode(429).body("error", equalTo("too_many_failed_sign_ins")).body("field", equalTo("Authorization"));
         long retryAfter = Long.parseLong(slowed.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 5, "Retry-After " + retryAfter);
+        // the count is shared through the database (every instance reads it), under a hash of the account and address
+        String pair = "SELECT count(*) FROM sign_in_failure WHERE failures = 10 AND pair IN (sha256(convert_to(?, 'UTF8') || '\\x00'::bytea || convert_to('127.0.0.1', 'UTF8')), "
+                + "sha256(convert_to(?, 'UTF8') || '\\x00'::bytea || convert_to('0:0:0:0:0:0:0:1', 'UTF8')))";
+        assertEquals(1, Db.count(ds, pair, name, name));
         // another account from the same address is not slowed
         admin().get("/api/v1/me").then().statusCode(200);
         // after the wait the right password works, and the count starts over
         Poll.until(java.time.Duration.ofSeconds(30),
                 () -> RestAssured.given().auth().preemptive().basic(name, "the-right-one").get("/api/v1/me").statusCode(), code -> code == 200);
+        assertEquals(0, Db.count(ds, pair.replace("failures = 10 AND ", ""), name, name));
         RestAssured.given().auth().preemptive().basic(name, "guess-again").get("/api/v1/me").then().statusCode(401);
     }
 }

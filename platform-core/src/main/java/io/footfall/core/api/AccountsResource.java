@@ -82,7 +82,7 @@ public class AccountsResource {
     }
 
     /**
-     * Changes an account's roles and/or password. Effective at once on this instance, within a minute on others.
+     * Changes an account's roles and/or password. Effective at once on every instance.
      * 409 {@code self} when an admin would take their own admin role.
      */
     @PATCH

@@ -63,7 +63,7 @@ public class OwnPasswordResource {
         }
         String username = identity.getPrincipal().getName();
         String client = SignInThrottle.clientAddress(http);
-        long wait = throttle.waitSeconds(username, client, System.nanoTime());
+        long wait = throttle.waitSeconds(username, client);
         if (wait > 0) {
             throw new jakarta.ws.rs.WebApplicationException(Response.status(429).header("Retry-After", wait)
                     .type(MediaType.APPLICATION_JSON).entity(new Problem("too_many_failed_sign_ins", "currentPassword",
@@ -71,7 +71,7 @@ public class OwnPasswordResource {
                     .build());
         }
         if (!accounts.passwordMatches(username, change.currentPassword())) {
-            throttle.failed(username, client, System.nanoTime());
+            throttle.failed(username, client);
             throw Problem.badRequest("currentPassword", "currentPassword is not the account's password");
         }
         throttle.succeeded(username, client);

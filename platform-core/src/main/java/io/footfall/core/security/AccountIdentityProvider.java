@@ -101,7 +101,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
             } else {
                 // not remembered as correct: a guess may be slowed (SignInThrottle), never a remembered password
                 String client = clientAddress(request);
-                long wait = throttle.waitSeconds(username, client, now);
+                long wait = throttle.waitSeconds(username, client);
                 if (wait > 0) {
                     metrics.counter("footfall.auth.throttled").increment();
                     throw new AuthenticationFailedException("too many failed sign-ins", new SignInThrottled(wait));
@@ -110,7 +110,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
                     roles = checkOnce(fingerprint, username, password);
                 } catch (AuthenticationFailedException e) {
                     if (e.getCause() instanceof InvalidCredentials) {
-                        throttle.failed(username, client, System.nanoTime());
+                        throttle.failed(username, client);
                     }
                     throw e;
                 }

@@ -75,8 +75,8 @@ public class Accounts {
 
     /**
      * Changes an account's password and/or roles (null: unchanged); empty when there is no such account. A new password
-     * ends every admin UI session of the account. Takes effect at once on this instance (remembered credentials and
-     * session roles are forgotten), within a minute on others.
+     * ends every admin UI session of the account. Takes effect at once on every instance (remembered credentials and
+     * session roles are forgotten, on others through {@code ChangeNotices}).
      */
     @Transactional
     public Optional<View> update(String username, String password, Set<String> roles) {
@@ -133,8 +133,12 @@ public class Accounts {
     @Inject
     jakarta.transaction.TransactionSynchronizationRegistry transactions;
 
-    /** After the change commits (so that no request re-reads the old row into a cache), forgets what was remembered. */
+    /**
+     * After the change commits (so that no request re-reads the old row into a cache), forgets what was remembered,
+     * here and, through a notice in the change's transaction, on every other instance.
+     */
     private void forget(String username) {
+        em.unwrap(org.hibernate.Session.class).doWork(c -> io.footfall.core.cluster.ChangeNotices.publish(c, "account", username));
         transactions.registerInterposedSynchronization(new jakarta.transaction.Synchronization() {
             @Override
             public void beforeCompletion() {

@@ -30,8 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code admin_session}, and a session is accepted only while that row exists, belongs to the cookie's account, has
  * been used within the idle timeout and is younger than {@code footfall.auth.session.lifetime}. Signing out deletes the
  * row, a password change deletes the account's other rows, deleting the account deletes them all. A checked token is
- * remembered for {@value #REMEMBER_SECONDS} s: an ended session stops at once on the instance that ended it, within
- * that time on others.
+ * remembered for {@value #REMEMBER_SECONDS} s; ending a session publishes a notice ({@code ChangeNotices}) on which every
+ * instance forgets it, so it stops at once everywhere (within {@value #REMEMBER_SECONDS} s should an instance miss the
+ * notice while its listening connection is down).
  */
 @ApplicationScoped
 public class AdminSessions {
@@ -139,6 +140,7 @@ public class AdminSessions {
                     }
                     forget(username);
                 }
+                io.footfall.core.cluster.ChangeNotices.publish(c, "session", username);
                 return Optional.of(username);
             }
         } catch (SQLException e) {
@@ -198,6 +200,9 @@ public class AdminSessions {
                     ended = true;
                 }
             }
+            if (ended) {
+                io.footfall.core.cluster.ChangeNotices.publish(c, "session", username);
+            }
             return ended;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot end the session", e);
@@ -207,6 +212,11 @@ public class AdminSessions {
     /** Forgets what was remembered of the account's sessions: their next request checks them again. */
     public void forget(String username) {
         known.values().removeIf(k -> k.username().equals(username));
+    }
+
+    /** Forgets every remembered session check. */
+    public void forgetAll() {
+        known.clear();
     }
 
     static String hash(String token) {

@@ -24,8 +24,9 @@ import javax.sql.DataSource;
 /**
  * Sources and their write keys. A key is shown once, when created or rotated, and stored only as its SHA-256
  * hash (keys are 256-bit random, so a fast hash is enough). Verified keys are remembered by hash for
- * {@value #REMEMBER_SECONDS} s, so a disabled source or a rotated key stops working within that time on every
- * instance, and at once on the instance that changed it.
+ * {@value #REMEMBER_SECONDS} s; a change publishes a notice ({@code ChangeNotices}) on which every instance forgets
+ * the source's keys, so a disabled source or a rotated key stops working at once everywhere (within
+ * {@value #REMEMBER_SECONDS} s on an instance whose listening connection was down).
  */
 @ApplicationScoped
 public class SourceRegistry {
@@ -173,6 +174,7 @@ public class SourceRegistry {
             if (update.executeUpdate() == 0) {
                 return Optional.empty();
             }
+            io.footfall.core.cluster.ChangeNotices.publish(c, "source", id);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot update source " + id, e);
         }
@@ -216,6 +218,7 @@ public class SourceRegistry {
                     c.rollback();
                     return Optional.empty();
                 }
+                io.footfall.core.cluster.ChangeNotices.publish(c, "source", id);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -229,8 +232,13 @@ public class SourceRegistry {
     }
 
     /** Forgets the remembered keys of a source on this instance. */
-    private void forget(String id) {
+    public void forget(String id) {
         byHash.values().removeIf(r -> r.source().id().equals(id));
+    }
+
+    /** Forgets every remembered key on this instance. */
+    public void forgetAll() {
+        byHash.clear();
     }
 
     private static final String SELECT = "SELECT id, name, created_at, enabled, key_rotated_at, previous_key_until, write_key_hash FROM source";

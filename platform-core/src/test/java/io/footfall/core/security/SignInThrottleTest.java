@@ -1,45 +1,54 @@
 package io.footfall.core.security;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.time.Instant;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
+/** The throttle's rule; its shared store (PostgreSQL) is exercised by the app's SignInTest and ClusterFailoverIT. */
 class SignInThrottleTest {
 
-    private static final long S = 1_000_000_000L;
+    private static final Instant T0 = Instant.parse("2026-12-03T06:00:00Z");
 
     @Test
     void tenFailuresAreFreeThenTheWaitDoublesUpToFiveMinutes() {
-        SignInThrottle throttle = new SignInThrottle();
-        long now = 1_000 * S;
+        SignInThrottle.Failures f = new SignInThrottle.Failures(0, null, null);
+        assertEquals(0, f.waitSeconds(T0), "a pair without failures");
         for (int i = 1; i < SignInThrottle.FREE_FAILURES; i++) {
-            throttle.failed("Admin", "10.0.0.1", now);
-            assertEquals(0, throttle.waitSeconds("admin", "10.0.0.1", now), "failure " + i);
+            f = f.next(T0);
+            assertEquals(0, f.waitSeconds(T0), "failure " + i);
         }
-        throttle.failed("admin", "10.0.0.1", now);
-        assertEquals(5, throttle.waitSeconds("ADMIN", "10.0.0.1", now), "the same account in any case");
-        assertEquals(0, throttle.waitSeconds("admin", "10.0.0.2", now), "another address is not slowed");
-        assertEquals(0, throttle.waitSeconds("alice", "10.0.0.1", now), "nor another account");
-        assertEquals(0, throttle.waitSeconds("admin", "10.0.0.1", now + 5 * S));
-        throttle.failed("admin", "10.0.0.1", now + 5 * S);
-        assertEquals(10, throttle.waitSeconds("admin", "10.0.0.1", now + 5 * S));
+        f = f.next(T0);
+        assertEquals(5, f.waitSeconds(T0));
+        assertEquals(1, f.waitSeconds(T0.plusMillis(4_500)), "a part of a second counts as one");
+        assertEquals(0, f.waitSeconds(T0.plusSeconds(5)));
+        f = f.next(T0.plusSeconds(5));
+        assertEquals(10, f.waitSeconds(T0.plusSeconds(5)));
         for (int i = 0; i < 20; i++) {
-            throttle.failed("admin", "10.0.0.1", now + 6 * S);
+            f = f.next(T0.plusSeconds(6));
         }
-        assertEquals(300, throttle.waitSeconds("admin", "10.0.0.1", now + 6 * S), "at most five minutes");
-        // a correct password starts over
-        throttle.succeeded("admin", "10.0.0.1");
-        assertEquals(0, throttle.waitSeconds("admin", "10.0.0.1", now + 6 * S));
+        assertEquals(300, f.waitSeconds(T0.plusSeconds(6)), "at most five minutes");
     }
 
     @Test
     void aPairQuietForFifteenMinutesStartsOver() {
-        SignInThrottle throttle = new SignInThrottle();
-        long now = 1_000 * S;
+        SignInThrottle.Failures f = new SignInThrottle.Failures(0, null, null);
         for (int i = 1; i < SignInThrottle.FREE_FAILURES; i++) {
-            throttle.failed("bob", "10.0.0.9", now);
+            f = f.next(T0);
         }
-        throttle.failed("bob", "10.0.0.9", now + 901 * S);
-        assertEquals(0, throttle.waitSeconds("bob", "10.0.0.9", now + 901 * S));
+        f = f.next(T0.plus(SignInThrottle.FORGET).plusSeconds(1));
+        assertEquals(1, f.count());
+        assertEquals(0, f.waitSeconds(T0.plus(SignInThrottle.FORGET).plusSeconds(1)));
+    }
+
+    @Test
+    void thePairIsKeptAsAHashOfTheAccountInAnyCaseAndTheAddress() {
+        assertArrayEquals(SignInThrottle.pair("Admin", "10.0.0.1"), SignInThrottle.pair("admin", "10.0.0.1"));
+        assertFalse(Arrays.equals(SignInThrottle.pair("admin", "10.0.0.1"), SignInThrottle.pair("admin", "10.0.0.2")));
+        assertFalse(Arrays.equals(SignInThrottle.pair("admin", "10.0.0.1"), SignInThrottle.pair("alice", "10.0.0.1")));
+        assertEquals(32, SignInThrottle.pair("admin", "10.0.0.1").length);
     }
 }

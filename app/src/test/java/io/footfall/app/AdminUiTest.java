@@ -882,6 +882,21 @@ class AdminUiTest {
             return null;
         });
         browser.screenshot("admin-ui-16b-audit-trail");
+        // and who looked at a customer: a read of a profile, found by the customer's id
+        String looked = "ui-looked-at-" + UUID.randomUUID();
+        admin().get("/api/v1/profiles/{id}", looked).then().statusCode(404);
+        driver().findElement(By.id("audit-actor")).clear();
+        driver().findElement(By.id("audit-person")).sendKeys(looked);
+        driver().findElement(By.xpath("//button[text()='Show']")).click();
+        browser.await(WAIT, d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector("[data-region=audit] tbody tr"));
+            try {
+                return rows.size() == 1 && rows.get(0).getText().contains("GET /api/v1/profiles/{id}")
+                        && rows.get(0).getText().contains(Api.ADMIN) && rows.get(0).getText().contains("404") ? true : null;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return null;
+            }
+        });
         signOut();
     }
 

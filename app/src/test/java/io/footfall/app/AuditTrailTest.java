@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every change through the admin API is in the audit trail — who, what, the answer — and the trail names no shopper
- * and holds no request body: a created account's password, an erased customer's id in clear, and reads are not in it.
+ * and holds no request body: a created account's password and an erased customer's id in clear are not in it. Reads of a
+ * person's data are recorded too, other reads are not.
  */
 @QuarkusTest
 class AuditTrailTest {
@@ -64,7 +65,7 @@ class AuditTrailTest {
         JsonPath latest = admin().queryParam("actor", Api.ADMIN).queryParam("limit", 500).get("/api/v1/audit").then().statusCode(200)
                 .extract().jsonPath();
         List<Map<String, Object>> entries = latest.getList("entries");
-        String hashed = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(shopper.getBytes(StandardCharsets.UTF_8)), 0, 8);
+        String hashed = AuditHash.of(shopper);
         Map<String, Object> erasure = entries.stream().filter(e -> e.get("action").equals("DELETE /api/v1/customers/{id}")
                 && hashed.equals(((Map<?, ?>) e.get("target")).get("id"))).findFirst().orElse(null);
         assertNotNull(erasure, "the erasure, its customer as " + hashed + ": " + entries.subList(0, Math.min(5, entries.size())));
@@ -73,7 +74,9 @@ class AuditTrailTest {
         assertEquals(List.of("PATCH /api/v1/accounts/{username}", "PATCH /api/v1/accounts/{username}"),
                 mine.stream().map(e -> e.get("action")).toList(), "newest first: " + mine);
         assertTrue(entries.stream().anyMatch(e -> e.get("action").equals("POST /api/v1/accounts") && e.get("status").equals(201)));
-        assertTrue(entries.stream().noneMatch(e -> ((String) e.get("action")).startsWith("GET ")), "reads are not recorded");
+        assertTrue(entries.stream().filter(e -> ((String) e.get("action")).startsWith("GET "))
+                .allMatch(e -> ((String) e.get("action")).matches("GET /api/v1/(profiles|users)/\\{id}.*|GET /api/v1/segments/\\{id}/members.*")),
+                "of reads, only those of a person's data are recorded");
         long newer = ((Number) mine.get(0).get("id")).longValue();
         long older = ((Number) mine.get(1).get("id")).longValue();
         assertTrue(newer > older);
@@ -87,6 +90,49 @@ class AuditTrailTest {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             SQLException refused = assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE admin_audit SET actor = 'someone-else'"));
             assertTrue(refused.getMessage().contains("append-only"), refused.getMessage());
+        }
+    }
+
+    /** Reads of one person's data are recorded, hashed like changes, and the trail answers "who looked at this customer". */
+    @Test
+    void readsOfAPersonsDataAreRecordedAndFoundByThePerson() {
+        String reader = "audit-looker-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().contentType("application/json").body(Map.of("username", reader, "password", "audit-looker-pw", "roles", List.of("analyst")))
+                .post("/api/v1/accounts").then().statusCode(201);
+        String shopper = "audit-looked-at-" + UUID.randomUUID();
+        Api.tracking().body("{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"" + shopper + "\"}").post("/v1/track")
+                .then().statusCode(200);
+        Api.awaitProfile(shopper, 1);
+        java.util.function.Supplier<io.restassured.specification.RequestSpecification> analyst =
+                () -> RestAssured.given().auth().preemptive().basic(reader, "audit-looker-pw");
+        analyst.get().get("/api/v1/profiles/{id}", shopper).then().statusCode(200);
+        analyst.get().get("/api/v1/profiles/{id}/events", shopper).then().statusCode(200);
+        analyst.get().get("/api/v1/users/{id}/segments", shopper).then().statusCode(200);
+        analyst.get().get("/api/v1/plugins").then().statusCode(200);
+
+        JsonPath looked = admin().queryParam("actor", reader).get("/api/v1/audit").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("GET /api/v1/users/{id}/segments", "GET /api/v1/profiles/{id}/events", "GET /api/v1/profiles/{id}"),
+                looked.getList("entries.action"), "the person's data, newest first; the list of plugins is not recorded");
+        String hashed = AuditHash.of(shopper);
+        assertEquals(List.of(hashed, hashed, hashed), looked.getList("entries.target.id"));
+        assertEquals(List.of(200, 200, 200), looked.getList("entries.status"));
+        // who read or changed this customer: the admin's polls and the analyst's reads, nobody else's entries
+        JsonPath byPerson = admin().queryParam("person", shopper).queryParam("limit", 500).get("/api/v1/audit").then().statusCode(200)
+                .extract().jsonPath();
+        List<String> actors = byPerson.getList("entries.actor");
+        assertTrue(actors.contains(reader) && actors.contains(Api.ADMIN), "both readers: " + actors);
+        assertTrue(byPerson.getList("entries.target.id").stream().allMatch(hashed::equals), byPerson.prettify());
+        assertEquals(0, Db.count(ds, "SELECT count(*) FROM admin_audit a WHERE strpos(a::text, ?) > 0", shopper));
+    }
+
+    /** The hash prefix the trail records for a person's id. */
+    static final class AuditHash {
+        static String of(String id) {
+            try {
+                return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)), 0, 8);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -25,15 +25,20 @@ import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 /**
  * Appends every change made through the admin API to the {@link AuditTrail}: requests under {@code /api/} with a
  * method other than GET, HEAD and OPTIONS that reached an endpoint with a signed-in caller, whatever the answer (a 403
- * for a missing role is recorded too). The action is the method and the endpoint's path template; the target its path
- * parameters, where those of the person-level endpoints (customers, profiles, users, identity) are kept only as a
- * SHA-256 prefix, so that the trail names no shopper. Request bodies are never recorded. Written before the answer
- * leaves, on the request's worker thread (on an event-loop thread, by a small queue of its own).
+ * for a missing role is recorded too). Reads of one person's data are recorded the same way (GET of a profile, its
+ * timeline, a user's segments, scores and insights, and a segment's members), so that the trail answers "who looked
+ * at this customer" ({@code footfall.audit.reads}, default true); other reads, and the storefront's recommendation
+ * serving, are not. The action is the method and the endpoint's path template; the target its path parameters, where
+ * those of the person-level endpoints (customers, profiles, users, identity) are kept only as a SHA-256 prefix, so
+ * that the trail names no shopper. Request bodies are never recorded. Written before the answer leaves, on the
+ * request's worker thread (on an event-loop thread, by a small queue of its own).
  */
 public class AuditFilter {
 
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
     private static final List<String> PERSONAL = List.of("/api/v1/customers", "/api/v1/profiles", "/api/v1/users", "/api/v1/identity");
+    /** Reads that show one person's data, or a list of people. */
+    private static final List<String> PERSONAL_READS = List.of("/api/v1/profiles/{", "/api/v1/users/{", "/api/v1/segments/{id}/members");
     private static final Map<Method, String> TEMPLATES = new ConcurrentHashMap<>();
     /** For endpoints answered on an event loop (none of the admin API's today): writes off that thread, bounded. */
     private static final ExecutorService OFF_LOOP = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
@@ -44,11 +49,14 @@ public class AuditFilter {
     AuditTrail trail;
     @Inject
     SecurityIdentity identity;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "footfall.audit.reads", defaultValue = "true")
+    boolean reads;
 
     @ServerResponseFilter
     public void record(ContainerRequestContext request, ContainerResponseContext response, SimpleResourceInfo resource) {
         String path = request.getUriInfo().getPath();
-        if (READS.contains(request.getMethod()) || resource == null || path == null || !path.startsWith("/api/")) {
+        boolean read = READS.contains(request.getMethod());
+        if ((read && !(reads && "GET".equals(request.getMethod()))) || resource == null || path == null || !path.startsWith("/api/")) {
             return;
         }
         String actor;
@@ -61,7 +69,7 @@ public class AuditFilter {
             return; // no usable credentials: nobody to record (the 401 says so)
         }
         String template = template(resource);
-        if (template == null) {
+        if (template == null || (read && PERSONAL_READS.stream().noneMatch(template::startsWith))) {
             return;
         }
         boolean personal = PERSONAL.stream().anyMatch(template::startsWith);

@@ -30,15 +30,21 @@ public class AuditResource {
     }
 
     /**
-     * The latest changes, newest first: {@code actor} filters by account, {@code before} (the previous page's
+     * The latest entries, newest first: {@code actor} filters by account, {@code person} by the customer, profile or
+     * user id whose data was read or changed ("who looked at this customer"), {@code before} (the previous page's
      * {@code next}) pages back, {@code limit} 1–500 (default 100). 400 naming the parameter when one is malformed.
      */
     @GET
-    public Page list(@QueryParam("actor") String actor, @QueryParam("before") String before, @QueryParam("limit") String limit) {
+    public Page list(@QueryParam("actor") String actor, @QueryParam("person") String person, @QueryParam("before") String before,
+            @QueryParam("limit") String limit) {
         int n = Params.limit(limit, 100, 500);
-        List<AuditTrail.Entry> entries = trail.list(actor == null || actor.isBlank() ? null : actor, Params.position(before, "before"), n + 1);
+        List<AuditTrail.Entry> entries = trail.list(blankToNull(actor), blankToNull(person), Params.position(before, "before"), n + 1);
         boolean more = entries.size() > n;
         List<AuditTrail.Entry> page = more ? entries.subList(0, n) : entries;
         return new Page(List.copyOf(page), more ? page.get(page.size() - 1).id() : null);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 }

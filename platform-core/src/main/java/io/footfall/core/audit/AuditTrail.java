@@ -69,13 +69,20 @@ public class AuditTrail {
         }
     }
 
-    /** The latest entries before {@code before} (null: from the newest), newest first, optionally of one actor. */
-    public List<Entry> list(String actor, Long before, int limit) {
+    /**
+     * The latest entries before {@code before} (null: from the newest), newest first, optionally of one actor and of one
+     * person (a customer, profile or user id, matched through its recorded hash).
+     */
+    public List<Entry> list(String actor, String person, Long before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT id, at, actor, action, target::text, status FROM admin_audit WHERE true");
         List<Object> args = new ArrayList<>();
         if (actor != null) {
             sql.append(" AND actor = ?");
             args.add(actor);
+        }
+        if (person != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM jsonb_each_text(target) t WHERE t.value = ?)");
+            args.add(AuditFilter.pseudonym(person));
         }
         if (before != null) {
             sql.append(" AND id < ?");

@@ -159,16 +159,18 @@ function allAccounts(ctx) {
   ];
 }
 
-// The audit trail (GET /api/v1/audit): every change made through the admin API, newest first, 50 at a time.
+// The audit trail (GET /api/v1/audit): every change made through the admin API and every read of a person's data,
+// newest first, 50 at a time; filtered by account and by the customer looked at or changed.
 function auditTrail() {
   const trail = region('audit');
   const actor = h('input', { name: 'actor', size: 20, autocomplete: 'off' });
+  const person = h('input', { name: 'person', size: 24, autocomplete: 'off' });
   let rows = [];
   let next = null;
   const more = actionButton('Older', () => page(next), { class: 'secondary', hidden: true });
   async function page(before) {
     if (before === null) rows = [];
-    await load(trail, () => api('/api/v1/audit', { query: { actor: actor.value.trim(), before, limit: 50 } }), (answer) => {
+    await load(trail, () => api('/api/v1/audit', { query: { actor: actor.value.trim(), person: person.value.trim(), before, limit: 50 } }), (answer) => {
       rows = rows.concat(answer.entries);
       next = answer.next;
       more.hidden = next === null;
@@ -182,9 +184,10 @@ function auditTrail() {
     }, 'Audit trail');
   }
   const filter = h('form', { class: 'inline', 'aria-label': 'Filter the audit trail', onsubmit: (e) => { e.preventDefault(); page(null); } },
-    field('audit-actor', 'Account', actor, 'empty: everybody'), h('button', { type: 'submit', class: 'secondary' }, 'Show'));
+    field('audit-actor', 'Account', actor, 'empty: everybody'),
+    field('audit-person', 'Customer id', person, 'who read or changed this customer'), h('button', { type: 'submit', class: 'secondary' }, 'Show'));
   page(null);
   return h('section', { class: 'card', 'aria-labelledby': 'h-audit' }, h('h2', { id: 'h-audit' }, 'Audit trail'),
-    h('p', { class: 'muted' }, 'Every change made through the admin API and every sign-in: who, what, and the answer. '
-      + 'Shoppers appear only as a hash of their id; request bodies are never kept.'), filter, trail, more);
+    h('p', { class: 'muted' }, 'Every change made through the admin API, every look at a customer\'s data and every sign-in: who, what, and '
+      + 'the answer. Shoppers appear only as a hash of their id; request bodies are never kept.'), filter, trail, more);
 }

@@ -327,6 +327,10 @@ class AdminUiTest {
         assertEquals("ready", settled("profile"));
         assertTrue(text("[data-region=profile]").contains(user));
         browser.screenshot("admin-ui-03-profile");
+        // an admin downloads the customer's data export from the live profile, with the browser's own session
+        String exportUrl = driver().findElement(By.id("p-export")).getDomAttribute("href");
+        assertEquals("/api/v1/customers/" + user + "/export", exportUrl);
+        assertEquals(user + " 3", js("return fetch(arguments[0]).then(r => r.json()).then(j => j.subject + ' ' + j.events.length);", exportUrl));
 
         // the as-of view: half a second after the second event, the profile has folded the first two only
         Instant asOf = t.plusMillis(1500);

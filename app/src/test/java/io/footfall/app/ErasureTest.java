@@ -93,7 +93,26 @@ class ErasureTest {
                     "the log never holds personal data in clear: " + value + " in " + placesHolding(value));
         }
 
+        // the customer's copy of their data (right of access): everything the erasure will remove, personal data opened
+        String exported = admin().get("/api/v1/customers/{id}/export", anon).then().statusCode(200)
+                .header("Content-Disposition", org.hamcrest.Matchers.startsWith("attachment")).extract().asString();
+        io.restassured.path.json.JsonPath export = new io.restassured.path.json.JsonPath(exported);
+        assertEquals("footfall-customer-export/1", export.getString("format"));
+        assertEquals(email, export.getString("profile.traits.email"));
+        assertEquals(user, export.getString("profile.userId"));
+        assertTrue(export.getList("identifiers").containsAll(List.of("user:" + user, "anon:" + anon)), exported);
+        List<String> names = export.getList("events.event.name");
+        assertEquals(3, names.size(), "every event of the person: " + names);
+        assertEquals(List.of("Product Viewed", "Order Completed"), names.subList(1, 3), "in log order");
+        assertTrue(export.getList("failedEvents.reason").containsAll(List.of("MALFORMED")), "failed events naming the person: " + exported);
+        assertFalse(export.getList("pluginResults").isEmpty(), "what plugins published about the person");
+        for (String value : planted) {
+            assertTrue(exported.contains(value), "the export holds " + value);
+        }
+        admin().get("/api/v1/customers/{id}/export", "nobody-" + token).then().statusCode(404);
+
         admin().delete("/api/v1/customers/{id}", user).then().statusCode(200).body("keysDestroyed", equalTo(1));
+        admin().get("/api/v1/customers/{id}/export", user).then().statusCode(404);
 
         for (String value : planted) {
             assertEquals(List.of(), placesHolding(value), "after erasure nothing holds " + value);

@@ -21,6 +21,7 @@ const ALLOWED = {
   'sources': [],
   'projections': [],
   'accounts': [],
+  'customers': [],
 };
 
 const PAGES = {

@@ -38,7 +38,8 @@ public class AuditFilter {
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
     private static final List<String> PERSONAL = List.of("/api/v1/customers", "/api/v1/profiles", "/api/v1/users", "/api/v1/identity");
     /** Reads that show one person's data, or a list of people. */
-    private static final List<String> PERSONAL_READS = List.of("/api/v1/profiles/{", "/api/v1/users/{", "/api/v1/segments/{id}/members");
+    private static final List<String> PERSONAL_READS = List.of("/api/v1/customers/{", "/api/v1/profiles/{", "/api/v1/users/{",
+            "/api/v1/segments/{id}/members");
     private static final Map<Method, String> TEMPLATES = new ConcurrentHashMap<>();
     /** For endpoints answered on an event loop (none of the admin API's today): writes off that thread, bounded. */
     private static final ExecutorService OFF_LOOP = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),

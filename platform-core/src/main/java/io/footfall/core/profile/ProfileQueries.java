@@ -114,6 +114,34 @@ public class ProfileQueries {
         return ProfileView.of(state, at);
     }
 
+    /** The identifiers of the person the id belongs to ({@code user:…}, {@code anon:…}); empty when the id is unknown. */
+    @Transactional
+    public Optional<List<String>> identifiers(String id) {
+        return personOf(id).map(this::identifiersOf);
+    }
+
+    /**
+     * Up to {@code limit} events of these identifiers after position {@code after}, in log order, with their personal
+     * data opened when asked (for the person's own export; null where it was erased).
+     */
+    @Transactional
+    public EventsPage eventsAfter(List<String> identifiers, long after, int limit, boolean withPersonalData) {
+        List<Long> positions = em.createQuery("SELECT t.globalIndex FROM TimelineEntry t WHERE t.identifier IN :ids"
+                        + " AND t.globalIndex > :after ORDER BY t.globalIndex", Long.class)
+                .setParameter("ids", identifiers).setParameter("after", after).setMaxResults(limit).getResultList();
+        List<TimelineItem> items = reader.read(positions, withPersonalData).stream().map(e -> new TimelineItem(e.globalIndex(), e.event())).toList();
+        return new EventsPage(items, positions.size() < limit ? null : positions.get(positions.size() - 1));
+    }
+
+    /**
+     * A page of {@link #eventsAfter}.
+     *
+     * @param items the events, in log order
+     * @param next  the {@code after} of the next page; null on the last
+     */
+    public record EventsPage(List<TimelineItem> items, Long next) {
+    }
+
     private List<String> identifiersOf(String person) {
         return em.createQuery("SELECT l.identifier FROM IdentityLinkEntity l WHERE l.personId = :p", String.class)
                 .setParameter("p", person).getResultList();
@@ -123,7 +151,7 @@ public class ProfileQueries {
      * One entry of a timeline.
      *
      * @param position position in the log, the cursor for the next page
-     * @param event    the event, without personal data
+     * @param event    the event, without personal data (except in {@link #eventsAfter} when asked for)
      */
     public record TimelineItem(long position, io.footfall.api.event.BehaviorEvent event) {
     }

@@ -1,5 +1,6 @@
 // Profile explorer: search by user id; the live profile or the profile as of an instant; the timeline (paged);
-// segments; churn score with reasons; recommendations with reasons.
+// segments; churn score with reasons; recommendations with reasons. Admins download the customer's data export
+// (GET /api/v1/customers/{id}/export, the right of access) from the live profile.
 import { api } from '../api.js';
 import { h, region, load, empty, ready, failed, table, num, pct, when, field, badge, actionButton } from '../ui.js';
 
@@ -30,7 +31,9 @@ export function render(main, ctx) {
   const churn = region('churn');
   const recs = region('recommendations');
   main.append(h('div', { class: 'grid' },
-    h('section', { class: 'card', 'aria-labelledby': 'h-profile' }, h('h2', { id: 'h-profile' }, asOf ? `Profile as of ${when(asOf)}` : 'Live profile'), profile),
+    h('section', { class: 'card', 'aria-labelledby': 'h-profile' }, h('h2', { id: 'h-profile' }, asOf ? `Profile as of ${when(asOf)}` : 'Live profile'), profile,
+      !asOf && ctx.can('customers') ? h('p', {}, h('a', { id: 'p-export', href: `/api/v1/customers/${encodeURIComponent(id)}/export`, download: '' },
+        'Download everything held about this customer'), h('span', { class: 'hint' }, ' (JSON with personal data; recorded in the audit trail)')) : null),
     h('div', {},
       h('section', { class: 'card', 'aria-labelledby': 'h-segs' }, h('h2', { id: 'h-segs' }, 'Segments'), segments),
       h('section', { class: 'card', 'aria-labelledby': 'h-churn' }, h('h2', { id: 'h-churn' }, 'Churn risk'), churn),

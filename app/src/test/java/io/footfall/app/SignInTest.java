@@ -260,6 +260,46 @@ class SignInTest {
                 .put("/api/v1/me/password").statusCode(), code -> code == 204);
     }
 
+    /** Password spraying: one address trying a common password on many names is slowed for every account, until a correct one. */
+    @Test
+    void oneAddressSprayingManyAccountsIsSlowedForEveryAccount() throws Exception {
+        String prefix = "sprayed-" + UUID.randomUUID().toString().substring(0, 8);
+        createAccount(prefix + "-first", "the-first-password");
+        createAccount(prefix + "-second", "the-second-password");
+        try {
+            // a correct password starts the address's series over (whatever earlier tests left in it)
+            RestAssured.given().auth().preemptive().basic(prefix + "-first", "the-first-password").get("/api/v1/me").then().statusCode(200);
+            // fifty wrong passwords, each for another name: none of them reaches the limit of its own account
+            for (int i = 0; i < 50; i++) {
+                RestAssured.given().auth().preemptive().basic(prefix + "-" + i, "Summer2026!").get("/api/v1/me").then().statusCode(401);
+            }
+            // then any account's password check from this address waits, a right password too
+            RestAssured.given().auth().preemptive().basic(prefix + "-fresh", "another-guess").get("/api/v1/me").then().statusCode(429)
+                    .body("error", equalTo("too_many_failed_sign_ins"));
+            Response slowed = RestAssured.given().auth().preemptive().basic(prefix + "-second", "the-second-password").get("/api/v1/me");
+            slowed.then().statusCode(429);
+            long retryAfter = Long.parseLong(slowed.header("Retry-After"));
+            assertTrue(retryAfter >= 1 && retryAfter <= 5, "Retry-After " + retryAfter);
+            // credentials already checked (people at work) are not slowed
+            RestAssured.given().auth().preemptive().basic(prefix + "-first", "the-first-password").get("/api/v1/me").then().statusCode(200);
+            // after the wait, a correct password works and starts the address over
+            Poll.until(java.time.Duration.ofSeconds(30),
+                    () -> RestAssured.given().auth().preemptive().basic(prefix + "-second", "the-second-password").get("/api/v1/me").statusCode(),
+                    code -> code == 200);
+            RestAssured.given().auth().preemptive().basic(prefix + "-fresh", "another-guess").get("/api/v1/me").then().statusCode(401);
+        } finally {
+            // whatever happened above, the next tests from this address are not slowed
+            try (java.sql.Connection c = ds.getConnection(); java.sql.PreparedStatement clear = c.prepareStatement(
+                    "DELETE FROM sign_in_failure WHERE pair IN (sha256(decode(?, 'hex')), sha256(decode(?, 'hex')))")) {
+                for (String address : List.of("127.0.0.1", "0:0:0:0:0:0:0:1")) {
+                    clear.setString(address.equals("127.0.0.1") ? 1 : 2, java.util.HexFormat.of()
+                            .formatHex(("\u0001address\u0000" + address).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+                clear.executeUpdate();
+            }
+        }
+    }
+
     private static void createAccount(String name, String password) {
         admin().contentType("application/json").body(Map.of("username", name, "password", password, "roles", List.of("analyst")))
                 .post("/api/v1/accounts").then().statusCode(201);

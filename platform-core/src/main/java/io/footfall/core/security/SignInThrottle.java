@@ -20,7 +20,11 @@ import org.jboss.logging.Logger;
  * Slows password guessing against local accounts: after {@value #FREE_FAILURES} wrong passwords in a row for one account
  * from one client address, that pair is refused without a password check for 5 s, doubling with every further failure
  * up to 5 minutes. A correct password resets the pair, and so do 15 quiet minutes. Keyed by account and address
- * together, so that someone guessing from one address does not lock the account's owner out elsewhere.
+ * together, so that someone guessing from one address does not lock the account's owner out elsewhere. An address
+ * is also counted on its own, over every account (password spraying: one common password tried against many names):
+ * after {@value #FREE_ADDRESS_FAILURES} wrong passwords in a row from it, every password check from that address waits
+ * the same way. A correct password from the address starts that series over too: a sprayer holds no valid password,
+ * while an office behind one NAT address, whose people mistype now and then, keeps signing in.
  *
  * <p>The count is kept in PostgreSQL ({@code sign_in_failure}, V29), so every instance of a cluster slows the same
  * pair: spreading guesses over the pods behind a load balancer gains nothing, and a restart forgets nothing. Times are
@@ -33,8 +37,10 @@ public class SignInThrottle {
 
     private static final Logger LOG = Logger.getLogger(SignInThrottle.class);
 
-    /** Failures in a row that cost nothing but the check. */
+    /** Failures in a row of one account from one address that cost nothing but the check. */
     static final int FREE_FAILURES = 10;
+    /** Failures in a row from one address, over every account, that cost nothing but the check. */
+    static final int FREE_ADDRESS_FAILURES = 50;
     private static final Duration FIRST_BLOCK = Duration.ofSeconds(5);
     private static final Duration MAX_BLOCK = Duration.ofMinutes(5);
     /** A pair quiet for this long starts over. */
@@ -45,12 +51,12 @@ public class SignInThrottle {
     /** A pair's count of failures in a row, the last one's time and the end of its wait. */
     record Failures(int count, Instant last, Instant blockedUntil) {
 
-        /** The pair after one more wrong password at {@code now}. */
-        Failures next(Instant now) {
+        /** The series after one more wrong password at {@code now}, waiting from the {@code free}-th failure on. */
+        Failures next(Instant now, int free) {
             int n = last == null || last.plus(FORGET).isBefore(now) ? 1 : count + 1;
             Instant until = now;
-            if (n >= FREE_FAILURES) {
-                int doublings = Math.min(n - FREE_FAILURES, 10);
+            if (n >= free) {
+                int doublings = Math.min(n - free, 10);
                 Duration block = FIRST_BLOCK.multipliedBy(1L << doublings);
                 until = now.plus(block.compareTo(MAX_BLOCK) > 0 ? MAX_BLOCK : block);
             }
@@ -72,46 +78,37 @@ public class SignInThrottle {
 
     private volatile long lastPurge = System.nanoTime() - PURGE_EVERY_NANOS;
 
-    /** Seconds the pair must still wait before its next password check, 0 when it may try now. */
+    /** Seconds the pair (or its address) must still wait before its next password check, 0 when it may try now. */
     public long waitSeconds(String username, String client) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement(
-                     "SELECT failures, last_at, blocked_until, clock_timestamp() FROM sign_in_failure WHERE pair = ?")) {
+                     "SELECT failures, last_at, blocked_until, clock_timestamp() FROM sign_in_failure WHERE pair IN (?, ?)")) {
             select.setBytes(1, pair(username, client));
+            select.setBytes(2, address(client));
+            long wait = 0;
             try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? read(rs).waitSeconds(instant(rs, 4)) : 0;
+                while (rs.next()) {
+                    wait = Math.max(wait, read(rs).waitSeconds(instant(rs, 4)));
+                }
             }
+            return wait;
         } catch (SQLException e) {
             LOG.warnf("cannot read failed sign-ins, not slowing this check: %s", e.getMessage());
             return 0;
         }
     }
 
-    /** Counts a wrong password of the pair (in one transaction, so concurrent failures on any instance all count). */
+    /**
+     * Counts a wrong password of the pair and of its address (in one transaction, so concurrent failures on any
+     * instance all count).
+     */
     public void failed(String username, String client) {
-        byte[] pair = pair(username, client);
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
-            try (PreparedStatement ensure = c.prepareStatement("INSERT INTO sign_in_failure (pair, failures, last_at, blocked_until)"
-                         + " VALUES (?, 0, '-infinity', '-infinity') ON CONFLICT (pair) DO NOTHING");
-                 PreparedStatement lock = c.prepareStatement(
-                         "SELECT failures, last_at, blocked_until, clock_timestamp() FROM sign_in_failure WHERE pair = ? FOR UPDATE");
-                 PreparedStatement update = c.prepareStatement(
-                         "UPDATE sign_in_failure SET failures = ?, last_at = ?, blocked_until = ? WHERE pair = ?")) {
-                ensure.setBytes(1, pair);
-                ensure.executeUpdate();
-                lock.setBytes(1, pair);
-                Failures next;
-                try (ResultSet rs = lock.executeQuery()) {
-                    rs.next();
-                    next = read(rs).next(instant(rs, 4));
-                }
-                update.setInt(1, next.count());
-                update.setObject(2, next.last().atOffset(ZoneOffset.UTC));
-                update.setObject(3, next.blockedUntil().atOffset(ZoneOffset.UTC));
-                update.setBytes(4, pair);
-                update.executeUpdate();
+            try {
+                count(c, pair(username, client), FREE_FAILURES);
+                count(c, address(client), FREE_ADDRESS_FAILURES);
                 purgeNowAndThen(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -125,11 +122,36 @@ public class SignInThrottle {
         }
     }
 
-    /** A correct password: the pair starts over. */
+    /** One more failure of a series, in the connection's transaction. */
+    private static void count(Connection c, byte[] pair, int free) throws SQLException {
+        try (PreparedStatement ensure = c.prepareStatement("INSERT INTO sign_in_failure (pair, failures, last_at, blocked_until)"
+                     + " VALUES (?, 0, '-infinity', '-infinity') ON CONFLICT (pair) DO NOTHING");
+             PreparedStatement lock = c.prepareStatement(
+                     "SELECT failures, last_at, blocked_until, clock_timestamp() FROM sign_in_failure WHERE pair = ? FOR UPDATE");
+             PreparedStatement update = c.prepareStatement(
+                     "UPDATE sign_in_failure SET failures = ?, last_at = ?, blocked_until = ? WHERE pair = ?")) {
+            ensure.setBytes(1, pair);
+            ensure.executeUpdate();
+            lock.setBytes(1, pair);
+            Failures next;
+            try (ResultSet rs = lock.executeQuery()) {
+                rs.next();
+                next = read(rs).next(instant(rs, 4), free);
+            }
+            update.setInt(1, next.count());
+            update.setObject(2, next.last().atOffset(ZoneOffset.UTC));
+            update.setObject(3, next.blockedUntil().atOffset(ZoneOffset.UTC));
+            update.setBytes(4, pair);
+            update.executeUpdate();
+        }
+    }
+
+    /** A correct password: the pair and its address start over. */
     public void succeeded(String username, String client) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM sign_in_failure WHERE pair = ?")) {
+             PreparedStatement delete = c.prepareStatement("DELETE FROM sign_in_failure WHERE pair IN (?, ?)")) {
             delete.setBytes(1, pair(username, client));
+            delete.setBytes(2, address(client));
             delete.executeUpdate();
         } catch (SQLException e) {
             LOG.warnf("cannot reset failed sign-ins: %s", e.getMessage());
@@ -162,6 +184,11 @@ public class SignInThrottle {
     /** The client's address as the HTTP layer sees it (behind a proxy: as its forwarding settings resolve it). */
     public static String clientAddress(io.vertx.core.http.HttpServerRequest request) {
         return request == null || request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    }
+
+    /** The address's own series: SHA-256 of a prefix no account name has (names cannot hold control characters) and the address. */
+    static byte[] address(String client) {
+        return pair("\u0001address", client);
     }
 
     /** SHA-256 of the lower-cased account name and the address: the same for the same pair on every instance. */

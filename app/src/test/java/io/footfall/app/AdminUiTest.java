@@ -354,6 +354,48 @@ class AdminUiTest {
         assertTrue(text("[data-region=profile]").contains("no event of this person had happened yet"), text("[data-region=profile]"));
     }
 
+    /** An operator detaches a device stitched into a user by mistake; the page shows the re-folded profile. */
+    @Test
+    @Order(2)
+    void anOperatorDetachesAnAnonymousIdFromAUser() {
+        String user = "ui-stitched-" + UUID.randomUUID().toString().substring(0, 8);
+        String device = "ui-device-" + UUID.randomUUID().toString().substring(0, 8);
+        tracking().body("{\"batch\":[{\"type\":\"page\",\"anonymousId\":\"" + device + "\",\"name\":\"Home\"},"
+                + "{\"type\":\"identify\",\"userId\":\"" + user + "\",\"anonymousId\":\"" + device + "\"},"
+                + "{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"" + user + "\",\"properties\":{\"product_id\":\"p-ui-2\"}}]}")
+                .post("/v1/batch").then().statusCode(200).body("stored", equalTo(3));
+        Api.awaitProfile(user, 3).then().body("anonymousIds", org.hamcrest.Matchers.hasItem(device));
+        String operator = "ui-op-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().contentType("application/json").body(Map.of("username", operator, "password", "operator-password", "roles", List.of("operator")))
+                .post("/api/v1/accounts").then().statusCode(201);
+
+        // an analyst sees the user's devices without a button to detach them
+        String analyst = "ui-an-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().contentType("application/json").body(Map.of("username", analyst, "password", "analyst-password", "roles", List.of("analyst")))
+                .post("/api/v1/accounts").then().statusCode(201);
+        signIn(analyst, "analyst-password");
+        open("#/profiles/" + user);
+        assertEquals("ready", settled("profile"));
+        assertTrue(text("[data-region=profile]").contains(device));
+        assertTrue(driver().findElements(By.cssSelector("[data-region=profile] button[data-anon]")).isEmpty());
+        signOut();
+
+        signIn(operator, "operator-password");
+        open("#/profiles/" + user);
+        assertEquals("ready", settled("profile"));
+        driver().findElement(By.cssSelector("[data-region=profile] button[data-anon='" + device + "']")).click();
+        acceptConfirmation();
+        browser.await(WAIT, d -> "done".equals(state("detach")) ? true : null);
+        assertTrue(text("[data-region=detach]").contains(device), text("[data-region=detach]"));
+        assertEquals("ready", settled("profile"));
+        assertTrue(driver().findElements(By.cssSelector("[data-region=profile] button[data-anon]")).isEmpty(), "no device left to detach");
+        browser.screenshot("admin-ui-03b-detached");
+        admin().get("/api/v1/profiles/{id}", user).then().statusCode(200)
+                .body("anonymousIds", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(device)));
+        admin().get("/api/v1/profiles/{id}", device).then().statusCode(200).body("userId", equalTo(null));
+        signOut();
+    }
+
     @Test
     @Order(3)
     void ruleEditorShowsARefusedRuleInlineAndCreatesASegmentWithItsMembers() {

@@ -75,7 +75,7 @@ class AuditTrailTest {
                 mine.stream().map(e -> e.get("action")).toList(), "newest first: " + mine);
         assertTrue(entries.stream().anyMatch(e -> e.get("action").equals("POST /api/v1/accounts") && e.get("status").equals(201)));
         assertTrue(entries.stream().filter(e -> ((String) e.get("action")).startsWith("GET "))
-                .allMatch(e -> ((String) e.get("action")).matches("GET /api/v1/(profiles|users)/\\{id}.*|GET /api/v1/segments/\\{id}/members.*")),
+                .allMatch(e -> ((String) e.get("action")).matches("GET /api/v1/(customers|profiles|users)/\\{id}.*|GET /api/v1/segments/\\{id}/members.*")),
                 "of reads, only those of a person's data are recorded");
         long newer = ((Number) mine.get(0).get("id")).longValue();
         long older = ((Number) mine.get(1).get("id")).longValue();

@@ -64,7 +64,7 @@ class ReadmeTourTest {
                 }
             }
         }
-        assertEquals(10, answers.size(), "the tour's first block has ten curl commands: " + commands);
+        assertEquals(12, answers.size(), "the tour's first block has twelve curl commands: " + commands);
 
         // 1. browsing anonymously: the answer the README shows, to the letter
         assertEquals(200, answers.get(0).status());
@@ -105,6 +105,17 @@ class ReadmeTourTest {
         assertEquals(200, answers.get(9).status(), answers.get(9).body());
         assertFalse(answers.get(9).json().getList("items").isEmpty(), answers.get(9).body());
         assertNull(answers.get(9).json().get("error"));
+
+        // 8. her export holds her events and traits; the audit trail lists the looks at her data, the export included
+        assertEquals(200, answers.get(10).status(), answers.get(10).body());
+        JsonPath export = answers.get(10).json();
+        assertEquals(alice, export.getString("subject"));
+        assertEquals("alice-" + suffix + "@example.com", export.getString("profile.traits.email"));
+        assertTrue(export.getList("events.event.name").containsAll(List.of("Product Viewed", "Order Completed", "Cart Viewed")),
+                answers.get(10).body());
+        assertEquals(200, answers.get(11).status(), answers.get(11).body());
+        List<String> actions = answers.get(11).json().getList("entries.action");
+        assertTrue(actions.containsAll(List.of("GET /api/v1/customers/{id}/export", "GET /api/v1/profiles/{id}")), actions.toString());
     }
 
     /** What one command printed, and the HTTP status of its curl. */

@@ -22,6 +22,7 @@ const ALLOWED = {
   'projections': [],
   'accounts': [],
   'customers': [],
+  'identity.unmerge': ['operator'],
 };
 
 const PAGES = {

@@ -1,8 +1,12 @@
 // Profile explorer: search by user id; the live profile or the profile as of an instant; the timeline (paged);
 // segments; churn score with reasons; recommendations with reasons. Admins download the customer's data export
-// (GET /api/v1/customers/{id}/export, the right of access) from the live profile.
+// (GET /api/v1/customers/{id}/export, the right of access) from the live profile; operators detach an anonymous id
+// stitched into the user by mistake (POST /api/v1/identity/unmerge) and see the profile once it is re-folded.
 import { api } from '../api.js';
-import { h, region, load, empty, ready, failed, table, num, pct, when, field, badge, actionButton } from '../ui.js';
+import { h, region, load, empty, ready, failed, table, num, pct, when, field, badge, actionButton, show, problemText } from '../ui.js';
+
+/** How long the page waits for the profile projection to fold a detach before it says so. */
+const DETACH_WAIT_MS = 60000;
 
 export function render(main, ctx) {
   const id = ctx.args[0] || '';
@@ -30,8 +34,9 @@ export function render(main, ctx) {
   const segments = region('user-segments');
   const churn = region('churn');
   const recs = region('recommendations');
+  const detached = h('div', { 'aria-live': 'polite', 'data-region': 'detach' });
   main.append(h('div', { class: 'grid' },
-    h('section', { class: 'card', 'aria-labelledby': 'h-profile' }, h('h2', { id: 'h-profile' }, asOf ? `Profile as of ${when(asOf)}` : 'Live profile'), profile,
+    h('section', { class: 'card', 'aria-labelledby': 'h-profile' }, h('h2', { id: 'h-profile' }, asOf ? `Profile as of ${when(asOf)}` : 'Live profile'), detached, profile,
       !asOf && ctx.can('customers') ? h('p', {}, h('a', { id: 'p-export', href: `/api/v1/customers/${encodeURIComponent(id)}/export`, download: '' },
         'Download everything held about this customer'), h('span', { class: 'hint' }, ' (JSON with personal data; recorded in the audit trail)')) : null),
     h('div', {},
@@ -40,12 +45,43 @@ export function render(main, ctx) {
       h('section', { class: 'card', 'aria-labelledby': 'h-recs' }, h('h2', { id: 'h-recs' }, 'Recommendations'), recs))),
   h('section', { class: 'card', 'aria-labelledby': 'h-timeline' }, h('h2', { id: 'h-timeline' }, 'Timeline (latest first)'), timeline));
 
-  load(profile, () => api('/api/v1/profiles/' + encodeURIComponent(id), { query: { asOf } }), (p) => renderProfile(p), 'Profile')
+  const showProfile = () => load(profile, () => api('/api/v1/profiles/' + encodeURIComponent(id), { query: { asOf } }),
+    (p) => renderProfile(p, !asOf && ctx.can('identity.unmerge') ? (anon) => detach(p, anon) : null), 'Profile')
     .then((p) => {
       if (p === undefined && profile.dataset.status === '404') {
         empty(profile, asOf ? `No profile as of ${when(asOf)}: no event of this person had happened yet (or no profile with this id).` : 'No profile with this id.');
       }
     });
+  // the unlink is an event: the profile projection re-folds the user's history without the device, then the page shows it
+  async function detach(p, anon) {
+    if (!window.confirm(`Detach the anonymous id “${anon}” from user “${p.userId}”? Its events leave this profile and form their own; `
+      + 'the log keeps every event, and the detach is itself an event.')) return;
+    try {
+      await api('/api/v1/identity/unmerge', { method: 'POST', body: { userId: p.userId, anonymousId: anon } });
+    } catch (err) {
+      detached.dataset.state = 'error';
+      show(detached, h('p', { class: 'state error', role: 'alert' }, problemText(err)));
+      return;
+    }
+    detached.dataset.state = 'pending';
+    show(detached, h('p', { class: 'state loading', role: 'status' }, `Detaching “${anon}”: the profile is being re-folded from the log…`));
+    const deadline = Date.now() + DETACH_WAIT_MS;
+    while (Date.now() < deadline && detached.isConnected) {
+      const now = await api('/api/v1/profiles/' + encodeURIComponent(p.userId)).catch(() => null);
+      if (now && !(now.anonymousIds || []).includes(anon)) {
+        detached.dataset.state = 'done';
+        show(detached, h('p', { class: 'ok-box', role: 'status' }, `“${anon}” detached; its events are the profile `,
+          h('a', { href: '#/profiles/' + encodeURIComponent(anon) }, anon), ' now.'));
+        return showProfile();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    if (!detached.isConnected) return undefined;
+    detached.dataset.state = 'error';
+    return show(detached, h('p', { class: 'state error', role: 'alert' }, `The detach of “${anon}” was accepted but not folded within `
+      + `${DETACH_WAIT_MS / 1000} s: the profile projection is behind (see Ingestion). Reload the page later.`));
+  }
+  showProfile();
   loadTimeline(timeline, id);
   load(segments, () => api(`/api/v1/users/${encodeURIComponent(id)}/segments`), (s) => {
     const list = s.segments || [];
@@ -80,9 +116,17 @@ function weighted(values) {
   return values && values.length ? values.map((w) => `${w.name} ${pct(w.weight, 0)}`).join(', ') : '—';
 }
 
-function renderProfile(p) {
+/** The anonymous ids, each with a Detach button when the caller may unmerge and the person is a known user. */
+function anonymousIds(p, detach) {
+  const ids = p.anonymousIds || [];
+  if (!detach || !p.userId || !ids.length) return list(ids);
+  return h('ul', { class: 'plain', 'aria-label': 'Anonymous ids' }, ids.map((a) => h('li', {}, h('code', {}, a), ' ',
+    actionButton('Detach', () => detach(a), { class: 'secondary', 'data-anon': a, 'aria-label': `Detach ${a} from this user` }))));
+}
+
+function renderProfile(p, detach) {
   const facts = [
-    ['Person', p.personId], ['User id', p.userId || '—'], ['Anonymous ids', list(p.anonymousIds)],
+    ['Person', p.personId], ['User id', p.userId || '—'], ['Anonymous ids', anonymousIds(p, detach)],
     ['First seen', when(p.firstSeen)], ['Last seen', when(p.lastSeen)], ['Sessions', num(p.sessions)],
     ['Orders', num(p.orders)], ['Revenue', p.revenue], ['Average order', p.averageOrderValue],
     ['Days since last order', p.rfm && p.rfm.recencyDays !== null && p.rfm.recencyDays !== undefined ? p.rfm.recencyDays : '—'],
@@ -94,7 +138,7 @@ function renderProfile(p) {
   ];
   const counts = Object.entries(p.eventCounts || {}).sort((a, b) => b[1] - a[1]);
   return h('div', {},
-    h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === null || v === undefined ? '—' : String(v))])),
+    h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === null || v === undefined ? '—' : v instanceof Node ? v : String(v))])),
     h('h3', {}, 'Events by type'),
     counts.length ? table([{ label: 'Type', value: (r) => r[0] }, { label: 'Count', value: (r) => num(r[1]), num: true }], counts) : h('p', { class: 'muted' }, 'none'),
     Object.keys(p.traits || {}).length ? [h('h3', {}, 'Traits'), h('pre', { class: 'raw', tabindex: '0' }, JSON.stringify(p.traits, null, 2))] : null);

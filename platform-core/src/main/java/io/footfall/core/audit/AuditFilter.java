@@ -57,7 +57,8 @@ public class AuditFilter {
     public void record(ContainerRequestContext request, ContainerResponseContext response, SimpleResourceInfo resource) {
         String path = request.getUriInfo().getPath();
         boolean read = READS.contains(request.getMethod());
-        if ((read && !(reads && "GET".equals(request.getMethod()))) || resource == null || path == null || !path.startsWith("/api/")) {
+        boolean readRecorded = reads && "GET".equals(request.getMethod()); // and then only of a person's data, below
+        if ((read && !readRecorded) || resource == null || path == null || !path.startsWith("/api/")) {
             return;
         }
         String actor;

@@ -14,7 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,8 +39,15 @@ public class CustomerExport {
     @Inject
     PluginResults results;
 
-    /** What the export is of, resolved before anything is written (so an unknown id can still be answered 404). */
-    public record Subject(String id, List<String> identifiers, ProfileView profile) {
+    /**
+     * What the export is of, resolved before anything is written (so an unknown id can still be answered 404).
+     *
+     * @param id          the id asked for
+     * @param identifiers the person's linked identifiers (its events are theirs)
+     * @param profile     the live profile
+     * @param scope       every identifier its data may be kept under, as {@link Erasure#scope} finds them
+     */
+    public record Subject(String id, List<String> identifiers, ProfileView profile, Set<String> scope) {
     }
 
     /** The person the id belongs to (user id, anonymous id or person id); empty when unknown or erased. */
@@ -51,15 +57,15 @@ public class CustomerExport {
         if (identifiers.isEmpty() || profile.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Subject(id, identifiers.get(), profile.get()));
+        try (Connection c = dataSource.getConnection()) {
+            return Optional.of(new Subject(id, identifiers.get(), profile.get(), Erasure.scope(c, id, profile.get().personId())));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the customer's identifiers", e);
+        }
     }
 
     /** Writes the subject's export to the stream, in JSON. */
     public void write(Subject subject, ObjectMapper mapper, OutputStream out) throws IOException {
-        Set<String> identifiers = new LinkedHashSet<>(subject.identifiers());
-        identifiers.add(subject.profile().personId());
-        Object[] ids = identifiers.toArray();
-        Object[] rawIds = Erasure.rawIds(identifiers);
         try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("format", "footfall-customer-export/1");
@@ -85,10 +91,10 @@ public class CustomerExport {
             }
             g.writeEndArray();
             g.writeArrayFieldStart("failedEvents");
-            writeFailedEvents(g, mapper, ids, Erasure.rawPatterns(identifiers));
+            writeFailedEvents(g, subject.scope());
             g.writeEndArray();
             g.writeArrayFieldStart("pluginResults");
-            for (Object userId : rawIds) {
+            for (Object userId : Erasure.rawIds(subject.scope())) {
                 for (PluginResults.StoredResult r : results.ofUser((String) userId)) {
                     g.writeObject(r);
                 }
@@ -98,13 +104,12 @@ public class CustomerExport {
         }
     }
 
-    /** The failed events attributed to the person, and those the collector could not attribute that name them. */
-    private void writeFailedEvents(JsonGenerator g, ObjectMapper mapper, Object[] ids, Object[] rawPatterns) throws IOException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT id, received_at, reason, field, message, raw FROM failed_event"
-                     + " WHERE subject = ANY (?) OR (subject IS NULL AND raw LIKE ANY (?)) ORDER BY id")) {
-            select.setArray(1, c.createArrayOf("varchar", ids));
-            select.setArray(2, c.createArrayOf("varchar", rawPatterns));
+    /** The failed events that name the person (the ones an erasure deletes). */
+    private void writeFailedEvents(JsonGenerator g, Set<String> scope) throws IOException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement("SELECT id, received_at, reason, field, message, raw FROM failed_event"
+                + " WHERE " + Erasure.FAILED_EVENTS_NAMING + " ORDER BY id")) {
+            select.setArray(1, c.createArrayOf("varchar", scope.toArray()));
+            select.setArray(2, c.createArrayOf("varchar", Erasure.rawPatterns(scope)));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     g.writeStartObject();

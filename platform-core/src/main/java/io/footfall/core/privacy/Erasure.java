@@ -49,33 +49,28 @@ public class Erasure {
     public record Result(Set<String> identifiers, int keysDestroyed, int profiles) {
     }
 
+    /**
+     * The failed events that name a person: attributed to one of its identifiers (first parameter), or unattributed
+     * (a body that is not JSON) with one of its ids in the raw text (second parameter, {@link #rawPatterns}).
+     */
+    static final String FAILED_EVENTS_NAMING = "subject = ANY (?) OR (subject IS NULL AND raw LIKE ANY (?))";
+
     /** Erases the person the id belongs to (user id, anonymous id or person id). */
     @Transactional
     public Result erase(String id) {
-        Set<String> identifiers = new LinkedHashSet<>();
-        identifiers.add(Identifiers.user(id));
-        identifiers.add(Identifiers.anonymous(id));
         String person = profiles.personOf(id).orElse(null);
         try (Connection c = dataSource.getConnection()) {
-            if (person != null) {
-                identifiers.add(person);
-                try (PreparedStatement select = c.prepareStatement("SELECT identifier FROM identity_link WHERE person_id = ?")) {
-                    select.setString(1, person);
-                    try (var rs = select.executeQuery()) {
-                        while (rs.next()) {
-                            identifiers.add(rs.getString(1));
-                        }
-                    }
-                }
-            }
+            Set<String> identifiers = scope(c, id, person);
             Object[] ids = identifiers.toArray();
             int keys = vault.destroy(c, identifiers);
             int purged = update(c, "DELETE FROM profile WHERE person_id = ANY (?)", ids);
             update(c, "DELETE FROM profile_timeline WHERE identifier = ANY (?)", ids);
             update(c, "DELETE FROM identity_link WHERE identifier = ANY (?) OR person_id = ANY (?)", ids);
-            update(c, "DELETE FROM failed_event WHERE subject = ANY (?)", ids);
-            // a failed event the collector could not attribute (a body that is not JSON) names the person only in its raw text
-            update(c, "DELETE FROM failed_event WHERE subject IS NULL AND raw LIKE ANY (?)", rawPatterns(identifiers));
+            try (PreparedStatement failed = c.prepareStatement("DELETE FROM failed_event WHERE " + FAILED_EVENTS_NAMING)) {
+                failed.setArray(1, c.createArrayOf("varchar", ids));
+                failed.setArray(2, c.createArrayOf("varchar", rawPatterns(identifiers)));
+                failed.executeUpdate();
+            }
             // what plugins published about the person; they no longer see the person's events, live or on replay
             update(c, "DELETE FROM plugin_result WHERE user_id = ANY (?)", rawIds(identifiers));
             for (io.footfall.core.store.Projection projection : eventLog.projections()) {
@@ -120,6 +115,28 @@ public class Erasure {
             patterns[i] = "%\"" + json.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "\"%";
         }
         return patterns;
+    }
+
+    /**
+     * Every identifier the person's data may be kept under: the id as a user id and as an anonymous id, and, when it
+     * belongs to a person, the person and its linked identifiers. What an erasure deletes and an export hands over.
+     */
+    static Set<String> scope(Connection c, String id, String person) throws SQLException {
+        Set<String> identifiers = new LinkedHashSet<>();
+        identifiers.add(Identifiers.user(id));
+        identifiers.add(Identifiers.anonymous(id));
+        if (person != null) {
+            identifiers.add(person);
+            try (PreparedStatement select = c.prepareStatement("SELECT identifier FROM identity_link WHERE person_id = ?")) {
+                select.setString(1, person);
+                try (var rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        identifiers.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return identifiers;
     }
 
     private static int update(Connection c, String sql, Object[] ids) throws SQLException {
